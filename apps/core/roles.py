@@ -1,0 +1,47 @@
+"""
+Roles are groups with a known set of permissions: Owner, Office and Read-only.
+
+Owner may do everything, including (later) connecting and disconnecting QuickBooks; Office does the day-to-day
+work; Read-only looks. The groups are brought up to date after every migrate and by ``setup_roles``.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+OWNER = "Owner"
+OFFICE = "Office"
+READ_ONLY = "Read-only"
+
+# The apps whose records the roles work on; an app added later joins by adding its label here.
+DOMAIN_APP_LABELS = ("core", "accounting", "customers", "catalog", "invoicing")
+# Office may not restructure the company or destroy invoices (they are voided instead).
+OFFICE_EXCLUDED_CODENAMES = ("add_division", "change_division", "delete_division", "delete_invoice")
+
+
+def _permissions_for(role: str):
+    domain = Q(content_type__app_label__in=DOMAIN_APP_LABELS)
+    if role == OWNER:
+        return Permission.objects.filter(
+            domain | Q(content_type__app_label="users") | Q(content_type__app_label="authtoken")
+            | Q(content_type__app_label="auth", codename__in=["view_group"])
+        )
+    if role == OFFICE:
+        return Permission.objects.filter(domain).exclude(codename__in=OFFICE_EXCLUDED_CODENAMES)
+    if role == READ_ONLY:
+        return Permission.objects.filter(domain, codename__startswith="view_")
+    raise ValueError(f"Unknown role {role!r}")
+
+
+def roles_sync() -> dict[str, int]:
+    """Create the role groups and set their permissions; returns the number of permissions per role."""
+    counts = {}
+    for role in (OWNER, OFFICE, READ_ONLY):
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = list(_permissions_for(role))
+        group.permissions.set(permissions)
+        counts[role] = len(permissions)
+    return counts
+
+
+def roles_sync_after_migrate(sender, **kwargs) -> None:
+    roles_sync()

@@ -1,0 +1,180 @@
+"""Invoices, their lines and the payments received against them."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from apps.accounting.models import PaymentTerm, TaxRate
+from apps.catalog.models import Item
+from apps.core.models import DivisionOwnedModel, TimeStampedModel
+from apps.customers.models import Customer, ServiceLocation
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+    READY_FOR_SYNC = "ready_for_sync", "Ready for Sync"
+    UNPAID = "unpaid", "Unpaid"
+    PAID = "paid", "Paid"
+    VOID = "void", "Void"
+
+
+# Issued and not yet settled: these count as "open" and can become overdue.
+OPEN_STATUSES = (InvoiceStatus.APPROVED, InvoiceStatus.READY_FOR_SYNC, InvoiceStatus.UNPAID)
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def open(self) -> "InvoiceQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, *, today: date | None = None) -> "InvoiceQuerySet":
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today, balance__gt=0)
+
+    def paid(self) -> "InvoiceQuerySet":
+        return self.filter(status=InvoiceStatus.PAID)
+
+
+class Invoice(DivisionOwnedModel):
+    """A bill to a customer, optionally for one of its service locations."""
+
+    Status = InvoiceStatus
+
+    number = models.CharField(max_length=21, help_text="Unique within the division.")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    service_location = models.ForeignKey(
+        ServiceLocation, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+    )
+    invoice_date = models.DateField("date", default=timezone.localdate)
+    due_date = models.DateField(blank=True, help_text="Empty: the date plus the payment term's days.")
+    payment_term = models.ForeignKey(PaymentTerm, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    tax_rate = models.ForeignKey(
+        TaxRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Empty on a new invoice: the customer's tax rate.",
+    )
+    status = models.CharField(max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT, db_index=True)
+    memo = models.TextField(blank=True, max_length=1000, help_text="Printed on the invoice.")
+    subtotal = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
+    tax = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
+    total = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
+    balance = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
+    is_history = models.BooleanField(
+        "historical", default=False, editable=False,
+        help_text="Imported from an earlier system; never sent to QuickBooks.",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    marked_for_sync_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-invoice_date", "-id"]
+        permissions = [
+            ("approve_invoice", "Can approve invoices"),
+            ("mark_invoice_for_sync", "Can mark invoices for sync"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "number"], name="invoice_number_unique_per_division",
+                violation_error_message="Another invoice of this division has this number.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="invoice_total_not_negative",
+                violation_error_message="An invoice total cannot be negative; issue a credit instead.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(balance__gte=0), name="invoice_balance_not_negative",
+                violation_error_message="An invoice balance cannot be negative.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["division", "status", "due_date"]),
+            models.Index(fields=["customer", "invoice_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invoice {self.number}"
+
+    @property
+    def amount_paid(self) -> Decimal:
+        return self.total - self.balance
+
+    def is_overdue(self, *, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status in OPEN_STATUSES and self.balance > 0 and self.due_date is not None and self.due_date < today
+
+    @property
+    def display_status(self) -> str:
+        """The status a person reads: "Overdue" is derived from the due date and the balance, never stored."""
+        return "Overdue" if self.is_overdue() else self.get_status_display()
+
+    def clean(self) -> None:
+        if self.service_location_id and self.customer_id and self.service_location.customer_id != self.customer_id:
+            raise ValidationError({"service_location": "This service location belongs to another customer."})
+        if self.customer_id and self.division_id and self.customer.division_id != self.division_id:
+            raise ValidationError({"customer": "This customer belongs to another division."})
+        if self.due_date and self.invoice_date and self.due_date < self.invoice_date:
+            raise ValidationError({"due_date": "The due date cannot be before the invoice date."})
+
+
+class InvoiceLine(TimeStampedModel):
+    """One line of an invoice: an item (or only a description), a quantity and a price."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    description = models.CharField(max_length=4000, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("1"))
+    unit_price = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))
+    taxable = models.BooleanField(default=True)
+    amount = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.description or (self.item.name if self.item_id else "Line")
+
+    def clean(self) -> None:
+        if not self.item_id and not self.description:
+            raise ValidationError("A line needs an item or a description.")
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", "Cash"
+    CHECK = "check", "Check"
+    CREDIT_CARD = "credit_card", "Credit card"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer / ACH"
+    OTHER = "other", "Other"
+
+
+class Payment(TimeStampedModel):
+    """Money received against an invoice."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="payments")
+    paid_on = models.DateField("date", default=timezone.localdate)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CHECK)
+    reference = models.CharField(max_length=100, blank=True, help_text="Check number, card authorisation...")
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="payment_amount_positive",
+                violation_error_message="A payment amount must be more than zero.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.paid_on}"

@@ -1,0 +1,20 @@
+"""Test settings: the base settings with fast hashing, synchronous tasks and isolated media."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEBUG", "False")
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+
+from .base import *  # noqa: E402,F403
+from .base import Q_CLUSTER  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# django-q2 reads its Conf at import: tasks run inline in tests.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="fieldoffice-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
