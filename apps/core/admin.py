@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from apps.core.models import Division
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "updated_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
