@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.customers",
     "apps.catalog",
     "apps.invoicing",
+    "apps.demo",
     # Last on purpose: its post_migrate handler grants roles the permissions of every app above.
     "apps.core",
 ]
