@@ -1,8 +1,12 @@
-"""Admin building blocks shared by every app: paging that stays fast on large tables."""
+"""Admin building blocks shared by every app: paging that stays fast on large tables, integration labels."""
 
+from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+
+from apps.core.integrations import integration_labels_for
 
 # Below this many rows an exact COUNT(*) is cheap enough everywhere.
 ESTIMATE_ABOVE_ROWS = 50_000
@@ -41,3 +45,19 @@ class FastChangeListMixin:
     paginator = LargeTablePaginator
     show_full_result_count = False
     list_per_page = 50
+
+
+class IntegrationsAdminMixin:
+    """Shows, on a record's change form, the integrations it is linked to (see ``apps.core.integrations``)."""
+
+    @admin.display(description="Integrations")
+    def integrations(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        labels = integration_labels_for(obj)
+        if not labels:
+            return "Not linked to any integration"
+        return format_html_join(" ", '<span class="integration-label">{}</span>', ((label,) for label in labels))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "integrations"]

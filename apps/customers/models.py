@@ -39,7 +39,7 @@ class Customer(DivisionOwnedModel):
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     display_name = models.CharField(
-        max_length=100, help_text="The name on invoices and lists; unique within the division. Filled from the "
+        max_length=100, blank=True, help_text="The name on invoices and lists; unique within the division. Filled from the "
         "company or person name when left empty."
     )
     phone = models.CharField(max_length=30, blank=True)
