@@ -158,7 +158,7 @@ class ItemFactory(factory.django.DjangoModelFactory):
 
 
 class InvoiceFactory(factory.django.DjangoModelFactory):
-    """An invoice; its totals are computed by ``invoice_recalculate`` once lines are added (see ``InvoiceLineFactory``)."""
+    """An invoice; ``invoice_recalculate`` computes its totals once lines are added."""
 
     class Meta:
         model = Invoice

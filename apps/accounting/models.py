@@ -46,7 +46,9 @@ class Account(DivisionOwnedModel):
         ordering = ["number", "name"]
         constraints = [
             models.UniqueConstraint(
-                "division", Lower("name"), name="account_name_unique_per_division",
+                "division",
+                Lower("name"),
+                name="account_name_unique_per_division",
                 violation_error_message="This division already has an account with this name.",
             ),
         ]
@@ -74,15 +76,27 @@ class DefaultAccounts(DivisionOwnedModel):
 
     item_type = models.CharField(max_length=20, choices=ItemType.choices)
     income_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        Account,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         limit_choices_to={"account_type__in": INCOME_ACCOUNT_TYPES},
     )
     expense_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        Account,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         limit_choices_to={"account_type__in": EXPENSE_ACCOUNT_TYPES},
     )
     asset_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        Account,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         limit_choices_to={"account_type__in": ASSET_ACCOUNT_TYPES},
         help_text="Inventory and equipment only.",
     )
@@ -93,7 +107,8 @@ class DefaultAccounts(DivisionOwnedModel):
         ordering = ["division", "item_type"]
         constraints = [
             models.UniqueConstraint(
-                fields=["division", "item_type"], name="default_accounts_one_per_item_type",
+                fields=["division", "item_type"],
+                name="default_accounts_one_per_item_type",
                 violation_error_message="This division already has default accounts for this item type.",
             ),
             models.CheckConstraint(
@@ -119,7 +134,8 @@ class TaxRate(DivisionOwnedModel):
 
     name = models.CharField(max_length=100)
     percent = models.DecimalField(
-        max_digits=7, decimal_places=4,
+        max_digits=7,
+        decimal_places=4,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text="For example 7.875 for 7.875 %.",
     )
@@ -130,11 +146,14 @@ class TaxRate(DivisionOwnedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                "division", Lower("name"), name="tax_rate_name_unique_per_division",
+                "division",
+                Lower("name"),
+                name="tax_rate_name_unique_per_division",
                 violation_error_message="This division already has a tax rate with this name.",
             ),
             models.CheckConstraint(
-                condition=models.Q(percent__gte=0, percent__lte=100), name="tax_rate_percent_between_0_and_100",
+                condition=models.Q(percent__gte=0, percent__lte=100),
+                name="tax_rate_percent_between_0_and_100",
                 violation_error_message="A tax rate is between 0 and 100 percent.",
             ),
         ]
@@ -154,7 +173,9 @@ class PaymentTerm(DivisionOwnedModel):
         ordering = ["due_days", "name"]
         constraints = [
             models.UniqueConstraint(
-                "division", Lower("name"), name="payment_term_name_unique_per_division",
+                "division",
+                Lower("name"),
+                name="payment_term_name_unique_per_division",
                 violation_error_message="This division already has a payment term with this name.",
             ),
         ]

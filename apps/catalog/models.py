@@ -29,9 +29,7 @@ class Item(DivisionOwnedModel):
     name = models.CharField(max_length=100, help_text="Unique within the division.")
     sku = models.CharField("SKU", max_length=100, blank=True)
     description = models.TextField(blank=True, help_text="Copied to invoice lines.")
-    sales_price = models.DecimalField(
-        **MONEY, default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))]
-    )
+    sales_price = models.DecimalField(**MONEY, default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))])
     cost = models.DecimalField(**MONEY, default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))])
     taxable = models.BooleanField(default=True)
     active = models.BooleanField(default=True)
@@ -42,17 +40,29 @@ class Item(DivisionOwnedModel):
         "quantity as of", null=True, blank=True, help_text="The date the opening quantity on hand was counted."
     )
     income_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Account,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"account_type__in": INCOME_ACCOUNT_TYPES},
         help_text="Empty: the division's default for this item type.",
     )
     expense_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Account,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"account_type__in": EXPENSE_ACCOUNT_TYPES},
         help_text="Empty: the division's default for this item type.",
     )
     asset_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Account,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"account_type__in": ASSET_ACCOUNT_TYPES},
         help_text="Inventory and equipment only. Empty: the division's default.",
     )
@@ -61,11 +71,14 @@ class Item(DivisionOwnedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                "division", Lower("name"), name="item_name_unique_per_division",
+                "division",
+                Lower("name"),
+                name="item_name_unique_per_division",
                 violation_error_message="Another item of this division has this name.",
             ),
             models.CheckConstraint(
-                condition=models.Q(sales_price__gte=0) & models.Q(cost__gte=0), name="item_prices_not_negative",
+                condition=models.Q(sales_price__gte=0) & models.Q(cost__gte=0),
+                name="item_prices_not_negative",
                 violation_error_message="Prices and costs cannot be negative.",
             ),
         ]

@@ -26,7 +26,9 @@ class Division(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), name="division_name_ci_unique", violation_error_message="A division with this name exists."
+                Lower("name"),
+                name="division_name_ci_unique",
+                violation_error_message="A division with this name exists.",
             ),
         ]
 

@@ -22,7 +22,9 @@ def _permissions_for(role: str):
     domain = Q(content_type__app_label__in=DOMAIN_APP_LABELS)
     if role == OWNER:
         return Permission.objects.filter(
-            domain | Q(content_type__app_label="users") | Q(content_type__app_label="authtoken")
+            domain
+            | Q(content_type__app_label="users")
+            | Q(content_type__app_label="authtoken")
             | Q(content_type__app_label="auth", codename__in=["view_group"])
         )
     if role == OFFICE:

@@ -45,7 +45,11 @@ class CustomerAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmi
             "Billing address",
             {
                 "fields": [
-                    "billing_street", "billing_street2", "billing_city", "billing_state", "billing_postal_code",
+                    "billing_street",
+                    "billing_street2",
+                    "billing_city",
+                    "billing_state",
+                    "billing_postal_code",
                     "billing_country",
                 ]
             },

@@ -39,8 +39,10 @@ class Customer(DivisionOwnedModel):
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     display_name = models.CharField(
-        max_length=100, blank=True, help_text="The name on invoices and lists; unique within the division. Filled from the "
-        "company or person name when left empty."
+        max_length=100,
+        blank=True,
+        help_text="The name on invoices and lists; unique within the division. Filled from the "
+        "company or person name when left empty.",
     )
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
@@ -61,15 +63,20 @@ class Customer(DivisionOwnedModel):
         ordering = ["display_name"]
         constraints = [
             models.UniqueConstraint(
-                "division", Lower("display_name"), name="customer_display_name_unique_per_division",
+                "division",
+                Lower("display_name"),
+                name="customer_display_name_unique_per_division",
                 violation_error_message="Another customer of this division has this display name.",
             ),
             models.UniqueConstraint(
-                fields=["division", "number"], condition=~models.Q(number=""), name="customer_number_unique_per_division",
+                fields=["division", "number"],
+                condition=~models.Q(number=""),
+                name="customer_number_unique_per_division",
                 violation_error_message="Another customer of this division has this number.",
             ),
             models.CheckConstraint(
-                condition=~models.Q(display_name=""), name="customer_display_name_not_blank",
+                condition=~models.Q(display_name=""),
+                name="customer_display_name_not_blank",
                 violation_error_message="A customer needs a display name.",
             ),
         ]
@@ -81,8 +88,12 @@ class Customer(DivisionOwnedModel):
     @property
     def billing_address(self) -> str:
         parts = (
-            self.billing_street, self.billing_street2, self.billing_city, self.billing_state,
-            self.billing_postal_code, self.billing_country,
+            self.billing_street,
+            self.billing_street2,
+            self.billing_city,
+            self.billing_state,
+            self.billing_postal_code,
+            self.billing_country,
         )
         return ", ".join(part for part in parts if part)
 
@@ -109,7 +120,9 @@ class ServiceLocation(Address, TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                "customer", Lower("name"), name="service_location_name_unique_per_customer",
+                "customer",
+                Lower("name"),
+                name="service_location_name_unique_per_customer",
                 violation_error_message="This customer already has a service location with this name.",
             ),
         ]

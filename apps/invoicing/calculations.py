@@ -44,7 +44,9 @@ def tax_amount(*, taxable_base: Decimal, percent: Decimal | None) -> Decimal:
     return money(Decimal(taxable_base) * Decimal(percent) / Decimal(100))
 
 
-def invoice_totals(*, lines: Iterable[LineAmount], tax_percent: Decimal | None, customer_taxable: bool = True) -> InvoiceTotals:
+def invoice_totals(
+    *, lines: Iterable[LineAmount], tax_percent: Decimal | None, customer_taxable: bool = True
+) -> InvoiceTotals:
     """Subtotal of all lines, tax on the taxable ones (none when the customer is tax-exempt), and their sum."""
     subtotal = ZERO
     taxable_base = ZERO

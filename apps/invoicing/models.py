@@ -56,7 +56,11 @@ class Invoice(DivisionOwnedModel):
     due_date = models.DateField(blank=True, help_text="Empty: the date plus the payment term's days.")
     payment_term = models.ForeignKey(PaymentTerm, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     tax_rate = models.ForeignKey(
-        TaxRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        TaxRate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Empty on a new invoice: the customer's tax rate.",
     )
     status = models.CharField(max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT, db_index=True)
@@ -66,7 +70,9 @@ class Invoice(DivisionOwnedModel):
     total = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
     balance = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
     is_history = models.BooleanField(
-        "historical", default=False, editable=False,
+        "historical",
+        default=False,
+        editable=False,
         help_text="Imported from an earlier system; never sent to QuickBooks.",
     )
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -85,15 +91,18 @@ class Invoice(DivisionOwnedModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["division", "number"], name="invoice_number_unique_per_division",
+                fields=["division", "number"],
+                name="invoice_number_unique_per_division",
                 violation_error_message="Another invoice of this division has this number.",
             ),
             models.CheckConstraint(
-                condition=models.Q(total__gte=0), name="invoice_total_not_negative",
+                condition=models.Q(total__gte=0),
+                name="invoice_total_not_negative",
                 violation_error_message="An invoice total cannot be negative; issue a credit instead.",
             ),
             models.CheckConstraint(
-                condition=models.Q(balance__gte=0), name="invoice_balance_not_negative",
+                condition=models.Q(balance__gte=0),
+                name="invoice_balance_not_negative",
                 violation_error_message="An invoice balance cannot be negative.",
             ),
         ]
@@ -171,7 +180,8 @@ class Payment(TimeStampedModel):
         ordering = ["paid_on", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="payment_amount_positive",
+                condition=models.Q(amount__gt=0),
+                name="payment_amount_positive",
                 violation_error_message="A payment amount must be more than zero.",
             ),
         ]

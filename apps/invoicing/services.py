@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from apps.invoicing.calculations import LineAmount, due_date_for, invoice_balance, invoice_totals, line_amount
@@ -43,11 +44,14 @@ class BulkResult:
 
 def invoice_next_number(*, division_id: int) -> str:
     """The next free number: one more than the highest numeric number of the division, starting at 1001."""
-    numbers = Invoice.objects.filter(division_id=division_id, number__regex=r"^[0-9]{1,15}$").values_list(
-        "number", flat=True
+    highest = (
+        Invoice.objects.filter(division_id=division_id, number__regex=r"^[0-9]{1,15}$")
+        .annotate(digits=Length("number"))
+        .order_by("-digits", "-number")
+        .values_list("number", flat=True)
+        .first()
     )
-    highest = max((int(number) for number in numbers), default=1000)
-    return str(highest + 1)
+    return str(max(int(highest or 0), 1000) + 1)
 
 
 def invoice_fill_defaults(*, invoice: Invoice) -> Invoice:
@@ -97,9 +101,7 @@ def _settle_status(invoice: Invoice) -> None:
 
 def invoice_transition(*, invoice: Invoice, to: str) -> Invoice:
     if to not in ALLOWED_TRANSITIONS[invoice.status]:
-        raise InvoiceStatusError(
-            f"{invoice} is {invoice.get_status_display()} and cannot become {S(to).label}."
-        )
+        raise InvoiceStatusError(f"{invoice} is {invoice.get_status_display()} and cannot become {S(to).label}.")
     invoice.status = to
     return invoice
 

@@ -6,13 +6,14 @@ import tempfile
 os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
-from .base import *  # noqa: E402,F403
-from .base import Q_CLUSTER  # noqa: E402
+from .base import *  # noqa: F403
+from .base import Q_CLUSTER
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # django-q2 reads its Conf at import: tasks run inline in tests.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="fieldoffice-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="fieldoffice-static-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

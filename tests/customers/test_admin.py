@@ -1,0 +1,83 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.core.selectors import division_get_default
+from apps.customers.models import Customer, CustomerNote, ServiceLocation
+from tests.factories import CustomerFactory, TaxRateFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:customers_customer_changelist")
+
+
+def _bulk_customers(count: int, offset: int = 0) -> None:
+    division = division_get_default()
+    rate = TaxRateFactory()
+    Customer.objects.bulk_create(
+        Customer(division=division, display_name=f"Bulk {offset + n}", tax_rate=rate, billing_city="Mesa")
+        for n in range(count)
+    )
+
+
+def _queries(client, **params) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(CHANGELIST, params)
+    assert response.status_code == 200
+    return len(context)
+
+
+def test_changelist_query_count_does_not_grow_with_rows(admin_client):
+    _bulk_customers(10)
+    small = _queries(admin_client)
+    _bulk_customers(190, offset=10)
+    assert _queries(admin_client) == small
+
+
+def test_changelist_searches_by_name_number_and_email(admin_client):
+    CustomerFactory(display_name="Basement Bar", number="C-77", email="bar@example.com")
+    CustomerFactory(display_name="A&L Chinese Restaurant")
+    for term in ("basement", "C-77", "bar@example"):
+        response = admin_client.get(CHANGELIST, {"q": term})
+        assert "Basement Bar" in response.content.decode()
+        assert "A&amp;L Chinese" not in response.content.decode()
+
+
+def _inline_management(prefix: str, total: int = 0) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0"}
+
+
+def test_customer_is_created_with_locations_and_notes_inline(admin_client, superuser):
+    data = {
+        "division": division_get_default().pk,
+        "company_name": "Basement Bar",
+        "display_name": "",
+        "active": "on",
+        "taxable": "on",
+        **_inline_management("service_locations", 2),
+        "service_locations-0-name": "Main",
+        "service_locations-0-street": "511 N Washington Ave",
+        "service_locations-0-active": "on",
+        "service_locations-1-name": "BB_1",
+        "service_locations-1-street": "511 N Washington Ave",
+        "service_locations-1-active": "on",
+        **_inline_management("contacts"),
+        **_inline_management("notes", 1),
+        "notes-0-noted_on": "2026-11-01",
+        "notes-0-text": "Gate code 1234",
+        **_inline_management("attachments"),
+    }
+    response = admin_client.post(reverse("admin:customers_customer_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    customer = Customer.objects.get(display_name="Basement Bar")
+    assert set(ServiceLocation.objects.filter(customer=customer).values_list("name", flat=True)) == {"Main", "BB_1"}
+    note = CustomerNote.objects.get(customer=customer)
+    assert note.created_by == superuser
+    assert note.author == str(superuser)
+
+
+def test_change_form_shows_integrations_field(admin_client):
+    customer = CustomerFactory()
+    response = admin_client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
+    assert "Not linked to any integration" in response.content.decode()
