@@ -30,16 +30,27 @@ class InvoiceStatus(models.TextChoices):
 OPEN_STATUSES = (InvoiceStatus.APPROVED, InvoiceStatus.READY_FOR_SYNC, InvoiceStatus.UNPAID)
 
 
+def invoice_open_q() -> models.Q:
+    return models.Q(status__in=OPEN_STATUSES)
+
+
+def invoice_overdue_q(*, today: date) -> models.Q:
+    return invoice_open_q() & models.Q(due_date__lt=today, balance__gt=0)
+
+
+def invoice_paid_q() -> models.Q:
+    return models.Q(status=InvoiceStatus.PAID)
+
+
 class InvoiceQuerySet(models.QuerySet):
     def open(self) -> "InvoiceQuerySet":
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(invoice_open_q())
 
     def overdue(self, *, today: date | None = None) -> "InvoiceQuerySet":
-        today = today or timezone.localdate()
-        return self.open().filter(due_date__lt=today, balance__gt=0)
+        return self.filter(invoice_overdue_q(today=today or timezone.localdate()))
 
     def paid(self) -> "InvoiceQuerySet":
-        return self.filter(status=InvoiceStatus.PAID)
+        return self.filter(invoice_paid_q())
 
 
 class Invoice(DivisionOwnedModel):

@@ -22,7 +22,8 @@ LIST_URLS = [
 def test_anonymous_is_refused(url):
     response = APIClient().get(url)
 
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
 
 
 @pytest.mark.parametrize("url", LIST_URLS)

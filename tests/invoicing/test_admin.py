@@ -127,7 +127,7 @@ def test_tiles_follow_the_filters(admin_client, invoices):
 def test_tiles_of_an_empty_list_are_zero(admin_client):
     response = admin_client.get(CHANGELIST)
 
-    assert response.context["invoice_summary"].tiles()[0]["amount"] == "$0.00"
+    assert response.context["invoice_tiles"][0]["amount"] == "$0.00"
 
 
 def test_payment_filter_offers_all_unpaid_overdue_paid(admin_client, invoices):

@@ -8,7 +8,6 @@ page, for one invoice (buttons on the form) or many (the list's action menu). Ev
 ``apps.invoicing.services``.
 """
 
-import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,21 +17,21 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
 from apps.accounting.models import TaxRate
+from apps.core.admin_filters import DateRangeFilter
 from apps.core.admin_utils import FastChangeListMixin, IntegrationsAdminMixin
 from apps.invoicing import services
-from apps.invoicing.admin.filters import DateRangeFilter, PaymentStateFilter
-from apps.invoicing.models import OPEN_STATUSES, Invoice, InvoiceLine, InvoiceStatus, Payment
+from apps.invoicing.admin.filters import PaymentStateFilter
+from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
+from apps.invoicing.selectors import InvoiceSummary, invoice_summary
 
 ZERO = Decimal("0.00")
 
@@ -50,38 +49,13 @@ def invoice_status_badge(invoice: Invoice) -> str:
     return format_html('<span class="invoice-status invoice-status--{}">{}</span>', key, invoice.display_status)
 
 
-@dataclass(frozen=True)
-class InvoiceSummary:
+def summary_tiles(summary: InvoiceSummary) -> list[dict[str, str]]:
     """The tiles above the invoice list."""
-
-    paid: Decimal
-    overdue: Decimal
-    open: Decimal
-
-    def tiles(self) -> list[dict[str, str]]:
-        return [
-            {"key": "paid", "label": "Paid", "amount": format_money(self.paid)},
-            {"key": "overdue", "label": "Overdue", "amount": format_money(self.overdue)},
-            {"key": "open", "label": "Open invoices", "amount": format_money(self.open)},
-        ]
-
-
-def invoice_summary(queryset: QuerySet[Invoice]) -> InvoiceSummary:
-    """
-    Paid (the totals of paid invoices), Overdue and Open (what is still owed on overdue and on open invoices) over
-    ``queryset``, in one query.
-
-    The conditions are those of ``InvoiceQuerySet.open()``, ``.overdue()`` and ``.paid()``, written as ``Q`` so that
-    all three sums come from a single scan.
-    """
-    is_open = Q(status__in=OPEN_STATUSES)
-    is_overdue = is_open & Q(due_date__lt=timezone.localdate(), balance__gt=0)
-    sums = queryset.order_by().aggregate(
-        paid=Sum("total", filter=Q(status=InvoiceStatus.PAID), default=ZERO),
-        overdue=Sum("balance", filter=is_overdue, default=ZERO),
-        open=Sum("balance", filter=is_open, default=ZERO),
-    )
-    return InvoiceSummary(**sums)
+    return [
+        {"key": "paid", "label": "Paid", "amount": format_money(summary.paid)},
+        {"key": "overdue", "label": "Overdue", "amount": format_money(summary.overdue)},
+        {"key": "open", "label": "Open invoices", "amount": format_money(summary.open)},
+    ]
 
 
 @dataclass(frozen=True)
@@ -94,6 +68,7 @@ class StatusAction:
     will_change: str
     done: tuple[str, str]
     none_done: str
+    refusal: Callable[[Invoice], str | None]
     run: Callable[[HttpRequest, list[Invoice]], services.BulkResult]
 
 
@@ -104,6 +79,7 @@ APPROVE = StatusAction(
     will_change="These invoices will be approved:",
     done=("%(count)d invoice was approved.", "%(count)d invoices were approved."),
     none_done="No invoice was approved.",
+    refusal=services.invoice_approve_refusal,
     run=lambda request, invoices: services.invoices_approve(invoices=invoices, user=request.user),
 )
 MARK_FOR_SYNC = StatusAction(
@@ -113,6 +89,7 @@ MARK_FOR_SYNC = StatusAction(
     will_change="These invoices will be marked Ready for Sync and sent to QuickBooks at the next sync:",
     done=("%(count)d invoice is now Ready for Sync.", "%(count)d invoices are now Ready for Sync."),
     none_done="No invoice was marked for sync.",
+    refusal=services.invoice_mark_for_sync_refusal,
     run=lambda request, invoices: services.invoices_mark_for_sync(invoices=invoices),
 )
 STATUS_ACTIONS = {action.name: action for action in (APPROVE, MARK_FOR_SYNC)}
@@ -160,8 +137,8 @@ class PaymentInline(admin.TabularInline):
     extra = 0
 
     def has_add_permission(self, request, obj=None) -> bool:
-        # services.payment_record refuses payments on drafts and void invoices; so does the form.
-        if obj is None or obj.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
+        # Payments follow the rules of services.payment_record: none on drafts and void invoices.
+        if obj is None or services.payment_refusal(obj) is not None:
             return False
         return super().has_add_permission(request, obj)
 
@@ -240,7 +217,9 @@ class InvoiceAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None)
         if context and "cl" in context:
-            context["invoice_summary"] = invoice_summary(context["cl"].queryset)
+            summary = invoice_summary(invoices=context["cl"].queryset)
+            context["invoice_summary"] = summary
+            context["invoice_tiles"] = summary_tiles(summary)
         return response
 
     # The form.
@@ -304,16 +283,11 @@ class InvoiceAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
 
     def _status_buttons(self, request, invoice: Invoice) -> list[dict[str, str]]:
         # Shown where they apply; the services decide, and the confirmation page says why when they refuse.
-        buttons = []
-        if invoice.status == InvoiceStatus.DRAFT and self.has_approve_permission(request):
-            buttons.append({"label": "Approve", "url": self._object_url("approve", invoice)})
-        if (
-            invoice.status in services.MARKABLE_FOR_SYNC
-            and not invoice.is_history
-            and self.has_mark_for_sync_permission(request)
-        ):
-            buttons.append({"label": "Mark for sync", "url": self._object_url("mark_for_sync", invoice)})
-        return buttons
+        return [
+            {"label": label, "url": self._object_url(action.name, invoice)}
+            for label, action in (("Approve", APPROVE), ("Mark for sync", MARK_FOR_SYNC))
+            if action.refusal(invoice) is None and getattr(self, f"has_{action.permission}_permission")(request)
+        ]
 
     def _url_name(self, view: str) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
@@ -392,21 +366,21 @@ class InvoiceAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
             self.message_user(request, reason, messages.WARNING)
 
     @staticmethod
-    def _preview(request, invoices: Iterable[Invoice], action: StatusAction) -> services.BulkResult:
-        """
-        What ``action`` would do, found by running it on copies and rolling back: the reasons shown on the
-        confirmation page are then the services' own.
-        """
-        with transaction.atomic():
-            result = action.run(request, [copy.copy(invoice) for invoice in invoices])
-            transaction.set_rollback(True)
-        return result
+    def _preview(invoices: Iterable[Invoice], action: StatusAction) -> services.BulkResult:
+        """What ``action`` would do, by the services' own refusal rules; nothing is written."""
+        preview = services.BulkResult()
+        for invoice in invoices:
+            if refusal := action.refusal(invoice):
+                preview.skipped.append((invoice, refusal))
+            else:
+                preview.changed.append(invoice)
+        return preview
 
     def _confirmation(
         self, request, invoices: list[Invoice], action: StatusAction, *, form_url: str, back_url: str,
         hidden: list[tuple[str, str]],
     ) -> TemplateResponse:
-        preview = self._preview(request, invoices, action)
+        preview = self._preview(invoices, action)
         by_pk = {invoice.pk: invoice for invoice in invoices}
         context = {
             **self.admin_site.each_context(request),

@@ -11,9 +11,16 @@ from apps.core.api.mixins import DomainModelViewSet
 from apps.core.api.permissions import permission_required
 from apps.core.api.serializers import ErrorDetailSerializer
 from apps.invoicing.api.serializers import InvoiceSerializer, PaymentCreateSerializer
-from apps.invoicing.api.services import invoice_create, invoice_delete, invoice_update
 from apps.invoicing.models import Invoice
-from apps.invoicing.services import InvoiceStatusError, invoice_approve, invoice_mark_for_sync, payment_record
+from apps.invoicing.services import (
+    InvoiceStatusError,
+    invoice_approve,
+    invoice_create,
+    invoice_delete,
+    invoice_mark_for_sync,
+    invoice_update,
+    payment_record,
+)
 
 REFUSED = OpenApiResponse(ErrorDetailSerializer, description="The invoice's status does not allow this.")
 EDIT_REFUSED = OpenApiResponse(ErrorDetailSerializer, description="Only drafts can be changed freely; paid and void "

@@ -1,26 +1,66 @@
 """
-Writing an invoice with its lines, as the API does it: defaults, lines, then totals, in one transaction.
+Creating and changing an invoice with its lines: defaults from the customer, lines, then totals, in one transaction.
 
-Only drafts have their lines or amounts changed. An issued invoice (approved, ready for sync, unpaid) keeps what
-was approved and may only have its memo and due date changed; a paid or void one is closed.
+A draft changes freely. An issued invoice (approved, ready for sync, unpaid) keeps its customer and division but
+its lines, dates and memo may be corrected (then marked for sync again, it updates the same QuickBooks invoice); a
+paid or void one is closed.
 """
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
+from django.db.models.functions import Length
 
+from apps.core.models import Division
+from apps.invoicing.calculations import due_date_for
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus
-from apps.invoicing.services import InvoiceStatusError, invoice_fill_defaults, invoice_recalculate
+from apps.invoicing.services.totals import invoice_recalculate
+from apps.invoicing.services.workflow import InvoiceStatusError
 
 S = InvoiceStatus
 Rows = Sequence[Mapping[str, Any]]
 
 CLOSED_STATUSES = (S.PAID, S.VOID)
-EDITABLE_WHEN_ISSUED = ("memo", "due_date")
+FIXED_WHEN_ISSUED = ("customer", "division")
 # Line fields a new line takes from its item when they are not given.
 ITEM_DEFAULTS = {"description": "description", "unit_price": "sales_price", "taxable": "taxable"}
+
+
+def invoice_next_number(*, division_id: int) -> str:
+    """
+    The next free number: one more than the highest numeric number of the division, starting at 1001.
+
+    Locks the division's row so that two invoices created at once do not get the same number; call it inside the
+    transaction that saves the invoice (on SQLite, whose writers queue anyway, the lock is a no-op).
+    """
+    Division.objects.select_for_update().filter(pk=division_id).first()
+    highest = (
+        Invoice.objects.filter(division_id=division_id, number__regex=r"^[0-9]{1,15}$")
+        .annotate(digits=Length("number"))
+        .order_by("-digits", "-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return str(max(int(highest or 0), 1000) + 1)
+
+
+def invoice_fill_defaults(*, invoice: Invoice) -> Invoice:
+    """Fill what a new invoice takes from its customer: division, number, term, due date and tax rate."""
+    customer = invoice.customer
+    if not invoice.division_id:
+        invoice.division_id = customer.division_id
+    if not invoice.number:
+        invoice.number = invoice_next_number(division_id=invoice.division_id)
+    if invoice.pk is None:
+        invoice.payment_term = invoice.payment_term or customer.payment_term
+        if invoice.tax_rate_id is None and customer.taxable:
+            invoice.tax_rate = customer.tax_rate
+    if not invoice.due_date:
+        term = invoice.payment_term
+        invoice.due_date = due_date_for(invoice_date=invoice.invoice_date, due_days=term.due_days if term else 0)
+    return invoice
 
 
 @transaction.atomic
@@ -30,7 +70,7 @@ def invoice_create(*, lines: Rows = (), **fields: Any) -> Invoice:
     invoice.full_clean()
     invoice.save()
     _lines_replace(invoice=invoice, rows=lines)
-    return _recalculate(invoice=invoice)
+    return invoice_recalculate(invoice=invoice)
 
 
 @transaction.atomic
@@ -49,7 +89,7 @@ def invoice_update(*, invoice: Invoice, lines: Rows | None = None, **fields: Any
     invoice.save()
     if lines_changed:
         _lines_replace(invoice=invoice, rows=lines)
-    return _recalculate(invoice=invoice)
+    return invoice_recalculate(invoice=invoice)
 
 
 @transaction.atomic
@@ -61,29 +101,15 @@ def invoice_delete(*, invoice: Invoice) -> None:
     invoice.delete()
 
 
-def _recalculate(*, invoice: Invoice) -> Invoice:
-    """``invoice_recalculate``, answering a negative total (lines of discounts or credits) as a validation error."""
-    try:
-        with transaction.atomic():
-            return invoice_recalculate(invoice=invoice)
-    except IntegrityError:
-        # The database's check constraint refused the totals that invoice_recalculate had just computed.
-        if invoice.total < 0:
-            raise ValidationError({"lines": "An invoice total cannot be negative; issue a credit instead."}) from None
-        raise
-
-
 def _invoice_assert_editable(*, invoice: Invoice, changed: Sequence[str], lines_changed: bool) -> None:
     if invoice.status == S.DRAFT:
         return
     status = invoice.get_status_display()
     if invoice.status in CLOSED_STATUSES and (changed or lines_changed):
         raise InvoiceStatusError(f"{invoice} is {status} and cannot be changed.")
-    if lines_changed:
-        raise InvoiceStatusError(f"{invoice} is {status}; only drafts can have their lines changed.")
-    if refused := [name for name in changed if name not in EDITABLE_WHEN_ISSUED]:
+    if refused := [name for name in changed if name in FIXED_WHEN_ISSUED]:
         raise InvoiceStatusError(
-            f"{invoice} is {status}; only its memo and due date can be changed (not {', '.join(refused)})."
+            f"{invoice} is {status}; its {' and '.join(refused)} can no longer change. Void it and issue a new one."
         )
 
 
