@@ -20,6 +20,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+if settings.QBO_ENVIRONMENT == "local":
+    urlpatterns.append(path("qbo-sandbox/", include("apps.qbo_sandbox.urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

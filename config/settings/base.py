@@ -10,6 +10,7 @@ ORM broker.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.invoicing",
     "apps.demo",
+    "apps.qbo_sandbox",
     # Last on purpose: its post_migrate handler grants roles the permissions of every app above.
     "apps.core",
 ]
@@ -155,6 +157,11 @@ LOGIN_REDIRECT_URL = "/admin/"
 LOGIN_URL = "/accounts/login/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "FieldOffice"
+
+# Which QuickBooks Online FieldOffice talks to: "local" is the in-project emulator mounted at /qbo-sandbox/.
+QBO_ENVIRONMENT = env.str("QBO_ENVIRONMENT", default="local")
+if QBO_ENVIRONMENT not in ("local", "sandbox", "production"):
+    raise ImproperlyConfigured("QBO_ENVIRONMENT must be local, sandbox or production.")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="fieldoffice@localhost")

@@ -1,0 +1,90 @@
+"""Sandbox companies (QuickBooks "realms") and the people who may sign in to connect them."""
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import models
+
+# Per-company knobs. Only the token lifetimes act today; the others are read by the API, fault and webhook layers.
+DEFAULT_COMPANY_SETTINGS: dict[str, Any] = {
+    "access_token_lifetime": 3600,
+    # Intuit answers 8726400 (101 days) and rolls it forward on every refresh.
+    "refresh_token_lifetime": 8726400,
+    "rate_limit_per_minute": 500,
+    "rate_limit_per_second": 10,
+    "rate_limit_concurrent": 10,
+    "batch_rate_limit_per_minute": 40,
+    "time_scale": 1.0,
+    "latency_ms": 0,
+    # HTTP status (as a string) -> probability of answering with it instead, e.g. {"503": 0.05}.
+    "error_rates": {},
+    "random_seed": None,
+    # Empty: use the connected app's webhook settings.
+    "webhook_url": "",
+    "webhook_format": "",
+}
+
+
+class SandboxCompany(models.Model):
+    """A QuickBooks Online company; its ``realm_id`` is the id clients put in every API path."""
+
+    realm_id = models.CharField("realm id", max_length=32, unique=True, editable=False)
+    name = models.CharField(max_length=255)
+    country = models.CharField(max_length=2, default="US")
+    # Intuit renders times in the company's zone; US sandbox companies are on Pacific time.
+    time_zone = models.CharField(max_length=64, default="America/Los_Angeles")
+    settings = models.JSONField(default=dict, blank=True, help_text="Overrides of the default per-company knobs.")
+    next_id = models.PositiveBigIntegerField(default=1, editable=False, help_text="The next entity Id to hand out.")
+    next_doc_number = models.PositiveIntegerField(
+        default=1001, editable=False, help_text="The next number QuickBooks gives a sales form it numbers itself."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "realm_id"]
+        verbose_name = "company"
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.realm_id})"
+
+    def effective_settings(self) -> dict[str, Any]:
+        """The defaults overlaid with this company's overrides."""
+        return {**DEFAULT_COMPANY_SETTINGS, **(self.settings or {})}
+
+    def setting(self, name: str) -> Any:
+        return self.effective_settings()[name]
+
+    @property
+    def preferences(self) -> dict[str, Any]:
+        """The company's ``Preferences`` object, as the API returns it (the stored entity is the one source)."""
+        entity = self.entities.filter(entity_type="Preferences", deleted_at__isnull=True).only("data").first()
+        return entity.data if entity else {}
+
+
+class SandboxUser(models.Model):
+    """Someone who signs in on the sandbox's authorization page and picks one of their companies."""
+
+    sub = models.UUIDField("subject", default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(unique=True)
+    password = models.CharField(max_length=128)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    companies = models.ManyToManyField(SandboxCompany, related_name="users", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = "user"
+
+    def __str__(self) -> str:
+        return self.email
+
+    def set_password(self, raw_password: str) -> None:
+        self.password = make_password(raw_password)
+
+    def check_password(self, raw_password: str) -> bool:
+        return check_password(raw_password, self.password)
