@@ -60,7 +60,7 @@ class Customer(DivisionOwnedModel):
     active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["display_name"]
+        ordering = ["display_name", "id"]
         constraints = [
             models.UniqueConstraint(
                 "division",
@@ -80,7 +80,11 @@ class Customer(DivisionOwnedModel):
                 violation_error_message="A customer needs a display name.",
             ),
         ]
-        indexes = [models.Index(fields=["division", "active"])]
+        indexes = [
+            models.Index(fields=["division", "active"]),
+            # The list's default order.
+            models.Index(fields=["display_name", "id"], name="customer_by_display_name"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -118,6 +118,8 @@ class Invoice(DivisionOwnedModel):
             ),
         ]
         indexes = [
+            # The list's default order: newest first, without sorting the whole table.
+            models.Index(fields=["-invoice_date", "-id"], name="invoice_newest_first"),
             models.Index(fields=["division", "status", "due_date"]),
             models.Index(fields=["customer", "invoice_date"]),
         ]
