@@ -77,3 +77,11 @@ class ServiceLocationAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.Mo
     list_select_related = ["customer"]
     search_fields = ["name", "street", "city", "customer__display_name"]
     autocomplete_fields = ["customer"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The invoice form's location picker sends the chosen customer: offer only that customer's locations.
+        customer = request.GET.get("customer", "")
+        if request.GET.get("field_name") == "service_location" and customer.isdigit():
+            queryset = queryset.filter(customer_id=customer)
+        return queryset, may_have_duplicates

@@ -8,7 +8,14 @@ from playwright.sync_api import expect
 
 from apps.invoicing.models import Invoice, InvoiceStatus
 from apps.invoicing.services import invoice_recalculate
-from tests.factories import InvoiceFactory, InvoiceLineFactory, TaxRateFactory, UserFactory
+from tests.factories import (
+    InvoiceFactory,
+    InvoiceLineFactory,
+    ItemFactory,
+    ServiceLocationFactory,
+    TaxRateFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -71,3 +78,42 @@ def test_office_user_edits_approves_and_marks_an_invoice_for_sync(transactional_
     invoice.refresh_from_db()
     assert (invoice.status, invoice.total) == (InvoiceStatus.READY_FOR_SYNC, Decimal("354.69"))
     assert Invoice.objects.get(pk=invoice.pk).lines.count() == 2
+
+
+def _pick(page, field: str, text: str) -> None:
+    """Choose ``text`` in the admin's autocomplete (select2) box of ``field``."""
+    page.locator(f"#id_{field} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_new_invoice_offers_the_customers_locations_and_fills_lines_from_items(transactional_db, live_server, page):
+    UserFactory(email=EMAIL, password=PASSWORD, roles=["Office"])
+    bar = ServiceLocationFactory(name="BB_1", customer__display_name="Basement Bar").customer
+    ServiceLocationFactory(name="Other customer's site", customer__display_name="2 wheels club")
+    ItemFactory(name="Furnace tune-up", description="Annual furnace tune-up", sales_price=Decimal("129.50"))
+
+    page.goto("/accounts/login/?next=/admin/invoicing/invoice/add/")
+    page.fill('input[name="login"]', EMAIL)
+    page.fill('input[name="password"]', PASSWORD)
+    page.locator('form button[type="submit"]').first.click()
+    expect(page).to_have_url(re.compile(r"/admin/invoicing/invoice/add/$"))
+
+    _pick(page, "customer", "Basement Bar")
+    page.locator("#id_service_location + .select2 .select2-selection").click()
+    options = page.locator(".select2-results__option")
+    expect(options).to_have_count(1)
+    expect(options.first).to_contain_text("BB_1")
+    options.first.click()
+
+    page.locator("#id_lines-0-item + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill("Furnace")
+    page.locator(".select2-results__option", has_text="Furnace tune-up").first.click()
+    expect(page.locator('input[name="lines-0-unit_price"]')).to_have_value("129.50")
+    expect(page.locator('input[name="lines-0-description"]')).to_have_value("Annual furnace tune-up")
+    expect(page.locator('[data-invoice-total="subtotal"]')).to_have_text("$129.50")
+    page.click('input[name="_save"]')
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    invoice = Invoice.objects.get(customer=bar)
+    assert (invoice.service_location.name, invoice.subtotal) == ("BB_1", Decimal("129.50"))

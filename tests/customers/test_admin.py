@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from apps.core.selectors import division_get_default
 from apps.customers.models import Customer, CustomerNote, ServiceLocation
-from tests.factories import CustomerFactory, TaxRateFactory
+from tests.factories import CustomerFactory, ServiceLocationFactory, TaxRateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +81,15 @@ def test_change_form_shows_integrations_field(admin_client):
     customer = CustomerFactory()
     response = admin_client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
     assert "Not linked to any integration" in response.content.decode()
+
+
+def test_invoice_location_picker_offers_only_the_chosen_customers_locations(admin_client):
+    mine = ServiceLocationFactory(name="BB_1")
+    ServiceLocationFactory(name="Elsewhere")
+    params = {"app_label": "invoicing", "model_name": "invoice", "field_name": "service_location", "term": ""}
+
+    everyone = admin_client.get("/admin/autocomplete/", params).json()["results"]
+    only_mine = admin_client.get("/admin/autocomplete/", {**params, "customer": mine.customer_id}).json()["results"]
+
+    assert len(everyone) == 2
+    assert [result["id"] for result in only_mine] == [str(mine.pk)]

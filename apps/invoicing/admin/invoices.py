@@ -182,7 +182,8 @@ class InvoiceAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
 
     class Media:
         css = {"all": ["invoicing/invoice_admin.css"]}
-        js = ["invoicing/invoice_totals.js"]
+        # After jquery.init.js: invoice_form.js uses django.jQuery.
+        js = ["admin/js/jquery.init.js", "invoicing/invoice_totals.js", "invoicing/invoice_form.js"]
 
     # Columns and read-only fields.
 
