@@ -19,6 +19,7 @@ from apps.qbo_sandbox.models import (
     SandboxRequestLog,
     SandboxUser,
 )
+from apps.qbo_sandbox.webhooks import admin as webhooks_admin  # noqa: F401 - registers the webhook outbox
 
 
 def _pretty_json(value) -> str:

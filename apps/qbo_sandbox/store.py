@@ -3,7 +3,8 @@ Storage of QuickBooks objects: the functions the API layer writes and reads enti
 
 Each function keeps ``SandboxEntity``'s columns and its JSON (``Id``, ``SyncToken``, ``MetaData``) in step. Business
 rules (required fields, references, duplicate names, stale SyncTokens) belong to the callers; this module only
-stores what it is given, the way QuickBooks stamps it.
+stores what it is given, the way QuickBooks stamps it. Creates, updates and tombstones are reported to webhooks
+(``apps.qbo_sandbox.webhooks.changes``) once their transaction commits; bulk creation (seeding) is not.
 """
 
 import copy
@@ -14,8 +15,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F, QuerySet
 
-from apps.qbo_sandbox.models import SandboxCompany, SandboxEntity
+from apps.qbo_sandbox.models import SandboxCompany, SandboxEntity, WebhookOperation
 from apps.qbo_sandbox.timefmt import now, qbo_datetime
+from apps.qbo_sandbox.webhooks.changes import change_record, update_operation
 
 # Entities whose display name shares one pool: a Vendor may not take a Customer's name, inactive ones included.
 NAME_POOL_PEOPLE = ("Customer", "Vendor", "Employee")
@@ -104,6 +106,7 @@ def entity_create(
     """Store a new object; its Id comes from the company's counter unless given (CompanyInfo's is "1")."""
     entity = build_entity(company, entity_type, data, entity_id=entity_id or allocate_ids(company)[0], at=at)
     entity.save(force_insert=True)
+    change_record(entity, WebhookOperation.CREATE)
     return entity
 
 
@@ -124,13 +127,23 @@ def entities_bulk_create(
     return SandboxEntity.objects.bulk_create(entities, batch_size=batch_size)
 
 
-def entity_update(entity: SandboxEntity, data: dict[str, Any], *, at: datetime | None = None) -> SandboxEntity:
+def entity_update(
+    entity: SandboxEntity,
+    data: dict[str, Any],
+    *,
+    at: datetime | None = None,
+    operation: str = "",
+    merged_id: str = "",
+) -> SandboxEntity:
     """
     Replace the stored object with ``data`` (the caller merges sparse updates) and stamp a new version.
 
     ``Id``, ``CreateTime`` and ``domain`` are kept; ``SyncToken`` goes up by one; ``LastUpdatedTime`` becomes ``at``.
+    Webhooks report it as ``operation`` when given (``Void``, ``Merge`` with ``merged_id``, ``Emailed``), else as
+    ``webhooks.changes.update_operation`` reads the change (``Emailed``, ``Delete`` for an inactivation, ``Update``).
     """
     at = at or now()
+    previous = entity.data
     payload = copy.deepcopy(data)
     time_zone = entity.company.time_zone
     create_time = entity.data.get("MetaData", {}).get("CreateTime") or qbo_datetime(entity.created_at, time_zone)
@@ -154,6 +167,7 @@ def entity_update(entity: SandboxEntity, data: dict[str, Any], *, at: datetime |
     entity.doc_number = doc_number_for(payload)
     entity.updated_at = at
     entity.save(update_fields=["data", "sync_token", "active", "name_key", "doc_number", "updated_at"])
+    change_record(entity, operation or update_operation(previous, payload), deleted_id=merged_id)
     return entity
 
 
@@ -167,6 +181,7 @@ def entity_tombstone(entity: SandboxEntity, *, at: datetime | None = None) -> Sa
     entity.deleted_at = at
     entity.updated_at = at
     entity.save(update_fields=["deleted_at", "updated_at"])
+    change_record(entity, WebhookOperation.DELETE)
     return entity
 
 

@@ -9,6 +9,7 @@ from apps.qbo_sandbox.models.oauth import (
     SandboxToken,
     WebhookFormat,
 )
+from apps.qbo_sandbox.models.webhooks import SandboxWebhookDelivery, SandboxWebhookEvent, WebhookOperation
 
 __all__ = [
     "DEFAULT_COMPANY_SETTINGS",
@@ -20,5 +21,8 @@ __all__ = [
     "SandboxRequestLog",
     "SandboxToken",
     "SandboxUser",
+    "SandboxWebhookDelivery",
+    "SandboxWebhookEvent",
     "WebhookFormat",
+    "WebhookOperation",
 ]

@@ -6,23 +6,35 @@ from typing import Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 
-# Per-company knobs. Only the token lifetimes act today; the others are read by the API, fault and webhook layers.
+# Per-company knobs, read by the OAuth server, the fault layer (apps.qbo_sandbox.faults) and webhooks.
 DEFAULT_COMPANY_SETTINGS: dict[str, Any] = {
     "access_token_lifetime": 3600,
     # Intuit answers 8726400 (101 days) and rolls it forward on every refresh.
     "refresh_token_lifetime": 8726400,
+    # Limits: 0 turns one off. See apps.qbo_sandbox.faults for their scopes and windows.
     "rate_limit_per_minute": 500,
-    "rate_limit_per_second": 10,
+    # Not an Intuit-documented limit (its "10" is concurrency): off unless set, to emulate a burst cap.
+    "rate_limit_per_second": 0,
     "rate_limit_concurrent": 10,
     "batch_rate_limit_per_minute": 40,
+    # Sandbox seconds per real second: 10 makes the one-minute windows 6 s and webhook retries 10x sooner.
     "time_scale": 1.0,
     "latency_ms": 0,
     # HTTP status (as a string) -> probability of answering with it instead, e.g. {"503": 0.05}.
     "error_rates": {},
+    # Probability that a request sleeps `slow_seconds` first (past Intuit's own 120 s request timeout by default).
+    "slow_rate": 0.0,
+    "slow_seconds": 130.0,
+    # Probability that the connection is closed without an answer (after the request was carried out).
+    "drop_rate": 0.0,
+    # Probability that a fault (429, 500) comes as XML whatever the Accept header says, as Intuit sometimes does.
+    "xml_fault_rate": 0.0,
     "random_seed": None,
     # Empty: use the connected app's webhook settings.
     "webhook_url": "",
     "webhook_format": "",
+    # Events of a company are collected this many seconds, then sent together; 0 sends each commit at once.
+    "webhook_batch_seconds": 1.0,
 }
 
 

@@ -13,9 +13,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
 from apps.qbo_sandbox import companies, store
+from apps.qbo_sandbox.faults.knobs import FaultKnobs
 from apps.qbo_sandbox.models import SandboxApp, SandboxCompany, SandboxUser, WebhookFormat
 from apps.qbo_sandbox.oauth import services as oauth
 from apps.qbo_sandbox.seeding import SEEDS, SeedOptions
+from apps.qbo_sandbox.webhooks.delivery import RETRY_DELAYS
 
 # faults option -> company setting.
 FAULT_OPTIONS = {
@@ -27,15 +29,43 @@ FAULT_OPTIONS = {
     "batch_rate_limit_per_minute": "batch_rate_limit_per_minute",
     "time_scale": "time_scale",
     "latency_ms": "latency_ms",
+    "slow_rate": "slow_rate",
+    "slow_seconds": "slow_seconds",
+    "drop_rate": "drop_rate",
+    "xml_fault_rate": "xml_fault_rate",
     "seed": "random_seed",
     "webhook_url": "webhook_url",
     "webhook_format": "webhook_format",
+    "webhook_batch_seconds": "webhook_batch_seconds",
 }
+# faults option -> HTTP status whose error rate it sets.
+ERROR_RATE_OPTIONS = {"error_rate_500": "500", "error_rate_503": "503"}
 
 
 def _non_negative(value: str) -> int:
     number = int(value)
     if number < 0:
+        raise ValueError(value)
+    return number
+
+
+def _probability(value: str) -> float:
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise ValueError(value)
+    return number
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
+def _positive(value: str) -> float:
+    number = float(value)
+    if number <= 0:
         raise ValueError(value)
     return number
 
@@ -92,23 +122,61 @@ class Command(BaseCommand):
         reset.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
         reset.add_argument("--keep-apps", action="store_true", help="Keep registered apps (and their keys).")
 
-        faults = add("faults", "Show or change a company's knobs (token lifetime, rate limits, errors...).")
+        faults = add("faults", "Show or change a company's knobs: limits, injected faults, token lifetime, webhooks.")
         faults.add_argument("--realm", required=True)
         faults.add_argument("--token-lifetime", type=_non_negative, help="Access token lifetime, seconds.")
         faults.add_argument("--refresh-token-lifetime", type=_non_negative, help="Seconds.")
-        faults.add_argument("--rate-limit-per-minute", type=_non_negative)
-        faults.add_argument("--rate-limit-per-second", type=_non_negative)
-        faults.add_argument("--rate-limit-concurrent", type=_non_negative)
-        faults.add_argument("--batch-rate-limit-per-minute", type=_non_negative)
-        faults.add_argument("--time-scale", type=float, help="Sandbox seconds per real second.")
-        faults.add_argument("--latency-ms", type=_non_negative)
-        faults.add_argument(
-            "--error-rate", type=_error_rate, action="append", default=[], metavar="STATUS=P", help="e.g. 503=0.05"
+        limits = faults.add_argument_group("limits (0 turns one off)")
+        limits.add_argument(
+            "--requests-per-minute",
+            "--rate-limit-per-minute",
+            dest="rate_limit_per_minute",
+            type=_non_negative,
+            metavar="N",
         )
-        faults.add_argument("--seed", type=int, help="Random seed for generated data and injected faults.")
+        limits.add_argument(
+            "--requests-per-second",
+            "--rate-limit-per-second",
+            dest="rate_limit_per_second",
+            type=_non_negative,
+            metavar="N",
+        )
+        limits.add_argument(
+            "--concurrent", "--rate-limit-concurrent", dest="rate_limit_concurrent", type=_non_negative, metavar="N"
+        )
+        limits.add_argument(
+            "--batch-per-minute",
+            "--batch-rate-limit-per-minute",
+            dest="batch_rate_limit_per_minute",
+            type=_non_negative,
+            metavar="N",
+        )
+        limits.add_argument(
+            "--time-scale",
+            type=_positive,
+            metavar="X",
+            help="Sandbox seconds per real second: 10 makes a minute window 6 s.",
+        )
+        injected = faults.add_argument_group("injected faults (P is a probability from 0 to 1)")
+        injected.add_argument("--latency-ms", type=_non_negative, metavar="MS", help="Added to every call.")
+        injected.add_argument("--error-rate-500", type=_probability, metavar="P")
+        injected.add_argument("--error-rate-503", type=_probability, metavar="P")
+        injected.add_argument(
+            "--error-rate", type=_error_rate, action="append", default=[], metavar="STATUS=P", help="e.g. 502=0.01"
+        )
+        injected.add_argument("--slow-rate", type=_probability, metavar="P", help="Calls that sleep --slow-seconds.")
+        injected.add_argument("--slow-seconds", type=_seconds, metavar="S")
+        injected.add_argument("--drop-rate", type=_probability, metavar="P", help="Connections closed unanswered.")
+        injected.add_argument("--xml-fault-rate", type=_probability, metavar="P", help="Faults sent as XML.")
+        faults.add_argument(
+            "--seed", type=int, help="Random seed for generated data and injected faults; restarts the sequence."
+        )
         faults.add_argument("--webhook-url", help="Empty to use the app's.")
         faults.add_argument("--webhook-format", choices=["", *WebhookFormat.values])
-        faults.add_argument("--defaults", action="store_true", help="Drop every override first.")
+        faults.add_argument("--webhook-batch-seconds", type=_seconds, metavar="S", help="0 sends each change at once.")
+        faults.add_argument(
+            "--reset", "--defaults", dest="defaults", action="store_true", help="Drop every override first."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler = getattr(self, "handle_" + options["subcommand"].replace("-", "_"))
@@ -237,15 +305,41 @@ class Command(BaseCommand):
         return {"deleted": deleted}, f"Deleted {total} sandbox rows."
 
     def handle_faults(self, options: dict[str, Any]) -> tuple[dict, str]:
+        """
+        Store the knobs given and print the effective ones.
+
+        Saving any knob (``--reset`` included) restarts the company's rate windows, in-flight gauge and fault
+        sequence, so that a run with ``--seed`` is reproducible from its first request.
+        """
         company = companies.company_get(options["realm"])
         if options["defaults"]:
             company = companies.company_update_settings(company, {name: None for name in company.settings})
         changes = {setting: options[option] for option, setting in FAULT_OPTIONS.items() if options[option] is not None}
-        if options["error_rate"]:
-            changes["error_rates"] = {**company.setting("error_rates"), **dict(options["error_rate"])}
+        error_rates = dict(options["error_rate"])
+        error_rates.update(
+            {status: options[option] for option, status in ERROR_RATE_OPTIONS.items() if options[option] is not None}
+        )
+        if error_rates:
+            merged = {**company.setting("error_rates"), **error_rates}
+            changes["error_rates"] = {status: rate for status, rate in merged.items() if rate}
         if changes:
             company = companies.company_update_settings(company, changes)
         effective = company.effective_settings()
-        result = {"realm_id": company.realm_id, "settings": effective, "overrides": company.settings}
-        text = "\n".join(f"{name}: {json.dumps(value)}" for name, value in effective.items())
-        return result, text
+        derived = _fault_windows(company)
+        result = {
+            "realm_id": company.realm_id,
+            "settings": effective,
+            "overrides": company.settings,
+            "derived": derived,
+        }
+        lines = [f"{name}: {json.dumps(value)}" for name, value in {**effective, **derived}.items()]
+        return result, "\n".join(lines)
+
+
+def _fault_windows(company: SandboxCompany) -> dict[str, Any]:
+    """The real durations the knobs amount to, after the time scale."""
+    knobs = FaultKnobs.of(company)
+    return {
+        "minute_window_seconds": knobs.minute,
+        "webhook_retry_seconds": [knobs.scaled(delay) for delay in RETRY_DELAYS],
+    }
