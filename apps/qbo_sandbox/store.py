@@ -191,7 +191,11 @@ def entity_get(
     entities = SandboxEntity.objects.filter(company=company, entity_type=entity_type, entity_id=str(entity_id))
     if not include_deleted:
         entities = entities.filter(deleted_at__isnull=True)
-    return entities.select_related("company").first()
+    # Ids are unique per company and type: LIMIT 1 without an ORDER BY, and the company the caller already has.
+    entity = next(iter(entities[:1]), None)
+    if entity is not None:
+        entity.company = company
+    return entity
 
 
 def entity_list(

@@ -9,7 +9,8 @@ def token_find(raw_token: str, *, kind: str | None = None) -> SandboxToken | Non
     tokens = SandboxToken.objects.select_related("grant__app", "grant__company").filter(token_hash=digest(raw_token))
     if kind is not None:
         tokens = tokens.filter(kind=kind)
-    return tokens.first()
+    # Token hashes are unique: LIMIT 1 without the ORDER BY that first() would add.
+    return next(iter(tokens[:1]), None)
 
 
 def user_companies(user: SandboxUser) -> list[SandboxCompany]:
