@@ -367,9 +367,9 @@ def test_every_property_python_quickbooks_sends_is_known(entity_type, factory):
     clean(ENTITY_TYPES[entity_type].rules.schema, payload)
 
 
-# Intuit's request and response samples (tests/qbo_sandbox/samples/README.md).
+# Intuit's request and response samples (fixtures/qbo_samples/README.md).
 
-SAMPLES = sorted((Path(__file__).parent / "samples").glob("*.json"))
+SAMPLES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "qbo_samples").glob("*.json"))
 # The entity each reference of the samples points at: Intuit's Ids are unique per entity, not per company.
 REF_TYPES = {
     "CustomerRef": "Customer",
