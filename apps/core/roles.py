@@ -13,24 +13,30 @@ OFFICE = "Office"
 READ_ONLY = "Read-only"
 
 # The apps whose records the roles work on; an app added later joins by adding its label here.
-DOMAIN_APP_LABELS = ("core", "accounting", "customers", "catalog", "invoicing")
+DOMAIN_APP_LABELS = ("core", "accounting", "customers", "catalog", "invoicing", "imports")
 # Office may not restructure the company or destroy invoices (they are voided instead).
 OFFICE_EXCLUDED_CODENAMES = ("add_division", "change_division", "delete_division", "delete_invoice")
+# Integrations (connections, sync settings, runs): Owner manages them, Office and Read-only only look.
+INTEGRATION_APP_LABELS = ("quickbooks",)
 
 
 def _permissions_for(role: str):
     domain = Q(content_type__app_label__in=DOMAIN_APP_LABELS)
+    integrations = Q(content_type__app_label__in=INTEGRATION_APP_LABELS)
     if role == OWNER:
         return Permission.objects.filter(
             domain
+            | integrations
             | Q(content_type__app_label="users")
             | Q(content_type__app_label="authtoken")
             | Q(content_type__app_label="auth", codename__in=["view_group"])
         )
     if role == OFFICE:
-        return Permission.objects.filter(domain).exclude(codename__in=OFFICE_EXCLUDED_CODENAMES)
+        return Permission.objects.filter(
+            (domain & ~Q(codename__in=OFFICE_EXCLUDED_CODENAMES)) | (integrations & Q(codename__startswith="view_"))
+        )
     if role == READ_ONLY:
-        return Permission.objects.filter(domain, codename__startswith="view_")
+        return Permission.objects.filter(domain | integrations, codename__startswith="view_")
     raise ValueError(f"Unknown role {role!r}")
 
 

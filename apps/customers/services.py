@@ -6,13 +6,18 @@ one are added, and records left out are removed. ``None`` leaves the set as it i
 """
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
 
-from apps.customers.models import Contact, Customer, ServiceLocation
+from apps.customers.models import Contact, Customer, CustomerAttachment, CustomerNote, ServiceLocation
 
 Rows = Sequence[Mapping[str, Any]]
 
@@ -84,3 +89,84 @@ def _children_replace(*, customer: Customer, model: type[models.Model], key: str
         except ValidationError as error:
             raise ValidationError({key: [f"{label} {position}: {message}" for message in error.messages]}) from error
         child.save()
+
+
+def customer_note_create(
+    *, customer: Customer, noted_on: date, text: str, author: str = "", created_by: Any = None
+) -> CustomerNote:
+    note = CustomerNote(customer=customer, noted_on=noted_on, text=text, author=author, created_by=created_by)
+    note.full_clean()
+    note.save()
+    return note
+
+
+@transaction.atomic
+def customer_notes_create(*, notes: Rows, created_by: Any = None, batch_size: int = 1000) -> list[CustomerNote]:
+    """
+    Store many notes at once (an import): each row gives ``customer_id``, ``noted_on``, ``text`` and ``author``.
+
+    Every note is validated before any is saved; the customers are the caller's, already known to exist.
+    """
+    instances = [CustomerNote(created_by=created_by, **row) for row in notes]
+    for position, note in enumerate(instances, start=1):
+        try:
+            note.clean_fields(exclude=["customer", "created_by"])
+        except ValidationError as error:
+            raise ValidationError([f"Note {position}: {message}" for message in error.messages]) from error
+    return CustomerNote.objects.bulk_create(instances, batch_size=batch_size)
+
+
+def customer_note_update(*, note: CustomerNote, **fields: Any) -> CustomerNote:
+    for name, value in fields.items():
+        setattr(note, name, value)
+    note.full_clean()
+    note.save()
+    return note
+
+
+def _attachment_file_check(file: File, file_name: str) -> str:
+    limit = settings.FIELDOFFICE_MAX_ATTACHMENT_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            f"{file_name} is {filesizeformat(file.size)}; attachments may be at most {filesizeformat(limit)}."
+        )
+    # The name is kept as given; the stored name is made safe for any file system.
+    return get_valid_filename(file_name.replace("\\", "/").rsplit("/", 1)[-1])
+
+
+def attachment_create(
+    *, customer: Customer, file: File, file_name: str, title: str = "", attached_on: date | None = None
+) -> CustomerAttachment:
+    """Keep a file with a customer; ``file_name`` is its original name, shown in lists."""
+    stored_name = _attachment_file_check(file, file_name)
+    attachment = CustomerAttachment(customer=customer, title=title, attached_on=attached_on, file_name=file_name)
+    attachment.file.save(stored_name, file, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_update(*, attachment: CustomerAttachment, file: File | None = None, **fields: Any) -> CustomerAttachment:
+    """Change an attachment's title or date, or replace its file (the old file is removed once committed)."""
+    for name, value in fields.items():
+        setattr(attachment, name, value)
+    old_name = None
+    if file is not None:
+        stored_name = _attachment_file_check(file, attachment.file_name)
+        old_name = attachment.file.name
+        attachment.file.save(stored_name, file, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        if old_name is not None:
+            attachment.file.delete(save=False)
+        raise
+    if old_name and old_name != attachment.file.name:
+        storage = attachment.file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return attachment

@@ -7,6 +7,7 @@ Everything lives here; production differs only by environment variables:
 ORM broker.
 """
 
+import base64
 from pathlib import Path
 
 import environ
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "apps.invoicing",
     "apps.demo",
     "apps.qbo_sandbox",
+    "apps.imports",
+    "apps.quickbooks",
     # Last on purpose: its post_migrate handler grants roles the permissions of every app above.
     "apps.core",
 ]
@@ -163,6 +166,51 @@ QBO_ENVIRONMENT = env.str("QBO_ENVIRONMENT", default="local")
 if QBO_ENVIRONMENT not in ("local", "sandbox", "production"):
     raise ImproperlyConfigured("QBO_ENVIRONMENT must be local, sandbox or production.")
 
+# FieldOffice's app on Intuit's developer portal (Keys & credentials). In local mode these defaults name a development
+# app that the sandbox registers on first use, so that "Connect to QuickBooks" works on a fresh install.
+_QBO_LOCAL = QBO_ENVIRONMENT == "local"
+QBO_CLIENT_ID = env.str("QBO_CLIENT_ID", default="fieldoffice-local" if _QBO_LOCAL else "")
+QBO_CLIENT_SECRET = env.str("QBO_CLIENT_SECRET", default="fieldoffice-local-development-secret" if _QBO_LOCAL else "")
+QBO_WEBHOOK_VERIFIER_TOKEN = env.str(
+    "QBO_WEBHOOK_VERIFIER_TOKEN", default="fieldoffice-local-verifier-token" if _QBO_LOCAL else ""
+)
+# Where Intuit sends the browser back after consent. Empty: built from the request
+# (<scheme>://<host>/admin/quickbooks/integration/callback/); production sets the URI registered with Intuit.
+QBO_REDIRECT_URI = env.str("QBO_REDIRECT_URI", default="")
+# Local mode: the address this server answers on, where FieldOffice finds the sandbox's API and discovery document.
+QBO_LOCAL_BASE_URL = env.str("QBO_LOCAL_BASE_URL", default="http://127.0.0.1:8000")
+# Empty: derived from QBO_ENVIRONMENT (see apps.quickbooks.conf).
+QBO_API_BASE_URL = env.str("QBO_API_BASE_URL", default="")
+QBO_DISCOVERY_URL = env.str("QBO_DISCOVERY_URL", default="")
+# The API client's retries of 429, 5xx, dropped connections and timeouts: attempts per request, exponential backoff.
+QBO_MAX_ATTEMPTS = env.int("QBO_MAX_ATTEMPTS", default=5)
+QBO_BACKOFF_SECONDS = env.float("QBO_BACKOFF_SECONDS", default=1.0)
+QBO_BACKOFF_MAX_SECONDS = env.float("QBO_BACKOFF_MAX_SECONDS", default=30.0)
+# Intuit asks clients to wait a minute after a 429 that carries no Retry-After.
+QBO_THROTTLE_WAIT_SECONDS = env.float("QBO_THROTTLE_WAIT_SECONDS", default=60.0)
+QBO_TIMEOUT_SECONDS = env.float("QBO_TIMEOUT_SECONDS", default=60.0)
+# Per realm, counted for all workers in the cache (Redis in production): just under Intuit's 500 requests and
+# 40 batches a minute, and at most its 10 requests at once. 0 turns a limit off.
+QBO_RATE_LIMIT_PER_MINUTE = env.int("QBO_RATE_LIMIT_PER_MINUTE", default=490)
+QBO_BATCH_LIMIT_PER_MINUTE = env.int("QBO_BATCH_LIMIT_PER_MINUTE", default=38)
+QBO_CONCURRENT_LIMIT = env.int("QBO_CONCURRENT_LIMIT", default=10)
+
+
+def _key_from_secret(secret: str) -> str:
+    """A Fernet key derived from ``secret`` with HKDF-SHA256."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"fieldoffice field encryption")
+    return base64.urlsafe_b64encode(key.derive(secret.encode())).decode()
+
+
+# Encrypts secrets stored in the database (QuickBooks tokens). Production should set its own key, made with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`; several keys,
+# comma-separated, rotate: the first encrypts, all decrypt. Without it a key is derived from SECRET_KEY, and a new
+# SECRET_KEY then makes the stored tokens unreadable (QuickBooks must be reconnected).
+FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="") or _key_from_secret(SECRET_KEY)
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="fieldoffice@localhost")
 
@@ -189,6 +237,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# django-import-export: the admin lists' Export button (apps/core/resources.py).
+# Whoever may view a list may export it, Read-only included: an export shows nothing the list does not.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Text that a spreadsheet would run as a formula (=, +, -, @) is exported as text; numbers and dates stay as they are.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Control characters an xlsx file cannot hold become "�" instead of failing the whole export.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# Rows read per query (and per prefetch query) while exporting.
+IMPORT_EXPORT_CHUNK_SIZE = 2_000
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
@@ -205,6 +263,15 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Attachments larger than this are refused at upload.
 FIELDOFFICE_MAX_ATTACHMENT_BYTES = env.int("FIELDOFFICE_MAX_ATTACHMENT_BYTES", default=20 * 1024 * 1024)
+
+# Excel import (apps.imports): uploads larger than this are refused (the workbook and the zip of attachments each).
+FIELDOFFICE_IMPORT_MAX_BYTES = env.int("FIELDOFFICE_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# Rows of data in one workbook.
+FIELDOFFICE_IMPORT_MAX_ROWS = env.int("FIELDOFFICE_IMPORT_MAX_ROWS", default=200_000)
+# What a workbook may unpack to: a zip bomb is refused before anything reads it.
+FIELDOFFICE_IMPORT_MAX_UNPACKED_BYTES = env.int("FIELDOFFICE_IMPORT_MAX_UNPACKED_BYTES", default=300 * 1024 * 1024)
+# Workbooks up to this size are checked and imported during the request; larger ones by a background worker.
+FIELDOFFICE_IMPORT_INLINE_MAX_BYTES = env.int("FIELDOFFICE_IMPORT_INLINE_MAX_BYTES", default=256 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,15 @@ Every write to invoices, their lines and payments goes through these functions: 
 the Excel import and the sync engine all call them, so that the rules live in one place.
 """
 
+from apps.invoicing.services.history import (
+    HistoricalInvoice,
+    HistoricalLine,
+    HistoryTotals,
+    invoice_history_replace,
+    invoice_history_replace_refusal,
+    invoice_history_totals,
+    invoices_history_create,
+)
 from apps.invoicing.services.payments import payment_record, payment_refusal
 from apps.invoicing.services.totals import invoice_recalculate
 from apps.invoicing.services.workflow import (
@@ -31,12 +40,18 @@ __all__ = [
     "ALLOWED_TRANSITIONS",
     "MARKABLE_FOR_SYNC",
     "BulkResult",
+    "HistoricalInvoice",
+    "HistoricalLine",
+    "HistoryTotals",
     "InvoiceStatusError",
     "invoice_approve",
     "invoice_approve_refusal",
     "invoice_create",
     "invoice_delete",
     "invoice_fill_defaults",
+    "invoice_history_replace",
+    "invoice_history_replace_refusal",
+    "invoice_history_totals",
     "invoice_mark_for_sync",
     "invoice_mark_for_sync_refusal",
     "invoice_next_number",
@@ -45,6 +60,7 @@ __all__ = [
     "invoice_update",
     "invoice_void",
     "invoices_approve",
+    "invoices_history_create",
     "invoices_mark_for_sync",
     "payment_record",
     "payment_refusal",

@@ -25,7 +25,7 @@ from apps.qbo_sandbox.models import (
     SandboxUser,
     WebhookFormat,
 )
-from apps.qbo_sandbox.oauth import credentials
+from apps.qbo_sandbox.oauth import credentials, local_app
 from apps.qbo_sandbox.oauth.selectors import token_find
 from apps.qbo_sandbox.timefmt import now
 
@@ -102,6 +102,8 @@ def app_create(
 
 
 def app_authenticate(client_id: str, client_secret: str) -> SandboxApp | None:
+    if client_id and client_id == local_app.local_app_client_id():
+        local_app.local_app_ensure()
     app = SandboxApp.objects.filter(client_id=client_id).first()
     if app is None or not credentials.digests_match(client_secret, app.client_secret_hash):
         return None
@@ -140,11 +142,13 @@ class AuthorizationRequest:
 def authorization_request_validate(params: QueryDict) -> AuthorizationRequest:
     """Check the query of the authorization page: client, redirect URI, response type and scope."""
     client_id = params.get("client_id", "")
+    if client_id and client_id == local_app.local_app_client_id():
+        local_app.local_app_ensure(with_company=True)
     app = SandboxApp.objects.filter(client_id=client_id).first() if client_id else None
     if app is None:
         raise AuthorizationRequestError("The client_id is missing or belongs to no app.")
     redirect_uri = params.get("redirect_uri", "")
-    if redirect_uri not in app.redirect_uris:
+    if not local_app.redirect_uri_registered(app, redirect_uri):
         raise AuthorizationRequestError(
             "The redirect_uri is not one of the app's registered redirect URIs; it must match exactly."
         )

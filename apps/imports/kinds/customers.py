@@ -1,0 +1,296 @@
+"""
+Customers with their service locations, for a company that starts without QuickBooks (or without a customer list).
+
+One row a customer, or one row per service location with the customer's columns on each (or on the first only).
+A customer is known by its number when the row gives one, else by its display name. An existing customer is updated
+with the values the rows give: an empty cell leaves a value as it is, and locations not in the file are kept.
+"""
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from apps.accounting.models import PaymentTerm, TaxRate
+from apps.customers import services as customer_services
+from apps.customers.models import Customer, ServiceLocation
+from apps.imports.columns import Column, ColumnType
+from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan
+from apps.imports.kinds.named import model_errors
+from apps.imports.matching import NameLookup, NotFound, norm
+
+CUSTOMER_FIELDS = (
+    "number",
+    "display_name",
+    "company_name",
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "billing_street",
+    "billing_street2",
+    "billing_city",
+    "billing_state",
+    "billing_postal_code",
+    "billing_country",
+    "taxable",
+    "active",
+)
+ADDRESS_FIELDS = ("street", "street2", "city", "state", "postal_code", "country")
+# Column key → field of the service location.
+LOCATION_COLUMNS = {f"location_{name}": name for name in ADDRESS_FIELDS}
+CUSTOMER_KEYS = (*CUSTOMER_FIELDS, "tax_rate", "payment_term")
+
+
+def _text(key: str, header: str, max_length: int, help: str = "", example: Any = None) -> Column:
+    return Column(key, header, max_length=max_length, help=help, example=example)
+
+
+@dataclass
+class CustomerRows:
+    key: str
+    rows: list[ParsedRow] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    origin: dict[str, int] = field(default_factory=dict)
+    invalid: bool = False
+
+    @property
+    def first(self) -> int:
+        return self.rows[0].number
+
+
+class CustomerKind(ImportKind):
+    key = "customers"
+    label = "Customers and service locations"
+    noun, noun_plural = "customer", "customers"
+    sheet_name = "Customers"
+    description = (
+        "Your customer list, with their service locations: one row a customer, or one row per location with the "
+        "customer repeated. Import tax rates and payment terms first."
+    )
+    changelist = "admin:customers_customer_changelist"
+    valid_rows_note = "a customer with an error on any of its rows is left out whole"
+    columns = (
+        _text(
+            "number", "Customer number", 30, "Your own reference; unique. Identifies the customer when given.", "C-1001"
+        ),
+        Column(
+            "display_name",
+            "Display name",
+            once=True,
+            max_length=100,
+            help="The name on invoices and lists; unique.",
+            example="Basement Bar",
+        ),
+        _text("company_name", "Company name", 100, example="Basement Bar LLC"),
+        _text("first_name", "First name", 100, example="Jorji"),
+        _text("last_name", "Last name", 100),
+        _text("phone", "Phone", 30, example="612-555-0100"),
+        _text("email", "Email", 254, example="billing@basementbar.example"),
+        _text("billing_street", "Billing street", 200, example="511 N Washington Ave"),
+        _text("billing_street2", "Billing street 2", 200),
+        _text("billing_city", "Billing city", 100, example="Minneapolis"),
+        _text("billing_state", "Billing state", 100, example="MN"),
+        _text("billing_postal_code", "Billing postal code", 20, example="55401"),
+        _text("billing_country", "Billing country", 100, example="USA"),
+        Column(
+            "taxable", "Taxable", ColumnType.BOOLEAN, help="Yes or No. Empty: Yes for a new customer.", example="Yes"
+        ),
+        _text("tax_rate", "Tax rate", 100, "The name of a tax rate."),
+        _text("payment_term", "Terms", 100, "The name of a payment term, such as Net 30."),
+        Column("active", "Active", ColumnType.BOOLEAN, help="Yes or No. Empty: Yes for a new customer.", example="Yes"),
+        _text("location_name", "Service location", 100, "A place where you work for the customer; one a row.", "BB_1"),
+        _text("location_street", "Location street", 200, example="511 N Washington Ave"),
+        _text("location_street2", "Location street 2", 200),
+        _text("location_city", "Location city", 100, example="Minneapolis"),
+        _text("location_state", "Location state", 100, example="MN"),
+        _text("location_postal_code", "Location postal code", 20, example="55401"),
+        _text("location_country", "Location country", 100, example="USA"),
+    )
+
+    def _group(self, rows: Sequence[ParsedRow], plan: Plan) -> list[CustomerRows]:
+        groups: dict[str, CustomerRows] = {}
+        for row in rows:
+            if row["display_name"] is None and row["number"] is None:
+                continue
+            key = f"#{norm(row['number'])}" if row["number"] else norm(row["display_name"])
+            group = groups.setdefault(key, CustomerRows(key=key))
+            group.rows.append(row)
+            group.invalid |= row.invalid
+            for name in CUSTOMER_KEYS:
+                value = row[name]
+                if value is None:
+                    continue
+                if name not in group.values:
+                    group.values[name], group.origin[name] = value, row.number
+                elif group.values[name] != value:
+                    plan.error(row.number, self.header(name), f"Row {group.origin[name]} gives another value here.")
+                    group.invalid = True
+        for group in groups.values():
+            if "display_name" not in group.values and not group.invalid:
+                plan.error(group.first, self.header("display_name"), "The customer needs a display name.")
+                group.invalid = True
+        return list(groups.values())
+
+    def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+        plan = Plan()
+        division = context.division
+        lookups = {
+            "tax_rate": (
+                NameLookup(model=TaxRate, division_id=division.pk, noun="tax rate"),
+                TaxRate.objects.filter(division=division).in_bulk(),
+            ),
+            "payment_term": (
+                NameLookup(model=PaymentTerm, division_id=division.pk, noun="payment term"),
+                PaymentTerm.objects.filter(division=division).in_bulk(),
+            ),
+        }
+        customers = list(Customer.objects.filter(division=division))
+        by_number = {norm(customer.number): customer for customer in customers if customer.number}
+        by_name = {norm(customer.display_name): customer for customer in customers}
+        locations: dict[int, dict[str, ServiceLocation]] = {}
+        for location in ServiceLocation.objects.filter(customer__division=division):
+            locations.setdefault(location.customer_id, {})[norm(location.name)] = location
+        claimed: dict[int, int] = {}
+        new_names: dict[str, int] = {}
+        for group in self._group(rows, plan):
+            if group.invalid:
+                continue
+            values = dict(group.values)
+            if not self._references(group, values, lookups, plan):
+                continue
+            current = self._match(group, values, by_number, by_name, plan)
+            if current is False:
+                continue
+            if current is not None:
+                if current.pk in claimed:
+                    plan.error(group.first, "", f"Rows {claimed[current.pk]} and {group.first} are the same customer.")
+                    continue
+                claimed[current.pk] = group.first
+            else:
+                name = norm(values["display_name"])
+                if name in new_names:
+                    message = f"Row {new_names[name]} adds a customer with this display name already."
+                    plan.error(group.first, self.header("display_name"), message)
+                    continue
+                new_names[name] = group.first
+            self._plan_customer(group, values, current, locations, plan)
+        return plan
+
+    def _references(self, group: CustomerRows, values: dict, lookups: dict, plan: Plan) -> bool:
+        """Replace tax rate and term names by the records; False when one is unknown."""
+        found = True
+        for name, (lookup, records) in lookups.items():
+            if values.get(name) is None:
+                continue
+            try:
+                values[name] = records[lookup.find(values[name])]
+            except NotFound as error:
+                plan.error(group.origin[name], self.header(name), str(error))
+                found = False
+        return found
+
+    def _match(self, group, values, by_number, by_name, plan) -> Customer | bool | None:
+        """The existing customer the rows are about, ``None`` for a new one, ``False`` after an error."""
+        named = by_name.get(norm(values.get("display_name")))
+        if values.get("number"):
+            numbered = by_number.get(norm(values["number"]))
+            if numbered is not None:
+                if named is not None and named.pk != numbered.pk:
+                    plan.error(
+                        group.first,
+                        self.header("display_name"),
+                        f"Customer number {values['number']} is {numbered}, but “{named}” is another customer.",
+                    )
+                    return False
+                return numbered
+            if named is not None and named.number:
+                plan.error(
+                    group.first,
+                    self.header("number"),
+                    f"“{named}” exists with customer number {named.number}; use that number or another name.",
+                )
+                return False
+        return named
+
+    def _plan_customer(self, group, values, current, locations, plan) -> None:
+        headers = {name: self.header(name) for name in CUSTOMER_KEYS}
+        if current is None:
+            customer = Customer(**values)
+            changes = values
+        else:
+            changes = {name: value for name, value in values.items() if getattr(current, name) != value}
+            customer = copy.copy(current)
+            for name, value in changes.items():
+                setattr(customer, name, value)
+        try:
+            customer.clean()
+            customer.full_clean(
+                exclude=["division", "tax_rate", "payment_term"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            model_errors(error, headers, group.first, plan, default_column=self.header("display_name"))
+            return
+        location_rows, location_changed = self._locations(group, current, locations, plan)
+        if location_rows is None:
+            return
+        label = f"{customer.display_name}" + (f" · {len(location_rows)} service locations" if location_rows else "")
+        rows = [row.number for row in group.rows]
+        if current is None:
+            plan.actions.append(Action("create", rows, label, (None, values, location_rows)))
+        elif changes or location_changed:
+            plan.actions.append(
+                Action("update", rows, label, (current, changes, location_rows if location_changed else None))
+            )
+        else:
+            plan.actions.append(Action("skip", rows, label))
+
+    def _locations(self, group, current, locations, plan) -> tuple[list | None, bool]:
+        """The customer's complete list of locations (kept ones by id), and whether the rows change it."""
+        stored = locations.get(current.pk, {}) if current is not None else {}
+        result = {key: {"id": location.pk} for key, location in stored.items()}
+        changed = False
+        seen: dict[str, int] = {}
+        for row in group.rows:
+            name = row["location_name"]
+            address = {field: row[key] for key, field in LOCATION_COLUMNS.items() if row[key] is not None}
+            if name is None:
+                if address:
+                    plan.error(row.number, self.header("location_name"), "Give the service location a name.")
+                    return None, False
+                continue
+            key = norm(name)
+            if key in seen:
+                plan.error(row.number, self.header("location_name"), f"This location is on row {seen[key]} already.")
+                return None, False
+            seen[key] = row.number
+            location = stored.get(key)
+            if location is None:
+                candidate = ServiceLocation(name=name, **address)
+                result[key] = {"name": name, **address}
+                changed = True
+            else:
+                differs = {field: value for field, value in address.items() if getattr(location, field) != value}
+                candidate = copy.copy(location)
+                for field, value in differs.items():
+                    setattr(candidate, field, value)
+                result[key].update(differs)
+                changed |= bool(differs)
+            try:
+                candidate.full_clean(exclude=["customer"], validate_unique=False, validate_constraints=False)
+            except ValidationError as error:
+                headers = {field: self.header(key) for key, field in LOCATION_COLUMNS.items()}
+                model_errors(error, {**headers, "name": self.header("location_name")}, row.number, plan)
+                return None, False
+        return list(result.values()), changed
+
+    def write(self, *, action: Action, context: ImportContext) -> None:
+        current, values, location_rows = action.payload
+        if current is None:
+            customer_services.customer_create(
+                division=context.division, service_locations=location_rows or None, **values
+            )
+        else:
+            customer_services.customer_update(customer=current, service_locations=location_rows, **values)

@@ -1,0 +1,95 @@
+"""
+Customer notes: one row a note. A note is known by its customer, date and text, so importing a file twice adds
+each note once; a known note whose author differs is updated.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+
+from apps.customers import services as customer_services
+from apps.customers.models import CustomerNote
+from apps.imports.columns import Column, ColumnType
+from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan, RowError
+from apps.imports.matching import CustomerLookup, NotFound
+
+CUSTOMER_HELP = "The customer's display name or customer number, as in FieldOffice."
+
+
+def note_text_key(text: str) -> str:
+    """Notes typed in a browser end lines with CR LF, notes read from Excel with LF: the same note either way."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+class CustomerNoteKind(ImportKind):
+    key = "customer_notes"
+    label = "Customer notes"
+    noun, noun_plural = "note", "notes"
+    sheet_name = "Notes"
+    description = "Dated notes on your customers, one row a note."
+    changelist = "admin:customers_customer_changelist"
+    columns = (
+        Column("customer", "Customer", required=True, max_length=100, help=CUSTOMER_HELP, example="Basement Bar"),
+        Column("noted_on", "Date", ColumnType.DATE, required=True, help="The note's date.", example="2022-08-15"),
+        Column("author", "Author", max_length=100, help="Who wrote the note.", example="Jorji"),
+        Column("text", "Text", required=True, help="The note itself.", example="Side door code 4411; dog on site."),
+    )
+
+    def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+        plan = Plan()
+        customers = CustomerLookup(division_id=context.division.pk)
+        matched: list[tuple[ParsedRow, int]] = []
+        for row in rows:
+            if row.invalid:
+                continue
+            try:
+                matched.append((row, customers.find(row["customer"])))
+            except NotFound as error:
+                plan.error(row.number, self.header("customer"), str(error))
+        existing = self._existing(customer_id for _row, customer_id in matched)
+        seen: dict[tuple, int] = {}
+        for row, customer_id in matched:
+            key = (customer_id, row["noted_on"], row["text"])
+            label = f"{customers.names[customer_id]} · {row['noted_on']:%Y-%m-%d} · {row['text'][:60]}"
+            author = row["author"] or ""
+            if key in seen:
+                plan.actions.append(Action("skip", [row.number], f"{label} (same as row {seen[key]})"))
+                continue
+            seen[key] = row.number
+            note = existing.get(key)
+            if note is None:
+                values = {
+                    "customer_id": customer_id,
+                    "noted_on": row["noted_on"],
+                    "text": row["text"],
+                    "author": author,
+                }
+                plan.actions.append(Action("create", [row.number], label, values))
+            elif row["author"] is not None and note.author != author:
+                plan.actions.append(Action("update", [row.number], label, (note, author)))
+            else:
+                plan.actions.append(Action("skip", [row.number], label))
+        return plan
+
+    @staticmethod
+    def _existing(customer_ids: Iterable[int]) -> dict[tuple, CustomerNote]:
+        ids = sorted(set(customer_ids))
+        notes: dict[tuple, CustomerNote] = {}
+        for start in range(0, len(ids), 500):
+            chunk = CustomerNote.objects.filter(customer_id__in=ids[start : start + 500]).only(
+                "pk", "customer_id", "noted_on", "text", "author"
+            )
+            for note in chunk:
+                notes.setdefault((note.customer_id, note.noted_on, note_text_key(note.text)), note)
+        return notes
+
+    def apply(self, *, actions: Iterable[Action], context: ImportContext) -> list[RowError]:
+        actions = list(actions)
+        new = [action.payload for action in actions if action.type == "create"]
+        with transaction.atomic():
+            customer_services.customer_notes_create(notes=new, created_by=context.user)
+        for action in actions:
+            if action.type == "update":
+                note, author = action.payload
+                customer_services.customer_note_update(note=note, author=author)
+        return []

@@ -1,0 +1,249 @@
+"""
+Integrations > QuickBooks: one page per division, with the connection, the sync settings and the recent runs.
+
+The views only check permissions, call a service and say what happened; Connect and Stop connection need
+``quickbooks.manage_connection`` (Owner), Configure Sync ``change_syncsettings``, Sync Now ``add_syncrun``.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+
+from apps.core.models import Division
+from apps.quickbooks.admin.forms import SyncSettingsForm
+from apps.quickbooks.conf import api_config
+from apps.quickbooks.errors import QuickBooksError
+from apps.quickbooks.models import ConnectionStatus, Integration, QuickBooksConnection, SyncSettings
+from apps.quickbooks.selectors import (
+    connection_for,
+    recent_runs,
+    record_links_count,
+    sync_settings_for,
+    sync_settings_summary,
+)
+from apps.quickbooks.services.connection import (
+    MANAGE_PERMISSION,
+    connection_authorization_pop,
+    connection_authorization_url,
+    connection_complete,
+    connection_disconnect,
+)
+from apps.quickbooks.services.runs import sync_run_request
+from apps.quickbooks.services.sync_settings import sync_settings_update
+
+CONFIGURE_PERMISSION = "quickbooks.change_syncsettings"
+SYNC_PERMISSION = "quickbooks.add_syncrun"
+CANCELLED_MESSAGE = "You cancelled the connection in QuickBooks. Nothing was changed."
+
+
+@admin.register(Integration)
+class IntegrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "connection_status", "company", "frequency"]
+    search_fields = ["name"]
+    list_select_related = ["quickbooks_connection", "quickbooks_sync_settings"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="QuickBooks")
+    def connection_status(self, obj: Integration) -> str:
+        connection = getattr(obj, "quickbooks_connection", None)
+        return connection.get_status_display() if connection else "Not connected"
+
+    @admin.display(description="company")
+    def company(self, obj: Integration) -> str:
+        connection = getattr(obj, "quickbooks_connection", None)
+        return (connection.company_name or connection.realm_id) if connection else "—"
+
+    @admin.display(description="sync frequency")
+    def frequency(self, obj: Integration) -> str:
+        sync_settings = getattr(obj, "quickbooks_sync_settings", None)
+        return sync_settings.get_frequency_display() if sync_settings else SyncSettings().get_frequency_display()
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+
+        def view(function, suffix: str, route: str):
+            return path(route, self.admin_site.admin_view(function), name="{}_{}_{}".format(*info, suffix))
+
+        return [
+            view(self.callback_view, "callback", "callback/"),
+            view(self.connect_view, "connect", "<path:object_id>/connect/"),
+            view(self.disconnect_view, "disconnect", "<path:object_id>/disconnect/"),
+            view(self.configure_view, "configure", "<path:object_id>/configure/"),
+            view(self.sync_view, "sync", "<path:object_id>/sync/"),
+            *super().get_urls(),
+        ]
+
+    # Helpers.
+
+    def _division(self, request: HttpRequest, object_id: str) -> Division:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        division = self.get_object(request, object_id)
+        if division is None:
+            raise Http404("No such division.")
+        return division
+
+    def _page_url(self, division: Division) -> str:
+        return reverse("admin:quickbooks_integration_change", args=[division.pk])
+
+    def _context(self, request: HttpRequest, division: Division, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "division": division,
+            "title": f"QuickBooks: {division}",
+            "page_url": self._page_url(division),
+            **extra,
+        }
+
+    # The page.
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        division = self._division(request, object_id)
+        connection = connection_for(division=division)
+        user = request.user
+        context = self._context(
+            request,
+            division,
+            connection=connection,
+            status=connection.status if connection else ConnectionStatus.DISCONNECTED,
+            sync_settings=sync_settings_for(division=division),
+            summary=sync_settings_summary(division=division),
+            runs=recent_runs(division=division),
+            links_count=record_links_count(division=division),
+            local_mode=api_config().is_local,
+            can_manage=user.has_perm(MANAGE_PERMISSION),
+            can_configure=user.has_perm(CONFIGURE_PERMISSION),
+            can_sync=user.has_perm(SYNC_PERMISSION),
+        )
+        return render(request, "admin/quickbooks/integration/page.html", context)
+
+    # Connect and disconnect.
+
+    def connect_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        division = self._division(request, object_id)
+        if not request.user.has_perm(MANAGE_PERMISSION):
+            raise PermissionDenied
+        try:
+            url = connection_authorization_url(
+                division=division, request=request, reset_links=request.POST.get("reset_links") == "on"
+            )
+        except (QuickBooksError, ImproperlyConfigured) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+            return HttpResponseRedirect(self._page_url(division))
+        return HttpResponseRedirect(url)
+
+    def callback_view(self, request: HttpRequest) -> HttpResponse:
+        """Where Intuit sends the browser back, with ``code``, ``state`` and ``realmId``, or an ``error``."""
+        if not request.user.has_perm(MANAGE_PERMISSION):
+            raise PermissionDenied
+        state = request.GET.get("state", "")
+        pending = connection_authorization_pop(request=request, state=state)
+        division = Division.objects.filter(pk=pending.division_id).first() if pending else None
+        back = self._page_url(division) if division else reverse("admin:quickbooks_integration_changelist")
+        error = request.GET.get("error", "")
+        if error:
+            if error == "access_denied":
+                messages.warning(request, CANCELLED_MESSAGE)
+            else:
+                messages.error(request, f"QuickBooks did not connect ({error[:100]}). Nothing was changed.")
+            return HttpResponseRedirect(back)
+        try:
+            if division is None:
+                raise QuickBooksError(
+                    "This QuickBooks sign-in was not started here, or it expired. Nothing was changed; press "
+                    "Connect to QuickBooks again."
+                )
+            connection = connection_complete(
+                division=division,
+                code=request.GET.get("code", ""),
+                state=state,
+                realm_id=request.GET.get("realmId", ""),
+                user=request.user,
+                pending=pending,
+            )
+        except (QuickBooksError, ImproperlyConfigured) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+            return HttpResponseRedirect(back)
+        messages.success(
+            request,
+            f"{division} is connected to the QuickBooks company {connection.company_name or connection.realm_id}.",
+        )
+        if connection.last_error:
+            messages.warning(request, connection.last_error)
+        return HttpResponseRedirect(back)
+
+    def disconnect_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        division = self._division(request, object_id)
+        if not request.user.has_perm(MANAGE_PERMISSION):
+            raise PermissionDenied
+        connection = QuickBooksConnection.objects.filter(division=division).first()
+        if connection is None or connection.status == ConnectionStatus.DISCONNECTED:
+            messages.info(request, "QuickBooks is not connected for this division.")
+            return HttpResponseRedirect(self._page_url(division))
+        if request.method == "POST":
+            try:
+                connection = connection_disconnect(division=division, user=request.user)
+            except QuickBooksError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"The connection of {division} to QuickBooks has been stopped.")
+                if connection.last_error:
+                    messages.warning(request, connection.last_error)
+            return HttpResponseRedirect(self._page_url(division))
+        context = self._context(
+            request,
+            division,
+            connection=connection,
+            links_count=record_links_count(division=division),
+            title=f"Stop the QuickBooks connection of {division}?",
+        )
+        return render(request, "admin/quickbooks/integration/disconnect.html", context)
+
+    # Settings and Sync Now.
+
+    def configure_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        division = self._division(request, object_id)
+        if not request.user.has_perm(CONFIGURE_PERMISSION):
+            raise PermissionDenied
+        current = sync_settings_for(division=division)
+        form = SyncSettingsForm(request.POST or None, instance=current)
+        if request.method == "POST" and form.is_valid():
+            try:
+                sync_settings_update(division=division, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, "The sync settings have been saved.")
+                return HttpResponseRedirect(self._page_url(division))
+        connection = connection_for(division=division)
+        context = self._context(
+            request, division, form=form, connection=connection, title=f"Configure Sync: {division}"
+        )
+        return render(request, "admin/quickbooks/integration/configure.html", context)
+
+    def sync_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        division = self._division(request, object_id)
+        if not request.user.has_perm(SYNC_PERMISSION):
+            raise PermissionDenied
+        try:
+            sync_run_request(division=division, user=request.user)
+        except QuickBooksError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"A sync of {division} has been queued; its result appears below.")
+        return HttpResponseRedirect(self._page_url(division))

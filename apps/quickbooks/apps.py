@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.core.signals import setting_changed
+
+
+class QuickBooksConfig(AppConfig):
+    name = "apps.quickbooks"
+    label = "quickbooks"
+    verbose_name = "QuickBooks"
+
+    def ready(self) -> None:
+        from apps.core.integrations import integration_label_provider_register
+        from apps.quickbooks.conf import config_cache_clear
+        from apps.quickbooks.selectors import record_link_labels
+
+        integration_label_provider_register(record_link_labels)
+        setting_changed.connect(config_cache_clear, dispatch_uid="quickbooks-config-cache")

@@ -1,0 +1,32 @@
+from apps.quickbooks.models.connection import ConnectionStatus, QuickBooksConnection
+from apps.quickbooks.models.integration import Integration
+from apps.quickbooks.models.links import RecordLink
+from apps.quickbooks.models.runs import SyncAction, SyncRun, SyncRunEntry, SyncRunStatus, SyncTrigger
+from apps.quickbooks.models.sync_settings import (
+    CustomersDirection,
+    IntegrationType,
+    InventoryDirection,
+    InvoicesDirection,
+    PrimarySystem,
+    SyncFrequency,
+    SyncSettings,
+)
+
+__all__ = [
+    "ConnectionStatus",
+    "CustomersDirection",
+    "Integration",
+    "IntegrationType",
+    "InventoryDirection",
+    "InvoicesDirection",
+    "PrimarySystem",
+    "QuickBooksConnection",
+    "RecordLink",
+    "SyncAction",
+    "SyncFrequency",
+    "SyncRun",
+    "SyncRunEntry",
+    "SyncRunStatus",
+    "SyncSettings",
+    "SyncTrigger",
+]

@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.db import models
+
+from apps.core.models import Division
+from apps.quickbooks.encryption import secret_decrypt, secret_encrypt
+
+
+class ConnectionStatus(models.TextChoices):
+    CONNECTED = "connected", "Connected"
+    NEEDS_RECONNECT = "needs_reconnect", "Needs reconnecting"
+    DISCONNECTED = "disconnected", "Disconnected"
+
+
+class QuickBooksConnection(models.Model):
+    """
+    A division's connection to one QuickBooks Online company (realm).
+
+    The tokens are stored encrypted (``apps.quickbooks.encryption``) and are read through the ``access_token`` and
+    ``refresh_token`` properties; they never appear in ``str``, the admin or the API. A refresh in progress holds a
+    claim (``refresh_claim``, until ``refresh_claimed_until``) so that workers never spend the same refresh token
+    twice (``apps.quickbooks.services.tokens``).
+    """
+
+    division = models.OneToOneField(Division, on_delete=models.CASCADE, related_name="quickbooks_connection")
+    realm_id = models.CharField("realm ID", max_length=32, blank=True)
+    company_name = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=20, choices=ConnectionStatus.choices, default=ConnectionStatus.DISCONNECTED)
+    access_token_encrypted = models.TextField(blank=True, editable=False)
+    refresh_token_encrypted = models.TextField(blank=True, editable=False)
+    tokens_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    access_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    refresh_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    refresh_claim = models.CharField(max_length=32, blank=True, editable=False)
+    refresh_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    connected_at = models.DateTimeField(null=True, blank=True)
+    disconnected_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, help_text="The last problem with the connection, in plain words.")
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "QuickBooks connection"
+        permissions = [("manage_connection", "Can connect and disconnect QuickBooks")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=ConnectionStatus.CONNECTED) | ~models.Q(realm_id=""),
+                name="quickbooks_connection_connected_has_realm",
+                violation_error_message="A connected division must have a QuickBooks company.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.division}: {self.company_name or self.realm_id or 'QuickBooks'} ({self.get_status_display()})"
+
+    @property
+    def access_token(self) -> str:
+        return secret_decrypt(self.access_token_encrypted)
+
+    @access_token.setter
+    def access_token(self, value: str) -> None:
+        self.access_token_encrypted = secret_encrypt(value)
+
+    @property
+    def refresh_token(self) -> str:
+        return secret_decrypt(self.refresh_token_encrypted)
+
+    @refresh_token.setter
+    def refresh_token(self, value: str) -> None:
+        self.refresh_token_encrypted = secret_encrypt(value)
+
+    @property
+    def is_connected(self) -> bool:
+        return self.status == ConnectionStatus.CONNECTED

@@ -1,0 +1,44 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from apps.core.models import Division
+
+
+class RecordLink(models.Model):
+    """
+    The link between a FieldOffice record and its QuickBooks twin, found by stored ids, never by name.
+
+    ``sync_token`` is QuickBooks' version of the object at the last sync (a write with an older one is refused);
+    ``content_hash`` fingerprints what was last synced, so that an unchanged record is not sent again.
+    """
+
+    division = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="quickbooks_links")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    local_record = GenericForeignKey("content_type", "object_id")
+    entity_type = models.CharField("QuickBooks entity", max_length=40)
+    qbo_id = models.CharField("QuickBooks ID", max_length=32)
+    sync_token = models.CharField("SyncToken", max_length=32, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "record link"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "entity_type", "qbo_id"],
+                name="quickbooks_link_unique_qbo_record",
+                violation_error_message="This QuickBooks record is already linked to another FieldOffice record.",
+            ),
+            models.UniqueConstraint(
+                fields=["division", "content_type", "object_id"],
+                name="quickbooks_link_unique_local_record",
+                violation_error_message="This FieldOffice record is already linked to a QuickBooks record.",
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="quickbooks_link_local_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_type} {self.qbo_id}"

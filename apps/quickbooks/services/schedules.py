@@ -1,0 +1,51 @@
+"""
+The automatic sync of a division is a django-q2 ``Schedule`` named ``quickbooks-sync-<division slug>``.
+
+It exists while the division is connected and its frequency is not Manual; it is (re)declared whenever either
+changes. Missed slots are not replayed after downtime (``Q_CLUSTER["catch_up"]`` is off in settings).
+"""
+
+from django.db import transaction
+from django_q.models import Schedule
+
+from apps.core.models import Division
+from apps.quickbooks.models import ConnectionStatus, QuickBooksConnection, SyncFrequency, SyncSettings, SyncTrigger
+
+SYNC_TASK = "apps.quickbooks.tasks.sync_division"
+SCHEDULE_OF_FREQUENCY = {
+    SyncFrequency.EVERY_5_MINUTES: (Schedule.MINUTES, 5),
+    SyncFrequency.EVERY_15_MINUTES: (Schedule.MINUTES, 15),
+    SyncFrequency.HOURLY: (Schedule.HOURLY, None),
+    SyncFrequency.DAILY: (Schedule.DAILY, None),
+}
+
+
+def sync_schedule_name(division: Division) -> str:
+    return f"quickbooks-sync-{division.slug}"
+
+
+@transaction.atomic
+def sync_schedule_update(*, division: Division) -> Schedule | None:
+    """Create, change or delete the division's schedule to match its settings and connection; returns it."""
+    frequency = SyncSettings.objects.filter(division=division).values_list("frequency", flat=True).first()
+    connected = QuickBooksConnection.objects.filter(division=division, status=ConnectionStatus.CONNECTED).exists()
+    args = repr((division.pk,))
+    name = sync_schedule_name(division)
+    # A schedule left under an older slug of the division would run it twice.
+    Schedule.objects.filter(func=SYNC_TASK, args=args).exclude(name=name).delete()
+    if not connected or frequency not in SCHEDULE_OF_FREQUENCY:
+        Schedule.objects.filter(name=name).delete()
+        return None
+    schedule_type, minutes = SCHEDULE_OF_FREQUENCY[frequency]
+    schedule, _ = Schedule.objects.update_or_create(
+        name=name,
+        defaults={
+            "func": SYNC_TASK,
+            "args": args,
+            "kwargs": repr({"trigger": SyncTrigger.SCHEDULE.value}),
+            "schedule_type": schedule_type,
+            "minutes": minutes,
+            "repeats": -1,
+        },
+    )
+    return schedule
