@@ -16,8 +16,10 @@ READ_ONLY = "Read-only"
 DOMAIN_APP_LABELS = ("core", "accounting", "customers", "catalog", "invoicing", "imports")
 # Office may not restructure the company or destroy invoices (they are voided instead).
 OFFICE_EXCLUDED_CODENAMES = ("add_division", "change_division", "delete_division", "delete_invoice")
-# Integrations (connections, sync settings, runs): Owner manages them, Office and Read-only only look.
+# Integrations (connections, sync settings, runs): Owner manages them, Office may start a sync (Sync Now) and
+# Read-only only looks.
 INTEGRATION_APP_LABELS = ("quickbooks",)
+OFFICE_INTEGRATION_CODENAMES = ("add_syncrun",)
 
 
 def _permissions_for(role: str):
@@ -33,7 +35,8 @@ def _permissions_for(role: str):
         )
     if role == OFFICE:
         return Permission.objects.filter(
-            (domain & ~Q(codename__in=OFFICE_EXCLUDED_CODENAMES)) | (integrations & Q(codename__startswith="view_"))
+            (domain & ~Q(codename__in=OFFICE_EXCLUDED_CODENAMES))
+            | (integrations & (Q(codename__startswith="view_") | Q(codename__in=OFFICE_INTEGRATION_CODENAMES)))
         )
     if role == READ_ONLY:
         return Permission.objects.filter(domain | integrations, codename__startswith="view_")

@@ -35,7 +35,7 @@ def stored_connection(division):
     ("role_client", "expected"),
     [
         ("owner_client", {"stop", "configure", "sync"}),
-        ("office_client", set()),
+        ("office_client", {"sync"}),
         ("read_only_client", set()),
     ],
 )
@@ -105,10 +105,17 @@ def test_configure_sync_saves_the_settings(owner_client, division, stored_connec
 
 
 @pytest.mark.django_db
-def test_office_may_not_configure_or_sync(office_client, division, stored_connection):
+def test_office_may_not_configure(office_client, read_only_client, division, stored_connection):
     assert office_client.get(reverse("admin:quickbooks_integration_configure", args=[division.pk])).status_code == 403
-    assert office_client.post(reverse("admin:quickbooks_integration_sync", args=[division.pk])).status_code == 403
+    assert read_only_client.post(reverse("admin:quickbooks_integration_sync", args=[division.pk])).status_code == 403
     assert not SyncRun.objects.exists()
+
+
+def test_office_may_start_a_sync(office_client, division, connection):
+    response = office_client.post(reverse("admin:quickbooks_integration_sync", args=[division.pk]))
+
+    assert response.status_code == 302
+    assert SyncRun.objects.get().status == "succeeded"
 
 
 def test_sync_now_runs_a_connection_check(owner, owner_client, division, connection):

@@ -2,7 +2,8 @@
 Integrations > QuickBooks: one page per division, with the connection, the sync settings and the recent runs.
 
 The views only check permissions, call a service and say what happened; Connect and Stop connection need
-``quickbooks.manage_connection`` (Owner), Configure Sync ``change_syncsettings``, Sync Now ``add_syncrun``.
+``quickbooks.manage_connection`` (Owner), Configure Sync ``change_syncsettings`` (Owner), Sync Now
+``add_syncrun`` (Owner, Office).
 """
 
 from django.contrib import admin, messages
