@@ -1,11 +1,14 @@
 from django.contrib import admin
 
 from apps.accounting.models import Account, DefaultAccounts, PaymentTerm, TaxRate
+from apps.accounting.resources import AccountResource, DefaultAccountsResource, PaymentTermResource, TaxRateResource
 from apps.core.admin_utils import FastChangeListMixin, IntegrationsAdminMixin
+from apps.core.resources import ExportAdminMixin
 
 
 @admin.register(Account)
-class AccountAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
+class AccountAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
+    resource_classes = [AccountResource]
     list_display = ["number", "name", "account_type", "active", "division"]
     list_display_links = ["number", "name"]
     list_filter = ["account_type", "active", "division"]
@@ -15,7 +18,8 @@ class AccountAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
 
 
 @admin.register(DefaultAccounts)
-class DefaultAccountsAdmin(admin.ModelAdmin):
+class DefaultAccountsAdmin(ExportAdminMixin, admin.ModelAdmin):
+    resource_classes = [DefaultAccountsResource]
     list_display = ["item_type", "division", "income_account", "expense_account", "asset_account"]
     list_filter = ["division"]
     list_select_related = ["division", "income_account", "expense_account", "asset_account"]
@@ -23,7 +27,8 @@ class DefaultAccountsAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaxRate)
-class TaxRateAdmin(IntegrationsAdminMixin, admin.ModelAdmin):
+class TaxRateAdmin(ExportAdminMixin, IntegrationsAdminMixin, admin.ModelAdmin):
+    resource_classes = [TaxRateResource]
     list_display = ["name", "percent", "agency", "active", "division"]
     list_filter = ["active", "division"]
     list_select_related = ["division"]
@@ -31,7 +36,8 @@ class TaxRateAdmin(IntegrationsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PaymentTerm)
-class PaymentTermAdmin(IntegrationsAdminMixin, admin.ModelAdmin):
+class PaymentTermAdmin(ExportAdminMixin, IntegrationsAdminMixin, admin.ModelAdmin):
+    resource_classes = [PaymentTermResource]
     list_display = ["name", "due_days", "active", "division"]
     list_filter = ["active", "division"]
     list_select_related = ["division"]

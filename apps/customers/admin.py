@@ -1,7 +1,9 @@
 from django.contrib import admin
 
 from apps.core.admin_utils import FastChangeListMixin, IntegrationsAdminMixin
+from apps.core.resources import ExportAdminMixin
 from apps.customers.models import Contact, Customer, CustomerAttachment, CustomerNote, ServiceLocation
+from apps.customers.resources import CustomerResource, ServiceLocationResource
 
 
 class ServiceLocationInline(admin.TabularInline):
@@ -30,7 +32,8 @@ class CustomerAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
+class CustomerAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
+    resource_classes = [CustomerResource]
     list_display = ["display_name", "number", "phone", "email", "billing_city", "tax_rate", "taxable", "active"]
     list_filter = ["active", "taxable", "division", "tax_rate", "payment_term"]
     list_select_related = ["tax_rate"]
@@ -71,7 +74,8 @@ class CustomerAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmi
 
 
 @admin.register(ServiceLocation)
-class ServiceLocationAdmin(IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
+class ServiceLocationAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
+    resource_classes = [ServiceLocationResource]
     list_display = ["name", "customer", "street", "city", "state", "postal_code", "active"]
     list_filter = ["active", "state"]
     list_select_related = ["customer"]

@@ -1,0 +1,85 @@
+"""The columns of the customer and service location exports (see ``apps.core.resources``)."""
+
+from django.db.models import Prefetch
+from import_export.fields import Field
+
+from apps.core.resources import ExportResource
+from apps.customers.models import Customer, ServiceLocation
+
+# What a location's text is made of (``ServiceLocation.__str__``), and whether it is still in use.
+LOCATION_TEXT_FIELDS = ("name", "street", "street2", "city", "state", "postal_code", "country", "active")
+
+
+class CustomerResource(ExportResource):
+    service_locations = Field(column_name="Service locations")
+
+    column_headers = {
+        "billing_street": "Billing street",
+        "billing_street2": "Billing street (line 2)",
+        "billing_city": "Billing city",
+        "billing_state": "Billing state / province",
+        "billing_postal_code": "Billing postal code",
+        "billing_country": "Billing country",
+        "tax_rate__name": "Tax rate",
+        "payment_term__name": "Payment term",
+        "division__name": "Division",
+    }
+    export_select_related = ("tax_rate", "payment_term", "division")
+    # A plain list (to_attr) is filled much faster than a related manager's cache for each of 100,000 customers.
+    export_prefetch_related = (
+        Prefetch(
+            "service_locations",
+            queryset=ServiceLocation.objects.only("customer", *LOCATION_TEXT_FIELDS),
+            to_attr="export_service_locations",
+        ),
+    )
+
+    class Meta:
+        model = Customer
+        fields = (
+            "display_name",
+            "number",
+            "company_name",
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "billing_street",
+            "billing_street2",
+            "billing_city",
+            "billing_state",
+            "billing_postal_code",
+            "billing_country",
+            "service_locations",
+            "taxable",
+            "tax_rate__name",
+            "payment_term__name",
+            "active",
+            "division__name",
+        )
+
+    def dehydrate_service_locations(self, customer: Customer) -> str:
+        """All the locations in one cell, read by a person: "Main, 12 Main St, Mesa; Shop, 3 Lake St (inactive)"."""
+        return "; ".join(
+            str(location) if location.active else f"{location} (inactive)"
+            for location in customer.export_service_locations
+        )
+
+
+class ServiceLocationResource(ExportResource):
+    column_headers = {"customer__display_name": "Customer"}
+    export_select_related = ("customer",)
+
+    class Meta:
+        model = ServiceLocation
+        fields = (
+            "name",
+            "customer__display_name",
+            "street",
+            "street2",
+            "city",
+            "state",
+            "postal_code",
+            "country",
+            "active",
+        )

@@ -1,0 +1,344 @@
+"""Every changelist exports, as xlsx and csv, the rows it lists (search, filters, date range) and no others."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.utils import timezone
+
+from apps.accounting.models import AccountType, ItemType
+from apps.core.resources import ExportAdminMixin
+from apps.invoicing.models import InvoiceStatus
+from tests.exports.helpers import export
+from tests.factories import (
+    AccountFactory,
+    CustomerFactory,
+    DefaultAccountsFactory,
+    DivisionFactory,
+    InvoiceFactory,
+    ItemFactory,
+    PaymentTermFactory,
+    ServiceLocationFactory,
+    TaxRateFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = {
+    "customers.customer": [
+        "Display name",
+        "Customer number",
+        "Company name",
+        "First name",
+        "Last name",
+        "Phone",
+        "Email",
+        "Billing street",
+        "Billing street (line 2)",
+        "Billing city",
+        "Billing state / province",
+        "Billing postal code",
+        "Billing country",
+        "Service locations",
+        "Taxable",
+        "Tax rate",
+        "Payment term",
+        "Active",
+        "Division",
+    ],
+    "customers.servicelocation": [
+        "Name",
+        "Customer",
+        "Street",
+        "Street (line 2)",
+        "City",
+        "State / province",
+        "Postal code",
+        "Country",
+        "Active",
+    ],
+    "catalog.item": [
+        "Name",
+        "SKU",
+        "Type",
+        "Description",
+        "Sales price",
+        "Cost",
+        "Taxable",
+        "Quantity on hand",
+        "Quantity as of",
+        "Income account",
+        "Expense account",
+        "Asset account",
+        "Active",
+        "Division",
+    ],
+    "accounting.account": ["Number", "Name", "Type", "Description", "Active", "Division"],
+    "accounting.defaultaccounts": ["Item type", "Income account", "Expense account", "Asset account", "Division"],
+    "accounting.taxrate": ["Name", "Percent", "Tax agency", "Active", "Division"],
+    "accounting.paymentterm": ["Name", "Due in days", "Active", "Division"],
+    "invoicing.invoice": [
+        "Number",
+        "Date",
+        "Due date",
+        "Customer",
+        "Service location",
+        "Status",
+        "Subtotal",
+        "Tax",
+        "Total",
+        "Paid",
+        "Balance",
+        "Payment term",
+        "Tax rate",
+        "Memo",
+        "Division",
+    ],
+    "users.user": ["Email", "First name", "Last name", "Roles", "Active", "Last login"],
+}
+
+
+def _yes(file_format: str) -> bool | str:
+    return True if file_format == "xlsx" else "TRUE"
+
+
+def _no(file_format: str) -> bool | str:
+    return False if file_format == "xlsx" else "FALSE"
+
+
+def _money(file_format: str, amount: str) -> float | str:
+    return float(amount) if file_format == "xlsx" else amount
+
+
+def test_every_export_is_covered_here():
+    exporting = {
+        model._meta.label_lower
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, ExportAdminMixin)
+    }
+    assert exporting == set(HEADERS)
+
+
+def test_customers_export_the_searched_rows_with_their_service_locations(admin_client, file_format):
+    bar = CustomerFactory(
+        display_name="Basement Bar",
+        number="C-77",
+        tax_rate=TaxRateFactory(name="Hennepin"),
+        payment_term=PaymentTermFactory(name="Net 15"),
+    )
+    ServiceLocationFactory(
+        customer=bar, name="Main", street="511 N Washington Ave", city="Minneapolis", state="MN", postal_code="55401"
+    )
+    ServiceLocationFactory(
+        customer=bar,
+        name="Warehouse",
+        street="12 Lake St",
+        city="Minneapolis",
+        state="MN",
+        postal_code="55408",
+        active=False,
+    )
+    CustomerFactory(display_name="Corner Shop")
+
+    exported = export(admin_client, "customers.customer", file_format, {"q": "basement"})
+
+    assert exported.headers == HEADERS["customers.customer"]
+    assert exported.column("Display name") == ["Basement Bar"]
+    row = exported.row_by("Display name", "Basement Bar")
+    assert row["Service locations"] == (
+        "Main, 511 N Washington Ave, Minneapolis, MN, 55401; Warehouse, 12 Lake St, Minneapolis, MN, 55408 (inactive)"
+    )
+    assert (row["Customer number"], row["Tax rate"], row["Payment term"]) == ("C-77", "Hennepin", "Net 15")
+    assert (row["Taxable"], row["Active"], row["Division"]) == (_yes(file_format), _yes(file_format), "Main")
+
+
+def test_customers_export_follows_the_sidebar_filters(admin_client, file_format):
+    CustomerFactory(display_name="Closed Diner", active=False)
+    CustomerFactory(display_name="Open Diner")
+
+    exported = export(admin_client, "customers.customer", file_format, {"active__exact": "0"})
+
+    assert exported.column("Display name") == ["Closed Diner"]
+
+
+def test_service_locations_export_the_filtered_rows(admin_client, file_format):
+    ServiceLocationFactory(name="Lake Store", customer__display_name="Basement Bar", state="MN", city="Minneapolis")
+    ServiceLocationFactory(name="Desert Site", state="AZ")
+
+    exported = export(admin_client, "customers.servicelocation", file_format, {"state": "MN"})
+
+    assert exported.headers == HEADERS["customers.servicelocation"]
+    assert exported.column("Name") == ["Lake Store"]
+    row = exported.row_by("Name", "Lake Store")
+    assert (row["Customer"], row["City"], row["State / province"]) == ("Basement Bar", "Minneapolis", "MN")
+
+
+def test_items_export_the_filtered_rows_with_prices_and_accounts(admin_client, file_format):
+    income = AccountFactory(name="Parts income", account_type=AccountType.INCOME)
+    ItemFactory(
+        name="Filter 16x25",
+        sku="F-1625",
+        item_type=ItemType.INVENTORY,
+        sales_price=Decimal("12.50"),
+        cost=Decimal("4.10"),
+        quantity_on_hand=Decimal("40"),
+        income_account=income,
+    )
+    ItemFactory(name="Service call", item_type=ItemType.SERVICE)
+
+    exported = export(admin_client, "catalog.item", file_format, {"item_type__exact": "inventory"})
+
+    assert exported.headers == HEADERS["catalog.item"]
+    assert exported.column("Name") == ["Filter 16x25"]
+    row = exported.row_by("Name", "Filter 16x25")
+    assert (row["SKU"], row["Type"], row["Income account"]) == ("F-1625", "Inventory", "Parts income")
+    assert (row["Sales price"], row["Cost"]) == (_money(file_format, "12.50"), _money(file_format, "4.10"))
+
+
+def test_accounts_export_the_searched_and_filtered_rows(admin_client, file_format):
+    AccountFactory(name="Fuel", number="6100", account_type=AccountType.EXPENSE)
+    AccountFactory(name="Fuel surcharge income", number="4100", account_type=AccountType.INCOME)
+    AccountFactory(name="Rent", number="6200", account_type=AccountType.EXPENSE)
+
+    exported = export(admin_client, "accounting.account", file_format, {"q": "fuel", "account_type__exact": "expense"})
+
+    assert exported.headers == HEADERS["accounting.account"]
+    assert exported.column("Name") == ["Fuel"]
+    assert exported.row_by("Name", "Fuel")["Type"] == "Expense"
+
+
+def test_default_accounts_export_the_filtered_division(admin_client, file_format):
+    other = DivisionFactory(name="North", slug="north")
+    DefaultAccountsFactory(
+        division=other,
+        item_type=ItemType.SERVICE,
+        income_account=AccountFactory(division=other, name="North services", account_type=AccountType.INCOME),
+        expense_account=AccountFactory(division=other, name="North costs", account_type=AccountType.EXPENSE),
+    )
+    DefaultAccountsFactory(item_type=ItemType.SERVICE)
+
+    exported = export(admin_client, "accounting.defaultaccounts", file_format, {"division__id__exact": other.pk})
+
+    assert exported.headers == HEADERS["accounting.defaultaccounts"]
+    assert exported.column("Division") == ["North"]
+    row = exported.row_by("Division", "North")
+    assert (row["Item type"], row["Income account"], row["Expense account"]) == (
+        "Service",
+        "North services",
+        "North costs",
+    )
+
+
+def test_tax_rates_export_the_searched_rows(admin_client, file_format):
+    TaxRateFactory(name="Hennepin", percent=Decimal("8.0250"), agency="Minnesota Department of Revenue")
+    TaxRateFactory(name="Maricopa", percent=Decimal("8.0500"), agency="Arizona Department of Revenue")
+
+    exported = export(admin_client, "accounting.taxrate", file_format, {"q": "hennepin"})
+
+    assert exported.headers == HEADERS["accounting.taxrate"]
+    assert exported.column("Name") == ["Hennepin"]
+    assert exported.row_by("Name", "Hennepin")["Percent"] == (8.025 if file_format == "xlsx" else "8.0250")
+
+
+def test_payment_terms_export_the_filtered_rows(admin_client, file_format):
+    PaymentTermFactory(name="Net 60", due_days=60, active=False)
+    PaymentTermFactory(name="Net 30", due_days=30)
+
+    exported = export(admin_client, "accounting.paymentterm", file_format, {"active__exact": "0"})
+
+    assert exported.headers == HEADERS["accounting.paymentterm"]
+    assert exported.column("Name") == ["Net 60"]
+    row = exported.row_by("Name", "Net 60")
+    assert (row["Due in days"], row["Active"]) == (60 if file_format == "xlsx" else "60", _no(file_format))
+
+
+@pytest.fixture
+def invoices():
+    today = timezone.localdate()
+    location = ServiceLocationFactory(name="Lake Store", customer__display_name="Basement Bar")
+    common = {"customer": location.customer, "service_location": location, "status": InvoiceStatus.UNPAID}
+    return {
+        "overdue": InvoiceFactory(
+            number="1001",
+            invoice_date=today - timedelta(days=40),
+            due_date=today - timedelta(days=10),
+            subtotal=Decimal("220.00"),
+            tax=Decimal("15.66"),
+            total=Decimal("235.66"),
+            balance=Decimal("135.66"),
+            payment_term=PaymentTermFactory(name="Net 30"),
+            **common,
+        ),
+        "open": InvoiceFactory(
+            number="1002",
+            invoice_date=today - timedelta(days=20),
+            due_date=today + timedelta(days=10),
+            total=Decimal("90.15"),
+            balance=Decimal("90.15"),
+            **common,
+        ),
+        "old": InvoiceFactory(
+            number="1003",
+            invoice_date=today - timedelta(days=400),
+            due_date=today - timedelta(days=370),
+            total=Decimal("80.00"),
+            balance=Decimal("80.00"),
+        ),
+    }
+
+
+def test_invoices_export_the_date_range(admin_client, invoices, file_format):
+    today = timezone.localdate()
+    params = {
+        "invoice_date__gte": (today - timedelta(days=60)).isoformat(),
+        "invoice_date__lte": today.isoformat(),
+    }
+
+    exported = export(admin_client, "invoicing.invoice", file_format, params)
+
+    assert exported.headers == HEADERS["invoicing.invoice"]
+    assert exported.column("Number") == ["1002", "1001"]  # the list's order: newest first
+
+
+def test_invoices_export_the_overdue_ones_with_totals_and_balance(admin_client, invoices, file_format):
+    exported = export(admin_client, "invoicing.invoice", file_format, {"payment": "overdue"})
+
+    assert exported.column("Number") == ["1001"]
+    row = exported.row_by("Number", "1001")
+    assert (row["Customer"], row["Service location"], row["Status"]) == ("Basement Bar", "Lake Store", "Overdue")
+    assert (row["Subtotal"], row["Tax"], row["Total"], row["Paid"], row["Balance"]) == tuple(
+        _money(file_format, amount) for amount in ("220.00", "15.66", "235.66", "100.00", "135.66")
+    )
+    assert row["Payment term"] == "Net 30"
+
+
+def test_invoices_export_the_searched_rows_with_the_stored_status(admin_client, invoices, file_format):
+    exported = export(admin_client, "invoicing.invoice", file_format, {"q": "1002"})
+
+    assert exported.column("Number") == ["1002"]
+    assert exported.row_by("Number", "1002")["Status"] == "Unpaid"
+
+
+def test_users_export_the_searched_rows_with_roles_and_never_a_password(owner, client, file_format):
+    client.force_login(owner)
+    UserFactory(email="dana@example.com", first_name="Dana", last_name="Reyes", roles=["Office", "Read-only"])
+    UserFactory(email="sam@example.com", first_name="Sam")
+
+    exported = export(client, "users.user", file_format, {"q": "dana"})
+
+    assert exported.headers == HEADERS["users.user"]
+    assert exported.column("Email") == ["dana@example.com"]
+    row = exported.row_by("Email", "dana@example.com")
+    assert (row["First name"], row["Last name"], row["Roles"]) == ("Dana", "Reyes", "Office, Read-only")
+    assert row["Active"] == _yes(file_format)
+
+
+def test_user_export_contains_no_password_hash(owner, client):
+    client.force_login(owner)
+    for file_format in ("xlsx", "csv"):
+        exported = export(client, "users.user", file_format)
+        cells = [str(value) for row in exported.rows for value in row]
+        assert not any(owner.password in cell or "md5$" in cell for cell in cells)
+        assert not any("password" in header.lower() for header in exported.headers)
