@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from apps.core.models import Division
 from apps.customers.models import Customer, ServiceLocation
-from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
+from apps.demo.benchmarks import benchmark_division_remove
+from apps.invoicing.models import Invoice, InvoiceStatus
 from apps.users.models import User
 
 BATCH = 5_000
@@ -119,10 +120,5 @@ class Command(BaseCommand):
         return division
 
     def _remove(self, division: Division) -> None:
-        invoices = Invoice.objects.filter(division=division)
-        Payment.objects.filter(invoice__in=invoices).delete()
-        InvoiceLine.objects.filter(invoice__in=invoices).delete()
-        invoices.delete()
-        ServiceLocation.objects.filter(customer__division=division).delete()
-        Customer.objects.filter(division=division).delete()
-        division.delete()
+        benchmark_division_remove(division)
+

@@ -24,7 +24,7 @@ from apps.accounting.models import PaymentTerm, TaxRate
 from apps.core.models import Division
 from apps.customers.models import Customer, ServiceLocation
 from apps.customers.resources import CustomerResource
-from apps.invoicing.models import Invoice, InvoiceLine, Payment
+from apps.demo.benchmarks import benchmark_division_remove
 from apps.users.models import User
 
 BATCH = 5_000
@@ -138,13 +138,5 @@ class Command(BaseCommand):
         return locations
 
     def _remove(self, division: Division) -> None:
-        # bench_changelists adds invoices to the same division; they protect their customers.
-        invoices = Invoice.objects.filter(division=division)
-        Payment.objects.filter(invoice__in=invoices).delete()
-        InvoiceLine.objects.filter(invoice__in=invoices).delete()
-        invoices.delete()
-        ServiceLocation.objects.filter(customer__division=division).delete()
-        Customer.objects.filter(division=division).delete()
-        TaxRate.objects.filter(division=division).delete()
-        PaymentTerm.objects.filter(division=division).delete()
-        division.delete()
+        benchmark_division_remove(division)
+

@@ -23,7 +23,8 @@ from openpyxl import Workbook
 from apps.accounting.models import PaymentTerm, TaxRate
 from apps.catalog.models import Item
 from apps.core.models import Division
-from apps.customers.models import Customer, CustomerNote, ServiceLocation
+from apps.customers.models import Customer, ServiceLocation
+from apps.demo.benchmarks import benchmark_division_remove
 from apps.imports import services
 from apps.imports.kinds import kind_get
 from apps.imports.models import ImportRecord, ImportStatus
@@ -192,11 +193,6 @@ class Command(BaseCommand):
             record.file.delete(save=False)
             record.archive.delete(save=False)
         ImportRecord.objects.filter(division=division).delete()
-        Invoice.objects.filter(division=division).delete()
-        CustomerNote.objects.filter(customer__division=division).delete()
-        Customer.objects.filter(division=division).delete()
-        Item.objects.filter(division=division).delete()
-        TaxRate.objects.filter(division=division).delete()
-        PaymentTerm.objects.filter(division=division).delete()
-        division.delete()
+        benchmark_division_remove(division)
         self.stdout.write("removed the benchmark division")
+

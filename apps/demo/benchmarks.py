@@ -1,0 +1,28 @@
+"""What the benchmark commands share: a division of their own, removed with everything in it afterwards."""
+
+from apps.accounting.models import Account, DefaultAccounts, PaymentTerm, TaxRate
+from apps.catalog.models import Item
+from apps.core.models import Division
+from apps.customers.models import Customer, CustomerNote, ServiceLocation
+from apps.invoicing.models import Invoice, InvoiceLine, Payment
+
+
+def benchmark_division_remove(division: Division) -> None:
+    """
+    Delete ``division`` and every record of it, children before the records that protect them.
+
+    Only for the divisions benchmarks create: nothing here asks whether the records are wanted.
+    """
+    invoices = Invoice.objects.filter(division=division)
+    Payment.objects.filter(invoice__in=invoices).delete()
+    InvoiceLine.objects.filter(invoice__in=invoices).delete()
+    invoices.delete()
+    CustomerNote.objects.filter(customer__division=division).delete()
+    ServiceLocation.objects.filter(customer__division=division).delete()
+    Customer.objects.filter(division=division).delete()
+    Item.objects.filter(division=division).delete()
+    DefaultAccounts.objects.filter(division=division).delete()
+    Account.objects.filter(division=division).delete()
+    TaxRate.objects.filter(division=division).delete()
+    PaymentTerm.objects.filter(division=division).delete()
+    division.delete()
