@@ -133,6 +133,10 @@ class QuickBooksClient:
     def company_info(self) -> dict[str, Any]:
         return self.request("GET", f"companyinfo/{self.realm_id}")["CompanyInfo"]
 
+    def company_name(self) -> str:
+        """The company's name as QuickBooks shows it (empty when it has none)."""
+        return str(self.company_info().get("CompanyName") or "")
+
     # Reading many.
 
     def query(self, statement: str) -> dict[str, Any]:

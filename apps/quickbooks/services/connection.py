@@ -131,8 +131,7 @@ def connection_authorization_pop(*, request: HttpRequest, state: str) -> Pending
 
 def connection_company_refresh(connection: QuickBooksConnection, client: QuickBooksClient) -> QuickBooksConnection:
     """Read the company's name from QuickBooks and keep it."""
-    info = client.company_info()
-    name = str(info.get("CompanyName") or "")
+    name = client.company_name()
     if name and name != connection.company_name:
         QuickBooksConnection.objects.filter(pk=connection.pk).update(company_name=name, updated_at=timezone.now())
         connection.company_name = name
