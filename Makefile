@@ -65,6 +65,8 @@ $(STAMP): pyproject.toml | $(PY)
 	@umask 077; printf 'DEBUG=True\nSECRET_KEY=%s\n' "$$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" > $@
 	@echo "Created .env with DEBUG=True and a new SECRET_KEY"
 
+# The local QuickBooks sandbox is served by this same server: FieldOffice finds it at this address.
+run: export QBO_LOCAL_BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --url "http://$(HOST):$(PORT)/admin/"
