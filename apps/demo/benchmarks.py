@@ -6,6 +6,8 @@ from apps.core.models import Division
 from apps.customers.models import Customer, CustomerNote, ServiceLocation
 from apps.invoicing.models import Invoice, InvoiceLine, Payment
 
+BENCHMARK_SLUG = "benchmark"
+
 
 def benchmark_division_remove(division: Division) -> None:
     """
@@ -26,3 +28,16 @@ def benchmark_division_remove(division: Division) -> None:
     TaxRate.objects.filter(division=division).delete()
     PaymentTerm.objects.filter(division=division).delete()
     division.delete()
+
+
+def benchmark_division_prepare(*, rows: int) -> tuple[Division, bool]:
+    """
+    The benchmark division, and whether it must be filled: one kept from an earlier run (``--keep``) with at least
+    ``rows`` customers is reused as it is; otherwise a new, empty one replaces it.
+    """
+    division = Division.objects.filter(slug=BENCHMARK_SLUG).first()
+    if division is not None:
+        if Customer.objects.filter(division=division).count() >= rows:
+            return division, False
+        benchmark_division_remove(division)
+    return Division.objects.create(slug=BENCHMARK_SLUG, name="Benchmark"), True

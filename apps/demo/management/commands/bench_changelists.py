@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from apps.core.models import Division
 from apps.customers.models import Customer, ServiceLocation
-from apps.demo.benchmarks import benchmark_division_remove
+from apps.demo.benchmarks import benchmark_division_prepare, benchmark_division_remove
 from apps.invoicing.models import Invoice, InvoiceStatus
 from apps.users.models import User
 
@@ -79,11 +79,9 @@ class Command(BaseCommand):
             user.delete()
 
     def _populate(self, rows: int) -> Division:
-        division, created = Division.objects.get_or_create(slug="benchmark", defaults={"name": "Benchmark"})
-        if not created and Customer.objects.filter(division=division).count() >= rows:
+        division, empty = benchmark_division_prepare(rows=rows)
+        if not empty:
             return division
-        self._remove(division)
-        division = Division.objects.create(slug="benchmark", name="Benchmark")
         started = time.perf_counter()
         today = timezone.localdate()
         for start in range(0, rows, BATCH):

@@ -24,7 +24,7 @@ from apps.accounting.models import PaymentTerm, TaxRate
 from apps.core.models import Division
 from apps.customers.models import Customer, ServiceLocation
 from apps.customers.resources import CustomerResource
-from apps.demo.benchmarks import benchmark_division_remove
+from apps.demo.benchmarks import benchmark_division_prepare, benchmark_division_remove
 from apps.users.models import User
 
 BATCH = 5_000
@@ -92,11 +92,9 @@ class Command(BaseCommand):
         return data
 
     def _populate(self, rows: int) -> Division:
-        division, created = Division.objects.get_or_create(slug="benchmark", defaults={"name": "Benchmark"})
-        if not created and Customer.objects.filter(division=division).count() >= rows:
+        division, empty = benchmark_division_prepare(rows=rows)
+        if not empty:
             return division
-        self._remove(division)
-        division = Division.objects.create(slug="benchmark", name="Benchmark")
         started = time.perf_counter()
         rate = TaxRate.objects.create(division=division, name="Bench tax", percent=Decimal("8.0250"))
         term = PaymentTerm.objects.create(division=division, name="Bench Net 30", due_days=30)
