@@ -2,6 +2,7 @@ from apps.quickbooks.models.connection import ConnectionStatus, QuickBooksConnec
 from apps.quickbooks.models.integration import Integration
 from apps.quickbooks.models.links import RecordLink
 from apps.quickbooks.models.runs import SyncAction, SyncRun, SyncRunEntry, SyncRunStatus, SyncTrigger
+from apps.quickbooks.models.state import SyncState
 from apps.quickbooks.models.sync_settings import (
     CustomersDirection,
     IntegrationType,
@@ -28,5 +29,6 @@ __all__ = [
     "SyncRunEntry",
     "SyncRunStatus",
     "SyncSettings",
+    "SyncState",
     "SyncTrigger",
 ]

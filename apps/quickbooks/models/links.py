@@ -10,7 +10,8 @@ class RecordLink(models.Model):
     The link between a FieldOffice record and its QuickBooks twin, found by stored ids, never by name.
 
     ``sync_token`` is QuickBooks' version of the object at the last sync (a write with an older one is refused);
-    ``content_hash`` fingerprints what was last synced, so that an unchanged record is not sent again.
+    ``content_hash`` fingerprints what was last synced, so that an unchanged record is not sent again. A link without
+    ``qbo_id`` is a create in flight (``pending_since``).
     """
 
     division = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="quickbooks_links")
@@ -18,10 +19,16 @@ class RecordLink(models.Model):
     object_id = models.PositiveBigIntegerField()
     local_record = GenericForeignKey("content_type", "object_id")
     entity_type = models.CharField("QuickBooks entity", max_length=40)
-    qbo_id = models.CharField("QuickBooks ID", max_length=32)
+    qbo_id = models.CharField("QuickBooks ID", max_length=32, blank=True)
     sync_token = models.CharField("SyncToken", max_length=32, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    pending_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set while a create is on its way to QuickBooks: a run interrupted then finds the record there "
+        "by name and links it instead of creating it twice.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -29,6 +36,7 @@ class RecordLink(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["division", "entity_type", "qbo_id"],
+                condition=~models.Q(qbo_id=""),
                 name="quickbooks_link_unique_qbo_record",
                 violation_error_message="This QuickBooks record is already linked to another FieldOffice record.",
             ),

@@ -43,6 +43,13 @@ class SyncRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict, blank=True, help_text='Records per action, e.g. {"created": 3}.')
     api_calls = models.PositiveIntegerField("API calls", default=0)
+    full = models.BooleanField("full sync", default=False, help_text="Read everything, not only what changed.")
+    stage = models.CharField(max_length=100, blank=True, help_text="What the run is doing now, in plain words.")
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    entity_counts = models.JSONField(
+        default=dict, blank=True, help_text='Records per entity and action, e.g. {"customer": {"created": 3}}.'
+    )
     summary = models.TextField(blank=True, help_text="What the run did, in plain words.")
     error_summary = models.TextField(blank=True)
 
@@ -58,6 +65,16 @@ class SyncRun(models.Model):
     def is_active(self) -> bool:
         return self.status in (SyncRunStatus.QUEUED, SyncRunStatus.RUNNING)
 
+    @property
+    def is_preview(self) -> bool:
+        return self.trigger == SyncTrigger.PREVIEW
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.is_active:
+            return 100
+        return min(99, self.progress_done * 100 // self.progress_total) if self.progress_total else 0
+
 
 class SyncRunEntry(models.Model):
     """One line of a run's log: a record, what happened to it, and why."""
@@ -68,12 +85,17 @@ class SyncRunEntry(models.Model):
     qbo_id = models.CharField("QuickBooks ID", max_length=32, blank=True)
     action = models.CharField(max_length=20, choices=SyncAction.choices)
     message = models.TextField(blank=True)
+    object_id = models.PositiveBigIntegerField("FieldOffice ID", null=True, blank=True)
+    details = models.JSONField(
+        default=dict, blank=True, help_text="More about the record, e.g. the losing version when both sides changed."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "sync run entry"
         verbose_name_plural = "sync run entries"
         ordering = ["pk"]
+        indexes = [models.Index(fields=["run", "action"], name="quickbooks_entry_action_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.entity} {self.record_label}".strip()

@@ -60,7 +60,8 @@ class SyncSettings(models.Model):
         max_length=20,
         choices=PrimarySystem.choices,
         blank=True,
-        help_text="Two-way only: whose change wins when a customer was edited on both sides since the last sync.",
+        help_text="Two-way only: whose values win when records are first matched by name; afterwards the most recent "
+        "edit wins.",
     )
     inventory_direction = models.CharField(
         "inventory",
