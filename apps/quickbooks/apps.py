@@ -9,8 +9,11 @@ class QuickBooksConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.integrations import integration_label_provider_register
+        from apps.core.masters import master_provider_register
         from apps.quickbooks.conf import config_cache_clear
+        from apps.quickbooks.masters import quickbooks_master_reason
         from apps.quickbooks.selectors import record_link_labels
 
         integration_label_provider_register(record_link_labels)
+        master_provider_register(quickbooks_master_reason)
         setting_changed.connect(config_cache_clear, dispatch_uid="quickbooks-config-cache")

@@ -1,8 +1,49 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.exceptions import PermissionDenied
 
 from apps.accounting.api.serializers import AccountSerializer, PaymentTermSerializer, TaxRateSerializer
 from apps.accounting.models import Account, PaymentTerm, TaxRate
 from apps.core.api.mixins import DomainModelViewSet
+from apps.core.api.serializers import ErrorDetailSerializer
+from apps.core.masters import master_elsewhere
+
+KEPT_ELSEWHERE = OpenApiResponse(
+    ErrorDetailSerializer,
+    description="Another system (QuickBooks) keeps these records for the division; `detail` says which and why.",
+)
+
+
+def _refusals(serializer):
+    return extend_schema_view(
+        create=extend_schema(responses={201: serializer, 403: KEPT_ELSEWHERE}),
+        update=extend_schema(responses={200: serializer, 403: KEPT_ELSEWHERE}),
+        partial_update=extend_schema(responses={200: serializer, 403: KEPT_ELSEWHERE}),
+        destroy=extend_schema(responses={204: None, 403: KEPT_ELSEWHERE}),
+    )
+
+
+class ReadOnlyWhileKeptElsewhereMixin:
+    """
+    Writes answer 403 with the reason while another system is master of the division's records
+    (``apps.core.masters``); reading stays open.
+    """
+
+    def _refuse_if_kept_elsewhere(self, division_id: int) -> None:
+        reason = master_elsewhere(self.queryset.model, division_id)
+        if reason:
+            raise PermissionDenied(detail=reason)
+
+    def perform_create(self, serializer) -> None:
+        self._refuse_if_kept_elsewhere(serializer.validated_data["division"].pk)
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer) -> None:
+        self._refuse_if_kept_elsewhere(serializer.instance.division_id)
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance) -> None:
+        self._refuse_if_kept_elsewhere(instance.division_id)
+        super().perform_destroy(instance)
 
 
 @extend_schema(tags=["Accounts"])
@@ -17,8 +58,9 @@ class AccountViewSet(DomainModelViewSet):
 
 
 @extend_schema(tags=["Tax rates"])
-class TaxRateViewSet(DomainModelViewSet):
-    """Sales tax rates."""
+@_refusals(TaxRateSerializer)
+class TaxRateViewSet(ReadOnlyWhileKeptElsewhereMixin, DomainModelViewSet):
+    """Sales tax rates. Read-only for a division whose tax rates QuickBooks keeps."""
 
     queryset = TaxRate.objects.select_related("division")
     serializer_class = TaxRateSerializer
@@ -28,8 +70,9 @@ class TaxRateViewSet(DomainModelViewSet):
 
 
 @extend_schema(tags=["Payment terms"])
-class PaymentTermViewSet(DomainModelViewSet):
-    """Payment terms: when an invoice is due."""
+@_refusals(PaymentTermSerializer)
+class PaymentTermViewSet(ReadOnlyWhileKeptElsewhereMixin, DomainModelViewSet):
+    """Payment terms: when an invoice is due. Read-only for a division whose terms QuickBooks keeps."""
 
     queryset = PaymentTerm.objects.select_related("division")
     serializer_class = PaymentTermSerializer

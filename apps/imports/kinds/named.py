@@ -2,7 +2,8 @@
 Kinds whose records are known by their name within the division: tax rates, payment terms and items.
 
 A row whose name is new creates a record; a row whose name exists updates the values its cells give (an empty
-cell leaves the value as it is); a row that changes nothing is left alone.
+cell leaves the value as it is); a row that changes nothing is left alone. While another system keeps the division's
+tax rates or terms (``apps.core.masters``), the rows that would create or change one are refused with the reason.
 """
 
 import copy
@@ -16,6 +17,7 @@ from apps.accounting import services as accounting_services
 from apps.accounting.models import ItemType, PaymentTerm, TaxRate
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Item
+from apps.core.masters import master_elsewhere
 from apps.imports.columns import Column, ColumnType
 from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan
 from apps.imports.matching import norm
@@ -83,6 +85,21 @@ class NamedRecordKind(ImportKind):
             self.update(**{self.instance_argument: current}, **changes)
 
 
+class KeptElsewhereRefusingKind(NamedRecordKind):
+    """Refuses the rows that would write while another system keeps the division's records of this kind."""
+
+    def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+        plan = super().plan(rows=rows, context=context)
+        reason = master_elsewhere(self.model, context.division.pk)
+        if reason:
+            for action in plan.actions:
+                if action.type != "skip":
+                    for row in action.rows:
+                        plan.error(row, "", reason)
+            plan.actions = [action for action in plan.actions if action.type == "skip"]
+        return plan
+
+
 ACTIVE = Column(
     "active",
     "Active",
@@ -92,7 +109,7 @@ ACTIVE = Column(
 )
 
 
-class TaxRateKind(NamedRecordKind):
+class TaxRateKind(KeptElsewhereRefusingKind):
     key = "tax_rates"
     label = "Tax rates"
     noun, noun_plural = "tax rate", "tax rates"
@@ -128,7 +145,7 @@ class TaxRateKind(NamedRecordKind):
     instance_argument = "tax_rate"
 
 
-class PaymentTermKind(NamedRecordKind):
+class PaymentTermKind(KeptElsewhereRefusingKind):
     key = "payment_terms"
     label = "Payment terms"
     noun, noun_plural = "payment term", "payment terms"
