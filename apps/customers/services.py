@@ -51,6 +51,21 @@ def customer_update(
     return customer
 
 
+def service_location_create(*, customer: Customer, **fields: Any) -> ServiceLocation:
+    location = ServiceLocation(customer=customer, **fields)
+    location.full_clean()
+    location.save()
+    return location
+
+
+def service_location_update(*, location: ServiceLocation, **fields: Any) -> ServiceLocation:
+    for name, value in fields.items():
+        setattr(location, name, value)
+    location.full_clean()
+    location.save()
+    return location
+
+
 def _customer_clean(customer: Customer) -> None:
     # clean() first: it fills an empty display name, which full_clean() would otherwise report as missing.
     customer.clean()

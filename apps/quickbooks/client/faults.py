@@ -100,6 +100,16 @@ def _plain_message(status: int, errors: tuple[FaultDetail, ...]) -> str:
 def api_error(status: int, content_type: str, text: str, intuit_tid: str = "") -> ApiError:
     """The exception for an answer with ``status`` (any fault in a 200 included)."""
     fault_type, errors = fault_read(content_type, text) or ("", ())
+    return _error_for(status, fault_type, errors, intuit_tid)
+
+
+def batch_item_error(fault: Any, intuit_tid: str = "") -> ApiError:
+    """The exception for the ``Fault`` of one item of a batch answer (the batch itself succeeded)."""
+    fault_type, errors = _fault_from_json({"Fault": fault}) or ("", ())
+    return _error_for(400, fault_type, errors, intuit_tid)
+
+
+def _error_for(status: int, fault_type: str, errors: tuple[FaultDetail, ...], intuit_tid: str) -> ApiError:
     message = _plain_message(status, errors)
     kwargs = {"status": status, "errors": errors, "fault_type": fault_type, "intuit_tid": intuit_tid}
     if status == 429:

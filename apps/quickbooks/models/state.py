@@ -19,6 +19,11 @@ class SyncState(models.Model):
     last_full_sync_at = models.DateTimeField(null=True, blank=True)
     lock_owner = models.CharField(max_length=64, blank=True)
     lock_expires_at = models.DateTimeField(null=True, blank=True)
+    retry_remote = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="QuickBooks records that could not be applied here, by entity: read again at the next run.",
+    )
     webhook_run_due_at = models.DateTimeField(
         null=True, blank=True, help_text="A run asked for by QuickBooks change notices, gathered until this time."
     )

@@ -1,28 +1,50 @@
 """
-A division's sync run.
+A division's sync run: take the division's lock, pull what changed in QuickBooks, apply the direction rules to
+payment terms, tax rates and customers, push what changed here, and move the cursors on.
 
-In this release a run checks the connection: it renews the access token if needed, reads the company's details
-from QuickBooks and records what it did. No records are exchanged yet; the engine that plans and applies changes
-(customers, items, invoices) will be called from here.
+Nothing here knows QuickBooks' field names (``apps.quickbooks.mapping``) or how requests travel (the backend).
+Failures of single records are logged on the run and the run goes on; a failure of the whole run (QuickBooks
+unreachable, connection lost) is recorded and leaves the cursors where they were, so the next run redoes the work.
 """
 
 import logging
+import time
 
+from django.db import transaction
 from django.utils import timezone
 
 from apps.core.models import Division
 from apps.quickbooks.errors import QuickBooksError
-from apps.quickbooks.models import QuickBooksConnection, SyncRun, SyncRunStatus
-from apps.quickbooks.services.connection import client_for, connection_company_refresh
+from apps.quickbooks.mapping import customers, tax, terms
+from apps.quickbooks.models import (
+    QuickBooksConnection,
+    SyncAction,
+    SyncRun,
+    SyncRunStatus,
+    SyncSettings,
+    SyncTrigger,
+)
+from apps.quickbooks.services.connection import client_for
+from apps.quickbooks.sync.backend import Backend
+from apps.quickbooks.sync.context import LockLostError, RunContext
+from apps.quickbooks.sync.journal import RunJournal
+from apps.quickbooks.sync.lock import lock_acquire, lock_release, sync_state_get
+from apps.quickbooks.sync.online import OnlineBackend
+from apps.quickbooks.sync.steps.customers import customers_sync
+from apps.quickbooks.sync.steps.lists import tax_rates_sync, terms_sync
 
 logger = logging.getLogger(__name__)
 
+STEPS = (terms_sync, tax_rates_sync, customers_sync)
 
-def _run_start(division: Division, trigger: str, run_id: int | None) -> SyncRun:
+
+def _run_start(division: Division, trigger: str, run_id: int | None, full: bool) -> SyncRun:
     run = SyncRun.objects.filter(pk=run_id, division=division).first() if run_id else None
     run = run or SyncRun(division=division, trigger=trigger)
     run.status = SyncRunStatus.RUNNING
     run.started_at = timezone.now()
+    run.full = run.full or full or trigger == SyncTrigger.RESEND
+    run.stage = "Starting"
     run.save()
     return run
 
@@ -31,17 +53,45 @@ def _run_finish(run: SyncRun, status: str, *, summary: str = "", error: str = ""
     run.status = status
     run.summary = summary
     run.error_summary = error
+    run.stage = ""
     run.finished_at = timezone.now()
     run.save()
     return run
 
 
-def run_division_sync(division_id: int, trigger: str, *, run_id: int | None = None) -> SyncRun:
+def _abandoned_runs_close(division: Division, current: SyncRun) -> None:
+    """Runs left "running" by a worker that died: the lock is free, so they are over."""
+    SyncRun.objects.filter(division=division, status=SyncRunStatus.RUNNING).exclude(pk=current.pk).update(
+        status=SyncRunStatus.FAILED,
+        stage="",
+        finished_at=timezone.now(),
+        error_summary="This sync was interrupted (its worker stopped). The next sync redid its work.",
+    )
+
+
+def _summary(journal: RunJournal, preview: bool) -> str:
+    totals = journal.totals()
+    if not totals:
+        return "Nothing to do: both systems already agree." if not preview else "A sync now would change nothing."
+    parts = [f"{count} {SyncAction(action).label.lower()}" for action, count in totals.items()]
+    prefix = "A sync now would do this: " if preview else ""
+    return prefix + ", ".join(parts) + "."
+
+
+def _pull_plan(ctx: RunContext) -> tuple[list[str], list[str]]:
+    changed = [customers.ENTITY] if (ctx.customers_pull or ctx.customers_push) else []
+    listed = [terms.ENTITY, tax.ENTITY, tax.RATE_ENTITY, tax.AGENCY_ENTITY] if ctx.lists_master else []
+    return changed, listed
+
+
+def run_division_sync(
+    division_id: int, trigger: str, *, run_id: int | None = None, full: bool = False, backend: Backend | None = None
+) -> SyncRun:
     """Run one sync of the division and return its ``SyncRun``; failures are recorded on the run, not raised."""
     division = Division.objects.get(pk=division_id)
-    run = _run_start(division, trigger, run_id)
+    run = _run_start(division, trigger, run_id, full)
     connection = QuickBooksConnection.objects.filter(division=division).first()
-    if connection is None or not connection.is_connected:
+    if backend is None and (connection is None or not connection.is_connected):
         reason = connection.last_error if connection and connection.last_error else "it is not connected"
         return _run_finish(
             run,
@@ -49,19 +99,89 @@ def run_division_sync(division_id: int, trigger: str, *, run_id: int | None = No
             error=f"QuickBooks could not be reached for {division}: {reason}. An Owner can connect it on the "
             "QuickBooks page.",
         )
-    client = client_for(connection)
+    owner = lock_acquire(division)
+    if owner is None:
+        return _run_finish(
+            run,
+            SyncRunStatus.FAILED,
+            error="Another sync of this division is running; this one did nothing. Its changes are picked up by "
+            "that sync or the next one.",
+        )
+    backend = backend or OnlineBackend(client_for(connection))
+    started = time.monotonic()
     try:
-        connection_company_refresh(connection, client)
-    except QuickBooksError as exc:
-        logger.warning("QuickBooks sync of %s failed: %s", division, exc.message)
-        run.api_calls = client.api_calls
-        return _run_finish(run, SyncRunStatus.FAILED, error=exc.message)
+        _abandoned_runs_close(division, run)
+        return _run(division, run, backend, owner)
     finally:
-        client.close()
-    run.api_calls = client.api_calls
-    return _run_finish(
-        run,
-        SyncRunStatus.SUCCEEDED,
-        summary=f"Connection checked: {connection.company_name or connection.realm_id}. No records were exchanged: "
-        "syncing customers, items and invoices is not available yet.",
+        lock_release(division, owner)
+        backend.close()
+        logger.info(
+            "QuickBooks sync of %s: %s in %.1f s, %s API calls",
+            division,
+            run.status,
+            time.monotonic() - started,
+            run.api_calls,
+        )
+
+
+def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> SyncRun:
+    settings = SyncSettings.objects.filter(division=division).first() or SyncSettings(division=division)
+    state = sync_state_get(division)
+    ctx = RunContext(
+        division=division,
+        settings=settings,
+        state=state,
+        run=run,
+        backend=backend,
+        journal=RunJournal(run),
+        lock_owner=owner,
+        started_at=timezone.now(),
+        preview=run.trigger == SyncTrigger.PREVIEW,
+        full=run.full,
+        resend=run.trigger == SyncTrigger.RESEND,
     )
+    changed, listed = _pull_plan(ctx)
+    try:
+        if not changed and not listed:
+            run.api_calls = backend.api_calls
+            return _run_finish(
+                run,
+                SyncRunStatus.SUCCEEDED,
+                summary="Nothing is set to sync: choose what to sync with Configure Sync.",
+            )
+        ctx.journal.stage("Reading changes from QuickBooks")
+        since = None if ctx.full else state.remote_cursor
+        ctx.snapshot = backend.pull(changed=changed, listed=listed, since=since)
+        for step in STEPS:
+            step(ctx)
+            ctx.heartbeat()
+    except (QuickBooksError, LockLostError) as exc:
+        message = exc.message if isinstance(exc, QuickBooksError) else "Another sync took this division over."
+        logger.warning("QuickBooks sync of %s stopped: %s", division, message)
+        ctx.journal.flush()
+        run.api_calls = backend.api_calls
+        run.counts = ctx.journal.totals()
+        run.entity_counts = ctx.journal.entity_counts()
+        done = " What was done before is kept; the next sync goes on from there." if run.counts else ""
+        return _run_finish(run, SyncRunStatus.FAILED, error=message + done)
+    ctx.journal.flush()
+    if not ctx.preview:
+        _cursors_advance(ctx)
+    run.api_calls = backend.api_calls
+    run.counts = ctx.journal.totals()
+    run.entity_counts = ctx.journal.entity_counts()
+    failed = ctx.journal.total(SyncAction.FAILED)
+    status = SyncRunStatus.PARTIAL if failed else SyncRunStatus.SUCCEEDED
+    error = f"{failed} record(s) could not be synced: see the log or Download Errors." if failed else ""
+    return _run_finish(run, status, summary=_summary(ctx.journal, ctx.preview), error=error)
+
+
+@transaction.atomic
+def _cursors_advance(ctx: RunContext) -> None:
+    state = ctx.state
+    state.remote_cursor = ctx.snapshot.as_of or state.remote_cursor
+    state.local_cursor = ctx.started_at
+    if ctx.full or (state.last_full_sync_at is None and ctx.snapshot.complete):
+        state.last_full_sync_at = ctx.started_at
+    state.retry_remote = {entity: sorted(ids) for entity, ids in ctx.retry_remote.items() if ids}
+    state.save(update_fields=["remote_cursor", "local_cursor", "last_full_sync_at", "retry_remote"])

@@ -1,0 +1,71 @@
+"""Everything one run carries from step to step, and the direction rules it follows."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from apps.core.models import Division
+from apps.quickbooks.models import CustomersDirection, PrimarySystem, SyncRun, SyncSettings, SyncState
+from apps.quickbooks.sync.backend import Backend, Snapshot
+from apps.quickbooks.sync.journal import RunJournal
+from apps.quickbooks.sync.lock import lock_renew
+
+
+class LockLostError(Exception):
+    """Another run took the division over (this one was too slow to renew its lease): stop without writing."""
+
+
+@dataclass
+class RunContext:
+    division: Division
+    settings: SyncSettings
+    state: SyncState
+    run: SyncRun
+    backend: Backend
+    journal: RunJournal
+    lock_owner: str
+    started_at: datetime
+    preview: bool = False
+    full: bool = False
+    resend: bool = False
+    snapshot: Snapshot = field(default_factory=Snapshot)
+    # Remote records to read again at the next run, by entity (they could not be applied here).
+    retry_remote: dict[str, set[str]] = field(default_factory=dict)
+
+    def heartbeat(self) -> None:
+        if not self.preview and not lock_renew(self.division, self.lock_owner):
+            raise LockLostError
+
+    def retry_later(self, entity: str, remote_id: str) -> None:
+        self.retry_remote.setdefault(entity, set()).add(remote_id)
+
+    # Direction rules.
+
+    @property
+    def customers_pull(self) -> bool:
+        return self.settings.customers_direction in (CustomersDirection.TO_LOCAL, CustomersDirection.TWO_WAY)
+
+    @property
+    def customers_push(self) -> bool:
+        return self.settings.customers_direction in (CustomersDirection.TO_QUICKBOOKS, CustomersDirection.TWO_WAY)
+
+    @property
+    def two_way(self) -> bool:
+        return self.settings.customers_direction == CustomersDirection.TWO_WAY
+
+    @property
+    def quickbooks_primary(self) -> bool:
+        return self.settings.customers_primary == PrimarySystem.QUICKBOOKS
+
+    @property
+    def lists_master(self) -> str:
+        """Who keeps tax rates and terms: "quickbooks", "local", or "" when they are not synced."""
+        if not self.settings.sync_tax_rates_and_terms:
+            return ""
+        if self.settings.customers_direction == CustomersDirection.TO_QUICKBOOKS:
+            return PrimarySystem.LOCAL
+        return PrimarySystem.QUICKBOOKS
+
+    def local_changed_since_last_run(self, updated_at: Any) -> bool:
+        cursor = self.state.local_cursor
+        return cursor is None or updated_at > cursor

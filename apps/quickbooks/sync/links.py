@@ -1,0 +1,128 @@
+"""
+The links between local records and their QuickBooks twins, loaded in one query per need and written in bulk.
+
+``LinkSet`` holds the links of one kind of local record (its content type) to one QuickBooks entity.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from apps.core.models import Division
+from apps.quickbooks.models import RecordLink
+
+
+class LinkSet:
+    def __init__(self, division: Division, model: type[models.Model], entity: str) -> None:
+        self.division = division
+        self.entity = entity
+        self.content_type = ContentType.objects.get_for_model(model)
+        self.by_local: dict[int, RecordLink] = {}
+        self.by_remote: dict[str, RecordLink] = {}
+        self._loaded_all = False
+
+    def _queryset(self):
+        return RecordLink.objects.filter(division=self.division, content_type=self.content_type)
+
+    def _keep(self, links: Iterable[RecordLink]) -> None:
+        for link in links:
+            self.by_local[link.object_id] = link
+            if link.qbo_id:
+                self.by_remote[link.qbo_id] = link
+
+    def load_all(self) -> "LinkSet":
+        if not self._loaded_all:
+            self._keep(self._queryset())
+            self._loaded_all = True
+        return self
+
+    def load_remote(self, remote_ids: Iterable[str]) -> None:
+        wanted = [remote_id for remote_id in set(remote_ids) if remote_id and remote_id not in self.by_remote]
+        if wanted and not self._loaded_all:
+            self._keep(self._queryset().filter(entity_type=self.entity, qbo_id__in=wanted))
+
+    def load_local(self, local_ids: Iterable[int]) -> None:
+        wanted = [local_id for local_id in set(local_ids) if local_id not in self.by_local]
+        if wanted and not self._loaded_all:
+            self._keep(self._queryset().filter(object_id__in=wanted))
+
+    def local(self, local_id: int) -> RecordLink | None:
+        return self.by_local.get(local_id)
+
+    def remote(self, remote_id: str) -> RecordLink | None:
+        return self.by_remote.get(remote_id)
+
+    def linked_remote_ids(self) -> set[str]:
+        return set(self.by_remote)
+
+    def set(self, local_id: int, remote_id: str, sync_token: str, content_hash: str) -> RecordLink:
+        """Link (or relink) a local record to ``remote_id`` and save it."""
+        link = self.by_local.get(local_id)
+        if link is None:
+            link = RecordLink(
+                division=self.division, content_type=self.content_type, object_id=local_id, entity_type=self.entity
+            )
+        elif link.qbo_id and link.qbo_id != remote_id:
+            self.by_remote.pop(link.qbo_id, None)
+        link.qbo_id = remote_id
+        link.sync_token = sync_token
+        link.content_hash = content_hash
+        link.pending_since = None
+        link.last_synced_at = timezone.now()
+        link.save()
+        self.by_local[local_id] = link
+        self.by_remote[remote_id] = link
+        return link
+
+    def touch(self, link: RecordLink, *, sync_token: str | None = None, content_hash: str | None = None) -> None:
+        fields = []
+        if sync_token is not None and sync_token != link.sync_token:
+            link.sync_token = sync_token
+            fields.append("sync_token")
+        if content_hash is not None and content_hash != link.content_hash:
+            link.content_hash = content_hash
+            fields.append("content_hash")
+        if fields:
+            link.last_synced_at = timezone.now()
+            link.save(update_fields=[*fields, "last_synced_at"])
+
+    def mark_pending(self, local_ids: Iterable[int]) -> None:
+        """Record that creates of these records are on their way (see ``RecordLink.pending_since``)."""
+        now = timezone.now()
+        new = [
+            RecordLink(
+                division=self.division,
+                content_type=self.content_type,
+                object_id=local_id,
+                entity_type=self.entity,
+                qbo_id="",
+                pending_since=now,
+            )
+            for local_id in local_ids
+            if local_id not in self.by_local
+        ]
+        if new:
+            RecordLink.objects.bulk_create(new, batch_size=500)
+            # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+, which later saves need.
+            for link in new:
+                self.by_local[link.object_id] = link
+
+    def forget(self, local_id: int) -> None:
+        link = self.by_local.pop(local_id, None)
+        if link is None:
+            return
+        if link.qbo_id:
+            self.by_remote.pop(link.qbo_id, None)
+        if link.pk:
+            link.delete()
+
+    def unlinked_filter(self) -> models.Q:
+        """Local records of this kind with no QuickBooks twin yet (or one whose create did not finish)."""
+        linked = self._queryset().exclude(qbo_id="").values("object_id")
+        return ~models.Q(pk__in=linked)
+
+    def stale_filter(self) -> models.Q:
+        """Local records whose last push failed (their link's content hash was cleared)."""
+        return models.Q(pk__in=self._queryset().filter(content_hash="").exclude(qbo_id="").values("object_id"))

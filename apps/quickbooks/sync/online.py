@@ -1,0 +1,190 @@
+"""
+The QuickBooks Online backend: the engine's reads and writes as few Accounting API calls as Intuit allows.
+
+- A pull is one change-data-capture call for the changed entities, plus one batch of queries for the short lists
+  (tax codes, rates and agencies, terms: CDC does not report them) that also counts what a full read must page
+  through; a full read then pages by 1,000, the most a query returns.
+- Writes go 30 to a batch, the most Intuit takes; a tax code is created through the tax service, one per call.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from apps.quickbooks.client import QuickBooksClient
+from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
+from apps.quickbooks.client.faults import batch_item_error
+from apps.quickbooks.errors import ApiError
+from apps.quickbooks.mapping import tax
+from apps.quickbooks.sync.backend import CREATE, Snapshot, Write, WriteResult
+
+# Change data capture looks back at most 30 days; older cursors need a full read.
+CDC_MAX_AGE = timedelta(days=30) - timedelta(hours=1)
+# CDC returns at most 1,000 objects per entity; more means a query must fetch the rest.
+CDC_MAX_OBJECTS = 1000
+# The cursor is set this much before the pull began: clocks differ, and QuickBooks commits take time.
+CURSOR_OVERLAP = timedelta(minutes=1)
+# Names per "DisplayName IN (...)" query, to keep statements short.
+NAMES_PER_QUERY = 50
+ALL_ACTIVITY = "Active IN (true, false)"
+# Lists that have no Active field to filter on.
+WITHOUT_ACTIVE = frozenset({tax.AGENCY_ENTITY})
+
+
+def _quoted_list(client: QuickBooksClient, values: list[str]) -> str:
+    return ", ".join(client.quote(value) for value in values)
+
+
+class OnlineBackend:
+    def __init__(self, client: QuickBooksClient) -> None:
+        self.client = client
+
+    @property
+    def api_calls(self) -> int:
+        return self.client.api_calls
+
+    def close(self) -> None:
+        self.client.close()
+
+    # Reading.
+
+    def pull(self, *, changed: list[str], listed: list[str], since: datetime | None) -> Snapshot:
+        started = timezone.now()
+        snapshot = Snapshot(as_of=started - CURSOR_OVERLAP)
+        full = since is None or started - since > CDC_MAX_AGE
+        queries = {entity: self._list_statement(entity) for entity in listed}
+        if full:
+            queries.update(
+                {f"count:{entity}": f"SELECT COUNT(*) FROM {entity} WHERE {ALL_ACTIVITY}" for entity in changed}
+            )
+        answers = self._query_batch(queries) if queries else {}
+        for entity in listed:
+            rows = answers[entity].get(entity, [])
+            if len(rows) >= MAX_QUERY_RESULTS:
+                rows = list(self._query_pages(entity, self._where(entity)))
+            snapshot.records[entity] = rows
+            snapshot.complete.add(entity)
+        if full:
+            for entity in changed:
+                total = int(answers[f"count:{entity}"].get("totalCount") or 0)
+                snapshot.records[entity] = list(self._query_pages(entity, ALL_ACTIVITY, total=total))
+                snapshot.complete.add(entity)
+        elif changed:
+            for entity, rows in self._cdc(changed, since).items():
+                if len(rows) >= CDC_MAX_OBJECTS:
+                    where = f"{ALL_ACTIVITY} AND MetaData.LastUpdatedTime >= {self.client.quote(since.isoformat())}"
+                    rows = list(self._query_pages(entity, where))
+                snapshot.records[entity] = rows
+        return snapshot
+
+    def _where(self, entity: str) -> str:
+        return "" if entity in WITHOUT_ACTIVE else ALL_ACTIVITY
+
+    def _list_statement(self, entity: str) -> str:
+        where = self._where(entity)
+        condition = f" WHERE {where}" if where else ""
+        return f"SELECT * FROM {entity}{condition} MAXRESULTS {MAX_QUERY_RESULTS}"
+
+    def _query_batch(self, statements: dict[str, str]) -> dict[str, dict[str, Any]]:
+        """Up to 30 queries in one call; their ``QueryResponse`` by the keys of ``statements``."""
+        keys = list(statements)
+        answers: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(keys), MAX_BATCH_ITEMS):
+            chunk = keys[start : start + MAX_BATCH_ITEMS]
+            items = [{"bId": str(index), "Query": statements[key]} for index, key in enumerate(chunk)]
+            for item in self.client.batch(items):
+                key = chunk[int(item["bId"])]
+                if "Fault" in item:
+                    raise batch_item_error(item["Fault"])
+                answers[key] = item.get("QueryResponse") or {}
+        return answers
+
+    def _query_pages(self, entity: str, where: str, *, total: int | None = None) -> list[dict[str, Any]]:
+        """Every record matching ``where``; with ``total`` known, no call is spent on an empty last page."""
+        rows: list[dict[str, Any]] = []
+        condition = f" WHERE {where}" if where else ""
+        start = 1
+        while total is None or start <= total:
+            page = self.client.query(
+                f"SELECT * FROM {entity}{condition} ORDERBY Id STARTPOSITION {start} MAXRESULTS {MAX_QUERY_RESULTS}"
+            ).get(entity, [])
+            rows.extend(page)
+            if len(page) < MAX_QUERY_RESULTS:
+                break
+            start += MAX_QUERY_RESULTS
+        return rows
+
+    def _cdc(self, entities: list[str], since: datetime) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {entity: [] for entity in entities}
+        for response in self.client.cdc(entities, since):
+            for entity in entities:
+                found[entity].extend(response.get(entity, []))
+        return found
+
+    def find_by_names(self, entity: str, names: list[str]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(names), NAMES_PER_QUERY):
+            chunk = names[start : start + NAMES_PER_QUERY]
+            where = f"DisplayName IN ({_quoted_list(self.client, chunk)}) AND {ALL_ACTIVITY}"
+            found.extend(self.client.query(f"SELECT * FROM {entity} WHERE {where}").get(entity, []))
+        return found
+
+    def read_by_ids(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(ids), NAMES_PER_QUERY):
+            chunk = ids[start : start + NAMES_PER_QUERY]
+            where = f"Id IN ({_quoted_list(self.client, chunk)})"
+            if entity not in WITHOUT_ACTIVE:
+                where += f" AND {ALL_ACTIVITY}"
+            found.extend(self.client.query(f"SELECT * FROM {entity} WHERE {where}").get(entity, []))
+        return found
+
+    # Writing.
+
+    def write(self, writes: list[Write]) -> list[WriteResult]:
+        results: dict[int, WriteResult] = {}
+        batched: list[tuple[int, Write]] = []
+        for index, write in enumerate(writes):
+            if write.entity == tax.ENTITY:
+                results[index] = self._tax_code_create(write)
+            else:
+                batched.append((index, write))
+        for start in range(0, len(batched), MAX_BATCH_ITEMS):
+            chunk = batched[start : start + MAX_BATCH_ITEMS]
+            results.update(self._batch_write(chunk))
+        return [results[index] for index in range(len(writes))]
+
+    def _batch_write(self, chunk: list[tuple[int, Write]]) -> dict[int, WriteResult]:
+        items = []
+        for index, write in chunk:
+            body = write.payload if write.action == CREATE else {**write.payload, "sparse": True}
+            items.append({"bId": str(index), "operation": write.action, write.entity: body})
+        by_index = dict(chunk)
+        results: dict[int, WriteResult] = {}
+        try:
+            answers = self.client.batch(items)
+        except ApiError as error:
+            return {index: WriteResult(write, error=error) for index, write in chunk}
+        for answer in answers:
+            index = int(answer.get("bId", -1))
+            write = by_index.get(index)
+            if write is None:
+                continue
+            if "Fault" in answer:
+                results[index] = WriteResult(write, error=batch_item_error(answer["Fault"]))
+            else:
+                results[index] = WriteResult(write, record=answer.get(write.entity))
+        for index, write in chunk:
+            results.setdefault(index, WriteResult(write, error=ApiError("QuickBooks did not answer for this record.")))
+        return results
+
+    def _tax_code_create(self, write: Write) -> WriteResult:
+        try:
+            answer = self.client.request("POST", "taxservice/taxcode", body=write.payload, request_id="")
+        except ApiError as error:
+            return WriteResult(write, error=error)
+        code_id = tax.tax_code_created_id(answer)
+        if not code_id:
+            return WriteResult(write, error=ApiError("QuickBooks did not say which tax code it created."))
+        return WriteResult(write, record=self.client.get(tax.ENTITY, code_id))

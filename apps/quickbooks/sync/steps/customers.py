@@ -1,0 +1,751 @@
+"""
+Customers and their service locations (QuickBooks sub-customers).
+
+Pull (QuickBooks → FieldOffice, two-way): top-level customers first, then sub-customers by depth, each becoming a
+location of its top-level customer. Push (FieldOffice → QuickBooks, two-way): customers first, then locations, whose
+parent must exist there. Records are matched by link, then by name: one-way sync skips an unlinked record whose name
+the other side already uses (logged, never merged); two-way links it. In two-way, a record changed on both sides since
+the last run takes the later edit, and the losing version is kept in the run's log.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from apps.accounting.models import PaymentTerm, TaxRate
+from apps.customers import services as customer_services
+from apps.customers.models import Customer, ServiceLocation
+from apps.quickbooks.errors import FaultError
+from apps.quickbooks.mapping import customers as mapping
+from apps.quickbooks.mapping.common import (
+    content_hash,
+    is_deleted,
+    name_key,
+    remote_created_at,
+    remote_id,
+    remote_sync_token,
+    remote_updated_at,
+)
+from apps.quickbooks.mapping.refs import CustomerRefs
+from apps.quickbooks.models import RecordLink, SyncAction
+from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
+from apps.quickbooks.sync.context import RunContext
+from apps.quickbooks.sync.links import LinkSet
+from apps.quickbooks.sync.messages import plain_reason
+
+CUSTOMER = "customer"
+LOCATION = "service location"
+# Writes sent between two renewals of the run's lease (and two progress updates): ten batches.
+WRITES_PER_ROUND = 300
+# A record QuickBooks created this long before an interrupted create was recorded is not that create's result.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+DUPLICATE_NAME = "6240"
+STALE = "5010"
+
+
+def customers_sync(ctx: RunContext) -> None:
+    if not (ctx.customers_pull or ctx.customers_push):
+        return
+    step = CustomersStep(ctx)
+    if ctx.customers_pull:
+        step.pull()
+    if ctx.customers_push:
+        step.push()
+
+
+def _refs(ctx: RunContext) -> CustomerRefs:
+    refs = CustomerRefs()
+    types = ContentType.objects.get_for_models(TaxRate, PaymentTerm)
+    links = RecordLink.objects.filter(division=ctx.division, content_type__in=types.values()).exclude(qbo_id="")
+    for content_type_id, object_id, qbo_id in links.values_list("content_type_id", "object_id", "qbo_id"):
+        if content_type_id == types[TaxRate].pk:
+            refs.tax_rates.add(object_id, qbo_id)
+        else:
+            refs.terms.add(object_id, qbo_id)
+    return refs
+
+
+class CustomersStep:
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+        self.division = ctx.division
+        self.journal = ctx.journal
+        self.customer_links = LinkSet(ctx.division, Customer, mapping.ENTITY)
+        self.location_links = LinkSet(ctx.division, ServiceLocation, mapping.ENTITY)
+        self.complete = mapping.ENTITY in ctx.snapshot.complete
+        if self.complete or ctx.resend:
+            self.customer_links.load_all()
+            self.location_links.load_all()
+        self.remote = {remote_id(obj): obj for obj in ctx.snapshot.of(mapping.ENTITY) if not is_deleted(obj)}
+        self.refs = _refs(ctx) if ctx.settings.sync_tax_rates_and_terms else CustomerRefs()
+        self.customers: dict[int, Customer] = {}
+        self.locations: dict[int, ServiceLocation] = {}
+        # Records whose local version won a conflict, or was linked with FieldOffice as primary: pushed this run.
+        self.force_push: set[tuple[str, int]] = set()
+
+    # Loading.
+
+    def _customers_load(self, ids: Iterable[int]) -> None:
+        wanted = set(ids) - self.customers.keys()
+        if wanted:
+            self.customers.update(Customer.objects.filter(division=self.division).in_bulk(wanted))
+
+    def _locations_load(self, ids: Iterable[int]) -> None:
+        wanted = set(ids) - self.locations.keys()
+        if wanted:
+            found = ServiceLocation.objects.filter(customer__division=self.division).in_bulk(wanted)
+            self.locations.update(found)
+
+    def _customer_hash(self, customer: Customer) -> str:
+        return content_hash(mapping.customer_comparable(mapping.customer_payload(customer, self.refs)))
+
+    def _location_hash(self, location: ServiceLocation, customer: Customer) -> str:
+        payload = mapping.location_payload(location, parent_remote_id="", name=location.name)
+        return content_hash(mapping.location_comparable(payload, customer.display_name))
+
+    # Pull.
+
+    def pull(self) -> None:
+        retry_ids = set(self.ctx.state.retry_remote.get(mapping.ENTITY, [])) - self.remote.keys()
+        if retry_ids:
+            for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, sorted(retry_ids)):
+                self.remote.setdefault(remote_id(obj), obj)
+        objects = list(self.remote.values())
+        tops = [obj for obj in objects if not mapping.is_job(obj)]
+        jobs = sorted((obj for obj in objects if mapping.is_job(obj)), key=mapping.level)
+        self.journal.stage("Receiving customers from QuickBooks", total=len(objects))
+        ids = [remote_id(obj) for obj in objects] + [mapping.parent_id(obj) for obj in jobs]
+        self.customer_links.load_remote(ids)
+        self.location_links.load_remote(ids)
+        self._customers_load(link.object_id for link in self.customer_links.by_remote.values())
+        self._locations_load(link.object_id for link in self.location_links.by_remote.values())
+        self._customers_load(location.customer_id for location in self.locations.values())
+        names = [name_key(mapping.display_name(obj)) for obj in tops]
+        self.unlinked_by_name = self._unlinked_customers_by_name(names)
+        for start in range(0, len(tops), WRITES_PER_ROUND):
+            with transaction.atomic():
+                for obj in tops[start : start + WRITES_PER_ROUND]:
+                    self._pull_customer(obj)
+            self.journal.advance(len(tops[start : start + WRITES_PER_ROUND]))
+            self.ctx.heartbeat()
+        self._sibling_locations_load(jobs)
+        for start in range(0, len(jobs), WRITES_PER_ROUND):
+            with transaction.atomic():
+                for obj in jobs[start : start + WRITES_PER_ROUND]:
+                    self._pull_location(obj)
+            self.journal.advance(len(jobs[start : start + WRITES_PER_ROUND]))
+            self.ctx.heartbeat()
+
+    def _unlinked_customers_by_name(self, keys: list[str]) -> dict[str, Customer]:
+        customers = Customer.objects.filter(division=self.division)
+        if not self.complete:
+            if not keys:
+                return {}
+            customers = customers.annotate(lower_name=Lower("display_name")).filter(lower_name__in=set(keys))
+        found = {}
+        for customer in customers:
+            self.customers.setdefault(customer.pk, customer)
+            if self.customer_links.local(customer.pk) is None:
+                found[name_key(customer.display_name)] = customer
+        if not self.complete and found:
+            self.customer_links.load_local(customer.pk for customer in found.values())
+            found = {key: customer for key, customer in found.items() if self.customer_links.local(customer.pk) is None}
+        return found
+
+    def _sibling_locations_load(self, jobs: list[dict[str, Any]]) -> None:
+        """Locations of the customers the jobs belong to, for matching by name."""
+        customer_ids = {customer_id for obj in jobs if (customer_id := self._owner_of(obj)) is not None}
+        query = ServiceLocation.objects.filter(customer__division=self.division)
+        if not self.complete:
+            query = query.filter(customer_id__in=customer_ids)
+        self.locations_by_customer: dict[int, dict[str, ServiceLocation]] = {}
+        for location in query if (customer_ids or self.complete) else []:
+            location = self.locations.setdefault(location.pk, location)
+            self.locations_by_customer.setdefault(location.customer_id, {})[name_key(location.name)] = location
+        if not self.complete:
+            self.location_links.load_local(self.locations)
+
+    def _owner_of(self, obj: dict[str, Any]) -> int | None:
+        """The local customer a QuickBooks job belongs to: its top-level ancestor's twin."""
+        parent = mapping.parent_id(obj)
+        seen = set()
+        while parent and parent not in seen:
+            seen.add(parent)
+            if (link := self.customer_links.remote(parent)) is not None:
+                return link.object_id
+            if (link := self.location_links.remote(parent)) is not None:
+                location = self.locations.get(link.object_id)
+                return location.customer_id if location else None
+            parent = mapping.parent_id(self.remote.get(parent, {}))
+        return None
+
+    def _conflict(
+        self, obj: dict[str, Any], record: Any, link: RecordLink, local_hash: str, losing_local: dict
+    ) -> bool | None:
+        """
+        In two-way sync, when both sides changed since the last run: ``True`` if FieldOffice's edit is later (kept
+        and pushed), ``False`` if QuickBooks' is (applied); ``None`` when there is no conflict.
+        """
+        if not self.ctx.two_way or local_hash == link.content_hash:
+            return None
+        if not self.ctx.local_changed_since_last_run(record.updated_at):
+            return None
+        remote_time = remote_updated_at(obj)
+        return remote_time is None or record.updated_at > remote_time
+
+    def _pull_customer(self, obj: dict[str, Any]) -> None:
+        qbo_id, token = remote_id(obj), remote_sync_token(obj)
+        link = self.customer_links.remote(qbo_id)
+        if link is None and self.location_links.remote(qbo_id) is not None:
+            self.journal.log(
+                CUSTOMER,
+                SyncAction.SKIPPED,
+                mapping.display_name(obj),
+                qbo_id=qbo_id,
+                message="This record became a top-level customer in QuickBooks; here it is a service location. "
+                "Nothing was changed.",
+            )
+            return
+        if link is not None and link.sync_token == token and not self.ctx.full:
+            return
+        fields = mapping.customer_fields(obj, self.refs)
+        label = fields["display_name"]
+        customer = self.customers.get(link.object_id) if link else None
+        action = SyncAction.UPDATED
+        details: dict[str, Any] = {}
+        message = ""
+        if link is not None and customer is None:
+            # Deleted here since: QuickBooks still has it, so it comes back rather than being lost.
+            if not self.ctx.preview:
+                self.customer_links.forget(link.object_id)
+            link = None
+        if customer is None:
+            customer = self.unlinked_by_name.pop(name_key(label), None)
+            if customer is not None:
+                if not self.ctx.two_way:
+                    self.journal.log(
+                        CUSTOMER,
+                        SyncAction.SKIPPED,
+                        label,
+                        qbo_id=qbo_id,
+                        object_id=customer.pk,
+                        message=f"FieldOffice already has a customer named {customer.display_name} that is not linked "
+                        "to this QuickBooks customer. One-way sync never merges records: rename one of them, or "
+                        "use two-way sync to link them.",
+                    )
+                    return
+                action = SyncAction.LINKED
+                if not self.ctx.quickbooks_primary:
+                    self._link_keep_local(customer, obj, label)
+                    return
+        elif link is not None:
+            local_hash = self._customer_hash(customer)
+            local_wins = self._conflict(obj, customer, link, local_hash, {})
+            if local_wins is True:
+                self._keep_local_version(CUSTOMER, customer.pk, label, obj, link, mapping.customer_comparable(obj))
+                return
+            if local_wins is False:
+                details = {
+                    "kept": "QuickBooks",
+                    "losing_version": mapping.customer_comparable(mapping.customer_payload(customer, self.refs)),
+                }
+                message = "Changed in both systems since the last sync: QuickBooks' later edit was kept; FieldOffice's "
+                message += "version is in this entry's details."
+        changed = customer is None or any(getattr(customer, name) != value for name, value in fields.items())
+        if (
+            changed
+            and customer is not None
+            and customer.active
+            and not fields["active"]
+            and action == SyncAction.UPDATED
+        ):
+            action = SyncAction.DEACTIVATED
+        if customer is None:
+            action = SyncAction.CREATED
+        if self.ctx.preview:
+            if changed or action != SyncAction.UPDATED:
+                self.journal.log(CUSTOMER, action, label, qbo_id=qbo_id, object_id=customer.pk if customer else None)
+            return
+        try:
+            if customer is None:
+                customer = customer_services.customer_create(division=self.division, **fields)
+            elif changed:
+                customer = customer_services.customer_update(customer=customer, **fields)
+        except ValidationError as error:
+            self._pull_failed(CUSTOMER, label, qbo_id, error)
+            return
+        self.customers[customer.pk] = customer
+        self.customer_links.set(customer.pk, qbo_id, token, self._customer_hash(customer))
+        if changed or action != SyncAction.UPDATED:
+            self.journal.log(
+                CUSTOMER, action, label, qbo_id=qbo_id, object_id=customer.pk, message=message, details=details
+            )
+
+    def _pull_failed(self, entity: str, label: str, qbo_id: str, error: ValidationError) -> None:
+        self.ctx.retry_later(mapping.ENTITY, qbo_id)
+        reason = "; ".join(error.messages)
+        self.journal.log(
+            entity, SyncAction.FAILED, label, qbo_id=qbo_id, message=f"{label} could not be saved here: {reason}"
+        )
+
+    def _link_keep_local(self, customer: Customer, obj: dict[str, Any], label: str) -> None:
+        """Two-way with FieldOffice as primary: link by name, FieldOffice's values are sent at the push."""
+        qbo_id = remote_id(obj)
+        if not self.ctx.preview:
+            self.customer_links.set(
+                customer.pk, qbo_id, remote_sync_token(obj), content_hash(mapping.customer_comparable(obj))
+            )
+        self.force_push.add((CUSTOMER, customer.pk))
+        self.journal.log(
+            CUSTOMER,
+            SyncAction.LINKED,
+            label,
+            qbo_id=qbo_id,
+            object_id=customer.pk,
+            message="Matched by name; FieldOffice is the primary system, so its details are sent to QuickBooks.",
+        )
+
+    def _keep_local_version(
+        self, entity: str, local_id: int, label: str, obj: dict[str, Any], link: RecordLink, losing: dict
+    ) -> None:
+        if not self.ctx.preview:
+            self.customer_links.touch(link, sync_token=remote_sync_token(obj)) if entity == CUSTOMER else (
+                self.location_links.touch(link, sync_token=remote_sync_token(obj))
+            )
+        self.force_push.add((entity, local_id))
+        self.journal.log(
+            entity,
+            SyncAction.SKIPPED,
+            label,
+            qbo_id=remote_id(obj),
+            object_id=local_id,
+            message="Changed in both systems since the last sync: FieldOffice's later edit is kept and sent to "
+            "QuickBooks; QuickBooks' version is in this entry's details.",
+            details={"kept": "FieldOffice", "losing_version": losing},
+        )
+
+    def _pull_location(self, obj: dict[str, Any]) -> None:
+        qbo_id, token = remote_id(obj), remote_sync_token(obj)
+        label = mapping.display_name(obj)
+        link = self.location_links.remote(qbo_id)
+        if link is not None and link.sync_token == token and not self.ctx.full:
+            return
+        customer_id = self._owner_of(obj)
+        customer = self.customers.get(customer_id) if customer_id else None
+        if customer is None:
+            self.ctx.retry_later(mapping.ENTITY, qbo_id)
+            self.journal.log(
+                LOCATION,
+                SyncAction.SKIPPED,
+                label,
+                qbo_id=qbo_id,
+                message=f"The QuickBooks customer that {label} belongs to is not synced with FieldOffice yet; it "
+                "will be tried again at the next sync.",
+            )
+            return
+        fields = mapping.location_fields(obj, customer.display_name)
+        label = f"{customer.display_name}: {fields['name']}"
+        location = self.locations.get(link.object_id) if link else None
+        action = SyncAction.UPDATED
+        details: dict[str, Any] = {}
+        message = ""
+        if location is not None and location.customer_id != customer.pk:
+            fields["customer"] = customer
+        if location is None:
+            if link is not None and not self.ctx.preview:
+                self.location_links.forget(link.object_id)
+                link = None
+            siblings = self.locations_by_customer.setdefault(customer.pk, {})
+            location = siblings.get(name_key(fields["name"]))
+            if location is not None and self.location_links.local(location.pk) is not None:
+                location = None
+                fields["name"] = mapping.location_name_distinct(fields["name"], qbo_id)
+            if location is not None:
+                if not self.ctx.two_way:
+                    self.journal.log(
+                        LOCATION,
+                        SyncAction.SKIPPED,
+                        label,
+                        qbo_id=qbo_id,
+                        object_id=location.pk,
+                        message=f"{customer.display_name} already has a service location named {location.name} that "
+                        "is not linked to QuickBooks. One-way sync never merges records.",
+                    )
+                    return
+                action = SyncAction.LINKED
+                if not self.ctx.quickbooks_primary:
+                    if not self.ctx.preview:
+                        comparable = mapping.location_comparable(obj, customer.display_name)
+                        self.location_links.set(location.pk, qbo_id, token, content_hash(comparable))
+                    self.force_push.add((LOCATION, location.pk))
+                    self.journal.log(LOCATION, SyncAction.LINKED, label, qbo_id=qbo_id, object_id=location.pk)
+                    return
+        elif link is not None:
+            local_wins = self._conflict(obj, location, link, self._location_hash(location, customer), {})
+            if local_wins is True:
+                comparable = mapping.location_comparable(obj, customer.display_name)
+                self._keep_local_version(LOCATION, location.pk, label, obj, link, comparable)
+                return
+            if local_wins is False:
+                details = {
+                    "kept": "QuickBooks",
+                    "losing_version": {"name": location.name, "address": location.address_line},
+                }
+                message = "Changed in both systems since the last sync: QuickBooks' later edit was kept; FieldOffice's "
+                message += "version is in this entry's details."
+        changed = location is None or any(getattr(location, name) != value for name, value in fields.items())
+        if location is None:
+            action = SyncAction.CREATED
+        elif changed and location.active and not fields["active"] and action == SyncAction.UPDATED:
+            action = SyncAction.DEACTIVATED
+        if self.ctx.preview:
+            if changed or action != SyncAction.UPDATED:
+                self.journal.log(LOCATION, action, label, qbo_id=qbo_id, object_id=location.pk if location else None)
+            return
+        try:
+            if location is None:
+                location = customer_services.service_location_create(customer=customer, **fields)
+            elif changed:
+                location = customer_services.service_location_update(location=location, **fields)
+        except ValidationError as error:
+            self._pull_failed(LOCATION, label, qbo_id, error)
+            return
+        self.locations[location.pk] = location
+        self.locations_by_customer.setdefault(customer.pk, {})[name_key(location.name)] = location
+        self.location_links.set(location.pk, qbo_id, token, self._location_hash(location, customer))
+        if changed or action != SyncAction.UPDATED:
+            self.journal.log(
+                LOCATION, action, label, qbo_id=qbo_id, object_id=location.pk, message=message, details=details
+            )
+
+    # Push.
+
+    def _candidates(self, query, links: LinkSet, entity: str):
+        ctx = self.ctx
+        if ctx.full or ctx.resend or ctx.state.local_cursor is None:
+            return query
+        forced = [local_id for kind, local_id in self.force_push if kind == entity]
+        return query.filter(
+            Q(updated_at__gt=ctx.state.local_cursor) | links.unlinked_filter() | links.stale_filter() | Q(pk__in=forced)
+        )
+
+    def push(self) -> None:
+        customers = list(
+            self._candidates(Customer.objects.filter(division=self.division), self.customer_links, CUSTOMER)
+        )
+        self.journal.stage("Sending customers to QuickBooks", total=len(customers))
+        self.customer_links.load_local(customer.pk for customer in customers)
+        for customer in customers:
+            self.customers[customer.pk] = customer
+        remote_names = self._remote_unlinked_names() if self.complete else {}
+        creates, updates, pending = [], [], []
+        for customer in customers:
+            payload = mapping.customer_payload(customer, self.refs)
+            wanted = content_hash(mapping.customer_comparable(payload))
+            link = self.customer_links.local(customer.pk)
+            if link is not None and link.qbo_id:
+                write = self._update_for(CUSTOMER, customer.pk, link, payload, wanted, mapping.customer_comparable)
+                if write is not None:
+                    updates.append(write)
+                elif self.ctx.resend and link.qbo_id not in self.remote:
+                    creates.append(Write(mapping.ENTITY, CREATE, payload, key=(customer.pk, wanted)))
+                continue
+            if link is not None and link.pending_since:
+                pending.append((customer, payload, wanted))
+                continue
+            existing = remote_names.get(name_key(payload["DisplayName"]))
+            if existing is not None and not self.ctx.two_way:
+                self._skip_existing_remote(CUSTOMER, customer.display_name, customer.pk, existing)
+                continue
+            creates.append(Write(mapping.ENTITY, CREATE, payload, key=(customer.pk, wanted)))
+        creates.extend(self._resolve_pending(CUSTOMER, self.customer_links, pending))
+        self._send(CUSTOMER, self.customer_links, creates + updates)
+        self._push_locations()
+
+    def _remote_unlinked_names(self) -> dict[str, dict[str, Any]]:
+        linked = self.customer_links.linked_remote_ids() | self.location_links.linked_remote_ids()
+        return {
+            name_key(mapping.display_name(obj)): obj
+            for qbo_id, obj in self.remote.items()
+            if qbo_id not in linked and not mapping.is_job(obj)
+        }
+
+    def _update_for(
+        self, entity, local_id: int, link: RecordLink, payload: dict, wanted: str, comparable
+    ) -> Write | None:
+        """The update a linked record needs, or ``None`` when QuickBooks holds it already."""
+        forced = (entity, local_id) in self.force_push
+        token = link.sync_token
+        if self.ctx.resend:
+            current = self.remote.get(link.qbo_id)
+            if current is None:
+                # QuickBooks lost it (a restored backup): created again below.
+                if not self.ctx.preview:
+                    (self.customer_links if entity == CUSTOMER else self.location_links).forget(local_id)
+                return None
+            if content_hash(comparable(current)) == wanted and not forced:
+                return None
+            token = remote_sync_token(current)
+        elif wanted == link.content_hash and not forced:
+            return None
+        body = {**payload, "Id": link.qbo_id, "SyncToken": token}
+        return Write(mapping.ENTITY, UPDATE, body, key=(local_id, wanted))
+
+    def _skip_existing_remote(self, entity: str, label: str, local_id: int, existing: dict[str, Any]) -> None:
+        self.journal.log(
+            entity,
+            SyncAction.SKIPPED,
+            label,
+            qbo_id=remote_id(existing),
+            object_id=local_id,
+            message=f"QuickBooks already has a customer named {mapping.display_name(existing)} that is not linked "
+            "to this record. One-way sync never merges records: rename one of them, or use two-way sync to link them.",
+        )
+
+    def _resolve_pending(self, entity: str, links: LinkSet, pending: list[tuple[Any, dict, str]]) -> list[Write]:
+        """
+        Creates an interrupted run sent without learning the outcome: linked to what QuickBooks holds under that name
+        when QuickBooks made it after the create was recorded, otherwise sent again.
+        """
+        if not pending:
+            return []
+        names = [payload["DisplayName"] for _, payload, _ in pending]
+        found = {
+            name_key(mapping.display_name(obj)): obj for obj in self.ctx.backend.find_by_names(mapping.ENTITY, names)
+        }
+        writes = []
+        for record, payload, wanted in pending:
+            obj = found.get(name_key(payload["DisplayName"]))
+            link = links.local(record.pk)
+            created = remote_created_at(obj) if obj else None
+            ours = (
+                obj is not None
+                and links.remote(remote_id(obj)) is None
+                and (created is None or created >= link.pending_since - CLOCK_TOLERANCE)
+            )
+            if not ours:
+                writes.append(Write(mapping.ENTITY, CREATE, payload, key=(record.pk, wanted)))
+                continue
+            if not self.ctx.preview:
+                links.set(
+                    record.pk,
+                    remote_id(obj),
+                    remote_sync_token(obj),
+                    content_hash(
+                        mapping.customer_comparable(obj) if entity == CUSTOMER else mapping.location_comparable(obj, "")
+                    ),
+                )
+                links.touch(links.local(record.pk), content_hash="")
+            self.force_push.add((entity, record.pk))
+            self.journal.log(
+                entity,
+                SyncAction.LINKED,
+                self._label(entity, record.pk),
+                qbo_id=remote_id(obj),
+                object_id=record.pk,
+                message="Created in QuickBooks by an earlier sync that was interrupted; linked, not created twice.",
+            )
+        return writes
+
+    def _label(self, entity: str, local_id: int) -> str:
+        if entity == CUSTOMER:
+            customer = self.customers.get(local_id)
+            return customer.display_name if customer else str(local_id)
+        location = self.locations.get(local_id)
+        if location is None:
+            return str(local_id)
+        customer = self.customers.get(location.customer_id)
+        return f"{customer.display_name}: {location.name}" if customer else location.name
+
+    def _send(self, entity: str, links: LinkSet, writes: list[Write]) -> list[WriteResult]:
+        """Send ``writes`` round by round; apply each round's results at once. Returns the refused ones."""
+        if self.ctx.preview:
+            for write in writes:
+                local_id = write.key[0]
+                action = SyncAction.CREATED if write.action == CREATE else SyncAction.UPDATED
+                self.journal.log(entity, action, self._label(entity, local_id), object_id=local_id)
+            return []
+        refused: list[WriteResult] = []
+        for start in range(0, len(writes), WRITES_PER_ROUND):
+            round_writes = writes[start : start + WRITES_PER_ROUND]
+            links.mark_pending(write.key[0] for write in round_writes if write.action == CREATE)
+            results = self.ctx.backend.write(round_writes)
+            with transaction.atomic():
+                for result in results:
+                    if not self._apply_result(entity, links, result):
+                        refused.append(result)
+            self.journal.advance(len(round_writes))
+            self.ctx.heartbeat()
+        return self._retry_refused(entity, links, refused)
+
+    def _apply_result(self, entity: str, links: LinkSet, result: WriteResult) -> bool:
+        local_id, wanted = result.write.key
+        if result.ok:
+            links.set(local_id, remote_id(result.record), remote_sync_token(result.record), wanted)
+            action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
+            self.journal.log(
+                entity, action, self._label(entity, local_id), qbo_id=remote_id(result.record), object_id=local_id
+            )
+            return True
+        if result.error is not None and result.error.code in (DUPLICATE_NAME, STALE):
+            return False
+        self._failed(entity, links, result)
+        return True
+
+    def _failed(self, entity: str, links: LinkSet, result: WriteResult) -> None:
+        local_id, _ = result.write.key
+        link = links.local(local_id)
+        if link is not None and not link.qbo_id and isinstance(result.error, FaultError):
+            # Refused for good: nothing was created, so nothing is pending.
+            links.forget(local_id)
+        elif link is not None and link.qbo_id:
+            links.touch(link, content_hash="")
+        label = self._label(entity, local_id)
+        self.journal.log(
+            entity,
+            SyncAction.FAILED,
+            label,
+            qbo_id=link.qbo_id if link else "",
+            object_id=local_id,
+            message=plain_reason(result.error, label),
+        )
+
+    def _retry_refused(self, entity: str, links: LinkSet, refused: list[WriteResult]) -> list[WriteResult]:
+        """Stale SyncTokens: read again and resend once. Names in use: renamed (locations), linked or explained."""
+        if not refused:
+            return []
+        stale = [result for result in refused if result.error.code == STALE]
+        duplicates = [result for result in refused if result.error.code == DUPLICATE_NAME]
+        retries: list[Write] = []
+        if stale:
+            current = {
+                remote_id(obj): obj
+                for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, [write.write.payload["Id"] for write in stale])
+            }
+            for result in stale:
+                obj = current.get(result.write.payload["Id"])
+                if obj is None:
+                    self._failed(entity, links, result)
+                    continue
+                retries.append(
+                    Write(
+                        mapping.ENTITY,
+                        UPDATE,
+                        {**result.write.payload, "SyncToken": remote_sync_token(obj)},
+                        key=result.write.key,
+                    )
+                )
+        if duplicates:
+            retries.extend(self._resolve_duplicates(entity, links, duplicates))
+        if not retries:
+            return []
+        results = self.ctx.backend.write(retries)
+        with transaction.atomic():
+            for result in results:
+                if not result.ok:
+                    self._failed(entity, links, result)
+                else:
+                    self._apply_result(entity, links, result)
+        return []
+
+    def _resolve_duplicates(self, entity: str, links: LinkSet, duplicates: list[WriteResult]) -> list[Write]:
+        retries: list[Write] = []
+        names = [result.write.payload["DisplayName"] for result in duplicates]
+        found = {
+            name_key(mapping.display_name(obj)): obj for obj in self.ctx.backend.find_by_names(mapping.ENTITY, names)
+        }
+        for result in duplicates:
+            local_id, _ = result.write.key
+            payload = result.write.payload
+            obj = found.get(name_key(payload["DisplayName"]))
+            if entity == LOCATION:
+                location = self.locations[local_id]
+                customer = self.customers[location.customer_id]
+                name = mapping.location_display_name(location, customer.display_name, qualified=True)
+                if name_key(name) != name_key(payload["DisplayName"]):
+                    write = Write(
+                        mapping.ENTITY, result.write.action, {**payload, "DisplayName": name}, key=result.write.key
+                    )
+                    retries.append(write)
+                    continue
+            linkable = (
+                obj is not None
+                and links.remote(remote_id(obj)) is None
+                and (
+                    self.customer_links.remote(remote_id(obj)) is None
+                    and self.location_links.remote(remote_id(obj)) is None
+                )
+                and (mapping.is_job(obj) == (entity == LOCATION))
+                and result.write.action == CREATE
+            )
+            if linkable and self.ctx.two_way:
+                links.set(local_id, remote_id(obj), remote_sync_token(obj), "")
+                body = {**payload, "Id": remote_id(obj), "SyncToken": remote_sync_token(obj)}
+                retries.append(Write(mapping.ENTITY, UPDATE, body, key=result.write.key))
+                self.journal.log(
+                    entity,
+                    SyncAction.LINKED,
+                    self._label(entity, local_id),
+                    qbo_id=remote_id(obj),
+                    object_id=local_id,
+                    message="Matched by name in QuickBooks and linked; FieldOffice's details are sent.",
+                )
+                continue
+            link = links.local(local_id)
+            if link is not None and not link.qbo_id:
+                links.forget(local_id)
+            if linkable:
+                self._skip_existing_remote(entity, self._label(entity, local_id), local_id, obj)
+            else:
+                self._failed(entity, links, result)
+        return retries
+
+    def _push_locations(self) -> None:
+        query = ServiceLocation.objects.filter(customer__division=self.division)
+        locations = list(self._candidates(query, self.location_links, LOCATION))
+        if not locations:
+            return
+        self.journal.stage("Sending service locations to QuickBooks", total=len(locations))
+        self._customers_load(location.customer_id for location in locations)
+        self.customer_links.load_local(location.customer_id for location in locations)
+        self.location_links.load_local(location.pk for location in locations)
+        creates, updates, pending = [], [], []
+        for location in locations:
+            self.locations[location.pk] = location
+            customer = self.customers[location.customer_id]
+            parent = self.customer_links.local(customer.pk)
+            if parent is None or not parent.qbo_id:
+                continue  # Its customer was not sent (skipped or failed, already logged): it waits with it.
+            link = self.location_links.local(location.pk)
+            payload = mapping.location_payload(
+                location,
+                parent_remote_id=parent.qbo_id,
+                name=mapping.location_display_name(location, customer.display_name, qualified=False),
+            )
+            wanted = content_hash(mapping.location_comparable(payload, customer.display_name))
+            if link is not None and link.qbo_id:
+
+                def comparable(obj, name=customer.display_name):
+                    return mapping.location_comparable(obj, name)
+
+                write = self._update_for(LOCATION, location.pk, link, payload, wanted, comparable)
+                if write is not None:
+                    current = self.remote.get(link.qbo_id)
+                    if current is not None and mapping.location_name(current, customer.display_name) == location.name:
+                        write.payload["DisplayName"] = mapping.display_name(current)
+                    updates.append(write)
+                elif self.ctx.resend and link.qbo_id not in self.remote:
+                    creates.append(Write(mapping.ENTITY, CREATE, payload, key=(location.pk, wanted)))
+                continue
+            if link is not None and link.pending_since:
+                pending.append((location, payload, wanted))
+                continue
+            creates.append(Write(mapping.ENTITY, CREATE, payload, key=(location.pk, wanted)))
+        creates.extend(self._resolve_pending(LOCATION, self.location_links, pending))
+        self._send(LOCATION, self.location_links, creates + updates)

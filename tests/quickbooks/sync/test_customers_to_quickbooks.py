@@ -1,0 +1,124 @@
+"""FieldOffice → QuickBooks: customers, locations as sub-customers, duplicates, terms and tax rates pushed."""
+
+from apps.customers.services import customer_update
+from apps.qbo_sandbox.models import SandboxEntity
+from apps.quickbooks.models import RecordLink, SyncRunStatus
+from tests.factories import CustomerFactory, PaymentTermFactory, ServiceLocationFactory, TaxRateFactory
+from tests.quickbooks.sync.conftest import (
+    configure,
+    entries,
+    remote_by_name,
+    remote_create,
+    remote_customers,
+    remote_update,
+    sync,
+)
+
+
+def test_first_push_creates_customers_then_locations(division, connection, company):
+    term = PaymentTermFactory(division=division, name="Net 15", due_days=15)
+    rate = TaxRateFactory(division=division, name="Duluth 8.875%", percent="8.8750", agency="MN Revenue")
+    customer = CustomerFactory(division=division, display_name="Delta Dairy", payment_term=term, tax_rate=rate)
+    ServiceLocationFactory(customer=customer, name="Barn 2", street="9 Farm Rd")
+    configure(division, customers_direction="to_quickbooks")
+
+    run = sync(division)
+
+    assert run.status == SyncRunStatus.SUCCEEDED, (run.error_summary, list(run.entries.values_list("message")))
+    remote = remote_by_name(company, "Delta Dairy")
+    job = remote_by_name(company, "Barn 2")
+    assert job.data["ParentRef"]["value"] == remote.entity_id and job.data["Job"] is True
+    assert job.data["ShipAddr"]["Line1"] == "9 Farm Rd"
+    term_remote = SandboxEntity.objects.get(company=company, entity_type="Term", data__Name="Net 15")
+    assert remote.data["SalesTermRef"]["value"] == term_remote.entity_id
+    code = SandboxEntity.objects.get(company=company, entity_type="TaxCode", data__Name="Duluth 8.875%")
+    assert remote.data["DefaultTaxCodeRef"]["value"] == code.entity_id
+    assert {("payment term", "created"), ("tax rate", "created"), ("customer", "created"),
+            ("service location", "created")} <= {(entity, action) for entity, action, _ in entries(run)}
+
+
+def test_unchanged_customers_are_not_sent_again_and_edits_are(division, connection, company):
+    customer = CustomerFactory(division=division, display_name="Elm Electric")
+    configure(division, customers_direction="to_quickbooks")
+    sync(division)
+
+    idle = sync(division)
+    assert idle.entries.count() == 0 and idle.api_calls <= 2
+
+    customer_update(customer=customer, phone="555-0199", active=False)
+    run = sync(division)
+
+    remote = remote_by_name(company, "Elm Electric")
+    assert remote.data["PrimaryPhone"]["FreeFormNumber"] == "555-0199"
+    assert remote.data["Active"] is False
+    assert entries(run) == [("customer", "updated", "Elm Electric")]
+    assert len(remote_customers(company)) == 1
+
+
+def test_one_way_push_skips_a_name_quickbooks_already_has(division, connection, company):
+    remote_create(company, "Customer", {"DisplayName": "Fir Farms"})
+    CustomerFactory(division=division, display_name="Fir Farms")
+    configure(division, customers_direction="to_quickbooks")
+
+    run = sync(division)
+
+    assert len(remote_customers(company)) == 1
+    (entry,) = run.entries.filter(action="skipped")
+    assert "QuickBooks already has a customer named Fir Farms" in entry.message
+    assert not RecordLink.objects.filter(division=division, entity_type="Customer").exclude(qbo_id="").exists()
+
+
+def test_a_name_taken_by_a_vendor_is_explained(division, connection, company):
+    remote_create(company, "Vendor", {"DisplayName": "Grove Supply"})
+    CustomerFactory(division=division, display_name="Grove Supply")
+    configure(division, customers_direction="to_quickbooks")
+
+    run = sync(division)
+
+    assert run.status == SyncRunStatus.PARTIAL
+    (entry,) = run.entries.filter(action="failed")
+    assert "A customer, vendor or employee in QuickBooks already uses the name Grove Supply" in entry.message
+    assert not RecordLink.objects.filter(division=division, entity_type="Customer").exists()
+
+
+def test_locations_with_a_common_name_get_their_customer_in_front(division, connection, company):
+    first = CustomerFactory(division=division, display_name="Hill Hotel")
+    second = CustomerFactory(division=division, display_name="Ivy Inn")
+    ServiceLocationFactory(customer=first, name="Main Office")
+    ServiceLocationFactory(customer=second, name="Main Office")
+    configure(division, customers_direction="to_quickbooks")
+
+    run = sync(division)
+
+    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
+    names = sorted(record.data["DisplayName"] for record in remote_customers(company, data__Job=True))
+    assert len(names) == 2 and "Main Office" in names
+    assert any(name in ("Hill Hotel - Main Office", "Ivy Inn - Main Office") for name in names)
+    assert sync(division).entries.count() == 0
+
+
+def test_edits_in_quickbooks_are_not_pulled_in_one_way_push(division, connection, company):
+    customer = CustomerFactory(division=division, display_name="Juniper Lofts", phone="555-0001")
+    configure(division, customers_direction="to_quickbooks")
+    sync(division)
+    remote_update(company, "Customer", remote_by_name(company, "Juniper Lofts"), {"PrimaryPhone": {"FreeFormNumber": "1"}})
+
+    sync(division)
+
+    customer.refresh_from_db()
+    assert customer.phone == "555-0001"
+
+
+def test_a_stale_sync_token_is_read_again_and_the_update_sent(division, connection, company):
+    customer = CustomerFactory(division=division, display_name="Kiln Works")
+    configure(division, customers_direction="to_quickbooks")
+    sync(division)
+    remote_update(company, "Customer", remote_by_name(company, "Kiln Works"), {"Notes": "changed there"})
+    customer_update(customer=customer, email="office@kiln.example")
+
+    run = sync(division)
+
+    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
+    remote = remote_by_name(company, "Kiln Works")
+    assert remote.data["PrimaryEmailAddr"]["Address"] == "office@kiln.example"
+    assert remote.data["Notes"] == "changed there"
