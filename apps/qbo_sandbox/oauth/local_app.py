@@ -6,6 +6,8 @@ With ``QBO_ENVIRONMENT=local`` its keys are ``QBO_CLIENT_ID`` / ``QBO_CLIENT_SEC
 settings), so that "Connect to QuickBooks" works on a fresh install without registering anything. Its redirect URIs
 are FieldOffice's callback on 127.0.0.1 and localhost; as RFC 8252 §7.3 asks of loopback redirect URIs, any port is
 accepted for them, for this app only, so that a server on another port (or a test's live server) can connect.
+Its webhook URL is FieldOffice's endpoint on ``QBO_LOCAL_BASE_URL``, set when the app is registered, so that changes
+made in the sandbox reach FieldOffice as Intuit's notices would.
 """
 
 from urllib.parse import urlsplit
@@ -19,6 +21,8 @@ from apps.qbo_sandbox.oauth import credentials
 LOCAL_APP_NAME = "FieldOffice (local development)"
 # FieldOffice's callback, as a developer would enter it on the portal's Keys page.
 CALLBACK_PATH = "/admin/quickbooks/integration/callback/"
+# FieldOffice's webhook endpoint, as a developer would enter it on the portal's Webhooks page.
+WEBHOOK_PATH = "/quickbooks/webhooks/"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
 
@@ -27,6 +31,15 @@ def local_app_client_id() -> str:
     if settings.QBO_ENVIRONMENT != "local" or not (settings.QBO_CLIENT_ID and settings.QBO_CLIENT_SECRET):
         return ""
     return settings.QBO_CLIENT_ID
+
+
+def local_app_webhook_url() -> str:
+    """FieldOffice's webhook endpoint on ``QBO_LOCAL_BASE_URL``, or ``""`` when that is not an http(s) address."""
+    base = (getattr(settings, "QBO_LOCAL_BASE_URL", "") or "").rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return base + WEBHOOK_PATH
 
 
 def local_app_ensure(*, with_company: bool = False) -> SandboxApp | None:
@@ -49,6 +62,7 @@ def local_app_ensure(*, with_company: bool = False) -> SandboxApp | None:
                 "client_secret_hash": credentials.digest(settings.QBO_CLIENT_SECRET),
                 "redirect_uris": [f"http://{host}:8000{CALLBACK_PATH}" for host in LOOPBACK_HOSTS],
                 "webhook_verifier_token": settings.QBO_WEBHOOK_VERIFIER_TOKEN or credentials.verifier_token_generate(),
+                "webhook_url": local_app_webhook_url(),
             },
         )
     if not credentials.digests_match(settings.QBO_CLIENT_SECRET, app.client_secret_hash):
