@@ -1,9 +1,13 @@
 """Reads for the QuickBooks pages, the commands and the integration labels on domain records."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from apps.core.models import Division
 from apps.quickbooks.models import (
@@ -12,9 +16,13 @@ from apps.quickbooks.models import (
     InvoicesDirection,
     QuickBooksConnection,
     RecordLink,
+    SyncAction,
     SyncFrequency,
     SyncRun,
+    SyncRunEntry,
+    SyncRunStatus,
     SyncSettings,
+    SyncTrigger,
 )
 
 RECENT_RUNS = 10
@@ -95,3 +103,329 @@ def record_link_labels(obj: models.Model) -> list[str]:
     if (division_id := getattr(obj, "division_id", None)) is not None:
         links = links.filter(division_id=division_id)
     return [f"QuickBooks (ID {qbo_id})" for qbo_id in links.values_list("qbo_id", flat=True)]
+
+
+# Runs: the live status, the chart, the preview and the downloads.
+
+CHART_RUNS = 20
+STATUS_ENTRIES = 50
+# A run queued or running for longer than this is taken as abandoned (no worker, or a worker that died): a new run
+# may then be queued, and the page stops waiting for a run still queued.
+ABANDONED_AFTER = timedelta(minutes=30)
+# What counts as a record synced, and what a bookkeeper must look at (Download Errors).
+SYNCED_ACTIONS = (SyncAction.CREATED, SyncAction.UPDATED, SyncAction.LINKED, SyncAction.DEACTIVATED)
+PROBLEM_ACTIONS = (SyncAction.FAILED, SyncAction.SKIPPED)
+# The order in which counts are shown.
+ACTION_ORDER = (
+    SyncAction.CREATED,
+    SyncAction.UPDATED,
+    SyncAction.LINKED,
+    SyncAction.DEACTIVATED,
+    SyncAction.SKIPPED,
+    SyncAction.FAILED,
+)
+
+RUN_LABELS = {
+    SyncRunStatus.QUEUED: "Waiting for a worker",
+    SyncRunStatus.RUNNING: "Syncing…",
+    SyncRunStatus.SUCCEEDED: "Sync completed",
+    SyncRunStatus.PARTIAL: "Sync completed with errors",
+    SyncRunStatus.FAILED: "Sync failed",
+}
+PREVIEW_LABELS = {
+    **RUN_LABELS,
+    SyncRunStatus.SUCCEEDED: "Preview ready",
+    SyncRunStatus.PARTIAL: "Preview ready, with records that would fail",
+    SyncRunStatus.FAILED: "Preview failed",
+}
+PREVIEW_VERBS = {
+    SyncAction.CREATED: "would create",
+    SyncAction.UPDATED: "would update",
+    SyncAction.LINKED: "would link",
+    SyncAction.DEACTIVATED: "would deactivate",
+    SyncAction.SKIPPED: "would skip",
+    SyncAction.FAILED: "would fail",
+}
+# The engine names entities in its own terms; these read better on the page and in the spreadsheets.
+ENTITY_LABELS = {
+    "account": "Accounts",
+    "tax rate": "Tax rates",
+    "taxrate": "Tax rates",
+    "tax code": "Tax codes",
+    "taxcode": "Tax codes",
+    "term": "Payment terms",
+    "payment term": "Payment terms",
+    "customer": "Customers",
+    "service location": "Service locations",
+    "job": "Service locations",
+    "item": "Items",
+    "invoice": "Invoices",
+    "payment": "Payments",
+}
+
+
+def entity_label(entity: str) -> str:
+    """``"tax_rate"`` → ``"Tax rates"``; a name this page does not know is shown as it is, made readable."""
+    readable = " ".join(entity.replace("_", " ").split())
+    return ENTITY_LABELS.get(readable.lower()) or (readable[:1].upper() + readable[1:]) or "—"
+
+
+def action_label(action: str, *, preview: bool = False) -> str:
+    """``"created"`` → ``"Created"``, or ``"Would create"`` in a preview."""
+    if preview and action in PREVIEW_VERBS:
+        return PREVIEW_VERBS[action].capitalize()
+    try:
+        return SyncAction(action).label
+    except ValueError:
+        return action.capitalize()
+
+
+def run_label(run: SyncRun) -> str:
+    """The run's state in plain words: "Sync completed", "Preview ready", "Waiting for a worker"…"""
+    labels = PREVIEW_LABELS if run.is_preview else RUN_LABELS
+    return labels.get(run.status, run.get_status_display())
+
+
+def _number(value) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def run_action_counts(run: SyncRun) -> dict[str, int]:
+    """Records per action (every action present, 0 when none), from ``counts`` or else the sum of ``entity_counts``."""
+    totals = dict.fromkeys(ACTION_ORDER, 0)
+    if isinstance(run.counts, dict) and run.counts:
+        for action in totals:
+            totals[action] = _number(run.counts.get(action))
+    elif isinstance(run.entity_counts, dict):
+        for counts in run.entity_counts.values():
+            if isinstance(counts, dict):
+                for action in totals:
+                    totals[action] += _number(counts.get(action))
+    return {str(action): count for action, count in totals.items()}
+
+
+def run_synced_count(counts: dict[str, int]) -> int:
+    return sum(counts[action] for action in SYNCED_ACTIONS)
+
+
+def run_counts_text(run: SyncRun, counts: dict[str, int] | None = None) -> str:
+    """ "3 created · 1 failed", or "would create 3 · would fail 1" for a preview; only the actions that happened."""
+    counts = counts if counts is not None else run_action_counts(run)
+    if run.is_preview:
+        parts = [f"{PREVIEW_VERBS[action]} {counts[action]:,}" for action in ACTION_ORDER if counts[action]]
+        text = " · ".join(parts)
+        return text[:1].upper() + text[1:] if text else ("" if run.is_active else "Nothing would change")
+    parts = [f"{counts[action]:,} {SyncAction(action).label.lower()}" for action in ACTION_ORDER if counts[action]]
+    return " · ".join(parts) if parts else ("" if run.is_active else "No records needed a change")
+
+
+@dataclass(frozen=True)
+class EntityTable:
+    """Counts per entity and action: the preview's "what a run would do", or what a run did."""
+
+    columns: list[dict]
+    rows: list[dict]
+
+    def as_dict(self) -> dict:
+        return {"columns": self.columns, "rows": self.rows}
+
+
+def run_entity_table(run: SyncRun) -> EntityTable:
+    """One row per entity (in the engine's order) with a cell per action; deactivations only when there are any."""
+    entity_counts = run.entity_counts if isinstance(run.entity_counts, dict) else {}
+    counts_of = {
+        str(entity): {action: _number(counts.get(action)) for action in ACTION_ORDER}
+        for entity, counts in entity_counts.items()
+        if isinstance(counts, dict)
+    }
+    actions = [SyncAction.CREATED, SyncAction.UPDATED, SyncAction.LINKED, SyncAction.SKIPPED, SyncAction.FAILED]
+    if any(counts[SyncAction.DEACTIVATED] for counts in counts_of.values()):
+        actions.insert(3, SyncAction.DEACTIVATED)
+    columns = [{"key": str(action), "label": action_label(action, preview=run.is_preview)} for action in actions]
+    rows = [
+        {"entity": entity, "label": entity_label(entity), "cells": [counts[action] for action in actions]}
+        for entity, counts in counts_of.items()
+    ]
+    return EntityTable(columns=columns, rows=rows)
+
+
+def _when(value: datetime | None, fmt: str = "N j, Y, P") -> str:
+    return date_format(timezone.localtime(value), fmt) if value else ""
+
+
+def latest_run(*, division: Division) -> SyncRun | None:
+    """The run the Realtime Sync Status follows: the running one, or the last one (a preview included)."""
+    return SyncRun.objects.filter(division=division).select_related("requested_by").first()
+
+
+def run_is_abandoned(run: SyncRun) -> bool:
+    """Queued for so long that no worker is taking it; a new run may be started (see the services' rule)."""
+    return run.status == SyncRunStatus.QUEUED and run.created_at < timezone.now() - ABANDONED_AFTER
+
+
+def _run_meta(run: SyncRun) -> str:
+    """ "Sync Now, by Ann Lee · queued … · started … · finished …" """
+    parts = [run.get_trigger_display() + (f", by {run.requested_by}" if run.requested_by else "")]
+    parts.append(f"queued {_when(run.created_at)}")
+    if run.started_at:
+        parts.append(f"started {_when(run.started_at)}")
+    if run.finished_at:
+        parts.append(f"finished {_when(run.finished_at)}")
+    return " · ".join(parts)
+
+
+def _progress_text(run: SyncRun) -> str:
+    """ "Sending customers: 120 of 400 (30%)" while a run works; nothing once it is done."""
+    if not run.is_active:
+        return ""
+    text = run.stage or ("Waiting for a worker" if run.status == SyncRunStatus.QUEUED else "Starting")
+    if run.progress_total:
+        text += f": {run.progress_done:,} of {run.progress_total:,}"
+    return f"{text} ({run.progress_percent}%)"
+
+
+def _entries_text(shown: int, total: int) -> str:
+    if shown < total:
+        return f"Log: the last {shown:,} of {total:,} records, newest first"
+    return f"Log: {total:,} record{'' if total == 1 else 's'}, newest first"
+
+
+def run_status(run: SyncRun, *, entries: int = STATUS_ENTRIES) -> dict:
+    """
+    Everything the Realtime Sync Status shows about ``run``, as JSON-ready values: the page renders it once and its
+    script renders it again from the status endpoint while the run is queued or running.
+    """
+    counts = run_action_counts(run)
+    abandoned = run_is_abandoned(run)
+    latest = list(run.entries.order_by("-pk")[:entries])
+    total = run.entries.count() if len(latest) == entries else len(latest)
+    return {
+        "meta": _run_meta(run),
+        "progress_text": _progress_text(run),
+        "id": run.pk,
+        "status": run.status,
+        "label": run_label(run),
+        "trigger": run.trigger,
+        "trigger_label": run.get_trigger_display(),
+        "is_preview": run.is_preview,
+        "active": run.is_active,
+        "abandoned": abandoned,
+        "requested_by": str(run.requested_by) if run.requested_by else "",
+        "stage": run.stage,
+        "progress": {"percent": run.progress_percent, "done": run.progress_done, "total": run.progress_total},
+        "counts": counts,
+        # "Nothing would change" says no more than the engine's own summary of a run that changed nothing.
+        "counts_text": run_counts_text(run, counts) if any(counts.values()) or not run.summary else "",
+        "synced": run_synced_count(counts),
+        "problems": sum(counts[action] for action in PROBLEM_ACTIONS),
+        "queued_at": run.created_at.isoformat(),
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "queued_text": _when(run.created_at),
+        "started_text": _when(run.started_at),
+        "finished_text": _when(run.finished_at),
+        "summary": run.summary,
+        "error_summary": run.error_summary,
+        "entities": run_entity_table(run).as_dict(),
+        "entries_total": total,
+        "entries_text": _entries_text(len(latest), total),
+        "entries": [
+            {
+                "id": entry.pk,
+                "time": _when(entry.created_at, "H:i:s"),
+                "entity": entry.entity,
+                "entity_label": entity_label(entry.entity),
+                "record": entry.record_label,
+                "qbo_id": entry.qbo_id,
+                "action": entry.action,
+                "action_label": action_label(entry.action, preview=run.is_preview),
+                "message": entry.message,
+            }
+            for entry in latest
+        ],
+    }
+
+
+def sync_status(*, division: Division) -> dict:
+    """The Realtime Sync Status of ``division``: its latest run (or none), and whether the page should keep asking."""
+    run = latest_run(division=division)
+    if run is None:
+        return {"run": None, "poll": False}
+    status = run_status(run)
+    return {"run": status, "poll": status["active"] and not status["abandoned"]}
+
+
+@dataclass(frozen=True)
+class RunTotals:
+    """One bar pair of the chart of recent runs."""
+
+    run_id: int
+    queued_at: datetime
+    label: str
+    synced: int
+    errors: int
+
+
+def recent_run_totals(*, division: Division, limit: int = CHART_RUNS) -> list[RunTotals]:
+    """The last ``limit`` runs that were not previews, oldest first: records synced and errors (failed) in each."""
+    runs = (
+        SyncRun.objects.filter(division=division)
+        .exclude(trigger=SyncTrigger.PREVIEW)
+        .only("pk", "created_at", "status", "trigger", "counts", "entity_counts")[:limit]
+    )
+    totals = []
+    for run in reversed(list(runs)):
+        counts = run_action_counts(run)
+        totals.append(
+            RunTotals(
+                run_id=run.pk,
+                queued_at=run.created_at,
+                label=run_label(run),
+                synced=run_synced_count(counts),
+                errors=counts[SyncAction.FAILED],
+            )
+        )
+    return totals
+
+
+def first_sync_done(*, division: Division) -> bool:
+    """Whether a real sync (not a preview) has ever succeeded: until then the page puts Preview first."""
+    return (
+        SyncRun.objects.filter(division=division, status=SyncRunStatus.SUCCEEDED)
+        .exclude(trigger=SyncTrigger.PREVIEW)
+        .exists()
+    )
+
+
+def division_run(*, division: Division, run_id: int) -> SyncRun | None:
+    return SyncRun.objects.filter(division=division, pk=run_id).first()
+
+
+def latest_preview(*, division: Division) -> SyncRun | None:
+    """The last preview that got to the end (with or without records that would fail)."""
+    return (
+        SyncRun.objects.filter(
+            division=division,
+            trigger=SyncTrigger.PREVIEW,
+            status__in=[SyncRunStatus.SUCCEEDED, SyncRunStatus.PARTIAL],
+        )
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def latest_sync(*, division: Division) -> SyncRun | None:
+    """The last run that was not a preview: Download Errors reads it."""
+    return SyncRun.objects.filter(division=division).exclude(trigger=SyncTrigger.PREVIEW).first()
+
+
+def run_problem_entries(run: SyncRun) -> Iterator[SyncRunEntry]:
+    """The run's failed and skipped records, in the order they happened."""
+    return run.entries.filter(action__in=PROBLEM_ACTIONS).order_by("pk").iterator(chunk_size=2000)
+
+
+def run_all_entries(run: SyncRun) -> Iterator[SyncRunEntry]:
+    return run.entries.order_by("pk").iterator(chunk_size=2000)

@@ -118,7 +118,7 @@ def test_office_may_start_a_sync(office_client, division, connection):
     assert SyncRun.objects.get().status == "succeeded"
 
 
-def test_sync_now_runs_a_connection_check(owner, owner_client, division, connection):
+def test_sync_now_runs_a_sync(owner, owner_client, division, connection):
     response = owner_client.post(reverse("admin:quickbooks_integration_sync", args=[division.pk]))
 
     assert response.status_code == 302
@@ -128,10 +128,10 @@ def test_sync_now_runs_a_connection_check(owner, owner_client, division, connect
         "succeeded",
         "user" + run.requested_by.email[4:],
     )
-    assert run.summary.startswith("Connection checked: Fieldwork Plumbing.")
+    assert run.summary == "Nothing to do: both systems already agree."
     assert run.api_calls == 1 and run.started_at and run.finished_at
     page = owner_client.get(_page(division)).content.decode()
-    assert "Connection checked: Fieldwork Plumbing." in page and "Sync Now" in page
+    assert "Nothing to do: both systems already agree." in page and "Sync Now" in page
     run_page = owner_client.get(reverse("admin:quickbooks_syncrun_change", args=[run.pk]))
     assert run_page.status_code == 200
 

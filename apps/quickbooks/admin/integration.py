@@ -1,28 +1,60 @@
 """
-Integrations > QuickBooks: one page per division, with the connection, the sync settings and the recent runs.
+Integrations > QuickBooks: one page per division, with the connection, the sync settings, the Realtime Sync Status
+(the live log of the running or last run), the chart and list of recent runs, and the last preview.
 
-The views only check permissions, call a service and say what happened; Connect and Stop connection need
-``quickbooks.manage_connection`` (Owner), Configure Sync ``change_syncsettings`` (Owner), Sync Now
-``add_syncrun`` (Owner, Office).
+The views only check permissions, call a service or a selector and render; Connect, Stop connection and Resend All
+Data need ``quickbooks.manage_connection`` (Owner), Configure Sync ``change_syncsettings`` (Owner), Sync Now and
+Preview ``add_syncrun`` (Owner, Office). Whoever may see the page may follow the status and download the errors and
+the preview.
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.urls import path, reverse
 
 from apps.core.models import Division
+from apps.quickbooks.admin.charts import runs_chart
 from apps.quickbooks.admin.forms import SyncSettingsForm
 from apps.quickbooks.conf import api_config
 from apps.quickbooks.errors import QuickBooksError
-from apps.quickbooks.models import ConnectionStatus, Integration, QuickBooksConnection, SyncSettings
+from apps.quickbooks.exports import (
+    XLSX_CONTENT_TYPE,
+    errors_filename,
+    errors_workbook,
+    preview_filename,
+    preview_workbook,
+)
+from apps.quickbooks.models import (
+    ConnectionStatus,
+    Integration,
+    QuickBooksConnection,
+    SyncRun,
+    SyncSettings,
+    SyncTrigger,
+)
 from apps.quickbooks.selectors import (
     connection_for,
+    division_run,
+    first_sync_done,
+    latest_preview,
+    latest_sync,
+    recent_run_totals,
     recent_runs,
     record_links_count,
+    run_counts_text,
+    run_entity_table,
     sync_settings_for,
     sync_settings_summary,
+    sync_status,
 )
 from apps.quickbooks.services.connection import (
     MANAGE_PERMISSION,
@@ -78,6 +110,11 @@ class IntegrationAdmin(admin.ModelAdmin):
             view(self.disconnect_view, "disconnect", "<path:object_id>/disconnect/"),
             view(self.configure_view, "configure", "<path:object_id>/configure/"),
             view(self.sync_view, "sync", "<path:object_id>/sync/"),
+            view(self.preview_view, "preview", "<path:object_id>/preview/"),
+            view(self.resend_view, "resend", "<path:object_id>/resend/"),
+            view(self.status_view, "status", "<path:object_id>/status/"),
+            view(self.errors_download_view, "errors", "<path:object_id>/download-errors/"),
+            view(self.preview_download_view, "preview_download", "<path:object_id>/download-preview/"),
             *super().get_urls(),
         ]
 
@@ -93,6 +130,24 @@ class IntegrationAdmin(admin.ModelAdmin):
 
     def _page_url(self, division: Division) -> str:
         return reverse("admin:quickbooks_integration_change", args=[division.pk])
+
+    def _url(self, name: str, division: Division) -> str:
+        return reverse(f"admin:quickbooks_integration_{name}", args=[division.pk])
+
+    def _chosen_run(self, request: HttpRequest, division: Division) -> SyncRun | None:
+        """The run named by ``?run=<id>`` (one of this division's, or 404); ``None`` when none is named."""
+        run_id = request.GET.get("run", "")
+        if not run_id:
+            return None
+        run = division_run(division=division, run_id=int(run_id)) if run_id.isdigit() and len(run_id) < 19 else None
+        if run is None:
+            raise Http404("No such sync run.")
+        return run
+
+    def _xlsx(self, content: bytes, filename: str) -> HttpResponse:
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     def _context(self, request: HttpRequest, division: Division, **extra) -> dict:
         return {
@@ -112,6 +167,7 @@ class IntegrationAdmin(admin.ModelAdmin):
         division = self._division(request, object_id)
         connection = connection_for(division=division)
         user = request.user
+        preview = latest_preview(division=division)
         context = self._context(
             request,
             division,
@@ -121,6 +177,16 @@ class IntegrationAdmin(admin.ModelAdmin):
             summary=sync_settings_summary(division=division),
             runs=recent_runs(division=division),
             links_count=record_links_count(division=division),
+            live=sync_status(division=division),
+            chart=runs_chart(recent_run_totals(division=division)),
+            first_sync_done=first_sync_done(division=division),
+            last_sync=latest_sync(division=division),
+            preview=preview,
+            preview_counts=run_counts_text(preview) if preview else "",
+            preview_table=run_entity_table(preview).as_dict() if preview else None,
+            status_url=self._url("status", division),
+            errors_url=self._url("errors", division),
+            preview_download_url=self._url("preview_download", division),
             local_mode=api_config().is_local,
             can_manage=user.has_perm(MANAGE_PERMISSION),
             can_configure=user.has_perm(CONFIGURE_PERMISSION),
@@ -235,16 +301,89 @@ class IntegrationAdmin(admin.ModelAdmin):
         )
         return render(request, "admin/quickbooks/integration/configure.html", context)
 
+    def _request_run(self, request: HttpRequest, division: Division, trigger: str, done: str) -> HttpResponse:
+        try:
+            sync_run_request(division=division, user=request.user, trigger=trigger)
+        except QuickBooksError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+        return HttpResponseRedirect(self._page_url(division))
+
     def sync_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         division = self._division(request, object_id)
         if not request.user.has_perm(SYNC_PERMISSION):
             raise PermissionDenied
-        try:
-            sync_run_request(division=division, user=request.user)
-        except QuickBooksError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"A sync of {division} has been queued; its result appears below.")
-        return HttpResponseRedirect(self._page_url(division))
+        return self._request_run(
+            request, division, SyncTrigger.MANUAL, f"A sync of {division} has been queued; its result appears below."
+        )
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        division = self._division(request, object_id)
+        if not request.user.has_perm(SYNC_PERMISSION):
+            raise PermissionDenied
+        return self._request_run(
+            request,
+            division,
+            SyncTrigger.PREVIEW,
+            f"A preview of {division} has been queued. It writes nothing, here or in QuickBooks; what a sync would "
+            "do appears below.",
+        )
+
+    def resend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Resend All Data: a page that says what it does, then the run on Yes."""
+        division = self._division(request, object_id)
+        if not request.user.has_perm(MANAGE_PERMISSION):
+            raise PermissionDenied
+        connection = connection_for(division=division)
+        if connection is None or connection.status != ConnectionStatus.CONNECTED:
+            messages.info(request, f"QuickBooks is not connected for {division}: connect it first.")
+            return HttpResponseRedirect(self._page_url(division))
+        if request.method == "POST":
+            return self._request_run(
+                request,
+                division,
+                SyncTrigger.RESEND,
+                f"Resend All Data of {division} has been queued; its progress appears below.",
+            )
+        context = self._context(
+            request,
+            division,
+            connection=connection,
+            links_count=record_links_count(division=division),
+            title=f"Resend all data of {division} to QuickBooks?",
+        )
+        return render(request, "admin/quickbooks/integration/resend.html", context)
+
+    # Realtime Sync Status and downloads: whoever may see the page.
+
+    def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        division = self._division(request, object_id)
+        # admin_view() already marks every answer as never to be cached.
+        return JsonResponse(sync_status(division=division))
+
+    def errors_download_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Download Errors: the failed and skipped records of the last sync, or of ``?run=<id>``."""
+        division = self._division(request, object_id)
+        run = self._chosen_run(request, division) or latest_sync(division=division)
+        if run is None:
+            messages.info(request, "No sync has run yet, so there are no errors to download.")
+            return HttpResponseRedirect(self._page_url(division))
+        return self._xlsx(errors_workbook(run), errors_filename(division))
+
+    def preview_download_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Download preview: every record the last preview (or ``?run=<id>``, a preview) looked at."""
+        division = self._division(request, object_id)
+        run = self._chosen_run(request, division) or latest_preview(division=division)
+        if run is not None and not run.is_preview:
+            raise Http404("This sync run is not a preview.")
+        if run is None:
+            messages.info(request, "There is no preview yet: press Preview to make one.")
+            return HttpResponseRedirect(self._page_url(division))
+        return self._xlsx(preview_workbook(run), preview_filename(division))
