@@ -42,6 +42,7 @@ class ApiConfig:
     rate_limit_per_minute: int
     batch_limit_per_minute: int
     concurrent_limit: int
+    limit_window_seconds: float
 
     def __repr__(self) -> str:
         # The client secret stays out of tracebacks and logs.
@@ -75,6 +76,7 @@ def api_config() -> ApiConfig:
         rate_limit_per_minute=settings.QBO_RATE_LIMIT_PER_MINUTE,
         batch_limit_per_minute=settings.QBO_BATCH_LIMIT_PER_MINUTE,
         concurrent_limit=settings.QBO_CONCURRENT_LIMIT,
+        limit_window_seconds=settings.QBO_LIMIT_WINDOW_SECONDS,
     )
 
 

@@ -174,6 +174,8 @@ QBO_CLIENT_SECRET = env.str("QBO_CLIENT_SECRET", default="fieldoffice-local-deve
 QBO_WEBHOOK_VERIFIER_TOKEN = env.str(
     "QBO_WEBHOOK_VERIFIER_TOKEN", default="fieldoffice-local-verifier-token" if _QBO_LOCAL else ""
 )
+# Change notices (webhooks) are gathered this long before the one incremental run they ask for starts.
+QBO_WEBHOOK_DEBOUNCE_SECONDS = env.int("QBO_WEBHOOK_DEBOUNCE_SECONDS", default=30)
 # Where Intuit sends the browser back after consent. Empty: built from the request
 # (<scheme>://<host>/admin/quickbooks/integration/callback/); production sets the URI registered with Intuit.
 QBO_REDIRECT_URI = env.str("QBO_REDIRECT_URI", default="")
@@ -194,6 +196,8 @@ QBO_TIMEOUT_SECONDS = env.float("QBO_TIMEOUT_SECONDS", default=60.0)
 QBO_RATE_LIMIT_PER_MINUTE = env.int("QBO_RATE_LIMIT_PER_MINUTE", default=490)
 QBO_BATCH_LIMIT_PER_MINUTE = env.int("QBO_BATCH_LIMIT_PER_MINUTE", default=38)
 QBO_CONCURRENT_LIMIT = env.int("QBO_CONCURRENT_LIMIT", default=10)
+# The limits' window: Intuit's minute. Shorter only against a local sandbox that compresses time (benchmarks).
+QBO_LIMIT_WINDOW_SECONDS = env.float("QBO_LIMIT_WINDOW_SECONDS", default=60.0)
 
 
 def _key_from_secret(secret: str) -> str:

@@ -87,6 +87,7 @@ class QuickBooksClient:
             batch_per_minute=self.config.batch_limit_per_minute,
             concurrent=self.config.concurrent_limit,
             slot_seconds=self.config.timeout_seconds + 30,
+            window_seconds=self.config.limit_window_seconds,
         )
         self.api_calls = 0
 

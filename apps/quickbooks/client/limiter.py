@@ -40,6 +40,7 @@ class RealmLimiter:
         batch_per_minute: int,
         concurrent: int,
         slot_seconds: float,
+        window_seconds: float = MINUTE,
         store: BaseCache | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
@@ -52,7 +53,9 @@ class RealmLimiter:
         self.store = store or cache
         self.clock = clock
         self.sleep = sleep
-        self.width = MINUTE / SLICES_PER_MINUTE
+        # Intuit's window is a minute; a sandbox that compresses time (benchmarks) has a shorter one.
+        self.window = window_seconds if window_seconds > 0 else MINUTE
+        self.width = self.window / SLICES_PER_MINUTE
 
     @contextmanager
     def slot(self, *, batch: bool = False) -> Iterator[None]:
@@ -107,7 +110,7 @@ class RealmLimiter:
             now = self.clock()
             index = math.floor(now / self.width)
             key = self._slice_key(name, index)
-            if self.store.add(key, 1, timeout=math.ceil(MINUTE + 2 * self.width)):
+            if self.store.add(key, 1, timeout=math.ceil(self.window + 2 * self.width)):
                 count = 1
             else:
                 try:

@@ -29,7 +29,7 @@ from apps.quickbooks.errors import AuthorizationFlowError, NotConnectedError, Qu
 from apps.quickbooks.models import ConnectionStatus, QuickBooksConnection, RecordLink
 from apps.quickbooks.services import oauth
 from apps.quickbooks.services.schedules import sync_schedule_update
-from apps.quickbooks.services.tokens import access_token_get, tokens_store
+from apps.quickbooks.services.tokens import REFRESH_MARGIN, access_token_get, tokens_store
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +68,21 @@ def connection_get_or_create(*, division: Division) -> QuickBooksConnection:
 def client_for(connection: QuickBooksConnection) -> QuickBooksClient:
     """An API client of the connection's company, renewing its access token as needed."""
 
+    # The last token, kept while it is fresh so that a run does not read the connection row for every call.
+    held = {"token": "", "fresh_until": None}
+
     def tokens(*, rejected: str = "") -> str:
-        return access_token_get(connection, rejected=rejected)
+        now = timezone.now()
+        if not rejected and held["token"] and held["fresh_until"] and held["fresh_until"] > now:
+            return held["token"]
+        token = access_token_get(connection, rejected=rejected)
+        expires_at = (
+            QuickBooksConnection.objects.filter(pk=connection.pk)
+            .values_list("access_token_expires_at", flat=True)
+            .first()
+        )
+        held["token"], held["fresh_until"] = token, (expires_at - REFRESH_MARGIN) if expires_at else None
+        return token
 
     return QuickBooksClient(realm_id=connection.realm_id, tokens=tokens)
 

@@ -1,5 +1,6 @@
 """Everything one run carries from step to step, and the direction rules it follows."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,8 @@ from apps.quickbooks.models import CustomersDirection, PrimarySystem, SyncRun, S
 from apps.quickbooks.sync.backend import Backend, Snapshot
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import lock_renew
+
+RENEW_EVERY_SECONDS = 30.0
 
 
 class LockLostError(Exception):
@@ -31,10 +34,16 @@ class RunContext:
     snapshot: Snapshot = field(default_factory=Snapshot)
     # Remote records to read again at the next run, by entity (they could not be applied here).
     retry_remote: dict[str, set[str]] = field(default_factory=dict)
+    _renewed_at: float = field(default_factory=time.monotonic)
 
     def heartbeat(self) -> None:
-        if not self.preview and not lock_renew(self.division, self.lock_owner):
+        """Renew the run's lease now and then (it lasts minutes; renewing at every step would cost queries)."""
+        now = time.monotonic()
+        if self.preview or now - self._renewed_at < RENEW_EVERY_SECONDS:
+            return
+        if not lock_renew(self.division, self.lock_owner):
             raise LockLostError
+        self._renewed_at = now
 
     def retry_later(self, entity: str, remote_id: str) -> None:
         self.retry_remote.setdefault(entity, set()).add(remote_id)

@@ -79,7 +79,9 @@ def _summary(journal: RunJournal, preview: bool) -> str:
 
 
 def _pull_plan(ctx: RunContext) -> tuple[list[str], list[str]]:
-    changed = [customers.ENTITY] if (ctx.customers_pull or ctx.customers_push) else []
+    # Pushing alone needs QuickBooks' customers only on a full run (names to match, what a resend compares with).
+    reads_customers = ctx.customers_pull or (ctx.customers_push and (ctx.full or ctx.state.remote_cursor is None))
+    changed = [customers.ENTITY] if reads_customers else []
     listed = [terms.ENTITY, tax.ENTITY, tax.RATE_ENTITY, tax.AGENCY_ENTITY] if ctx.lists_master else []
     return changed, listed
 

@@ -64,11 +64,11 @@ class RunJournal:
         return {entity: dict(actions) for entity, actions in self.counts.items()}
 
     def stage(self, text: str, *, total: int | None = None) -> None:
-        """Say what the run does now (saved at once, so the status page shows it)."""
+        """Say what the run does now (saved with the progress, at most every second, for the status page)."""
         self.run.stage = text[:100]
         if total is not None:
             self.run.progress_total = self.run.progress_done + total
-        self._save(force=True)
+        self._save()
 
     def advance(self, done: int = 1) -> None:
         self.run.progress_done += done

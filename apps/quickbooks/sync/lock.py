@@ -24,12 +24,17 @@ def sync_state_get(division: Division) -> SyncState:
 
 def lock_acquire(division: Division, *, lease: timedelta = LEASE) -> str | None:
     """A new owner token when the division was free (or its lease ran out), else ``None``."""
-    sync_state_get(division)
     owner = uuid.uuid4().hex
-    now = timezone.now()
-    free = Q(lock_owner="") | Q(lock_expires_at__lt=now) | Q(lock_expires_at__isnull=True)
-    taken = SyncState.objects.filter(free, division=division).update(lock_owner=owner, lock_expires_at=now + lease)
-    return owner if taken else None
+    for _ in range(2):
+        now = timezone.now()
+        free = Q(lock_owner="") | Q(lock_expires_at__lt=now) | Q(lock_expires_at__isnull=True)
+        taken = SyncState.objects.filter(free, division=division).update(lock_owner=owner, lock_expires_at=now + lease)
+        if taken:
+            return owner
+        if SyncState.objects.filter(division=division).exists():
+            return None
+        sync_state_get(division)  # The division's first run: its row, then the lock.
+    return None
 
 
 def lock_renew(division: Division, owner: str, *, lease: timedelta = LEASE) -> bool:

@@ -23,8 +23,10 @@ from apps.quickbooks.sync.backend import CREATE, Snapshot, Write, WriteResult
 CDC_MAX_AGE = timedelta(days=30) - timedelta(hours=1)
 # CDC returns at most 1,000 objects per entity; more means a query must fetch the rest.
 CDC_MAX_OBJECTS = 1000
-# The cursor is set this much before the pull began: clocks differ, and QuickBooks commits take time.
-CURSOR_OVERLAP = timedelta(minutes=1)
+# The cursor is set this much before the pull began: QuickBooks' clock and ours may differ a little, and a write
+# stamped just before the read may commit just after it. Changes inside the overlap come again and are skipped by
+# their unchanged SyncToken; a wider overlap would make every run re-read more of the previous run's writes.
+CURSOR_OVERLAP = timedelta(seconds=10)
 # Names per "DisplayName IN (...)" query, to keep statements short.
 NAMES_PER_QUERY = 50
 ALL_ACTIVITY = "Active IN (true, false)"
@@ -55,9 +57,10 @@ class OnlineBackend:
         full = since is None or started - since > CDC_MAX_AGE
         queries = {entity: self._list_statement(entity) for entity in listed}
         if full:
-            queries.update(
-                {f"count:{entity}": f"SELECT COUNT(*) FROM {entity} WHERE {ALL_ACTIVITY}" for entity in changed}
-            )
+            for entity in changed:
+                # The count says how many pages follow the first, so no call is spent on an empty last page.
+                queries[f"count:{entity}"] = f"SELECT COUNT(*) FROM {entity} WHERE {ALL_ACTIVITY}"
+                queries[f"page:{entity}"] = self._page_statement(entity, ALL_ACTIVITY, 1)
         answers = self._query_batch(queries) if queries else {}
         for entity in listed:
             rows = answers[entity].get(entity, [])
@@ -68,7 +71,9 @@ class OnlineBackend:
         if full:
             for entity in changed:
                 total = int(answers[f"count:{entity}"].get("totalCount") or 0)
-                snapshot.records[entity] = list(self._query_pages(entity, ALL_ACTIVITY, total=total))
+                first = answers[f"page:{entity}"].get(entity, [])
+                rest = self._query_pages(entity, ALL_ACTIVITY, total=total, start=len(first) + 1) if first else []
+                snapshot.records[entity] = first + rest
                 snapshot.complete.add(entity)
         elif changed:
             for entity, rows in self._cdc(changed, since).items():
@@ -100,15 +105,18 @@ class OnlineBackend:
                 answers[key] = item.get("QueryResponse") or {}
         return answers
 
-    def _query_pages(self, entity: str, where: str, *, total: int | None = None) -> list[dict[str, Any]]:
-        """Every record matching ``where``; with ``total`` known, no call is spent on an empty last page."""
-        rows: list[dict[str, Any]] = []
+    @staticmethod
+    def _page_statement(entity: str, where: str, start: int) -> str:
         condition = f" WHERE {where}" if where else ""
-        start = 1
+        return f"SELECT * FROM {entity}{condition} ORDERBY Id STARTPOSITION {start} MAXRESULTS {MAX_QUERY_RESULTS}"
+
+    def _query_pages(
+        self, entity: str, where: str, *, total: int | None = None, start: int = 1
+    ) -> list[dict[str, Any]]:
+        """Every record matching ``where`` from ``start``; with ``total`` known, no call goes to an empty page."""
+        rows: list[dict[str, Any]] = []
         while total is None or start <= total:
-            page = self.client.query(
-                f"SELECT * FROM {entity}{condition} ORDERBY Id STARTPOSITION {start} MAXRESULTS {MAX_QUERY_RESULTS}"
-            ).get(entity, [])
+            page = self.client.query(self._page_statement(entity, where, start)).get(entity, [])
             rows.extend(page)
             if len(page) < MAX_QUERY_RESULTS:
                 break

@@ -1,0 +1,248 @@
+"""
+``manage.py bench_sync``: what a QuickBooks sync costs, against the local sandbox served over real HTTP.
+
+Scenarios (``--scenario``, default all):
+
+- ``pull``: a QuickBooks company with ``--customers`` customers, ``--with-jobs`` of them with ``--jobs-per-customer``
+  sub-customers, pulled into an empty division (QuickBooks → FieldOffice). Bound: API calls ≤ 1.1 times the number of
+  1,000-record query pages.
+- ``push``: as many local customers pushed into an empty company (FieldOffice → QuickBooks). Bound: API calls ≤
+  1.05 * ceil(n / 30).
+- ``idle``: after each of them, a run with nothing changed. Bound: ≤ 2 API calls and ≤ 30 SQL queries. The seeded
+  records are left to age past the cursor's overlap (changes of the last seconds before a run are read again by
+  the next) before the first run, as edits do between scheduled runs.
+
+``--limits`` turns Intuit's limits on in the sandbox (500 requests/min, 40 batches/min, 10 at once), with the minute
+compressed by ``--time-scale`` so that the run takes minutes, and reports the throttles the run met and logged.
+Each scenario reports API calls, SQL queries, seconds, records/s and the process's peak memory. The sandbox serves
+from child processes (``bench_sandbox --serve``); companies and the benchmark division are removed afterwards.
+"""
+
+import json
+import math
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.test import override_settings
+
+from apps.customers.models import Customer, ServiceLocation
+from apps.demo.benchmarks import benchmark_division_prepare, benchmark_division_remove
+from apps.qbo_sandbox import companies, store
+from apps.qbo_sandbox.management.commands.bench_sandbox import Command as SandboxBench
+from apps.qbo_sandbox.management.commands.bench_sandbox import _free_port
+from apps.qbo_sandbox.models import SandboxCompany
+from apps.qbo_sandbox.seeding import SeedOptions
+from apps.qbo_sandbox.seeding.bulk import records_generate
+from apps.qbo_sandbox.seeding.refs import customer_data
+from apps.quickbooks.local_consent import consent_give
+from apps.quickbooks.models import SyncRun, SyncRunEntry, SyncTrigger
+from apps.quickbooks.services.connection import callback_url, connection_authorization_start, connection_complete
+from apps.quickbooks.services.sync_settings import sync_settings_update
+from apps.quickbooks.sync import run_division_sync
+from apps.quickbooks.sync.measure import sql_queries_counted
+from apps.quickbooks.sync.online import CURSOR_OVERLAP
+
+PAGE = 1000
+BATCH = 30
+
+
+def _peak_memory_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _jobs_create(company: SandboxCompany, parents: int, per_parent: int) -> None:
+    rows = []
+    customers = store.entity_list(company, "Customer").order_by("id")[:parents]
+    for parent in customers:
+        name = parent.data["DisplayName"]
+        for number in range(1, per_parent + 1):
+            job = customer_data(f"{name} - Site {number}")
+            job.update(
+                {
+                    "Job": True,
+                    "BillWithParent": True,
+                    "ParentRef": {"value": parent.entity_id, "name": name},
+                    "Level": 1,
+                    "FullyQualifiedName": f"{name}:{name} - Site {number}",
+                    "ShipAddr": {"Line1": f"{number} Yard Rd", "City": "Reno", "CountrySubDivisionCode": "NV"},
+                }
+            )
+            rows.append(job)
+    store.entities_bulk_create(company, "Customer", rows)
+
+
+def _local_customers_create(division, count: int) -> None:
+    Customer.objects.bulk_create(
+        (
+            Customer(
+                division=division,
+                display_name=f"Bench Customer {number:05d}",
+                company_name=f"Bench Customer {number:05d} LLC",
+                phone=f"(555) 010-{number % 10000:04d}",
+                email=f"office{number}@bench.example",
+                billing_street=f"{number} Main St",
+                billing_city="Fargo",
+                billing_state="ND",
+            )
+            for number in range(1, count + 1)
+        ),
+        batch_size=1000,
+    )
+
+
+class Command(BaseCommand):
+    help = "Measure API calls, SQL queries, records/s and memory of QuickBooks syncs against the local sandbox."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scenario", choices=["all", "pull", "push"], default="all")
+        parser.add_argument("--customers", type=int, default=10_000)
+        parser.add_argument("--with-jobs", type=int, default=2_000, help="Pull: customers that have sub-customers.")
+        parser.add_argument("--jobs-per-customer", type=int, default=2)
+        parser.add_argument("--limits", action="store_true", help="Intuit's rate limits on in the sandbox.")
+        parser.add_argument("--time-scale", type=float, default=10.0, help="With --limits: 10 makes a minute 6 s.")
+        parser.add_argument("--server-processes", type=int, default=2)
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        port = _free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                sys.argv[0],
+                "bench_sandbox",
+                "--serve",
+                str(port),
+                "--server-processes",
+                str(options["server_processes"]),
+            ],
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        results: dict[str, Any] = {}
+        window = 60.0 / options["time_scale"] if options["limits"] else 60.0
+        overrides = {
+            "QBO_ENVIRONMENT": "local",
+            "QBO_LOCAL_BASE_URL": base_url,
+            "QBO_LIMIT_WINDOW_SECONDS": window,
+            "QBO_THROTTLE_WAIT_SECONDS": window,
+        }
+        if not options["limits"]:
+            overrides.update({"QBO_RATE_LIMIT_PER_MINUTE": 0, "QBO_BATCH_LIMIT_PER_MINUTE": 0})
+        try:
+            SandboxBench._wait_until_up(f"{base_url}/qbo-sandbox/.well-known/openid_configuration/")
+            with override_settings(**overrides):
+                if options["scenario"] in ("all", "pull"):
+                    results["pull"] = self._scenario(options, push=False)
+                if options["scenario"] in ("all", "push"):
+                    results["push"] = self._scenario(options, push=True)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        self._report(results, options)
+
+    def _scenario(self, options: dict[str, Any], *, push: bool) -> dict[str, Any]:
+        count = options["customers"]
+        company = companies.company_create(name="Sync benchmark", options=SeedOptions(seed="empty"))
+        limits = {"rate_limit_per_minute": 0, "batch_rate_limit_per_minute": 0, "rate_limit_concurrent": 0}
+        if options["limits"]:
+            limits = {
+                "rate_limit_per_minute": 500,
+                "batch_rate_limit_per_minute": 40,
+                "rate_limit_concurrent": 10,
+                "time_scale": options["time_scale"],
+            }
+        companies.company_update_settings(company, limits)
+        division, _ = benchmark_division_prepare(rows=10**9)
+        try:
+            if push:
+                _local_customers_create(division, count)
+                records = count
+                bound = math.floor(1.05 * math.ceil(count / BATCH) * 100) / 100
+                direction = "to_quickbooks"
+            else:
+                records_generate(company, customers=count)
+                _jobs_create(company, options["with_jobs"], options["jobs_per_customer"])
+                records = count + options["with_jobs"] * options["jobs_per_customer"]
+                bound = round(1.1 * math.ceil(records / PAGE), 2)
+                direction = "to_local"
+            self._connect(division, company)
+            # Records written moments before a run are read again by the next one (the cursor's overlap): let the
+            # seeding age past it, as edits do between scheduled runs.
+            time.sleep(CURSOR_OVERLAP.total_seconds() + 1)
+            sync_settings_update(division=division, customers_direction=direction, customers_primary="")
+            first = self._run(division)
+            first.update(records=records, api_calls_bound=bound, within_bound=first["api_calls"] <= bound)
+            first["records_per_second"] = round(records / first["seconds"], 1) if first["seconds"] else None
+            first["local_customers"] = Customer.objects.filter(division=division).count()
+            first["local_locations"] = ServiceLocation.objects.filter(customer__division=division).count()
+            first["quickbooks_customers"] = store.entity_list(company, "Customer").count()
+            idle = self._run(division)
+            idle.update(within_bound=idle["api_calls"] <= 2 and idle["sql_queries"] <= 30)
+            return {"first": first, "idle": idle}
+        finally:
+            SyncRun.objects.filter(division=division).delete()
+            benchmark_division_remove(division)
+            company.delete()
+
+    @staticmethod
+    def _connect(division, company: SandboxCompany) -> None:
+        url, pending = connection_authorization_start(
+            division=division, user=None, redirect_uri=callback_url(), reset_links=True
+        )
+        result = consent_give(url, realm_id=company.realm_id)
+        connection_complete(
+            division=division,
+            code=result.code,
+            state=result.state,
+            realm_id=result.realm_id,
+            user=None,
+            pending=pending,
+        )
+
+    @staticmethod
+    def _run(division) -> dict[str, Any]:
+        started = time.perf_counter()
+        with sql_queries_counted() as queries:
+            run = run_division_sync(division.pk, SyncTrigger.MANUAL)
+        seconds = time.perf_counter() - started
+        throttled = SyncRunEntry.objects.filter(run=run, message__icontains="slow down").count()
+        return {
+            "status": run.status,
+            "error": run.error_summary,
+            "counts": run.counts,
+            "api_calls": run.api_calls,
+            "sql_queries": queries.count,
+            "seconds": round(seconds, 2),
+            "throttled_entries": throttled,
+            "peak_memory_mb": _peak_memory_mb(),
+        }
+
+    def _report(self, results: dict[str, Any], options: dict[str, Any]) -> None:
+        if options["json"]:
+            self.stdout.write(json.dumps(results, indent=2))
+            return
+        limits = f"limits on, minute = {60 / options['time_scale']:.1f} s" if options["limits"] else "limits off"
+        self.stdout.write(f"QuickBooks sync benchmark against the local sandbox ({limits}):")
+        for name, result in results.items():
+            first, idle = result["first"], result["idle"]
+            self.stdout.write(
+                f"  {name}: {first['records']} records, {first['status']}, {first['api_calls']} API calls "
+                f"(bound {first['api_calls_bound']}: {'ok' if first['within_bound'] else 'OVER'}), "
+                f"{first['sql_queries']} SQL queries, {first['seconds']} s, {first['records_per_second']} records/s, "
+                f"peak memory {first['peak_memory_mb']} MB, {first['throttled_entries']} throttles logged; "
+                f"here {first['local_customers']} customers + {first['local_locations']} locations, "
+                f"QuickBooks {first['quickbooks_customers']} customers"
+            )
+            self.stdout.write(
+                f"  {name} then idle: {idle['api_calls']} API calls, {idle['sql_queries']} SQL queries, "
+                f"{idle['seconds']} s ({'ok' if idle['within_bound'] else 'OVER'}: ≤ 2 calls, ≤ 30 queries)"
+            )

@@ -1,0 +1,81 @@
+"""
+``manage.py qbo_sync --division SLUG [--full] [--resend-all] [--preview] [--json]``: run one sync now, in this
+process, and print what it did. Exit status 1 when the run failed or any record failed.
+"""
+
+import json
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.core.models import Division
+from apps.quickbooks.models import SyncRun, SyncRunStatus, SyncTrigger
+from apps.quickbooks.sync import run_division_sync
+from apps.quickbooks.sync.measure import sql_queries_counted
+
+ACTIONS = ("created", "updated", "linked", "deactivated", "skipped", "failed")
+
+
+def run_report(run: SyncRun, *, sql_queries: int, seconds: float) -> dict[str, Any]:
+    entities = {
+        entity: {action: counts.get(action, 0) for action in ACTIONS} for entity, counts in run.entity_counts.items()
+    }
+    return {
+        "division": run.division.slug,
+        "run": run.pk,
+        "trigger": run.trigger,
+        "status": run.status,
+        "summary": run.summary,
+        "error": run.error_summary,
+        "entities": entities,
+        "api_calls": run.api_calls,
+        "sql_queries": sql_queries,
+        "seconds": round(seconds, 3),
+    }
+
+
+class Command(BaseCommand):
+    help = "Sync a division with QuickBooks now and print what was created, updated, linked, skipped and failed."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--division", required=True, help="The division's slug.")
+        parser.add_argument("--full", action="store_true", help="Read everything, not only what changed.")
+        parser.add_argument(
+            "--resend-all", action="store_true", help="Send every linked record again where QuickBooks differs."
+        )
+        parser.add_argument("--preview", action="store_true", help="Dry run: say what a sync would do, change nothing.")
+        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        division = Division.objects.filter(slug=options["division"]).first()
+        if division is None:
+            raise CommandError(f"No division has the slug {options['division']!r}.")
+        if options["preview"] and options["resend_all"]:
+            raise CommandError("Choose --preview or --resend-all, not both.")
+        trigger = SyncTrigger.MANUAL
+        if options["preview"]:
+            trigger = SyncTrigger.PREVIEW
+        elif options["resend_all"]:
+            trigger = SyncTrigger.RESEND
+        started = time.perf_counter()
+        with sql_queries_counted() as queries:
+            run = run_division_sync(division.pk, trigger, full=options["full"])
+        report = run_report(run, sql_queries=queries.count, seconds=time.perf_counter() - started)
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2))
+        else:
+            self._print(report)
+        if run.status in (SyncRunStatus.FAILED, SyncRunStatus.PARTIAL):
+            raise SystemExit(1)
+
+    def _print(self, report: dict[str, Any]) -> None:
+        self.stdout.write(f"Sync of {report['division']}: {report['status']}. {report['summary']}".rstrip())
+        if report["error"]:
+            self.stdout.write(report["error"])
+        for entity, counts in report["entities"].items():
+            parts = ", ".join(f"{count} {action}" for action, count in counts.items() if count)
+            self.stdout.write(f"  {entity}: {parts or 'nothing'}")
+        self.stdout.write(
+            f"{report['api_calls']} API calls, {report['sql_queries']} SQL queries, {report['seconds']:.2f} s"
+        )
