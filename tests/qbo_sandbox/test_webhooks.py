@@ -230,6 +230,14 @@ def test_without_listeners_nothing_is_kept(db, django_capture_on_commit_callback
     assert not SandboxWebhookEvent.objects.filter(company=lonely).exists()
 
 
+def test_a_company_with_webhooks_off_records_no_notice(company, app, django_capture_on_commit_callbacks):
+    company_update_settings(company, {"webhooks_enabled": False})
+    _changes(company, django_capture_on_commit_callbacks)
+
+    assert not SandboxWebhookEvent.objects.filter(company=company).exists()
+    assert webhooks_flush(company) == []
+
+
 def test_a_rolled_back_write_tells_nobody(company, app, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         store.entity_create(company, "Customer", {"DisplayName": "Never was"})

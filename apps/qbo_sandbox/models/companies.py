@@ -30,6 +30,8 @@ DEFAULT_COMPANY_SETTINGS: dict[str, Any] = {
     # Probability that a fault (429, 500) comes as XML whatever the Accept header says, as Intuit sometimes does.
     "xml_fault_rate": 0.0,
     "random_seed": None,
+    # False: no change notices at all (benchmarks, companies nobody listens to).
+    "webhooks_enabled": True,
     # Empty: use the connected app's webhook settings.
     "webhook_url": "",
     "webhook_format": "",

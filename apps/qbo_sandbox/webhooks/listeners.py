@@ -24,6 +24,8 @@ def _active_grants(company: SandboxCompany) -> QuerySet[SandboxGrant]:
 
 def company_has_listeners(company: SandboxCompany) -> bool:
     """One cheap query, asked on every change before anything is stored."""
+    if not company.setting("webhooks_enabled"):
+        return False
     grants = _active_grants(company)
     if not company.setting("webhook_url"):
         grants = grants.exclude(app__webhook_url="")
@@ -36,6 +38,8 @@ def webhook_listeners(company: SandboxCompany) -> list[Listener]:
 
     An app connected more than once counts from its oldest active connection.
     """
+    if not company.setting("webhooks_enabled"):
+        return []
     url_override = company.setting("webhook_url")
     format_override = company.setting("webhook_format")
     listeners: dict[int, Listener] = {}

@@ -160,7 +160,8 @@ class Command(BaseCommand):
                 "rate_limit_concurrent": 10,
                 "time_scale": options["time_scale"],
             }
-        companies.company_update_settings(company, limits)
+        # Nobody listens to this company's change notices: none are recorded or sent.
+        companies.company_update_settings(company, {**limits, "webhooks_enabled": False})
         division, _ = benchmark_division_prepare(rows=10**9)
         try:
             if push:

@@ -88,6 +88,8 @@ class CustomersStep:
         self.locations: dict[int, ServiceLocation] = {}
         # Records whose local version won a conflict, or was linked with FieldOffice as primary: pushed this run.
         self.force_push: set[tuple[str, int]] = set()
+        # Preview only: records the run would link (nothing is saved), so that the push does not count them again.
+        self.previewed_links: set[tuple[str, int]] = set()
 
     # Loading.
 
@@ -269,6 +271,8 @@ class CustomersStep:
         if customer is None:
             action = SyncAction.CREATED
         if self.ctx.preview:
+            if action == SyncAction.LINKED:
+                self.previewed_links.add((CUSTOMER, customer.pk))
             if changed or action != SyncAction.UPDATED:
                 self.journal.log(CUSTOMER, action, label, qbo_id=qbo_id, object_id=customer.pk if customer else None)
             return
@@ -297,7 +301,9 @@ class CustomersStep:
     def _link_keep_local(self, customer: Customer, obj: dict[str, Any], label: str) -> None:
         """Two-way with FieldOffice as primary: link by name, FieldOffice's values are sent at the push."""
         qbo_id = remote_id(obj)
-        if not self.ctx.preview:
+        if self.ctx.preview:
+            self.previewed_links.add((CUSTOMER, customer.pk))
+        else:
             self.customer_links.set(
                 customer.pk, qbo_id, remote_sync_token(obj), content_hash(mapping.customer_comparable(obj))
             )
@@ -380,7 +386,9 @@ class CustomersStep:
                     return
                 action = SyncAction.LINKED
                 if not self.ctx.quickbooks_primary:
-                    if not self.ctx.preview:
+                    if self.ctx.preview:
+                        self.previewed_links.add((LOCATION, location.pk))
+                    else:
                         comparable = mapping.location_comparable(obj, customer.display_name)
                         self.location_links.set(location.pk, qbo_id, token, content_hash(comparable))
                     self.force_push.add((LOCATION, location.pk))
@@ -405,6 +413,8 @@ class CustomersStep:
         elif changed and location.active and not fields["active"] and action == SyncAction.UPDATED:
             action = SyncAction.DEACTIVATED
         if self.ctx.preview:
+            if action == SyncAction.LINKED:
+                self.previewed_links.add((LOCATION, location.pk))
             if changed or action != SyncAction.UPDATED:
                 self.journal.log(LOCATION, action, label, qbo_id=qbo_id, object_id=location.pk if location else None)
             return
@@ -446,6 +456,8 @@ class CustomersStep:
         remote_names = self._remote_unlinked_names() if self.complete else {}
         creates, updates, pending = [], [], []
         for customer in customers:
+            if (CUSTOMER, customer.pk) in self.previewed_links:
+                continue
             payload = mapping.customer_payload(customer, self.refs)
             wanted = content_hash(mapping.customer_comparable(payload))
             link = self.customer_links.local(customer.pk)
@@ -718,6 +730,8 @@ class CustomersStep:
         creates, updates, pending = [], [], []
         for location in locations:
             self.locations[location.pk] = location
+            if (LOCATION, location.pk) in self.previewed_links:
+                continue
             customer = self.customers[location.customer_id]
             parent = self.customer_links.local(customer.pk)
             if parent is None or not parent.qbo_id:
