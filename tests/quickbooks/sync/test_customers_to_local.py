@@ -7,11 +7,25 @@ from tests.quickbooks.sync.conftest import configure, entries, remote_create, re
 
 
 def test_first_pull_creates_customers_and_locations(division, connection, company):
-    parent = remote_create(company, "Customer", {"DisplayName": "Acme Heating", "CompanyName": "Acme Heating LLC",
-                                                 "PrimaryPhone": {"FreeFormNumber": "555-0100"}})
-    remote_create(company, "Customer", {"DisplayName": "Warehouse", "Job": True,
-                                        "ParentRef": {"value": parent.entity_id},
-                                        "ShipAddr": {"Line1": "1 Dock St", "City": "Duluth"}})
+    parent = remote_create(
+        company,
+        "Customer",
+        {
+            "DisplayName": "Acme Heating",
+            "CompanyName": "Acme Heating LLC",
+            "PrimaryPhone": {"FreeFormNumber": "555-0100"},
+        },
+    )
+    remote_create(
+        company,
+        "Customer",
+        {
+            "DisplayName": "Warehouse",
+            "Job": True,
+            "ParentRef": {"value": parent.entity_id},
+            "ShipAddr": {"Line1": "1 Dock St", "City": "Duluth"},
+        },
+    )
     configure(division, customers_direction="to_local")
 
     run = sync(division)

@@ -33,8 +33,12 @@ def test_first_push_creates_customers_then_locations(division, connection, compa
     assert remote.data["SalesTermRef"]["value"] == term_remote.entity_id
     code = SandboxEntity.objects.get(company=company, entity_type="TaxCode", data__Name="Duluth 8.875%")
     assert remote.data["DefaultTaxCodeRef"]["value"] == code.entity_id
-    assert {("payment term", "created"), ("tax rate", "created"), ("customer", "created"),
-            ("service location", "created")} <= {(entity, action) for entity, action, _ in entries(run)}
+    assert {
+        ("payment term", "created"),
+        ("tax rate", "created"),
+        ("customer", "created"),
+        ("service location", "created"),
+    } <= {(entity, action) for entity, action, _ in entries(run)}
 
 
 def test_unchanged_customers_are_not_sent_again_and_edits_are(division, connection, company):
@@ -101,7 +105,9 @@ def test_edits_in_quickbooks_are_not_pulled_in_one_way_push(division, connection
     customer = CustomerFactory(division=division, display_name="Juniper Lofts", phone="555-0001")
     configure(division, customers_direction="to_quickbooks")
     sync(division)
-    remote_update(company, "Customer", remote_by_name(company, "Juniper Lofts"), {"PrimaryPhone": {"FreeFormNumber": "1"}})
+    remote_update(
+        company, "Customer", remote_by_name(company, "Juniper Lofts"), {"PrimaryPhone": {"FreeFormNumber": "1"}}
+    )
 
     sync(division)
 
