@@ -29,6 +29,9 @@ class RecordLink(models.Model):
         help_text="Set while a create is on its way to QuickBooks: a run interrupted then finds the record there "
         "by name and links it instead of creating it twice.",
     )
+    pending_name = models.CharField(
+        max_length=500, blank=True, help_text="The name the create in flight was sent with (the record may be renamed)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

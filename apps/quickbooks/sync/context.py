@@ -2,8 +2,10 @@
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from apps.core.models import Division
 from apps.quickbooks.models import CustomersDirection, PrimarySystem, SyncRun, SyncSettings, SyncState
@@ -12,6 +14,7 @@ from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import lock_renew
 
 RENEW_EVERY_SECONDS = 30.0
+LOCAL_CURSOR_MARGIN = timedelta(seconds=5)
 
 
 class LockLostError(Exception):
@@ -35,6 +38,8 @@ class RunContext:
     # Remote records to read again at the next run, by entity (they could not be applied here).
     retry_remote: dict[str, set[str]] = field(default_factory=dict)
     _renewed_at: float = field(default_factory=time.monotonic)
+    # Where the next run starts looking for local changes (see ``local_changes_collected``).
+    next_local_cursor: datetime | None = None
 
     def heartbeat(self) -> None:
         """Renew the run's lease now and then (it lasts minutes; renewing at every step would cost queries)."""
@@ -44,6 +49,14 @@ class RunContext:
         if not lock_renew(self.division, self.lock_owner):
             raise LockLostError
         self._renewed_at = now
+
+    def local_changes_collected(self) -> None:
+        """
+        Local changes are being read now: the next run looks from here, less a margin for writes stamped before
+        this moment but committed after it. What this run wrote itself before (pulled records) is not read again.
+        """
+        if self.next_local_cursor is None:
+            self.next_local_cursor = timezone.now() - LOCAL_CURSOR_MARGIN
 
     def retry_later(self, entity: str, remote_id: str) -> None:
         self.retry_remote.setdefault(entity, set()).add(remote_id)

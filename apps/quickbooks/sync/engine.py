@@ -182,7 +182,8 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
 def _cursors_advance(ctx: RunContext) -> None:
     state = ctx.state
     state.remote_cursor = ctx.snapshot.as_of or state.remote_cursor
-    state.local_cursor = ctx.started_at
+    ctx.local_changes_collected()  # A run that pushed nothing has read all local changes by now.
+    state.local_cursor = ctx.next_local_cursor
     if ctx.full or (state.last_full_sync_at is None and ctx.snapshot.complete):
         state.last_full_sync_at = ctx.started_at
     state.retry_remote = {entity: sorted(ids) for entity, ids in ctx.retry_remote.items() if ids}

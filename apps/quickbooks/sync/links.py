@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from apps.core.models import Division
+from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.models import RecordLink
 
 
@@ -48,6 +49,16 @@ class LinkSet:
         if wanted and not self._loaded_all:
             self._keep(self._queryset().filter(object_id__in=wanted))
 
+    def load_pending(self) -> dict[str, RecordLink]:
+        """Creates in flight (an interrupted run's), by the name they were sent with."""
+        if not self._loaded_all:
+            self._keep(self._queryset().filter(qbo_id=""))
+        return {
+            name_key(link.pending_name): link
+            for link in self.by_local.values()
+            if not link.qbo_id and link.pk and link.pending_name
+        }
+
     def local(self, local_id: int) -> RecordLink | None:
         return self.by_local.get(local_id)
 
@@ -70,6 +81,7 @@ class LinkSet:
         link.sync_token = sync_token
         link.content_hash = content_hash
         link.pending_since = None
+        link.pending_name = ""
         link.last_synced_at = timezone.now()
         link.save()
         self.by_local[local_id] = link
@@ -88,26 +100,39 @@ class LinkSet:
             link.last_synced_at = timezone.now()
             link.save(update_fields=[*fields, "last_synced_at"])
 
-    def mark_pending(self, local_ids: Iterable[int]) -> None:
-        """Record that creates of these records are on their way (see ``RecordLink.pending_since``)."""
+    def is_linked(self, local_id: int) -> bool:
+        """Linked to a QuickBooks record (a create in flight is not, yet)."""
+        link = self.by_local.get(local_id)
+        return link is not None and bool(link.qbo_id)
+
+    def mark_pending(self, creates: Iterable[tuple[int, str]]) -> None:
+        """Record that these creates (local id, name sent) are on their way (see ``RecordLink.pending_since``)."""
         now = timezone.now()
-        new = [
-            RecordLink(
-                division=self.division,
-                content_type=self.content_type,
-                object_id=local_id,
-                entity_type=self.entity,
-                qbo_id="",
-                pending_since=now,
-            )
-            for local_id in local_ids
-            if local_id not in self.by_local
-        ]
+        new, renamed = [], []
+        for local_id, name in creates:
+            link = self.by_local.get(local_id)
+            if link is None:
+                link = RecordLink(
+                    division=self.division,
+                    content_type=self.content_type,
+                    object_id=local_id,
+                    entity_type=self.entity,
+                    qbo_id="",
+                    pending_since=now,
+                    pending_name=name,
+                )
+                new.append(link)
+                self.by_local[local_id] = link
+            elif not link.qbo_id and link.pk and link.pending_name != name:
+                # Sent again under another name: the earlier pending mark is kept, it is the older one.
+                link.pending_name = name
+                link.pending_since = link.pending_since or now
+                renamed.append(link)
         if new:
-            RecordLink.objects.bulk_create(new, batch_size=500)
             # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+, which later saves need.
-            for link in new:
-                self.by_local[link.object_id] = link
+            RecordLink.objects.bulk_create(new, batch_size=500)
+        if renamed:
+            RecordLink.objects.bulk_update(renamed, ["pending_name", "pending_since"], batch_size=500)
 
     def forget(self, local_id: int) -> None:
         link = self.by_local.pop(local_id, None)

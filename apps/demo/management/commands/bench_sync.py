@@ -19,6 +19,7 @@ from child processes (``bench_sandbox --serve``); companies and the benchmark di
 """
 
 import json
+import logging
 import math
 import os
 import resource
@@ -50,6 +51,18 @@ from apps.quickbooks.sync.online import CURSOR_OVERLAP
 
 PAGE = 1000
 BATCH = 30
+
+
+class ThrottleCounter(logging.Handler):
+    """Counts the 429 answers the client met (and retried) during a run: Intuit's limits were hit."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("QuickBooks %s %s answered %s") and record.args and record.args[2] == 429:
+            self.count += 1
 
 
 def _peak_memory_mb() -> float:
@@ -211,9 +224,18 @@ class Command(BaseCommand):
 
     @staticmethod
     def _run(division) -> dict[str, Any]:
+        throttles = ThrottleCounter()
+        client_logger = logging.getLogger("apps.quickbooks.client.client")
+        client_logger.addHandler(throttles)
+        previous_level = client_logger.level
+        client_logger.setLevel(logging.INFO)
         started = time.perf_counter()
-        with sql_queries_counted() as queries:
-            run = run_division_sync(division.pk, SyncTrigger.MANUAL)
+        try:
+            with sql_queries_counted() as queries:
+                run = run_division_sync(division.pk, SyncTrigger.MANUAL)
+        finally:
+            client_logger.removeHandler(throttles)
+            client_logger.setLevel(previous_level)
         seconds = time.perf_counter() - started
         throttled = SyncRunEntry.objects.filter(run=run, message__icontains="slow down").count()
         return {
@@ -224,6 +246,7 @@ class Command(BaseCommand):
             "sql_queries": queries.count,
             "seconds": round(seconds, 2),
             "throttled_entries": throttled,
+            "throttled_answers": throttles.count,
             "peak_memory_mb": _peak_memory_mb(),
         }
 
@@ -239,7 +262,8 @@ class Command(BaseCommand):
                 f"  {name}: {first['records']} records, {first['status']}, {first['api_calls']} API calls "
                 f"(bound {first['api_calls_bound']}: {'ok' if first['within_bound'] else 'OVER'}), "
                 f"{first['sql_queries']} SQL queries, {first['seconds']} s, {first['records_per_second']} records/s, "
-                f"peak memory {first['peak_memory_mb']} MB, {first['throttled_entries']} throttles logged; "
+                f"peak memory {first['peak_memory_mb']} MB, {first['throttled_answers']} 429 answers met and retried, "
+                f"{first['throttled_entries']} in the run's log; "
                 f"here {first['local_customers']} customers + {first['local_locations']} locations, "
                 f"QuickBooks {first['quickbooks_customers']} customers"
             )

@@ -46,6 +46,7 @@ WRITES_PER_ROUND = 300
 # A record QuickBooks created this long before an interrupted create was recorded is not that create's result.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 DUPLICATE_NAME = "6240"
+INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrupted; linked, not created twice."
 STALE = "5010"
 
 
@@ -130,6 +131,10 @@ class CustomersStep:
         self._customers_load(location.customer_id for location in self.locations.values())
         names = [name_key(mapping.display_name(obj)) for obj in tops]
         self.unlinked_by_name = self._unlinked_customers_by_name(names)
+        self.pending_customers = self.customer_links.load_pending() if tops else {}
+        self.pending_locations = self.location_links.load_pending() if jobs else {}
+        self._customers_load(link.object_id for link in self.pending_customers.values())
+        self._locations_load(link.object_id for link in self.pending_locations.values())
         for start in range(0, len(tops), WRITES_PER_ROUND):
             with transaction.atomic():
                 for obj in tops[start : start + WRITES_PER_ROUND]:
@@ -153,11 +158,11 @@ class CustomersStep:
         found = {}
         for customer in customers:
             self.customers.setdefault(customer.pk, customer)
-            if self.customer_links.local(customer.pk) is None:
+            if not self.customer_links.is_linked(customer.pk):
                 found[name_key(customer.display_name)] = customer
         if not self.complete and found:
             self.customer_links.load_local(customer.pk for customer in found.values())
-            found = {key: customer for key, customer in found.items() if self.customer_links.local(customer.pk) is None}
+            found = {key: customer for key, customer in found.items() if not self.customer_links.is_linked(customer.pk)}
         return found
 
     def _sibling_locations_load(self, jobs: list[dict[str, Any]]) -> None:
@@ -227,6 +232,11 @@ class CustomersStep:
             if not self.ctx.preview:
                 self.customer_links.forget(link.object_id)
             link = None
+        if customer is None and (pending := self._pending_match(self.pending_customers, obj)) is not None:
+            customer = self.customers.get(pending.object_id)
+            if customer is not None:
+                self._link_keep_local(customer, obj, label, message=INTERRUPTED_CREATE)
+                return
         if customer is None:
             customer = self.unlinked_by_name.pop(name_key(label), None)
             if customer is not None:
@@ -298,8 +308,17 @@ class CustomersStep:
             entity, SyncAction.FAILED, label, qbo_id=qbo_id, message=f"{label} could not be saved here: {reason}"
         )
 
-    def _link_keep_local(self, customer: Customer, obj: dict[str, Any], label: str) -> None:
-        """Two-way with FieldOffice as primary: link by name, FieldOffice's values are sent at the push."""
+    def _pending_match(self, pending: dict[str, RecordLink], obj: dict[str, Any]) -> RecordLink | None:
+        """The local record whose interrupted create made ``obj`` (same name sent, made after it was sent)."""
+        link = pending.get(name_key(mapping.display_name(obj)))
+        created = remote_created_at(obj)
+        if link is None or (created is not None and created < link.pending_since - CLOCK_TOLERANCE):
+            return None
+        del pending[name_key(mapping.display_name(obj))]
+        return link
+
+    def _link_keep_local(self, customer: Customer, obj: dict[str, Any], label: str, *, message: str = "") -> None:
+        """Link to ``obj`` keeping FieldOffice's values (two-way with FieldOffice primary, or an interrupted create)."""
         qbo_id = remote_id(obj)
         if self.ctx.preview:
             self.previewed_links.add((CUSTOMER, customer.pk))
@@ -314,7 +333,8 @@ class CustomersStep:
             label,
             qbo_id=qbo_id,
             object_id=customer.pk,
-            message="Matched by name; FieldOffice is the primary system, so its details are sent to QuickBooks.",
+            message=message
+            or "Matched by name; FieldOffice is the primary system, so its details are sent to QuickBooks.",
         )
 
     def _keep_local_version(
@@ -363,13 +383,29 @@ class CustomersStep:
         message = ""
         if location is not None and location.customer_id != customer.pk:
             fields["customer"] = customer
+        if location is None and (pending := self._pending_match(self.pending_locations, obj)) is not None:
+            candidate = self.locations.get(pending.object_id)
+            if candidate is not None and candidate.customer_id == customer.pk:
+                if not self.ctx.preview:
+                    comparable = mapping.location_comparable(obj, customer.display_name)
+                    self.location_links.set(candidate.pk, qbo_id, token, content_hash(comparable))
+                self.force_push.add((LOCATION, candidate.pk))
+                self.journal.log(
+                    LOCATION,
+                    SyncAction.LINKED,
+                    label,
+                    qbo_id=qbo_id,
+                    object_id=candidate.pk,
+                    message=INTERRUPTED_CREATE,
+                )
+                return
         if location is None:
             if link is not None and not self.ctx.preview:
                 self.location_links.forget(link.object_id)
                 link = None
             siblings = self.locations_by_customer.setdefault(customer.pk, {})
             location = siblings.get(name_key(fields["name"]))
-            if location is not None and self.location_links.local(location.pk) is not None:
+            if location is not None and self.location_links.is_linked(location.pk):
                 location = None
                 fields["name"] = mapping.location_name_distinct(fields["name"], qbo_id)
             if location is not None:
@@ -438,6 +474,7 @@ class CustomersStep:
 
     def _candidates(self, query, links: LinkSet, entity: str):
         ctx = self.ctx
+        ctx.local_changes_collected()
         if ctx.full or ctx.resend or ctx.state.local_cursor is None:
             return query
         forced = [local_id for kind, local_id in self.force_push if kind == entity]
@@ -520,49 +557,57 @@ class CustomersStep:
             "to this record. One-way sync never merges records: rename one of them, or use two-way sync to link them.",
         )
 
+    def _remote_taken(self, qbo_id: str) -> bool:
+        return self.customer_links.remote(qbo_id) is not None or self.location_links.remote(qbo_id) is not None
+
     def _resolve_pending(self, entity: str, links: LinkSet, pending: list[tuple[Any, dict, str]]) -> list[Write]:
         """
-        Creates an interrupted run sent without learning the outcome: linked to what QuickBooks holds under that name
-        when QuickBooks made it after the create was recorded, otherwise sent again.
+        Creates an interrupted run sent without learning the outcome: linked to what QuickBooks holds under the name
+        sent (or the record's name now) when QuickBooks made it after the create was recorded, else sent again.
         """
         if not pending:
             return []
-        names = [payload["DisplayName"] for _, payload, _ in pending]
+        names = set()
+        for record, payload, _ in pending:
+            names.add(payload["DisplayName"])
+            if pending_name := links.local(record.pk).pending_name:
+                names.add(pending_name)
         found = {
-            name_key(mapping.display_name(obj)): obj for obj in self.ctx.backend.find_by_names(mapping.ENTITY, names)
+            name_key(mapping.display_name(obj)): obj
+            for obj in self.ctx.backend.find_by_names(mapping.ENTITY, sorted(names))
         }
         writes = []
         for record, payload, wanted in pending:
-            obj = found.get(name_key(payload["DisplayName"]))
             link = links.local(record.pk)
+            obj = found.get(name_key(link.pending_name)) if link.pending_name else None
+            obj = obj or found.get(name_key(payload["DisplayName"]))
             created = remote_created_at(obj) if obj else None
             ours = (
                 obj is not None
-                and links.remote(remote_id(obj)) is None
+                and not self._remote_taken(remote_id(obj))
+                and mapping.is_job(obj) == (entity == LOCATION)
+                and (entity == CUSTOMER or mapping.parent_id(obj) == mapping.parent_id(payload))
                 and (created is None or created >= link.pending_since - CLOCK_TOLERANCE)
             )
             if not ours:
                 writes.append(Write(mapping.ENTITY, CREATE, payload, key=(record.pk, wanted)))
                 continue
-            if not self.ctx.preview:
-                links.set(
-                    record.pk,
-                    remote_id(obj),
-                    remote_sync_token(obj),
-                    content_hash(
-                        mapping.customer_comparable(obj) if entity == CUSTOMER else mapping.location_comparable(obj, "")
-                    ),
-                )
-                links.touch(links.local(record.pk), content_hash="")
-            self.force_push.add((entity, record.pk))
             self.journal.log(
                 entity,
                 SyncAction.LINKED,
                 self._label(entity, record.pk),
                 qbo_id=remote_id(obj),
                 object_id=record.pk,
-                message="Created in QuickBooks by an earlier sync that was interrupted; linked, not created twice.",
+                message=INTERRUPTED_CREATE,
             )
+            if self.ctx.preview:
+                continue
+            links.set(record.pk, remote_id(obj), remote_sync_token(obj), "")
+            # What QuickBooks got then may differ from the record now (renamed since): send it as it is.
+            body = {**payload, "Id": remote_id(obj), "SyncToken": remote_sync_token(obj)}
+            if entity == LOCATION:
+                body["DisplayName"] = mapping.display_name(obj) if link.pending_name else payload["DisplayName"]
+            writes.append(Write(mapping.ENTITY, UPDATE, body, key=(record.pk, wanted)))
         return writes
 
     def _label(self, entity: str, local_id: int) -> str:
@@ -586,7 +631,9 @@ class CustomersStep:
         refused: list[WriteResult] = []
         for start in range(0, len(writes), WRITES_PER_ROUND):
             round_writes = writes[start : start + WRITES_PER_ROUND]
-            links.mark_pending(write.key[0] for write in round_writes if write.action == CREATE)
+            links.mark_pending(
+                (write.key[0], write.payload["DisplayName"]) for write in round_writes if write.action == CREATE
+            )
             results = self.ctx.backend.write(round_writes)
             with transaction.atomic():
                 for result in results:
