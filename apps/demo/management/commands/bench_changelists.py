@@ -119,4 +119,3 @@ class Command(BaseCommand):
 
     def _remove(self, division: Division) -> None:
         benchmark_division_remove(division)
-

@@ -137,4 +137,3 @@ class Command(BaseCommand):
 
     def _remove(self, division: Division) -> None:
         benchmark_division_remove(division)
-
