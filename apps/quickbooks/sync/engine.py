@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from apps.core.models import Division
 from apps.quickbooks.errors import QuickBooksError
-from apps.quickbooks.mapping import customers, tax, terms
 from apps.quickbooks.models import (
     QuickBooksConnection,
     SyncAction,
@@ -30,12 +29,9 @@ from apps.quickbooks.sync.context import LockLostError, RunContext
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import lock_acquire, lock_release, sync_state_get
 from apps.quickbooks.sync.online import OnlineBackend
-from apps.quickbooks.sync.steps.customers import customers_sync
-from apps.quickbooks.sync.steps.lists import tax_rates_sync, terms_sync
+from apps.quickbooks.sync.steps import STEPS, pull_plan
 
 logger = logging.getLogger(__name__)
-
-STEPS = (terms_sync, tax_rates_sync, customers_sync)
 
 
 def _run_start(division: Division, trigger: str, run_id: int | None, full: bool) -> SyncRun:
@@ -76,14 +72,6 @@ def _summary(journal: RunJournal, preview: bool) -> str:
     parts = [f"{count} {SyncAction(action).label.lower()}" for action, count in totals.items()]
     prefix = "A sync now would do this: " if preview else ""
     return prefix + ", ".join(parts) + "."
-
-
-def _pull_plan(ctx: RunContext) -> tuple[list[str], list[str]]:
-    # Pushing alone needs QuickBooks' customers only on a full run (names to match, what a resend compares with).
-    reads_customers = ctx.customers_pull or (ctx.customers_push and (ctx.full or ctx.state.remote_cursor is None))
-    changed = [customers.ENTITY] if reads_customers else []
-    listed = [terms.ENTITY, tax.ENTITY, tax.RATE_ENTITY, tax.AGENCY_ENTITY] if ctx.lists_master else []
-    return changed, listed
 
 
 def run_division_sync(
@@ -142,7 +130,7 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
         full=run.full,
         resend=run.trigger == SyncTrigger.RESEND,
     )
-    changed, listed = _pull_plan(ctx)
+    changed, listed = pull_plan(ctx)
     try:
         if not changed and not listed:
             run.api_calls = backend.api_calls
@@ -155,7 +143,7 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
         since = None if ctx.full else state.remote_cursor
         ctx.snapshot = backend.pull(changed=changed, listed=listed, since=since)
         for step in STEPS:
-            step(ctx)
+            step.run(ctx)
             ctx.heartbeat()
     except (QuickBooksError, LockLostError) as exc:
         message = exc.message if isinstance(exc, QuickBooksError) else "Another sync took this division over."

@@ -50,6 +50,14 @@ INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrup
 STALE = "5010"
 
 
+def customers_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
+    """Pulling needs QuickBooks' changes; pushing alone needs its customers only on a full run (names, resend)."""
+    full = ctx.full or ctx.state.remote_cursor is None
+    if ctx.customers_pull or (ctx.customers_push and full):
+        return [mapping.ENTITY], []
+    return [], []
+
+
 def customers_sync(ctx: RunContext) -> None:
     if not (ctx.customers_pull or ctx.customers_push):
         return

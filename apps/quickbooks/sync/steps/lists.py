@@ -29,6 +29,13 @@ def _error_text(error: ValidationError) -> str:
     return "; ".join(error.messages)
 
 
+def lists_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
+    """Terms and the tax lists are short and not covered by change data capture: read in full at every run."""
+    if not ctx.lists_master:
+        return [], []
+    return [], [terms.ENTITY, tax.ENTITY, tax.RATE_ENTITY, tax.AGENCY_ENTITY]
+
+
 # Payment terms.
 
 
