@@ -8,7 +8,15 @@ from typing import Any
 from django.utils import timezone
 
 from apps.core.models import Division
-from apps.quickbooks.models import CustomersDirection, PrimarySystem, SyncRun, SyncSettings, SyncState
+from apps.quickbooks.models import (
+    CustomersDirection,
+    InventoryDirection,
+    InvoicesDirection,
+    PrimarySystem,
+    SyncRun,
+    SyncSettings,
+    SyncState,
+)
 from apps.quickbooks.sync.backend import Backend, Snapshot
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import lock_renew
@@ -78,6 +86,18 @@ class RunContext:
     @property
     def quickbooks_primary(self) -> bool:
         return self.settings.customers_primary == PrimarySystem.QUICKBOOKS
+
+    @property
+    def inventory_pull(self) -> bool:
+        return self.settings.inventory_direction == InventoryDirection.TO_LOCAL
+
+    @property
+    def inventory_push(self) -> bool:
+        return self.settings.inventory_direction == InventoryDirection.TO_QUICKBOOKS
+
+    @property
+    def invoices_push(self) -> bool:
+        return self.settings.invoices_direction == InvoicesDirection.TO_QUICKBOOKS
 
     @property
     def lists_master(self) -> str:
