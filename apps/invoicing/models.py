@@ -172,6 +172,23 @@ class InvoiceLine(TimeStampedModel):
             raise ValidationError("A line needs an item or a description.")
 
 
+class InvoiceNote(TimeStampedModel):
+    """
+    Something the office should know about an invoice that is not on it: QuickBooks charged another tax than
+    FieldOffice computed, the invoice was voided or deleted in QuickBooks. Written by services, never edited.
+    """
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="notes")
+    source = models.CharField(max_length=50, blank=True, help_text="Where the note comes from, e.g. QuickBooks sync.")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
 class PaymentMethod(models.TextChoices):
     CASH = "cash", "Cash"
     CHECK = "check", "Check"

@@ -196,6 +196,8 @@ QBO_TIMEOUT_SECONDS = env.float("QBO_TIMEOUT_SECONDS", default=60.0)
 QBO_RATE_LIMIT_PER_MINUTE = env.int("QBO_RATE_LIMIT_PER_MINUTE", default=490)
 QBO_BATCH_LIMIT_PER_MINUTE = env.int("QBO_BATCH_LIMIT_PER_MINUTE", default=38)
 QBO_CONCURRENT_LIMIT = env.int("QBO_CONCURRENT_LIMIT", default=10)
+# Batches a sync sends at once (Intuit allows 10 requests at once per company; the limiter enforces it).
+QBO_WRITE_CONCURRENCY = env.int("QBO_WRITE_CONCURRENCY", default=4)
 # The limits' window: Intuit's minute. Shorter only against a local sandbox that compresses time (benchmarks).
 QBO_LIMIT_WINDOW_SECONDS = env.float("QBO_LIMIT_WINDOW_SECONDS", default=60.0)
 

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
@@ -171,7 +171,7 @@ class InvoiceAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin
     autocomplete_fields = ["customer", "service_location", "tax_rate", "payment_term"]
     actions = ["approve", "mark_for_sync"]
     inlines = [InvoiceLineInline, PaymentInline]
-    readonly_fields = ["status_badge", "subtotal_amount", "tax_amount", "total_amount", "balance_amount"]
+    readonly_fields = ["status_badge", "subtotal_amount", "tax_amount", "total_amount", "balance_amount", "notes_list"]
     fieldsets = [
         (None, {
             "fields": [
@@ -183,6 +183,7 @@ class InvoiceAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin
             "fields": ["subtotal_amount", "tax_amount", "total_amount", "balance_amount"],
             "description": "Updated as you edit the lines; recomputed from the saved lines and payments on save.",
         }),
+        ("Notes", {"fields": ["notes_list"], "classes": ["collapse"]}),
     ]
 
     class Media:
@@ -191,6 +192,16 @@ class InvoiceAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin
         js = ["admin/js/jquery.init.js", "invoicing/invoice_totals.js", "invoicing/invoice_form.js"]
 
     # Columns and read-only fields.
+
+    @admin.display(description="notes")
+    def notes_list(self, invoice: Invoice) -> str:
+        """What the sync had to say about the invoice (tax QuickBooks charged, a void there): read only."""
+        notes = list(invoice.notes.all()[:20]) if invoice.pk else []
+        if not notes:
+            return "None."
+        return format_html_join(
+            "", "<p>{} ({}): {}</p>", ((f"{note.created_at:%Y-%m-%d %H:%M}", note.source, note.text) for note in notes)
+        )
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, invoice: Invoice) -> str:

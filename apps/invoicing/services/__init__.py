@@ -3,6 +3,13 @@ Every write to invoices, their lines and payments goes through these functions: 
 the Excel import and the sync engine all call them, so that the rules live in one place.
 """
 
+from apps.invoicing.services.external import (
+    invoice_balance_refresh,
+    invoice_note_add,
+    invoice_sent_apply,
+    payment_external_delete,
+    payment_external_save,
+)
 from apps.invoicing.services.history import (
     HistoricalInvoice,
     HistoricalLine,
@@ -46,6 +53,7 @@ __all__ = [
     "InvoiceStatusError",
     "invoice_approve",
     "invoice_approve_refusal",
+    "invoice_balance_refresh",
     "invoice_create",
     "invoice_delete",
     "invoice_fill_defaults",
@@ -55,13 +63,17 @@ __all__ = [
     "invoice_mark_for_sync",
     "invoice_mark_for_sync_refusal",
     "invoice_next_number",
+    "invoice_note_add",
     "invoice_recalculate",
+    "invoice_sent_apply",
     "invoice_transition",
     "invoice_update",
     "invoice_void",
     "invoices_approve",
     "invoices_history_create",
     "invoices_mark_for_sync",
+    "payment_external_delete",
+    "payment_external_save",
     "payment_record",
     "payment_refusal",
 ]

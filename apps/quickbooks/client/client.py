@@ -15,6 +15,7 @@ amounts, and the rules Intuit asks clients to follow.
 
 import logging
 import random
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -81,6 +82,9 @@ class QuickBooksClient:
         self.realm_id = realm_id
         self.tokens = tokens
         self.session = session or requests.Session()
+        # Writes may go out from several threads (see sync.online): each thread gets its own connection pool.
+        self._thread_sessions: dict[int, requests.Session] = {}
+        self._lock = threading.Lock()
         self.limiter = limiter or RealmLimiter(
             realm_id,
             per_minute=self.config.rate_limit_per_minute,
@@ -96,6 +100,15 @@ class QuickBooksClient:
 
     def close(self) -> None:
         self.session.close()
+        for session in self._thread_sessions.values():
+            session.close()
+        self._thread_sessions.clear()
+
+    def _session(self) -> requests.Session:
+        if threading.current_thread() is threading.main_thread():
+            return self.session
+        with self._lock:
+            return self._thread_sessions.setdefault(threading.get_ident(), requests.Session())
 
     def __enter__(self) -> "QuickBooksClient":
         return self
@@ -214,8 +227,9 @@ class QuickBooksClient:
             attempt += 1
             try:
                 with self.limiter.slot(batch=batch):
-                    self.api_calls += 1
-                    response = self.session.request(
+                    with self._lock:
+                        self.api_calls += 1
+                    response = self._session().request(
                         method,
                         url,
                         params=query,

@@ -15,6 +15,7 @@ from apps.quickbooks.errors import ApiError
 
 CREATE = "create"
 UPDATE = "update"
+VOID = "void"
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,14 @@ class Backend(Protocol):
     def write(self, writes: list[Write]) -> list[WriteResult]:
         """Carry out ``writes`` (in order, batched as the backend allows); one result per write, faults included."""
 
-    def find_by_names(self, entity: str, names: list[str]) -> list[dict[str, Any]]:
-        """Records of ``entity``, active or not, whose display name is one of ``names``."""
+    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[dict[str, Any]]:
+        """Records of ``entity``, active or not, whose ``field`` (the name) is one of ``names``."""
+
+    def find_created_since(self, entity: str, since: datetime) -> list[dict[str, Any]]:
+        """Records of ``entity`` created at or after ``since`` (to find what an interrupted run created)."""
+
+    def preferences(self) -> dict[str, Any]:
+        """The company's preferences (how it numbers invoices, whether it charges sales tax)."""
 
     def read_by_ids(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
         """Records of ``entity``, active or not, by id (to retry a write refused as stale)."""

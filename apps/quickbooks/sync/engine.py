@@ -163,7 +163,8 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
     failed = ctx.journal.total(SyncAction.FAILED)
     status = SyncRunStatus.PARTIAL if failed else SyncRunStatus.SUCCEEDED
     error = f"{failed} record(s) could not be synced: see the log or Download Errors." if failed else ""
-    return _run_finish(run, status, summary=_summary(ctx.journal, ctx.preview), error=error)
+    summary = " ".join([_summary(ctx.journal, ctx.preview), *ctx.notes])
+    return _run_finish(run, status, summary=summary, error=error)
 
 
 @transaction.atomic

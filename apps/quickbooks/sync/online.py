@@ -7,9 +7,13 @@ The QuickBooks Online backend: the engine's reads and writes as few Accounting A
 - Writes go 30 to a batch, the most Intuit takes; a tax code is created through the tax service, one per call.
 """
 
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 
 from apps.quickbooks.client import QuickBooksClient
@@ -17,7 +21,7 @@ from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
 from apps.quickbooks.client.faults import batch_item_error
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping import tax
-from apps.quickbooks.sync.backend import CREATE, Snapshot, Write, WriteResult
+from apps.quickbooks.sync.backend import CREATE, VOID, Snapshot, Write, WriteResult
 
 # Change data capture looks back at most 30 days; older cursors need a full read.
 CDC_MAX_AGE = timedelta(days=30) - timedelta(hours=1)
@@ -39,8 +43,9 @@ def _quoted_list(client: QuickBooksClient, values: list[str]) -> str:
 
 
 class OnlineBackend:
-    def __init__(self, client: QuickBooksClient) -> None:
+    def __init__(self, client: QuickBooksClient, *, concurrency: int | None = None) -> None:
         self.client = client
+        self.concurrency = max(1, concurrency if concurrency is not None else settings.QBO_WRITE_CONCURRENCY)
 
     @property
     def api_calls(self) -> int:
@@ -130,13 +135,20 @@ class OnlineBackend:
                 found[entity].extend(response.get(entity, []))
         return found
 
-    def find_by_names(self, entity: str, names: list[str]) -> list[dict[str, Any]]:
+    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for start in range(0, len(names), NAMES_PER_QUERY):
             chunk = names[start : start + NAMES_PER_QUERY]
-            where = f"DisplayName IN ({_quoted_list(self.client, chunk)}) AND {ALL_ACTIVITY}"
+            where = f"{field} IN ({_quoted_list(self.client, chunk)}) AND {ALL_ACTIVITY}"
             found.extend(self.client.query(f"SELECT * FROM {entity} WHERE {where}").get(entity, []))
         return found
+
+    def find_created_since(self, entity: str, since: datetime) -> list[dict[str, Any]]:
+        where = f"MetaData.CreateTime >= {self.client.quote(since.isoformat(timespec='seconds'))}"
+        return self._query_pages(entity, where)
+
+    def preferences(self) -> dict[str, Any]:
+        return self.client.request("GET", "preferences").get("Preferences", {})
 
     def read_by_ids(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -151,17 +163,46 @@ class OnlineBackend:
     # Writing.
 
     def write(self, writes: list[Write]) -> list[WriteResult]:
+        """
+        Batches of 30 go out several at a time (``QBO_WRITE_CONCURRENCY``), within the limiter's requests a minute,
+        batches a minute and requests at once, so a large push runs at the speed Intuit allows, not at one round
+        trip per batch. Results come back in the order of ``writes``.
+        """
         results: dict[int, WriteResult] = {}
         batched: list[tuple[int, Write]] = []
         for index, write in enumerate(writes):
             if write.entity == tax.ENTITY:
                 results[index] = self._tax_code_create(write)
+            elif write.action == VOID:
+                results[index] = self._void(write)
             else:
                 batched.append((index, write))
-        for start in range(0, len(batched), MAX_BATCH_ITEMS):
-            chunk = batched[start : start + MAX_BATCH_ITEMS]
-            results.update(self._batch_write(chunk))
+        chunks = [batched[start : start + MAX_BATCH_ITEMS] for start in range(0, len(batched), MAX_BATCH_ITEMS)]
+        workers = min(self.concurrency, len(chunks))
+        if workers <= 1:
+            for chunk in chunks:
+                results.update(self._batch_write(chunk))
+        else:
+            self.client.tokens()  # One token for all threads, fetched here: the threads need no database for it.
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="quickbooks-write") as pool:
+                for done in pool.map(self._batch_write_in_thread, chunks):
+                    results.update(done)
         return [results[index] for index in range(len(writes))]
+
+    def _batch_write_in_thread(self, chunk: list[tuple[int, Write]]) -> dict[int, WriteResult]:
+        try:
+            return self._batch_write(chunk)
+        finally:
+            # A token renewal in this thread opened its own database connection.
+            connections.close_all()
+
+    def _void(self, write: Write) -> WriteResult:
+        payload = write.payload
+        try:
+            record = self.client.void(write.entity, str(payload["Id"]), str(payload["SyncToken"]))
+        except ApiError as error:
+            return WriteResult(write, error=error)
+        return WriteResult(write, record=record)
 
     def _batch_write(self, chunk: list[tuple[int, Write]]) -> dict[int, WriteResult]:
         items = []
@@ -189,7 +230,7 @@ class OnlineBackend:
 
     def _tax_code_create(self, write: Write) -> WriteResult:
         try:
-            answer = self.client.request("POST", "taxservice/taxcode", body=write.payload, request_id="")
+            answer = self.client.request("POST", "taxservice/taxcode", body=write.payload, request_id=str(uuid.uuid4()))
         except ApiError as error:
             return WriteResult(write, error=error)
         code_id = tax.tax_code_created_id(answer)

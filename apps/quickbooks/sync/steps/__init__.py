@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from apps.quickbooks.sync.context import RunContext
-from apps.quickbooks.sync.steps import customers, lists
+from apps.quickbooks.sync.steps import accounts, customers, invoices, items, lists
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,10 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("payment terms", lists.lists_reads, lists.terms_sync),
     Step("tax rates", lambda ctx: ([], []), lists.tax_rates_sync),
+    Step("accounts", accounts.accounts_reads, accounts.accounts_sync),
+    Step("items", items.items_reads, items.items_sync),
     Step("customers", customers.customers_reads, customers.customers_sync),
+    Step("invoices", invoices.invoices_reads, invoices.invoices_sync),
 )
 
 

@@ -1,0 +1,488 @@
+"""
+Invoices (FieldOffice → QuickBooks only) and what comes back: payments, voids and deletions made in QuickBooks.
+
+Push: invoices marked Ready for Sync (never historical ones) go to QuickBooks 30 to a batch, billed to the service
+location's sub-customer when they have one. QuickBooks' tax, total, balance (and number, when it numbers invoices)
+are taken over; the invoice becomes Unpaid, or Paid when nothing is owed. An invoice sent before is updated (its
+SyncToken), never sent twice; one voided here is voided there. An invoice whose customer or items QuickBooks does
+not have waits, with the reason in the log.
+
+Pull: payments recorded in QuickBooks against linked invoices become their payments here (balance and status follow);
+an invoice voided or deleted in QuickBooks is flagged with a note here, never changed silently.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
+
+from apps.accounting.models import PaymentTerm, TaxRate
+from apps.catalog.models import Item
+from apps.customers.models import Customer, ServiceLocation
+from apps.invoicing import services as invoicing
+from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
+from apps.quickbooks.mapping import invoices as mapping
+from apps.quickbooks.mapping.common import is_deleted, name_key, remote_id, remote_sync_token
+from apps.quickbooks.models import RecordLink, SyncAction
+from apps.quickbooks.sync.backend import CREATE, UPDATE, VOID, Write, WriteResult
+from apps.quickbooks.sync.context import RunContext
+from apps.quickbooks.sync.links import LinkSet
+from apps.quickbooks.sync.messages import plain_reason
+
+INVOICE = "invoice"
+PAYMENT = "payment"
+SOURCE = "QuickBooks sync"
+WRITES_PER_ROUND = 300
+STALE = "5010"
+# How far before an interrupted create was recorded QuickBooks' creation time may be (clocks differ).
+CLOCK_TOLERANCE = timedelta(minutes=5)
+VOIDED_HASH = "void"
+
+
+def invoices_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
+    """Changes to invoices and payments matter only for invoices sent before: none on a first run."""
+    if not ctx.invoices_push or (ctx.state.remote_cursor is None and not ctx.full):
+        return [], []
+    if ctx.full and not _invoice_links(ctx).exists():
+        return [], []
+    return [mapping.ENTITY, mapping.PAYMENT_ENTITY], []
+
+
+def _invoice_links(ctx: RunContext):
+    content_type = ContentType.objects.get_for_model(Invoice)
+    return RecordLink.objects.filter(division=ctx.division, content_type=content_type).exclude(qbo_id="")
+
+
+def invoices_sync(ctx: RunContext) -> None:
+    if not ctx.invoices_push:
+        return
+    step = InvoicesStep(ctx)
+    step.pull()
+    step.push()
+
+
+def _links_map(ctx: RunContext, model, entity: str) -> dict[int, str]:
+    content_type = ContentType.objects.get_for_model(model)
+    links = RecordLink.objects.filter(division=ctx.division, content_type=content_type, entity_type=entity)
+    return dict(links.exclude(qbo_id="").values_list("object_id", "qbo_id"))
+
+
+class InvoicesStep:
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+        self.journal = ctx.journal
+        self.links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
+        self.payment_links = LinkSet(ctx.division, Payment, mapping.PAYMENT_ENTITY)
+
+    # Pull: what QuickBooks did to invoices sent from here.
+
+    def pull(self) -> None:
+        invoices = self.ctx.snapshot.of(mapping.ENTITY)
+        payments = self.ctx.snapshot.of(mapping.PAYMENT_ENTITY)
+        if not invoices and not payments:
+            return
+        self.journal.stage("Receiving payments from QuickBooks", total=len(invoices) + len(payments))
+        self.links.load_remote(remote_id(obj) for obj in invoices)
+        applied = [part for obj in payments if not is_deleted(obj) for part in mapping.applied_payments(obj)]
+        self.links.load_remote(part.invoice_id for part in applied)
+        linked = {link.object_id for link in self.links.by_remote.values()}
+        local = Invoice.objects.filter(division=self.ctx.division, pk__in=linked).in_bulk()
+        with transaction.atomic():
+            for obj in invoices:
+                self._invoice_changed(obj, local)
+            self._payments_apply(payments, applied, local)
+        self.journal.advance(len(invoices) + len(payments))
+
+    def _invoice_changed(self, obj: dict[str, Any], local: dict[int, Invoice]) -> None:
+        link = self.links.remote(remote_id(obj))
+        invoice = local.get(link.object_id) if link else None
+        if invoice is None:
+            return
+        if is_deleted(obj):
+            message = (
+                f"Invoice {invoice.number} was deleted in QuickBooks. It is unchanged here: void it here, or mark it "
+                "for sync to send it again."
+            )
+            if not self.ctx.preview:
+                invoicing.invoice_note_add(invoice=invoice, text=message, source=SOURCE)
+                self.links.forget(invoice.pk)
+            self.journal.log(
+                INVOICE,
+                SyncAction.SKIPPED,
+                invoice.number,
+                qbo_id=remote_id(obj),
+                object_id=invoice.pk,
+                message=message,
+            )
+            return
+        if mapping.is_voided(obj) and link.content_hash != VOIDED_HASH and invoice.status != InvoiceStatus.VOID:
+            message = (
+                f"Invoice {invoice.number} was voided in QuickBooks. It is unchanged here: void it here too if that "
+                "was intended."
+            )
+            if not self.ctx.preview:
+                invoicing.invoice_note_add(invoice=invoice, text=message, source=SOURCE)
+                self.links.touch(link, sync_token=remote_sync_token(obj), content_hash=VOIDED_HASH)
+            self.journal.log(
+                INVOICE,
+                SyncAction.SKIPPED,
+                invoice.number,
+                qbo_id=remote_id(obj),
+                object_id=invoice.pk,
+                message=message,
+            )
+            return
+        if not self.ctx.preview:
+            self.links.touch(link, sync_token=remote_sync_token(obj))
+
+    def _payments_apply(self, payments: list[dict[str, Any]], applied: list, local: dict[int, Invoice]) -> None:
+        keys_by_payment: dict[str, set[str]] = defaultdict(set)
+        for part in applied:
+            keys_by_payment[part.payment_id].add(part.key)
+        # Local payments of these QuickBooks payments (links "payment id:invoice id"), to change or remove.
+        prefixes = [Q(qbo_id__startswith=f"{remote_id(obj)}:") for obj in payments if remote_id(obj)]
+        existing = (
+            {
+                link.qbo_id: link
+                for link in RecordLink.objects.filter(
+                    reduce(or_, prefixes), division=self.ctx.division, content_type=self.payment_links.content_type
+                )
+            }
+            if prefixes
+            else {}
+        )
+        local_payments = Payment.objects.filter(pk__in=[link.object_id for link in existing.values()]).in_bulk()
+        for obj in payments:
+            payment_id = remote_id(obj)
+            wanted = set() if is_deleted(obj) else keys_by_payment.get(payment_id, set())
+            for key, link in existing.items():
+                if key.split(":")[0] == payment_id and key not in wanted:
+                    self._payment_remove(link, local_payments.get(link.object_id))
+        for part in applied:
+            invoice_link = self.links.remote(part.invoice_id)
+            invoice = local.get(invoice_link.object_id) if invoice_link else None
+            if invoice is None:
+                continue
+            link = existing.get(part.key)
+            payment = local_payments.get(link.object_id) if link else None
+            same = payment is not None and (payment.amount, payment.paid_on) == (part.amount, part.paid_on)
+            if same:
+                continue
+            action = SyncAction.UPDATED if payment else SyncAction.CREATED
+            label = f"{part.amount} on invoice {invoice.number}"
+            if not self.ctx.preview:
+                try:
+                    payment = invoicing.payment_external_save(
+                        invoice=invoice,
+                        amount=part.amount,
+                        paid_on=part.paid_on,
+                        method=part.method,
+                        reference=part.reference,
+                        payment=payment,
+                    )
+                except ValidationError as error:
+                    self.journal.log(
+                        PAYMENT,
+                        SyncAction.FAILED,
+                        label,
+                        qbo_id=part.payment_id,
+                        message=f"The payment could not be recorded here: {'; '.join(error.messages)}",
+                    )
+                    continue
+                self.payment_links.set(payment.pk, part.key, "", "")
+            self.journal.log(
+                PAYMENT,
+                action,
+                label,
+                qbo_id=part.payment_id,
+                object_id=invoice.pk,
+                message=f"Invoice {invoice.number} now owes {invoice.balance}.",
+            )
+
+    def _payment_remove(self, link: RecordLink, payment: Payment | None) -> None:
+        if payment is None:
+            return
+        invoice = payment.invoice
+        label = f"{payment.amount} on invoice {invoice.number}"
+        if not self.ctx.preview:
+            invoicing.payment_external_delete(payment=payment)
+            link.delete()
+        self.journal.log(
+            PAYMENT,
+            SyncAction.DEACTIVATED,
+            label,
+            qbo_id=link.qbo_id.split(":")[0],
+            object_id=invoice.pk,
+            message="Removed or changed in QuickBooks: removed here.",
+        )
+
+    # Push.
+
+    def push(self) -> None:
+        ctx = self.ctx
+        ready = list(
+            Invoice.objects.filter(division=ctx.division, status=InvoiceStatus.READY_FOR_SYNC, is_history=False)
+            .select_related("customer", "service_location")
+            .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.select_related("item")))
+            .order_by("pk")
+        )
+        voids = self._voids_due()
+        if not ready and not voids:
+            return
+        self.journal.stage("Sending invoices to QuickBooks", total=len(ready) + len(voids))
+        self.links.load_local(invoice.pk for invoice in ready)
+        self.customers = _links_map(ctx, Customer, "Customer")
+        self.locations = _links_map(ctx, ServiceLocation, "Customer")
+        self.terms = _links_map(ctx, PaymentTerm, "Term")
+        self.tax_codes = _links_map(ctx, TaxRate, "TaxCode")
+        self.items = _links_map(ctx, Item, mapping.ITEM_ENTITY)
+        send_number = self._numbering() if ready else True
+        self._items_match(ready)
+        writes, pending = [], []
+        for invoice in ready:
+            write = self._write_for(invoice, send_number)
+            if write is None:
+                continue
+            link = self.links.local(invoice.pk)
+            if write.action == CREATE and link is not None and link.pending_since:
+                pending.append(write)
+            else:
+                writes.append(write)
+        writes = self._resolve_pending(pending) + writes + voids
+        if ctx.preview:
+            for write in writes:
+                action = {CREATE: SyncAction.CREATED, UPDATE: SyncAction.UPDATED, VOID: SyncAction.DEACTIVATED}
+                self.journal.log(INVOICE, action[write.action], write.key.number, object_id=write.key.pk)
+            return
+        self._send(writes, send_number)
+
+    def _voids_due(self) -> list[Write]:
+        """Invoices voided here that QuickBooks still has open."""
+        content_type = self.links.content_type
+        links = RecordLink.objects.filter(division=self.ctx.division, content_type=content_type).exclude(qbo_id="")
+        links = links.exclude(content_hash=VOIDED_HASH)
+        voided = Invoice.objects.filter(
+            division=self.ctx.division, status=InvoiceStatus.VOID, pk__in=links.values("object_id")
+        )
+        voided = list(voided)
+        self.links.load_local(invoice.pk for invoice in voided)
+        writes = []
+        for invoice in voided:
+            link = self.links.local(invoice.pk)
+            body = {"Id": link.qbo_id, "SyncToken": link.sync_token}
+            writes.append(Write(mapping.ENTITY, VOID, body, key=invoice))
+        return writes
+
+    def _numbering(self) -> bool:
+        """Whether FieldOffice's numbers are sent; says so when the setting and QuickBooks' preference disagree."""
+        custom = mapping.custom_numbers(self.ctx.backend.preferences())
+        quickbooks_numbers = self.ctx.settings.quickbooks_controls_invoice_numbers
+        if quickbooks_numbers and custom:
+            self.ctx.notes.append(
+                '"QuickBooks numbers invoices" is on, but QuickBooks is set to take invoice numbers from whoever '
+                "creates them (custom transaction numbers), so it would leave them without a number: FieldOffice's "
+                "numbers were sent. Turn custom transaction numbers off in QuickBooks, or the setting off here."
+            )
+            return True
+        if not quickbooks_numbers and not custom:
+            self.ctx.notes.append(
+                "QuickBooks numbers its own invoices (custom transaction numbers off), but FieldOffice is set to "
+                "number them: FieldOffice's numbers were sent and QuickBooks kept them."
+            )
+        return not quickbooks_numbers
+
+    def _items_match(self, invoices: list[Invoice]) -> None:
+        """Items QuickBooks has under the same name stand for unlinked ones; the default service item for the rest."""
+        unlinked = {
+            line.item.name: line.item
+            for invoice in invoices
+            for line in invoice.lines.all()
+            if line.item_id and line.item_id not in self.items
+        }
+        settings = self.ctx.settings
+        self.default_item = settings.default_service_item_qbo_id
+        names = list(unlinked)
+        if not self.default_item:
+            names.append(settings.default_service_item_name or "Services")
+        if not names or not invoices:
+            return
+        found = {
+            name_key(mapping.item_name(obj)): obj
+            for obj in self.ctx.backend.find_by_names(mapping.ITEM_ENTITY, names, field="Name")
+        }
+        item_links = LinkSet(self.ctx.division, Item, mapping.ITEM_ENTITY)
+        item_links.load_local(item.pk for item in unlinked.values())
+        for name, item in unlinked.items():
+            obj = found.get(name_key(name))
+            if obj is not None and not item_links.is_linked(item.pk) and item_links.remote(remote_id(obj)) is None:
+                self.items[item.pk] = remote_id(obj)
+                if not self.ctx.preview:
+                    item_links.load_remote([remote_id(obj)])
+                    if item_links.remote(remote_id(obj)) is None:
+                        item_links.set(item.pk, remote_id(obj), remote_sync_token(obj), "")
+        if not self.default_item:
+            default = found.get(name_key(settings.default_service_item_name or "Services"))
+            if default is not None and mapping.is_service_item(default):
+                self.default_item = remote_id(default)
+
+    def _write_for(self, invoice: Invoice, send_number: bool) -> Write | None:
+        customer_id = (
+            self.locations.get(invoice.service_location_id)
+            if invoice.service_location_id
+            else self.customers.get(invoice.customer_id)
+        )
+        lines = list(invoice.lines.all())
+        reason = ""
+        if not customer_id:
+            whose = f"service location {invoice.service_location.name} of " if invoice.service_location_id else ""
+            reason = (
+                f"Invoice {invoice.number} waits: the {whose}customer {invoice.customer} is not in QuickBooks yet. "
+                "It is sent once the customer is (customer sync from FieldOffice to QuickBooks, or two-way)."
+            )
+        items = []
+        for line in lines:
+            item_id = self.items.get(line.item_id, "") if line.item_id else ""
+            items.append(item_id or self.default_item)
+        if not reason and lines and not all(items):
+            reason = (
+                f"Invoice {invoice.number} waits: a line's item is not in QuickBooks and no default QuickBooks service "
+                "item was found. Choose one in Configure Sync, or sync items to QuickBooks."
+            )
+        if not reason and not lines:
+            reason = f"Invoice {invoice.number} has no lines; QuickBooks needs at least one."
+        if reason:
+            self.journal.log(INVOICE, SyncAction.SKIPPED, invoice.number, object_id=invoice.pk, message=reason)
+            return None
+        refs = mapping.InvoiceRefs(
+            customer=customer_id,
+            term=self.terms.get(invoice.payment_term_id, ""),
+            tax_code=self.tax_codes.get(invoice.tax_rate_id, ""),
+            items=tuple(items),
+        )
+        link = self.links.local(invoice.pk)
+        number = send_number or (link is not None and bool(link.qbo_id))
+        payload = mapping.invoice_payload(invoice, lines, refs, send_number=number, default_item=self.default_item)
+        if link is not None and link.qbo_id:
+            body = {**payload, "Id": link.qbo_id, "SyncToken": link.sync_token}
+            return Write(mapping.ENTITY, UPDATE, body, key=invoice)
+        return Write(mapping.ENTITY, CREATE, payload, key=invoice)
+
+    def _resolve_pending(self, pending: list[Write]) -> list[Write]:
+        """Creates an interrupted run sent: found by their marker among the invoices created since, else resent."""
+        if not pending:
+            return []
+        since = min(self.links.local(write.key.pk).pending_since for write in pending) - CLOCK_TOLERANCE
+        created = {
+            mapping.marked_invoice_id(obj): obj
+            for obj in self.ctx.backend.find_created_since(mapping.ENTITY, since)
+            if mapping.marked_invoice_id(obj) is not None
+        }
+        writes = []
+        for write in pending:
+            obj = created.get(write.key.pk)
+            if obj is None or self.links.remote(remote_id(obj)) is not None:
+                writes.append(write)
+                continue
+            self.links.set(write.key.pk, remote_id(obj), remote_sync_token(obj), "")
+            self.journal.log(
+                INVOICE,
+                SyncAction.LINKED,
+                write.key.number,
+                qbo_id=remote_id(obj),
+                object_id=write.key.pk,
+                message="Created in QuickBooks by an earlier sync that was interrupted; linked, not sent twice.",
+            )
+            body = {**write.payload, "Id": remote_id(obj), "SyncToken": remote_sync_token(obj)}
+            writes.append(Write(mapping.ENTITY, UPDATE, body, key=write.key))
+        return writes
+
+    def _send(self, writes: list[Write], send_number: bool) -> None:
+        stale: list[WriteResult] = []
+        for start in range(0, len(writes), WRITES_PER_ROUND):
+            round_writes = writes[start : start + WRITES_PER_ROUND]
+            self.links.mark_pending(
+                (write.key.pk, write.key.number) for write in round_writes if write.action == CREATE
+            )
+            results = self.ctx.backend.write(round_writes)
+            with transaction.atomic():
+                for result in results:
+                    if result.error is not None and result.error.code == STALE:
+                        stale.append(result)
+                    else:
+                        self._apply(result, send_number)
+            self.journal.advance(len(round_writes))
+            self.ctx.heartbeat()
+        if stale:
+            self._retry_stale(stale, send_number)
+
+    def _retry_stale(self, stale: list[WriteResult], send_number: bool) -> None:
+        ids = [str(result.write.payload["Id"]) for result in stale]
+        current = {remote_id(obj): obj for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, ids)}
+        retries = []
+        for result in stale:
+            obj = current.get(str(result.write.payload["Id"]))
+            if obj is None:
+                self._apply(result, send_number)
+                continue
+            body = {**result.write.payload, "SyncToken": remote_sync_token(obj)}
+            retries.append(Write(mapping.ENTITY, result.write.action, body, key=result.write.key))
+        if retries:
+            with transaction.atomic():
+                for result in self.ctx.backend.write(retries):
+                    self._apply(result, send_number)
+
+    def _apply(self, result: WriteResult, send_number: bool) -> None:
+        invoice: Invoice = result.write.key
+        action = result.write.action
+        if not result.ok:
+            link = self.links.local(invoice.pk)
+            if link is not None and not link.qbo_id and result.error is not None and not result.error.transient:
+                self.links.forget(invoice.pk)
+            reason = plain_reason(result.error, f"Invoice {invoice.number}")
+            self.journal.log(
+                INVOICE,
+                SyncAction.FAILED,
+                invoice.number,
+                object_id=invoice.pk,
+                message=reason,
+                qbo_id=link.qbo_id if link else "",
+            )
+            return
+        qbo_id = remote_id(result.record)
+        if action == VOID:
+            self.links.touch(
+                self.links.local(invoice.pk), sync_token=remote_sync_token(result.record), content_hash=VOIDED_HASH
+            )
+            self.journal.log(
+                INVOICE,
+                SyncAction.DEACTIVATED,
+                invoice.number,
+                qbo_id=qbo_id,
+                object_id=invoice.pk,
+                message="Voided here: voided in QuickBooks too.",
+            )
+            return
+        sent = mapping.sent_invoice(result.record)
+        self.links.set(invoice.pk, qbo_id, remote_sync_token(result.record), "")
+        invoice = invoicing.invoice_sent_apply(
+            invoice=invoice,
+            tax=sent.tax,
+            total=sent.total,
+            balance=sent.balance,
+            number="" if send_number else sent.number,
+            source=SOURCE,
+        )
+        self.journal.log(
+            INVOICE,
+            SyncAction.CREATED if action == CREATE else SyncAction.UPDATED,
+            invoice.number,
+            qbo_id=qbo_id,
+            object_id=invoice.pk,
+            message=f"QuickBooks invoice {sent.number or qbo_id}: total {sent.total}, owing {sent.balance}.",
+        )
