@@ -108,9 +108,7 @@ def test_first_sync_with_fieldoffice_primary_links_namesakes_and_sends_local_val
     assert sync(division).entries.count() == 0
 
 
-def test_first_sync_with_quickbooks_primary_links_namesakes_and_takes_quickbooks_values(
-    division, connection, company
-):
+def test_first_sync_with_quickbooks_primary_links_namesakes_and_takes_quickbooks_values(division, connection, company):
     local, remote = _namesakes(division, company)
     remote_sync_token = remote.sync_token
     two_way(division, "quickbooks")
@@ -147,7 +145,9 @@ def test_conflict_quickbooks_edit_later_wins(division, connection, company, prim
     last_run_was(division, timedelta(hours=1))
     customer_update(customer=customer, phone="555-1111", email="local@birch.example")
     local_edited_at(customer, timezone.now() - timedelta(minutes=30))
-    remote_update(company, "Customer", remote_by_name(company, "Birch Boilers"), {"PrimaryPhone": {"FreeFormNumber": "555-2222"}})
+    remote_update(
+        company, "Customer", remote_by_name(company, "Birch Boilers"), {"PrimaryPhone": {"FreeFormNumber": "555-2222"}}
+    )
 
     run = sync(division)
 
@@ -229,7 +229,9 @@ def test_a_change_on_one_side_only_flows_to_the_other(division, connection, comp
     assert_clean(sync(division))
 
     customer_update(customer=fieldoffice_side, phone="555-1001", billing_city="St Paul")
-    remote_update(company, "Customer", remote_by_name(company, "Fern Farms"), {"PrimaryPhone": {"FreeFormNumber": "555-2002"}})
+    remote_update(
+        company, "Customer", remote_by_name(company, "Fern Farms"), {"PrimaryPhone": {"FreeFormNumber": "555-2002"}}
+    )
     run = sync(division)
 
     assert_clean(run)
@@ -271,14 +273,22 @@ def test_sub_customers_at_any_depth_become_locations_of_the_top_level_customer(d
     job = remote_create(
         company,
         "Customer",
-        {"DisplayName": "North Field", "Job": True, "ParentRef": {"value": top.entity_id},
-         "ShipAddr": {"Line1": "10 North Rd", "City": "Fargo"}},
+        {
+            "DisplayName": "North Field",
+            "Job": True,
+            "ParentRef": {"value": top.entity_id},
+            "ShipAddr": {"Line1": "10 North Rd", "City": "Fargo"},
+        },
     )
     remote_create(
         company,
         "Customer",
-        {"DisplayName": "North Field Pump House", "Job": True, "ParentRef": {"value": job.entity_id},
-         "ShipAddr": {"Line1": "12 North Rd", "City": "Fargo"}},
+        {
+            "DisplayName": "North Field Pump House",
+            "Job": True,
+            "ParentRef": {"value": job.entity_id},
+            "ShipAddr": {"Line1": "12 North Rd", "City": "Fargo"},
+        },
     )
     two_way(division, "quickbooks")
 
@@ -298,8 +308,11 @@ def test_sub_customers_at_any_depth_become_locations_of_the_top_level_customer(d
     deeper = remote_create(
         company,
         "Customer",
-        {"DisplayName": "Pump House Annex", "Job": True,
-         "ParentRef": {"value": remote_by_name(company, "North Field Pump House").entity_id}},
+        {
+            "DisplayName": "Pump House Annex",
+            "Job": True,
+            "ParentRef": {"value": remote_by_name(company, "North Field Pump House").entity_id},
+        },
     )
     run = sync(division)
     assert_clean(run)
@@ -333,7 +346,9 @@ def test_a_new_local_location_becomes_a_sub_customer(division, connection, compa
 def test_made_inactive_here_becomes_inactive_in_quickbooks(division, connection, company):
     customer = CustomerFactory(division=division, display_name="Kale Kitchens")
     location = ServiceLocationFactory(customer=customer, name="Kale Central Kitchen")
-    other = ServiceLocationFactory(customer=CustomerFactory(division=division, display_name="Lark Lofts"), name="Loft 1")
+    other = ServiceLocationFactory(
+        customer=CustomerFactory(division=division, display_name="Lark Lofts"), name="Loft 1"
+    )
     two_way(division, "quickbooks")
     assert_clean(sync(division))
 
@@ -358,7 +373,9 @@ def test_made_inactive_here_becomes_inactive_in_quickbooks(division, connection,
 def test_made_inactive_in_quickbooks_becomes_inactive_here(division, connection, company):
     customer = CustomerFactory(division=division, display_name="Maple Motors")
     location = ServiceLocationFactory(customer=customer, name="Maple Garage")
-    other = ServiceLocationFactory(customer=CustomerFactory(division=division, display_name="Nettle Nursery"), name="Greenhouse")
+    other = ServiceLocationFactory(
+        customer=CustomerFactory(division=division, display_name="Nettle Nursery"), name="Greenhouse"
+    )
     two_way(division, "local")
     assert_clean(sync(division))
 

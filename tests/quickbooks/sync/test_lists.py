@@ -12,7 +12,7 @@ from apps.qbo_sandbox import store
 from apps.qbo_sandbox.entities import taxcode_create
 from apps.qbo_sandbox.models import SandboxEntity
 from apps.quickbooks.models import RecordLink, SyncRunStatus
-from tests.factories import CustomerFactory, PaymentTermFactory, TaxRateFactory
+from tests.factories import PaymentTermFactory, TaxRateFactory
 from tests.quickbooks.sync.conftest import configure, entries, remote_create, remote_update, sync
 
 QUICKBOOKS_MASTER = [
@@ -34,9 +34,7 @@ def remote_tax_code(company, name: str, percent: str, agency_name: str = "Minnes
         company,
         {
             "TaxCode": name,
-            "TaxRateDetails": [
-                {"TaxRateName": f"{name} rate", "RateValue": percent, "TaxAgencyId": agency.entity_id}
-            ],
+            "TaxRateDetails": [{"TaxRateName": f"{name} rate", "RateValue": percent, "TaxAgencyId": agency.entity_id}],
         },
     )
     return remote_entity(company, "TaxCode", answer["TaxCodeId"])
@@ -99,8 +97,11 @@ def test_pulled_customers_refer_to_the_pulled_term_and_tax_rate(division, connec
     remote_create(
         company,
         "Customer",
-        {"DisplayName": "Otter Outfitters", "SalesTermRef": {"value": term.entity_id},
-         "DefaultTaxCodeRef": {"value": code.entity_id}},
+        {
+            "DisplayName": "Otter Outfitters",
+            "SalesTermRef": {"value": term.entity_id},
+            "DefaultTaxCodeRef": {"value": code.entity_id},
+        },
     )
     configure(division, customers_direction="to_local")
 
@@ -112,9 +113,7 @@ def test_pulled_customers_refer_to_the_pulled_term_and_tax_rate(division, connec
 
 
 @pytest.mark.parametrize("options", QUICKBOOKS_MASTER)
-def test_a_tax_code_renamed_or_re_rated_in_quickbooks_updates_the_same_tax_rate(
-    division, connection, company, options
-):
+def test_a_tax_code_renamed_or_re_rated_in_quickbooks_updates_the_same_tax_rate(division, connection, company, options):
     code = remote_tax_code(company, "Hibbing", "7.000")
     configure(division, **options)
     assert_clean(sync(division))
