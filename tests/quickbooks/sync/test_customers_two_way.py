@@ -320,6 +320,27 @@ def test_sub_customers_at_any_depth_become_locations_of_the_top_level_customer(d
     assert RecordLink.objects.filter(division=division, qbo_id=deeper.entity_id).count() == 1
 
 
+def test_editing_a_nested_location_here_leaves_it_where_it_sits_in_quickbooks(division, connection, company):
+    top = remote_create(company, "Customer", {"DisplayName": "Jade Jetty"})
+    job = remote_create(
+        company, "Customer", {"DisplayName": "Dock A", "Job": True, "ParentRef": {"value": top.entity_id}}
+    )
+    remote_create(
+        company, "Customer", {"DisplayName": "Dock A Crane", "Job": True, "ParentRef": {"value": job.entity_id}}
+    )
+    two_way(division, "quickbooks")
+    sync(division)
+    crane = ServiceLocation.objects.get(name="Dock A Crane")
+
+    service_location_update(location=crane, street="1 Crane Way")
+    run = sync(division)
+
+    assert_clean(run)
+    remote = remote_by_name(company, "Dock A Crane")
+    assert remote.data["ParentRef"]["value"] == job.entity_id
+    assert remote.data["ShipAddr"]["Line1"] == "1 Crane Way"
+
+
 def test_a_new_local_location_becomes_a_sub_customer(division, connection, company):
     top = remote_create(company, "Customer", {"DisplayName": "Juniper Joinery"})
     two_way(division, "quickbooks")

@@ -8,6 +8,9 @@ Scenarios (``--scenario``, default all):
   1,000-record query pages.
 - ``push``: as many local customers pushed into an empty company (FieldOffice → QuickBooks). Bound: API calls ≤
   1.05 * ceil(n / 30).
+- ``items``: a QuickBooks company with its chart of accounts and ``--items`` items, pulled into an empty division
+  (inventory QuickBooks → FieldOffice). Bound: API calls ≤ 1.1 times the number of 1,000-record query pages of the
+  items and the chart (the chart rides in the first batch of queries, so the run needs no call of its own for it).
 - ``idle``: after each of them, a run with nothing changed. Bound: ≤ 2 API calls and ≤ 30 SQL queries. The seeded
   records are left to age past the cursor's overlap (changes of the last seconds before a run are read again by
   the next) before the first run, as edits do between scheduled runs.
@@ -32,7 +35,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.test import override_settings
 
+from apps.accounting.models import Account
+from apps.catalog.models import Item
 from apps.customers.models import Customer, ServiceLocation
+from apps.demo.bench_invoices import invoices_scenario
 from apps.demo.benchmarks import benchmark_division_prepare, benchmark_division_remove
 from apps.qbo_sandbox import companies, store
 from apps.qbo_sandbox.management.commands.bench_sandbox import Command as SandboxBench
@@ -40,6 +46,8 @@ from apps.qbo_sandbox.management.commands.bench_sandbox import _free_port
 from apps.qbo_sandbox.models import SandboxCompany
 from apps.qbo_sandbox.seeding import SeedOptions
 from apps.qbo_sandbox.seeding.bulk import records_generate
+from apps.qbo_sandbox.seeding.demo import ACCOUNTS as DEMO_CHART
+from apps.qbo_sandbox.seeding.demo import _account as demo_account
 from apps.qbo_sandbox.seeding.refs import customer_data
 from apps.quickbooks.local_consent import consent_give
 from apps.quickbooks.models import SyncRun, SyncRunEntry, SyncTrigger
@@ -114,10 +122,19 @@ class Command(BaseCommand):
     help = "Measure API calls, SQL queries, records/s and memory of QuickBooks syncs against the local sandbox."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scenario", choices=["all", "pull", "push"], default="all")
+        parser.add_argument(
+            "--scenario",
+            choices=["all", "pull", "push", "items", "invoices"],
+            default="all",
+            help="all = pull and push of customers, and pull of --items items; invoices = push of --invoices invoices "
+            "with Intuit's limits on.",
+        )
+        parser.add_argument("--invoices", type=int, default=20_000, help="Invoices: how many to push.")
+        parser.add_argument("--latency-ms", type=int, default=150, help="Invoices: the sandbox's latency per call.")
         parser.add_argument("--customers", type=int, default=10_000)
         parser.add_argument("--with-jobs", type=int, default=2_000, help="Pull: customers that have sub-customers.")
         parser.add_argument("--jobs-per-customer", type=int, default=2)
+        parser.add_argument("--items", type=int, default=5_000, help="Items: QuickBooks items pulled.")
         parser.add_argument("--limits", action="store_true", help="Intuit's rate limits on in the sandbox.")
         parser.add_argument("--time-scale", type=float, default=10.0, help="With --limits: 10 makes a minute 6 s.")
         parser.add_argument("--server-processes", type=int, default=2)
@@ -157,13 +174,17 @@ class Command(BaseCommand):
                     results["pull"] = self._scenario(options, push=False)
                 if options["scenario"] in ("all", "push"):
                     results["push"] = self._scenario(options, push=True)
+                if options["scenario"] in ("all", "items"):
+                    results["items"] = self._items_scenario(options)
+                if options["scenario"] == "invoices":
+                    results["invoices"] = invoices_scenario(self, options, self._connect, base_url)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         self._report(results, options)
 
-    def _scenario(self, options: dict[str, Any], *, push: bool) -> dict[str, Any]:
-        count = options["customers"]
+    @staticmethod
+    def _company_create(options: dict[str, Any]) -> SandboxCompany:
         company = companies.company_create(name="Sync benchmark", options=SeedOptions(seed="empty"))
         limits = {"rate_limit_per_minute": 0, "batch_rate_limit_per_minute": 0, "rate_limit_concurrent": 0}
         if options["limits"]:
@@ -175,6 +196,11 @@ class Command(BaseCommand):
             }
         # Nobody listens to this company's change notices: none are recorded or sent.
         companies.company_update_settings(company, {**limits, "webhooks_enabled": False})
+        return company
+
+    def _scenario(self, options: dict[str, Any], *, push: bool) -> dict[str, Any]:
+        count = options["customers"]
+        company = self._company_create(options)
         division, _ = benchmark_division_prepare(rows=10**9)
         try:
             if push:
@@ -199,6 +225,37 @@ class Command(BaseCommand):
             first["local_customers"] = Customer.objects.filter(division=division).count()
             first["local_locations"] = ServiceLocation.objects.filter(customer__division=division).count()
             first["quickbooks_customers"] = store.entity_list(company, "Customer").count()
+            idle = self._run(division)
+            idle.update(within_bound=idle["api_calls"] <= 2 and idle["sql_queries"] <= 30)
+            return {"first": first, "idle": idle}
+        finally:
+            SyncRun.objects.filter(division=division).delete()
+            benchmark_division_remove(division)
+            company.delete()
+
+    def _items_scenario(self, options: dict[str, Any]) -> dict[str, Any]:
+        """QuickBooks' chart of accounts and ``--items`` items pulled into an empty division, then an idle run."""
+        count = options["items"]
+        company = self._company_create(options)
+        division, _ = benchmark_division_prepare(rows=10**9)
+        try:
+            store.entities_bulk_create(company, "Account", [demo_account(*row) for row in DEMO_CHART])
+            records_generate(company, items=count)
+            accounts = store.entity_list(company, "Account").count()
+            pages = math.ceil(count / PAGE) + math.ceil(accounts / PAGE)
+            bound = round(1.1 * pages, 2)
+            self._connect(division, company)
+            time.sleep(CURSOR_OVERLAP.total_seconds() + 1)
+            sync_settings_update(division=division, inventory_direction="to_local")
+            first = self._run(division)
+            first.update(records=count, pages=pages, api_calls_bound=bound, within_bound=first["api_calls"] <= bound)
+            first["records_per_second"] = round(count / first["seconds"], 1) if first["seconds"] else None
+            local_items = Item.objects.filter(division=division)
+            first["local_items"] = local_items.count()
+            first["local_items_with_accounts"] = local_items.filter(income_account__isnull=False).count()
+            first["local_accounts"] = Account.objects.filter(division=division).count()
+            first["quickbooks_items"] = store.entity_list(company, "Item").count()
+            first["quickbooks_accounts"] = accounts
             idle = self._run(division)
             idle.update(within_bound=idle["api_calls"] <= 2 and idle["sql_queries"] <= 30)
             return {"first": first, "idle": idle}
@@ -250,6 +307,30 @@ class Command(BaseCommand):
             "peak_memory_mb": _peak_memory_mb(),
         }
 
+    def _report_invoices(self, result: dict[str, Any]) -> None:
+        self.stdout.write(
+            f"  invoices: {result['invoices']} of {result['lines_per_invoice']} lines, {result['status']}, "
+            f"{result['sent']} sent; {result['api_calls']} API calls (bound {result['api_calls_bound']}: "
+            f"{'ok' if result['within_calls_bound'] else 'OVER'}); {result['seconds']} s against a floor of "
+            f"{result['floor_seconds']} s (ratio {result['ratio_to_floor']}: "
+            f"{'ok' if result['within_time_bound'] else 'OVER'} 1.25); {result['throttled_answers']} 429 answers; "
+            f"{result['sql_queries']} SQL queries; peak memory of the run {result['peak_memory_mb']} MB "
+            f"(latency {result['latency_ms']} ms, minute = {result['window_seconds']:.1f} s)"
+        )
+
+    @staticmethod
+    def _what_is_where(first: dict[str, Any]) -> str:
+        if "local_items" in first:
+            return (
+                f"{first['pages']} query pages; here {first['local_items']} items "
+                f"({first['local_items_with_accounts']} with their income account) + {first['local_accounts']} "
+                f"accounts, QuickBooks {first['quickbooks_items']} items + {first['quickbooks_accounts']} accounts"
+            )
+        return (
+            f"here {first['local_customers']} customers + {first['local_locations']} locations, "
+            f"QuickBooks {first['quickbooks_customers']} customers"
+        )
+
     def _report(self, results: dict[str, Any], options: dict[str, Any]) -> None:
         if options["json"]:
             self.stdout.write(json.dumps(results, indent=2))
@@ -257,15 +338,16 @@ class Command(BaseCommand):
         limits = f"limits on, minute = {60 / options['time_scale']:.1f} s" if options["limits"] else "limits off"
         self.stdout.write(f"QuickBooks sync benchmark against the local sandbox ({limits}):")
         for name, result in results.items():
+            if name == "invoices":
+                self._report_invoices(result)
+                continue
             first, idle = result["first"], result["idle"]
             self.stdout.write(
                 f"  {name}: {first['records']} records, {first['status']}, {first['api_calls']} API calls "
                 f"(bound {first['api_calls_bound']}: {'ok' if first['within_bound'] else 'OVER'}), "
                 f"{first['sql_queries']} SQL queries, {first['seconds']} s, {first['records_per_second']} records/s, "
                 f"peak memory {first['peak_memory_mb']} MB, {first['throttled_answers']} 429 answers met and retried, "
-                f"{first['throttled_entries']} in the run's log; "
-                f"here {first['local_customers']} customers + {first['local_locations']} locations, "
-                f"QuickBooks {first['quickbooks_customers']} customers"
+                f"{first['throttled_entries']} in the run's log; {self._what_is_where(first)}"
             )
             self.stdout.write(
                 f"  {name} then idle: {idle['api_calls']} API calls, {idle['sql_queries']} SQL queries, "

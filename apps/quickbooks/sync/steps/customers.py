@@ -805,6 +805,9 @@ class CustomersStep:
 
                 write = self._update_for(LOCATION, location.pk, link, payload, wanted, comparable)
                 if write is not None:
+                    # Where the job sits in QuickBooks (under a job of a job, say) is QuickBooks' to keep.
+                    for key in ("ParentRef", "Job", "BillWithParent"):
+                        write.payload.pop(key, None)
                     current = self.remote.get(link.qbo_id)
                     if current is not None and mapping.location_name(current, customer.display_name) == location.name:
                         write.payload["DisplayName"] = mapping.display_name(current)

@@ -225,42 +225,59 @@ class InvoicesStep:
     # Push.
 
     def push(self) -> None:
+        """Ready invoices a round at a time (read, sent, applied, let go), so memory does not grow with their number."""
         ctx = self.ctx
-        ready = list(
+        ready_ids = list(
             Invoice.objects.filter(division=ctx.division, status=InvoiceStatus.READY_FOR_SYNC, is_history=False)
-            .select_related("customer", "service_location")
-            .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.select_related("item")))
             .order_by("pk")
+            .values_list("pk", flat=True)
         )
         voids = self._voids_due()
-        if not ready and not voids:
+        if not ready_ids and not voids:
             return
-        self.journal.stage("Sending invoices to QuickBooks", total=len(ready) + len(voids))
-        self.links.load_local(invoice.pk for invoice in ready)
+        self.journal.stage("Sending invoices to QuickBooks", total=len(ready_ids) + len(voids))
         self.customers = _links_map(ctx, Customer, "Customer")
         self.locations = _links_map(ctx, ServiceLocation, "Customer")
         self.terms = _links_map(ctx, PaymentTerm, "Term")
         self.tax_codes = _links_map(ctx, TaxRate, "TaxCode")
         self.items = _links_map(ctx, Item, mapping.ITEM_ENTITY)
-        send_number = self._numbering() if ready else True
-        self._items_match(ready)
-        writes, pending = [], []
-        for invoice in ready:
-            write = self._write_for(invoice, send_number)
-            if write is None:
-                continue
-            link = self.links.local(invoice.pk)
-            if write.action == CREATE and link is not None and link.pending_since:
-                pending.append(write)
-            else:
-                writes.append(write)
-        writes = self._resolve_pending(pending) + writes + voids
-        if ctx.preview:
-            for write in writes:
-                action = {CREATE: SyncAction.CREATED, UPDATE: SyncAction.UPDATED, VOID: SyncAction.DEACTIVATED}
-                self.journal.log(INVOICE, action[write.action], write.key.number, object_id=write.key.pk)
+        self.default_item = ctx.settings.default_service_item_qbo_id
+        self.default_item_looked_up = bool(self.default_item)
+        send_number = self._numbering() if ready_ids else True
+        for start in range(0, len(ready_ids), WRITES_PER_ROUND):
+            self.links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
+            ready = list(
+                Invoice.objects.filter(pk__in=ready_ids[start : start + WRITES_PER_ROUND])
+                .filter(status=InvoiceStatus.READY_FOR_SYNC)
+                .select_related("customer", "service_location")
+                .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.select_related("item")))
+                .order_by("pk")
+            )
+            self.links.load_local(invoice.pk for invoice in ready)
+            self._items_match(ready)
+            writes, pending = [], []
+            for invoice in ready:
+                write = self._write_for(invoice, send_number)
+                if write is None:
+                    continue
+                link = self.links.local(invoice.pk)
+                if write.action == CREATE and link is not None and link.pending_since:
+                    pending.append(write)
+                else:
+                    writes.append(write)
+            self._send_or_preview(self._resolve_pending(pending) + writes, send_number)
+        if voids:
+            self.links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
+            self.links.load_local(write.key.pk for write in voids)
+            self._send_or_preview(voids, send_number)
+
+    def _send_or_preview(self, writes: list[Write], send_number: bool) -> None:
+        if not self.ctx.preview:
+            self._send(writes, send_number)
             return
-        self._send(writes, send_number)
+        actions = {CREATE: SyncAction.CREATED, UPDATE: SyncAction.UPDATED, VOID: SyncAction.DEACTIVATED}
+        for write in writes:
+            self.journal.log(INVOICE, actions[write.action], write.key.number, object_id=write.key.pk)
 
     def _voids_due(self) -> list[Write]:
         """Invoices voided here that QuickBooks still has open."""
@@ -305,31 +322,31 @@ class InvoicesStep:
             for line in invoice.lines.all()
             if line.item_id and line.item_id not in self.items
         }
-        settings = self.ctx.settings
-        self.default_item = settings.default_service_item_qbo_id
+        default_name = self.ctx.settings.default_service_item_name or "Services"
         names = list(unlinked)
-        if not self.default_item:
-            names.append(settings.default_service_item_name or "Services")
-        if not names or not invoices:
+        if not self.default_item_looked_up:
+            names.append(default_name)
+        if not names:
             return
         found = {
             name_key(mapping.item_name(obj)): obj
             for obj in self.ctx.backend.find_by_names(mapping.ITEM_ENTITY, names, field="Name")
         }
-        item_links = LinkSet(self.ctx.division, Item, mapping.ITEM_ENTITY)
-        item_links.load_local(item.pk for item in unlinked.values())
-        for name, item in unlinked.items():
-            obj = found.get(name_key(name))
-            if obj is not None and not item_links.is_linked(item.pk) and item_links.remote(remote_id(obj)) is None:
-                self.items[item.pk] = remote_id(obj)
-                if not self.ctx.preview:
-                    item_links.load_remote([remote_id(obj)])
-                    if item_links.remote(remote_id(obj)) is None:
-                        item_links.set(item.pk, remote_id(obj), remote_sync_token(obj), "")
-        if not self.default_item:
-            default = found.get(name_key(settings.default_service_item_name or "Services"))
+        if not self.default_item_looked_up:
+            self.default_item_looked_up = True
+            default = found.get(name_key(default_name))
             if default is not None and mapping.is_service_item(default):
                 self.default_item = remote_id(default)
+        item_links = LinkSet(self.ctx.division, Item, mapping.ITEM_ENTITY)
+        item_links.load_local(item.pk for item in unlinked.values())
+        item_links.load_remote(remote_id(obj) for obj in found.values())
+        for name, item in unlinked.items():
+            obj = found.get(name_key(name))
+            if obj is None or item_links.is_linked(item.pk) or item_links.remote(remote_id(obj)) is not None:
+                continue
+            self.items[item.pk] = remote_id(obj)
+            if not self.ctx.preview:
+                item_links.set(item.pk, remote_id(obj), remote_sync_token(obj), "")
 
     def _write_for(self, invoice: Invoice, send_number: bool) -> Write | None:
         customer_id = (
