@@ -14,6 +14,9 @@ from apps.core.models import Division
 from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.models import RecordLink
 
+# Ids per "IN (...)" query: SQLite allows 32,766 variables a statement, older builds 999.
+IN_CHUNK = 900
+
 
 class LinkSet:
     def __init__(self, division: Division, model: type[models.Model], entity: str) -> None:
@@ -42,12 +45,15 @@ class LinkSet:
     def load_remote(self, remote_ids: Iterable[str]) -> None:
         wanted = [remote_id for remote_id in set(remote_ids) if remote_id and remote_id not in self.by_remote]
         if wanted and not self._loaded_all:
-            self._keep(self._queryset().filter(entity_type=self.entity, qbo_id__in=wanted))
+            for start in range(0, len(wanted), IN_CHUNK):
+                chunk = wanted[start : start + IN_CHUNK]
+                self._keep(self._queryset().filter(entity_type=self.entity, qbo_id__in=chunk))
 
     def load_local(self, local_ids: Iterable[int]) -> None:
         wanted = [local_id for local_id in set(local_ids) if local_id not in self.by_local]
         if wanted and not self._loaded_all:
-            self._keep(self._queryset().filter(object_id__in=wanted))
+            for start in range(0, len(wanted), IN_CHUNK):
+                self._keep(self._queryset().filter(object_id__in=wanted[start : start + IN_CHUNK]))
 
     def load_pending(self) -> dict[str, RecordLink]:
         """Creates in flight (an interrupted run's), by the name they were sent with."""

@@ -565,6 +565,12 @@ class CustomersStep:
             "to this record. One-way sync never merges records: rename one of them, or use two-way sync to link them.",
         )
 
+    def _links_of_remote_load(self, objects) -> None:
+        """The links of records found in QuickBooks by name, so that one linked to another record is not taken."""
+        ids = [remote_id(obj) for obj in objects]
+        self.customer_links.load_remote(ids)
+        self.location_links.load_remote(ids)
+
     def _remote_taken(self, qbo_id: str) -> bool:
         return self.customer_links.remote(qbo_id) is not None or self.location_links.remote(qbo_id) is not None
 
@@ -584,6 +590,7 @@ class CustomersStep:
             name_key(mapping.display_name(obj)): obj
             for obj in self.ctx.backend.find_by_names(mapping.ENTITY, sorted(names))
         }
+        self._links_of_remote_load(found.values())
         writes = []
         for record, payload, wanted in pending:
             link = links.local(record.pk)
@@ -727,6 +734,7 @@ class CustomersStep:
         found = {
             name_key(mapping.display_name(obj)): obj for obj in self.ctx.backend.find_by_names(mapping.ENTITY, names)
         }
+        self._links_of_remote_load(found.values())
         for result in duplicates:
             local_id, _ = result.write.key
             payload = result.write.payload
