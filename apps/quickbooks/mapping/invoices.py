@@ -196,3 +196,33 @@ def is_service_item(obj: dict[str, Any]) -> bool:
 
 def customer_ref_id(obj: dict[str, Any]) -> str:
     return ref_id(obj.get("CustomerRef"))
+
+
+def _number(value: Any) -> str:
+    return format(Decimal(str(value if value is not None else 0)).normalize(), "f")
+
+
+def invoice_comparable(obj: dict[str, Any]) -> dict[str, Any]:
+    """The fields FieldOffice sends, from a payload or a QuickBooks invoice, normalised (Resend All Data)."""
+    lines = [
+        {
+            "item": ref_id((line.get("SalesItemLineDetail") or {}).get("ItemRef")),
+            "qty": _number((line.get("SalesItemLineDetail") or {}).get("Qty")),
+            "price": _number((line.get("SalesItemLineDetail") or {}).get("UnitPrice")),
+            "amount": _number(line.get("Amount")),
+            "description": text(line.get("Description")),
+            "tax": ref_id((line.get("SalesItemLineDetail") or {}).get("TaxCodeRef")),
+        }
+        for line in obj.get("Line") or []
+        if line.get("DetailType") == "SalesItemLineDetail"
+    ]
+    return {
+        "customer": ref_id(obj.get("CustomerRef")),
+        "date": text(obj.get("TxnDate")),
+        "due": text(obj.get("DueDate")),
+        "number": text(obj.get("DocNumber")),
+        "term": ref_id(obj.get("SalesTermRef")),
+        "tax_code": ref_id((obj.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef")),
+        "memo": text((obj.get("CustomerMemo") or {}).get("value")),
+        "lines": lines,
+    }

@@ -35,7 +35,8 @@ CURSOR_OVERLAP = timedelta(seconds=10)
 NAMES_PER_QUERY = 50
 ALL_ACTIVITY = "Active IN (true, false)"
 # Lists that have no Active field to filter on.
-WITHOUT_ACTIVE = frozenset({tax.AGENCY_ENTITY})
+# Transactions have no Active field either (they are voided or deleted instead).
+WITHOUT_ACTIVE = frozenset({tax.AGENCY_ENTITY, "Invoice", "Payment", "Estimate", "CreditMemo", "SalesReceipt"})
 
 
 def _quoted_list(client: QuickBooksClient, values: list[str]) -> str:
@@ -64,8 +65,10 @@ class OnlineBackend:
         if full:
             for entity in changed:
                 # The count says how many pages follow the first, so no call is spent on an empty last page.
-                queries[f"count:{entity}"] = f"SELECT COUNT(*) FROM {entity} WHERE {ALL_ACTIVITY}"
-                queries[f"page:{entity}"] = self._page_statement(entity, ALL_ACTIVITY, 1)
+                where = self._where(entity)
+                condition = f" WHERE {where}" if where else ""
+                queries[f"count:{entity}"] = f"SELECT COUNT(*) FROM {entity}{condition}"
+                queries[f"page:{entity}"] = self._page_statement(entity, where, 1)
         answers = self._query_batch(queries) if queries else {}
         for entity in listed:
             rows = answers[entity].get(entity, [])
@@ -77,13 +80,15 @@ class OnlineBackend:
             for entity in changed:
                 total = int(answers[f"count:{entity}"].get("totalCount") or 0)
                 first = answers[f"page:{entity}"].get(entity, [])
-                rest = self._query_pages(entity, ALL_ACTIVITY, total=total, start=len(first) + 1) if first else []
+                where = self._where(entity)
+                rest = self._query_pages(entity, where, total=total, start=len(first) + 1) if first else []
                 snapshot.records[entity] = first + rest
                 snapshot.complete.add(entity)
         elif changed:
             for entity, rows in self._cdc(changed, since).items():
                 if len(rows) >= CDC_MAX_OBJECTS:
-                    where = f"{ALL_ACTIVITY} AND MetaData.LastUpdatedTime >= {self.client.quote(since.isoformat())}"
+                    changed_since = f"MetaData.LastUpdatedTime >= {self.client.quote(since.isoformat())}"
+                    where = " AND ".join(part for part in (self._where(entity), changed_since) if part)
                     rows = list(self._query_pages(entity, where))
                 snapshot.records[entity] = rows
         return snapshot
@@ -139,7 +144,9 @@ class OnlineBackend:
         found: list[dict[str, Any]] = []
         for start in range(0, len(names), NAMES_PER_QUERY):
             chunk = names[start : start + NAMES_PER_QUERY]
-            where = f"{field} IN ({_quoted_list(self.client, chunk)}) AND {ALL_ACTIVITY}"
+            where = " AND ".join(
+                part for part in (f"{field} IN ({_quoted_list(self.client, chunk)})", self._where(entity)) if part
+            )
             found.extend(self.client.query(f"SELECT * FROM {entity} WHERE {where}").get(entity, []))
         return found
 
@@ -155,8 +162,8 @@ class OnlineBackend:
         for start in range(0, len(ids), NAMES_PER_QUERY):
             chunk = ids[start : start + NAMES_PER_QUERY]
             where = f"Id IN ({_quoted_list(self.client, chunk)})"
-            if entity not in WITHOUT_ACTIVE:
-                where += f" AND {ALL_ACTIVITY}"
+            if self._where(entity):
+                where += f" AND {self._where(entity)}"
             found.extend(self.client.query(f"SELECT * FROM {entity} WHERE {where}").get(entity, []))
         return found
 

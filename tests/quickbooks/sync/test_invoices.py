@@ -300,3 +300,32 @@ def test_quickbooks_tax_is_taken_and_the_difference_noted(division, connection, 
     assert (invoice.tax, invoice.total, invoice.balance) == (Decimal("8.00"), Decimal("108.00"), Decimal("108.00"))
     note = invoice.notes.get()
     assert "charged 8.00 tax" in note.text and "computed 7.00" in note.text
+
+
+def test_resend_all_repairs_invoices_quickbooks_lost_or_changed_and_leaves_the_rest(
+    division, connection, company, books
+):
+    from apps.quickbooks.models import SyncTrigger
+
+    customer = CustomerFactory(division=division, display_name="Nettle Nursery", taxable=False)
+    kept, changed, lost = (ready(customer, (None, f"Visit {n}", "1", "40", False)) for n in range(3))
+    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
+    sync(division)
+    remote = {record.data["DocNumber"]: record for record in remote_invoices(company)}
+    kept_token = remote[kept.number].sync_token
+    record = remote[changed.number]
+    record.data["Line"][0]["Description"] = "changed by a restore"
+    record.save()
+    entity_delete(
+        company, "Invoice", {"Id": remote[lost.number].entity_id, "SyncToken": str(remote[lost.number].sync_token)}
+    )
+
+    run = sync(division, SyncTrigger.RESEND)
+
+    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
+    assert sorted(run.entries.filter(entity="invoice").values_list("action", flat=True)) == ["created", "updated"]
+    now = {record.data["DocNumber"]: record for record in remote_invoices(company) if not record.deleted_at}
+    assert set(now) == {kept.number, changed.number, lost.number}
+    assert now[kept.number].sync_token == kept_token
+    assert now[changed.number].data["Line"][0]["Description"] == "Visit 1"
+    assert sync(division, SyncTrigger.RESEND).entries.filter(entity="invoice").count() == 0

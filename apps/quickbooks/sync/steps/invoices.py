@@ -28,7 +28,7 @@ from apps.customers.models import Customer, ServiceLocation
 from apps.invoicing import services as invoicing
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
 from apps.quickbooks.mapping import invoices as mapping
-from apps.quickbooks.mapping.common import is_deleted, name_key, remote_id, remote_sync_token
+from apps.quickbooks.mapping.common import content_hash, is_deleted, name_key, remote_id, remote_sync_token
 from apps.quickbooks.models import RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, VOID, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
@@ -227,8 +227,16 @@ class InvoicesStep:
     def push(self) -> None:
         """Ready invoices a round at a time (read, sent, applied, let go), so memory does not grow with their number."""
         ctx = self.ctx
+        wanted = Q(status=InvoiceStatus.READY_FOR_SYNC)
+        if ctx.resend:
+            # Resend All Data: every invoice QuickBooks had, compared with what it holds now.
+            sent = Q(
+                status__in=[InvoiceStatus.UNPAID, InvoiceStatus.PAID], pk__in=_invoice_links(ctx).values("object_id")
+            )
+            wanted |= sent
+        self.remote_invoices = {remote_id(obj): obj for obj in ctx.snapshot.of(mapping.ENTITY) if not is_deleted(obj)}
         ready_ids = list(
-            Invoice.objects.filter(division=ctx.division, status=InvoiceStatus.READY_FOR_SYNC, is_history=False)
+            Invoice.objects.filter(wanted, division=ctx.division, is_history=False)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -248,7 +256,7 @@ class InvoicesStep:
             self.links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
             ready = list(
                 Invoice.objects.filter(pk__in=ready_ids[start : start + WRITES_PER_ROUND])
-                .filter(status=InvoiceStatus.READY_FOR_SYNC)
+                .exclude(status=InvoiceStatus.VOID)
                 .select_related("customer", "service_location")
                 .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.select_related("item")))
                 .order_by("pk")
@@ -385,8 +393,22 @@ class InvoicesStep:
         link = self.links.local(invoice.pk)
         number = send_number or (link is not None and bool(link.qbo_id))
         payload = mapping.invoice_payload(invoice, lines, refs, send_number=number, default_item=self.default_item)
+        token = link.sync_token if link is not None else ""
+        if self.ctx.resend and link is not None and link.qbo_id:
+            current = self.remote_invoices.get(link.qbo_id)
+            if current is None:
+                # QuickBooks lost it (a restored backup): sent again as a new invoice.
+                if not self.ctx.preview:
+                    self.links.forget(invoice.pk)
+                return Write(mapping.ENTITY, CREATE, payload, key=invoice)
+            same = content_hash(mapping.invoice_comparable(current)) == content_hash(
+                mapping.invoice_comparable(payload)
+            )
+            if same and invoice.status != InvoiceStatus.READY_FOR_SYNC:
+                return None
+            token = remote_sync_token(current)
         if link is not None and link.qbo_id:
-            body = {**payload, "Id": link.qbo_id, "SyncToken": link.sync_token}
+            body = {**payload, "Id": link.qbo_id, "SyncToken": token}
             return Write(mapping.ENTITY, UPDATE, body, key=invoice)
         return Write(mapping.ENTITY, CREATE, payload, key=invoice)
 
@@ -487,6 +509,17 @@ class InvoicesStep:
             return
         sent = mapping.sent_invoice(result.record)
         self.links.set(invoice.pk, qbo_id, remote_sync_token(result.record), "")
+        if invoice.status != InvoiceStatus.READY_FOR_SYNC:
+            # Resend All Data: QuickBooks gets the invoice back as it is here; nothing changes here.
+            self.journal.log(
+                INVOICE,
+                SyncAction.CREATED if action == CREATE else SyncAction.UPDATED,
+                invoice.number,
+                qbo_id=qbo_id,
+                object_id=invoice.pk,
+                message="Sent again as it is here (Resend All Data).",
+            )
+            return
         invoice = invoicing.invoice_sent_apply(
             invoice=invoice,
             tax=sent.tax,
