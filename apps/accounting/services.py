@@ -1,18 +1,31 @@
 """
-Writes to tax rates and payment terms: validated, then saved, the same way for the admin, the API and imports.
+Writes to tax rates, payment terms, accounts and default accounts: validated, then saved, the same way for the
+admin, the API, imports and the sync.
 
 While another system is master of a division's tax rates or terms (``apps.core.masters``: QuickBooks, when it syncs
 them), every write here is refused with a ``ValidationError`` that says why, except the master system's own writes:
-a sync passes ``by_master_system=True``.
+a sync passes ``by_master_system=True``. Accounts stay editable here: a QuickBooks sync pulls its chart of accounts
+into them one way (so that items keep their accounts) but nothing here depends on them being read-only.
 """
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 
-from apps.accounting.models import PaymentTerm, TaxRate
+from apps.accounting.models import (
+    ASSET_ACCOUNT_TYPES,
+    EXPENSE_ACCOUNT_TYPES,
+    INCOME_ACCOUNT_TYPES,
+    STOCKED_ITEM_TYPES,
+    Account,
+    AccountType,
+    DefaultAccounts,
+    PaymentTerm,
+    TaxRate,
+)
 from apps.core.masters import master_elsewhere
+from apps.core.models import Division
 
 
 def _clean_save(instance: models.Model) -> None:
@@ -89,3 +102,76 @@ def payment_term_deactivate(*, payment_term: PaymentTerm, by_master_system: bool
     that use it keep it. ``by_master_system``: the master system's own write, allowed while read-only here."""
     _deactivate(payment_term, by_master_system=by_master_system)
     return payment_term
+
+
+# The chart of accounts and the default accounts per item type.
+
+# Which accounts an item of a type uses, and of which types each may be. Stocked items (inventory, equipment) post
+# their cost to cost of goods sold and keep their value in an asset account, as QuickBooks requires of inventory.
+ACCOUNT_ROLES = ("income_account", "expense_account", "asset_account")
+ROLE_TYPES: dict[str, tuple[str, ...]] = {
+    "income_account": INCOME_ACCOUNT_TYPES,
+    "expense_account": EXPENSE_ACCOUNT_TYPES,
+    "asset_account": ASSET_ACCOUNT_TYPES,
+}
+ROLE_LABELS = {"income_account": "income", "expense_account": "expense", "asset_account": "asset"}
+
+
+def account_roles_for(item_type: str) -> tuple[str, ...]:
+    """The accounts an item of ``item_type`` has: income and expense, and an asset account when it is stocked."""
+    return ACCOUNT_ROLES if item_type in STOCKED_ITEM_TYPES else ACCOUNT_ROLES[:2]
+
+
+def account_types_for(item_type: str, role: str) -> tuple[str, ...]:
+    """The account types ``role`` may have on an item of ``item_type``."""
+    if role == "expense_account" and item_type in STOCKED_ITEM_TYPES:
+        return (AccountType.COST_OF_GOODS_SOLD,)
+    return ROLE_TYPES[role]
+
+
+def account_unfit_reason(account: Account, item_type: str, role: str) -> str:
+    """Why ``account`` cannot be the ``role`` account of ``item_type`` items, or ``""`` when it can."""
+    allowed = account_types_for(item_type, role)
+    if account.account_type in allowed:
+        return ""
+    kinds = " or ".join(str(AccountType(value).label).lower() for value in allowed)
+    kind = account.get_account_type_display().lower()
+    return f"{account} is a {kind} account; the {ROLE_LABELS[role]} account must be {kinds}."
+
+
+def account_create(**fields: Any) -> Account:
+    account = Account(**fields)
+    _clean_save(account)
+    return account
+
+
+def account_update(*, account: Account, **fields: Any) -> Account:
+    for name, value in fields.items():
+        setattr(account, name, value)
+    _clean_save(account)
+    return account
+
+
+@transaction.atomic
+def default_accounts_set(*, division: Division, item_type: str, accounts: dict[str, Account | None]) -> DefaultAccounts:
+    """
+    Set the accounts items of ``item_type`` use when they have none of their own ("Change default accounts").
+
+    ``accounts`` maps ``income_account``, ``expense_account`` and, for stocked types, ``asset_account`` to an account
+    of the division (or ``None``); a wrong type or another division's account raises ``ValidationError``.
+    """
+    unknown = set(accounts) - set(account_roles_for(item_type))
+    if unknown:
+        raise ValidationError({role: "Only inventory and equipment items have an asset account." for role in unknown})
+    errors: dict[str, str] = {}
+    for role, account in accounts.items():
+        if account is not None and (reason := account_unfit_reason(account, item_type, role)):
+            errors[role] = reason
+    if errors:
+        raise ValidationError(errors)
+    defaults = DefaultAccounts.objects.select_for_update().filter(division=division, item_type=item_type).first()
+    defaults = defaults or DefaultAccounts(division=division, item_type=item_type)
+    for role, account in accounts.items():
+        setattr(defaults, role, account)
+    _clean_save(defaults)
+    return defaults

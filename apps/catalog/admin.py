@@ -2,12 +2,14 @@ from django.contrib import admin
 
 from apps.catalog.models import Item
 from apps.catalog.resources import ItemResource
-from apps.core.admin_utils import FastChangeListMixin, IntegrationsAdminMixin
+from apps.core.admin_utils import FastChangeListMixin, IntegrationNotesAdminMixin, IntegrationsAdminMixin
 from apps.core.resources import ExportAdminMixin
 
 
 @admin.register(Item)
-class ItemAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
+class ItemAdmin(
+    ExportAdminMixin, IntegrationNotesAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
+):
     resource_classes = [ItemResource]
     list_display = ["name", "sku", "item_type", "sales_price", "cost", "quantity_on_hand", "taxable", "active"]
     list_filter = ["item_type", "active", "taxable", "division"]

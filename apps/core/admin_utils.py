@@ -1,4 +1,6 @@
-"""Admin building blocks shared by every app: paging that stays fast on large tables, integration labels."""
+"""
+Admin building blocks shared by every app: paging that stays fast on large tables, integration labels and notes.
+"""
 
 from django.contrib import admin
 from django.core.paginator import Paginator
@@ -7,6 +9,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 
 from apps.core.integrations import integration_labels_for
+from apps.core.models import Division
+from apps.core.notes import notes_for
 
 # Below this many rows an exact COUNT(*) is cheap enough everywhere.
 ESTIMATE_ABOVE_ROWS = 50_000
@@ -61,3 +65,25 @@ class IntegrationsAdminMixin:
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "integrations"]
+
+
+class IntegrationNotesAdminMixin:
+    """
+    A banner on the list and the form with the integrations' notes about these records (``apps.core.notes``): on a
+    record, those of its division; on the list and a new record, those of every division.
+    """
+
+    change_list_template = "admin/core/notes/change_list.html"
+    change_form_template = "admin/core/notes/change_form.html"
+
+    def _integration_notes(self, division_id: int | None = None) -> list[str]:
+        ids = [division_id] if division_id else Division.objects.values_list("pk", flat=True)
+        return notes_for(self.model, ids)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "integration_notes": self._integration_notes()}
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["integration_notes"] = self._integration_notes(getattr(obj, "division_id", None))
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -10,10 +10,13 @@ class QuickBooksConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.integrations import integration_label_provider_register
         from apps.core.masters import master_provider_register
+        from apps.core.notes import note_provider_register
         from apps.quickbooks.conf import config_cache_clear
         from apps.quickbooks.masters import quickbooks_master_reason
+        from apps.quickbooks.notes import quickbooks_note
         from apps.quickbooks.selectors import record_link_labels
 
         integration_label_provider_register(record_link_labels)
         master_provider_register(quickbooks_master_reason)
+        note_provider_register(quickbooks_note)
         setting_changed.connect(config_cache_clear, dispatch_uid="quickbooks-config-cache")

@@ -1,0 +1,186 @@
+"""
+Items ↔ QuickBooks products and services.
+
+QuickBooks knows Inventory, NonInventory and Service items (and Category, which groups items and is never sold, so
+it has no twin here). FieldOffice's equipment is stocked like inventory: it goes to QuickBooks as an Inventory item
+and stays equipment here, because the linked local item's type decides (an Inventory item linked to equipment is
+equipment; one never seen before is inventory). Inventory carries ``TrackQtyOnHand``, the quantity on hand and the
+date it was counted (``InvStartDate``, which QuickBooks requires: an item never counted here sends the day it was
+created here, a date that does not move, so that its content hash does not either) and an asset account.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from apps.accounting.models import STOCKED_ITEM_TYPES, ItemType
+from apps.accounting.services import ROLE_TYPES
+from apps.catalog.models import Item
+from apps.quickbooks.mapping.common import name_for_quickbooks, ref, ref_id, text
+from apps.quickbooks.mapping.refs import IdMap
+
+ENTITY = "Item"
+NAME_MAX = 100
+SKU_MAX = 100
+DESCRIPTION_MAX = 4000
+INVENTORY = "Inventory"
+NON_INVENTORY = "NonInventory"
+SERVICE = "Service"
+CATEGORY = "Category"
+SELLABLE_TYPES = (INVENTORY, NON_INVENTORY, SERVICE)
+CENT = Decimal("0.01")
+QUANTITY = Decimal("0.0001")
+# Local account fields and the QuickBooks references they become.
+ACCOUNT_REFS = {
+    "income_account": "IncomeAccountRef",
+    "expense_account": "ExpenseAccountRef",
+    "asset_account": "AssetAccountRef",
+}
+REMOTE_TYPES = {
+    ItemType.INVENTORY: INVENTORY,
+    ItemType.EQUIPMENT: INVENTORY,
+    ItemType.NON_INVENTORY: NON_INVENTORY,
+    ItemType.SERVICE: SERVICE,
+}
+
+
+@dataclass
+class ItemAccounts:
+    """The accounts linked to QuickBooks: their ids on both sides and their local types."""
+
+    ids: IdMap = field(default_factory=IdMap)
+    types: dict[int, str] = field(default_factory=dict)
+
+    def add(self, local_id: int, remote_id: str, account_type: str) -> None:
+        self.ids.add(local_id, remote_id)
+        self.types[local_id] = account_type
+
+    def local(self, remote_id: str, role: str) -> int | None:
+        """The local account of a QuickBooks reference, if it is linked and of a type the item field takes."""
+        local_id = self.ids.local(remote_id)
+        return local_id if local_id is not None and self.types.get(local_id) in ROLE_TYPES[role] else None
+
+
+def remote_type(obj: dict[str, Any]) -> str:
+    return text(obj.get("Type")) or SERVICE
+
+
+def is_sellable(obj: dict[str, Any]) -> bool:
+    """An item that can go on an invoice line; categories (and bundles) are not."""
+    return remote_type(obj) in SELLABLE_TYPES
+
+
+def item_name(obj: dict[str, Any]) -> str:
+    """The name of a QuickBooks item or of an item payload."""
+    return text(obj.get("Name"))
+
+
+def is_sub_item(obj: dict[str, Any]) -> bool:
+    """An item placed in a category: its name is only unique within it."""
+    return bool(obj.get("SubItem")) or bool(ref_id(obj.get("ParentRef")))
+
+
+def _decimal(value: Any, places: Decimal) -> Decimal:
+    try:
+        return Decimal(str(value if value not in (None, "") else 0)).quantize(places, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return Decimal(0).quantize(places)
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return parse_date(text(value)) if value else None
+    except ValueError:
+        return None
+
+
+def local_item_type(obj: dict[str, Any], current: str | None = None) -> str:
+    """The local type of a QuickBooks item; an Inventory item linked to equipment stays equipment."""
+    kind = remote_type(obj)
+    if kind == INVENTORY:
+        return ItemType.EQUIPMENT if current == ItemType.EQUIPMENT else ItemType.INVENTORY
+    return ItemType.NON_INVENTORY if kind == NON_INVENTORY else ItemType.SERVICE
+
+
+def start_date(item: Item) -> str:
+    """When the quantity on hand was counted: the item's own date, else the day it was created here."""
+    if item.quantity_as_of:
+        return item.quantity_as_of.isoformat()
+    created = timezone.localdate(item.created_at) if item.created_at else timezone.localdate()
+    return created.isoformat()
+
+
+def item_payload(item: Item, accounts: dict[str, str]) -> dict[str, Any]:
+    """
+    What FieldOffice sends for an item (create, or sparse update with ``Id`` and ``SyncToken`` added). ``accounts``
+    maps the local account fields to the QuickBooks ids the item uses (its own accounts, else the defaults).
+    """
+    stocked = item.item_type in STOCKED_ITEM_TYPES
+    payload: dict[str, Any] = {
+        "Name": name_for_quickbooks(item.name, NAME_MAX),
+        "Type": REMOTE_TYPES[item.item_type],
+        "Sku": text(item.sku, SKU_MAX),
+        "Description": text(item.description, DESCRIPTION_MAX),
+        "Active": item.active,
+        "Taxable": item.taxable,
+        "UnitPrice": item.sales_price,
+        "PurchaseCost": item.cost,
+        "TrackQtyOnHand": stocked,
+    }
+    for role, name in ACCOUNT_REFS.items():
+        if accounts.get(role) and (stocked or role != "asset_account"):
+            payload[name] = ref(accounts[role])
+    if stocked:
+        payload["QtyOnHand"] = item.quantity_on_hand
+        payload["InvStartDate"] = start_date(item)
+    return payload
+
+
+def item_comparable(obj: dict[str, Any]) -> dict[str, Any]:
+    """The synced fields of an item payload or of a QuickBooks item, normalised so that both compare."""
+    stocked = remote_type(obj) == INVENTORY
+    return {
+        "Name": item_name(obj),
+        "Type": remote_type(obj),
+        "Sku": text(obj.get("Sku")),
+        "Description": text(obj.get("Description")),
+        "Active": obj.get("Active", True) is not False,
+        "Taxable": obj.get("Taxable") is True,
+        "UnitPrice": _decimal(obj.get("UnitPrice"), CENT),
+        "PurchaseCost": _decimal(obj.get("PurchaseCost"), CENT),
+        "IncomeAccountRef": ref_id(obj.get("IncomeAccountRef")),
+        "ExpenseAccountRef": ref_id(obj.get("ExpenseAccountRef")),
+        "AssetAccountRef": ref_id(obj.get("AssetAccountRef")) if stocked else "",
+        "TrackQtyOnHand": stocked and obj.get("TrackQtyOnHand") is True,
+        "QtyOnHand": _decimal(obj.get("QtyOnHand"), QUANTITY) if stocked else None,
+        "InvStartDate": text(obj.get("InvStartDate")) if stocked else "",
+    }
+
+
+def item_fields(obj: dict[str, Any], accounts: ItemAccounts, current_type: str | None = None) -> dict[str, Any]:
+    """
+    The local fields of a QuickBooks item. An account QuickBooks names that is not linked here (or whose type the
+    item field does not take) is left empty: the item then uses the division's default for its type.
+    """
+    item_type = local_item_type(obj, current_type)
+    stocked = item_type in STOCKED_ITEM_TYPES
+    fields: dict[str, Any] = {
+        "item_type": item_type,
+        "name": text(obj.get("Name"), NAME_MAX),
+        "sku": text(obj.get("Sku"), SKU_MAX),
+        "description": text(obj.get("Description")),
+        "sales_price": _decimal(obj.get("UnitPrice"), CENT),
+        "cost": _decimal(obj.get("PurchaseCost"), CENT),
+        "taxable": obj.get("Taxable") is True,
+        "active": obj.get("Active", True) is not False,
+        "quantity_on_hand": _decimal(obj.get("QtyOnHand"), QUANTITY) if stocked else Decimal("0.0000"),
+        "quantity_as_of": _date(obj.get("InvStartDate")) if stocked else None,
+    }
+    for role, name in ACCOUNT_REFS.items():
+        local_id = accounts.local(ref_id(obj.get(name)), role)
+        fields[f"{role}_id"] = local_id if stocked or role != "asset_account" else None
+    return fields

@@ -1,0 +1,489 @@
+"""Items and the chart of accounts, one way in either direction, against the sandbox over real HTTP."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from apps.accounting.models import Account, AccountType, ItemType
+from apps.accounting.services import default_accounts_set
+from apps.catalog.models import Item
+from apps.catalog.services import item_update
+from apps.qbo_sandbox.models import SandboxEntity
+from apps.quickbooks.models import RecordLink, SyncRunStatus, SyncTrigger
+from apps.quickbooks.sync.links import LinkSet
+from tests.factories import AccountFactory, ItemFactory
+from tests.quickbooks.sync.conftest import configure, entries, remote_create, remote_update, sync
+
+CHART = {
+    "Services": {"AccountType": "Income", "AccountSubType": "ServiceFeeIncome"},
+    "Sales of Product Income": {"AccountType": "Income", "AccountSubType": "SalesOfProductIncome", "AcctNum": "4100"},
+    "Cost of Goods Sold": {"AccountType": "Cost of Goods Sold", "AcctNum": "5000"},
+    "Job Materials": {"AccountType": "Expense", "AccountSubType": "SuppliesMaterials"},
+    "Inventory Asset": {"AccountType": "Other Current Asset", "AccountSubType": "Inventory", "AcctNum": "1300"},
+    "Checking": {"AccountType": "Bank"},
+}
+
+
+def assert_clean(run) -> None:
+    assert run.status == SyncRunStatus.SUCCEEDED, (run.error_summary, list(run.entries.values_list("message")))
+
+
+@pytest.fixture
+def chart(company) -> dict[str, SandboxEntity]:
+    return {name: remote_create(company, "Account", {"Name": name, **fields}) for name, fields in CHART.items()}
+
+
+def ref(entity: SandboxEntity) -> dict[str, str]:
+    return {"value": entity.entity_id}
+
+
+def remote_item(company, name: str) -> SandboxEntity:
+    return SandboxEntity.objects.get(company=company, entity_type="Item", data__Name=name)
+
+
+def remote_items(company) -> list[SandboxEntity]:
+    return list(SandboxEntity.objects.filter(company=company, entity_type="Item").order_by("id"))
+
+
+def local_account(division, name: str) -> Account:
+    return Account.objects.get(division=division, name=name)
+
+
+def pulled(division, company, chart) -> None:
+    """QuickBooks' chart here, linked: what a first sync of inventory gives."""
+    configure(division, inventory_direction="to_quickbooks")
+    assert_clean(sync(division))
+
+
+def defaults_set(division) -> None:
+    """Default accounts for every item type, from QuickBooks' chart (pulled first)."""
+    income, service_income = local_account(division, "Sales of Product Income"), local_account(division, "Services")
+    cogs, materials = local_account(division, "Cost of Goods Sold"), local_account(division, "Job Materials")
+    asset = local_account(division, "Inventory Asset")
+    stocked = {"income_account": income, "expense_account": cogs, "asset_account": asset}
+    default_accounts_set(division=division, item_type=ItemType.INVENTORY, accounts=stocked)
+    default_accounts_set(division=division, item_type=ItemType.EQUIPMENT, accounts=stocked)
+    default_accounts_set(
+        division=division,
+        item_type=ItemType.NON_INVENTORY,
+        accounts={"income_account": income, "expense_account": materials},
+    )
+    default_accounts_set(
+        division=division,
+        item_type=ItemType.SERVICE,
+        accounts={"income_account": service_income, "expense_account": materials},
+    )
+
+
+# QuickBooks → FieldOffice.
+
+
+def test_the_chart_of_accounts_is_pulled_and_matched_by_number_then_name(division, connection, company, chart):
+    by_number = AccountFactory(division=division, name="Parts Sales", number="4100", account_type=AccountType.INCOME)
+    by_name = AccountFactory(division=division, name="job materials", number="6000", account_type=AccountType.EXPENSE)
+    configure(division, inventory_direction="to_local")
+
+    run = sync(division)
+
+    assert_clean(run)
+    by_number.refresh_from_db()
+    by_name.refresh_from_db()
+    assert (by_number.name, by_number.number) == ("Sales of Product Income", "4100")
+    assert (by_name.name, by_name.number) == ("Job Materials", "6000")  # QuickBooks has no number: kept.
+    asset = local_account(division, "Inventory Asset")
+    assert (asset.account_type, asset.number) == (AccountType.INVENTORY_ASSET, "1300")
+    assert local_account(division, "Cost of Goods Sold").account_type == AccountType.COST_OF_GOODS_SOLD
+    assert local_account(division, "Checking").account_type == AccountType.BANK
+    actions = {(entity, action) for entity, action, _ in entries(run, entity="account")}
+    assert actions == {("account", "linked"), ("account", "created")}
+    assert RecordLink.objects.filter(division=division, entity_type="Account").exclude(qbo_id="").count() == len(CHART)
+
+    remote_update(company, "Account", chart["Checking"], {"Name": "Operating Checking", "Active": False})
+    run = sync(division)
+    assert entries(run, entity="account") == [("account", "deactivated", "Operating Checking")]
+    assert local_account(division, "Operating Checking").active is False
+
+
+def test_each_item_type_is_pulled_with_its_accounts_stock_and_state(division, connection, company, chart):
+    remote_create(
+        company,
+        "Item",
+        {
+            "Name": "Air Filter 16x25",
+            "Type": "Inventory",
+            "Sku": "AF-1625",
+            "Description": "Pleated, MERV 11",
+            "Taxable": True,
+            "UnitPrice": "24.50",
+            "PurchaseCost": "9.25",
+            "TrackQtyOnHand": True,
+            "QtyOnHand": 40,
+            "InvStartDate": "2024-03-01",
+            "IncomeAccountRef": ref(chart["Sales of Product Income"]),
+            "ExpenseAccountRef": ref(chart["Cost of Goods Sold"]),
+            "AssetAccountRef": ref(chart["Inventory Asset"]),
+        },
+    )
+    remote_create(
+        company,
+        "Item",
+        {
+            "Name": "Copper Fittings",
+            "Type": "NonInventory",
+            "UnitPrice": 12.5,
+            "IncomeAccountRef": ref(chart["Sales of Product Income"]),
+            "ExpenseAccountRef": ref(chart["Job Materials"]),
+        },
+    )
+    remote_create(
+        company,
+        "Item",
+        {"Name": "Labor", "Type": "Service", "UnitPrice": 95, "IncomeAccountRef": ref(chart["Services"])},
+    )
+    remote_create(
+        company,
+        "Item",
+        {"Name": "Old Visit", "Active": False, "Type": "Service", "IncomeAccountRef": ref(chart["Services"])},
+    )
+    configure(division, inventory_direction="to_local")
+
+    run = sync(division)
+
+    assert_clean(run)
+    filt = Item.objects.get(division=division, name="Air Filter 16x25")
+    assert (filt.item_type, filt.sku, filt.description, filt.taxable) == (
+        ItemType.INVENTORY,
+        "AF-1625",
+        "Pleated, MERV 11",
+        True,
+    )
+    assert (filt.sales_price, filt.cost) == (Decimal("24.50"), Decimal("9.25"))
+    assert (filt.quantity_on_hand, filt.quantity_as_of) == (Decimal("40"), date(2024, 3, 1))
+    assert filt.income_account == local_account(division, "Sales of Product Income")
+    assert filt.expense_account == local_account(division, "Cost of Goods Sold")
+    assert filt.asset_account == local_account(division, "Inventory Asset")
+    fittings = Item.objects.get(division=division, name="Copper Fittings")
+    assert (fittings.item_type, fittings.sales_price, fittings.taxable) == (
+        ItemType.NON_INVENTORY,
+        Decimal("12.50"),
+        False,
+    )
+    assert fittings.expense_account == local_account(division, "Job Materials") and fittings.asset_account is None
+    labor = Item.objects.get(division=division, name="Labor")
+    assert (labor.item_type, labor.income_account, labor.expense_account) == (
+        ItemType.SERVICE,
+        local_account(division, "Services"),
+        None,
+    )
+    assert Item.objects.get(division=division, name="Old Visit").active is False
+    assert sorted(label for _, _, label in entries(run, entity="item", action="created")) == [
+        "Air Filter 16x25",
+        "Copper Fittings",
+        "Labor",
+        "Old Visit",
+    ]
+
+
+def test_a_category_is_skipped_and_noted_once(division, connection, company, chart):
+    category = remote_create(company, "Item", {"Name": "Filters", "Type": "Category"})
+    remote_create(
+        company,
+        "Item",
+        {
+            "Name": "Filter 20x20",
+            "Type": "Service",
+            "ParentRef": ref(category),
+            "IncomeAccountRef": ref(chart["Services"]),
+        },
+    )
+    configure(division, inventory_direction="to_local")
+
+    first = sync(division)
+
+    assert_clean(first)
+    (note,) = first.entries.filter(entity="item", action="skipped")
+    assert note.record_label == "Filters" and "category" in note.message and "not an item to sell" in note.message
+    assert list(Item.objects.filter(division=division).values_list("name", flat=True)) == ["Filter 20x20"]
+
+    remote_update(company, "Item", category, {"Name": "Air Filters"})
+    again = sync(division)
+    full = sync(division, full=True)
+    assert not again.entries.filter(action="skipped").exists()
+    assert not full.entries.filter(action="skipped").exists()
+
+
+def test_quickbooks_changes_arrive_but_local_edits_are_never_pushed(division, connection, company, chart):
+    remote = remote_create(
+        company,
+        "Item",
+        {"Name": "Labor", "Type": "Service", "UnitPrice": 95, "IncomeAccountRef": ref(chart["Services"])},
+    )
+    configure(division, inventory_direction="to_local")
+    sync(division)
+    labor = Item.objects.get(division=division, name="Labor")
+    token = remote.sync_token
+
+    item_update(item=labor, sales_price=Decimal("120.00"), taxable=True)
+    run = sync(division)
+
+    assert run.entries.count() == 0 and run.api_calls <= 2
+    remote.refresh_from_db()
+    assert (remote.data["UnitPrice"], remote.data["Taxable"], remote.sync_token) == (95, False, token)
+    labor.refresh_from_db()
+    assert labor.sales_price == Decimal("120.00")  # Kept until QuickBooks changes the item.
+
+    remote_update(company, "Item", remote, {"UnitPrice": 99, "Active": False})
+    run = sync(division)
+    labor.refresh_from_db()
+    assert (labor.sales_price, labor.active) == (Decimal("99.00"), False)
+    assert entries(run, entity="item") == [("item", "deactivated", "Labor")]
+
+
+def test_one_way_pull_skips_a_local_item_of_the_same_name(division, connection, company, chart):
+    local = ItemFactory(division=division, name="Labor", sales_price=Decimal("80.00"))
+    remote_create(
+        company,
+        "Item",
+        {"Name": "Labor", "Type": "Service", "UnitPrice": 95, "IncomeAccountRef": ref(chart["Services"])},
+    )
+    configure(division, inventory_direction="to_local")
+
+    run = sync(division)
+
+    (entry,) = run.entries.filter(entity="item")
+    assert entry.action == "skipped" and "FieldOffice already has an item named Labor" in entry.message
+    local.refresh_from_db()
+    assert local.sales_price == Decimal("80.00")
+    assert not RecordLink.objects.filter(division=division, entity_type="Item").exists()
+
+
+def test_items_are_listed_once_when_inventory_is_switched_on_after_other_syncs(division, connection, company, chart):
+    labor = remote_create(
+        company, "Item", {"Name": "Labor", "Type": "Service", "IncomeAccountRef": ref(chart["Services"])}
+    )
+    # Made long before the cursor of the syncs that ran while inventory was off: change data capture would miss it.
+    SandboxEntity.objects.filter(pk=labor.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    configure(division, customers_direction="to_local")
+    sync(division)
+
+    configure(division, customers_direction="to_local", inventory_direction="to_local")
+    run = sync(division)
+
+    assert_clean(run)
+    assert Item.objects.filter(division=division, name="Labor").exists()
+
+
+# FieldOffice → QuickBooks.
+
+
+def test_each_item_type_is_pushed_with_default_accounts_and_equipment_goes_as_inventory(
+    division, connection, company, chart
+):
+    pulled(division, company, chart)
+    defaults_set(division)
+    ItemFactory(division=division, name="Labor", item_type=ItemType.SERVICE, sales_price=Decimal("95.00"))
+    ItemFactory(division=division, name="Fittings", item_type=ItemType.NON_INVENTORY, sku="", taxable=False)
+    ItemFactory(
+        division=division,
+        name="Filter",
+        item_type=ItemType.INVENTORY,
+        quantity_on_hand=Decimal("12.5"),
+        quantity_as_of=date(2024, 5, 1),
+        description="MERV 11",
+    )
+    furnace = ItemFactory(
+        division=division,
+        name="Furnace 80k",
+        item_type=ItemType.EQUIPMENT,
+        quantity_on_hand=Decimal("3"),
+        sales_price=Decimal("2400.00"),
+        cost=Decimal("1500.00"),
+    )
+    ItemFactory(division=division, name="Retired Part", item_type=ItemType.NON_INVENTORY, active=False)
+
+    run = sync(division)
+
+    assert_clean(run)
+    labor = remote_item(company, "Labor").data
+    assert (labor["Type"], labor["IncomeAccountRef"]["value"]) == ("Service", chart["Services"].entity_id)
+    assert labor["ExpenseAccountRef"]["value"] == chart["Job Materials"].entity_id
+    fittings = remote_item(company, "Fittings").data
+    assert (fittings["Type"], fittings["Taxable"]) == ("NonInventory", False)
+    filt = remote_item(company, "Filter").data
+    assert (filt["Type"], filt["TrackQtyOnHand"], filt["QtyOnHand"], filt["InvStartDate"]) == (
+        "Inventory",
+        True,
+        Decimal("12.5"),
+        "2024-05-01",
+    )
+    assert filt["AssetAccountRef"]["value"] == chart["Inventory Asset"].entity_id
+    assert filt["ExpenseAccountRef"]["value"] == chart["Cost of Goods Sold"].entity_id
+    unit = remote_item(company, "Furnace 80k").data
+    assert (unit["Type"], unit["QtyOnHand"], unit["UnitPrice"], unit["PurchaseCost"]) == (
+        "Inventory",
+        3,
+        2400,
+        1500,
+    )
+    assert unit["InvStartDate"]  # Never counted here: the day it was created.
+    assert remote_item(company, "Retired Part").data["Active"] is False
+    assert len(entries(run, entity="item", action="created")) == 5
+
+    # The same company later syncs from QuickBooks: the furnace stays equipment here.
+    configure(division, inventory_direction="to_local")
+    remote_update(company, "Item", remote_item(company, "Furnace 80k"), {"UnitPrice": 2600})
+    run = sync(division)
+    assert_clean(run)
+    furnace.refresh_from_db()
+    assert (furnace.item_type, furnace.sales_price, furnace.quantity_on_hand) == (
+        ItemType.EQUIPMENT,
+        Decimal("2600.00"),
+        Decimal("3"),
+    )
+
+
+def test_an_item_without_a_valid_account_fails_alone(division, connection, company, chart):
+    pulled(division, company, chart)
+    local_only = AccountFactory(division=division, name="Local Sales", account_type=AccountType.INCOME)
+    ItemFactory(division=division, name="No Accounts", item_type=ItemType.SERVICE)
+    ItemFactory(division=division, name="Local Account", item_type=ItemType.SERVICE, income_account=local_only)
+    ItemFactory(
+        division=division,
+        name="Wrong Expense",
+        item_type=ItemType.INVENTORY,
+        income_account=local_account(division, "Sales of Product Income"),
+        expense_account=local_account(division, "Job Materials"),
+        asset_account=local_account(division, "Inventory Asset"),
+    )
+    ItemFactory(
+        division=division, name="Good", item_type=ItemType.SERVICE, income_account=local_account(division, "Services")
+    )
+
+    run = sync(division)
+
+    assert run.status == SyncRunStatus.PARTIAL
+    messages = dict(run.entries.filter(action="failed").values_list("record_label", "message"))
+    assert set(messages) == {"No Accounts", "Local Account", "Wrong Expense"}
+    assert "has no income account" in messages["No Accounts"] and "Change default accounts" in messages["No Accounts"]
+    assert "not in QuickBooks' chart of accounts" in messages["Local Account"]
+    assert "must be cost of goods sold" in messages["Wrong Expense"]
+    assert [item.data["Name"] for item in remote_items(company)] == ["Good"]
+
+    defaults_set(division)
+    item_update(item=Item.objects.get(name="Local Account"), income_account=None)
+    run = sync(division)
+    assert sorted(label for _, _, label in entries(run, action="created")) == ["Local Account", "No Accounts"]
+    assert entries(run, action="failed") == [("item", "failed", "Wrong Expense")]
+
+
+def test_idle_push_resends_nothing_and_edits_go_out(division, connection, company, chart):
+    pulled(division, company, chart)
+    defaults_set(division)
+    labor = ItemFactory(division=division, name="Labor", item_type=ItemType.SERVICE)
+    ItemFactory(division=division, name="Filter", item_type=ItemType.INVENTORY, quantity_on_hand=Decimal("4"))
+    sync(division)
+
+    idle = sync(division)
+    assert idle.entries.count() == 0 and idle.api_calls <= 2
+
+    item_update(item=labor, sales_price=Decimal("110.00"), taxable=False, sku="LAB-1")
+    run = sync(division)
+    assert entries(run) == [("item", "updated", "Labor")]
+    remote = remote_item(company, "Labor").data
+    assert (remote["UnitPrice"], remote["Taxable"], remote["Sku"]) == (110, False, "LAB-1")
+
+    # New default accounts for a type: the items that use them are sent again.
+    default_accounts_set(
+        division=division,
+        item_type=ItemType.SERVICE,
+        accounts={
+            "income_account": local_account(division, "Sales of Product Income"),
+            "expense_account": local_account(division, "Job Materials"),
+        },
+    )
+    run = sync(division)
+    assert entries(run) == [("item", "updated", "Labor")]
+    income = remote_item(company, "Labor").data["IncomeAccountRef"]["value"]
+    assert income == chart["Sales of Product Income"].entity_id
+
+
+def test_quickbooks_edits_are_not_pulled_when_fieldoffice_is_master(division, connection, company, chart):
+    pulled(division, company, chart)
+    defaults_set(division)
+    labor = ItemFactory(division=division, name="Labor", sales_price=Decimal("95.00"))
+    sync(division)
+    remote_update(company, "Item", remote_item(company, "Labor"), {"UnitPrice": 150, "Name": "Labour"})
+
+    run = sync(division)
+
+    assert run.entries.count() == 0
+    labor.refresh_from_db()
+    assert (labor.name, labor.sales_price) == ("Labor", Decimal("95.00"))
+
+
+def test_an_item_changed_in_quickbooks_meanwhile_is_read_again_and_sent(division, connection, company, chart):
+    pulled(division, company, chart)
+    defaults_set(division)
+    labor = ItemFactory(division=division, name="Labor", sales_price=Decimal("95.00"))
+    sync(division)
+    remote_update(company, "Item", remote_item(company, "Labor"), {"Description": "Edited in QuickBooks"})
+
+    item_update(item=labor, sales_price=Decimal("105.00"))
+    run = sync(division)
+
+    assert_clean(run)
+    assert entries(run) == [("item", "updated", "Labor")]
+    assert run.api_calls == 4  # The chart, the refused update, the item read again, the update sent again.
+    remote = remote_item(company, "Labor").data
+    assert (remote["UnitPrice"], remote.get("Description", "")) == (105, labor.description)
+
+
+def test_one_way_push_skips_a_name_quickbooks_already_has(division, connection, company, chart):
+    remote_create(company, "Item", {"Name": "Labor", "Type": "Service", "IncomeAccountRef": ref(chart["Services"])})
+    pulled(division, company, chart)
+    defaults_set(division)
+    ItemFactory(division=division, name="Labor")
+    ItemFactory(division=division, name="Filter")
+    first = sync(division, full=True)
+    remote_create(company, "Item", {"Name": "Pump", "Type": "Service", "IncomeAccountRef": ref(chart["Services"])})
+    ItemFactory(division=division, name="pump")
+    later = sync(division)
+
+    (skipped,) = first.entries.filter(action="skipped")
+    assert skipped.record_label == "Labor" and "QuickBooks already has a product" in skipped.message
+    (skipped,) = later.entries.filter(record_label="pump")
+    assert skipped.action == "skipped" and "One-way sync never merges" in skipped.message
+    assert sorted(item.data["Name"] for item in remote_items(company)) == ["Filter", "Labor", "Pump"]
+    linked = RecordLink.objects.filter(division=division, entity_type="Item")
+    assert list(linked.values_list("object_id", flat=True)) == [Item.objects.get(name="Filter").pk]
+
+
+def test_an_interrupted_create_is_linked_not_created_twice(division, connection, company, chart):
+    pulled(division, company, chart)
+    defaults_set(division)
+    labor = ItemFactory(division=division, name="Labor")
+    LinkSet(division, Item, "Item").mark_pending([(labor.pk, "Labor")])
+    # The interrupted run's create reached QuickBooks; its answer never came back.
+    remote_create(company, "Item", {"Name": "Labor", "Type": "Service", "IncomeAccountRef": ref(chart["Services"])})
+
+    run = sync(division)
+
+    assert_clean(run)
+    assert len(remote_items(company)) == 1
+    linked = [entry for entry in run.entries.all() if entry.action == "linked"]
+    assert len(linked) == 1 and "not created twice" in linked[0].message
+    assert RecordLink.objects.get(division=division, entity_type="Item").qbo_id == remote_items(company)[0].entity_id
+
+
+def test_a_preview_writes_nothing_on_either_side(division, connection, company, chart):
+    pulled(division, company, chart)
+    defaults_set(division)
+    ItemFactory(division=division, name="Labor")
+
+    run = sync(division, SyncTrigger.PREVIEW)
+
+    assert entries(run) == [("item", "created", "Labor")]
+    assert remote_items(company) == []
+    assert not RecordLink.objects.filter(division=division, entity_type="Item").exists()
