@@ -3,10 +3,12 @@ Integrations > QuickBooks: one page per division, with the connection, the sync 
 (the live log of the running or last run), the chart and list of recent runs, and the last preview.
 
 The views only check permissions, call a service or a selector and render; Connect, Stop connection and Resend All
-Data need ``quickbooks.manage_connection`` (Owner), Configure Sync ``change_syncsettings`` (Owner), Sync Now and
-Preview ``add_syncrun`` (Owner, Office). Whoever may see the page may follow the status and download the errors and
-the preview.
+Data need ``quickbooks.manage_connection`` (Owner), Configure Sync ``change_syncsettings`` (Owner), Sync Now,
+Preview and the drift check (``admin/drift.py``) ``add_syncrun`` (Owner, Office). Whoever may see the page may
+follow the status and download the errors and the preview.
 """
+
+from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -23,6 +25,8 @@ from django.urls import path, reverse
 
 from apps.core.models import Division
 from apps.quickbooks.admin.charts import runs_chart
+from apps.quickbooks.admin.default_accounts import default_accounts_view
+from apps.quickbooks.admin.drift import drift_view
 from apps.quickbooks.admin.forms import SyncSettingsForm
 from apps.quickbooks.conf import api_config
 from apps.quickbooks.errors import QuickBooksError
@@ -115,6 +119,8 @@ class IntegrationAdmin(admin.ModelAdmin):
             view(self.status_view, "status", "<path:object_id>/status/"),
             view(self.errors_download_view, "errors", "<path:object_id>/download-errors/"),
             view(self.preview_download_view, "preview_download", "<path:object_id>/download-preview/"),
+            view(partial(drift_view, self), "drift", "<path:object_id>/drift/"),
+            view(partial(default_accounts_view, self), "default_accounts", "<path:object_id>/default-accounts/"),
             *super().get_urls(),
         ]
 

@@ -1,6 +1,9 @@
 """
 ``manage.py qbo_sync --division SLUG [--full] [--resend-all] [--preview] [--json]``: run one sync now, in this
 process, and print what it did. Exit status 1 when the run failed or any record failed.
+
+``--drift`` runs the drift check instead (``apps.quickbooks.drift``): it compares both sides and changes nothing.
+Exit status 1 when they have drifted apart.
 """
 
 import json
@@ -10,6 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.models import Division
+from apps.quickbooks.drift import drift_check
+from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.models import SyncRun, SyncRunStatus, SyncTrigger
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.measure import sql_queries_counted
@@ -46,11 +51,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--preview", action="store_true", help="Dry run: say what a sync would do, change nothing.")
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        parser.add_argument(
+            "--drift",
+            action="store_true",
+            help="Run no sync: compare counts, open invoices and balances on both sides and print the differences.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         division = Division.objects.filter(slug=options["division"]).first()
         if division is None:
             raise CommandError(f"No division has the slug {options['division']!r}.")
+        if options["drift"]:
+            self._drift(division, options)
+            return
         if options["preview"] and options["resend_all"]:
             raise CommandError("Choose --preview or --resend-all, not both.")
         trigger = SyncTrigger.MANUAL
@@ -67,6 +80,20 @@ class Command(BaseCommand):
         else:
             self._print(report)
         if run.status in (SyncRunStatus.FAILED, SyncRunStatus.PARTIAL):
+            raise SystemExit(1)
+
+    def _drift(self, division: Division, options: dict[str, Any]) -> None:
+        if options["full"] or options["preview"] or options["resend_all"]:
+            raise CommandError("--drift runs no sync: leave out --full, --preview and --resend-all.")
+        try:
+            report = drift_check(division)
+        except QuickBooksError as exc:
+            raise CommandError(exc.message) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), indent=2))
+        else:
+            self.stdout.write("\n".join(report.text_lines()))
+        if not report.in_sync:
             raise SystemExit(1)
 
     def _print(self, report: dict[str, Any]) -> None:
