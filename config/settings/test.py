@@ -19,3 +19,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# One batch at a time: the test database is shared in memory, where writer threads (a token renewal in a worker
+# thread) trip over each other's savepoints. Concurrent batches have their own test (tests/quickbooks/sync).
+QBO_WRITE_CONCURRENCY = 1

@@ -6,6 +6,7 @@ the Excel import and the sync engine all call them, so that the rules live in on
 from apps.invoicing.services.external import (
     invoice_balance_refresh,
     invoice_note_add,
+    invoice_number_adopt,
     invoice_sent_apply,
     payment_external_delete,
     payment_external_save,
@@ -64,6 +65,7 @@ __all__ = [
     "invoice_mark_for_sync_refusal",
     "invoice_next_number",
     "invoice_note_add",
+    "invoice_number_adopt",
     "invoice_recalculate",
     "invoice_sent_apply",
     "invoice_transition",

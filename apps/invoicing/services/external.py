@@ -28,11 +28,19 @@ def _settled_status(invoice: Invoice) -> str:
 
 @transaction.atomic
 def invoice_sent_apply(
-    *, invoice: Invoice, tax: Decimal, total: Decimal, balance: Decimal, number: str = "", source: str = ""
+    *,
+    invoice: Invoice,
+    tax: Decimal,
+    total: Decimal,
+    balance: Decimal,
+    number: str = "",
+    source: str = "",
+    settle: bool = True,
 ) -> Invoice:
     """
     The invoice reached the accounting system: take its tax, total, balance (and number, when it numbers invoices),
-    and leave Ready for Sync for Unpaid, or Paid when nothing is owed (a zero-dollar invoice included).
+    and leave Ready for Sync for Unpaid, or Paid when nothing is owed (a zero-dollar invoice included); with
+    ``settle`` off the status stays as it is.
     """
     if tax != invoice.tax or total != invoice.total:
         invoice_note_add(
@@ -43,7 +51,7 @@ def invoice_sent_apply(
         )
     invoice.tax, invoice.total, invoice.balance = tax, total, max(balance, ZERO)
     fields = ["tax", "total", "balance", "updated_at"]
-    if invoice.status in (S.READY_FOR_SYNC, S.UNPAID, S.PAID):
+    if settle and invoice.status in (S.READY_FOR_SYNC, S.UNPAID, S.PAID):
         invoice.status = _settled_status(invoice)
         fields.append("status")
     if number and number != invoice.number:
@@ -66,6 +74,20 @@ def invoice_sent_apply(
         invoice.refresh_from_db(fields=["number"])
         invoice.save(update_fields=fields)
     return invoice
+
+
+@transaction.atomic
+def invoice_number_adopt(*, invoice: Invoice, number: str, source: str = "") -> Invoice:
+    """Take the number the accounting system gave the invoice (it numbers them), unless another invoice has it."""
+    return invoice_sent_apply(
+        invoice=invoice,
+        tax=invoice.tax,
+        total=invoice.total,
+        balance=invoice.balance,
+        number=number,
+        source=source,
+        settle=False,
+    )
 
 
 def invoice_balance_refresh(*, invoice: Invoice) -> Invoice:

@@ -273,7 +273,7 @@ class InvoicesStep:
                     pending.append(write)
                 else:
                     writes.append(write)
-            self._send_or_preview(self._resolve_pending(pending) + writes, send_number)
+            self._send_or_preview(self._resolve_pending(pending, send_number) + writes, send_number)
         if voids:
             self.links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
             self.links.load_local(write.key.pk for write in voids)
@@ -412,7 +412,7 @@ class InvoicesStep:
             return Write(mapping.ENTITY, UPDATE, body, key=invoice)
         return Write(mapping.ENTITY, CREATE, payload, key=invoice)
 
-    def _resolve_pending(self, pending: list[Write]) -> list[Write]:
+    def _resolve_pending(self, pending: list[Write], send_number: bool) -> list[Write]:
         """Creates an interrupted run sent: found by their marker among the invoices created since, else resent."""
         if not pending:
             return []
@@ -429,6 +429,12 @@ class InvoicesStep:
                 writes.append(write)
                 continue
             self.links.set(write.key.pk, remote_id(obj), remote_sync_token(obj), "")
+            if not send_number and mapping.sent_invoice(obj).number:
+                # QuickBooks numbered it: the number is taken now, so that no later update sends ours instead.
+                invoicing.invoice_number_adopt(
+                    invoice=write.key, number=mapping.sent_invoice(obj).number, source=SOURCE
+                )
+                write.payload["DocNumber"] = write.key.number
             self.journal.log(
                 INVOICE,
                 SyncAction.LINKED,
