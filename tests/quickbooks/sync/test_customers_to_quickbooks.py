@@ -81,7 +81,7 @@ def test_a_name_taken_by_a_vendor_is_explained(division, connection, company):
 
     assert run.status == SyncRunStatus.PARTIAL
     (entry,) = run.entries.filter(action="failed")
-    assert "A customer, vendor or employee in QuickBooks already uses the name Grove Supply" in entry.message
+    assert "A vendor or employee in QuickBooks already uses the name Grove Supply" in entry.message
     assert not RecordLink.objects.filter(division=division, entity_type="Customer").exists()
 
 

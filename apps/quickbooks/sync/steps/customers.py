@@ -672,7 +672,7 @@ class CustomersStep:
         self._failed(entity, links, result)
         return True
 
-    def _failed(self, entity: str, links: LinkSet, result: WriteResult) -> None:
+    def _failed(self, entity: str, links: LinkSet, result: WriteResult, *, message: str = "") -> None:
         local_id, _ = result.write.key
         link = links.local(local_id)
         if link is not None and not link.qbo_id and isinstance(result.error, FaultError):
@@ -687,7 +687,7 @@ class CustomersStep:
             label,
             qbo_id=link.qbo_id if link else "",
             object_id=local_id,
-            message=plain_reason(result.error, label),
+            message=message or plain_reason(result.error, label),
         )
 
     def _retry_refused(self, entity: str, links: LinkSet, refused: list[WriteResult]) -> list[WriteResult]:
@@ -777,6 +777,16 @@ class CustomersStep:
                 links.forget(local_id)
             if linkable:
                 self._skip_existing_remote(entity, self._label(entity, local_id), local_id, obj)
+            elif obj is None:
+                # No customer has the name: a vendor or an employee does (QuickBooks shares one pool of names).
+                name = payload["DisplayName"]
+                self._failed(
+                    entity,
+                    links,
+                    result,
+                    message=f"A vendor or employee in QuickBooks already uses the name {name}. QuickBooks names must be "
+                    "unique across customers, vendors and employees (inactive ones included): rename one of them.",
+                )
             else:
                 self._failed(entity, links, result)
         return retries
