@@ -784,8 +784,8 @@ class CustomersStep:
                     entity,
                     links,
                     result,
-                    message=f"A vendor or employee in QuickBooks already uses the name {name}. QuickBooks names must be "
-                    "unique across customers, vendors and employees (inactive ones included): rename one of them.",
+                    message=f"A vendor or employee in QuickBooks already uses the name {name}. QuickBooks names must "
+                    "be unique across customers, vendors and employees (inactive ones included): rename one of them.",
                 )
             else:
                 self._failed(entity, links, result)
