@@ -46,6 +46,8 @@ class RunContext:
     # Remote records to read again at the next run, by entity (they could not be applied here).
     retry_remote: dict[str, set[str]] = field(default_factory=dict)
     _renewed_at: float = field(default_factory=time.monotonic)
+    # Preview only: (entity, local id) of records the run would send, for the steps after it ("customer", 12).
+    previewed_pushes: set[tuple[str, int]] = field(default_factory=set)
     # Sentences for the run's summary that concern the whole run, not one record (a setting QuickBooks contradicts).
     notes: list[str] = field(default_factory=list)
     # Where the next run starts looking for local changes (see ``local_changes_collected``).

@@ -99,6 +99,7 @@ class CustomersStep:
         self.force_push: set[tuple[str, int]] = set()
         # Preview only: records the run would link (nothing is saved), so that the push does not count them again.
         self.previewed_links: set[tuple[str, int]] = set()
+        self.previewed_remote_customers: dict[str, str] = {}
 
     # Loading.
 
@@ -185,6 +186,16 @@ class CustomersStep:
             self.locations_by_customer.setdefault(location.customer_id, {})[name_key(location.name)] = location
         if not self.complete:
             self.location_links.load_local(self.locations)
+
+    def _previewed_owner(self, obj: dict[str, Any]) -> str:
+        """Preview: the name of the top-level customer a job belongs to when this sync would create that customer."""
+        parent, seen = mapping.parent_id(obj), set()
+        while parent and parent not in seen:
+            seen.add(parent)
+            if parent in self.previewed_remote_customers:
+                return self.previewed_remote_customers[parent]
+            parent = mapping.parent_id(self.remote.get(parent, {}))
+        return ""
 
     def _owner_of(self, obj: dict[str, Any]) -> int | None:
         """The local customer a QuickBooks job belongs to: its top-level ancestor's twin."""
@@ -291,6 +302,8 @@ class CustomersStep:
         if self.ctx.preview:
             if action == SyncAction.LINKED:
                 self.previewed_links.add((CUSTOMER, customer.pk))
+            if action == SyncAction.CREATED:
+                self.previewed_remote_customers[qbo_id] = label
             if changed or action != SyncAction.UPDATED:
                 self.journal.log(CUSTOMER, action, label, qbo_id=qbo_id, object_id=customer.pk if customer else None)
             return
@@ -372,6 +385,10 @@ class CustomersStep:
             return
         customer_id = self._owner_of(obj)
         customer = self.customers.get(customer_id) if customer_id else None
+        if customer is None and self.ctx.preview and (owner := self._previewed_owner(obj)):
+            # Its customer would be created by this sync, and the location with it.
+            self.journal.log(LOCATION, SyncAction.CREATED, f"{owner}: {label}", qbo_id=qbo_id)
+            return
         if customer is None:
             self.ctx.retry_later(mapping.ENTITY, qbo_id)
             self.journal.log(
@@ -642,6 +659,7 @@ class CustomersStep:
                 local_id = write.key[0]
                 action = SyncAction.CREATED if write.action == CREATE else SyncAction.UPDATED
                 self.journal.log(entity, action, self._label(entity, local_id), object_id=local_id)
+                self.ctx.previewed_pushes.add((entity, local_id))
             return []
         refused: list[WriteResult] = []
         for start in range(0, len(writes), WRITES_PER_ROUND):

@@ -312,13 +312,13 @@ class InvoicesStep:
             self.ctx.notes.append(
                 '"QuickBooks numbers invoices" is on, but QuickBooks is set to take invoice numbers from whoever '
                 "creates them (custom transaction numbers), so it would leave them without a number: FieldOffice's "
-                "numbers were sent. Turn custom transaction numbers off in QuickBooks, or the setting off here."
+                "numbers are sent. Turn custom transaction numbers off in QuickBooks, or the setting off here."
             )
             return True
         if not quickbooks_numbers and not custom:
             self.ctx.notes.append(
                 "QuickBooks numbers its own invoices (custom transaction numbers off), but FieldOffice is set to "
-                "number them: FieldOffice's numbers were sent and QuickBooks kept them."
+                "number them: FieldOffice's numbers are sent and QuickBooks keeps them."
             )
         return not quickbooks_numbers
 
@@ -362,6 +362,11 @@ class InvoicesStep:
             if invoice.service_location_id
             else self.customers.get(invoice.customer_id)
         )
+        if not customer_id and self.ctx.preview:
+            # The customers step would send its customer (or location) first in this very sync.
+            wanted = ("service location", invoice.service_location_id) if invoice.service_location_id else None
+            wanted = wanted or ("customer", invoice.customer_id)
+            customer_id = "preview" if wanted in self.ctx.previewed_pushes else ""
         lines = list(invoice.lines.all())
         reason = ""
         if not customer_id:
