@@ -8,6 +8,10 @@ invoice and payment write, in place (QuickBooks gives the customer no new SyncTo
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db.models import TextField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+
 from apps.qbo_sandbox.entities.hierarchy import ancestors, descendants
 from apps.qbo_sandbox.entities.numbers import ZERO, to_decimal
 from apps.qbo_sandbox.entities.storage import computed_patch
@@ -18,11 +22,19 @@ def _live(company: SandboxCompany, entity_type: str):
     return SandboxEntity.objects.filter(company=company, entity_type=entity_type, deleted_at__isnull=True)
 
 
+def _amounts(company: SandboxCompany, entity_type: str, customer_id: str, key: str) -> list[str | None]:
+    """One amount of each record, read as text in the database instead of decoding every record's whole JSON."""
+    amount = Cast(KT(f"data__{key}"), output_field=TextField())
+    records = _live(company, entity_type).filter(data__CustomerRef__value=customer_id)
+    return list(records.annotate(amount=amount).values_list("amount", flat=True))
+
+
 def own_balance(company: SandboxCompany, customer_id: str) -> Decimal:
-    invoices = _live(company, "Invoice").filter(data__CustomerRef__value=customer_id).values_list("data", flat=True)
-    payments = _live(company, "Payment").filter(data__CustomerRef__value=customer_id).values_list("data", flat=True)
-    owed = sum((to_decimal(data.get("Balance")) or ZERO for data in invoices), ZERO)
-    credit = sum((to_decimal(data.get("UnappliedAmt")) or ZERO for data in payments), ZERO)
+    # Text, not a number: a JSON number read as a float could lose cents; stored amounts have at most 15 digits.
+    owed = sum((to_decimal(value) or ZERO for value in _amounts(company, "Invoice", customer_id, "Balance")), ZERO)
+    credit = sum(
+        (to_decimal(value) or ZERO for value in _amounts(company, "Payment", customer_id, "UnappliedAmt")), ZERO
+    )
     return owed - credit
 
 
