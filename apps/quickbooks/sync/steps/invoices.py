@@ -12,6 +12,7 @@ an invoice voided or deleted in QuickBooks is flagged with a note here, never ch
 """
 
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from functools import reduce
 from operator import or_
@@ -19,7 +20,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Prefetch, Q
 
 from apps.accounting.models import PaymentTerm, TaxRate
@@ -252,37 +253,58 @@ class InvoicesStep:
         self.default_item = ctx.settings.default_service_item_qbo_id
         self.default_item_looked_up = bool(self.default_item)
         send_number = self._numbering() if ready_ids else True
-        for start in range(0, len(ready_ids), WRITES_PER_ROUND):
-            self.links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
-            ready = list(
-                Invoice.objects.filter(pk__in=ready_ids[start : start + WRITES_PER_ROUND])
-                .exclude(status=InvoiceStatus.VOID)
-                .select_related("customer", "service_location")
-                .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.select_related("item")))
-                .order_by("pk")
-            )
-            self.links.load_local(invoice.pk for invoice in ready)
-            self._items_match(ready)
-            writes, pending = [], []
-            for invoice in ready:
-                write = self._write_for(invoice, send_number)
-                if write is None:
+        # While QuickBooks answers one round, the one before is applied here: the limiter, not this process,
+        # sets the pace. Only when batches go out from threads anyway (one at a time keeps to one thread).
+        sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quickbooks-round") if self._pipelined() else None
+        in_flight = None
+        try:
+            for start in range(0, len(ready_ids), WRITES_PER_ROUND):
+                self.links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
+                ready = list(
+                    Invoice.objects.filter(pk__in=ready_ids[start : start + WRITES_PER_ROUND])
+                    .exclude(status=InvoiceStatus.VOID)
+                    .select_related("customer", "service_location")
+                    .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.select_related("item")))
+                    .order_by("pk")
+                )
+                self.links.load_local(invoice.pk for invoice in ready)
+                self._items_match(ready)
+                writes, pending = [], []
+                for invoice in ready:
+                    write = self._write_for(invoice, send_number)
+                    if write is None:
+                        continue
+                    link = self.links.local(invoice.pk)
+                    if write.action == CREATE and link is not None and link.pending_since:
+                        pending.append(write)
+                    else:
+                        writes.append(write)
+                writes = self._resolve_pending(pending, send_number) + writes
+                if ctx.preview:
+                    self._preview(writes)
                     continue
-                link = self.links.local(invoice.pk)
-                if write.action == CREATE and link is not None and link.pending_since:
-                    pending.append(write)
-                else:
-                    writes.append(write)
-            self._send_or_preview(self._resolve_pending(pending, send_number) + writes, send_number)
+                sent = self._round_send(writes, self.links, sender)
+                if in_flight is not None:
+                    self._round_apply(*in_flight, send_number)
+                in_flight = sent
+            if in_flight is not None:
+                self._round_apply(*in_flight, send_number)
+                in_flight = None
+        finally:
+            if sender is not None:
+                sender.shutdown(wait=True)
         if voids:
-            self.links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
-            self.links.load_local(write.key.pk for write in voids)
-            self._send_or_preview(voids, send_number)
+            links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
+            links.load_local(write.key.pk for write in voids)
+            if ctx.preview:
+                self._preview(voids)
+            else:
+                self._round_apply(*self._round_send(voids, links, None), send_number)
 
-    def _send_or_preview(self, writes: list[Write], send_number: bool) -> None:
-        if not self.ctx.preview:
-            self._send(writes, send_number)
-            return
+    def _pipelined(self) -> bool:
+        return getattr(self.ctx.backend, "concurrency", 1) > 1
+
+    def _preview(self, writes: list[Write]) -> None:
         actions = {CREATE: SyncAction.CREATED, UPDATE: SyncAction.UPDATED, VOID: SyncAction.DEACTIVATED}
         for write in writes:
             self.journal.log(INVOICE, actions[write.action], write.key.number, object_id=write.key.pk)
@@ -452,22 +474,33 @@ class InvoicesStep:
             writes.append(Write(mapping.ENTITY, UPDATE, body, key=write.key))
         return writes
 
-    def _send(self, writes: list[Write], send_number: bool) -> None:
+    def _round_send(self, writes: list[Write], links: LinkSet, sender: ThreadPoolExecutor | None):
+        """Mark the round's creates pending, then send it: now, or in the sender thread (a future)."""
+        links.mark_pending((write.key.pk, write.key.number) for write in writes if write.action == CREATE)
+        if sender is None:
+            return self.ctx.backend.write(writes), links, writes
+        return sender.submit(self._write_in_thread, writes), links, writes
+
+    def _write_in_thread(self, writes: list[Write]) -> list[WriteResult]:
+        try:
+            return self.ctx.backend.write(writes)
+        finally:
+            connections.close_all()
+
+    def _round_apply(
+        self, results: Future | list[WriteResult], links: LinkSet, writes: list[Write], send_number: bool
+    ) -> None:
+        results = results.result() if isinstance(results, Future) else results
         stale: list[WriteResult] = []
-        for start in range(0, len(writes), WRITES_PER_ROUND):
-            round_writes = writes[start : start + WRITES_PER_ROUND]
-            self.links.mark_pending(
-                (write.key.pk, write.key.number) for write in round_writes if write.action == CREATE
-            )
-            results = self.ctx.backend.write(round_writes)
-            with transaction.atomic():
-                for result in results:
-                    if result.error is not None and result.error.code == STALE:
-                        stale.append(result)
-                    else:
-                        self._apply(result, send_number)
-            self.journal.advance(len(round_writes))
-            self.ctx.heartbeat()
+        self.links = links
+        with transaction.atomic():
+            for result in results:
+                if result.error is not None and result.error.code == STALE:
+                    stale.append(result)
+                else:
+                    self._apply(result, send_number)
+        self.journal.advance(len(writes))
+        self.ctx.heartbeat()
         if stale:
             self._retry_stale(stale, send_number)
 
