@@ -191,3 +191,17 @@ def location_fields(obj: dict[str, Any], customer_name: str) -> dict[str, Any]:
         "country": country,
         "active": obj.get("Active", True) is not False,
     }
+
+
+def payload_name(payload: dict[str, Any]) -> str:
+    """The name a customer or location payload sends."""
+    return str(payload.get("DisplayName") or "")
+
+
+def with_name(payload: dict[str, Any], name: str) -> dict[str, Any]:
+    return {**payload, "DisplayName": name}
+
+
+def location_update(payload: dict[str, Any]) -> dict[str, Any]:
+    """A location update: where the job sits in QuickBooks (under a job of a job, say) is QuickBooks' to keep."""
+    return {key: value for key, value in payload.items() if key not in ("ParentRef", "Job", "BillWithParent")}

@@ -29,6 +29,10 @@ def marker(invoice: Invoice) -> str:
     return MARKER.format(pk=invoice.pk)
 
 
+def with_number(payload: dict[str, Any], number: str) -> dict[str, Any]:
+    return {**payload, "DocNumber": number[:21]}
+
+
 def marked_invoice_id(obj: dict[str, Any]) -> int | None:
     """The FieldOffice invoice a QuickBooks invoice was created from, read from its private note."""
     match = _MARKER.search(str(obj.get("PrivateNote") or ""))

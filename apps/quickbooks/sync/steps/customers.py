@@ -27,10 +27,13 @@ from apps.quickbooks.mapping.common import (
     content_hash,
     is_deleted,
     name_key,
+    payload_id,
     remote_created_at,
     remote_id,
     remote_sync_token,
     remote_updated_at,
+    with_identity,
+    with_sync_token,
 )
 from apps.quickbooks.mapping.refs import CustomerRefs
 from apps.quickbooks.models import RecordLink, SyncAction
@@ -533,7 +536,7 @@ class CustomersStep:
             if link is not None and link.pending_since:
                 pending.append((customer, payload, wanted))
                 continue
-            existing = remote_names.get(name_key(payload["DisplayName"]))
+            existing = remote_names.get(name_key(mapping.payload_name(payload)))
             if existing is not None and not self.ctx.two_way:
                 self._skip_existing_remote(CUSTOMER, customer.display_name, customer.pk, existing)
                 continue
@@ -568,7 +571,7 @@ class CustomersStep:
             token = remote_sync_token(current)
         elif wanted == link.content_hash and not forced:
             return None
-        body = {**payload, "Id": link.qbo_id, "SyncToken": token}
+        body = with_identity(payload, link.qbo_id, token)
         return Write(mapping.ENTITY, UPDATE, body, key=(local_id, wanted))
 
     def _skip_existing_remote(self, entity: str, label: str, local_id: int, existing: dict[str, Any]) -> None:
@@ -600,7 +603,7 @@ class CustomersStep:
             return []
         names = set()
         for record, payload, _ in pending:
-            names.add(payload["DisplayName"])
+            names.add(mapping.payload_name(payload))
             if pending_name := links.local(record.pk).pending_name:
                 names.add(pending_name)
         found = {
@@ -612,7 +615,7 @@ class CustomersStep:
         for record, payload, wanted in pending:
             link = links.local(record.pk)
             obj = found.get(name_key(link.pending_name)) if link.pending_name else None
-            obj = obj or found.get(name_key(payload["DisplayName"]))
+            obj = obj or found.get(name_key(mapping.payload_name(payload)))
             created = remote_created_at(obj) if obj else None
             ours = (
                 obj is not None
@@ -636,9 +639,9 @@ class CustomersStep:
                 continue
             links.set(record.pk, remote_id(obj), remote_sync_token(obj), "")
             # What QuickBooks got then may differ from the record now (renamed since): send it as it is.
-            body = {**payload, "Id": remote_id(obj), "SyncToken": remote_sync_token(obj)}
-            if entity == LOCATION:
-                body["DisplayName"] = mapping.display_name(obj) if link.pending_name else payload["DisplayName"]
+            body = with_identity(payload, remote_id(obj), remote_sync_token(obj))
+            if entity == LOCATION and link.pending_name:
+                body = mapping.with_name(body, mapping.display_name(obj))
             writes.append(Write(mapping.ENTITY, UPDATE, body, key=(record.pk, wanted)))
         return writes
 
@@ -665,7 +668,7 @@ class CustomersStep:
         for start in range(0, len(writes), WRITES_PER_ROUND):
             round_writes = writes[start : start + WRITES_PER_ROUND]
             links.mark_pending(
-                (write.key[0], write.payload["DisplayName"]) for write in round_writes if write.action == CREATE
+                (write.key[0], mapping.payload_name(write.payload)) for write in round_writes if write.action == CREATE
             )
             results = self.ctx.backend.write(round_writes)
             with transaction.atomic():
@@ -718,10 +721,12 @@ class CustomersStep:
         if stale:
             current = {
                 remote_id(obj): obj
-                for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, [write.write.payload["Id"] for write in stale])
+                for obj in self.ctx.backend.read_by_ids(
+                    mapping.ENTITY, [payload_id(write.write.payload) for write in stale]
+                )
             }
             for result in stale:
-                obj = current.get(result.write.payload["Id"])
+                obj = current.get(payload_id(result.write.payload))
                 if obj is None:
                     self._failed(entity, links, result)
                     continue
@@ -729,7 +734,7 @@ class CustomersStep:
                     Write(
                         mapping.ENTITY,
                         UPDATE,
-                        {**result.write.payload, "SyncToken": remote_sync_token(obj)},
+                        with_sync_token(result.write.payload, remote_sync_token(obj)),
                         key=result.write.key,
                     )
                 )
@@ -748,7 +753,7 @@ class CustomersStep:
 
     def _resolve_duplicates(self, entity: str, links: LinkSet, duplicates: list[WriteResult]) -> list[Write]:
         retries: list[Write] = []
-        names = [result.write.payload["DisplayName"] for result in duplicates]
+        names = [mapping.payload_name(result.write.payload) for result in duplicates]
         found = {
             name_key(mapping.display_name(obj)): obj for obj in self.ctx.backend.find_by_names(mapping.ENTITY, names)
         }
@@ -756,14 +761,14 @@ class CustomersStep:
         for result in duplicates:
             local_id, _ = result.write.key
             payload = result.write.payload
-            obj = found.get(name_key(payload["DisplayName"]))
+            obj = found.get(name_key(mapping.payload_name(payload)))
             if entity == LOCATION:
                 location = self.locations[local_id]
                 customer = self.customers[location.customer_id]
                 name = mapping.location_display_name(location, customer.display_name, qualified=True)
-                if name_key(name) != name_key(payload["DisplayName"]):
+                if name_key(name) != name_key(mapping.payload_name(payload)):
                     write = Write(
-                        mapping.ENTITY, result.write.action, {**payload, "DisplayName": name}, key=result.write.key
+                        mapping.ENTITY, result.write.action, mapping.with_name(payload, name), key=result.write.key
                     )
                     retries.append(write)
                     continue
@@ -779,7 +784,7 @@ class CustomersStep:
             )
             if linkable and self.ctx.two_way:
                 links.set(local_id, remote_id(obj), remote_sync_token(obj), "")
-                body = {**payload, "Id": remote_id(obj), "SyncToken": remote_sync_token(obj)}
+                body = with_identity(payload, remote_id(obj), remote_sync_token(obj))
                 retries.append(Write(mapping.ENTITY, UPDATE, body, key=result.write.key))
                 self.journal.log(
                     entity,
@@ -797,7 +802,7 @@ class CustomersStep:
                 self._skip_existing_remote(entity, self._label(entity, local_id), local_id, obj)
             elif obj is None:
                 # No customer has the name: a vendor or an employee does (QuickBooks shares one pool of names).
-                name = payload["DisplayName"]
+                name = mapping.payload_name(payload)
                 self._failed(
                     entity,
                     links,
@@ -841,13 +846,11 @@ class CustomersStep:
 
                 write = self._update_for(LOCATION, location.pk, link, payload, wanted, comparable)
                 if write is not None:
-                    # Where the job sits in QuickBooks (under a job of a job, say) is QuickBooks' to keep.
-                    for key in ("ParentRef", "Job", "BillWithParent"):
-                        write.payload.pop(key, None)
+                    body = mapping.location_update(write.payload)
                     current = self.remote.get(link.qbo_id)
                     if current is not None and mapping.location_name(current, customer.display_name) == location.name:
-                        write.payload["DisplayName"] = mapping.display_name(current)
-                    updates.append(write)
+                        body = mapping.with_name(body, mapping.display_name(current))
+                    updates.append(Write(write.entity, write.action, body, key=write.key))
                 elif self.ctx.resend and link.qbo_id not in self.remote:
                     creates.append(Write(mapping.ENTITY, CREATE, payload, key=(location.pk, wanted)))
                 continue

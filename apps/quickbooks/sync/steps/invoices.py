@@ -29,7 +29,16 @@ from apps.customers.models import Customer, ServiceLocation
 from apps.invoicing import services as invoicing
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
 from apps.quickbooks.mapping import invoices as mapping
-from apps.quickbooks.mapping.common import content_hash, is_deleted, name_key, remote_id, remote_sync_token
+from apps.quickbooks.mapping.common import (
+    content_hash,
+    is_deleted,
+    name_key,
+    payload_id,
+    remote_id,
+    remote_sync_token,
+    with_identity,
+    with_sync_token,
+)
 from apps.quickbooks.models import RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, VOID, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
@@ -322,7 +331,7 @@ class InvoicesStep:
         writes = []
         for invoice in voided:
             link = self.links.local(invoice.pk)
-            body = {"Id": link.qbo_id, "SyncToken": link.sync_token}
+            body = with_identity({}, link.qbo_id, link.sync_token)
             writes.append(Write(mapping.ENTITY, VOID, body, key=invoice))
         return writes
 
@@ -435,7 +444,7 @@ class InvoicesStep:
                 return None
             token = remote_sync_token(current)
         if link is not None and link.qbo_id:
-            body = {**payload, "Id": link.qbo_id, "SyncToken": token}
+            body = with_identity(payload, link.qbo_id, token)
             return Write(mapping.ENTITY, UPDATE, body, key=invoice)
         return Write(mapping.ENTITY, CREATE, payload, key=invoice)
 
@@ -461,7 +470,9 @@ class InvoicesStep:
                 invoicing.invoice_number_adopt(
                     invoice=write.key, number=mapping.sent_invoice(obj).number, source=SOURCE
                 )
-                write.payload["DocNumber"] = write.key.number
+                write = Write(
+                    write.entity, write.action, mapping.with_number(write.payload, write.key.number), write.key
+                )
             self.journal.log(
                 INVOICE,
                 SyncAction.LINKED,
@@ -470,7 +481,7 @@ class InvoicesStep:
                 object_id=write.key.pk,
                 message="Created in QuickBooks by an earlier sync that was interrupted; linked, not sent twice.",
             )
-            body = {**write.payload, "Id": remote_id(obj), "SyncToken": remote_sync_token(obj)}
+            body = with_identity(write.payload, remote_id(obj), remote_sync_token(obj))
             writes.append(Write(mapping.ENTITY, UPDATE, body, key=write.key))
         return writes
 
@@ -505,15 +516,15 @@ class InvoicesStep:
             self._retry_stale(stale, send_number)
 
     def _retry_stale(self, stale: list[WriteResult], send_number: bool) -> None:
-        ids = [str(result.write.payload["Id"]) for result in stale]
+        ids = [str(payload_id(result.write.payload)) for result in stale]
         current = {remote_id(obj): obj for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, ids)}
         retries = []
         for result in stale:
-            obj = current.get(str(result.write.payload["Id"]))
+            obj = current.get(str(payload_id(result.write.payload)))
             if obj is None:
                 self._apply(result, send_number)
                 continue
-            body = {**result.write.payload, "SyncToken": remote_sync_token(obj)}
+            body = with_sync_token(result.write.payload, remote_sync_token(obj))
             retries.append(Write(mapping.ENTITY, result.write.action, body, key=result.write.key))
         if retries:
             with transaction.atomic():

@@ -23,7 +23,16 @@ from apps.catalog.models import Item
 from apps.quickbooks.errors import FaultError
 from apps.quickbooks.mapping import accounts as account_mapping
 from apps.quickbooks.mapping import items as mapping
-from apps.quickbooks.mapping.common import content_hash, is_deleted, name_key, remote_created_at, remote_id
+from apps.quickbooks.mapping.common import (
+    content_hash,
+    is_deleted,
+    name_key,
+    payload_id,
+    remote_created_at,
+    remote_id,
+    with_identity,
+    with_sync_token,
+)
 from apps.quickbooks.mapping.common import remote_sync_token as token_of
 from apps.quickbooks.mapping.items import ItemAccounts
 from apps.quickbooks.models import RecordLink, SyncAction
@@ -192,7 +201,7 @@ class ItemsPush:
             token = token_of(current)
         elif wanted == link.content_hash:
             return None
-        body = {**payload, "Id": link.qbo_id, "SyncToken": token}
+        body = with_identity(payload, link.qbo_id, token)
         return Write(mapping.ENTITY, UPDATE, body, key=(item.pk, wanted))
 
     def _resolve_pending(self, pending: list[tuple[Item, dict, str]]) -> list[Write]:
@@ -225,7 +234,7 @@ class ItemsPush:
                 self.links.set(item.pk, remote_id(obj), token_of(obj), wanted)
                 continue
             self.links.set(item.pk, remote_id(obj), token_of(obj), "")
-            body = {**payload, "Id": remote_id(obj), "SyncToken": token_of(obj)}
+            body = with_identity(payload, remote_id(obj), token_of(obj))
             writes.append(Write(mapping.ENTITY, UPDATE, body, key=(item.pk, wanted)))
         return writes
 
@@ -292,15 +301,15 @@ class ItemsPush:
         """Changed in QuickBooks while this run sent it: read again and sent once more with the new SyncToken."""
         if not stale:
             return
-        ids = [result.write.payload["Id"] for result in stale]
+        ids = [payload_id(result.write.payload) for result in stale]
         current = {remote_id(obj): obj for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, ids)}
         retries = []
         for result in stale:
-            obj = current.get(result.write.payload["Id"])
+            obj = current.get(payload_id(result.write.payload))
             if obj is None:
                 self._apply(result)
                 continue
-            body = {**result.write.payload, "SyncToken": token_of(obj)}
+            body = with_sync_token(result.write.payload, token_of(obj))
             retries.append(Write(mapping.ENTITY, UPDATE, body, key=result.write.key))
         results = self.ctx.backend.write(retries) if retries else []
         with transaction.atomic():

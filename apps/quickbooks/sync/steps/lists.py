@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from apps.accounting import services as accounting
 from apps.accounting.models import PaymentTerm, TaxRate
 from apps.quickbooks.mapping import tax, terms
-from apps.quickbooks.mapping.common import content_hash, name_key, remote_id, remote_sync_token
+from apps.quickbooks.mapping.common import content_hash, name_key, remote_id, remote_sync_token, with_identity
 from apps.quickbooks.models import PrimarySystem, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write
 from apps.quickbooks.sync.context import RunContext
@@ -127,7 +127,7 @@ def _terms_push(ctx: RunContext, links: LinkSet, remote: dict[str, Any], local: 
                 links.set(term.pk, remote_id(current), remote_sync_token(current), wanted)
                 ctx.journal.log(TERM, SyncAction.LINKED, term.name, qbo_id=remote_id(current), object_id=term.pk)
             continue
-        update = {**payload, "Id": remote_id(current), "SyncToken": remote_sync_token(current)}
+        update = with_identity(payload, remote_id(current), remote_sync_token(current))
         writes.append(Write(terms.ENTITY, UPDATE, update, key=term))
     _writes_apply(ctx, links, writes, TERM, terms.term_comparable, lambda term: term.name)
 
