@@ -191,10 +191,10 @@ QBO_BACKOFF_MAX_SECONDS = env.float("QBO_BACKOFF_MAX_SECONDS", default=30.0)
 # Intuit asks clients to wait a minute after a 429 that carries no Retry-After.
 QBO_THROTTLE_WAIT_SECONDS = env.float("QBO_THROTTLE_WAIT_SECONDS", default=60.0)
 QBO_TIMEOUT_SECONDS = env.float("QBO_TIMEOUT_SECONDS", default=60.0)
-# Per realm, counted for all workers in the cache (Redis in production): just under Intuit's 500 requests and
-# 40 batches a minute, and at most its 10 requests at once. 0 turns a limit off.
+# Per realm, counted for all workers in the cache (Redis in production): Intuit's 40 batches a minute (the limiter
+# counts a minute and a second), just under its 500 requests, and at most its 10 requests at once. 0 turns a limit off.
 QBO_RATE_LIMIT_PER_MINUTE = env.int("QBO_RATE_LIMIT_PER_MINUTE", default=490)
-QBO_BATCH_LIMIT_PER_MINUTE = env.int("QBO_BATCH_LIMIT_PER_MINUTE", default=38)
+QBO_BATCH_LIMIT_PER_MINUTE = env.int("QBO_BATCH_LIMIT_PER_MINUTE", default=40)
 QBO_CONCURRENT_LIMIT = env.int("QBO_CONCURRENT_LIMIT", default=10)
 # Batches a sync sends at once (Intuit allows 10 requests at once per company; the limiter enforces it).
 QBO_WRITE_CONCURRENCY = env.int("QBO_WRITE_CONCURRENCY", default=4)

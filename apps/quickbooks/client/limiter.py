@@ -5,9 +5,10 @@ under Intuit's limits instead of collecting 429s: requests a minute, batch reque
 Only atomic cache operations are used (``add``, ``incr``, ``decr``), so counts hold across threads and processes.
 With the local-memory cache each process counts alone: fine for one worker, not for several (use Redis).
 
-- Rates: a minute is cut into slices; a request adds one to the current slice and goes ahead when that slice and the
-  ones before it, spanning a whole minute plus one slice, hold no more than the limit; otherwise it takes its one
-  back and waits for the next slice. The extra slice makes the count cover any 60 s span, as Intuit's does.
+- Rates: a minute is cut into 2-second slices; a request adds one to the current slice and goes ahead when that
+  slice and the ones before it, reaching back a whole minute plus a margin, hold no more than the limit; otherwise it
+  takes its one back and waits for the next slice. Reaching back past the minute makes the count cover any 60 s span,
+  as Intuit's does, and the margin (a second a minute) absorbs requests that arrive closer together than they left.
 - Concurrency: ``limit`` slot keys; a request takes a free one with ``add`` and frees it after. Slots expire, so a
   worker that dies mid-request cannot keep its place forever.
 - A 429 pauses the realm for every worker (``pause``).
@@ -26,7 +27,9 @@ from django.core.cache import BaseCache, cache
 logger = logging.getLogger(__name__)
 
 MINUTE = 60.0
-SLICES_PER_MINUTE = 12
+SLICES_PER_MINUTE = 30
+# How far past the window the count reaches back, as a share of the window: a second a minute.
+MARGIN = 1 / 60
 # Longer than any wait is worth: past it the request goes ahead and QuickBooks' own 429 handling takes over.
 MAX_WAIT_SECONDS = 120.0
 
@@ -117,7 +120,8 @@ class RealmLimiter:
                     count = self.store.incr(key)
                 except ValueError:  # expired between add and incr
                     continue
-            earlier = [self._slice_key(name, i) for i in range(index - SLICES_PER_MINUTE, index)]
+            first = math.floor((now - self.window * (1 + MARGIN)) / self.width)
+            earlier = [self._slice_key(name, i) for i in range(first, index)]
             total = count + sum(int(value) for value in self.store.get_many(earlier).values())
             if total <= limit:
                 return
