@@ -104,6 +104,11 @@ class RunContext:
         return self.settings.invoices_direction == InvoicesDirection.TO_QUICKBOOKS
 
     @property
+    def anything_synced(self) -> bool:
+        directions = (self.customers_pull, self.customers_push, self.inventory_pull, self.inventory_push)
+        return any(directions) or self.invoices_push or bool(self.lists_master)
+
+    @property
     def lists_master(self) -> str:
         """Who keeps tax rates and terms: "quickbooks", "local", or "" when they are not synced."""
         if not self.settings.sync_tax_rates_and_terms:

@@ -132,16 +132,17 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
     )
     changed, listed = pull_plan(ctx)
     try:
-        if not changed and not listed:
+        if not ctx.anything_synced:
             run.api_calls = backend.api_calls
             return _run_finish(
                 run,
                 SyncRunStatus.SUCCEEDED,
                 summary="Nothing is set to sync: choose what to sync with Configure Sync.",
             )
-        ctx.journal.stage("Reading changes from QuickBooks")
-        since = None if ctx.full else state.remote_cursor
-        ctx.snapshot = backend.pull(changed=changed, listed=listed, since=since)
+        if changed or listed:  # A push-only run may need nothing from QuickBooks.
+            ctx.journal.stage("Reading changes from QuickBooks")
+            since = None if ctx.full else state.remote_cursor
+            ctx.snapshot = backend.pull(changed=changed, listed=listed, since=since)
         for step in STEPS:
             step.run(ctx)
             ctx.heartbeat()

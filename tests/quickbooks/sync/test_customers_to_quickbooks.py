@@ -128,3 +128,17 @@ def test_a_stale_sync_token_is_read_again_and_the_update_sent(division, connecti
     remote = remote_by_name(company, "Kiln Works")
     assert remote.data["PrimaryEmailAddr"]["Address"] == "office@kiln.example"
     assert remote.data["Notes"] == "changed there"
+
+
+def test_a_push_only_run_without_tax_and_terms_reads_nothing_and_still_sends_edits(division, connection, company):
+    customer = CustomerFactory(division=division, display_name="Fir Fencing", phone="555-0100")
+    configure(division, customers_direction="to_quickbooks", sync_tax_rates_and_terms=False)
+    sync(division)
+    sync(division)  # Sets the cursor: from now on nothing needs reading from QuickBooks.
+    customer_update(customer=customer, phone="555-0199")
+
+    run = sync(division)
+
+    assert run.status == SyncRunStatus.SUCCEEDED, run.error_summary
+    assert run.api_calls == 1
+    assert remote_by_name(company, "Fir Fencing").data["PrimaryPhone"]["FreeFormNumber"] == "555-0199"
