@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.invoicing",
     "apps.demo",
     "apps.qbo_sandbox",
+    "apps.qbd_sandbox",
     "apps.imports",
     "apps.quickbooks",
     # Last on purpose: its post_migrate handler grants roles the permissions of every app above.

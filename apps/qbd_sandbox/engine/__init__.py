@@ -1,0 +1,1 @@
+"""What QuickBooks does with each request: list and transaction rules, queries, deletions, sessions."""
