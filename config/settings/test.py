@@ -22,3 +22,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # One batch at a time: the test database is shared in memory, where writer threads (a token renewal in a worker
 # thread) trip over each other's savepoints. Concurrent batches have their own test (tests/quickbooks/sync).
 QBO_WRITE_CONCURRENCY = 1
+# The live server's request threads end after each test; kept-open connections of theirs would outlive the test and
+# hold PostgreSQL's test database open at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

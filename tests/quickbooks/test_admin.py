@@ -74,7 +74,7 @@ def test_a_connection_needing_a_reconnect_says_why(owner_client, office_client, 
 def test_configure_sync_saves_the_settings(owner_client, division, stored_connection):
     url = reverse("admin:quickbooks_integration_configure", args=[division.pk])
     form = owner_client.get(url).content.decode()
-    assert '<option value="desktop" disabled>QuickBooks Desktop (coming later)</option>' in form
+    assert '<option value="desktop">QuickBooks Desktop</option>' in form
     assert "Two-way sync is not available for inventory." in form
     assert "Invoices go from FieldOffice to QuickBooks only" in form
 

@@ -49,10 +49,37 @@ def test_inventory_has_no_two_way_and_invoices_go_one_way(division):
     assert "invoices_direction" in invoices.value.message_dict
 
 
-def test_desktop_is_not_available_yet(division):
+def test_desktop_takes_customers_and_refuses_what_it_does_not_carry_yet(division):
     with pytest.raises(ValidationError) as refused:
-        sync_settings_update(division=division, integration_type="desktop")
-    assert "coming later" in refused.value.message_dict["integration_type"][0]
+        sync_settings_update(
+            division=division, integration_type="desktop", inventory_direction="to_local", invoices_direction="off"
+        )
+    assert "Items do not sync with QuickBooks Desktop yet" in refused.value.message_dict["inventory_direction"][0]
+    assert "sync_tax_rates_and_terms" in refused.value.message_dict
+
+    settings = sync_settings_update(
+        division=division,
+        integration_type="desktop",
+        customers_direction="to_local",
+        inventory_direction="off",
+        invoices_direction="off",
+        sync_tax_rates_and_terms=False,
+    )
+    assert settings.integration_type == "desktop"
+
+
+def test_a_desktop_division_has_no_online_schedule(division, connected):
+    sync_settings_update(division=division, frequency="15m")
+    assert Schedule.objects.filter(name="quickbooks-sync-main").exists()
+
+    sync_settings_update(
+        division=division,
+        integration_type="desktop",
+        inventory_direction="off",
+        invoices_direction="off",
+        sync_tax_rates_and_terms=False,
+    )
+    assert not Schedule.objects.filter(name="quickbooks-sync-main").exists()
 
 
 def test_the_database_refuses_a_primary_without_two_way(division):

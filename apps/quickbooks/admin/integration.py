@@ -26,6 +26,7 @@ from django.urls import path, reverse
 from apps.core.models import Division
 from apps.quickbooks.admin.charts import runs_chart
 from apps.quickbooks.admin.default_accounts import default_accounts_view
+from apps.quickbooks.admin.desktop import desktop_section_context, desktop_urls
 from apps.quickbooks.admin.drift import drift_view
 from apps.quickbooks.admin.forms import SyncSettingsForm
 from apps.quickbooks.conf import api_config
@@ -121,6 +122,7 @@ class IntegrationAdmin(admin.ModelAdmin):
             view(self.preview_download_view, "preview_download", "<path:object_id>/download-preview/"),
             view(partial(drift_view, self), "drift", "<path:object_id>/drift/"),
             view(partial(default_accounts_view, self), "default_accounts", "<path:object_id>/default-accounts/"),
+            *desktop_urls(self, view),
             *super().get_urls(),
         ]
 
@@ -194,6 +196,7 @@ class IntegrationAdmin(admin.ModelAdmin):
             errors_url=self._url("errors", division),
             preview_download_url=self._url("preview_download", division),
             local_mode=api_config().is_local,
+            desktop=desktop_section_context(request=request, division=division),
             can_manage=user.has_perm(MANAGE_PERMISSION),
             can_configure=user.has_perm(CONFIGURE_PERMISSION),
             can_sync=user.has_perm(SYNC_PERMISSION),

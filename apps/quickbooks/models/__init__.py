@@ -1,4 +1,10 @@
 from apps.quickbooks.models.connection import ConnectionStatus, QuickBooksConnection
+from apps.quickbooks.models.desktop import (
+    DesktopConnection,
+    DesktopInstallation,
+    DesktopSession,
+    DesktopSessionStatus,
+)
 from apps.quickbooks.models.integration import Integration
 from apps.quickbooks.models.links import RecordLink
 from apps.quickbooks.models.runs import SyncAction, SyncRun, SyncRunEntry, SyncRunStatus, SyncTrigger
@@ -16,6 +22,10 @@ from apps.quickbooks.models.sync_settings import (
 __all__ = [
     "ConnectionStatus",
     "CustomersDirection",
+    "DesktopConnection",
+    "DesktopInstallation",
+    "DesktopSession",
+    "DesktopSessionStatus",
     "Integration",
     "IntegrationType",
     "InventoryDirection",

@@ -1,15 +1,24 @@
 """
 The automatic sync of a division is a django-q2 ``Schedule`` named ``quickbooks-sync-<division slug>``.
 
-It exists while the division is connected and its frequency is not Manual; it is (re)declared whenever either
-changes. Missed slots are not replayed after downtime (``Q_CLUSTER["catch_up"]`` is off in settings).
+It exists while the division is connected to QuickBooks Online and its frequency is not Manual; it is (re)declared
+whenever either changes. QuickBooks Desktop has no such schedule: the Web Connector calls on its own schedule (the
+``.qwc`` file carries the frequency). Missed slots are not replayed after downtime (``Q_CLUSTER["catch_up"]`` is
+off in settings).
 """
 
 from django.db import transaction
 from django_q.models import Schedule
 
 from apps.core.models import Division
-from apps.quickbooks.models import ConnectionStatus, QuickBooksConnection, SyncFrequency, SyncSettings, SyncTrigger
+from apps.quickbooks.models import (
+    ConnectionStatus,
+    IntegrationType,
+    QuickBooksConnection,
+    SyncFrequency,
+    SyncSettings,
+    SyncTrigger,
+)
 
 SYNC_TASK = "apps.quickbooks.tasks.sync_division"
 SCHEDULE_OF_FREQUENCY = {
@@ -27,8 +36,12 @@ def sync_schedule_name(division: Division) -> str:
 @transaction.atomic
 def sync_schedule_update(*, division: Division) -> Schedule | None:
     """Create, change or delete the division's schedule to match its settings and connection; returns it."""
-    frequency = SyncSettings.objects.filter(division=division).values_list("frequency", flat=True).first()
-    connected = QuickBooksConnection.objects.filter(division=division, status=ConnectionStatus.CONNECTED).exists()
+    frequency, integration_type = SyncSettings.objects.filter(division=division).values_list(
+        "frequency", "integration_type"
+    ).first() or (None, IntegrationType.ONLINE)
+    connected = integration_type == IntegrationType.ONLINE and (
+        QuickBooksConnection.objects.filter(division=division, status=ConnectionStatus.CONNECTED).exists()
+    )
     args = repr((division.pk,))
     name = sync_schedule_name(division)
     # A schedule left under an older slug of the division would run it twice.

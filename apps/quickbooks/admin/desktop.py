@@ -1,0 +1,256 @@
+"""
+QuickBooks Desktop on the integration page: the Web Connector section, its password, the checklist before the
+``.qwc`` download, the download itself, and accepting a moved company file.
+
+Everything here changes or hands out the means to sync, so it needs ``quickbooks.manage_connection`` (Owner);
+whoever may see the page sees the section. ``model_admin`` is the ``IntegrationAdmin``: its helpers find the
+division and build the page context.
+"""
+
+from functools import partial
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from apps.core.models import Division
+from apps.quickbooks.desktop.qwc import (
+    ALL_EDITIONS,
+    EDITION_LABELS,
+    EDITION_NAMES,
+    editions_from_names,
+    qwc_build,
+    web_connector_url,
+)
+from apps.quickbooks.desktop.selectors import (
+    desktop_connection_for,
+    desktop_is_chosen,
+    desktop_recent_sessions,
+    desktop_run_every,
+)
+from apps.quickbooks.desktop.setup import (
+    MANAGE_PERMISSION,
+    USERNAME_MAX_LENGTH,
+    desktop_company_file_move_accept,
+    desktop_credentials_set,
+    desktop_username_suggest,
+)
+
+QWC_CONTENT_TYPE = "application/xml"
+
+
+class DesktopCredentialsForm(forms.Form):
+    username = forms.CharField(
+        label="Web Connector user name",
+        max_length=USERNAME_MAX_LENGTH,
+        help_text="Written into the .qwc file. Changing it means downloading the .qwc file again.",
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Typed into the Web Connector when the .qwc file is added; it is not in the file. FieldOffice "
+        "keeps only a hash of it, so write it down where your team keeps passwords.",
+    )
+    password_again = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return cleaned
+
+
+class EditionsForm(forms.Form):
+    editions = forms.MultipleChoiceField(
+        label="QuickBooks editions",
+        choices=[(name, EDITION_LABELS[edition]) for name, edition in EDITION_NAMES.items()],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The Web Connector only opens the company file with the editions ticked here.",
+    )
+
+
+def _url(name: str, division: Division) -> str:
+    return reverse(f"admin:quickbooks_integration_{name}", args=[division.pk])
+
+
+def _endpoint_url(request: HttpRequest) -> str:
+    return web_connector_url(request.build_absolute_uri(reverse("quickbooks:qbwc")))
+
+
+def _every(division: Division) -> str:
+    """ "5 minutes", "hour", "day": how often the Web Connector updates, for "every …"; ``""`` for Manual."""
+    run_every = desktop_run_every(division=division)
+    if run_every is None:
+        return ""
+    minutes = int(run_every.total_seconds() // 60)
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return "day" if days == 1 else f"{days} days"
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return "hour" if hours == 1 else f"{hours} hours"
+    return f"{minutes} minutes"
+
+
+def _require_manage(request: HttpRequest) -> None:
+    if not request.user.has_perm(MANAGE_PERMISSION):
+        raise PermissionDenied
+
+
+def desktop_section_context(*, request: HttpRequest, division: Division) -> dict | None:
+    """What the integration page shows about QuickBooks Desktop; ``None`` unless the division uses Desktop."""
+    if not desktop_is_chosen(division=division):
+        return None
+    connection = desktop_connection_for(division=division)
+    return {
+        "connection": connection,
+        "sessions": desktop_recent_sessions(connection=connection) if connection else [],
+        "endpoint_url": _endpoint_url(request),
+        "run_every": _every(division),
+        "can_manage": request.user.has_perm(MANAGE_PERMISSION),
+        "credentials_url": _url("desktop_credentials", division),
+        "checklist_url": _url("desktop_checklist", division),
+        "accept_move_url": _url("desktop_accept_move", division),
+    }
+
+
+def desktop_credentials_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    division = model_admin._division(request, object_id)
+    _require_manage(request)
+    connection = desktop_connection_for(division=division)
+    initial = {"username": connection.username if connection else desktop_username_suggest(division=division)}
+    form = DesktopCredentialsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            desktop_credentials_set(
+                division=division,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                f"The Web Connector password of {division} has been set. Type it into the Web Connector when you "
+                "add the .qwc file.",
+            )
+            return HttpResponseRedirect(model_admin._page_url(division))
+    context = model_admin._context(
+        request,
+        division,
+        form=form,
+        connection=connection,
+        title=f"Web Connector password: {division}",
+    )
+    return render(request, "admin/quickbooks/desktop/credentials.html", context)
+
+
+def _ready_for_download(request: HttpRequest, model_admin, division: Division) -> HttpResponseRedirect | None:
+    """A redirect with the reason when the ``.qwc`` cannot be handed out yet."""
+    if not desktop_is_chosen(division=division):
+        messages.info(request, "Choose QuickBooks Desktop as the integration type in Configure Sync first.")
+        return HttpResponseRedirect(model_admin._page_url(division))
+    connection = desktop_connection_for(division=division)
+    if connection is None or not connection.has_password:
+        messages.info(request, "Set the Web Connector password first: the Web Connector signs in with it.")
+        return HttpResponseRedirect(_url("desktop_credentials", division))
+    return None
+
+
+def desktop_checklist_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    division = model_admin._division(request, object_id)
+    _require_manage(request)
+    if redirect := _ready_for_download(request, model_admin, division):
+        return redirect
+    form = EditionsForm(initial={"editions": list(EDITION_NAMES)})
+    context = model_admin._context(
+        request,
+        division,
+        form=form,
+        connection=desktop_connection_for(division=division),
+        endpoint_url=_endpoint_url(request),
+        run_every=_every(division),
+        download_url=_url("desktop_qwc", division),
+        title=f"Before you add {division} to the Web Connector",
+    )
+    return render(request, "admin/quickbooks/desktop/checklist.html", context)
+
+
+def desktop_qwc_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """The ``.qwc`` download, for the editions ticked on the checklist (all of them when none are given)."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    division = model_admin._division(request, object_id)
+    _require_manage(request)
+    if redirect := _ready_for_download(request, model_admin, division):
+        return redirect
+    form = EditionsForm(request.GET)
+    if "editions" in request.GET and not form.is_valid():
+        messages.error(request, "Tick at least one QuickBooks edition.")
+        return HttpResponseRedirect(_url("desktop_checklist", division))
+    editions = editions_from_names(form.cleaned_data["editions"]) if "editions" in request.GET else ALL_EDITIONS
+    qwc = qwc_build(
+        connection=desktop_connection_for(division=division),
+        endpoint_url=_endpoint_url(request),
+        support_url=request.build_absolute_uri(_url("desktop_checklist", division)),
+        editions=editions,
+    )
+    response = HttpResponse(qwc.content, content_type=QWC_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{qwc.filename}"'
+    return response
+
+
+def desktop_accept_move_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    division = model_admin._division(request, object_id)
+    _require_manage(request)
+    try:
+        connection = desktop_company_file_move_accept(division=division, user=request.user)
+    except ValidationError as exc:
+        messages.info(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"{division} now syncs with the company file {connection.company_name} at {connection.company_file}. "
+            "The next Web Connector update goes ahead.",
+        )
+    return HttpResponseRedirect(model_admin._page_url(division))
+
+
+def desktop_urls(model_admin, view) -> list:
+    """The Desktop routes, registered by ``IntegrationAdmin.get_urls`` with its ``view`` helper."""
+
+    return [
+        view(
+            partial(desktop_credentials_view, model_admin), "desktop_credentials", "<path:object_id>/desktop/password/"
+        ),
+        view(partial(desktop_checklist_view, model_admin), "desktop_checklist", "<path:object_id>/desktop/checklist/"),
+        view(partial(desktop_qwc_view, model_admin), "desktop_qwc", "<path:object_id>/desktop/qwc/"),
+        view(
+            partial(desktop_accept_move_view, model_admin),
+            "desktop_accept_move",
+            "<path:object_id>/desktop/accept-move/",
+        ),
+    ]
+
+
+__all__ = [
+    "DesktopCredentialsForm",
+    "EditionsForm",
+    "desktop_section_context",
+    "desktop_urls",
+]

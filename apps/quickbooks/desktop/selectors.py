@@ -1,0 +1,72 @@
+"""Reads for the Web Connector service and the Desktop part of the integration page."""
+
+import uuid
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+
+from apps.core.models import Division
+from apps.quickbooks.models import (
+    DesktopConnection,
+    DesktopInstallation,
+    DesktopSession,
+    IntegrationType,
+    SyncFrequency,
+    SyncSettings,
+)
+
+RECENT_SESSIONS = 10
+MINUTES_OF_FREQUENCY = {
+    SyncFrequency.EVERY_5_MINUTES: 5,
+    SyncFrequency.EVERY_15_MINUTES: 15,
+    SyncFrequency.HOURLY: 60,
+    SyncFrequency.DAILY: 24 * 60,
+}
+
+
+def desktop_owner_id() -> uuid.UUID:
+    """This installation's OwnerID, created on first use and never changed afterwards."""
+    installation = DesktopInstallation.objects.first()
+    if installation is None:
+        try:
+            with transaction.atomic():
+                installation = DesktopInstallation.objects.create()
+        except IntegrityError:
+            # Another request created it first.
+            installation = DesktopInstallation.objects.get()
+    return installation.owner_id
+
+
+def desktop_connection_for(*, division: Division) -> DesktopConnection | None:
+    return DesktopConnection.objects.filter(division=division).select_related("password_set_by").first()
+
+
+def desktop_connection_by_username(*, username: str) -> DesktopConnection | None:
+    if not username:
+        return None
+    return DesktopConnection.objects.select_related("division").filter(username__iexact=username).first()
+
+
+def desktop_session_by_ticket(*, ticket: str) -> DesktopSession | None:
+    try:
+        value = uuid.UUID(ticket.strip())
+    except (ValueError, AttributeError):
+        return None
+    return DesktopSession.objects.select_related("connection__division").filter(ticket=value).first()
+
+
+def desktop_recent_sessions(*, connection: DesktopConnection, limit: int = RECENT_SESSIONS) -> list[DesktopSession]:
+    return list(connection.sessions.all()[:limit])
+
+
+def desktop_is_chosen(*, division: Division) -> bool:
+    """Whether the division syncs with QuickBooks Desktop (its integration type)."""
+    integration_type = SyncSettings.objects.filter(division=division).values_list("integration_type", flat=True)
+    return integration_type.first() == IntegrationType.DESKTOP
+
+
+def desktop_run_every(*, division: Division) -> timedelta | None:
+    """How often the Web Connector should update, from the division's sync frequency; ``None`` for Manual."""
+    frequency = SyncSettings.objects.filter(division=division).values_list("frequency", flat=True).first()
+    minutes = MINUTES_OF_FREQUENCY.get(frequency or SyncFrequency.MANUAL)
+    return timedelta(minutes=minutes) if minutes else None
