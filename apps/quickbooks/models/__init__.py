@@ -5,6 +5,7 @@ from apps.quickbooks.models.desktop import (
     DesktopSession,
     DesktopSessionStatus,
 )
+from apps.quickbooks.models.desktop_exchange import DesktopExchange, DesktopExchangeState
 from apps.quickbooks.models.integration import Integration
 from apps.quickbooks.models.links import RecordLink
 from apps.quickbooks.models.runs import SyncAction, SyncRun, SyncRunEntry, SyncRunStatus, SyncTrigger
@@ -23,6 +24,8 @@ __all__ = [
     "ConnectionStatus",
     "CustomersDirection",
     "DesktopConnection",
+    "DesktopExchange",
+    "DesktopExchangeState",
     "DesktopInstallation",
     "DesktopSession",
     "DesktopSessionStatus",

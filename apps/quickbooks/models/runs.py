@@ -10,6 +10,7 @@ class SyncTrigger(models.TextChoices):
     WEBHOOK = "webhook", "QuickBooks change notice"
     RESEND = "resend", "Resend all data"
     PREVIEW = "preview", "Preview"
+    WEB_CONNECTOR = "qbwc", "QuickBooks Web Connector"
 
 
 class SyncRunStatus(models.TextChoices):

@@ -1,6 +1,7 @@
 """Intuit's faults in words a bookkeeper understands, with what to do about them."""
 
 from apps.quickbooks.errors import ApiError, QuickBooksError
+from apps.quickbooks.mapping.desktop.common import IN_USE_CODE, IN_USE_MESSAGE
 
 _BY_CODE = {
     "6240": "A customer, vendor or employee in QuickBooks already uses the name {name}. QuickBooks names must be "
@@ -15,6 +16,7 @@ _BY_CODE = {
     "2210": "The email address of {name} is not one QuickBooks accepts.",
     "6150": "{name} refers to a parent customer QuickBooks does not have.",
     "6180": "{name} sits deeper under its parent customer than the 4 levels QuickBooks allows.",
+    IN_USE_CODE: IN_USE_MESSAGE,
 }
 
 

@@ -1,0 +1,71 @@
+"""Desktop's statuses, times and flags in the engine's terms."""
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+
+from apps.quickbooks.errors import ApiError, FaultDetail
+
+# Desktop's status codes the engine reacts to, translated to the codes it knows from QuickBooks Online, so that one
+# step handles "name taken" and "changed meanwhile" whatever the backend.
+NAME_IN_USE = 3100
+STALE = 3200
+IN_USE = frozenset({3170, 3175, 3176, 3180})
+ENGINE_CODES = {NAME_IN_USE: "6240", STALE: "5010"}
+# Records in use by another QuickBooks user: not the record's fault, tried again at the next session.
+IN_USE_CODE = "desktop-in-use"
+IN_USE_MESSAGE = (
+    "{name} is open in QuickBooks Desktop (someone is editing it, or QuickBooks is busy with it); "
+    "it will be sent again at the next sync."
+)
+
+
+def status_error(*, code: int, message: str, severity: str = "Error") -> ApiError:
+    """A failed qbXML request as the error the engine handles; Desktop's own code and words are kept."""
+    engine_code = ENGINE_CODES.get(code) or (IN_USE_CODE if code in IN_USE else str(code))
+    detail = FaultDetail(code=engine_code, message=message, detail=f"QuickBooks Desktop status {code}: {message}")
+    return ApiError(f"QuickBooks Desktop refused it ({code}): {message}", errors=(detail,), fault_type=severity)
+
+
+def desktop_bool(value: Any, default: bool = True) -> bool:
+    if value is None or value == "":
+        return default
+    return str(value).strip().lower() == "true"
+
+
+def desktop_time(value: Any) -> datetime | None:
+    """A Desktop timestamp (``2026-11-22T10:15:00-05:00``, its local time with offset) as an aware datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def desktop_offset(value: Any) -> timedelta | None:
+    """The UTC offset a Desktop timestamp carries: the company machine's time zone, which filters are read in."""
+    parsed = desktop_time(value)
+    return parsed.utcoffset() if parsed is not None and isinstance(value, str) and value[-6] in "+-" else None
+
+
+def modified_filter_time(moment: datetime, offset: timedelta) -> str:
+    """
+    ``moment`` as Desktop reads ``FromModifiedDate``: in the company machine's local time, written without an offset,
+    since QuickBooks ignores one it is given.
+    """
+    local = moment.astimezone(timezone(offset)).replace(tzinfo=None)
+    return local.isoformat(timespec="seconds")
+
+
+def meta(ret: dict[str, Any]) -> dict[str, str]:
+    """``TimeCreated`` / ``TimeModified`` in the engine's ``MetaData`` shape."""
+    return {"CreateTime": ret.get("TimeCreated") or "", "LastUpdatedTime": ret.get("TimeModified") or ""}
+
+
+def list_ref(value: Any) -> dict[str, str] | None:
+    """A Desktop ``...Ref`` (``ListID``, ``FullName``) as the engine's reference (``value``, ``name``)."""
+    if not isinstance(value, dict) or not value.get("ListID"):
+        return None
+    return {"value": value["ListID"], "name": value.get("FullName") or ""}

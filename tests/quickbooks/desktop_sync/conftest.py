@@ -1,0 +1,106 @@
+"""
+The engine with the Desktop backend against the local company file emulator, the transport calling it directly
+(the Web Connector relay has its own tests): what QuickBooks Desktop would answer, without the SOAP round trips.
+"""
+
+import pytest
+from lxml import etree
+
+from apps.qbd_sandbox import services as emulator
+from apps.quickbooks.models import SyncTrigger
+from apps.quickbooks.services.sync_settings import sync_settings_update
+from apps.quickbooks.sync.desktop import DesktopBackend
+from apps.quickbooks.sync.engine import run_division_sync
+
+
+class EmulatorTransport:
+    """Hands each qbXML document to the emulator, as the Web Connector would to QuickBooks; keeps them for tests."""
+
+    def __init__(self, company) -> None:
+        self.company = company
+        self.session_id = emulator.session_open(company)
+        self.documents: list[str] = []
+
+    def exchange(self, document: str) -> str:
+        self.documents.append(document)
+        return emulator.qbxml_process(self.company, document, session_id=self.session_id)
+
+    def close(self) -> None:
+        emulator.session_close(self.company, self.session_id)
+
+    def requests(self, kind: str) -> int:
+        return sum(document.count(f"<{kind}Rq") for document in self.documents)
+
+
+class DesktopSync:
+    """Runs the division's sync against ``company`` and remembers the company machine's offset between runs."""
+
+    def __init__(self, division, company) -> None:
+        self.division = division
+        self.company = company
+        self.offset = None
+        self.transport: EmulatorTransport | None = None
+
+    def __call__(self, **options):
+        self.transport = EmulatorTransport(self.company)
+        backend = DesktopBackend(self.transport, utc_offset=self.offset)
+        run = run_division_sync(self.division.pk, SyncTrigger.WEB_CONNECTOR, backend=backend, **options)
+        self.offset = backend.utc_offset
+        return run
+
+
+@pytest.fixture
+def company(db):
+    return emulator.company_file_create(name="Carefree Heating")
+
+
+@pytest.fixture
+def desktop_division(division):
+    def configure(direction: str, primary: str = ""):
+        sync_settings_update(
+            division=division,
+            integration_type="desktop",
+            customers_direction=direction,
+            customers_primary=primary,
+            inventory_direction="off",
+            invoices_direction="off",
+            sync_tax_rates_and_terms=False,
+        )
+        return division
+
+    return configure
+
+
+@pytest.fixture
+def desktop_sync(division, company):
+    return DesktopSync(division, company)
+
+
+def qbxml(company, body: str) -> etree._Element:
+    """Run raw qbXML requests in the emulator (what a QuickBooks user does there); the parsed response."""
+    session = emulator.session_open(company)
+    try:
+        document = (
+            '<?xml version="1.0" encoding="utf-8"?><?qbxml version="13.0"?>'
+            f'<QBXML><QBXMLMsgsRq onError="stopOnError">{body}</QBXMLMsgsRq></QBXML>'
+        )
+        answer = emulator.qbxml_process(company, document, session_id=session)
+    finally:
+        emulator.session_close(company, session)
+    root = etree.fromstring(answer.encode())
+    for response in root.iter():
+        if response.get("statusCode") not in (None, "0"):
+            raise AssertionError(f"{response.tag}: {response.get('statusCode')} {response.get('statusMessage')}")
+    return root
+
+
+def customer_add(company, name: str, *, extra: str = "", parent: str = "") -> dict[str, str]:
+    parent_ref = f"<ParentRef><FullName>{parent}</FullName></ParentRef>" if parent else ""
+    body = f"<CustomerAdd><Name>{name}</Name>{parent_ref}{extra}</CustomerAdd>"
+    root = qbxml(company, f"<CustomerAddRq>{body}</CustomerAddRq>")
+    ret = root.find(".//CustomerRet")
+    return {"ListID": ret.findtext("ListID"), "EditSequence": ret.findtext("EditSequence")}
+
+
+def customer_ret(company, list_id: str) -> etree._Element:
+    return qbxml(company, f"<CustomerQueryRq><ListID>{list_id}</ListID></CustomerQueryRq>").find(".//CustomerRet")

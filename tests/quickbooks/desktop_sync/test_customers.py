@@ -1,0 +1,173 @@
+"""Customers, jobs and ship-to addresses with QuickBooks Desktop, through the engine and the Desktop backend."""
+
+import pytest
+
+from apps.customers.models import Customer, ServiceLocation
+from apps.customers.services import customer_update, service_location_update
+from apps.qbd_sandbox import services as emulator
+from apps.quickbooks.models import RecordLink, SyncAction, SyncRunEntry
+from tests.factories import CustomerFactory, ServiceLocationFactory
+from tests.quickbooks.desktop_sync.conftest import customer_add, customer_ret, qbxml
+
+pytestmark = pytest.mark.django_db
+
+SHIP_TOS = (
+    "<ShipToAddress><Name>Main Office</Name><Addr1>1 Main St</Addr1><City>Tulsa</City><State>OK</State>"
+    "<DefaultShipTo>true</DefaultShipTo></ShipToAddress>"
+    "<ShipToAddress><Name>Warehouse</Name><Addr1>9 Dock Rd</Addr1><City>Tulsa</City></ShipToAddress>"
+)
+CAREFREE = (
+    "<IsActive>true</IsActive><CompanyName>Carefree Homes LLC</CompanyName><FirstName>Ann</FirstName>"
+    "<LastName>Lee</LastName><BillAddress><Addr1>1 Main St</Addr1><City>Tulsa</City><State>OK</State>"
+    f"</BillAddress>{SHIP_TOS}<Phone>918-555-0100</Phone><Email>ann@carefree.example</Email>"
+)
+
+
+def test_customers_jobs_and_ship_tos_arrive_and_an_idle_session_reads_once(
+    desktop_division, desktop_sync, company, division
+):
+    desktop_division("to_local")
+    carefree = customer_add(company, "Carefree", extra=CAREFREE)
+    customer_add(company, "Main Office", parent="Carefree")
+    customer_add(company, "Dunn Plumbing")
+
+    run = desktop_sync()
+
+    assert run.status == "succeeded", run.error_summary
+    names = set(Customer.objects.filter(division=division).values_list("display_name", flat=True))
+    assert names == {"Carefree", "Carefree - Main Office", "Dunn Plumbing"}
+    customer = Customer.objects.get(display_name="Carefree")
+    assert (customer.company_name, customer.first_name, customer.last_name) == ("Carefree Homes LLC", "Ann", "Lee")
+    assert (customer.phone, customer.email, customer.billing_state) == ("918-555-0100", "ann@carefree.example", "OK")
+    locations = {location.name: location for location in customer.service_locations.all()}
+    assert set(locations) == {"Main Office", "Warehouse"}
+    assert locations["Warehouse"].street == "9 Dock Rd"
+    assert RecordLink.objects.get(object_id=customer.pk, content_type__model="customer").qbo_id == carefree["ListID"]
+
+    idle = desktop_sync()
+
+    assert idle.status == "succeeded" and idle.counts == {}
+    assert len(desktop_sync.transport.documents) == 1  # One round trip: changed customers and deletions together.
+    assert "<FromModifiedDate>" in desktop_sync.transport.documents[0]
+
+
+def test_an_edit_in_quickbooks_desktop_comes_back_at_the_next_session(desktop_division, desktop_sync, company):
+    desktop_division("to_local")
+    carefree = customer_add(company, "Carefree", extra=CAREFREE)
+    desktop_sync()
+
+    qbxml(
+        company,
+        f"<CustomerModRq><CustomerMod><ListID>{carefree['ListID']}</ListID>"
+        f"<EditSequence>{carefree['EditSequence']}</EditSequence>"
+        "<ShipToAddress><Name>Warehouse</Name><Addr1>10 Dock Rd</Addr1></ShipToAddress><Phone>918-555-0199</Phone>"
+        "</CustomerMod></CustomerModRq>",
+    )
+    run = desktop_sync()
+
+    assert run.status == "succeeded", run.error_summary
+    customer = Customer.objects.get(display_name="Carefree")
+    assert customer.phone == "918-555-0199"
+    assert customer.service_locations.get(name="Warehouse").street == "10 Dock Rd"
+
+
+def test_customers_and_locations_go_to_quickbooks_desktop_as_customers_with_ship_tos(
+    desktop_division, desktop_sync, company
+):
+    desktop_division("to_quickbooks")
+    customer = CustomerFactory(display_name="Benson Farms", company_name="Benson Farms Inc", phone="555-0101")
+    ServiceLocationFactory(customer=customer, name="North Barn", street="1 Farm Rd", city="Enid", state="OK")
+    ServiceLocationFactory(customer=customer, name="South Barn", street="2 Farm Rd", city="Enid", state="OK")
+
+    run = desktop_sync()
+
+    assert run.status == "succeeded", run.error_summary
+    link = RecordLink.objects.get(object_id=customer.pk, content_type__model="customer")
+    ret = customer_ret(company, link.qbo_id)
+    assert ret.findtext("Name") == "Benson Farms" and ret.findtext("CompanyName") == "Benson Farms Inc"
+    assert ret.findtext("Phone") == "555-0101"
+    ship_tos = {address.findtext("Name"): address for address in ret.findall("ShipToAddress")}
+    assert set(ship_tos) == {"North Barn", "South Barn"}
+    assert ship_tos["North Barn"].findtext("Addr1") == "1 Farm Rd"
+
+    again = desktop_sync()
+
+    assert again.status == "succeeded" and again.counts == {}
+    assert desktop_sync.transport.requests("CustomerMod") == desktop_sync.transport.requests("CustomerAdd") == 0
+
+    service_location_update(location=customer.service_locations.get(name="North Barn"), street="1A Farm Rd")
+    desktop_sync()
+
+    ret = customer_ret(company, link.qbo_id)
+    ship_tos = {address.findtext("Name"): address for address in ret.findall("ShipToAddress")}
+    assert ship_tos["North Barn"].findtext("Addr1") == "1A Farm Rd" and len(ship_tos) == 2
+    assert ServiceLocation.objects.filter(customer=customer).count() == 2
+
+
+def test_a_name_another_list_holds_is_explained_and_the_rest_goes_on(desktop_division, desktop_sync, company):
+    desktop_division("to_quickbooks")
+    qbxml(company, "<VendorAddRq><VendorAdd><Name>Acme Supply</Name></VendorAdd></VendorAddRq>")
+    CustomerFactory(display_name="Acme Supply")
+    CustomerFactory(display_name="Brightside Dental")
+
+    run = desktop_sync()
+
+    assert run.status == "partial"
+    failed = SyncRunEntry.objects.get(run=run, action=SyncAction.FAILED)
+    assert "Acme Supply" in failed.message and "already" in failed.message
+    assert RecordLink.objects.filter(content_type__model="customer").exclude(qbo_id="").count() == 1
+
+
+def test_a_stale_edit_sequence_is_read_again_and_sent_once_more(desktop_division, desktop_sync, company):
+    desktop_division("to_quickbooks")
+    customer = CustomerFactory(display_name="Corner Bakery", phone="555-0001")
+    desktop_sync()
+    link = RecordLink.objects.get(object_id=customer.pk, content_type__model="customer")
+    # Someone edits it in QuickBooks Desktop: the edit sequence FieldOffice holds is now out of date.
+    ret = customer_ret(company, link.qbo_id)
+    qbxml(
+        company,
+        f"<CustomerModRq><CustomerMod><ListID>{link.qbo_id}</ListID>"
+        f"<EditSequence>{ret.findtext('EditSequence')}</EditSequence><Notes>Gate code 1234</Notes>"
+        "</CustomerMod></CustomerModRq>",
+    )
+    customer_update(customer=customer, phone="555-0002")
+
+    run = desktop_sync()
+
+    assert run.status == "succeeded", run.error_summary
+    assert customer_ret(company, link.qbo_id).findtext("Phone") == "555-0002"
+
+
+def test_a_record_in_use_waits_for_the_next_session(desktop_division, desktop_sync, company):
+    desktop_division("to_quickbooks")
+    customer = CustomerFactory(display_name="Delta Storage", phone="555-0001")
+    desktop_sync()
+    link = RecordLink.objects.get(object_id=customer.pk, content_type__model="customer")
+    emulator.record_lock(company, list_id_or_txn_id=link.qbo_id, code=3175)
+    customer_update(customer=customer, phone="555-0002")
+
+    locked = desktop_sync()
+
+    assert locked.status == "partial"
+    entry = SyncRunEntry.objects.get(run=locked, action=SyncAction.FAILED)
+    assert "open in QuickBooks Desktop" in entry.message
+
+    emulator.record_unlock(company, list_id_or_txn_id=link.qbo_id)
+    retried = desktop_sync()
+
+    assert retried.status == "succeeded", retried.error_summary
+    assert customer_ret(company, link.qbo_id).findtext("Phone") == "555-0002"
+
+
+def test_a_long_list_is_read_with_iterators(desktop_division, desktop_sync, company, division):
+    desktop_division("to_local")
+    emulator.company_seed(company, customers=1200)
+
+    run = desktop_sync()
+
+    assert run.status == "succeeded", run.error_summary
+    assert Customer.objects.filter(division=division).count() >= 1200
+    documents = desktop_sync.transport.documents
+    assert len(documents) == 3  # 500 + 500 + 200
+    assert 'iterator="Start"' in documents[0] and 'iterator="Continue"' in documents[1]

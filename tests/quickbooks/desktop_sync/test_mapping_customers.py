@@ -1,0 +1,154 @@
+"""QuickBooks Desktop customers, jobs and ship-to addresses ↔ the engine's customer records."""
+
+from datetime import UTC, datetime, timedelta
+
+from apps.quickbooks.mapping.desktop import customers as mapping
+from apps.quickbooks.mapping.desktop.common import desktop_offset, modified_filter_time, status_error
+
+CAREFREE = {
+    "ListID": "80000001-1700000000",
+    "TimeCreated": "2026-11-20T09:00:00-05:00",
+    "TimeModified": "2026-11-21T10:15:00-05:00",
+    "EditSequence": "1700000100",
+    "Name": "Carefree",
+    "FullName": "Carefree",
+    "IsActive": "true",
+    "Sublevel": "0",
+    "CompanyName": "Carefree Homes LLC",
+    "FirstName": "Ann",
+    "LastName": "Lee",
+    "BillAddress": {"Addr1": "1 Main St", "City": "Tulsa", "State": "OK", "PostalCode": "74101"},
+    "ShipToAddress": [
+        {"Name": "Main Office", "Addr1": "1 Main St", "City": "Tulsa", "State": "OK", "DefaultShipTo": "true"},
+        {"Name": "Warehouse", "Addr1": "9 Dock Rd", "City": "Tulsa"},
+    ],
+    "Phone": "918-555-0100",
+    "Email": "ann@carefree.example",
+    "TermsRef": {"ListID": "20000-1", "FullName": "Net 30"},
+    "SalesTaxCodeRef": {"ListID": "10000-1", "FullName": "Non"},
+}
+
+JOB = {
+    "ListID": "80000002-1700000000",
+    "TimeCreated": "2026-11-20T09:05:00-05:00",
+    "TimeModified": "2026-11-20T09:05:00-05:00",
+    "EditSequence": "1700000200",
+    "Name": "Main Office",
+    "FullName": "Carefree:Main Office",
+    "ParentRef": {"ListID": "80000001-1700000000", "FullName": "Carefree"},
+    "Sublevel": "1",
+    "IsActive": "true",
+}
+
+
+def test_a_customer_arrives_with_the_seeds_field_mapping():
+    record = mapping.customer_record(CAREFREE)
+
+    assert record["Id"] == CAREFREE["ListID"] and record["SyncToken"] == "1700000100"
+    assert record["DisplayName"] == "Carefree"  # Customer Name ↔ FieldOffice's company (display) name
+    assert record["CompanyName"] == "Carefree Homes LLC"
+    assert (record["GivenName"], record["FamilyName"]) == ("Ann", "Lee")
+    assert record["PrimaryPhone"] == {"FreeFormNumber": "918-555-0100"}
+    assert record["PrimaryEmailAddr"] == {"Address": "ann@carefree.example"}
+    assert record["BillAddr"]["Line1"] == "1 Main St" and record["BillAddr"]["CountrySubDivisionCode"] == "OK"
+    assert record["Taxable"] is False and record["Active"] is True
+    assert record["SalesTermRef"] == {"value": "20000-1", "name": "Net 30"}
+    assert "ParentRef" not in record and "Job" not in record
+
+
+def test_a_job_arrives_as_a_customer_under_its_full_name():
+    record = mapping.customer_record(JOB)
+
+    assert record["DisplayName"] == "Carefree - Main Office"
+    assert "ParentRef" not in record and not record.get("Job")
+    assert record["DesktopJob"] == {"Name": "Main Office", "Parent": "Carefree"}
+
+
+def test_ship_to_addresses_arrive_as_locations_of_their_customer():
+    records = mapping.customer_records(CAREFREE)
+
+    assert [record["DisplayName"] for record in records] == ["Carefree", "Main Office", "Warehouse"]
+    office = records[1]
+    assert office["Id"] == "80000001-1700000000/main office"
+    assert office["Job"] is True and office["ParentRef"] == {"value": CAREFREE["ListID"]}
+    assert office["ShipAddr"]["Line1"] == "1 Main St"
+    assert office["SyncToken"] == CAREFREE["EditSequence"]
+    assert mapping.ship_to_owner(office["Id"]) == CAREFREE["ListID"]
+
+
+def test_a_customer_payload_becomes_desktop_fields_within_desktops_limits():
+    payload = {
+        "Id": CAREFREE["ListID"],
+        "SyncToken": "1700000100",
+        "DisplayName": "A customer name far longer than Desktop's forty-one characters",
+        "CompanyName": "Carefree Homes LLC",
+        "GivenName": "Ann",
+        "FamilyName": "Lee",
+        "PrimaryPhone": {"FreeFormNumber": "918-555-0100"},
+        "PrimaryEmailAddr": {"Address": "ann@carefree.example"},
+        "BillAddr": {"Line1": "1 Main St", "City": "Tulsa", "CountrySubDivisionCode": "OK", "PostalCode": "74101"},
+        "Active": False,
+        "Taxable": True,
+        "SalesTermRef": {"value": "20000-1"},
+    }
+
+    fields = mapping.customer_fields(payload)
+
+    assert fields["ListID"] == CAREFREE["ListID"] and fields["EditSequence"] == "1700000100"
+    assert len(fields["Name"]) <= mapping.NAME_MAX
+    assert fields["IsActive"] == "false"
+    assert fields["BillAddress"]["State"] == "OK" and fields["BillAddress"]["Addr1"] == "1 Main St"
+    assert fields["SalesTaxCodeRef"] == {"FullName": "Tax"}
+    assert fields["TermsRef"] == {"ListID": "20000-1"}
+
+
+def test_a_new_customer_leaves_out_what_it_does_not_have():
+    fields = mapping.customer_fields({"DisplayName": "New Co", "PrimaryPhone": {"FreeFormNumber": ""}})
+
+    assert fields == {"Name": "New Co", "IsActive": "true", "SalesTaxCodeRef": {"FullName": "Tax"}}
+
+
+def test_a_job_written_back_keeps_its_own_name_unless_renamed_here():
+    job = mapping.customer_record(JOB)["DesktopJob"]
+
+    unchanged = mapping.customer_fields({"Id": JOB["ListID"], "DisplayName": "Carefree - Main Office"}, job=job)
+    renamed = mapping.customer_fields({"Id": JOB["ListID"], "DisplayName": "Carefree - North Office"}, job=job)
+
+    assert unchanged["Name"] == "Main Office"
+    assert renamed["Name"] == "North Office"
+
+
+def test_a_location_becomes_a_named_ship_to_of_its_customer():
+    payload = {
+        "DisplayName": "Warehouse",
+        "Job": True,
+        "ParentRef": {"value": CAREFREE["ListID"]},
+        "ShipAddr": {"Line1": "9 Dock Rd", "City": "Tulsa", "PostalCode": "74102"},
+    }
+
+    assert mapping.location_parent_id(payload) == CAREFREE["ListID"]
+    assert mapping.location_parent_id({"Id": "80000001-1700000000/warehouse"}) == CAREFREE["ListID"]
+    assert mapping.ship_to_fields(payload) == {
+        "Name": "Warehouse",
+        "Addr1": "9 Dock Rd",
+        "City": "Tulsa",
+        "PostalCode": "74102",
+    }
+
+
+def test_statuses_become_the_engines_codes_with_desktops_words():
+    in_use = status_error(code=3100, message='The name "Carefree" of the list element is already in use.')
+    stale = status_error(code=3200, message="The provided edit sequence is out-of-date.")
+    locked = status_error(code=3175, message="record in use")
+
+    assert in_use.code == "6240" and "already in use" in in_use.errors[0].message
+    assert stale.code == "5010"
+    assert locked.code == "desktop-in-use"
+
+
+def test_modified_filters_are_written_in_the_company_machines_local_time():
+    offset = desktop_offset("2026-11-21T10:15:00-05:00")
+    moment = datetime(2026, 11, 21, 15, 15, tzinfo=UTC)
+
+    assert offset == timedelta(hours=-5)
+    assert modified_filter_time(moment, offset) == "2026-11-21T10:15:00"
