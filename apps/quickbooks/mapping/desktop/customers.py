@@ -13,10 +13,13 @@ QuickBooks Desktop customers, jobs and ship-to addresses ↔ the engine's custom
   so a location made inactive here stays listed there.
 """
 
+from collections.abc import Callable
 from typing import Any
 
+from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, ref_id, text
-from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, meta
+from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen
+from apps.quickbooks.mapping.desktop.common import NAME_IN_USE, desktop_bool, list_ref, meta, status_error
 
 ENTITY = "Customer"
 QUERY = "CustomerQuery"
@@ -195,9 +198,115 @@ def location_parent_id(payload: dict[str, Any]) -> str:
     return ref_id(payload.get("ParentRef")) or ship_to_owner(str(payload.get("Id") or ""))
 
 
-def query_fields(*, list_ids: list[str] | None = None, full_names: list[str] | None = None) -> dict[str, Any]:
-    if list_ids:
-        return {"ListID": list_ids}
-    if full_names:
-        return {"FullName": full_names}
-    return {"ActiveStatus": "All"}
+# The backend's adapter.
+
+IDS_PER_QUERY = 100
+
+
+def _chunks(values: list[str], size: int = IDS_PER_QUERY) -> list[list[str]]:
+    return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+class CustomersAdapter:
+    entity = ENTITY
+    deleted_types = ("Customer",)
+
+    def queries(self) -> list[Query]:
+        return [Query(QUERY, {"ActiveStatus": "All"})]
+
+    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+        return customer_records(ret)
+
+    def by_ids(self, ids: list[str]) -> list[Query]:
+        owners = sorted({ship_to_owner(record_id) for record_id in ids})
+        return [Query(QUERY, {"ListID": chunk}) for chunk in _chunks(owners)]
+
+    def by_names(self, names: list[str], field: str) -> list[Query]:
+        return [Query(QUERY, {"FullName": chunk}) for chunk in _chunks(sorted(set(names)))]
+
+    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
+        # Ship-to addresses are named within their customer only: those of the customers seen this run.
+        return [
+            record
+            for ret in seen.values()
+            for record in ship_to_records(ret)
+            if name_key(record["DisplayName"]) in names
+        ]
+
+    @staticmethod
+    def _is_location(write: Any) -> bool:
+        return bool(write.payload.get("Job")) or is_ship_to_id(str(write.payload.get("Id") or ""))
+
+    def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
+        parents = {location_parent_id(write.payload) for _, write in writes if self._is_location(write)}
+        return sorted(parent for parent in parents if parent and seen.get(parent) is None)
+
+    def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
+        planned: list[Planned] = []
+        refused: dict[int, Outcome] = {}
+        by_parent: dict[str, list[tuple[int, Any]]] = {}
+        for index, write in writes:
+            if self._is_location(write):
+                by_parent.setdefault(location_parent_id(write.payload), []).append((index, write))
+                continue
+            known = seen.get(str(write.payload.get("Id") or "")) if write.payload.get("Id") else None
+            job = customer_record(known).get("DesktopJob") if known else None
+            kind = MOD if write.payload.get("Id") else ADD
+            fields = customer_fields(write.payload, job=job)
+            planned.append(Planned(kind, fields, [(index, write)], _customer_answer(index)))
+        for parent, located in by_parent.items():
+            ret = seen.get(parent)
+            if ret is None:
+                error = ApiError("The customer this location belongs to is no longer in QuickBooks Desktop.")
+                refused.update({index: (None, error) for index, _ in located})
+                continue
+            taken = {name_key(record["DisplayName"]) for record in ship_to_records(ret)}
+            sending = []
+            for index, write in located:
+                name = name_key(ship_to_fields(write.payload)["Name"])
+                if not write.payload.get("Id") and name in taken:
+                    message = f'"{write.payload.get("DisplayName")}" is already a ship-to address of this customer.'
+                    refused[index] = (None, status_error(code=NAME_IN_USE, message=message))
+                    continue
+                taken.add(name)
+                sending.append((index, write))
+            if sending:
+                fields = ship_to_mod(
+                    customer_id=parent,
+                    edit_sequence=text(ret.get("EditSequence")),
+                    ship_tos=[ship_to_fields(write.payload) for _, write in sending],
+                )
+                planned.append(Planned(MOD, fields, sending, _ship_tos_answer(sending)))
+        return planned, refused
+
+
+def _failure(response: Any) -> ApiError | None:
+    if response is None:
+        return ApiError("QuickBooks Desktop did not answer for this record.")
+    if response.status_code != 0 or not response.records:
+        return status_error(code=response.status_code, message=response.message, severity=response.severity)
+    return None
+
+
+def _customer_answer(index: int) -> Callable[[Any], dict[int, Outcome]]:
+    def answer(response: Any) -> dict[int, Outcome]:
+        error = _failure(response)
+        return {index: (None, error) if error else (customer_record(response.records[0]), None)}
+
+    return answer
+
+
+def _ship_tos_answer(sending: list[tuple[int, Any]]) -> Callable[[Any], dict[int, Outcome]]:
+    def answer(response: Any) -> dict[int, Outcome]:
+        error = _failure(response)
+        if error is not None:
+            return {index: (None, error) for index, _ in sending}
+        by_name = {name_key(record["DisplayName"]): record for record in ship_to_records(response.records[0])}
+        outcomes: dict[int, Outcome] = {}
+        for index, write in sending:
+            record = by_name.get(name_key(ship_to_fields(write.payload)["Name"]))
+            missing = None if record else ApiError("QuickBooks Desktop did not keep this ship-to address.")
+            outcomes[index] = (record, missing)
+        return outcomes
+
+    return answer

@@ -1,0 +1,77 @@
+"""
+What the Desktop backend needs to know of one engine entity: how Desktop is asked for it, how its ``...Ret``
+records become the engine's records, and how the engine's writes become ``...Add`` / ``...Mod`` requests.
+
+One module per entity implements ``Adapter`` (``customers_adapter``, ...); ``registry.ADAPTERS`` lists them. The
+backend does the rest: round trips, iterators, deletions, the cache of records seen, results by ``requestID``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from apps.quickbooks.errors import ApiError
+
+if TYPE_CHECKING:
+    from apps.quickbooks.sync.backend import Write
+
+# What became of one write: the record Desktop returned (in the engine's shape), or why it was refused.
+Outcome = tuple[dict[str, Any] | None, ApiError | None]
+
+
+class Seen(Protocol):
+    """The records the backend has seen this run, by ListID or TxnID (the latest version of each)."""
+
+    def get(self, object_id: str) -> dict[str, Any] | None: ...
+
+    def values(self) -> list[dict[str, Any]]: ...
+
+
+@dataclass
+class Planned:
+    """
+    One qbXML request planned for some of the engine's writes (several when Desktop takes them in one, like
+    ship-to addresses of one customer). ``answer`` turns Desktop's response (None: no answer) into their results.
+    """
+
+    kind: str
+    fields: dict[str, Any]
+    writes: list[tuple[int, "Write"]]
+    answer: Callable[[Any], dict[int, Outcome]]
+
+
+@dataclass(frozen=True)
+class Query:
+    """A Desktop query that serves an engine entity: ``kind`` ("CustomerQuery") and its fixed criteria."""
+
+    kind: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    # Transactions filter changes by ``ModifiedDateRangeFilter``, lists by ``FromModifiedDate``.
+    transaction: bool = False
+
+
+class Adapter(Protocol):
+    entity: str
+    # ListDeletedQuery's ListDelType values (lists) or TxnDeletedQuery's TxnDelType values (transactions).
+    deleted_types: tuple[str, ...]
+
+    def queries(self) -> list[Query]:
+        """The queries that read every record of the entity (their changes when the backend adds a date filter)."""
+
+    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+        """One ``...Ret`` (``record_type`` names its element, e.g. "ItemServiceRet") as engine records."""
+
+    def by_ids(self, ids: list[str]) -> list[Query]:
+        """Queries that read the Desktop records behind engine ids (all of them, active or not)."""
+
+    def by_names(self, names: list[str], field: str) -> list[Query]:
+        """Queries that read the records named ``names`` (``field``: the engine's name field)."""
+
+    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
+        """Engine records named ``names`` (name keys) found among records seen that no query can find by name."""
+
+    def needs(self, writes: list[tuple[int, "Write"]], seen: Seen) -> list[str]:
+        """Desktop ids to read before planning ``writes`` (an edit sequence or line ids not seen yet)."""
+
+    def plan(self, writes: list[tuple[int, "Write"]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
+        """The requests for ``writes``, and the outcome of those refused before sending."""
