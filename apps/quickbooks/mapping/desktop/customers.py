@@ -310,3 +310,6 @@ def _ship_tos_answer(sending: list[tuple[int, Any]]) -> Callable[[Any], dict[int
         return outcomes
 
     return answer
+
+
+ADAPTERS = [CustomersAdapter()]
