@@ -22,6 +22,7 @@ from apps.qbd_sandbox.seeding import defaults_ensure, records_generate
 __all__ = [
     "QbXmlError",
     "company_file_create",
+    "company_file_delete",
     "company_file_stamp",
     "company_seed",
     "hcp_response",
@@ -44,6 +45,14 @@ def company_file_create(*, name: str, path: str = "", edition: str = "Enterprise
         defaults_ensure(company)
     company.refresh_from_db()
     return company
+
+
+def company_file_delete(company: CompanyFile) -> None:
+    """Remove a company file and everything in it (benchmarks, demos); records refer to each other, so unhook first."""
+    with transaction.atomic():
+        CompanyFile.objects.filter(pk=company.pk).update(default_item_sales_tax=None)
+        Record.objects.filter(company=company).update(parent=None, entity=None)
+        CompanyFile.objects.filter(pk=company.pk).delete()
 
 
 def company_file_stamp(company: CompanyFile, *, owner_id: str, file_id: str) -> None:

@@ -12,6 +12,7 @@ from lxml.builder import E
 from apps.qbd_sandbox.models import CompanyFile, Record
 from apps.qbd_sandbox.services import (
     company_file_create,
+    company_file_delete,
     company_file_stamp,
     company_seed,
     hcp_response,
@@ -174,3 +175,12 @@ def test_the_admin_browses_company_files_and_records(admin_client, company, one)
     assert FILE_ID in company_page
     assert "State Tax" in found
     assert admin_client.get(reverse("admin:qbd_sandbox_record_add")).status_code == 403
+
+
+def test_a_company_file_is_deleted_with_everything_in_it():
+    company = company_file_create(name="Short Lived")
+    company_seed(company, customers=10, jobs_per_customer=1, ship_tos=1, items=3, invoices=5)
+
+    company_file_delete(company)
+
+    assert not Record.objects.filter(company_id=company.pk).exists()

@@ -11,6 +11,9 @@ Scenarios (``--scenario``, default all):
 - ``items``: a QuickBooks company with its chart of accounts and ``--items`` items, pulled into an empty division
   (inventory QuickBooks → FieldOffice). Bound: API calls ≤ 1.1 times the number of 1,000-record query pages of the
   items and the chart (the chart rides in the first batch of queries, so the run needs no call of its own for it).
+- ``desktop``: a first sync with QuickBooks Desktop through the simulated Web Connector (``apps.demo.bench_desktop``):
+  ``--customers`` (default 5,000) customers, one in five with a job and ship-to addresses, and ``--items`` (2,000)
+  items pulled, then ``--invoices`` (10,000) invoices pushed, then an idle update (bound: ≤ 3 round trips).
 - ``idle``: after each of them, a run with nothing changed. Bound: ≤ 2 API calls and ≤ 30 SQL queries. The seeded
   records are left to age past the cursor's overlap (changes of the last seconds before a run are read again by
   the next) before the first run, as edits do between scheduled runs.
@@ -38,6 +41,7 @@ from django.test import override_settings
 from apps.accounting.models import Account
 from apps.catalog.models import Item
 from apps.customers.models import Customer, ServiceLocation
+from apps.demo.bench_desktop import desktop_scenario
 from apps.demo.bench_invoices import invoices_scenario
 from apps.demo.benchmarks import benchmark_division_prepare, benchmark_division_remove
 from apps.qbo_sandbox import companies, store
@@ -124,23 +128,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--scenario",
-            choices=["all", "pull", "push", "items", "invoices"],
+            choices=["all", "pull", "push", "items", "invoices", "desktop"],
             default="all",
             help="all = pull and push of customers, and pull of --items items; invoices = push of --invoices invoices "
-            "with Intuit's limits on.",
+            "with Intuit's limits on; desktop = a first sync with QuickBooks Desktop through the Web Connector.",
         )
-        parser.add_argument("--invoices", type=int, default=20_000, help="Invoices: how many to push.")
+        parser.add_argument("--invoices", type=int, help="Invoices: how many to push (20,000; desktop 10,000).")
         parser.add_argument("--latency-ms", type=int, default=150, help="Invoices: the sandbox's latency per call.")
-        parser.add_argument("--customers", type=int, default=10_000)
+        parser.add_argument("--customers", type=int, help="Customers (10,000; desktop 5,000).")
         parser.add_argument("--with-jobs", type=int, default=2_000, help="Pull: customers that have sub-customers.")
         parser.add_argument("--jobs-per-customer", type=int, default=2)
-        parser.add_argument("--items", type=int, default=5_000, help="Items: QuickBooks items pulled.")
+        parser.add_argument("--items", type=int, help="Items: QuickBooks items pulled (5,000; desktop 2,000).")
         parser.add_argument("--limits", action="store_true", help="Intuit's rate limits on in the sandbox.")
         parser.add_argument("--time-scale", type=float, default=10.0, help="With --limits: 10 makes a minute 6 s.")
         parser.add_argument("--server-processes", type=int, default=2)
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        desktop = options["scenario"] == "desktop"
+        sizes = (("customers", 10_000, 5_000), ("items", 5_000, 2_000), ("invoices", 20_000, 10_000))
+        for name, online, on_desktop in sizes:
+            if options[name] is None:
+                options[name] = on_desktop if desktop else online
+        if desktop:
+            self._report({"desktop": desktop_scenario(options)}, options)
+            return
         port = _free_port()
         server = subprocess.Popen(
             [
@@ -307,6 +319,25 @@ class Command(BaseCommand):
             "peak_memory_mb": _peak_memory_mb(),
         }
 
+    def _report_desktop(self, result: dict[str, Any]) -> None:
+        company = result["company"]
+        self.stdout.write(
+            f"  QuickBooks Desktop through the simulated Web Connector: {company['customers']} customers "
+            f"({company['with_jobs_and_ship_tos']} with a job and ship-to addresses), {company['items']} items, "
+            f"{company['invoices']} invoices"
+        )
+        for update in ("pull", "invoices", "after_invoices", "idle"):
+            if update not in result:
+                continue
+            one = result[update]
+            bound = f" ({'ok' if one['within_bound'] else 'OVER'}: ≤ 3 round trips)" if update == "idle" else ""
+            self.stdout.write(
+                f"  {update}: {one['outcome']}, run {one['run_status']} {one['counts']}; {one['round_trips']} SOAP "
+                f"round trips{bound}, {one['requests']} qbXML requests (per round trip: mean "
+                f"{one['requests_per_round_trip_mean']}, max {one['requests_per_round_trip_max']}), "
+                f"{one['seconds']} s, server peak memory {one['server_peak_memory_mb']} MB {one['run_error'] or ''}"
+            )
+
     def _report_invoices(self, result: dict[str, Any]) -> None:
         self.stdout.write(
             f"  invoices: {result['invoices']} of {result['lines_per_invoice']} lines, {result['status']}, "
@@ -340,6 +371,9 @@ class Command(BaseCommand):
         for name, result in results.items():
             if name == "invoices":
                 self._report_invoices(result)
+                continue
+            if name == "desktop":
+                self._report_desktop(result)
                 continue
             first, idle = result["first"], result["idle"]
             self.stdout.write(
