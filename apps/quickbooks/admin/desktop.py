@@ -36,10 +36,13 @@ from apps.quickbooks.desktop.setup import (
     USERNAME_MAX_LENGTH,
     desktop_company_file_move_accept,
     desktop_credentials_set,
+    desktop_preview_request,
     desktop_username_suggest,
 )
 
 QWC_CONTENT_TYPE = "application/xml"
+# Whoever may press Sync Now on the integration page may ask for a preview.
+SYNC_PERMISSION = "quickbooks.add_syncrun"
 
 
 class DesktopCredentialsForm(forms.Form):
@@ -119,6 +122,9 @@ def desktop_section_context(*, request: HttpRequest, division: Division) -> dict
         "credentials_url": _url("desktop_credentials", division),
         "checklist_url": _url("desktop_checklist", division),
         "accept_move_url": _url("desktop_accept_move", division),
+        "can_sync": request.user.has_perm(SYNC_PERMISSION),
+        "preview_url": _url("desktop_preview", division),
+        "jobs": connection.jobs_report if connection else [],
     }
 
 
@@ -231,6 +237,25 @@ def desktop_accept_move_view(model_admin, request: HttpRequest, object_id: str) 
     return HttpResponseRedirect(model_admin._page_url(division))
 
 
+def desktop_preview_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    division = model_admin._division(request, object_id)
+    if not request.user.has_perm(SYNC_PERMISSION):
+        raise PermissionDenied
+    try:
+        desktop_preview_request(division=division)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "The next Web Connector update is a preview: it reads the company file and shows here what a sync would "
+            "do, writing nothing. Press Update Selected in the Web Connector, or wait for its schedule.",
+        )
+    return HttpResponseRedirect(model_admin._page_url(division))
+
+
 def desktop_urls(model_admin, view) -> list:
     """The Desktop routes, registered by ``IntegrationAdmin.get_urls`` with its ``view`` helper."""
 
@@ -245,6 +270,7 @@ def desktop_urls(model_admin, view) -> list:
             "desktop_accept_move",
             "<path:object_id>/desktop/accept-move/",
         ),
+        view(partial(desktop_preview_view, model_admin), "desktop_preview", "<path:object_id>/desktop/preview-next/"),
     ]
 
 

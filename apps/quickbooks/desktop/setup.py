@@ -118,3 +118,16 @@ def desktop_company_file_move_accept(*, division: Division, user=None) -> Deskto
         previous,
     )
     return connection
+
+
+def desktop_preview_request(*, division: Division) -> DesktopConnection:
+    """
+    Make the next Web Connector update a preview: it reads the company file and reports what a sync would do (and
+    which QuickBooks jobs would arrive as customers), writing nothing on either side.
+    """
+    connection = DesktopConnection.objects.filter(division=division).first()
+    if connection is None or not connection.has_password:
+        raise ValidationError("Set up the Web Connector first: set its password and add the .qwc file to it.")
+    DesktopConnection.objects.filter(pk=connection.pk).update(preview_next=True, updated_at=timezone.now())
+    connection.preview_next = True
+    return connection

@@ -77,9 +77,11 @@ def work_pending(*, connection: DesktopConnection) -> bool:
 def session_start(*, session: DesktopSession) -> None:
     """Open the session's run and start the engine on it."""
     division = session.connection.division
+    # A preview asked for on the integration page is this update: it reads and reports, and writes nothing.
+    preview = DesktopConnection.objects.filter(pk=session.connection_id, preview_next=True).update(preview_next=False)
     run = SyncRun.objects.create(
         division=division,
-        trigger=SyncTrigger.WEB_CONNECTOR,
+        trigger=SyncTrigger.PREVIEW if preview else SyncTrigger.WEB_CONNECTOR,
         status=SyncRunStatus.RUNNING,
         started_at=timezone.now(),
         stage="Waiting for QuickBooks Desktop",
@@ -121,6 +123,10 @@ def _engine_run(*, session_id: int, division_id: int, run_id: int, offset: timed
     try:
         _previous_run_wait(session_id=session_id, division_id=division_id)
         run_division_sync(division_id, SyncTrigger.WEB_CONNECTOR, run_id=run_id, backend=backend)
+        if (jobs := backend.digests.get("Customer")) is not None:
+            DesktopConnection.objects.filter(division_id=division_id).update(
+                jobs_report=jobs, jobs_report_at=timezone.now()
+            )
     except Exception:
         logger.exception("QuickBooks Desktop sync of session %s failed", session_id)
         SyncRun.objects.filter(pk=run_id, status=SyncRunStatus.RUNNING).update(

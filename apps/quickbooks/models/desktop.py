@@ -66,6 +66,15 @@ class DesktopConnection(models.Model):
     )
     last_error = models.TextField(blank=True, help_text="The last problem with the Web Connector, in plain words.")
     last_error_at = models.DateTimeField(null=True, blank=True)
+    preview_next = models.BooleanField(
+        "preview the next update",
+        default=False,
+        help_text="The next Web Connector update reads and reports what a sync would do, and writes nothing.",
+    )
+    # QuickBooks jobs (customers under a customer) as the last full read of the customer list found them: they arrive
+    # here as customers of their own. [{"list_id", "full_name", "name", "parent"}]
+    jobs_report = models.JSONField(default=list, blank=True, editable=False)
+    jobs_report_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from apps.quickbooks.desktop.qbxml import Request, Response, request_document, response_document_parse
 from apps.quickbooks.errors import ApiError, QuickBooksError
 from apps.quickbooks.mapping.common import name_key
+from apps.quickbooks.mapping.desktop import preferences
 from apps.quickbooks.mapping.desktop.adapter import Adapter, Query
 from apps.quickbooks.mapping.desktop.common import (
     desktop_offset,
@@ -75,7 +76,10 @@ class DesktopBackend:
         self.api_calls = 0
         self.round_trips = 0
         self.seen: dict[str, _Seen] = {entity: _Seen() for entity in ADAPTERS}
+        # What full reads told about their entity, for the user (``Adapter.digest``).
+        self.digests: dict[str, list[dict[str, Any]]] = {}
         self._sequence = 0
+        self._preferences: dict[str, Any] | None = None
 
     def close(self) -> None:
         self.transport.close()
@@ -180,6 +184,8 @@ class DesktopBackend:
             ]
             if not (incremental and entity in changed and entity not in listed):
                 snapshot.complete.add(entity)
+                if digest := getattr(adapter, "digest", None):
+                    self.digests[entity] = digest([ret for ret, _ in rets])
             for ret, _ in rets:
                 moment = desktop_time(ret.get("TimeModified"))
                 latest = moment if moment and (latest is None or moment > latest) else latest
@@ -238,7 +244,15 @@ class DesktopBackend:
         ]
 
     def preferences(self) -> dict[str, Any]:
-        return {}
+        """The company's preferences in the engine's shape (see ``mapping.desktop.preferences``), read once a run."""
+        if self._preferences is None:
+            (response,) = self._exchange([self._request(preferences.QUERY, {"IncludeRetElement": preferences.RETURNED})])
+            if response is None:
+                raise QuickBooksError("QuickBooks Desktop did not answer for its preferences; the next sync asks again.")
+            if response.status_code not in (0, FOUND_NOTHING):
+                raise status_error(code=response.status_code, message=response.message, severity=response.severity)
+            self._preferences = preferences.preferences_record(response.records[0] if response.records else {})
+        return self._preferences
 
     # Writing.
 

@@ -257,3 +257,47 @@ def test_accept_the_moved_company_file_on_the_page(owner_client, desktop):
     assert (desktop.company_file, desktop.has_moved_file, desktop.last_error) == (r"D:\new\Fieldwork.QBW", False, "")
     page = owner_client.get(_url("change", desktop.division)).content.decode()
     assert 'id="qbd-moved"' not in page
+
+
+@pytest.mark.parametrize("role", ["owner", "office_user"])
+def test_the_next_update_can_be_made_a_preview(request, desktop, role):
+    client = _browser(request.getfixturevalue(role))
+    page = client.get(_url("change", desktop.division)).content.decode()
+    assert 'id="qbd-preview"' in page
+    assert client.get(_url("desktop_preview", desktop.division)).status_code == 405
+
+    answer = client.post(_url("desktop_preview", desktop.division))
+
+    assert answer["Location"] == _url("change", desktop.division)
+    desktop.refresh_from_db()
+    assert desktop.preview_next is True
+    page = client.get(_url("change", desktop.division)).content.decode()
+    assert 'id="qbd-preview-pending"' in page
+
+
+def test_read_only_users_cannot_ask_for_a_preview(read_only_user, desktop):
+    client = _browser(read_only_user)
+    assert 'id="qbd-preview"' not in client.get(_url("change", desktop.division)).content.decode()
+    assert client.post(_url("desktop_preview", desktop.division)).status_code == 403
+    desktop.refresh_from_db()
+    assert desktop.preview_next is False
+
+
+def test_the_jobs_report_lists_jobs_with_what_to_do_about_them(owner_client, desktop):
+    DesktopConnection.objects.filter(pk=desktop.pk).update(
+        jobs_report=[
+            {
+                "list_id": "80000002-1",
+                "full_name": "Carefree:Main Office",
+                "name": "Main Office",
+                "parent": "Carefree",
+                "arrives_as": "Carefree - Main Office",
+            }
+        ],
+        jobs_report_at=desktop.created_at,
+    )
+
+    page = owner_client.get(_url("change", desktop.division)).content.decode()
+
+    assert 'id="qbd-jobs"' in page and "Carefree:Main Office" in page and "Carefree - Main Office" in page
+    assert page.count("<li><strong>") >= 4 and "Leave them as they are." in page

@@ -40,12 +40,13 @@ class DesktopSync:
         self.company = company
         self.offset = None
         self.transport: EmulatorTransport | None = None
+        self.backend: DesktopBackend | None = None
 
     def __call__(self, **options):
         self.transport = EmulatorTransport(self.company)
-        backend = DesktopBackend(self.transport, utc_offset=self.offset)
-        run = run_division_sync(self.division.pk, SyncTrigger.WEB_CONNECTOR, backend=backend, **options)
-        self.offset = backend.utc_offset
+        self.backend = DesktopBackend(self.transport, utc_offset=self.offset)
+        run = run_division_sync(self.division.pk, SyncTrigger.WEB_CONNECTOR, backend=self.backend, **options)
+        self.offset = self.backend.utc_offset
         return run
 
 

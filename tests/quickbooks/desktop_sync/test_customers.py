@@ -44,6 +44,18 @@ def test_customers_jobs_and_ship_tos_arrive_and_an_idle_session_reads_once(
     assert locations["Warehouse"].street == "9 Dock Rd"
     assert RecordLink.objects.get(object_id=customer.pk, content_type__model="customer").qbo_id == carefree["ListID"]
 
+    job = Customer.objects.get(display_name="Carefree - Main Office")
+    job_link = RecordLink.objects.get(object_id=job.pk, content_type__model="customer")
+    assert desktop_sync.backend.digests["Customer"] == [
+        {
+            "list_id": job_link.qbo_id,
+            "full_name": "Carefree:Main Office",
+            "name": "Main Office",
+            "parent": "Carefree",
+            "arrives_as": "Carefree - Main Office",
+        }
+    ]
+
     idle = desktop_sync()
 
     assert idle.status == "succeeded" and idle.counts == {}

@@ -15,8 +15,8 @@ from apps.qbd_sandbox import services as emulator
 from apps.qbd_sandbox.webconnector import EmulatorCompany, webconnector_run
 from apps.quickbooks.desktop.identity import guid_braced
 from apps.quickbooks.desktop.selectors import desktop_owner_id
-from apps.quickbooks.desktop.setup import desktop_credentials_set
-from apps.quickbooks.models import DesktopExchange, DesktopSession, RecordLink, SyncRun
+from apps.quickbooks.desktop.setup import desktop_credentials_set, desktop_preview_request
+from apps.quickbooks.models import DesktopConnection, DesktopExchange, DesktopSession, RecordLink, SyncRun
 from tests.factories import CustomerFactory, ServiceLocationFactory
 from tests.quickbooks.desktop_sync.conftest import customer_add, qbxml
 
@@ -92,3 +92,27 @@ def test_a_session_that_ends_early_leaves_a_resumable_run(live_server, desktop_d
     everyone = qbxml(company, "<CustomerQueryRq><ActiveStatus>All</ActiveStatus></CustomerQueryRq>")
     names = [ret.findtext("Name") for ret in everyone.iter("CustomerRet")]
     assert names.count("Cedar Roofing") == 1
+
+
+def test_a_preview_update_writes_nothing_and_reports_the_jobs(
+    live_server, desktop_division, stamped, company, division
+):
+    desktop_division("two_way", "quickbooks")
+    customer_add(company, "Carefree")
+    customer_add(company, "Main Office", parent="Carefree")
+    CustomerFactory(division=division, display_name="Benson Farms")
+    desktop_preview_request(division=division)
+
+    report = update(live_server, stamped)
+
+    assert report.outcome == "done", report.errors
+    run = SyncRun.objects.get()
+    assert run.trigger == "preview" and run.status == "succeeded", run.error_summary
+    assert not Customer.objects.filter(display_name="Carefree").exists()
+    everyone = qbxml(company, "<CustomerQueryRq><ActiveStatus>All</ActiveStatus></CustomerQueryRq>")
+    assert "Benson Farms" not in [ret.findtext("Name") for ret in everyone.iter("CustomerRet")]
+    desktop = DesktopConnection.objects.get(division=division)
+    assert desktop.preview_next is False
+    assert [(job["full_name"], job["arrives_as"]) for job in desktop.jobs_report] == [
+        ("Carefree:Main Office", "Carefree - Main Office")
+    ]

@@ -75,3 +75,6 @@ class Adapter(Protocol):
 
     def plan(self, writes: list[tuple[int, "Write"]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         """The requests for ``writes``, and the outcome of those refused before sending."""
+
+    # Optional: ``digest(rets) -> list[dict]``, what a full read of the entity tells the user before or after a sync
+    # (the customers' jobs that arrive as customers); the backend keeps it in ``DesktopBackend.digests``.

@@ -233,6 +233,20 @@ class CustomersAdapter:
             if name_key(record["DisplayName"]) in names
         ]
 
+    def digest(self, rets: list[dict[str, Any]]) -> list[dict[str, str]]:
+        """The jobs among the customers: they arrive as customers of their own, named "Customer - Job"."""
+        return [
+            {
+                "list_id": text(ret.get("ListID")),
+                "full_name": text(ret.get("FullName")),
+                "name": text(ret.get("Name")),
+                "parent": text((ret.get("ParentRef") or {}).get("FullName")),
+                "arrives_as": customer_record(ret)["DisplayName"],
+            }
+            for ret in rets
+            if int(ret.get("Sublevel") or 0) > 0
+        ]
+
     @staticmethod
     def _is_location(write: Any) -> bool:
         return bool(write.payload.get("Job")) or is_ship_to_id(str(write.payload.get("Id") or ""))
