@@ -22,6 +22,7 @@ from apps.qbd_sandbox.qbxml.lists import ITEM_SPECS, NAME_SPECS, SETUP_SPECS
 # A hook sees the request's data (refs resolved) and the record before it is saved; it may change both.
 Hook = Callable[[Ctx, Record, dict[str, Any], bool], None]
 ADD_NAMES = {mod: add for add, mod in MOD_RENAMES.items()}
+EXCLUSIVE = {"SalesOrPurchase": "SalesAndPurchase", "SalesAndPurchase": "SalesOrPurchase"}
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,9 @@ def list_mod(ctx: Ctx, kind: str, data: dict[str, Any]) -> Record:
     data.pop("ParentRef", None)
     _place(ctx, record, spec, name or record.name, parent)
     record.edit_sequence = ctx.edit_sequence(record.edit_sequence)
-    return _finish(ctx, record, _merge(record.data, jsonable(data)))
+    # An item is sold through one account or two (a schema choice): the form a Mod sends replaces the other.
+    stored = {key: value for key, value in record.data.items() if EXCLUSIVE.get(key) not in data}
+    return _finish(ctx, record, _merge(stored, jsonable(data)))
 
 
 def list_view(ctx: Ctx, record: Record) -> dict[str, Any]:

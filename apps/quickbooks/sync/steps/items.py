@@ -34,8 +34,10 @@ PULL_ROUND = 300
 NOT_SELLABLE = {
     mapping.CATEGORY: "A QuickBooks category groups products and services and is not an item to sell: it is not "
     "synced (noted once).",
+    "Group": "QuickBooks Group items (bundles of other items) are not synced (noted once).",
 }
-OTHER_TYPE = "QuickBooks {kind} items (bundles of other items) are not synced (noted once)."
+# Other types (QuickBooks Desktop's other charges, sales tax items, discounts...) have no twin here.
+OTHER_TYPE = "QuickBooks {kind} items are not products or services sold here: they are not synced (noted once)."
 
 
 def _item_links_exist(ctx: RunContext) -> bool:

@@ -1,0 +1,533 @@
+"""Items and the chart of accounts with QuickBooks Desktop, one way in either direction, through the engine."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from lxml import etree
+
+from apps.accounting.models import Account, AccountType, ItemType
+from apps.accounting.services import default_accounts_set
+from apps.catalog.models import Item
+from apps.catalog.services import item_update
+from apps.qbd_sandbox import services as emulator
+from apps.quickbooks.mapping.accounts import account_fields
+from apps.quickbooks.mapping.desktop.accounts import account_record
+from apps.quickbooks.mapping.desktop.items import item_fields, item_record
+from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus, SyncSettings
+from tests.factories import AccountFactory, ItemFactory
+from tests.quickbooks.desktop_sync.conftest import qbxml
+
+pytestmark = pytest.mark.django_db
+
+# What ``company_file_create`` puts in a company file, plus what this test needs.
+CHART = (
+    "<AccountAddRq><AccountAdd><Name>Service Income</Name><AccountType>Income</AccountType>"
+    "<AccountNumber>4300</AccountNumber></AccountAdd></AccountAddRq>"
+    "<AccountAddRq><AccountAdd><Name>Checking</Name><AccountType>Bank</AccountType></AccountAdd></AccountAddRq>"
+    "<AccountAddRq><AccountAdd><Name>Estimates</Name><AccountType>NonPosting</AccountType></AccountAdd></AccountAddRq>"
+)
+
+
+@pytest.fixture
+def desktop_items(division, company):
+    """Sets the division's inventory direction with the Desktop backend (the settings service refuses it yet)."""
+    qbxml(company, CHART)
+
+    def configure(direction: str):
+        SyncSettings.objects.update_or_create(
+            division=division,
+            defaults={
+                "integration_type": "desktop",
+                "customers_direction": "off",
+                "inventory_direction": direction,
+                "invoices_direction": "off",
+                "sync_tax_rates_and_terms": False,
+            },
+        )
+        return division
+
+    return configure
+
+
+def assert_clean(run) -> None:
+    assert run.status == SyncRunStatus.SUCCEEDED, (run.error_summary, list(run.entries.values_list("message")))
+
+
+def entries(run, **filters) -> list[tuple[str, str, str]]:
+    return list(run.entries.filter(**filters).values_list("entity", "action", "record_label"))
+
+
+def account_id(company, name: str) -> str:
+    root = qbxml(company, f"<AccountQueryRq><FullName>{name}</FullName></AccountQueryRq>")
+    return root.findtext(".//AccountRet/ListID")
+
+
+def item_add(company, kind: str, name: str, body: str = "") -> dict[str, str]:
+    root = qbxml(company, f"<{kind}AddRq><{kind}Add><Name>{name}</Name>{body}</{kind}Add></{kind}AddRq>")
+    ret = root.find(f".//{kind}Ret")
+    return {"ListID": ret.findtext("ListID"), "EditSequence": ret.findtext("EditSequence")}
+
+
+def item_ret(company, name: str) -> etree._Element:
+    root = qbxml(company, f"<ItemQueryRq><FullName>{name}</FullName></ItemQueryRq>")
+    (ret,) = [element for element in root.find(".//ItemQueryRs") if element.tag.endswith("Ret")]
+    return ret
+
+
+def local_account(division, name: str) -> Account:
+    return Account.objects.get(division=division, name=name)
+
+
+def defaults_set(division) -> None:
+    """Default accounts for every item type, from the company file's chart (pulled first)."""
+    income, service_income = local_account(division, "Materials Income"), local_account(division, "Service Income")
+    cogs, materials = local_account(division, "Cost of Goods Sold"), local_account(division, "Job Materials")
+    asset = local_account(division, "Inventory Asset")
+    stocked = {"income_account": income, "expense_account": cogs, "asset_account": asset}
+    default_accounts_set(division=division, item_type=ItemType.INVENTORY, accounts=stocked)
+    default_accounts_set(division=division, item_type=ItemType.EQUIPMENT, accounts=stocked)
+    default_accounts_set(
+        division=division,
+        item_type=ItemType.NON_INVENTORY,
+        accounts={"income_account": income, "expense_account": materials},
+    )
+    default_accounts_set(division=division, item_type=ItemType.SERVICE, accounts={"income_account": service_income})
+
+
+# The chart of accounts.
+
+
+def test_the_chart_of_accounts_is_pulled_and_matched_by_number_then_name(desktop_items, desktop_sync, company):
+    division = desktop_items("to_local")
+    by_number = AccountFactory(division=division, name="Parts Sales", number="4200", account_type=AccountType.INCOME)
+    by_name = AccountFactory(division=division, name="checking", number="", account_type=AccountType.BANK)
+
+    run = desktop_sync()
+
+    assert_clean(run)
+    by_number.refresh_from_db()
+    by_name.refresh_from_db()
+    assert (by_number.name, by_number.number) == ("Materials Income", "4200")
+    assert (by_name.name, by_name.account_type) == ("Checking", AccountType.BANK)
+    assert local_account(division, "Cost of Goods Sold").account_type == AccountType.COST_OF_GOODS_SOLD
+    assert local_account(division, "Inventory Asset").account_type == AccountType.OTHER_CURRENT_ASSET
+    assert local_account(division, "Sales Tax Payable").account_type == AccountType.OTHER_CURRENT_LIABILITY
+    assert not Account.objects.filter(division=division, name="Estimates").exists()  # Non-posting.
+    links = RecordLink.objects.filter(division=division, entity_type="Account").exclude(qbo_id="")
+    assert links.count() == Account.objects.filter(division=division).count() == 10
+    assert "<AccountQueryRq" in desktop_sync.transport.documents[0]
+
+    checking = qbxml(company, "<AccountQueryRq><FullName>Checking</FullName></AccountQueryRq>").find(".//AccountRet")
+    qbxml(
+        company,
+        f"<AccountModRq><AccountMod><ListID>{checking.findtext('ListID')}</ListID>"
+        f"<EditSequence>{checking.findtext('EditSequence')}</EditSequence><Name>Operating Checking</Name>"
+        "<IsActive>false</IsActive></AccountMod></AccountModRq>",
+    )
+    run = desktop_sync()
+
+    assert entries(run, entity="account") == [("account", "deactivated", "Operating Checking")]
+    assert local_account(division, "Operating Checking").active is False
+
+
+# QuickBooks Desktop → FieldOffice.
+
+TAX, NON = (
+    "<SalesTaxCodeRef><FullName>Tax</FullName></SalesTaxCodeRef>",
+    "<SalesTaxCodeRef><FullName>Non</FullName></SalesTaxCodeRef>",
+)
+
+
+def pulled_items(company) -> None:
+    """One item of each kind Desktop sells, an inactive one, a sub-item and a sales tax item (already there)."""
+    item_add(
+        company,
+        "ItemInventory",
+        "Air Filter 16x25",
+        "<ManufacturerPartNumber>AF-1625</ManufacturerPartNumber>"
+        f"{TAX}<SalesDesc>Pleated, MERV 11</SalesDesc><SalesPrice>24.50</SalesPrice>"
+        "<IncomeAccountRef><FullName>Materials Income</FullName></IncomeAccountRef><PurchaseCost>9.25</PurchaseCost>"
+        "<COGSAccountRef><FullName>Cost of Goods Sold</FullName></COGSAccountRef>"
+        "<AssetAccountRef><FullName>Inventory Asset</FullName></AssetAccountRef>"
+        "<QuantityOnHand>40</QuantityOnHand><InventoryDate>2024-03-01</InventoryDate>",
+    )
+    item_add(
+        company,
+        "ItemNonInventory",
+        "Copper Fittings",
+        f"<ManufacturerPartNumber>CF-12</ManufacturerPartNumber>{NON}<SalesAndPurchase><SalesDesc>Fittings</SalesDesc>"
+        "<SalesPrice>12.5</SalesPrice><IncomeAccountRef><FullName>Materials Income</FullName></IncomeAccountRef>"
+        "<PurchaseCost>4.10</PurchaseCost><ExpenseAccountRef><FullName>Job Materials</FullName></ExpenseAccountRef>"
+        "</SalesAndPurchase>",
+    )
+    service = (
+        f"{NON}<SalesOrPurchase><Desc>Hourly labor</Desc><Price>95</Price>"
+        "<AccountRef><FullName>Service Income</FullName></AccountRef></SalesOrPurchase>"
+    )
+    item_add(company, "ItemService", "Labor", service)
+    item_add(company, "ItemService", "Old Visit", f"<IsActive>false</IsActive>{service}")
+    item_add(company, "ItemService", "Overtime", f"<ParentRef><FullName>Labor</FullName></ParentRef>{service}")
+
+
+def test_each_item_type_is_pulled_with_its_accounts_stock_and_state(desktop_items, desktop_sync, company):
+    division = desktop_items("to_local")
+    pulled_items(company)
+
+    run = desktop_sync()
+
+    assert_clean(run)
+    filt = Item.objects.get(division=division, name="Air Filter 16x25")
+    assert (filt.item_type, filt.sku, filt.description, filt.taxable) == (
+        ItemType.INVENTORY,
+        "AF-1625",
+        "Pleated, MERV 11",
+        True,
+    )
+    assert (filt.sales_price, filt.cost, filt.quantity_on_hand) == (Decimal("24.50"), Decimal("9.25"), Decimal("40"))
+    assert filt.income_account == local_account(division, "Materials Income")
+    assert filt.expense_account == local_account(division, "Cost of Goods Sold")
+    assert filt.asset_account == local_account(division, "Inventory Asset")
+    fittings = Item.objects.get(division=division, name="Copper Fittings")
+    assert (fittings.item_type, fittings.sku, fittings.sales_price, fittings.cost, fittings.taxable) == (
+        ItemType.NON_INVENTORY,
+        "CF-12",
+        Decimal("12.50"),
+        Decimal("4.10"),
+        False,
+    )
+    assert fittings.expense_account == local_account(division, "Job Materials") and fittings.asset_account is None
+    labor = Item.objects.get(division=division, name="Labor")
+    # One account for sales and purchases: an income account, so it is the income account here.
+    assert (labor.item_type, labor.sales_price, labor.description) == (
+        ItemType.SERVICE,
+        Decimal("95.00"),
+        "Hourly labor",
+    )
+    assert (labor.income_account, labor.expense_account) == (local_account(division, "Service Income"), None)
+    assert Item.objects.get(division=division, name="Old Visit").active is False
+    assert Item.objects.get(division=division, name="Overtime").item_type == ItemType.SERVICE
+    (note,) = run.entries.filter(entity="item", action=SyncAction.SKIPPED)
+    assert note.record_label == "State Tax" and "Sales Tax items are not products or services" in note.message
+    assert len(entries(run, entity="item", action="created")) == 5
+    assert desktop_sync.transport.requests("ItemQuery") == 1
+
+    again = desktop_sync()
+
+    assert_clean(again)
+    assert again.counts == {} and not again.entries.exists()  # Nothing changed; the tax item is noted once only.
+
+
+def test_an_edit_in_desktop_comes_back_and_local_edits_are_never_pushed(desktop_items, desktop_sync, company):
+    division = desktop_items("to_local")
+    labor = item_add(
+        company,
+        "ItemService",
+        "Labor",
+        f"{NON}<SalesOrPurchase><Price>95</Price><AccountRef><FullName>Service Income</FullName></AccountRef>"
+        "</SalesOrPurchase>",
+    )
+    desktop_sync()
+    local = Item.objects.get(division=division, name="Labor")
+
+    item_update(item=local, sales_price=Decimal("120.00"), taxable=True)
+    run = desktop_sync()
+
+    assert_clean(run)
+    assert not run.entries.exists()
+    assert desktop_sync.transport.requests("ItemServiceMod") == 0
+    assert item_ret(company, "Labor").findtext("EditSequence") == labor["EditSequence"]
+    local.refresh_from_db()
+    assert local.sales_price == Decimal("120.00")  # Kept until QuickBooks Desktop changes the item.
+
+    qbxml(
+        company,
+        f"<ItemServiceModRq><ItemServiceMod><ListID>{labor['ListID']}</ListID>"
+        f"<EditSequence>{labor['EditSequence']}</EditSequence><IsActive>false</IsActive>"
+        "<SalesOrPurchaseMod><Price>99</Price></SalesOrPurchaseMod></ItemServiceMod></ItemServiceModRq>",
+    )
+    run = desktop_sync()
+
+    local.refresh_from_db()
+    assert (local.sales_price, local.active) == (Decimal("99.00"), False)
+    assert entries(run, entity="item") == [("item", "deactivated", "Labor")]
+    assert "<FromModifiedDate>" in desktop_sync.transport.documents[0]
+
+
+# FieldOffice → QuickBooks Desktop.
+
+
+def pushing(desktop_items, desktop_sync):
+    """The chart here and linked (a first sync of inventory), then default accounts for every item type."""
+    division = desktop_items("to_quickbooks")
+    assert_clean(desktop_sync())
+    defaults_set(division)
+    return division
+
+
+def test_each_item_type_is_pushed_with_default_accounts_and_equipment_goes_as_inventory(
+    desktop_items, desktop_sync, company
+):
+    division = pushing(desktop_items, desktop_sync)
+    ItemFactory(division=division, name="Labor", item_type=ItemType.SERVICE, sku="", description="Hourly labor")
+    ItemFactory(division=division, name="Fittings", item_type=ItemType.NON_INVENTORY, sku="CF-12", taxable=True)
+    ItemFactory(
+        division=division,
+        name="Filter",
+        item_type=ItemType.INVENTORY,
+        quantity_on_hand=Decimal("12.5"),
+        quantity_as_of=date(2024, 5, 1),
+        description="MERV 11",
+    )
+    furnace = ItemFactory(
+        division=division,
+        name="Furnace 80k",
+        item_type=ItemType.EQUIPMENT,
+        quantity_on_hand=Decimal("3"),
+        sales_price=Decimal("2400.00"),
+        cost=Decimal("1500.00"),
+    )
+    ItemFactory(division=division, name="Retired Part", item_type=ItemType.NON_INVENTORY, active=False)
+    ItemFactory(division=division, name="A name longer than Desktop allows for items", item_type=ItemType.SERVICE)
+
+    run = desktop_sync()
+
+    assert_clean(run)
+    ids = {name: account_id(company, name) for name in ("Service Income", "Materials Income", "Job Materials")}
+    labor = item_ret(company, "Labor")
+    assert labor.tag == "ItemServiceRet" and labor.find("SalesAndPurchase") is None
+    assert labor.findtext("SalesOrPurchase/AccountRef/ListID") == ids["Service Income"]
+    assert (labor.findtext("SalesOrPurchase/Desc"), labor.findtext("SalesOrPurchase/Price")) == (
+        "Hourly labor",
+        "95.00",
+    )
+    fittings = item_ret(company, "Fittings")
+    assert fittings.tag == "ItemNonInventoryRet" and fittings.findtext("ManufacturerPartNumber") == "CF-12"
+    assert fittings.findtext("SalesTaxCodeRef/FullName") == "TAX"
+    assert fittings.findtext("SalesAndPurchase/IncomeAccountRef/ListID") == ids["Materials Income"]
+    assert fittings.findtext("SalesAndPurchase/ExpenseAccountRef/ListID") == ids["Job Materials"]
+    assert fittings.findtext("SalesAndPurchase/PurchaseCost") == "40.00"
+    filt = item_ret(company, "Filter")
+    assert filt.tag == "ItemInventoryRet" and filt.findtext("SalesDesc") == "MERV 11"
+    assert Decimal(filt.findtext("QuantityOnHand")) == Decimal("12.5")
+    assert filt.findtext("COGSAccountRef/FullName") == "Cost of Goods Sold"
+    assert filt.findtext("AssetAccountRef/FullName") == "Inventory Asset"
+    assert "<InventoryDate>2024-05-01</InventoryDate>" in desktop_sync.transport.documents[-1]
+    unit = item_ret(company, "Furnace 80k")
+    assert unit.tag == "ItemInventoryRet" and Decimal(unit.findtext("QuantityOnHand")) == 3
+    assert (unit.findtext("SalesPrice"), unit.findtext("PurchaseCost")) == ("2400.00", "1500.00")
+    assert item_ret(company, "Retired Part").findtext("IsActive") == "false"
+    assert item_ret(company, "A name longer than Desktop allo").tag == "ItemServiceRet"  # 31 characters.
+    assert len(entries(run, entity="item", action="created")) == 6
+
+    again = desktop_sync()
+
+    assert_clean(again)
+    assert not again.entries.exists()
+    assert all(
+        desktop_sync.transport.requests(f"Item{kind}Add") == 0 for kind in ("Service", "NonInventory", "Inventory")
+    )
+
+    # The same company later syncs from QuickBooks Desktop: the furnace stays equipment here.
+    desktop_items("to_local")
+    ret = item_ret(company, "Furnace 80k")
+    qbxml(
+        company,
+        f"<ItemInventoryModRq><ItemInventoryMod><ListID>{ret.findtext('ListID')}</ListID>"
+        f"<EditSequence>{ret.findtext('EditSequence')}</EditSequence><SalesPrice>2600</SalesPrice>"
+        "</ItemInventoryMod></ItemInventoryModRq>",
+    )
+    run = desktop_sync()
+    assert_clean(run)
+    furnace.refresh_from_db()
+    assert (furnace.item_type, furnace.sales_price, furnace.quantity_on_hand) == (
+        ItemType.EQUIPMENT,
+        Decimal("2600.00"),
+        Decimal("3"),
+    )
+
+
+def test_an_item_without_a_valid_account_fails_alone(desktop_items, desktop_sync, company):
+    division = desktop_items("to_quickbooks")
+    desktop_sync()
+    local_only = AccountFactory(division=division, name="Local Sales", account_type=AccountType.INCOME)
+    ItemFactory(division=division, name="No Accounts", item_type=ItemType.SERVICE)
+    ItemFactory(division=division, name="Local Account", item_type=ItemType.SERVICE, income_account=local_only)
+    ItemFactory(
+        division=division,
+        name="Wrong Expense",
+        item_type=ItemType.INVENTORY,
+        income_account=local_account(division, "Materials Income"),
+        expense_account=local_account(division, "Job Materials"),
+        asset_account=local_account(division, "Inventory Asset"),
+    )
+    ItemFactory(
+        division=division,
+        name="Good",
+        item_type=ItemType.SERVICE,
+        income_account=local_account(division, "Service Income"),
+    )
+
+    run = desktop_sync()
+
+    assert run.status == SyncRunStatus.PARTIAL
+    messages = dict(run.entries.filter(action="failed").values_list("record_label", "message"))
+    assert set(messages) == {"No Accounts", "Local Account", "Wrong Expense"}
+    assert "has no income account" in messages["No Accounts"]
+    assert "not in QuickBooks' chart of accounts" in messages["Local Account"]
+    assert "must be cost of goods sold" in messages["Wrong Expense"]
+    assert desktop_sync.transport.requests("ItemServiceAdd") == 1
+    assert item_ret(company, "Good").tag == "ItemServiceRet"
+
+
+def test_edits_go_out_as_mods_of_the_desktop_type_and_desktop_edits_are_not_pulled(
+    desktop_items, desktop_sync, company
+):
+    division = pushing(desktop_items, desktop_sync)
+    labor = ItemFactory(division=division, name="Labor", item_type=ItemType.SERVICE, sales_price=Decimal("95.00"))
+    filt = ItemFactory(division=division, name="Filter", item_type=ItemType.INVENTORY, quantity_on_hand=Decimal("4"))
+    desktop_sync()
+    link = RecordLink.objects.get(division=division, entity_type="Item", object_id=labor.pk)
+    assert link.sync_token.endswith("/Service")
+
+    # Edited in Desktop meanwhile: not pulled, and the edit sequence FieldOffice holds is now out of date.
+    ret = item_ret(company, "Labor")
+    qbxml(
+        company,
+        f"<ItemServiceModRq><ItemServiceMod><ListID>{link.qbo_id}</ListID>"
+        f"<EditSequence>{ret.findtext('EditSequence')}</EditSequence><Name>Labour</Name></ItemServiceMod>"
+        "</ItemServiceModRq>",
+    )
+    # A non-inventory item here now, with an expense account: still a service item in Desktop, sold and bought.
+    item_update(
+        item=labor,
+        item_type=ItemType.NON_INVENTORY,
+        sales_price=Decimal("110.00"),
+        active=False,
+        expense_account=local_account(division, "Job Materials"),
+    )
+    item_update(item=filt, item_type=ItemType.SERVICE, quantity_on_hand=Decimal("0"), quantity_as_of=None)
+    run = desktop_sync()
+
+    assert run.status == SyncRunStatus.PARTIAL
+    assert entries(run, entity="item", action="updated") == [("item", "updated", "Labor")]
+    (failed,) = run.entries.filter(action="failed")
+    assert failed.record_label == "Filter" and "cannot change an item between inventory" in failed.message
+    documents = "".join(desktop_sync.transport.documents)
+    assert documents.count("<ItemServiceModRq") == 2 and "<ItemNonInventoryModRq" not in documents
+    ret = item_ret(company, "Labor")  # Renamed back: FieldOffice is master.
+    assert (ret.tag, ret.findtext("IsActive")) == ("ItemServiceRet", "false")
+    assert ret.find("SalesOrPurchase") is None  # Sold and bought now: two accounts instead of one.
+    assert ret.findtext("SalesAndPurchase/SalesPrice") == "110.00"
+    assert ret.findtext("SalesAndPurchase/ExpenseAccountRef/FullName") == "Job Materials"
+    labor.refresh_from_db()
+    assert (labor.name, labor.item_type) == ("Labor", ItemType.NON_INVENTORY)
+
+    item_update(item=filt, item_type=ItemType.INVENTORY, sales_price=Decimal("30.00"), quantity_on_hand=Decimal("9"))
+    run = desktop_sync()
+
+    assert_clean(run)
+    ret = item_ret(company, "Filter")
+    # Desktop changes quantities through inventory adjustments only: the Mod leaves the quantity alone.
+    assert (ret.findtext("SalesPrice"), Decimal(ret.findtext("QuantityOnHand"))) == ("30.00", Decimal("4"))
+    assert "<QuantityOnHand>" not in desktop_sync.transport.documents[-1]
+
+
+def test_a_name_desktop_already_has_is_skipped_not_merged(desktop_items, desktop_sync, company):
+    division = desktop_items("to_quickbooks")
+    qbxml(company, "<VendorAddRq><VendorAdd><Name>Acme Supply</Name></VendorAdd></VendorAddRq>")  # Other name space.
+    item_add(
+        company,
+        "ItemService",
+        "Labor",
+        "<SalesOrPurchase><AccountRef><FullName>Service Income</FullName></AccountRef></SalesOrPurchase>",
+    )
+    desktop_sync()
+    defaults_set(division)
+    ItemFactory(division=division, name="labor", item_type=ItemType.SERVICE)
+    ItemFactory(division=division, name="Acme Supply", item_type=ItemType.SERVICE)
+
+    run = desktop_sync()
+
+    (skipped,) = run.entries.filter(action=SyncAction.SKIPPED)
+    assert skipped.record_label == "labor" and "One-way sync never merges" in skipped.message
+    assert entries(run, action="created") == [("item", "created", "Acme Supply")]
+    assert (
+        not RecordLink.objects.filter(
+            division=division, entity_type="Item", object_id__in=Item.objects.filter(name="labor")
+        )
+        .exclude(qbo_id="")
+        .exists()
+    )
+
+
+def test_a_long_item_list_is_read_with_iterators(desktop_items, desktop_sync, company, division):
+    desktop_items("to_local")
+    emulator.company_seed(company, items=1100)
+
+    run = desktop_sync()
+
+    assert_clean(run)
+    assert Item.objects.filter(division=division).count() == 1100
+    documents = desktop_sync.transport.documents
+    assert len(documents) == 3  # 500 + 500 + 100 items; the chart and deletions ride in the first.
+    assert 'iterator="Start"' in documents[0] and 'iterator="Continue"' in documents[1]
+    assert "<AccountQueryRq" in documents[0] and "<AccountQueryRq" not in documents[1]
+
+
+# The translations on their own.
+
+
+def test_desktop_accounts_read_as_online_accounts():
+    inventory = account_record(
+        {
+            "ListID": "80000005-1",
+            "EditSequence": "17",
+            "Name": "Inventory Asset",
+            "FullName": "Inventory Asset",
+            "AccountType": "OtherCurrentAsset",
+            "SpecialAccountType": "InventoryAssets",
+            "AccountNumber": "1120",
+        }
+    )
+    sub = account_record(
+        {
+            "ListID": "80000006-1",
+            "Name": "Parts",
+            "FullName": "Sales:Parts",
+            "Sublevel": "1",
+            "ParentRef": {"ListID": "80000007-1", "FullName": "Sales"},
+            "AccountType": "Income",
+            "IsActive": "false",
+        }
+    )
+
+    assert account_fields(inventory) == {
+        "name": "Inventory Asset",
+        "account_type": AccountType.INVENTORY_ASSET,
+        "description": "",
+        "active": True,
+        "number": "1120",
+    }
+    assert (account_fields(sub)["name"], account_fields(sub)["active"]) == ("Sales:Parts", False)
+    assert sub["ParentRef"] == {"value": "80000007-1", "name": "Sales"}
+
+
+def test_one_account_for_sales_and_purchases_serves_both_roles_and_the_type_rides_in_the_token():
+    record = item_record(
+        {
+            "ListID": "80000010-1",
+            "EditSequence": "1700000000",
+            "Name": "Subcontracting",
+            "SalesTaxCodeRef": {"FullName": "Tax"},
+            "SalesOrPurchase": {"Price": "80.00", "AccountRef": {"ListID": "80000008-1"}},
+        },
+        "ItemServiceRet",
+    )
+
+    assert (record["Type"], record["SyncToken"], record["Taxable"]) == ("Service", "1700000000/Service", True)
+    assert record["IncomeAccountRef"] == record["ExpenseAccountRef"] == {"value": "80000008-1", "name": ""}
+    mod = item_fields({**record, "ExpenseAccountRef": None}, "ItemService")
+    assert (mod["ListID"], mod["EditSequence"]) == ("80000010-1", "1700000000")
+    assert mod["SalesOrPurchaseMod"]["AccountRef"] == {"ListID": "80000008-1"}
+    assert "ManufacturerPartNumber" not in mod  # Service items have none.
