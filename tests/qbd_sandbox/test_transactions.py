@@ -294,6 +294,41 @@ def test_txn_del_reopens_invoices_and_leaves_tombstones(one, send, catalog):
     assert _balance(one, "Church") == ("0.00", "0.00")
 
 
+def test_txn_void_zeroes_the_invoice_and_frees_its_payments(one, catalog):
+    invoice = _invoice(one, "Carefree", _line("Shingles", "3"), RefNumber="88", Memo="Roof job")
+    txn_id = invoice.find("TxnID").text
+    payment = one(
+        E.ReceivePaymentAddRq(
+            E.ReceivePaymentAdd(
+                E.CustomerRef(E.FullName("Carefree")),
+                E.TotalAmount("50.00"),
+                E.AppliedToTxnAdd(E.TxnID(txn_id), E.PaymentAmount("50.00")),
+            )
+        )
+    ).find("ReceivePaymentRet/TxnID")
+
+    voided = one(E.TxnVoidRq(E.TxnVoidType("Invoice"), E.TxnID(txn_id)))
+    ret = one(E.InvoiceQueryRq(E.TxnID(txn_id), E.IncludeLineItems("true"))).find("InvoiceRet")
+    again = one(E.TxnVoidRq(E.TxnVoidType("Invoice"), E.TxnID(txn_id)))
+    unknown = one(E.TxnVoidRq(E.TxnVoidType("Invoice"), E.TxnID("FFFF-1")))
+    freed = one(E.ReceivePaymentQueryRq(E.TxnID(payment.text))).find("ReceivePaymentRet")
+
+    assert status(voided) == (0, "Info") and [child.tag for child in voided] == ["TxnVoidType", "TxnID"]
+    assert voided.find("TxnID").text == txn_id
+    assert _amounts(ret, "Subtotal", "SalesTaxTotal", "BalanceRemaining") == ("0.00", "0.00", "0.00")
+    assert ret.find("Memo").text == "VOID: Roof job" and ret.find("RefNumber").text == "88"
+    assert ret.find("EditSequence").text != invoice.find("EditSequence").text
+    assert [(line.find("Quantity").text, line.find("Amount").text) for line in ret.findall("InvoiceLineRet")] == [
+        ("0", "0.00")
+    ]
+    assert status(again) == (0, "Info")
+    again_ret = one(E.InvoiceQueryRq(E.TxnID(txn_id))).find("InvoiceRet")
+    assert again_ret.find("Memo").text == "VOID: Roof job"
+    assert again_ret.find("EditSequence").text == ret.find("EditSequence").text
+    assert status(unknown)[0] == 3120
+    assert freed.find("UnusedPayment").text == "50.00"
+
+
 def test_invoice_query_filters(one, catalog):
     _invoice(one, "Carefree", _line("Labor"), TxnDate="2026-01-10", RefNumber="9")
     _invoice(one, "Carefree:Roof", _line("Labor"), TxnDate="2026-02-10", RefNumber="10")

@@ -1,9 +1,12 @@
-"""ListDel and TxnDel: deletions QuickBooks refuses for records in use, and the tombstones they leave."""
+"""
+ListDel and TxnDel: deletions QuickBooks refuses for records in use, and the tombstones they leave. TxnVoid: a
+transaction kept with its amounts zeroed.
+"""
 
 from django.db.models import Q
 
 from apps.qbd_sandbox.engine.context import Ctx
-from apps.qbd_sandbox.engine.invoices import invoice_refresh
+from apps.qbd_sandbox.engine.invoices import invoice_refresh, invoice_store
 from apps.qbd_sandbox.engine.locks import check_writable
 from apps.qbd_sandbox.engine.payments import payment_refresh
 from apps.qbd_sandbox.errors import StatusError
@@ -74,3 +77,34 @@ def txn_del(ctx: Ctx, *, kind: str, txn_id: str) -> Tombstone:
         else:
             payment_refresh(ctx, other, touch=True)
     return tombstone
+
+
+VOID_MEMO = "VOID:"
+
+
+def txn_void(ctx: Ctx, *, kind: str, txn_id: str) -> Record:
+    """
+    Void an invoice: its lines' quantities and amounts become zero, "VOID:" goes before its memo, and payments applied
+    to it become unused, as QuickBooks does. An invoice voided already stays as it is.
+    """
+    record = Record.objects.filter(company=ctx.company, kind=kind, object_id=txn_id).first()
+    if record is None:
+        raise _not_found(txn_id)
+    check_writable(record)
+    data = dict(record.data)
+    memo = data.get("Memo", "")
+    if memo.startswith(VOID_MEMO):
+        return record
+    payments = set(TxnLink.objects.filter(invoice=record).values_list("payment_id", flat=True))
+    TxnLink.objects.filter(invoice=record).delete()
+    data["InvoiceLineRet"] = [
+        {**line, "Quantity": "0", "Amount": "0.00"} if "Quantity" in line else {**line, "Amount": "0.00"}
+        for line in data.get("InvoiceLineRet", [])
+    ]
+    data["Memo"] = f"{VOID_MEMO} {memo}" if memo else VOID_MEMO
+    record.edit_sequence = ctx.edit_sequence(record.edit_sequence)
+    record.time_modified = ctx.moment
+    invoice_store(ctx, record, data)
+    for payment in Record.objects.filter(pk__in=payments):
+        payment_refresh(ctx, payment, touch=True)
+    return record

@@ -151,7 +151,8 @@ def _ref_number(ctx: Ctx, given: str | None) -> str:
     return str(number)
 
 
-def _store(ctx: Ctx, invoice: Record, data: dict[str, Any]) -> Record:
+def invoice_store(ctx: Ctx, invoice: Record, data: dict[str, Any]) -> Record:
+    """Save ``data`` as the invoice's: totals, tax and balance worked out again."""
     _totals(ctx, data)
     stored = jsonable(data)
     invoice.data = stored
@@ -200,7 +201,7 @@ def invoice_add(ctx: Ctx, data: dict[str, Any]) -> Record:
         time_created=ctx.moment,
         time_modified=ctx.moment,
     )
-    return _store(ctx, invoice, data)
+    return invoice_store(ctx, invoice, data)
 
 
 def invoice_mod(ctx: Ctx, data: dict[str, Any]) -> Record:
@@ -235,7 +236,7 @@ def invoice_mod(ctx: Ctx, data: dict[str, Any]) -> Record:
         stored["InvoiceLineRet"] = _modified_lines(ctx, stored.get("InvoiceLineRet", []), line_mods)
     invoice.edit_sequence = ctx.edit_sequence(invoice.edit_sequence)
     invoice.time_modified = ctx.moment
-    return _store(ctx, invoice, stored)
+    return invoice_store(ctx, invoice, stored)
 
 
 def _modified_lines(ctx: Ctx, current: list[dict[str, Any]], mods: list[dict[str, Any]]) -> list[dict[str, Any]]:

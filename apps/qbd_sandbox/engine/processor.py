@@ -15,7 +15,7 @@ from lxml import etree
 
 from apps.qbd_sandbox.engine import names  # noqa: F401 - registers the customer and employee hooks
 from apps.qbd_sandbox.engine.context import Ctx
-from apps.qbd_sandbox.engine.deletes import list_del, txn_del
+from apps.qbd_sandbox.engine.deletes import list_del, txn_del, txn_void
 from apps.qbd_sandbox.engine.host import company_ret, host_ret, preferences_ret
 from apps.qbd_sandbox.engine.invoices import invoice_add, invoice_mod
 from apps.qbd_sandbox.engine.lists import LIST_KINDS, list_add, list_mod
@@ -25,7 +25,7 @@ from apps.qbd_sandbox.engine.results import Result, no_match, records_rendered, 
 from apps.qbd_sandbox.errors import StatusError, parse_error
 from apps.qbd_sandbox.models import Record, Tombstone
 from apps.qbd_sandbox.qbxml.fields import F, S, agg, parse_fields
-from apps.qbd_sandbox.qbxml.queries import LIST_DEL, LIST_DELETED_QUERY, TXN_DEL, TXN_DELETED_QUERY
+from apps.qbd_sandbox.qbxml.queries import LIST_DEL, LIST_DELETED_QUERY, TXN_DEL, TXN_DELETED_QUERY, TXN_VOID
 from apps.qbd_sandbox.qbxml.txns import INVOICE_ADD, INVOICE_MOD, RECEIVE_PAYMENT_ADD, RECEIVE_PAYMENT_MOD
 from apps.qbd_sandbox.timefmt import local_bound
 
@@ -97,6 +97,12 @@ def _txn_del(ctx: Ctx, prepared: Prepared) -> Result:
     return Result(elements=simple(values))
 
 
+def _txn_void(ctx: Ctx, prepared: Prepared) -> Result:
+    kind = prepared.payload["TxnVoidType"]
+    record = txn_void(ctx, kind=kind, txn_id=prepared.payload["TxnID"])
+    return Result(elements=simple([("TxnVoidType", kind, "str"), ("TxnID", record.object_id, "str")]))
+
+
 def _deleted_query(txn: bool) -> Callable[[Ctx, Prepared], Result]:
     type_name, id_name, name_name = (
         ("TxnDelType", "TxnID", "RefNumber") if txn else ("ListDelType", "ListID", "FullName")
@@ -164,6 +170,7 @@ def _handlers() -> dict[str, Handler]:
         handlers[name] = Handler(query.fields, _query, frozenset(QUERY_ATTRIBUTES), query=True)
     handlers["ListDelRq"] = Handler(LIST_DEL, _list_del)
     handlers["TxnDelRq"] = Handler(TXN_DEL, _txn_del)
+    handlers["TxnVoidRq"] = Handler(TXN_VOID, _txn_void)
     handlers["ListDeletedQueryRq"] = Handler(
         LIST_DELETED_QUERY, _deleted_query(txn=False), frozenset({"requestID", "metaData"})
     )

@@ -47,6 +47,8 @@ LIST_DEL_TYPES = (
     "Vendor",
 )
 TXN_DEL_TYPES = ("Invoice", "ReceivePayment")
+# Of the transactions QuickBooks voids, the ones this company file keeps.
+TXN_VOID_TYPES = ("Invoice",)
 NAME_FILTER = agg(
     "NameFilter", F("MatchCriterion", "enum", choices=MATCH_CRITERION, required=True), S("Name", required=True)
 )
@@ -117,3 +119,4 @@ TXN_DELETED_QUERY = (
 )
 LIST_DEL = (F("ListDelType", "enum", choices=LIST_DEL_TYPES, required=True), F("ListID", "id", required=True))
 TXN_DEL = (F("TxnDelType", "enum", choices=TXN_DEL_TYPES, required=True), F("TxnID", "id", required=True))
+TXN_VOID = (F("TxnVoidType", "enum", choices=TXN_VOID_TYPES, required=True), F("TxnID", "id", required=True))

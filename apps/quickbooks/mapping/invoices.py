@@ -127,9 +127,13 @@ def is_voided(obj: dict[str, Any]) -> bool:
     return str(obj.get("PrivateNote") or "").startswith(VOIDED) and _money(obj.get("TotalAmt")) == ZERO
 
 
-def custom_numbers(preferences: dict[str, Any]) -> bool:
-    """Whether the company takes invoice numbers from whoever creates the invoice (and does not number them)."""
-    return bool((preferences.get("SalesFormsPrefs") or {}).get("CustomTxnNumbers"))
+def custom_numbers(preferences: dict[str, Any]) -> bool | None:
+    """
+    Whether the company takes invoice numbers from whoever creates the invoice (and does not number them); None when
+    it has no such switch and takes either (QuickBooks Desktop).
+    """
+    value = (preferences.get("SalesFormsPrefs") or {}).get("CustomTxnNumbers")
+    return None if value is None else bool(value)
 
 
 # Payments.

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from apps.quickbooks.desktop.qbxml import Request, Response, request_document, response_document_parse
+from apps.quickbooks.desktop.qbxml.schema import request_spec
 from apps.quickbooks.errors import ApiError, QuickBooksError
 from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.mapping.desktop import preferences
@@ -145,7 +146,8 @@ class DesktopBackend:
                 fields["ModifiedDateRangeFilter"] = {"FromModifiedDate": moment}
             else:
                 fields["FromModifiedDate"] = moment
-        if not paged:
+        # Short lists (accounts, terms, tax codes) are queried without an iterator: QuickBooks takes none for them.
+        if not paged or not request_spec(query.kind).iterator:
             return self._request(query.kind, fields)
         return self._request(query.kind, {"MaxReturned": str(PAGE_SIZE), **fields}, iterator="Start")
 
@@ -246,9 +248,10 @@ class DesktopBackend:
     def preferences(self) -> dict[str, Any]:
         """The company's preferences in the engine's shape (see ``mapping.desktop.preferences``), read once a run."""
         if self._preferences is None:
-            (response,) = self._exchange([self._request(preferences.QUERY, {"IncludeRetElement": preferences.RETURNED})])
+            query = self._request(preferences.QUERY, {"IncludeRetElement": preferences.RETURNED})
+            (response,) = self._exchange([query])
             if response is None:
-                raise QuickBooksError("QuickBooks Desktop did not answer for its preferences; the next sync asks again.")
+                raise QuickBooksError("QuickBooks Desktop did not answer about its preferences; the next sync asks.")
             if response.status_code not in (0, FOUND_NOTHING):
                 raise status_error(code=response.status_code, message=response.message, severity=response.severity)
             self._preferences = preferences.preferences_record(response.records[0] if response.records else {})

@@ -94,7 +94,7 @@ def test_the_brief_list_of_requests_is_supported():
         "StandardTermsAdd", "StandardTermsQuery", "DateDrivenTermsAdd", "DateDrivenTermsQuery", "TermsQuery",
         "AccountAdd", "AccountQuery", "InvoiceAdd", "InvoiceMod", "InvoiceQuery",
         "ReceivePaymentAdd", "ReceivePaymentQuery", "ListDeletedQuery", "TxnDeletedQuery", "ListDel", "TxnDel",
-        "CompanyQuery", "HostQuery", "PreferencesQuery", "DataExtAdd", "DataExtMod",
+        "TxnVoid", "CompanyQuery", "HostQuery", "PreferencesQuery", "DataExtAdd", "DataExtMod",
     }  # fmt: skip
     assert required <= REQUEST_KINDS
 
@@ -340,6 +340,7 @@ PINNED = [
     ("TxnDeletedQuery", [], ["TxnDelType", "DeletedDateRangeFilter", "IncludeRetElement"]),
     ("ListDel", [], ["ListDelType", "ListID"]),
     ("TxnDel", [], ["TxnDelType", "TxnID"]),
+    ("TxnVoid", [], ["TxnVoidType", "TxnID"]),
     ("CompanyQuery", [], ["IncludeRetElement", "OwnerID"]),
     ("HostQuery", [], ["IncludeListMetaData", "IncludeRetElement"]),
     ("PreferencesQuery", [], ["IncludeRetElement"]),

@@ -339,6 +339,8 @@ class InvoicesStep:
         """Whether FieldOffice's numbers are sent; says so when the setting and QuickBooks' preference disagree."""
         custom = mapping.custom_numbers(self.ctx.backend.preferences())
         quickbooks_numbers = self.ctx.settings.quickbooks_controls_invoice_numbers
+        if custom is None:
+            return not quickbooks_numbers
         if quickbooks_numbers and custom:
             self.ctx.notes.append(
                 '"QuickBooks numbers invoices" is on, but QuickBooks is set to take invoice numbers from whoever '

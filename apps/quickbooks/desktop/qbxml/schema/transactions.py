@@ -1,4 +1,4 @@
-"""Transactions: invoices and received payments."""
+"""Transactions: invoices and received payments, and voiding them."""
 
 from apps.quickbooks.desktop.qbxml.schema.base import (
     ADDRESS,
@@ -216,6 +216,9 @@ RECEIVE_PAYMENT_QUERY = node(
     OwnerID=OWNER_ID,
 )
 
+# Voids a transaction: its amounts become zero and "VOID:" goes before its memo; it is not deleted.
+TXN_VOID = node(TxnVoidType=VALUE, TxnID=VALUE)
+
 REQUESTS = (
     wrapped_request("InvoiceAdd", INVOICE_ADD),
     wrapped_request("InvoiceMod", INVOICE_MOD),
@@ -223,4 +226,5 @@ REQUESTS = (
     wrapped_request("ReceivePaymentAdd", RECEIVE_PAYMENT_ADD),
     wrapped_request("ReceivePaymentMod", RECEIVE_PAYMENT_MOD),
     plain_request("ReceivePaymentQuery", RECEIVE_PAYMENT_QUERY, iterator=True),
+    plain_request("TxnVoid", TXN_VOID),
 )

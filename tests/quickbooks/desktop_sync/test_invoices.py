@@ -1,0 +1,551 @@
+"""Invoices to QuickBooks Desktop, and payments, voids and deletions coming back, through the engine."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from apps.accounting.models import TaxRate
+from apps.customers.models import Customer
+from apps.invoicing.models import InvoiceStatus
+from apps.invoicing.services import invoice_approve, invoice_mark_for_sync, invoice_update, invoice_void
+from apps.invoicing.services.writes import invoice_create
+from apps.quickbooks.errors import QuickBooksError
+from apps.quickbooks.mapping.desktop.invoices import InvoicesAdapter, invoice_fields, invoice_record
+from apps.quickbooks.mapping.desktop.payments import PaymentsAdapter, payment_record
+from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus, SyncSettings, SyncTrigger
+from apps.quickbooks.sync.backend import CREATE, Write
+from apps.quickbooks.sync.desktop import DesktopBackend
+from apps.quickbooks.sync.engine import run_division_sync
+from tests.factories import CustomerFactory, TaxRateFactory
+from tests.quickbooks.desktop_sync.conftest import EmulatorTransport, customer_add, qbxml
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def services_item(company) -> str:
+    """The company file's "Services" item, FieldOffice's default service item."""
+    root = qbxml(
+        company,
+        "<ItemServiceAddRq><ItemServiceAdd><Name>Services</Name><SalesOrPurchase><Price>90.00</Price>"
+        "<AccountRef><FullName>Construction Income</FullName></AccountRef></SalesOrPurchase>"
+        "</ItemServiceAdd></ItemServiceAddRq>",
+    )
+    return root.findtext(".//ItemServiceRet/ListID")
+
+
+@pytest.fixture
+def desktop_invoices(division, services_item):
+    """Invoices to QuickBooks Desktop (written directly: the settings service still refuses them for Desktop)."""
+
+    def configure(*, customers: str = "to_quickbooks", quickbooks_numbers: bool = False):
+        SyncSettings.objects.update_or_create(
+            division=division,
+            defaults={
+                "integration_type": "desktop",
+                "customers_direction": customers,
+                "customers_primary": "",
+                "inventory_direction": "off",
+                "invoices_direction": "to_quickbooks",
+                "sync_tax_rates_and_terms": False,
+                "quickbooks_controls_invoice_numbers": quickbooks_numbers,
+                "default_service_item_qbo_id": services_item,
+            },
+        )
+        return division
+
+    return configure
+
+
+def ready(customer, *lines, location=None, number=None, **fields):
+    rows = [
+        {"description": description, "quantity": Decimal(quantity), "unit_price": Decimal(price), "taxable": taxable}
+        for description, quantity, price, taxable in lines
+    ]
+    extra = {"number": number} if number else {}
+    invoice = invoice_create(
+        division=customer.division, customer=customer, service_location=location, lines=rows, **extra, **fields
+    )
+    invoice_approve(invoice=invoice)
+    return invoice_mark_for_sync(invoice=invoice)
+
+
+def invoice_link(invoice) -> RecordLink:
+    return RecordLink.objects.get(content_type=ContentType.objects.get_for_model(invoice), object_id=invoice.pk)
+
+
+def invoice_ret(company, txn_id: str):
+    return qbxml(
+        company, f"<InvoiceQueryRq><TxnID>{txn_id}</TxnID><IncludeLineItems>true</IncludeLineItems></InvoiceQueryRq>"
+    ).find(".//InvoiceRet")
+
+
+def desktop_invoice_count(company) -> int:
+    root = qbxml(
+        company, "<InvoiceQueryRq><TxnDateRangeFilter><DateMacro>All</DateMacro></TxnDateRangeFilter></InvoiceQueryRq>"
+    )
+    return len(root.findall(".//InvoiceRet"))
+
+
+def pay(company, invoice, amount: str, *, method: str = "Check") -> str:
+    ret = invoice_ret(company, invoice_link(invoice).qbo_id)
+    root = qbxml(
+        company,
+        "<ReceivePaymentAddRq><ReceivePaymentAdd>"
+        f"<CustomerRef><ListID>{ret.findtext('CustomerRef/ListID')}</ListID></CustomerRef>"
+        f"<TxnDate>2026-11-20</TxnDate><RefNumber>CHK 42</RefNumber><TotalAmount>{amount}</TotalAmount>"
+        f"<PaymentMethodRef><FullName>{method}</FullName></PaymentMethodRef>"
+        f"<AppliedToTxnAdd><TxnID>{ret.findtext('TxnID')}</TxnID><PaymentAmount>{amount}</PaymentAmount>"
+        "</AppliedToTxnAdd></ReceivePaymentAdd></ReceivePaymentAddRq>",
+    )
+    return root.findtext(".//ReceivePaymentRet/TxnID")
+
+
+def test_an_invoice_goes_to_quickbooks_desktop_with_its_number_and_comes_back_unpaid(
+    desktop_invoices, desktop_sync, company, division, services_item
+):
+    desktop_invoices()
+    customer = CustomerFactory(division=division, display_name="Aspen Apartments", taxable=False)
+    invoice = ready(
+        customer, ("Furnace tune-up", "2", "80.00", False), ("Trip charge", "1", "25", False), memo="Gate 4"
+    )
+
+    run = desktop_sync()
+
+    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
+    ret = invoice_ret(company, invoice_link(invoice).qbo_id)
+    customer_id = RecordLink.objects.get(content_type__model="customer", object_id=customer.pk).qbo_id
+    assert ret.findtext("CustomerRef/ListID") == customer_id
+    assert ret.findtext("RefNumber") == invoice.number
+    assert ret.findtext("Memo") == f"FieldOffice invoice {invoice.pk}: Gate 4"
+    lines = ret.findall("InvoiceLineRet")
+    assert [(line.findtext("ItemRef/ListID"), line.findtext("Desc")) for line in lines] == [
+        (services_item, "Furnace tune-up"),
+        (services_item, "Trip charge"),
+    ]
+    assert [tuple(Decimal(line.findtext(name)) for name in ("Quantity", "Rate", "Amount")) for line in lines] == [
+        (2, 80, Decimal("160.00")),
+        (1, 25, Decimal("25.00")),
+    ]
+    assert {line.findtext("SalesTaxCodeRef/FullName") for line in lines} == {"NON"}
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.UNPAID
+    assert (invoice.total, invoice.balance) == (Decimal("185.00"), Decimal("185.00"))
+    assert "custom transaction numbers" not in run.summary  # Desktop keeps a number it is given, or numbers it
+
+    again = desktop_sync()
+
+    assert again.status == SyncRunStatus.SUCCEEDED and again.counts == {}
+    assert desktop_sync.transport.requests("InvoiceAdd") == desktop_sync.transport.requests("InvoiceMod") == 0
+    assert desktop_invoice_count(company) == 1
+
+
+def test_quickbooks_desktop_numbers_the_invoice_when_asked(desktop_invoices, desktop_sync, company, division):
+    desktop_invoices(quickbooks_numbers=True)
+    customer = CustomerFactory(division=division, display_name="Dune Diner", taxable=False)
+    invoice = ready(customer, ("Hood cleaning", "1", "300", False), number="FO-77")
+
+    run = desktop_sync()
+
+    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
+    (sent,) = [document for document in desktop_sync.transport.documents if "<InvoiceAddRq" in document]
+    assert "<RefNumber>" not in sent.split("<InvoiceAddRq")[1].split("</InvoiceAddRq>")[0]
+    ret = invoice_ret(company, invoice_link(invoice).qbo_id)
+    invoice.refresh_from_db()
+    assert ret.findtext("RefNumber") == "1" and invoice.number == "1"
+    assert "custom transaction numbers" not in run.summary
+
+
+def test_a_number_longer_than_desktop_allows_is_refused_in_plain_words(desktop_invoices, desktop_sync, division):
+    desktop_invoices()
+    customer = CustomerFactory(division=division, display_name="Elm Eatery", taxable=False)
+    invoice = ready(customer, ("Repair", "1", "50", False), number="FO-2026-000123")
+
+    run = desktop_sync()
+
+    assert run.status == SyncRunStatus.PARTIAL
+    entry = run.entries.get(entity="invoice")
+    assert entry.action == SyncAction.FAILED and "longer than the 11 characters" in entry.message
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.READY_FOR_SYNC
+    assert desktop_sync.transport.requests("InvoiceAdd") == 0
+
+
+def test_a_location_invoice_goes_to_its_customer_with_the_ship_to_address_and_a_job_is_billed_as_the_job(
+    desktop_invoices, desktop_sync, company, division
+):
+    ship_tos = (
+        "<ShipToAddress><Name>Main Office</Name><Addr1>1 Main St</Addr1><City>Tulsa</City><State>OK</State>"
+        "</ShipToAddress><ShipToAddress><Name>Warehouse</Name><Addr1>9 Dock Rd</Addr1><City>Tulsa</City>"
+        "</ShipToAddress>"
+    )
+    carefree = customer_add(company, "Carefree", extra=ship_tos)
+    roof = customer_add(company, "Roof", parent="Carefree")
+    desktop_invoices(customers="to_local")
+    desktop_sync()
+    customer = Customer.objects.get(division=division, display_name="Carefree")
+    job = Customer.objects.get(division=division, display_name="Carefree - Roof")
+    warehouse = customer.service_locations.get(name="Warehouse")
+    at_warehouse = ready(customer, ("Dock door", "1", "120", False), location=warehouse)
+    for_the_job = ready(job, ("Roof inspection", "1", "200", False))
+
+    run = desktop_sync()
+
+    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
+    ret = invoice_ret(company, invoice_link(at_warehouse).qbo_id)
+    assert ret.findtext("CustomerRef/ListID") == carefree["ListID"]
+    assert (ret.findtext("ShipAddress/Addr1"), ret.findtext("ShipAddress/City")) == ("9 Dock Rd", "Tulsa")
+    job_ret = invoice_ret(company, invoice_link(for_the_job).qbo_id)
+    assert job_ret.findtext("CustomerRef/ListID") == roof["ListID"]
+    assert job_ret.findtext("CustomerRef/FullName") == "Carefree:Roof"
+
+
+def test_desktop_tax_is_taken_and_the_difference_noted(desktop_invoices, desktop_sync, company, division):
+    desktop_invoices()
+    state_tax = qbxml(company, "<ItemSalesTaxQueryRq><FullName>State Tax</FullName></ItemSalesTaxQueryRq>")
+    rate = TaxRateFactory(division=division, name="State 7%", percent=Decimal("7.0000"))
+    RecordLink.objects.create(
+        division=division,
+        content_type=ContentType.objects.get_for_model(TaxRate),
+        object_id=rate.pk,
+        entity_type="TaxCode",
+        qbo_id=state_tax.findtext(".//ItemSalesTaxRet/ListID"),
+    )
+    customer = CustomerFactory(division=division, display_name="Maple Market", taxable=True, tax_rate=rate)
+    invoice = ready(customer, ("Parts", "1", "100", True), ("Labor", "1", "50", False), tax_rate=rate)
+    assert invoice.tax == Decimal("7.00")
+
+    run = desktop_sync()
+
+    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
+    ret = invoice_ret(company, invoice_link(invoice).qbo_id)
+    assert ret.findtext("ItemSalesTaxRef/FullName") == "State Tax"
+    assert [line.findtext("SalesTaxCodeRef/FullName") for line in ret.findall("InvoiceLineRet")] == ["TAX", "NON"]
+    invoice.refresh_from_db()
+    assert (invoice.tax, invoice.total, invoice.balance) == (Decimal("7.25"), Decimal("157.25"), Decimal("157.25"))
+    note = invoice.notes.get()
+    assert "charged 7.25 tax" in note.text and "computed 7.00" in note.text
+
+
+def test_zero_dollar_invoices_sync_and_are_paid(desktop_invoices, desktop_sync, company, division):
+    desktop_invoices()
+    customer = CustomerFactory(division=division, display_name="Cedar Church", taxable=False)
+    invoice = ready(customer, ("Warranty visit", "1", "0", False))
+
+    desktop_sync()
+
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID and invoice.total == 0
+    assert invoice_ret(company, invoice_link(invoice).qbo_id).findtext("BalanceRemaining") == "0.00"
+
+
+class EditingTransport(EmulatorTransport):
+    """A QuickBooks user saves the invoice just before FieldOffice's InvoiceMod reaches it."""
+
+    def __init__(self, company, txn_id: str) -> None:
+        super().__init__(company)
+        self.txn_id = txn_id
+        self.edited = False
+
+    def exchange(self, document: str) -> str:
+        if "<InvoiceModRq" in document and not self.edited:
+            self.edited = True
+            ret = invoice_ret(self.company, self.txn_id)
+            qbxml(
+                self.company,
+                f"<InvoiceModRq><InvoiceMod><TxnID>{self.txn_id}</TxnID>"
+                f"<EditSequence>{ret.findtext('EditSequence')}</EditSequence><PONumber>PO-9</PONumber>"
+                "</InvoiceMod></InvoiceModRq>",
+            )
+        return super().exchange(document)
+
+
+def test_a_resynced_invoice_updates_the_same_desktop_invoice_and_is_retried_when_stale(
+    desktop_invoices, desktop_sync, company, division
+):
+    desktop_invoices()
+    customer = CustomerFactory(division=division, display_name="Grove Gym", taxable=False)
+    invoice = ready(customer, ("Repair", "1", "50", False), ("Filter", "2", "10", False))
+    desktop_sync()
+    txn_id = invoice_link(invoice).qbo_id
+    first_line = invoice_ret(company, txn_id).find("InvoiceLineRet").findtext("TxnLineID")
+    invoice.refresh_from_db()
+    invoice_update(
+        invoice=invoice,
+        lines=[
+            {
+                "description": "Repair, parts included",
+                "quantity": Decimal(1),
+                "unit_price": Decimal(75),
+                "taxable": False,
+            }
+        ],
+    )
+    invoice_mark_for_sync(invoice=invoice)
+    transport = EditingTransport(company, txn_id)
+
+    run = run_division_sync(
+        division.pk, SyncTrigger.WEB_CONNECTOR, backend=DesktopBackend(transport, utc_offset=desktop_sync.offset)
+    )
+
+    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
+    assert transport.requests("InvoiceMod") == 2  # refused as stale (3200), read again, sent again
+    assert run.entries.get(entity="invoice").action == SyncAction.UPDATED
+    assert desktop_invoice_count(company) == 1
+    ret = invoice_ret(company, txn_id)
+    lines = ret.findall("InvoiceLineRet")
+    assert [(line.findtext("TxnLineID"), line.findtext("Desc")) for line in lines] == [
+        (first_line, "Repair, parts included")
+    ]
+    assert ret.findtext("Subtotal") == "75.00" and ret.findtext("PONumber") == "PO-9"
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.total) == (InvoiceStatus.UNPAID, Decimal("75.00"))
+    assert invoice_link(invoice).sync_token == ret.findtext("EditSequence")
+
+
+def test_voided_here_is_voided_in_desktop(desktop_invoices, desktop_sync, company, division):
+    desktop_invoices()
+    customer = CustomerFactory(division=division, display_name="Hazel Hall", taxable=False)
+    invoice = ready(customer, ("Repair", "1", "50", False))
+    desktop_sync()
+    invoice.refresh_from_db()
+    invoice_void(invoice=invoice)
+
+    run = desktop_sync()
+
+    ret = invoice_ret(company, invoice_link(invoice).qbo_id)
+    assert ret.findtext("Memo") == f"VOID: FieldOffice invoice {invoice.pk}"
+    assert ret.findtext("Subtotal") == ret.findtext("BalanceRemaining") == "0.00"
+    assert run.entries.get(entity="invoice").action == SyncAction.DEACTIVATED
+    assert invoice_link(invoice).sync_token == ret.findtext("EditSequence")
+    assert desktop_sync().entries.count() == 0
+
+
+def test_payments_in_desktop_come_back_partly_then_fully_and_a_removed_one_is_removed(
+    desktop_invoices, desktop_sync, company, division
+):
+    desktop_invoices()
+    customer = CustomerFactory(division=division, display_name="Ivy Inn", taxable=False)
+    invoice = ready(customer, ("Boiler service", "1", "200", False))
+    desktop_sync()
+
+    pay(company, invoice, "50.00")
+    desktop_sync()
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.balance) == (InvoiceStatus.UNPAID, Decimal("150.00"))
+    payment = invoice.payments.get()
+    assert (payment.amount, payment.reference, payment.method) == (Decimal("50.00"), "CHK 42", "check")
+
+    second = pay(company, invoice, "150.00", method="Visa")
+    run = desktop_sync()
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.balance) == (InvoiceStatus.PAID, Decimal("0.00"))
+    assert invoice.payments.count() == 2
+    assert run.entries.get(entity="payment").action == SyncAction.CREATED
+
+    qbxml(company, f"<TxnDelRq><TxnDelType>ReceivePayment</TxnDelType><TxnID>{second}</TxnID></TxnDelRq>")
+    removed = desktop_sync()
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.balance) == (InvoiceStatus.UNPAID, Decimal("150.00"))
+    assert invoice.payments.count() == 1
+    assert removed.entries.get(entity="payment").action == SyncAction.DEACTIVATED
+    assert desktop_sync().counts == {}
+
+
+def test_an_invoice_deleted_or_voided_in_desktop_is_noted_not_changed(
+    desktop_invoices, desktop_sync, company, division
+):
+    desktop_invoices()
+    customer = CustomerFactory(division=division, display_name="Juniper Jazz Club", taxable=False)
+    deleted = ready(customer, ("Repair", "1", "50", False))
+    voided = ready(customer, ("Tune-up", "1", "80", False))
+    desktop_sync()
+    deleted_id, voided_id = invoice_link(deleted).qbo_id, invoice_link(voided).qbo_id
+
+    qbxml(company, f"<TxnDelRq><TxnDelType>Invoice</TxnDelType><TxnID>{deleted_id}</TxnID></TxnDelRq>")
+    qbxml(company, f"<TxnVoidRq><TxnVoidType>Invoice</TxnVoidType><TxnID>{voided_id}</TxnID></TxnVoidRq>")
+    run = desktop_sync()
+
+    deleted.refresh_from_db()
+    voided.refresh_from_db()
+    assert deleted.status == voided.status == InvoiceStatus.UNPAID
+    assert "deleted in QuickBooks" in deleted.notes.get().text
+    assert "voided in QuickBooks" in voided.notes.get().text
+    assert sorted(run.entries.filter(entity="invoice").values_list("action", flat=True)) == [
+        SyncAction.SKIPPED,
+        SyncAction.SKIPPED,
+    ]
+    assert desktop_sync().entries.count() == 0
+
+
+class DroppedTransport(EmulatorTransport):
+    """The connection drops after QuickBooks ran the invoices document, before its answer came back."""
+
+    def exchange(self, document: str) -> str:
+        answer = super().exchange(document)
+        if "<InvoiceAddRq" in document:
+            raise QuickBooksError("The Web Connector lost the connection.")
+        return answer
+
+
+def test_an_interrupted_push_is_found_by_its_marker_and_not_sent_twice(
+    desktop_invoices, desktop_sync, company, division
+):
+    desktop_invoices(quickbooks_numbers=True)
+    customer = CustomerFactory(division=division, display_name="Kiwi Kitchens", taxable=False)
+    invoice = ready(customer, ("Repair", "1", "50", False))
+    dropped = DroppedTransport(company)
+    backend = DesktopBackend(dropped, utc_offset=desktop_sync.offset)
+
+    failed = run_division_sync(division.pk, SyncTrigger.WEB_CONNECTOR, backend=backend)
+
+    assert failed.status == SyncRunStatus.FAILED
+    assert invoice_link(invoice).pending_since is not None and invoice_link(invoice).qbo_id == ""
+    desktop_sync.offset = backend.utc_offset
+
+    run = desktop_sync()
+
+    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
+    assert desktop_invoice_count(company) == 1
+    assert desktop_sync.transport.requests("InvoiceAdd") == 0
+    link = invoice_link(invoice)
+    assert link.pending_since is None and link.qbo_id
+    assert run.entries.get(entity="invoice", action=SyncAction.LINKED)
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.UNPAID
+    assert invoice.number == invoice_ret(company, link.qbo_id).findtext("RefNumber")
+
+
+def test_preferences_say_desktop_numbers_invoices_and_whether_it_charges_sales_tax(company):
+    transport = EmulatorTransport(company)
+    backend = DesktopBackend(transport)
+
+    preferences = backend.preferences()
+    backend.preferences()
+
+    assert preferences == {"SalesFormsPrefs": {}, "TaxPrefs": {"UsingSalesTax": True}}
+    assert transport.requests("PreferencesQuery") == 1  # read once a run
+    company.sales_tax_enabled = False
+    company.save()
+    assert DesktopBackend(EmulatorTransport(company)).preferences()["TaxPrefs"] == {"UsingSalesTax": False}
+
+
+# The translations on their own.
+
+INVOICE_RET = {
+    "TxnID": "1A-1",
+    "EditSequence": "77",
+    "CustomerRef": {"ListID": "80000001-1", "FullName": "Carefree"},
+    "TxnDate": "2026-11-02",
+    "RefNumber": "1001",
+    "DueDate": "2026-12-02",
+    "Subtotal": "100.00",
+    "ItemSalesTaxRef": {"ListID": "80000009-1", "FullName": "State Tax"},
+    "SalesTaxTotal": "7.25",
+    "BalanceRemaining": "57.25",
+    "Memo": "FieldOffice invoice 12: Gate 4",
+    "InvoiceLineRet": [
+        {
+            "TxnLineID": "1A-2",
+            "ItemRef": {"ListID": "80000005-1", "FullName": "Services"},
+            "Desc": "Parts",
+            "Quantity": "1",
+            "Rate": "100",
+            "Amount": "100.00",
+            "SalesTaxCodeRef": {"FullName": "TAX"},
+        }
+    ],
+}
+
+
+def test_an_invoice_ret_reads_as_the_online_record_the_step_reads():
+    record = invoice_record(INVOICE_RET)
+
+    assert (record["Id"], record["SyncToken"], record["DocNumber"]) == ("1A-1", "77", "1001")
+    assert (record["TotalAmt"], record["Balance"], record["TxnTaxDetail"]["TotalTax"]) == ("107.25", "57.25", "7.25")
+    assert record["TxnTaxDetail"]["TxnTaxCodeRef"] == {"value": "80000009-1", "name": "State Tax"}
+    assert (record["PrivateNote"], record["CustomerMemo"]) == ("FieldOffice invoice 12", {"value": "Gate 4"})
+    (line,) = record["Line"]
+    assert line["SalesItemLineDetail"]["TaxCodeRef"] == {"value": "TAX"}
+    assert line["SalesItemLineDetail"]["ItemRef"]["value"] == "80000005-1"
+
+    voided = invoice_record(
+        {**INVOICE_RET, "Memo": "VOID: FieldOffice invoice 12", "Subtotal": "0.00", "SalesTaxTotal": "0.00"}
+    )
+    foreign = invoice_record({**INVOICE_RET, "Memo": "Note: call first"})
+
+    assert voided["PrivateNote"] == "Voided: FieldOffice invoice 12" and voided["TotalAmt"] == "0.00"
+    assert foreign["PrivateNote"] == "Note: call first" and "CustomerMemo" not in foreign
+
+
+def test_an_update_keeps_desktop_lines_by_position_and_adds_the_rest():
+    payload = {
+        "Id": "1A-1",
+        "SyncToken": "77",
+        "CustomerRef": {"value": "80000001-1"},
+        "TxnDate": "2026-11-02",
+        "PrivateNote": "FieldOffice invoice 12",
+        "Line": [
+            {
+                "Amount": Decimal("100.00"),
+                "Description": "Parts",
+                "SalesItemLineDetail": {"ItemRef": {"value": "80000005-1"}, "Qty": 1, "UnitPrice": 100},
+            },
+            {"Amount": Decimal("5.00"), "Description": "Fee", "SalesItemLineDetail": {"Qty": 1, "UnitPrice": 5}},
+        ],
+    }
+
+    fields = invoice_fields(payload, line_ids=["1A-2", "1A-3", "1A-4"])
+    grown = invoice_fields(payload, line_ids=["1A-2"])
+
+    assert (fields["TxnID"], fields["EditSequence"], fields["Memo"]) == ("1A-1", "77", "FieldOffice invoice 12")
+    assert [line["TxnLineID"] for line in fields["InvoiceLineMod"]] == ["1A-2", "1A-3"]  # 1A-4 is deleted
+    assert [line["TxnLineID"] for line in grown["InvoiceLineMod"]] == ["1A-2", "-1"]
+    assert [line["SalesTaxCodeRef"] for line in fields["InvoiceLineMod"]] == [{"FullName": "Non"}] * 2
+    assert "InvoiceLineAdd" not in fields
+
+    added = invoice_fields({**payload, "Id": None}, line_ids=[])
+    assert [line["Amount"] for line in added["InvoiceLineAdd"]] == [Decimal("100.00"), Decimal("5.00")]
+    assert "TxnID" not in added
+
+
+def test_a_location_whose_ship_to_is_gone_is_refused_before_sending():
+    adapter = InvoicesAdapter()
+    payload = {"CustomerRef": {"value": "80000001-1/north barn"}, "TxnDate": "2026-11-02", "Line": []}
+    seen = {"80000001-1": {"ListID": "80000001-1", "ShipToAddress": [{"Name": "South Barn", "Addr1": "2 Farm Rd"}]}}
+
+    class Seen(dict):
+        def values(self):
+            return list(super().values())
+
+    planned, refused = adapter.plan([(0, Write("Invoice", CREATE, payload))], Seen(seen))
+
+    assert planned == [] and "ship-to address" in refused[0][1].message
+    assert adapter.needs([(0, Write("Invoice", CREATE, payload))], Seen()) == ["80000001-1/north barn"]
+
+
+def test_payments_read_as_online_payments_and_are_never_written():
+    record = payment_record(
+        {
+            "TxnID": "2B-1",
+            "EditSequence": "3",
+            "TxnDate": "2026-11-20",
+            "TotalAmount": "80.00",
+            "RefNumber": "CHK 42",
+            "PaymentMethodRef": {"ListID": "80000011-1", "FullName": "Check"},
+            "AppliedToTxnRet": [
+                {"TxnID": "1A-1", "TxnType": "Invoice", "Amount": "50.00"},
+                {"TxnID": "1A-5", "TxnType": "Invoice", "Amount": "30.00", "DiscountAmount": "1.00"},
+            ],
+        }
+    )
+
+    assert (record["Id"], record["TotalAmt"], record["PaymentRefNum"]) == ("2B-1", "80.00", "CHK 42")
+    assert record["PaymentMethodRef"] == {"value": "80000011-1", "name": "Check"}
+    assert [(line["Amount"], line["LinkedTxn"][0]["TxnId"]) for line in record["Line"]] == [
+        ("50.00", "1A-1"),
+        ("30.00", "1A-5"),
+    ]
+    planned, refused = PaymentsAdapter().plan([(0, Write("Payment", CREATE, {}))], None)
+    assert planned == [] and refused[0][1] is not None
