@@ -104,6 +104,23 @@ def _update(url: str, company: EmulatorCompany, server: subprocess.Popen, divisi
     }
 
 
+SERVICE_ITEM = (
+    '<?xml version="1.0" encoding="utf-8"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="stopOnError">'
+    "<ItemServiceAddRq><ItemServiceAdd><Name>Services</Name><SalesOrPurchase><Price>45.00</Price>"
+    "<AccountRef><FullName>Construction Income</FullName></AccountRef></SalesOrPurchase></ItemServiceAdd>"
+    "</ItemServiceAddRq></QBXMLMsgsRq></QBXML>"
+)
+
+
+def _service_item_add(company) -> None:
+    """The service item invoice lines without an item of their own go out with (the default "Services")."""
+    session = emulator.session_open(company)
+    try:
+        emulator.qbxml_process(company, SERVICE_ITEM, session_id=session)
+    finally:
+        emulator.session_close(company, session)
+
+
 def _spread_over_last_hour(company) -> None:
     """Date the seeded records over the last hour, one after the other, as people entered them."""
     records = list(Record.objects.filter(company=company).order_by("pk").only("pk"))
@@ -124,6 +141,7 @@ def desktop_scenario(options: dict[str, Any]) -> dict[str, Any]:
         emulator.company_seed(
             company, customers=options["customers"], jobs_per_customer=1, ship_tos=2, items=options["items"]
         )
+        _service_item_add(company)
         _spread_over_last_hour(company)
         desktop = desktop_credentials_set(division=division, username=USERNAME, password=PASSWORD)
         owner = guid_braced(desktop_owner_id())

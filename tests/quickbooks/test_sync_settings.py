@@ -49,20 +49,17 @@ def test_inventory_has_no_two_way_and_invoices_go_one_way(division):
     assert "invoices_direction" in invoices.value.message_dict
 
 
-def test_desktop_takes_customers_and_refuses_what_it_does_not_carry_yet(division):
+def test_desktop_takes_customers_items_and_invoices_and_refuses_what_it_does_not_carry_yet(division):
     with pytest.raises(ValidationError) as refused:
-        sync_settings_update(
-            division=division, integration_type="desktop", inventory_direction="to_local", invoices_direction="off"
-        )
-    assert "Items do not sync with QuickBooks Desktop yet" in refused.value.message_dict["inventory_direction"][0]
-    assert "sync_tax_rates_and_terms" in refused.value.message_dict
+        sync_settings_update(division=division, integration_type="desktop", sync_tax_rates_and_terms=True)
+    assert "do not sync with QuickBooks Desktop yet" in refused.value.message_dict["sync_tax_rates_and_terms"][0]
 
     settings = sync_settings_update(
         division=division,
         integration_type="desktop",
         customers_direction="to_local",
-        inventory_direction="off",
-        invoices_direction="off",
+        inventory_direction="to_local",
+        invoices_direction="to_quickbooks",
         sync_tax_rates_and_terms=False,
     )
     assert settings.integration_type == "desktop"

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.core.models import Division
-from apps.quickbooks.models import CustomersDirection, IntegrationType, InventoryDirection, SyncSettings
+from apps.quickbooks.models import CustomersDirection, IntegrationType, SyncSettings
 from apps.quickbooks.services.schedules import sync_schedule_update
 
 EDITABLE_FIELDS = (
@@ -30,8 +30,6 @@ def sync_settings_get_or_create(*, division: Division) -> SyncSettings:
 
 # What the QuickBooks Desktop backend does not carry yet, with the setting that must stay off meanwhile.
 DESKTOP_NOT_YET = {
-    "inventory_direction": "Items do not sync with QuickBooks Desktop yet: set Inventory to Off.",
-    "invoices_direction": "Invoices do not sync with QuickBooks Desktop yet: set Invoices to Off.",
     "sync_tax_rates_and_terms": "Tax rates and terms do not sync with QuickBooks Desktop yet: untick them.",
 }
 
@@ -40,7 +38,7 @@ def _validate(sync_settings: SyncSettings) -> None:
     errors: dict[str, str] = {}
     if sync_settings.integration_type == IntegrationType.DESKTOP:
         for name, message in DESKTOP_NOT_YET.items():
-            if getattr(sync_settings, name) not in (InventoryDirection.OFF, False):
+            if getattr(sync_settings, name) not in ("off", False):
                 errors[name] = message
     two_way = sync_settings.customers_direction == CustomersDirection.TWO_WAY
     if two_way and not sync_settings.customers_primary:
