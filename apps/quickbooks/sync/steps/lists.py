@@ -15,7 +15,8 @@ from apps.accounting import services as accounting
 from apps.accounting.models import PaymentTerm, TaxRate
 from apps.quickbooks.mapping import tax, terms
 from apps.quickbooks.mapping.common import content_hash, name_key, remote_id, remote_sync_token, with_identity
-from apps.quickbooks.models import PrimarySystem, SyncAction
+from apps.quickbooks.mapping.desktop import lists as desktop_lists
+from apps.quickbooks.models import IntegrationType, PrimarySystem, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
@@ -27,6 +28,11 @@ TAX_RATE = "tax rate"
 
 def _error_text(error: ValidationError) -> str:
     return "; ".join(error.messages)
+
+
+def _desktop(ctx: RunContext) -> bool:
+    """QuickBooks Desktop changes tax items but has no way to change a term; Online is the other way round."""
+    return ctx.settings.integration_type == IntegrationType.DESKTOP
 
 
 def lists_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
@@ -127,9 +133,32 @@ def _terms_push(ctx: RunContext, links: LinkSet, remote: dict[str, Any], local: 
                 links.set(term.pk, remote_id(current), remote_sync_token(current), wanted)
                 ctx.journal.log(TERM, SyncAction.LINKED, term.name, qbo_id=remote_id(current), object_id=term.pk)
             continue
+        if _desktop(ctx):
+            _term_change_report(ctx, links, term, current, wanted)
+            continue
         update = with_identity(payload, remote_id(current), remote_sync_token(current))
         writes.append(Write(terms.ENTITY, UPDATE, update, key=term))
     _writes_apply(ctx, links, writes, TERM, terms.term_comparable, lambda term: term.name)
+
+
+def _term_change_report(ctx: RunContext, links: LinkSet, term: PaymentTerm, current: dict, wanted: str) -> None:
+    """
+    A term Desktop cannot change (qbXML has no terms Mod): reported once per local version (the link keeps the
+    version reported), never sent again as a second term.
+    """
+    link = links.local(term.pk)
+    if link is not None and link.qbo_id == remote_id(current) and link.content_hash == wanted:
+        return
+    if not ctx.preview:
+        links.set(term.pk, remote_id(current), remote_sync_token(current), wanted)
+    ctx.journal.log(
+        TERM,
+        SyncAction.SKIPPED,
+        term.name,
+        qbo_id=remote_id(current),
+        object_id=term.pk,
+        message=desktop_lists.TERM_UNCHANGEABLE.format(name=term.name),
+    )
 
 
 def _writes_apply(ctx, links: LinkSet, writes: list[Write], entity: str, comparable, label) -> None:
@@ -169,7 +198,7 @@ def tax_rates_sync(ctx: RunContext) -> None:
     if not master:
         return
     links = LinkSet(ctx.division, TaxRate, tax.ENTITY).load_all()
-    codes = {remote_id(code): code for code in ctx.snapshot.of(tax.ENTITY) if tax.is_rate_code(code)}
+    codes = {remote_id(code): code for code in ctx.snapshot.of(tax.ENTITY) if _is_rate_code(code)}
     rates = {remote_id(rate): rate for rate in ctx.snapshot.of(tax.RATE_ENTITY)}
     agencies = {remote_id(agency): agency for agency in ctx.snapshot.of(tax.AGENCY_ENTITY)}
     local = {rate.pk: rate for rate in TaxRate.objects.filter(division=ctx.division)}
@@ -178,6 +207,12 @@ def tax_rates_sync(ctx: RunContext) -> None:
         _tax_pull(ctx, links, codes, rates, agencies, local)
     else:
         _tax_push(ctx, links, codes, agencies, local)
+
+
+def _is_rate_code(code: dict[str, Any]) -> bool:
+    """Online tells its ``TAX``/``NON`` markers by their ids; Desktop's records say whether they are a rate."""
+    marked = code.get(desktop_lists.RATE_CODE)
+    return tax.is_rate_code(code) if marked is None else bool(marked)
 
 
 def _tax_fields_hash(fields: dict[str, Any]) -> str:
@@ -217,7 +252,10 @@ def _tax_pull(ctx, links: LinkSet, codes: dict, rates: dict, agencies: dict, loc
 
 
 def _tax_push(ctx, links: LinkSet, codes: dict, agencies: dict, local: dict[int, TaxRate]) -> None:
-    """New local rates become QuickBooks tax codes; changes to rates already there are reported (see mapping.tax)."""
+    """
+    New local rates become QuickBooks tax codes; changes to rates already there are reported (see mapping.tax), or
+    sent to QuickBooks Desktop, which changes its sales tax items (one it no longer has is added again).
+    """
     codes_by_name = {name_key(str(code.get("Name") or "")): code for code in codes.values()}
     agency_ids = {name_key(tax.agency_name(agency)): remote_id(agency) for agency in agencies.values()}
     writes: list[Write] = []
@@ -225,7 +263,15 @@ def _tax_push(ctx, links: LinkSet, codes: dict, agencies: dict, local: dict[int,
         ctx.journal.advance()
         fingerprint = content_hash(tax.tax_comparable_local(record))
         link = links.local(record.pk)
-        if link and link.qbo_id:
+        current = codes.get(link.qbo_id) if link and link.qbo_id else None
+        if current is not None and link.content_hash != fingerprint and _desktop(ctx):
+            # Desktop changes a sales tax item (ItemSalesTaxMod); its agency stays unless one is named here.
+            agency_id = agency_ids.get(name_key(record.agency)) if record.agency else None
+            payload = {**tax.tax_code_payload(record, agency_id or ""), "Active": record.active}
+            update = with_identity(payload, remote_id(current), remote_sync_token(current))
+            writes.append(Write(tax.ENTITY, UPDATE, update, key=record))
+            continue
+        if link and link.qbo_id and (current is not None or not _desktop(ctx)):
             if link.content_hash != fingerprint:
                 ctx.journal.log(
                     TAX_RATE,
@@ -257,7 +303,8 @@ def _tax_push(ctx, links: LinkSet, codes: dict, agencies: dict, local: dict[int,
         writes.append(Write(tax.ENTITY, CREATE, tax.tax_code_payload(record, agency_id or ""), key=record))
     if ctx.preview:
         for write in writes:
-            ctx.journal.log(TAX_RATE, SyncAction.CREATED, write.key.name, object_id=write.key.pk)
+            action = SyncAction.CREATED if write.action == CREATE else SyncAction.UPDATED
+            ctx.journal.log(TAX_RATE, action, write.key.name, object_id=write.key.pk)
         return
     for result in ctx.backend.write(writes):
         record = result.write.key
@@ -267,7 +314,8 @@ def _tax_push(ctx, links: LinkSet, codes: dict, agencies: dict, local: dict[int,
             continue
         fingerprint = content_hash(tax.tax_comparable_local(record))
         links.set(record.pk, remote_id(result.record), remote_sync_token(result.record), fingerprint)
-        ctx.journal.log(TAX_RATE, SyncAction.CREATED, record.name, qbo_id=remote_id(result.record), object_id=record.pk)
+        action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
+        ctx.journal.log(TAX_RATE, action, record.name, qbo_id=remote_id(result.record), object_id=record.pk)
 
 
 def _agency_create(ctx: RunContext, name: str) -> str | None:
