@@ -80,7 +80,7 @@ def _settings(division, *, invoices: bool) -> None:
             "customers_primary": "",
             "inventory_direction": "to_local" if items else "off",
             "invoices_direction": "to_quickbooks" if invoices else "off",
-            "sync_tax_rates_and_terms": False,
+            "sync_tax_rates_and_terms": True,
         },
     )
 

@@ -49,33 +49,23 @@ def test_inventory_has_no_two_way_and_invoices_go_one_way(division):
     assert "invoices_direction" in invoices.value.message_dict
 
 
-def test_desktop_takes_customers_items_and_invoices_and_refuses_what_it_does_not_carry_yet(division):
-    with pytest.raises(ValidationError) as refused:
-        sync_settings_update(division=division, integration_type="desktop", sync_tax_rates_and_terms=True)
-    assert "do not sync with QuickBooks Desktop yet" in refused.value.message_dict["sync_tax_rates_and_terms"][0]
-
+def test_desktop_syncs_what_online_syncs(division):
     settings = sync_settings_update(
         division=division,
         integration_type="desktop",
         customers_direction="to_local",
         inventory_direction="to_local",
         invoices_direction="to_quickbooks",
-        sync_tax_rates_and_terms=False,
+        sync_tax_rates_and_terms=True,
     )
-    assert settings.integration_type == "desktop"
+    assert settings.integration_type == "desktop" and settings.sync_tax_rates_and_terms
 
 
 def test_a_desktop_division_has_no_online_schedule(division, connected):
     sync_settings_update(division=division, frequency="15m")
     assert Schedule.objects.filter(name="quickbooks-sync-main").exists()
 
-    sync_settings_update(
-        division=division,
-        integration_type="desktop",
-        inventory_direction="off",
-        invoices_direction="off",
-        sync_tax_rates_and_terms=False,
-    )
+    sync_settings_update(division=division, integration_type="desktop")
     assert not Schedule.objects.filter(name="quickbooks-sync-main").exists()
 
 

@@ -7,8 +7,8 @@ through the session (``relay``); from then on ``sendRequestXML`` hands out what 
 other: the integration page shows its progress and log. A session that ends early (the Web Connector closed,
 QuickBooks crashed, the server restarted) leaves the run failed and resumable, as any interrupted run is.
 
-The session's ``state`` holds the run's id and the company machine's UTC offset, which the next session needs to read
-changes since the last one.
+The session's ``state`` holds the run's id and what was learned of the company machine's clock (UTC offset, how far
+it runs behind), which the next session needs to read the changes since the last one.
 """
 
 import logging
@@ -56,13 +56,18 @@ def _engine_done(session: DesktopSession) -> bool:
     return run is None or run.status != SyncRunStatus.RUNNING
 
 
-def _utc_offset(connection: DesktopConnection) -> timedelta | None:
-    """The company machine's offset as the last session that learned it saw it."""
-    for state in connection.sessions.exclude(state={}).order_by("-started_at").values_list("state", flat=True)[:20]:
-        minutes = (state or {}).get("utc_offset_minutes")
-        if minutes is not None:
-            return timedelta(minutes=minutes)
-    return None
+def _company_clock(connection: DesktopConnection) -> dict[str, int]:
+    """
+    What the last session learned of the company machine's clock: its UTC offset (minutes) and how far it runs
+    behind FieldOffice's (seconds), which the next session needs to read the changes since the last one.
+    """
+    states = connection.sessions.exclude(state={}).order_by("-started_at").values_list("state", flat=True)[:20]
+    clock: dict[str, int] = {}
+    for state in states:
+        for key in ("utc_offset_minutes", "clock_lag_seconds"):
+            if key not in clock and (state or {}).get(key) is not None:
+                clock[key] = int(state[key])
+    return clock
 
 
 def work_pending(*, connection: DesktopConnection) -> bool:
@@ -86,15 +91,13 @@ def session_start(*, session: DesktopSession) -> None:
         started_at=timezone.now(),
         stage="Waiting for QuickBooks Desktop",
     )
-    offset = _utc_offset(session.connection)
-    state = {**(session.state or {}), "run_id": run.pk}
-    if offset is not None:
-        state["utc_offset_minutes"] = int(offset.total_seconds() // 60)
+    clock = _company_clock(session.connection)
+    state = {**(session.state or {}), "run_id": run.pk, **clock}
     DesktopSession.objects.filter(pk=session.pk).update(state=state)
     session.state = state
     thread = threading.Thread(
         target=_engine_run,
-        kwargs={"session_id": session.pk, "division_id": division.pk, "run_id": run.pk, "offset": offset},
+        kwargs={"session_id": session.pk, "division_id": division.pk, "run_id": run.pk, "clock": clock},
         name=f"quickbooks-desktop-{session.pk}",
         daemon=True,
     )
@@ -118,8 +121,13 @@ def _previous_run_wait(*, session_id: int, division_id: int) -> None:
         relay.pause()
 
 
-def _engine_run(*, session_id: int, division_id: int, run_id: int, offset: timedelta | None) -> None:
-    backend = DesktopBackend(relay.RelayTransport(session_id, keepalive=_lease_keeper(division_id)), utc_offset=offset)
+def _engine_run(*, session_id: int, division_id: int, run_id: int, clock: dict[str, int]) -> None:
+    offset = clock.get("utc_offset_minutes")
+    backend = DesktopBackend(
+        relay.RelayTransport(session_id, keepalive=_lease_keeper(division_id)),
+        utc_offset=timedelta(minutes=offset) if offset is not None else None,
+        clock_lag=timedelta(seconds=clock.get("clock_lag_seconds", 0)),
+    )
     try:
         _previous_run_wait(session_id=session_id, division_id=division_id)
         run_division_sync(division_id, SyncTrigger.WEB_CONNECTOR, run_id=run_id, backend=backend)
@@ -136,14 +144,21 @@ def _engine_run(*, session_id: int, division_id: int, run_id: int, offset: timed
             error_summary="The sync stopped on an unexpected error; the next session goes on from here.",
         )
     finally:
-        if backend.utc_offset is not None:
-            session = DesktopSession.objects.filter(pk=session_id).first()
-            if session is not None:
-                minutes = int(backend.utc_offset.total_seconds() // 60)
-                state = {**(session.state or {}), "utc_offset_minutes": minutes}
-                DesktopSession.objects.filter(pk=session_id).update(state=state)
+        _company_clock_keep(session_id, backend)
         relay.wake()
         connections.close_all()
+
+
+def _company_clock_keep(session_id: int, backend: DesktopBackend) -> None:
+    session = DesktopSession.objects.filter(pk=session_id).first()
+    if session is None or backend.utc_offset is None:
+        return
+    state = {
+        **(session.state or {}),
+        "utc_offset_minutes": int(backend.utc_offset.total_seconds() // 60),
+        "clock_lag_seconds": int((backend.measured_lag or backend.clock_lag).total_seconds() + 0.999),
+    }
+    DesktopSession.objects.filter(pk=session_id).update(state=state)
 
 
 def _lease_keeper(division_id: int) -> Callable[[], None]:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.core.models import Division
-from apps.quickbooks.models import CustomersDirection, IntegrationType, SyncSettings
+from apps.quickbooks.models import CustomersDirection, SyncSettings
 from apps.quickbooks.services.schedules import sync_schedule_update
 
 EDITABLE_FIELDS = (
@@ -28,18 +28,8 @@ def sync_settings_get_or_create(*, division: Division) -> SyncSettings:
     return sync_settings
 
 
-# What the QuickBooks Desktop backend does not carry yet, with the setting that must stay off meanwhile.
-DESKTOP_NOT_YET = {
-    "sync_tax_rates_and_terms": "Tax rates and terms do not sync with QuickBooks Desktop yet: untick them.",
-}
-
-
 def _validate(sync_settings: SyncSettings) -> None:
     errors: dict[str, str] = {}
-    if sync_settings.integration_type == IntegrationType.DESKTOP:
-        for name, message in DESKTOP_NOT_YET.items():
-            if getattr(sync_settings, name) not in ("off", False):
-                errors[name] = message
     two_way = sync_settings.customers_direction == CustomersDirection.TWO_WAY
     if two_way and not sync_settings.customers_primary:
         errors["customers_primary"] = (

@@ -10,7 +10,9 @@ engine's steps see the records they see from QuickBooks Online.
 - A pull is one document: every entity's query (iterators of ``PAGE_SIZE`` started together) and the deletions
   (``ListDeletedQuery`` / ``TxnDeletedQuery``); further documents only carry the next pages of lists that have one.
 - Changes are read from ``FromModifiedDate``, which Desktop reads in the company machine's local time: the offset is
-  learned from the timestamps QuickBooks returns, and the cursor overlaps the last change by ``CURSOR_OVERLAP``.
+  learned from the timestamps QuickBooks returns. The next cursor is when the pull began, less ``CURSOR_OVERLAP`` and
+  less how far the company machine's clock was seen running behind FieldOffice's (``clock_lag``, learned from the
+  times QuickBooks stamps on FieldOffice's writes), so that no change slips between two reads.
 - Writes go up to ``REQUESTS_PER_EXCHANGE`` to a document, ``continueOnError`` so that one refused record does not
   hold back the rest; each request's ``requestID`` ties its answer to its writes.
 """
@@ -18,6 +20,8 @@ engine's steps see the records they see from QuickBooks Online.
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+
+from django.utils import timezone
 
 from apps.quickbooks.desktop.qbxml import Request, Response, request_document, response_document_parse
 from apps.quickbooks.desktop.qbxml.schema import request_spec
@@ -70,10 +74,16 @@ def _object_id(ret: dict[str, Any]) -> str:
 
 
 class DesktopBackend:
-    def __init__(self, transport: Transport, *, utc_offset: timedelta | None = None) -> None:
+    def __init__(
+        self, transport: Transport, *, utc_offset: timedelta | None = None, clock_lag: timedelta = timedelta(0)
+    ) -> None:
         self.transport = transport
         # The company machine's UTC offset, learned from QuickBooks' timestamps (None until one was seen).
         self.utc_offset = utc_offset
+        # How far the company machine's clock runs behind FieldOffice's (never less than zero), as last measured;
+        # ``measured_lag`` is this run's measure (None without writes), for the next run.
+        self.clock_lag = max(clock_lag, timedelta(0))
+        self.measured_lag: timedelta | None = None
         self.api_calls = 0
         self.round_trips = 0
         self.seen: dict[str, _Seen] = {entity: _Seen() for entity in ADAPTERS}
@@ -113,8 +123,16 @@ class DesktopBackend:
         seen = self.seen[entity]
         for ret in rets:
             seen.by_id[_object_id(ret)] = ret
-            if self.utc_offset is None and (offset := desktop_offset(ret.get("TimeModified"))) is not None:
-                self.utc_offset = offset
+            if (offset := desktop_offset(ret.get("TimeModified"))) is not None:
+                self.utc_offset = offset  # The latest wins: the company machine may have changed to summer time.
+
+    def _clock_compare(self, ret: dict[str, Any]) -> None:
+        """A record QuickBooks just wrote carries its clock's now: note how far it runs behind ours."""
+        stamped = desktop_time(ret.get("TimeModified"))
+        if stamped is not None:
+            # The answer's journey back is included: the measure errs on the side of reading more.
+            lag = max(timezone.now() - stamped, timedelta(0))
+            self.measured_lag = max(self.measured_lag or timedelta(0), lag)
 
     def _run_queries(self, queries: dict[Any, Request]) -> dict[Any, list[tuple[dict[str, Any], str]]]:
         """Run queries (iterators started together, continued together) to their last page; (record, type) by key."""
@@ -165,6 +183,7 @@ class DesktopBackend:
 
     def pull(self, *, changed: list[str], listed: list[str], since: datetime | None) -> Snapshot:
         adapters = {entity: self._adapter(entity) for entity in dict.fromkeys(changed + listed)}
+        started = timezone.now()
         snapshot = Snapshot()
         if not adapters:
             return snapshot
@@ -177,7 +196,6 @@ class DesktopBackend:
         if incremental:
             requests.update(self._deleted_requests([adapters[entity] for entity in changed], since))
         found = self._run_queries(requests)
-        latest: datetime | None = None
         for entity, adapter in adapters.items():
             rets = [item for key, items in found.items() if key[0] == entity for item in items]
             self._remember(entity, [ret for ret, _ in rets])
@@ -188,9 +206,6 @@ class DesktopBackend:
                 snapshot.complete.add(entity)
                 if digest := getattr(adapter, "digest", None):
                     self.digests[entity] = digest([ret for ret, _ in rets])
-            for ret, _ in rets:
-                moment = desktop_time(ret.get("TimeModified"))
-                latest = moment if moment and (latest is None or moment > latest) else latest
         for (kind, _), items in found.items():
             if kind != "deleted":
                 continue
@@ -198,7 +213,7 @@ class DesktopBackend:
                 entity = self._deleted_entity(adapters, ret)
                 if entity:
                     snapshot.records.setdefault(entity, []).append({"status": "Deleted", "Id": _object_id(ret)})
-        snapshot.as_of = latest - CURSOR_OVERLAP if latest else since
+        snapshot.as_of = started - CURSOR_OVERLAP - self.clock_lag if self.utc_offset is not None else since
         return snapshot
 
     def _deleted_requests(self, adapters: list[Adapter], since: datetime) -> dict[Any, Request]:
@@ -280,6 +295,7 @@ class DesktopBackend:
                 for plan, response in zip(chunk, responses, strict=True):
                     if response is not None and response.records:
                         self._remember(entity, response.records[:1])
+                        self._clock_compare(response.records[0])
                     outcomes.update(plan.answer(response))
             writes_by_index = dict(entity_writes)
             for index, (record, error) in outcomes.items():

@@ -3,6 +3,8 @@ The engine with the Desktop backend against the local company file emulator, the
 (the Web Connector relay has its own tests): what QuickBooks Desktop would answer, without the SOAP round trips.
 """
 
+from datetime import timedelta
+
 import pytest
 from lxml import etree
 
@@ -39,14 +41,16 @@ class DesktopSync:
         self.division = division
         self.company = company
         self.offset = None
+        self.clock_lag = timedelta(0)
         self.transport: EmulatorTransport | None = None
         self.backend: DesktopBackend | None = None
 
     def __call__(self, **options):
         self.transport = EmulatorTransport(self.company)
-        self.backend = DesktopBackend(self.transport, utc_offset=self.offset)
+        self.backend = DesktopBackend(self.transport, utc_offset=self.offset, clock_lag=self.clock_lag)
         run = run_division_sync(self.division.pk, SyncTrigger.WEB_CONNECTOR, backend=self.backend, **options)
         self.offset = self.backend.utc_offset
+        self.clock_lag = self.backend.measured_lag or self.clock_lag
         return run
 
 
