@@ -25,6 +25,7 @@ def _live(company: SandboxCompany, entity_type: str):
 def _amounts(company: SandboxCompany, entity_type: str, customer_id: str, key: str) -> list[str | None]:
     """One amount of each record, read as text in the database instead of decoding every record's whole JSON."""
     amount = Cast(KT(f"data__{key}"), output_field=TextField())
+    # The lookup the index on a customer's transactions is made for (``SandboxEntity.Meta``).
     records = _live(company, entity_type).filter(data__CustomerRef__value=customer_id)
     return list(records.annotate(amount=amount).values_list("amount", flat=True))
 
@@ -38,10 +39,11 @@ def own_balance(company: SandboxCompany, customer_id: str) -> Decimal:
     return owed - credit
 
 
-def subtree_balance(company: SandboxCompany, customer_id: str) -> Decimal:
-    """The balance of a customer and all its sub-customers."""
-    ids = [customer_id, *(child.entity_id for child in descendants(company, "Customer", customer_id))]
-    return sum((own_balance(company, entity_id) for entity_id in ids), ZERO)
+def subtree_balance(company: SandboxCompany, customer_id: str, *, own: Decimal | None = None) -> Decimal:
+    """The balance of a customer and all its sub-customers (``own``: the customer's own, when already known)."""
+    children = [child.entity_id for child in descendants(company, "Customer", customer_id)]
+    own = own_balance(company, customer_id) if own is None else own
+    return own + sum((own_balance(company, entity_id) for entity_id in children), ZERO)
 
 
 def customer_balances_refresh(company: SandboxCompany, customer_ids: Iterable[str]) -> None:
@@ -55,10 +57,7 @@ def customer_balances_refresh(company: SandboxCompany, customer_ids: Iterable[st
             if entity.entity_id in refreshed:
                 continue
             refreshed.add(entity.entity_id)
+            own = own_balance(company, entity.entity_id)
             computed_patch(
-                entity,
-                {
-                    "Balance": own_balance(company, entity.entity_id),
-                    "BalanceWithJobs": subtree_balance(company, entity.entity_id),
-                },
+                entity, {"Balance": own, "BalanceWithJobs": subtree_balance(company, entity.entity_id, own=own)}
             )

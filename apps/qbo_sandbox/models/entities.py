@@ -1,6 +1,8 @@
 """Accounting records as QuickBooks returns them, and the answers kept for ``requestid`` replay."""
 
 from django.db import models
+from django.db.models import F
+from django.db.models.fields.json import KeyTransform
 
 
 class SandboxEntity(models.Model):
@@ -38,6 +40,14 @@ class SandboxEntity(models.Model):
             models.Index(fields=["company", "entity_type", "updated_at"], name="qbo_sandbox_entity_updated"),
             models.Index(fields=["company", "name_key"], name="qbo_sandbox_entity_name"),
             models.Index(fields=["company", "entity_type", "doc_number"], name="qbo_sandbox_entity_doc_number"),
+            # A customer's transactions, read at every invoice and payment write to work out its balance. The
+            # customer comes first: led by (company, entity_type), the planner took it for other lookups too.
+            models.Index(
+                KeyTransform("value", KeyTransform("CustomerRef", "data")),
+                F("company"),
+                F("entity_type"),
+                name="qbo_sandbox_entity_customer",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -65,6 +65,11 @@ def tax_code_payload(tax_rate: TaxRate, agency_id: str) -> dict[str, Any]:
     }
 
 
+def tax_code_update(tax_rate: TaxRate, agency_id: str) -> dict[str, Any]:
+    """A change to a tax code already sent (QuickBooks Desktop takes one; Online's API does not): with its state."""
+    return {**tax_code_payload(tax_rate, agency_id), "Active": tax_rate.active}
+
+
 def tax_code_created_id(answer: dict[str, Any]) -> str:
     return text(answer.get("TaxCodeId"))
 

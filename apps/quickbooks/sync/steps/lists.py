@@ -267,7 +267,7 @@ def _tax_push(ctx, links: LinkSet, codes: dict, agencies: dict, local: dict[int,
         if current is not None and link.content_hash != fingerprint and _desktop(ctx):
             # Desktop changes a sales tax item (ItemSalesTaxMod); its agency stays unless one is named here.
             agency_id = agency_ids.get(name_key(record.agency)) if record.agency else None
-            payload = {**tax.tax_code_payload(record, agency_id or ""), "Active": record.active}
+            payload = tax.tax_code_update(record, agency_id or "")
             update = with_identity(payload, remote_id(current), remote_sync_token(current))
             writes.append(Write(tax.ENTITY, UPDATE, update, key=record))
             continue
