@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from apps.quickbooks.desktop.qbxml import Request, request_document
 from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.models import DesktopExchange, DesktopExchangeState, DesktopSession, DesktopSessionStatus
 
@@ -117,6 +118,23 @@ def exchange_take(*, session: DesktopSession, wait_seconds: float, done: Callabl
         if done() or time.monotonic() > deadline:
             return None
         pause()
+
+
+# What a session sends when the run is over but the Web Connector still asks: QuickBooks answers it at once.
+CLOSING_REQUEST = request_document([Request("HostQuery", {}, request_id="closing")])
+
+
+def exchange_closing(*, session: DesktopSession) -> DesktopExchange:
+    """The closing request, out with the Web Connector (its answer ends the update)."""
+    sequence = DesktopExchange.objects.filter(session=session).count() + 1
+    return DesktopExchange.objects.create(
+        session=session,
+        sequence=sequence,
+        state=DesktopExchangeState.SENT,
+        sent_at=timezone.now(),
+        request=CLOSING_REQUEST,
+        requests_count=1,
+    )
 
 
 def has_queued(*, session: DesktopSession) -> bool:

@@ -173,11 +173,19 @@ def _lease_keeper(division_id: int) -> Callable[[], None]:
 
 
 def request_next(*, session: DesktopSession) -> str:
-    """The next qbXML request, or "" when the engine has none ready (yet: see ``pausing``)."""
+    """
+    The next qbXML request, or "" when the engine has none ready yet (see ``pausing``). When the run ended while the
+    Web Connector was asking, a closing request goes out instead: only a response can be answered with 100 (done),
+    and an empty request with no error to show would leave the update looking stopped.
+    """
     exchange = relay.exchange_take(
         session=session, wait_seconds=REQUEST_WAIT_SECONDS, done=lambda: _engine_done(session)
     )
-    return exchange.request if exchange is not None else ""
+    if exchange is not None:
+        return exchange.request
+    if _engine_done(session) and _run(session) is not None:
+        return relay.exchange_closing(session=session).request
+    return ""
 
 
 def pausing(*, session: DesktopSession) -> bool:
