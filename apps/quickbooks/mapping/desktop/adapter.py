@@ -2,8 +2,9 @@
 What the Desktop backend needs to know of one engine entity: how Desktop is asked for it, how its ``...Ret``
 records become the engine's records, and how the engine's writes become ``...Add`` / ``...Mod`` requests.
 
-One module per entity implements ``Adapter`` (``customers_adapter``, ...); ``registry.ADAPTERS`` lists them. The
-backend does the rest: round trips, iterators, deletions, the cache of records seen, results by ``requestID``.
+Each module of this package lists its adapters in ``ADAPTERS`` (``customers``, ``items``...); ``registry`` gathers
+them. The backend does the rest: round trips, iterators, deletions, the cache of records seen, results by
+``requestID``.
 """
 
 from collections.abc import Callable
