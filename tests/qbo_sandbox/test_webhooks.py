@@ -25,7 +25,7 @@ from apps.qbo_sandbox.models import (
 )
 from apps.qbo_sandbox.oauth.services import ACCOUNTING_SCOPE, app_create, grant_create, grant_revoke
 from apps.qbo_sandbox.seeding import SeedOptions
-from apps.qbo_sandbox.webhooks.delivery import deliveries_send_due, webhooks_flush
+from apps.qbo_sandbox.webhooks.delivery import deliveries_send_due, next_attempt_due, webhooks_flush
 from apps.qbo_sandbox.webhooks.dispatcher import WebhookDispatcher, dispatch_mode, dispatcher
 
 Status = SandboxWebhookDelivery.Status
@@ -313,6 +313,9 @@ def test_a_later_delivery_waits_until_the_earlier_one_is_acknowledged(
 
     assert first.status == Status.RETRYING and second.status == Status.PENDING and second.attempts == 0
     assert len(receiver.posts) == 1
+    # The dispatcher sleeps until the first one's retry: the second, waiting behind it, is not due before.
+    first.refresh_from_db()
+    assert next_attempt_due(company) == first.next_attempt_at > clock.moment
 
     clock.advance(10)
     assert deliveries_send_due() == 2

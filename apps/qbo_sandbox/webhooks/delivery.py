@@ -14,7 +14,7 @@ import urllib.request
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Q
 
 from apps.qbo_sandbox import timefmt
 from apps.qbo_sandbox.faults.knobs import FaultKnobs
@@ -197,12 +197,16 @@ def deliveries_send_due(*, company: SandboxCompany | None = None) -> int:
 
 
 def next_attempt_due(company: SandboxCompany) -> datetime | None:
-    """When the company's next retry is due, for the dispatcher's alarm clock."""
-    return (
-        SandboxWebhookDelivery.objects.filter(company=company, status__in=OPEN_STATUSES)
-        .aggregate(due=Min("next_attempt_at"))
-        .get("due")
-    )
+    """
+    When the company's next attempt is due, for the dispatcher's alarm clock: the earliest of each app's first open
+    delivery. A later delivery waits behind its app's first (``deliveries_send_due``), so its own time does not count:
+    counting it woke the dispatcher over and over while the first one waited for its retry.
+    """
+    heads: dict[int, datetime | None] = {}
+    open_deliveries = SandboxWebhookDelivery.objects.filter(company=company, status__in=OPEN_STATUSES).order_by("id")
+    for app_id, attempt_at in open_deliveries.values_list("app_id", "next_attempt_at"):
+        heads.setdefault(app_id, attempt_at)
+    return min((attempt_at or timefmt.now() for attempt_at in heads.values()), default=None)
 
 
 def deliveries_retry_now(deliveries: list[SandboxWebhookDelivery]) -> int:
