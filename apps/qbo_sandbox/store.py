@@ -27,7 +27,8 @@ def allocate_ids(company: SandboxCompany, count: int = 1) -> list[str]:
     """Reserve ``count`` consecutive Ids of the company, atomically, and return them as Intuit's strings."""
     if count < 1:
         return []
-    with transaction.atomic():
+    # No savepoint inside a write's transaction: the row stays locked until it ends either way.
+    with transaction.atomic(savepoint=False):
         SandboxCompany.objects.filter(pk=company.pk).update(next_id=F("next_id") + count)
         end = SandboxCompany.objects.values_list("next_id", flat=True).get(pk=company.pk)
     company.next_id = end
@@ -38,7 +39,7 @@ def allocate_doc_numbers(company: SandboxCompany, count: int = 1) -> list[str]:
     """Reserve the numbers QuickBooks gives sales forms when ``CustomTxnNumbers`` is off."""
     if count < 1:
         return []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         SandboxCompany.objects.filter(pk=company.pk).update(next_doc_number=F("next_doc_number") + count)
         end = SandboxCompany.objects.values_list("next_doc_number", flat=True).get(pk=company.pk)
     company.next_doc_number = end

@@ -6,7 +6,15 @@ import pytest
 
 from apps.qbo_sandbox import store
 from apps.qbo_sandbox.companies import company_create
-from apps.qbo_sandbox.entities import QboFault, entity_create, entity_delete, entity_read, entity_update, entity_void
+from apps.qbo_sandbox.entities import (
+    QboFault,
+    balances,
+    entity_create,
+    entity_delete,
+    entity_read,
+    entity_update,
+    entity_void,
+)
 from apps.qbo_sandbox.seeding import SeedOptions
 from apps.qbo_sandbox.timefmt import local_today
 
@@ -411,3 +419,45 @@ def test_a_sparse_line_change_recomputes_the_tax_a_sent_total_overrides_it(compa
 
     assert (bigger.data["TxnTaxDetail"]["TotalTax"], bigger.data["TotalAmt"]) == (7.25, 107.25)
     assert (overridden.data["TxnTaxDetail"]["TotalTax"], overridden.data["TotalAmt"]) == (1, 101)
+
+
+def test_customer_balances_follow_every_invoice_write_and_match_a_recount(company):
+    parent = entity_create(company, "Customer", {"DisplayName": "Balance Parent"})
+    job = entity_create(
+        company, "Customer", {"DisplayName": "Balance Job", "Job": True, "ParentRef": {"value": parent.entity_id}}
+    )
+    other = entity_create(company, "Customer", {"DisplayName": "Balance Other"})
+
+    def stored() -> dict[str, tuple]:
+        found = {}
+        for customer in (parent, job, other):
+            data = entity_read(company, "Customer", customer.entity_id).data
+            # The running sums are what a recount of the customer's transactions gives.
+            assert data["Balance"] == balances.own_balance(company, customer.entity_id)
+            assert data["BalanceWithJobs"] == balances.subtree_balance(company, customer.entity_id)
+            found[data["DisplayName"]] = (data["Balance"], data["BalanceWithJobs"])
+        return found
+
+    first = _invoice(company, _line(company, "Labor", 100), customer="Balance Job")
+    second = _invoice(company, _line(company, "Labor", 40), customer="Balance Parent")
+    assert stored() == {"Balance Parent": (40, 140), "Balance Job": (100, 100), "Balance Other": (0, 0)}
+
+    first = entity_update(
+        company,
+        "Invoice",
+        {"Id": first.entity_id, "SyncToken": "0", "sparse": True, "Line": [_line(company, "Labor", 70)]},
+    )
+    assert stored() == {"Balance Parent": (40, 110), "Balance Job": (70, 70), "Balance Other": (0, 0)}
+
+    first = entity_update(
+        company,
+        "Invoice",
+        {"Id": first.entity_id, "SyncToken": "1", "sparse": True, "CustomerRef": {"value": other.entity_id}},
+    )
+    _payment(company, 20, (first, 20), customer="Balance Other")
+    assert stored() == {"Balance Parent": (40, 40), "Balance Job": (0, 0), "Balance Other": (50, 50)}
+
+    entity_void(company, "Invoice", {"Id": second.entity_id, "SyncToken": "0"})
+    third = _invoice(company, _line(company, "Labor", 10), customer="Balance Job")
+    entity_delete(company, "Invoice", {"Id": third.entity_id, "SyncToken": "0"})
+    assert stored() == {"Balance Parent": (0, 0), "Balance Job": (0, 0), "Balance Other": (50, 50)}

@@ -1,17 +1,20 @@
 """
 A customer's open balance, as QuickBooks derives it: its invoices' balances less its payments' unapplied amounts.
 
-``Balance`` is the customer's own, ``BalanceWithJobs`` adds its sub-customers'. Both are refreshed after every
-invoice and payment write, in place (QuickBooks gives the customer no new SyncToken for them).
+``Balance`` is the customer's own, ``BalanceWithJobs`` adds its sub-customers'. Both change in place after every
+invoice and payment write (QuickBooks gives the customer no new SyncToken for them). An invoice write shifts them by
+the change of that invoice's balance, so that its cost does not grow with the customer's history; payments, voids,
+deletions and moves of a customer recompute them from the transactions.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db.models import TextField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
+from apps.qbo_sandbox import store
 from apps.qbo_sandbox.entities.hierarchy import ancestors, descendants
 from apps.qbo_sandbox.entities.numbers import ZERO, to_decimal
 from apps.qbo_sandbox.entities.storage import computed_patch
@@ -44,6 +47,19 @@ def subtree_balance(company: SandboxCompany, customer_id: str, *, own: Decimal |
     children = [child.entity_id for child in descendants(company, "Customer", customer_id)]
     own = own_balance(company, customer_id) if own is None else own
     return own + sum((own_balance(company, entity_id) for entity_id in children), ZERO)
+
+
+def customer_balances_shift(company: SandboxCompany, changes: Mapping[str, Decimal]) -> None:
+    """Add each customer's change to its Balance and to its and its parents' BalanceWithJobs."""
+    for customer_id, change in changes.items():
+        customer = store.entity_get(company, "Customer", customer_id) if customer_id and change else None
+        if customer is None:
+            continue
+        for entity in (customer, *ancestors(company, customer)):
+            shifted = {"BalanceWithJobs": (to_decimal(entity.data.get("BalanceWithJobs")) or ZERO) + change}
+            if entity is customer:
+                shifted["Balance"] = (to_decimal(entity.data.get("Balance")) or ZERO) + change
+            computed_patch(entity, shifted)
 
 
 def customer_balances_refresh(company: SandboxCompany, customer_ids: Iterable[str]) -> None:

@@ -5,7 +5,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, ClassVar
 
-from apps.qbo_sandbox.entities import faults
+from apps.qbo_sandbox.entities import faults, refs
 from apps.qbo_sandbox.entities.schema import Schema
 from apps.qbo_sandbox.models import SandboxCompany, SandboxEntity
 from apps.qbo_sandbox.timefmt import local_today
@@ -27,6 +27,17 @@ class WriteContext:
     company: SandboxCompany
     include: frozenset[str] = field(default_factory=frozenset)
     sent: frozenset[str] = field(default_factory=frozenset)
+    _resolved: dict[tuple[str, str], SandboxEntity] = field(default_factory=dict, init=False, repr=False)
+
+    def resolve(self, entity_type: str, ref: Any) -> SandboxEntity:
+        """
+        The active object ``ref`` points at, as ``refs.resolve``, read once per write: the lines of one invoice
+        often share an item and a tax code, and nothing changes them before the write is stored.
+        """
+        key = (entity_type, refs.ref_value(ref))
+        if key not in self._resolved:
+            self._resolved[key] = refs.resolve(self.company, entity_type, ref)
+        return self._resolved[key]
 
     @cached_property
     def preferences(self) -> Data:

@@ -12,12 +12,14 @@ apply to leaves their amounts unapplied on the payments (what the QuickBooks scr
 """
 
 import copy
+from collections import defaultdict
+from decimal import Decimal
 
 from apps.qbo_sandbox.entities import balances, faults, refs
 from apps.qbo_sandbox.entities.base import Data, WriteContext
 from apps.qbo_sandbox.entities.inventory import difference, negated, stock_apply
 from apps.qbo_sandbox.entities.lines import tracked_quantities
-from apps.qbo_sandbox.entities.numbers import ZERO, money
+from apps.qbo_sandbox.entities.numbers import ZERO, money, to_decimal
 from apps.qbo_sandbox.entities.payments import applied_to_invoice, invoice_unlink, payment_links, voided_note
 from apps.qbo_sandbox.entities.sales import SALES_FORM_FIELDS, SalesFormRules
 from apps.qbo_sandbox.entities.schema import BOOL, DECIMAL, REF, read_only, text
@@ -66,11 +68,12 @@ class InvoiceRules(SalesFormRules):
         before = tracked_quantities(ctx.company, (previous or {}).get("Line"))
         after = tracked_quantities(ctx.company, entity.data.get("Line"))
         stock_apply(ctx.company, negated(difference(after, before)))
-        customers = [
-            refs.ref_value((previous or {}).get("CustomerRef")),
-            refs.ref_value(entity.data.get("CustomerRef")),
-        ]
-        balances.customer_balances_refresh(ctx.company, customers)
+        # The invoice's old balance leaves its old customer and its new balance joins its customer (often the same).
+        before = previous or {}
+        changes: dict[str, Decimal] = defaultdict(Decimal)
+        changes[refs.ref_value(before.get("CustomerRef"))] -= to_decimal(before.get("Balance")) or ZERO
+        changes[refs.ref_value(entity.data.get("CustomerRef"))] += to_decimal(entity.data.get("Balance")) or ZERO
+        balances.customer_balances_shift(ctx.company, changes)
 
     def before_delete(self, ctx: WriteContext, entity: SandboxEntity) -> None:
         # Intuit's reference: "You must unlink any linked transactions associated with the invoice before deleting it."

@@ -89,7 +89,7 @@ def _item_line(ctx: WriteContext, raw: Data, line: Data, result: SalesLines, *, 
         given.pop("TaxInclusiveAmt", None)
         line.update({"Amount": ZERO, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": given})
         return
-    item = refs.resolve(ctx.company, "Item", given["ItemRef"])
+    item = ctx.resolve("Item", given["ItemRef"])
     qty, unit_price = given.get("Qty"), given.get("UnitPrice")
     amount = raw.get("Amount")
     if amount is None:
@@ -107,7 +107,7 @@ def _item_line(ctx: WriteContext, raw: Data, line: Data, result: SalesLines, *, 
         elif code not in US_TAX_CODES:
             raise faults.invalid_line_tax_code(code)
     elif code:
-        code = refs.resolve(ctx.company, "TaxCode", {"value": code}).entity_id
+        code = ctx.resolve("TaxCode", {"value": code}).entity_id
     detail: Data = {key: value for key, value in given.items() if key not in ("TaxInclusiveAmt", "ItemAccountRef")}
     detail["ItemRef"] = refs.ref_to(item)
     if item.data.get("IncomeAccountRef"):

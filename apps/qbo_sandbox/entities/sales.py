@@ -124,23 +124,16 @@ class SalesFormRules(EntityRules):
         if ctx.is_us:
             code = None
             if given.get("TxnTaxCodeRef"):
-                code = refs.resolve(ctx.company, "TaxCode", given["TxnTaxCodeRef"])
+                code = ctx.resolve("TaxCode", given["TxnTaxCodeRef"])
             elif ctx.automated_sales_tax and totals.taxable.get("TAX"):
                 default_ref = customer.data.get("DefaultTaxCodeRef")
-                code = (
-                    refs.resolve(ctx.company, "TaxCode", default_ref)
-                    if default_ref
-                    else tax.default_sales_code(ctx.company)
-                )
+                code = ctx.resolve("TaxCode", default_ref) if default_ref else tax.default_sales_code(ctx.company)
             taxable = totals.taxable.get("TAX", ZERO)
             if totals.discount and data.get("ApplyTaxAfterDiscount") and totals.subtotal:
                 taxable -= money(totals.discount * taxable / totals.subtotal)
             bases = [(code, taxable)] if code is not None else []
             return tax.tax_detail(ctx.company, bases, txn_code=code, total_tax=total_tax)
-        bases = [
-            (refs.resolve(ctx.company, "TaxCode", {"value": code_id}), amount)
-            for code_id, amount in totals.taxable.items()
-        ]
+        bases = [(ctx.resolve("TaxCode", {"value": code_id}), amount) for code_id, amount in totals.taxable.items()]
         return tax.tax_detail(ctx.company, bases, txn_code=None, total_tax=total_tax)
 
     def _doc_number(self, ctx: WriteContext, data: Data, existing: SandboxEntity | None) -> None:

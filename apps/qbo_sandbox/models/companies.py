@@ -74,8 +74,8 @@ class SandboxCompany(models.Model):
     @property
     def preferences(self) -> dict[str, Any]:
         """The company's ``Preferences`` object, as the API returns it (the stored entity is the one source)."""
-        entity = self.entities.filter(entity_type="Preferences", deleted_at__isnull=True).only("data").first()
-        return entity.data if entity else {}
+        entities = self.entities.filter(entity_type="Preferences", deleted_at__isnull=True)
+        return next(iter(entities.values_list("data", flat=True)[:1]), None) or {}
 
 
 class SandboxUser(models.Model):
