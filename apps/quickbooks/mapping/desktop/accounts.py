@@ -13,12 +13,11 @@ from typing import Any
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.accounts import INVENTORY_SUB_TYPE
 from apps.quickbooks.mapping.common import text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen
+from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
 from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, meta
 
 ENTITY = "Account"
 QUERY = "AccountQuery"
-IDS_PER_QUERY = 100
 INVENTORY_ASSETS = "InventoryAssets"
 NON_POSTING = "NonPosting"
 # Desktop's AccountType values and QuickBooks Online's names for them, which the account mapping reads.
@@ -69,32 +68,13 @@ def is_posting(ret: dict[str, Any]) -> bool:
     return text(ret.get("AccountType")) != NON_POSTING
 
 
-def _chunks(values: list[str]) -> list[list[str]]:
-    unique = sorted(set(values))
-    return [unique[start : start + IDS_PER_QUERY] for start in range(0, len(unique), IDS_PER_QUERY)]
-
-
-class AccountsAdapter:
+class AccountsAdapter(ListAdapter):
     entity = ENTITY
     deleted_types = ("Account",)
-
-    def queries(self) -> list[Query]:
-        return [Query(QUERY, {"ActiveStatus": "All"})]
+    query_kinds = (QUERY,)
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
         return [account_record(ret)] if is_posting(ret) else []
-
-    def by_ids(self, ids: list[str]) -> list[Query]:
-        return [Query(QUERY, {"ListID": chunk}) for chunk in _chunks(ids)]
-
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        return [Query(QUERY, {"FullName": chunk}) for chunk in _chunks(names)]
-
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
-        return []
-
-    def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
-        return []
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         return [], {index: (None, ApiError(READ_ONLY)) for index, _ in writes}

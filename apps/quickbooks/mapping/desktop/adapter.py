@@ -7,7 +7,7 @@ them. The backend does the rest: round trips, iterators, deletions, the cache of
 ``requestID``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -15,6 +15,10 @@ from apps.quickbooks.errors import ApiError
 
 if TYPE_CHECKING:
     from apps.quickbooks.sync.backend import Write
+
+# Records asked for by id or name per query: Desktop answers a long list of ListIDs in one response, but a shorter
+# request keeps one failing id from costing the whole lot.
+IDS_PER_QUERY = 100
 
 # What became of one write: the record Desktop returned (in the engine's shape), or why it was refused.
 Outcome = tuple[dict[str, Any] | None, ApiError | None]
@@ -79,3 +83,42 @@ class Adapter(Protocol):
 
     # Optional: ``digest(rets) -> list[dict]``, what a full read of the entity tells the user before or after a sync
     # (the customers' jobs that arrive as customers); the backend keeps it in ``DesktopBackend.digests``.
+
+
+def id_chunks(values: Iterable[str]) -> list[list[str]]:
+    """``values`` without repeats, sorted, in lists of at most ``IDS_PER_QUERY`` (one query each)."""
+    unique = sorted(set(values))
+    return [unique[start : start + IDS_PER_QUERY] for start in range(0, len(unique), IDS_PER_QUERY)]
+
+
+class ListAdapter:
+    """
+    The common shape of a Desktop list's adapter: every record read with ``ActiveStatus`` All (an inactive record is
+    made inactive here, not taken for deleted), by ``ListID`` and ``FullName`` in chunks, nothing found by a short
+    name, nothing to read before a write. Subclasses name the queries and write ``records`` and ``plan``.
+    """
+
+    entity: str
+    deleted_types: tuple[str, ...]
+    # The ``...Query`` requests that read the list (the tax codes have two) and fixed criteria for each of them.
+    query_kinds: tuple[str, ...]
+    criteria: Mapping[str, Any] = {}
+
+    def queries(self) -> list[Query]:
+        return [Query(kind, {"ActiveStatus": "All", **self.criteria}) for kind in self.query_kinds]
+
+    def by_ids(self, ids: list[str]) -> list[Query]:
+        return self._chunked("ListID", ids)
+
+    def by_names(self, names: list[str], field: str) -> list[Query]:
+        return self._chunked("FullName", names)
+
+    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
+        return []
+
+    def needs(self, writes: list[tuple[int, "Write"]], seen: Seen) -> list[str]:
+        return []
+
+    def _chunked(self, key: str, values: list[str]) -> list[Query]:
+        chunks = id_chunks(values)
+        return [Query(kind, {key: chunk, **self.criteria}) for kind in self.query_kinds for chunk in chunks]

@@ -18,7 +18,7 @@ from typing import Any
 
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, ref_id, text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen
+from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Query, Seen
 from apps.quickbooks.mapping.desktop.common import NAME_IN_USE, desktop_bool, list_ref, meta, status_error
 
 ENTITY = "Customer"
@@ -200,29 +200,18 @@ def location_parent_id(payload: dict[str, Any]) -> str:
 
 # The backend's adapter.
 
-IDS_PER_QUERY = 100
 
-
-def _chunks(values: list[str], size: int = IDS_PER_QUERY) -> list[list[str]]:
-    return [values[start : start + size] for start in range(0, len(values), size)]
-
-
-class CustomersAdapter:
+class CustomersAdapter(ListAdapter):
     entity = ENTITY
     deleted_types = ("Customer",)
-
-    def queries(self) -> list[Query]:
-        return [Query(QUERY, {"ActiveStatus": "All"})]
+    query_kinds = (QUERY,)
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
         return customer_records(ret)
 
     def by_ids(self, ids: list[str]) -> list[Query]:
-        owners = sorted({ship_to_owner(record_id) for record_id in ids})
-        return [Query(QUERY, {"ListID": chunk}) for chunk in _chunks(owners)]
-
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        return [Query(QUERY, {"FullName": chunk}) for chunk in _chunks(sorted(set(names)))]
+        # A ship-to address is read with its customer.
+        return super().by_ids([ship_to_owner(record_id) for record_id in ids])
 
     def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
         # Ship-to addresses are named within their customer only: those of the customers seen this run.

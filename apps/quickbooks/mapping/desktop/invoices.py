@@ -24,7 +24,7 @@ from typing import Any
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping import invoices as mapping
 from apps.quickbooks.mapping.common import ref_id, text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen
+from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, id_chunks
 from apps.quickbooks.mapping.desktop.common import list_ref, meta, status_error
 from apps.quickbooks.mapping.desktop.customers import (
     NON_TAXABLE_CODE,
@@ -44,7 +44,6 @@ VOID_REQUEST = "TxnVoid"
 CUSTOMER_QUERY = "CustomerQuery"
 DELETED_TYPE = "Invoice"
 NEW_LINE = "-1"
-IDS_PER_QUERY = 100
 # Desktop's limits (qbXML 13.0).
 REF_NUMBER_MAX = 11
 MEMO_MAX = 4095
@@ -203,11 +202,11 @@ class InvoicesAdapter:
 
     def by_ids(self, ids: list[str]) -> list[Query]:
         """Invoices by TxnID; a ship-to id reads its customer, whose address an invoice for the location needs."""
-        customers = sorted({ship_to_owner(value) for value in ids if is_ship_to_id(value)})
-        invoices = sorted({value for value in ids if not is_ship_to_id(value)})
+        customers = id_chunks(ship_to_owner(value) for value in ids if is_ship_to_id(value))
+        invoices = id_chunks(value for value in ids if not is_ship_to_id(value))
         return [
-            *(Query(QUERY, {"TxnID": chunk, **WITH_LINES}, transaction=True) for chunk in _chunks(invoices)),
-            *(Query(CUSTOMER_QUERY, {"ListID": chunk}) for chunk in _chunks(customers)),
+            *(Query(QUERY, {"TxnID": chunk, **WITH_LINES}, transaction=True) for chunk in invoices),
+            *(Query(CUSTOMER_QUERY, {"ListID": chunk}) for chunk in customers),
         ]
 
     def by_names(self, names: list[str], field: str) -> list[Query]:
@@ -260,10 +259,6 @@ class InvoicesAdapter:
             kind = MOD if write.payload.get("Id") else ADD
             planned.append(Planned(kind, fields, [(index, write)], _invoice_answer(index)))
         return planned, refused
-
-
-def _chunks(values: list[str]) -> list[list[str]]:
-    return [values[start : start + IDS_PER_QUERY] for start in range(0, len(values), IDS_PER_QUERY)]
 
 
 def _failure(response: Any, *, record_expected: bool = True) -> ApiError | None:

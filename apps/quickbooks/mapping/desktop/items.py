@@ -26,13 +26,12 @@ from typing import Any
 
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, ref_id, text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen
+from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
 from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, meta, status_error
 from apps.quickbooks.mapping.items import INVENTORY, NON_INVENTORY, SERVICE, remote_type
 
 ENTITY = "Item"
 QUERY = "ItemQuery"
-IDS_PER_QUERY = 100
 # Desktop's limits (qbXML 13.0).
 NAME_MAX = 31
 PART_NUMBER_MAX = 31
@@ -237,35 +236,19 @@ def _type_words(item_type: str) -> str:
 # The backend's adapter.
 
 
-def _chunks(values: list[str]) -> list[list[str]]:
-    unique = sorted(set(values))
-    return [unique[start : start + IDS_PER_QUERY] for start in range(0, len(unique), IDS_PER_QUERY)]
+class ItemsAdapter(ListAdapter):
+    """
+    Items are found by full name (a sub-item's own name is not one QuickBooks can look up), and updates carry the edit
+    sequence and the type they go with in their SyncToken: nothing to find by name or to read before a write.
+    """
 
-
-class ItemsAdapter:
     entity = ENTITY
     # Deleted items of the kinds sold here: the others never have a twin to make inactive.
     deleted_types = tuple(KINDS)
-
-    def queries(self) -> list[Query]:
-        return [Query(QUERY, {"ActiveStatus": "All"})]
+    query_kinds = (QUERY,)
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
         return [item_record(ret, record_type)]
-
-    def by_ids(self, ids: list[str]) -> list[Query]:
-        return [Query(QUERY, {"ListID": chunk}) for chunk in _chunks(ids)]
-
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        return [Query(QUERY, {"FullName": chunk}) for chunk in _chunks(names)]
-
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
-        # Items are found by full name; a sub-item's own name is not one QuickBooks can look up.
-        return []
-
-    def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
-        # Updates carry the edit sequence and type they go with in their SyncToken.
-        return []
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         planned: list[Planned] = []

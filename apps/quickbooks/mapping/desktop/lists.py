@@ -21,7 +21,7 @@ from typing import Any
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping import tax, terms
 from apps.quickbooks.mapping.common import name_for_quickbooks, payload_id, text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen
+from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
 from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, meta, status_error
 
 TERMS_QUERY = "TermsQuery"
@@ -35,7 +35,6 @@ TERM_NAME_MAX = 31
 TAX_ITEM_NAME_MAX = 31
 TAX_ITEM_DESC_MAX = 4095
 VENDOR_NAME_MAX = 41
-IDS_PER_QUERY = 100
 # What a tax code record says of itself: a rate (a sales tax item) or a taxable / non-taxable marker.
 RATE_CODE = "DesktopRateCode"
 # Only these of a vendor are read: the agency's name, and what the backend needs of every record.
@@ -80,11 +79,6 @@ def _identity(ret: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _chunks(values: list[str]) -> list[list[str]]:
-    unique = sorted(set(values))
-    return [unique[start : start + IDS_PER_QUERY] for start in range(0, len(unique), IDS_PER_QUERY)]
-
-
 # Payment terms.
 
 
@@ -126,28 +120,13 @@ def standard_terms_fields(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class TermsAdapter:
+class TermsAdapter(ListAdapter):
     entity = terms.ENTITY
     deleted_types = (STANDARD_TERMS, DATE_DRIVEN_TERMS)
-
-    def queries(self) -> list[Query]:
-        # Inactive terms too: one made inactive in QuickBooks is made inactive here, not taken for deleted.
-        return [Query(TERMS_QUERY, {"ActiveStatus": "All"})]
+    query_kinds = (TERMS_QUERY,)
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
         return [term_record(ret, record_type)]
-
-    def by_ids(self, ids: list[str]) -> list[Query]:
-        return [Query(TERMS_QUERY, {"ListID": chunk}) for chunk in _chunks(ids)]
-
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        return [Query(TERMS_QUERY, {"FullName": chunk}) for chunk in _chunks(names)]
-
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
-        return []
-
-    def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
-        return []
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         planned: list[Planned] = []
@@ -236,29 +215,13 @@ def tax_item_fields(payload: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-class TaxCodesAdapter:
+class TaxCodesAdapter(ListAdapter):
     entity = tax.ENTITY
     deleted_types = (TAX_ITEM, SALES_TAX_CODE)
-
-    def queries(self) -> list[Query]:
-        return [
-            Query(f"{TAX_ITEM}Query", {"ActiveStatus": "All"}),
-            Query(f"{SALES_TAX_CODE}Query", {"ActiveStatus": "All"}),
-        ]
+    query_kinds = (f"{TAX_ITEM}Query", f"{SALES_TAX_CODE}Query")
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
         return [tax_code_record(ret) if _is_tax_item(ret, record_type) else sales_tax_code_record(ret)]
-
-    def by_ids(self, ids: list[str]) -> list[Query]:
-        chunks = _chunks(ids)
-        return [Query(f"{kind}Query", {"ListID": chunk}) for kind in (TAX_ITEM, SALES_TAX_CODE) for chunk in chunks]
-
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        chunks = _chunks(names)
-        return [Query(f"{kind}Query", {"FullName": chunk}) for kind in (TAX_ITEM, SALES_TAX_CODE) for chunk in chunks]
-
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
-        return []
 
     def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
         """The items to change whose edit sequence the payload lacks and no read brought."""
@@ -282,61 +245,29 @@ class TaxCodesAdapter:
         return planned, {}
 
 
-class TaxRatesAdapter:
+class TaxRatesAdapter(ListAdapter):
     """The percentages and agencies of the sales tax items; FieldOffice writes them through their tax codes."""
 
     entity = tax.RATE_ENTITY
     deleted_types = (TAX_ITEM,)
-
-    def queries(self) -> list[Query]:
-        return [Query(f"{TAX_ITEM}Query", {"ActiveStatus": "All"})]
+    query_kinds = (f"{TAX_ITEM}Query",)
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
         return [tax_rate_record(ret)]
-
-    def by_ids(self, ids: list[str]) -> list[Query]:
-        return [Query(f"{TAX_ITEM}Query", {"ListID": chunk}) for chunk in _chunks(ids)]
-
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        return [Query(f"{TAX_ITEM}Query", {"FullName": chunk}) for chunk in _chunks(names)]
-
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
-        return []
-
-    def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
-        return []
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         error = ApiError("FieldOffice changes a QuickBooks Desktop tax rate through its sales tax item.")
         return [], {index: (None, error) for index, _ in writes}
 
 
-class TaxAgenciesAdapter:
+class TaxAgenciesAdapter(ListAdapter):
     entity = tax.AGENCY_ENTITY
     deleted_types = (VENDOR,)
-
-    def queries(self) -> list[Query]:
-        return [Query(f"{VENDOR}Query", {"ActiveStatus": "All", "IncludeRetElement": VENDOR_ELEMENTS})]
+    query_kinds = (f"{VENDOR}Query",)
+    criteria = {"IncludeRetElement": VENDOR_ELEMENTS}
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
         return [agency_record(ret)]
-
-    def by_ids(self, ids: list[str]) -> list[Query]:
-        return [
-            Query(f"{VENDOR}Query", {"ListID": chunk, "IncludeRetElement": VENDOR_ELEMENTS}) for chunk in _chunks(ids)
-        ]
-
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        return [
-            Query(f"{VENDOR}Query", {"FullName": chunk, "IncludeRetElement": VENDOR_ELEMENTS})
-            for chunk in _chunks(names)
-        ]
-
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
-        return []
-
-    def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
-        return []
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         planned: list[Planned] = []

@@ -11,13 +11,12 @@ from typing import Any
 
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen
+from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, id_chunks
 from apps.quickbooks.mapping.desktop.common import list_ref, meta
 
 ENTITY = "Payment"
 QUERY = "ReceivePaymentQuery"
 DELETED_TYPE = "ReceivePayment"
-IDS_PER_QUERY = 100
 # AppliedToTxnRet comes only with the line items.
 WITH_APPLICATIONS = {"IncludeLineItems": "true"}
 
@@ -60,11 +59,7 @@ class PaymentsAdapter:
         return [payment_record(ret)]
 
     def by_ids(self, ids: list[str]) -> list[Query]:
-        unique = sorted(set(ids))
-        return [
-            Query(QUERY, {"TxnID": unique[start : start + IDS_PER_QUERY], **WITH_APPLICATIONS}, transaction=True)
-            for start in range(0, len(unique), IDS_PER_QUERY)
-        ]
+        return [Query(QUERY, {"TxnID": chunk, **WITH_APPLICATIONS}, transaction=True) for chunk in id_chunks(ids)]
 
     def by_names(self, names: list[str], field: str) -> list[Query]:
         """Payments have no names."""
