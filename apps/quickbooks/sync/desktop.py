@@ -17,6 +17,7 @@ engine's steps see the records they see from QuickBooks Online.
   hold back the rest; each request's ``requestID`` ties its answer to its writes.
 """
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -189,13 +190,23 @@ class DesktopBackend:
             return snapshot
         incremental = since is not None and self.utc_offset is not None
         requests: dict[Any, Request] = {}
+        # A query two entities share (tax codes and tax rates both read the sales tax items) is sent once.
+        first_asker: dict[tuple[str, str, datetime | None], tuple[str, int]] = {}
+        shared: dict[tuple[str, int], tuple[str, int]] = {}
         for entity, adapter in adapters.items():
             changes_only = incremental and entity in changed and entity not in listed
             for index, query in enumerate(adapter.queries()):
-                requests[(entity, index)] = self._query(query, since if changes_only else None)
+                since_here = since if changes_only else None
+                signature = (query.kind, json.dumps(query.fields, sort_keys=True), since_here)
+                if signature in first_asker:
+                    shared[(entity, index)] = first_asker[signature]
+                    continue
+                first_asker[signature] = (entity, index)
+                requests[(entity, index)] = self._query(query, since_here)
         if incremental:
             requests.update(self._deleted_requests([adapters[entity] for entity in changed], since))
         found = self._run_queries(requests)
+        found.update({key: found[asker] for key, asker in shared.items()})
         for entity, adapter in adapters.items():
             rets = [item for key, items in found.items() if key[0] == entity for item in items]
             self._remember(entity, [ret for ret, _ in rets])

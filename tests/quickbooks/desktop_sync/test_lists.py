@@ -149,6 +149,8 @@ def test_standard_and_date_driven_terms_and_sales_tax_items_are_pulled(
     assert link_of(rate).qbo_id == ret(company, "ItemSalesTaxQuery", "State Tax").findtext("ListID")
     assert ("tax rate", "created", "State Tax") in entries(run)
     assert writes_sent(desktop_sync) == {}
+    # Tax codes and tax rates both come from the sales tax items: one query serves them.
+    assert desktop_sync.transport.documents[0].count("<ItemSalesTaxQueryRq") == 1
 
     idle = desktop_sync()
 
