@@ -16,8 +16,7 @@ from apps.quickbooks.errors import ApiError
 if TYPE_CHECKING:
     from apps.quickbooks.sync.backend import Write
 
-# Records asked for by id or name per query: Desktop answers a long list of ListIDs in one response, but a shorter
-# request keeps one failing id from costing the whole lot.
+# Ids or names asked for per query, so that no one request or answer grows with the size of a run.
 IDS_PER_QUERY = 100
 
 # What became of one write: the record Desktop returned (in the engine's shape), or why it was refused.
