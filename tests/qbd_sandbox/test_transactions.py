@@ -381,3 +381,45 @@ def test_three_hundred_invoice_adds_in_one_request_take_well_under_a_second(comp
         "205.75"
     )
     assert elapsed < 1.0
+
+
+def test_a_sales_tax_group_charges_the_sum_of_its_items_rates(one, catalog):
+    one(
+        E.ItemSalesTaxAddRq(
+            E.ItemSalesTaxAdd(
+                E.Name("County Tax"), E.TaxRate("1.5"), E.TaxVendorRef(E.FullName("State Board of Equalization"))
+            )
+        )
+    )
+    group = one(
+        E.ItemSalesTaxGroupAddRq(
+            E.ItemSalesTaxGroupAdd(
+                E.Name("Metro"),
+                E.ItemDesc("State and county"),
+                E.ItemSalesTaxRef(E.FullName("State Tax")),
+                E.ItemSalesTaxRef(E.FullName("County Tax")),
+            )
+        )
+    )
+    bad_member = one(
+        E.ItemSalesTaxGroupAddRq(E.ItemSalesTaxGroupAdd(E.Name("Odd"), E.ItemSalesTaxRef(E.FullName("Labor"))))
+    )
+
+    ret = group.find("ItemSalesTaxGroupRet")
+    assert status(group) == (0, "Info") and ret.findtext("ItemDesc") == "State and county"
+    assert [ref.findtext("FullName") for ref in ret.findall("ItemSalesTaxRef")] == ["State Tax", "County Tax"]
+    assert status(bad_member)[0] == 3140  # A service item is no sales tax item.
+    assert {item.tag for item in one(E.ItemQueryRq())} >= {"ItemSalesTaxGroupRet", "ItemSalesTaxRet"}
+    assert [item.findtext("Name") for item in one(E.ItemSalesTaxGroupQueryRq())] == ["Metro"]
+
+    invoice = _invoice(one, "Carefree", _line("Shingles", "3"))
+    charged = one(
+        E.InvoiceAddRq(
+            E.InvoiceAdd(
+                E.CustomerRef(E.FullName("Carefree")), E.ItemSalesTaxRef(E.FullName("Metro")), _line("Shingles", "3")
+            )
+        )
+    ).find("InvoiceRet")
+
+    assert invoice.findtext("SalesTaxPercentage") == "7.25"
+    assert _amounts(charged, "SalesTaxPercentage", "SalesTaxTotal") == ("8.75", "8.75")  # 99.99 x 8.75%, half up

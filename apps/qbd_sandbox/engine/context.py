@@ -17,6 +17,7 @@ REF_LABELS = {
     "StandardTerms": "Terms",
     "DateDrivenTerms": "Terms",
     "ItemSalesTax": "Item",
+    "ItemSalesTaxGroup": "Item",
     "ItemService": "Item",
     "ItemNonInventory": "Item",
     "ItemInventory": "Item",

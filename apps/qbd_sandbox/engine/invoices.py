@@ -84,11 +84,19 @@ def _line(ctx: Ctx, given: dict[str, Any], base: dict[str, Any] | None = None) -
     return line
 
 
+def _sales_tax_rate(ctx: Ctx, tax_item: Record) -> Decimal:
+    """A sales tax item's rate, or a group's: the sum of its items' rates."""
+    if tax_item.kind != "ItemSalesTaxGroup":
+        return decimal(tax_item.data.get("TaxRate"))
+    members = [ctx.record(member["ListID"]) for member in tax_item.data.get("ItemSalesTaxRef") or []]
+    return sum((decimal(member.data.get("TaxRate")) for member in members if member is not None), Decimal(0))
+
+
 def _totals(ctx: Ctx, data: dict[str, Any]) -> None:
     lines = data.get("InvoiceLineRet", [])
     subtotal = sum((decimal(line.get("Amount")) for line in lines), Decimal(0))
     tax_item = ctx.record(data["ItemSalesTaxRef"]["ListID"]) if data.get("ItemSalesTaxRef") else None
-    rate = decimal(tax_item.data.get("TaxRate")) if tax_item else Decimal(0)
+    rate = _sales_tax_rate(ctx, tax_item) if tax_item else Decimal(0)
     customer_code = (
         ctx.record(data["CustomerSalesTaxCodeRef"]["ListID"]) if data.get("CustomerSalesTaxCodeRef") else None
     )

@@ -15,7 +15,7 @@ from apps.qbd_sandbox.engine.locks import check_writable, invalid_id
 from apps.qbd_sandbox.engine.refs import jsonable, referenced_ids, resolve_refs
 from apps.qbd_sandbox.errors import StatusError
 from apps.qbd_sandbox.models import Record
-from apps.qbd_sandbox.qbxml.common import ITEM_KINDS, MOD_RENAMES
+from apps.qbd_sandbox.qbxml.common import ITEM_KINDS, MOD_RENAMES, SALES_TAX_KINDS
 from apps.qbd_sandbox.qbxml.fields import F
 from apps.qbd_sandbox.qbxml.lists import ITEM_SPECS, NAME_SPECS, SETUP_SPECS
 
@@ -40,7 +40,7 @@ def _kinds() -> dict[str, ListKind]:
     for kind, (add, mod, ret) in NAME_SPECS.items():
         kinds[kind] = ListKind(kind, add, mod, ret, "name", hierarchical=kind == "Customer")
     for kind, (add, mod, ret) in ITEM_SPECS.items():
-        kinds[kind] = ListKind(kind, add, mod, ret, "item", hierarchical=kind != "ItemSalesTax")
+        kinds[kind] = ListKind(kind, add, mod, ret, "item", hierarchical=kind not in SALES_TAX_KINDS)
     namespaces = {"StandardTerms": "terms", "DateDrivenTerms": "terms"}
     for kind, (add, mod, ret) in SETUP_SPECS.items():
         kinds[kind] = ListKind(kind, add, mod, ret, namespaces.get(kind, kind.lower()), hierarchical=kind == "Account")

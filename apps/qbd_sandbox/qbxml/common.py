@@ -43,7 +43,9 @@ CONTACTS = agg(
 )
 ADDITIONAL_NOTES = agg("AdditionalNotes", S("Note", 4095), repeat=True, ignore=True)
 
-ITEM_KINDS = ("ItemService", "ItemNonInventory", "ItemInventory", "ItemSalesTax")
+ITEM_KINDS = ("ItemService", "ItemNonInventory", "ItemInventory", "ItemSalesTax", "ItemSalesTaxGroup")
+# What a customer or an invoice may be charged: one sales tax item, or a group of them.
+SALES_TAX_KINDS = ("ItemSalesTax", "ItemSalesTaxGroup")
 TERMS_KINDS = ("StandardTerms", "DateDrivenTerms")
 ENTITY_KINDS = ("Customer", "Vendor", "Employee", "OtherName")
 

@@ -5,6 +5,7 @@ from apps.qbd_sandbox.qbxml.common import (
     ADDITIONAL_NOTES,
     CONTACTS,
     CREDIT_CARD_INFO,
+    SALES_TAX_KINDS,
     SHIP_TO_FIELDS,
     TERMS_KINDS,
     address,
@@ -82,7 +83,7 @@ CUSTOMER_ADD = (
     F("OpenBalance", "amt", ignore=True),
     F("OpenBalanceDate", "date", ignore=True),
     ref("SalesTaxCodeRef", "SalesTaxCode"),
-    ref("ItemSalesTaxRef", "ItemSalesTax"),
+    ref("ItemSalesTaxRef", *SALES_TAX_KINDS),
     S("SalesTaxCountry", ignore=True),
     S("ResaleNumber", 15),
     S("AccountNumber", 99),
@@ -330,6 +331,15 @@ ITEM_SALES_TAX_ADD = (
     ref("SalesTaxReturnLineRef"),
     S("ExternalGUID", ignore=True),
 )
+# A sales tax group charges the sum of its sales tax items' rates.
+ITEM_SALES_TAX_GROUP_ADD = (
+    S("Name", 31, required=True),
+    S("BarCode", ignore=True),
+    F("IsActive", "bool"),
+    S("ItemDesc", 4095),
+    ref("ItemSalesTaxRef", "ItemSalesTax", repeat=True),
+    S("ExternalGUID", ignore=True),
+)
 
 ITEM_SPECS = {
     "ItemService": (ITEM_SERVICE_ADD, _item_mod(ITEM_SERVICE_ADD), _item_ret("ItemService", ITEM_SERVICE_ADD)),
@@ -352,6 +362,11 @@ ITEM_SPECS = {
         ITEM_SALES_TAX_ADD,
         mod_spec(ITEM_SALES_TAX_ADD),
         (*list_header(full_name=False), *ret_fields(ITEM_SALES_TAX_ADD, skip={"Name", "IsActive"})),
+    ),
+    "ItemSalesTaxGroup": (
+        ITEM_SALES_TAX_GROUP_ADD,
+        mod_spec(ITEM_SALES_TAX_GROUP_ADD),
+        (*list_header(full_name=False), *ret_fields(ITEM_SALES_TAX_GROUP_ADD, skip={"Name", "IsActive"})),
     ),
 }
 

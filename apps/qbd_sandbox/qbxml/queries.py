@@ -39,6 +39,7 @@ LIST_DEL_TYPES = (
     "ItemInventory",
     "ItemNonInventory",
     "ItemSalesTax",
+    "ItemSalesTaxGroup",
     "ItemService",
     "OtherName",
     "PaymentMethod",

@@ -1,6 +1,6 @@
 """Add / Mod / Ret specs of invoices and received payments."""
 
-from apps.qbd_sandbox.qbxml.common import ITEM_KINDS, TERMS_KINDS, address
+from apps.qbd_sandbox.qbxml.common import ITEM_KINDS, SALES_TAX_KINDS, TERMS_KINDS, address
 from apps.qbd_sandbox.qbxml.fields import F, S, agg, ref
 
 TXN_HEADER = (
@@ -68,7 +68,7 @@ def _invoice_body() -> tuple[F, ...]:
         S("FOB", 13),
         F("ShipDate", "date"),
         ref("ShipMethodRef"),
-        ref("ItemSalesTaxRef", "ItemSalesTax"),
+        ref("ItemSalesTaxRef", *SALES_TAX_KINDS),
         S("Memo", 4095),
         ref("CustomerMsgRef"),
         F("IsToBePrinted", "bool"),
@@ -129,7 +129,7 @@ INVOICE_RET = (
     S("FOB"),
     F("ShipDate", "date"),
     F("Subtotal", "amt"),
-    ref("ItemSalesTaxRef", "ItemSalesTax"),
+    ref("ItemSalesTaxRef", *SALES_TAX_KINDS),
     F("SalesTaxPercentage", "pct"),
     F("SalesTaxTotal", "amt"),
     F("AppliedAmount", "amt"),

@@ -549,3 +549,40 @@ def test_payments_read_as_online_payments_and_are_never_written():
     ]
     planned, refused = PaymentsAdapter().plan([(0, Write("Payment", CREATE, {}))], None)
     assert planned == [] and refused[0][1] is not None
+
+
+def test_an_invoice_charged_a_sales_tax_group_carries_its_combined_tax(
+    desktop_invoices, desktop_sync, company, division
+):
+    desktop_invoices()
+    qbxml(
+        company,
+        "<ItemSalesTaxAddRq><ItemSalesTaxAdd><Name>County Tax</Name><TaxRate>1.5</TaxRate></ItemSalesTaxAdd>"
+        "</ItemSalesTaxAddRq>",
+    )
+    group = qbxml(
+        company,
+        "<ItemSalesTaxGroupAddRq><ItemSalesTaxGroupAdd><Name>Metro</Name>"
+        "<ItemSalesTaxRef><FullName>State Tax</FullName></ItemSalesTaxRef>"
+        "<ItemSalesTaxRef><FullName>County Tax</FullName></ItemSalesTaxRef>"
+        "</ItemSalesTaxGroupAdd></ItemSalesTaxGroupAddRq>",
+    )
+    rate = TaxRateFactory(division=division, name="Metro", percent=Decimal("8.7500"))
+    RecordLink.objects.create(
+        division=division,
+        content_type=ContentType.objects.get_for_model(TaxRate),
+        object_id=rate.pk,
+        entity_type="TaxCode",
+        qbo_id=group.findtext(".//ItemSalesTaxGroupRet/ListID"),
+    )
+    customer = CustomerFactory(division=division, display_name="Metro Deli", taxable=True, tax_rate=rate)
+    invoice = ready(customer, ("Parts", "1", "200", True), tax_rate=rate)
+
+    run = desktop_sync()
+
+    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
+    ret = invoice_ret(company, invoice_link(invoice).qbo_id)
+    assert (ret.findtext("ItemSalesTaxRef/FullName"), ret.findtext("SalesTaxPercentage")) == ("Metro", "8.75")
+    invoice.refresh_from_db()
+    assert (invoice.tax, invoice.total) == (Decimal("17.50"), Decimal("217.50"))
+    assert not invoice.notes.exists()  # FieldOffice computed the same tax: nothing to note.

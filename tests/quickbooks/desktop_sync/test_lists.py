@@ -572,3 +572,97 @@ def test_rates_and_agencies_are_read_not_written_as_such():
     assert refused[1][1] is not None
     (query,) = agencies.queries()
     assert query.fields["IncludeRetElement"][:3] == ["ListID", "EditSequence", "Name"]
+
+
+# Sales tax groups.
+
+
+def tax_group_add(company, name: str, *members: str) -> str:
+    refs = "".join(f"<ItemSalesTaxRef><FullName>{member}</FullName></ItemSalesTaxRef>" for member in members)
+    found = qbxml(
+        company,
+        f"<ItemSalesTaxGroupAddRq><ItemSalesTaxGroupAdd><Name>{name}</Name>{refs}</ItemSalesTaxGroupAdd>"
+        "</ItemSalesTaxGroupAddRq>",
+    )
+    return found.find(".//ItemSalesTaxGroupRet").findtext("ListID")
+
+
+def test_a_sales_tax_group_is_one_rate_of_its_items_sum_and_follows_them(
+    desktop_lists, desktop_sync, company, division
+):
+    county = tax_item_add(company, "Carlton County", "1.5")
+    group_id = tax_group_add(company, "Cloquet Metro", "State Tax", "Carlton County")
+    customer_add(company, "Pine Diner", extra="<ItemSalesTaxRef><FullName>Cloquet Metro</FullName></ItemSalesTaxRef>")
+    desktop_lists("to_local")
+
+    run = desktop_sync()
+
+    assert_clean(run)
+    metro = TaxRate.objects.get(division=division, name="Cloquet Metro")
+    assert (metro.percent, metro.agency, metro.active) == (Decimal("8.7500"), AGENCY, True)
+    assert link_of(metro).qbo_id == group_id
+    assert Customer.objects.get(division=division, display_name="Pine Diner").tax_rate == metro
+    assert TaxRate.objects.filter(division=division).count() == 3  # State Tax, Carlton County and the group.
+
+    # The group itself does not change when one of its items is re-rated; its rate here does.
+    tax_item_mod(company, county, "<TaxRate>2</TaxRate>")
+    run = desktop_sync()
+
+    assert_clean(run)
+    assert entries(run) == [("tax rate", "updated", "Carlton County"), ("tax rate", "updated", "Cloquet Metro")]
+    metro.refresh_from_db()
+    assert metro.percent == Decimal("9.2500")
+
+    # Pine Diner still uses the group, so QuickBooks lets it be made inactive, not deleted.
+    group = qbxml(company, f"<ItemSalesTaxGroupQueryRq><ListID>{group_id}</ListID></ItemSalesTaxGroupQueryRq>")
+    edit_sequence = group.find(".//ItemSalesTaxGroupRet").findtext("EditSequence")
+    qbxml(
+        company,
+        f"<ItemSalesTaxGroupModRq><ItemSalesTaxGroupMod><ListID>{group_id}</ListID><EditSequence>{edit_sequence}"
+        "</EditSequence><IsActive>false</IsActive></ItemSalesTaxGroupMod></ItemSalesTaxGroupModRq>",
+    )
+    run = desktop_sync()
+
+    assert_clean(run)
+    assert entries(run) == [("tax rate", "deactivated", "Cloquet Metro")]
+    metro.refresh_from_db()
+    assert metro.active is False
+    assert desktop_sync().entries.count() == 0
+
+
+def test_a_local_change_to_a_rate_kept_as_a_sales_tax_group_is_refused_and_nothing_is_sent(
+    desktop_lists, desktop_sync, company, division
+):
+    tax_item_add(company, "Carlton County", "1.5")
+    group_id = tax_group_add(company, "Cloquet Metro", "State Tax", "Carlton County")
+    metro = TaxRateFactory(division=division, name="Cloquet Metro", percent=Decimal("8.7500"), agency=AGENCY)
+    desktop_lists("to_quickbooks")
+    run = desktop_sync()
+    assert_clean(run)
+    assert ("tax rate", "linked", "Cloquet Metro") in entries(run)
+    assert link_of(metro).qbo_id == group_id
+
+    accounting.tax_rate_update(tax_rate=metro, percent=Decimal("9.0000"))
+    run = desktop_sync()
+
+    (entry,) = run.entries.filter(entity="tax rate")
+    assert entry.record_label == "Cloquet Metro"
+    assert "is a sales tax group in QuickBooks Desktop" in entry.message
+    assert writes_sent(desktop_sync) == {}
+    group = qbxml(company, f"<ItemSalesTaxGroupQueryRq><ListID>{group_id}</ListID></ItemSalesTaxGroupQueryRq>")
+    assert group.find(".//ItemSalesTaxGroupRet").findtext("Name") == "Cloquet Metro"
+
+
+def test_a_sales_tax_group_deleted_in_desktop_is_made_inactive_here(desktop_lists, desktop_sync, company, division):
+    tax_item_add(company, "Carlton County", "1.5")
+    group_id = tax_group_add(company, "Cloquet Metro", "State Tax", "Carlton County")
+    desktop_lists("to_local")
+    assert_clean(desktop_sync())
+
+    qbxml(company, f"<ListDelRq><ListDelType>ItemSalesTaxGroup</ListDelType><ListID>{group_id}</ListID></ListDelRq>")
+    run = desktop_sync()
+
+    assert_clean(run)
+    assert entries(run) == [("tax rate", "deactivated", "Cloquet Metro")]
+    assert TaxRate.objects.get(division=division, name="Cloquet Metro").active is False
+    assert TaxRate.objects.get(division=division, name="Carlton County").active is True

@@ -9,6 +9,8 @@ records (the shapes of ``mapping.terms`` and ``mapping.tax``).
   is a vendor). It arrives as a tax code whose one rate is the item itself, both under the item's ListID, so that a
   customer's ``ItemSalesTaxRef`` (``DefaultTaxCodeRef`` for the engine) names the same record. ItemSalesTaxMod lets
   FieldOffice change an item it keeps.
+- A sales tax group (ItemSalesTaxGroup) charges the sum of its items' rates: it arrives as a tax code whose rates are
+  its items, so it becomes one local rate of that sum. FieldOffice never changes a group (``GROUP_UNCHANGEABLE``).
 - Sales tax codes (``Tax``, ``Non``...) only say whether a customer or line is taxable: they arrive as tax codes too,
   marked as no rate (``RATE_CODE`` false), as Online's ``TAX``/``NON`` pseudo codes are.
 - Tax agencies are vendors; only their names matter here, so vendors are read without the rest of their record.
@@ -28,6 +30,7 @@ TERMS_QUERY = "TermsQuery"
 STANDARD_TERMS = "StandardTerms"
 DATE_DRIVEN_TERMS = "DateDrivenTerms"
 TAX_ITEM = "ItemSalesTax"
+TAX_GROUP = "ItemSalesTaxGroup"
 SALES_TAX_CODE = "SalesTaxCode"
 VENDOR = "Vendor"
 # Desktop's limits (qbXML 13.0).
@@ -43,6 +46,10 @@ VENDOR_ELEMENTS = ["ListID", "EditSequence", "Name", "IsActive", "TimeCreated", 
 TERM_UNCHANGEABLE = (
     "{name} changed here, but QuickBooks Desktop does not let other apps change a payment term: make the same "
     "change in QuickBooks."
+)
+GROUP_UNCHANGEABLE = (
+    "{name} is a sales tax group in QuickBooks Desktop: its rate is the sum of its sales tax items. Change those "
+    "items, or the group, in QuickBooks."
 )
 AGENCY_UNCHANGEABLE = "FieldOffice never changes a vendor in QuickBooks Desktop."
 
@@ -159,6 +166,24 @@ def tax_code_record(ret: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def tax_group_record(ret: dict[str, Any]) -> dict[str, Any]:
+    """
+    An ``ItemSalesTaxGroupRet`` as the engine's tax code whose rates are the group's sales tax items: the lists step
+    sums them into one local rate, as it does for an Online tax code of several agency rates.
+    """
+    members = ret.get("ItemSalesTaxRef") or []
+    members = members if isinstance(members, list) else [members]
+    return {
+        **_identity(ret),
+        "Name": text(ret.get("Name")),
+        "Description": text(ret.get("ItemDesc")),
+        "Taxable": True,
+        "TaxGroup": True,
+        "SalesTaxRateList": {"TaxRateDetail": [{"TaxRateRef": ref} for ref in map(list_ref, members) if ref]},
+        RATE_CODE: True,
+    }
+
+
 def sales_tax_code_record(ret: dict[str, Any]) -> dict[str, Any]:
     """A ``SalesTaxCodeRet`` (``Tax``, ``Non``...) as a tax code that marks taxable or not and is no rate."""
     return {
@@ -183,10 +208,15 @@ def agency_record(ret: dict[str, Any]) -> dict[str, Any]:
     return {**_identity(ret), "DisplayName": text(ret.get("Name"))}
 
 
+def _is_tax_group(ret: dict[str, Any], record_type: str) -> bool:
+    # Without the element's name: a group lists its items, and is no sales tax code (those say whether taxable).
+    return record_type.startswith(TAX_GROUP) if record_type else "ItemSalesTaxRef" in ret and "IsTaxable" not in ret
+
+
 def _is_tax_item(ret: dict[str, Any], record_type: str) -> bool:
     if record_type:
-        return record_type.startswith(TAX_ITEM)
-    return "IsTaxable" not in ret
+        return record_type.startswith(TAX_ITEM) and not record_type.startswith(TAX_GROUP)
+    return "IsTaxable" not in ret and "ItemSalesTaxRef" not in ret
 
 
 def tax_item_fields(payload: dict[str, Any]) -> dict[str, Any]:
@@ -217,32 +247,38 @@ def tax_item_fields(payload: dict[str, Any]) -> dict[str, Any]:
 
 class TaxCodesAdapter(ListAdapter):
     entity = tax.ENTITY
-    deleted_types = (TAX_ITEM, SALES_TAX_CODE)
-    query_kinds = (f"{TAX_ITEM}Query", f"{SALES_TAX_CODE}Query")
+    deleted_types = (TAX_ITEM, TAX_GROUP, SALES_TAX_CODE)
+    query_kinds = (f"{TAX_ITEM}Query", f"{TAX_GROUP}Query", f"{SALES_TAX_CODE}Query")
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+        if _is_tax_group(ret, record_type):
+            return [tax_group_record(ret)]
         return [tax_code_record(ret) if _is_tax_item(ret, record_type) else sales_tax_code_record(ret)]
 
     def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
-        """The items to change whose edit sequence the payload lacks and no read brought."""
+        """The items to change that no read of this run brought (their edit sequence, and whether they are groups)."""
+        # Read even with an edit sequence: a group must be told from an item before anything is sent.
         return sorted(
             payload_id(write.payload)
             for _, write in writes
-            if payload_id(write.payload)
-            and not write.payload.get("SyncToken")
-            and seen.get(payload_id(write.payload)) is None
+            if payload_id(write.payload) and seen.get(payload_id(write.payload)) is None
         )
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         planned: list[Planned] = []
+        refused: dict[int, Outcome] = {}
         for index, write in writes:
             payload = write.payload
+            known = (seen.get(payload_id(payload)) if payload_id(payload) else None) or {}
+            if _is_tax_group(known, ""):
+                name = text(write.payload.get("Name")) or text(known.get("Name"))
+                refused[index] = (None, ApiError(GROUP_UNCHANGEABLE.format(name=name)))
+                continue
             if payload_id(payload) and not payload.get("SyncToken"):
-                known = seen.get(payload_id(payload)) or {}
                 payload = {**payload, "SyncToken": text(known.get("EditSequence"))}
             kind = f"{TAX_ITEM}Mod" if payload_id(payload) else f"{TAX_ITEM}Add"
             planned.append(Planned(kind, tax_item_fields(payload), [(index, write)], _answer(index, tax_code_record)))
-        return planned, {}
+        return planned, refused
 
 
 class TaxRatesAdapter(ListAdapter):

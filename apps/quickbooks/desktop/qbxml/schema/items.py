@@ -224,4 +224,6 @@ REQUESTS = (
     wrapped_request("ItemSalesTaxAdd", ITEM_SALES_TAX_ADD),
     wrapped_request("ItemSalesTaxMod", ITEM_SALES_TAX_MOD),
     plain_request("ItemSalesTaxQuery", ITEM_TYPE_QUERY, iterator=True),
+    # Groups are a short list, read whole without an iterator.
+    plain_request("ItemSalesTaxGroupQuery", ITEM_QUERY),
 )
