@@ -361,3 +361,106 @@ def test_list_del_refuses_records_in_use_and_unknown_ids(one, add_customer):
     unknown = one(E.ListDelRq(E.ListDelType("Customer"), E.ListID("80009999-1")))
 
     assert [status(in_use)[0], status(terms_in_use)[0], status(unknown)[0]] == [3171, 3171, 3120]
+
+
+# Sales tax groups.
+
+
+def _tax_item(one, name: str, rate: str) -> str:
+    added = one(E.ItemSalesTaxAddRq(E.ItemSalesTaxAdd(E.Name(name), E.TaxRate(rate))))
+    return added.find("ItemSalesTaxRet/ListID").text
+
+
+def _tax_group(one, name: str, *members: str):
+    refs = [E.ItemSalesTaxRef(E.FullName(member)) for member in members]
+    return one(E.ItemSalesTaxGroupAddRq(E.ItemSalesTaxGroupAdd(E.Name(name), E.ItemDesc(f"{name} combined"), *refs)))
+
+
+def test_a_sales_tax_group_is_an_item_that_lists_sales_tax_items_in_schema_order(one):
+    _tax_item(one, "County Tax", "1.5")
+
+    added = _tax_group(one, "Metro", "State Tax", "County Tax")
+    ret = added.find("ItemSalesTaxGroupRet")
+    same_name = one(E.ItemServiceAddRq(E.ItemServiceAdd(E.Name("Metro"))))
+    too_long = one(E.ItemSalesTaxGroupAddRq(E.ItemSalesTaxGroupAdd(E.Name("M" * 32))))
+
+    assert status(added) == (0, "Info")
+    assert [child.tag for child in ret] == [
+        "ListID", "TimeCreated", "TimeModified", "EditSequence", "Name", "IsActive", "ItemDesc",
+        "ItemSalesTaxRef", "ItemSalesTaxRef",
+    ]  # fmt: skip
+    assert [ref.findtext("FullName") for ref in ret.findall("ItemSalesTaxRef")] == ["State Tax", "County Tax"]
+    assert status(same_name)[0] == 3100  # Groups share the item name space.
+    assert status(too_long)[0] == 3070
+
+
+def test_a_sales_tax_group_holds_only_sales_tax_items(one):
+    _tax_group(one, "Metro", "State Tax")
+    one(E.ItemServiceAddRq(E.ItemServiceAdd(E.Name("Labor"))))
+
+    service = _tax_group(one, "Odd", "State Tax", "Labor")
+    group_in_group = _tax_group(one, "Nested", "Metro")
+    nothing = _tax_group(one, "Ghost", "No Such Tax")
+
+    assert [status(service)[0], status(group_in_group)[0], status(nothing)[0]] == [3140, 3140, 3140]
+    assert status(one(E.ItemSalesTaxGroupQueryRq(E.FullName("Odd"))))[0] == 500
+
+
+def test_sales_tax_group_query_filters_as_the_other_item_queries_and_item_query_returns_groups(one):
+    county = _tax_item(one, "County Tax", "1.5")
+    metro = _tax_group(one, "Metro", "State Tax", "County Tax").findtext("ItemSalesTaxGroupRet/ListID")
+    _tax_group(one, "Rural", "County Tax")
+
+    by_name = one(E.ItemSalesTaxGroupQueryRq(E.NameFilter(E.MatchCriterion("StartsWith"), E.Name("Me"))))
+    every_group = one(E.ItemSalesTaxGroupQueryRq())
+    tax_items = one(E.ItemSalesTaxQueryRq())
+    items = one(E.ItemQueryRq(E.ListID(metro), E.ListID(county)))
+
+    assert [ret.findtext("Name") for ret in by_name] == ["Metro"]
+    assert {ret.tag for ret in every_group} == {"ItemSalesTaxGroupRet"} and len(every_group) == 2
+    assert "Metro" not in {ret.findtext("Name") for ret in tax_items}
+    assert sorted((ret.tag, ret.findtext("Name")) for ret in items) == [
+        ("ItemSalesTaxGroupRet", "Metro"),
+        ("ItemSalesTaxRet", "County Tax"),
+    ]
+
+
+def test_sales_tax_group_mod_replaces_its_items_and_can_make_it_inactive(one):
+    _tax_item(one, "County Tax", "1.5")
+    _tax_item(one, "City Tax", "0.5")
+    ret = _tax_group(one, "Metro", "State Tax", "County Tax").find("ItemSalesTaxGroupRet")
+
+    response = one(
+        E.ItemSalesTaxGroupModRq(
+            E.ItemSalesTaxGroupMod(
+                E.ListID(ret.findtext("ListID")),
+                E.EditSequence(ret.findtext("EditSequence")),
+                E.IsActive("false"),
+                E.ItemSalesTaxRef(E.FullName("State Tax")),
+                E.ItemSalesTaxRef(E.FullName("City Tax")),
+            )
+        )
+    )
+    changed = response.find("ItemSalesTaxGroupRet")
+
+    assert status(response) == (0, "Info"), response.get("statusMessage")
+    assert changed.findtext("IsActive") == "false"
+    assert [ref.findtext("FullName") for ref in changed.findall("ItemSalesTaxRef")] == ["State Tax", "City Tax"]
+    assert changed.findtext("EditSequence") != ret.findtext("EditSequence")
+    assert status(one(E.ItemSalesTaxGroupQueryRq()))[0] == 1  # Inactive: left out unless asked for.
+
+
+def test_a_deleted_sales_tax_group_is_listed_and_its_items_in_use_until_then(one, send):
+    county = _tax_item(one, "County Tax", "1.5")
+    group_id = _tax_group(one, "Metro", "State Tax", "County Tax").findtext("ItemSalesTaxGroupRet/ListID")
+
+    item_in_use = one(E.ListDelRq(E.ListDelType("ItemSalesTax"), E.ListID(county)))
+    deleted = one(E.ListDelRq(E.ListDelType("ItemSalesTaxGroup"), E.ListID(group_id)))
+    (deleted_query,) = send(E.ListDeletedQueryRq(E.ListDelType("ItemSalesTaxGroup")))
+    item_free = one(E.ListDelRq(E.ListDelType("ItemSalesTax"), E.ListID(county)))
+
+    assert status(item_in_use)[0] == 3171
+    assert status(deleted) == (0, "Info") and deleted.findtext("FullName") == "Metro"
+    (tombstone,) = deleted_query.findall("ListDeletedRet")
+    assert (tombstone.findtext("ListDelType"), tombstone.findtext("ListID")) == ("ItemSalesTaxGroup", group_id)
+    assert status(item_free) == (0, "Info")

@@ -423,3 +423,22 @@ def test_a_sales_tax_group_charges_the_sum_of_its_items_rates(one, catalog):
 
     assert invoice.findtext("SalesTaxPercentage") == "7.25"
     assert _amounts(charged, "SalesTaxPercentage", "SalesTaxTotal") == ("8.75", "8.75")  # 99.99 x 8.75%, half up
+
+
+def test_a_customer_charged_a_sales_tax_group_has_it_on_new_invoices(one, catalog, add_customer):
+    one(E.ItemSalesTaxAddRq(E.ItemSalesTaxAdd(E.Name("City Tax"), E.TaxRate("0.5"))))
+    one(
+        E.ItemSalesTaxGroupAddRq(
+            E.ItemSalesTaxGroupAdd(
+                E.Name("Downtown"),
+                E.ItemSalesTaxRef(E.FullName("State Tax")),
+                E.ItemSalesTaxRef(E.FullName("City Tax")),
+            )
+        )
+    )
+    add_customer("Deli", E.SalesTaxCodeRef(E.FullName("TAX")), E.ItemSalesTaxRef(E.FullName("Downtown")))
+
+    ret = _invoice(one, "Deli", _line("Shingles", "2"))
+
+    assert ret.findtext("ItemSalesTaxRef/FullName") == "Downtown"
+    assert _amounts(ret, "Subtotal", "SalesTaxPercentage", "SalesTaxTotal") == ("66.66", "7.75", "5.17")

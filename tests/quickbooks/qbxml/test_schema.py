@@ -89,7 +89,7 @@ def test_the_brief_list_of_requests_is_supported():
         "ItemServiceAdd", "ItemServiceMod", "ItemServiceQuery",
         "ItemNonInventoryAdd", "ItemNonInventoryMod", "ItemNonInventoryQuery",
         "ItemInventoryAdd", "ItemInventoryMod", "ItemInventoryQuery",
-        "ItemSalesTaxAdd", "ItemSalesTaxMod", "ItemSalesTaxQuery",
+        "ItemSalesTaxAdd", "ItemSalesTaxMod", "ItemSalesTaxQuery", "ItemSalesTaxGroupQuery",
         "SalesTaxCodeAdd", "SalesTaxCodeMod", "SalesTaxCodeQuery",
         "StandardTermsAdd", "StandardTermsQuery", "DateDrivenTermsAdd", "DateDrivenTermsQuery", "TermsQuery",
         "AccountAdd", "AccountQuery", "InvoiceAdd", "InvoiceMod", "InvoiceQuery",
@@ -213,6 +213,14 @@ PINNED = [
         [
             "Name", "BarCode", "IsActive", "ClassRef", "ItemDesc", "TaxRate", "TaxVendorRef",
             "SalesTaxReturnLineRef", "ExternalGUID",
+        ],
+    ),
+    (
+        "ItemSalesTaxGroupQuery",
+        [],
+        [
+            "ListID", "FullName", "MaxReturned", "ActiveStatus", "FromModifiedDate", "ToModifiedDate", "NameFilter",
+            "NameRangeFilter", "IncludeRetElement", "OwnerID",
         ],
     ),
     (
