@@ -202,6 +202,10 @@ QBO_WRITE_CONCURRENCY = env.int("QBO_WRITE_CONCURRENCY", default=4)
 # The limits' window: Intuit's minute. Shorter only against a local sandbox that compresses time (benchmarks).
 QBO_LIMIT_WINDOW_SECONDS = env.float("QBO_LIMIT_WINDOW_SECONDS", default=60.0)
 
+# QuickBooks Desktop's Web Connector endpoint: the largest reply QuickBooks may send back in one receiveResponseXML of
+# a signed-in session (a query answer of 500 records a list is a few MB). Every other call is refused over 64 KiB.
+QBWC_MAX_RESPONSE_MB = env.int("QBWC_MAX_RESPONSE_MB", default=64)
+
 
 def _key_from_secret(secret: str) -> str:
     """A Fernet key derived from ``secret`` with HKDF-SHA256."""
