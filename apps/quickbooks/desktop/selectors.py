@@ -4,6 +4,8 @@ import uuid
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Lower
 
 from apps.core.models import Division
 from apps.quickbooks.models import (
@@ -41,10 +43,23 @@ def desktop_connection_for(*, division: Division) -> DesktopConnection | None:
     return DesktopConnection.objects.filter(division=division).select_related("password_set_by").first()
 
 
+USERNAME_MAX_LENGTH = DesktopConnection._meta.get_field("username").max_length
+
+
+def desktop_connections_named(*, username: str) -> QuerySet[DesktopConnection]:
+    """
+    The connections whose Web Connector user name is ``username`` whatever its case: an equality of lower-cased
+    values, never a LIKE pattern (SQLite runs ``iexact`` as LIKE, which a long name makes fail).
+    """
+    return DesktopConnection.objects.alias(username_lower=Lower("username")).filter(
+        username_lower=Lower(Value(username))
+    )
+
+
 def desktop_connection_by_username(*, username: str) -> DesktopConnection | None:
-    if not username:
+    if not username or len(username) > USERNAME_MAX_LENGTH:
         return None
-    return DesktopConnection.objects.select_related("division").filter(username__iexact=username).first()
+    return desktop_connections_named(username=username).select_related("division").first()
 
 
 def desktop_session_by_ticket(*, ticket: str) -> DesktopSession | None:

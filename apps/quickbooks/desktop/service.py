@@ -16,7 +16,8 @@ any response, means there was nothing to do.
 The work driver is called outside any database transaction (it may wait for another thread or process) and owns the
 session's ``state``; this module saves only its own fields.
 
-Passwords and qbXML bodies are never logged at INFO.
+Passwords and qbXML bodies are never logged at INFO. Failed sign-ins are counted per user name and per client address
+(``throttle``); past the limit ``authenticate`` answers ``nvu`` without checking the password.
 """
 
 import logging
@@ -36,10 +37,18 @@ from lxml import etree
 
 from apps.quickbooks.desktop.identity import IdentityError, company_identity_parse, identity_check
 from apps.quickbooks.desktop.selectors import (
+    USERNAME_MAX_LENGTH,
     desktop_connection_by_username,
     desktop_is_chosen,
     desktop_owner_id,
     desktop_run_every,
+)
+from apps.quickbooks.desktop.setup import PASSWORD_MAX_LENGTH
+from apps.quickbooks.desktop.throttle import (
+    WINDOW_SECONDS,
+    signin_failure_record,
+    signin_refused,
+    signin_success_record,
 )
 from apps.quickbooks.models import DesktopConnection, DesktopSession, DesktopSessionStatus
 
@@ -74,7 +83,8 @@ NOTHING_TO_DO = "FieldOffice has nothing to sync right now."
 NOTHING_MORE = "FieldOffice has nothing more to sync in this update."
 TOO_MANY_PAUSES = "FieldOffice waited too long for work to be ready and stopped this update; the next one goes on."
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+# For the requests FieldOffice wrote itself.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 T = TypeVar("T")
@@ -131,17 +141,46 @@ def _abandon_stale_sessions(connection: DesktopConnection, now) -> bool:
     return open_sessions.filter(last_seen_at__gte=now - BUSY_WINDOW).exists()
 
 
-def authenticate(*, username: str, password: str) -> list[str]:
-    """
-    ``[ticket, status, …]``: ``nvu`` for wrong credentials (the ticket is never stored), ``none`` when there is
-    nothing to sync, ``busy`` when an update of the division is running, otherwise ``""`` (use the open company file)
-    and, when the division syncs on a schedule, ``"0"`` (no postponing) and MinimumRunEveryNSeconds.
-    """
-    connection = desktop_connection_by_username(username=username.strip())
+def _connection_signing_in(*, username: str, password: str) -> DesktopConnection | None:
+    """The connection these credentials open, or ``None``; a user name or password too long for any is not looked up."""
+    if len(username) > USERNAME_MAX_LENGTH or len(password) > PASSWORD_MAX_LENGTH:
+        return None
+    connection = desktop_connection_by_username(username=username)
     known = connection is not None and connection.has_password
+    # An unknown user name is checked against a hash too, so that it takes as long to refuse as a wrong password.
     if not check_password(password, connection.password_hash if known else _unknown_user_hash()) or not known:
-        logger.warning("QuickBooks Web Connector: sign-in refused for user name %r", username[:100])
+        return None
+    return connection
+
+
+def authenticate(*, username: str, password: str, client_address: str = "") -> list[str]:
+    """
+    ``[ticket, status, …]``: ``nvu`` for wrong credentials (the ticket is never stored) and, unchecked, after too many
+    failed sign-ins with this user name or from this address; ``none`` when there is nothing to sync, ``busy`` when an
+    update of the division is running, otherwise ``""`` (use the open company file) and, when the division syncs on a
+    schedule, ``"0"`` (no postponing) and MinimumRunEveryNSeconds.
+    """
+    username = username.strip()
+    shown = username[:100]
+    if signin_refused(username=username, address=client_address):
+        logger.warning(
+            "QuickBooks Web Connector: sign-in for user name %r from %r refused unchecked: too many failed sign-ins",
+            shown,
+            client_address,
+        )
         return [_fresh_ticket(), NOT_VALID_USER]
+    connection = _connection_signing_in(username=username, password=password)
+    if connection is None:
+        failures = signin_failure_record(username=username, address=client_address)
+        logger.warning(
+            "QuickBooks Web Connector: sign-in refused for user name %r from %r (%s failed within %s minutes)",
+            shown,
+            client_address,
+            failures,
+            WINDOW_SECONDS // 60,
+        )
+        return [_fresh_ticket(), NOT_VALID_USER]
+    signin_success_record(address=client_address)
     division = connection.division
     with transaction.atomic():
         connection = DesktopConnection.objects.select_for_update().select_related("division").get(pk=connection.pk)
@@ -178,6 +217,15 @@ def _session(ticket: str) -> DesktopSession | None:
     if value is None:
         return None
     return DesktopSession.objects.select_related("connection__division").filter(ticket=value).first()
+
+
+def large_response_allowed(*, ticket: str) -> bool:
+    """
+    Whether a ``receiveResponseXML`` with this ticket may be larger than other calls: QuickBooks' reply to a query is
+    megabytes, and only a session that signed in and is still open has asked one.
+    """
+    value = _uuid_or_none(ticket)
+    return value is not None and DesktopSession.objects.filter(ticket=value, status=DesktopSessionStatus.OPEN).exists()
 
 
 # The fields this module owns; ``state`` is the work driver's and is never saved from here.

@@ -15,12 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.models import Division
+from apps.quickbooks.desktop.selectors import USERNAME_MAX_LENGTH, desktop_connections_named
 from apps.quickbooks.models import DesktopConnection
 
 logger = logging.getLogger(__name__)
 
 MANAGE_PERMISSION = "quickbooks.manage_connection"
-USERNAME_MAX_LENGTH = DesktopConnection._meta.get_field("username").max_length
+# Longer passwords are refused here and at sign-in, where nothing longer is hashed.
+PASSWORD_MAX_LENGTH = 128
 
 
 def _require_manage_permission(user) -> None:
@@ -30,7 +32,7 @@ def _require_manage_permission(user) -> None:
 
 
 def _username_free(username: str, *, division: Division) -> bool:
-    return not DesktopConnection.objects.filter(username__iexact=username).exclude(division=division).exists()
+    return not desktop_connections_named(username=username).exclude(division=division).exists()
 
 
 def desktop_username_suggest(*, division: Division) -> str:
@@ -77,6 +79,8 @@ def desktop_credentials_set(*, division: Division, username: str, password: str,
     """
     _require_manage_permission(user)
     username = _username_clean(username, division=division)
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise ValidationError({"password": f"The password has at most {PASSWORD_MAX_LENGTH} characters."})
     try:
         validate_password(password)
     except ValidationError as exc:
