@@ -4,10 +4,13 @@ SOAP 1.1 envelopes of the QuickBooks Web Connector service: reading a call, writ
 The Web Connector speaks document/literal SOAP 1.1 in the ``http://developer.intuit.com/`` namespace: the body holds
 one element named after the method, whose children are the parameters; the answer holds ``<methodResponse>`` with
 one ``<methodResult>``. Bodies are parsed as bytes so that the declared encoding (the Web Connector may send
-windows-1252 or ISO-8859-1) is honoured; entities are never resolved and DTDs are refused.
+windows-1252 or ISO-8859-1) is honoured; entities are never resolved and DTDs are refused. libxml2's limits (text
+nodes of 10 MB, 256 levels) hold for every envelope but a large one the caller has already proved it may send
+(``large``): QuickBooks' reply to a query, which arrives as one text node.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -19,9 +22,8 @@ CONTENT_TYPE = "text/xml; charset=utf-8"
 
 # Characters XML 1.0 cannot carry at all; they are dropped from what we write.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_blank_text=False
-)
+# Nothing is fetched and no entity is expanded, whoever sends the envelope.
+_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False}
 
 
 class SoapFault(Exception):
@@ -57,15 +59,65 @@ def soap_action_method(header: str | None) -> str:
     return action[len(QBWC_NS) :]
 
 
-def envelope_parse(body: bytes) -> SoapCall:
-    """Read a SOAP 1.1 request; raises ``SoapFault`` for anything that is not one call in the QBWC namespace."""
-    if not body or not body.strip():
-        raise SoapFault("Client", "The request has no SOAP envelope.")
+def _declares_document_type(element: etree._Element) -> bool:
+    # An internal subset and an external DTD alike leave a DTD on the document.
+    return element.getroottree().docinfo.internalDTD is not None
+
+
+def _is_call(element: etree._Element) -> bool:
+    """Whether ``element`` is the call in ``Envelope/Body``."""
+    body = element.getparent()
+    envelope = body.getparent() if body is not None else None
+    return (
+        envelope is not None
+        and envelope.getparent() is None
+        and envelope.tag == f"{{{SOAP_ENV_NS}}}Envelope"
+        and body.tag == f"{{{SOAP_ENV_NS}}}Body"
+    )
+
+
+def envelope_peek(head: bytes) -> tuple[str, str]:
+    """
+    The method and ticket of a call read from the first bytes of its envelope, the rest unread: ``(method, ticket)``,
+    ``""`` for what those bytes do not show (an envelope with a document type declaration shows nothing).
+
+    The Web Connector sends the ticket first, so the start of a large ``receiveResponseXML`` tells whose it is.
+    """
+    parser = etree.XMLPullParser(events=("start", "end"), **_SAFE)
+    method = ""
     try:
-        root = etree.fromstring(body, _PARSER)
+        parser.feed(head)
+        for event, element in parser.read_events():
+            name = etree.QName(element)
+            if _declares_document_type(element):
+                return "", ""
+            if event == "start" and not method and _is_call(element):
+                if name.namespace != QBWC_NS:
+                    return "", ""
+                method = name.localname
+            elif event == "end" and method and name.localname == "ticket" and _is_call(element.getparent()):
+                return method, "".join(element.itertext())
+    except etree.XMLSyntaxError:
+        pass
+    return method, ""
+
+
+def envelope_parse(body: bytes | Iterable[bytes], *, large: bool = False) -> SoapCall:
+    """
+    Read a SOAP 1.1 request, whole (bytes) or as it arrives (chunks of bytes); raises ``SoapFault`` for anything that
+    is not one call in the QBWC namespace. ``large`` lifts libxml2's size limits: only for a caller already known.
+    """
+    chunks = [body] if isinstance(body, bytes) else body
+    if isinstance(body, bytes) and not body.strip():
+        raise SoapFault("Client", "The request has no SOAP envelope.")
+    parser = etree.XMLParser(**_SAFE, huge_tree=large, remove_blank_text=False)
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+        root = parser.close()
     except etree.XMLSyntaxError as exc:
         raise SoapFault("Client", f"The request is not well-formed XML ({exc.msg}).") from None
-    if root.getroottree().docinfo.internalDTD is not None:
+    if _declares_document_type(root):
         raise SoapFault("Client", "Document type declarations are not accepted.")
     if root.tag == f"{{{SOAP12_ENV_NS}}}Envelope":
         raise SoapFault("VersionMismatch", "This service speaks SOAP 1.1 only.")
