@@ -19,7 +19,7 @@ from lxml import etree
 
 from apps.quickbooks.models import DesktopConnection
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 FILE_ID_NAME = "FileID"
 
@@ -79,11 +79,18 @@ def guid_braced(value: str | uuid.UUID) -> str:
 def _parse(text: str) -> etree._Element:
     # lxml refuses a str that declares an encoding; the text is already decoded, so the declaration goes.
     try:
-        return etree.fromstring(_DECLARATION.sub("", text, count=1), _PARSER)
+        root = etree.fromstring(_DECLARATION.sub("", text, count=1), _PARSER)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise IdentityError(
             f"The Web Connector's description of the company file is not readable XML ({exc})."
         ) from None
+    # Its entities, never expanded, would silently cut the company's name or FileID short.
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise IdentityError(
+            "The Web Connector's description of the company file carried a document type declaration, which "
+            "FieldOffice refuses."
+        )
+    return root
 
 
 def company_identity_parse(*, hcp_response: str, company_file: str) -> CompanyIdentity:

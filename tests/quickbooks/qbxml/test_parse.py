@@ -332,15 +332,14 @@ def test_a_string_is_taken_as_decoded_whatever_its_declaration_says():
     assert response.records[0]["Name"] == "Café \u2013 €"
 
 
-def test_entities_are_not_expanded():
+def test_a_document_type_declaration_is_refused_not_read_with_its_entities_left_out():
     document = """<?xml version="1.0"?>
 <!DOCTYPE QBXML [<!ENTITY secret SYSTEM "file:///etc/hostname">]>
 <QBXML><QBXMLMsgsRs><CustomerQueryRs statusCode="0" statusSeverity="Info">
 <CustomerRet><Name>&secret;</Name></CustomerRet></CustomerQueryRs></QBXMLMsgsRs></QBXML>"""
 
-    (response,) = response_document_parse(document)
-
-    assert response.records == [{"Name": ""}]
+    with pytest.raises(QbXmlParseError, match="document type declaration, which FieldOffice refuses"):
+        response_document_parse(document)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ The Web Connector carries these documents; this package only writes and reads th
 """
 
 from apps.quickbooks.desktop.qbxml.build import QBXML_VERSION, Request, request_document
-from apps.quickbooks.desktop.qbxml.parse import QbXmlParseError, Response, response_document_parse
+from apps.quickbooks.desktop.qbxml.parse import QbXmlParseError, QbXmlRefusedError, Response, response_document_parse
 from apps.quickbooks.desktop.qbxml.schema import REQUESTS
 from apps.quickbooks.desktop.qbxml.text import text_for_quickbooks
 
@@ -16,6 +16,7 @@ __all__ = [
     "QBXML_VERSION",
     "REQUEST_KINDS",
     "QbXmlParseError",
+    "QbXmlRefusedError",
     "Request",
     "Response",
     "request_document",

@@ -9,6 +9,7 @@ from typing import Any
 from lxml import etree
 
 from apps.quickbooks.desktop.qbxml.schema.responses import repeats
+from apps.quickbooks.errors import QuickBooksError
 
 STATUS_OK = 0
 STATUS_NOTHING_FOUND = 1
@@ -17,10 +18,19 @@ STATUS_SOME_NOT_FOUND = 500
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']""")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_DOCUMENT_TYPE_MARKUP = (b"<!DOCTYPE", b"<!ENTITY")
+DOCUMENT_TYPE_REFUSED = "QuickBooks' reply carried a document type declaration, which FieldOffice refuses."
 
 
 class QbXmlParseError(ValueError):
     """What was handed back is not a qbXML response document."""
+
+
+class QbXmlRefusedError(QuickBooksError, QbXmlParseError):
+    """
+    A reply FieldOffice will not read: it declares a document type, whose entities (never expanded) would silently
+    cut names short. A sync run stops on it with its message, as on any error from QuickBooks.
+    """
 
 
 @dataclass
@@ -94,12 +104,18 @@ def _root(document: str | bytes) -> etree._Element:
         raise QbXmlParseError("the qbXML response is empty")
     if isinstance(document, bytes) and not data.startswith(_UTF16_BOMS) and not _DECLARED_ENCODING.match(data):
         data = _undeclared(data)
+    if any(markup in data for markup in _DOCUMENT_TYPE_MARKUP):
+        raise QbXmlRefusedError(DOCUMENT_TYPE_REFUSED)
     # Entities are never expanded and nothing is fetched: the document comes from a machine we do not control.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
     try:
-        return etree.fromstring(data, parser)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         raise QbXmlParseError(f"the qbXML response is not well-formed XML: {error}") from None
+    # Also in encodings the search above cannot see (UTF-16).
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise QbXmlRefusedError(DOCUMENT_TYPE_REFUSED)
+    return root
 
 
 def _undeclared(data: bytes) -> bytes:
