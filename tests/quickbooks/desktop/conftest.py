@@ -9,6 +9,7 @@ import types
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from lxml import etree
@@ -102,6 +103,12 @@ def install_work(monkeypatch, work: FakeWork, *, with_pausing: bool = True) -> F
         setattr(module, name, getattr(work, name))
     monkeypatch.setitem(sys.modules, "apps.quickbooks.desktop.work", module)
     return work
+
+
+@pytest.fixture(autouse=True)
+def _no_failed_sign_ins_counted():
+    # Failed sign-ins are counted in the cache, which outlives a test: enough of them would refuse the next test's.
+    cache.clear()
 
 
 @pytest.fixture
