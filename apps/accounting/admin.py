@@ -1,23 +1,29 @@
+"""
+The accounting admin: the chart of accounts, default accounts, tax rates and payment terms.
+
+Who may change what is the roles' business (``apps.core.roles``): an Owner keeps the chart of accounts and the
+default accounts, Office reads them. On top of that, records another system keeps are read-only for everyone
+(``ReadOnlyWhileKeptElsewhereAdmin``), and an account in use is never deleted (``accounting.services.account_delete``).
+"""
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from apps.accounting.models import Account, DefaultAccounts, PaymentTerm, TaxRate
 from apps.accounting.resources import AccountResource, DefaultAccountsResource, PaymentTermResource, TaxRateResource
+from apps.accounting.selectors import account_in_use_reason
+from apps.accounting.services import account_delete
 from apps.core.admin_utils import FastChangeListMixin, IntegrationsAdminMixin
 from apps.core.masters import master_elsewhere, masters_elsewhere
 from apps.core.models import Division, division_default_id
 from apps.core.resources import ExportAdminMixin
 
-
-@admin.register(Account)
-class AccountAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
-    resource_classes = [AccountResource]
-    list_display = ["number", "name", "account_type", "active", "division"]
-    list_display_links = ["number", "name"]
-    list_filter = ["account_type", "active", "division"]
-    list_select_related = ["division"]
-    search_fields = ["name", "number"]
-    ordering = ["number", "name"]
+# A bulk delete of many accounts in use names the first few, then how many more.
+IN_USE_MESSAGES_SHOWN = 5
 
 
 @admin.register(DefaultAccounts)
@@ -116,6 +122,60 @@ class ReadOnlyWhileKeptElsewhereAdmin(admin.ModelAdmin):
             banner = sorted(set(reasons.values()))
         context["kept_elsewhere"] = banner
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(Account)
+class AccountAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, ReadOnlyWhileKeptElsewhereAdmin):
+    """
+    The chart of accounts: read-only while QuickBooks keeps it; an account in use cannot be deleted, here or in bulk,
+    and the refusal says what uses it.
+    """
+
+    resource_classes = [AccountResource]
+    list_display = ["number", "name", "account_type", "active", "division"]
+    list_display_links = ["number", "name"]
+    list_filter = ["account_type", "active", "division"]
+    list_select_related = ["division"]
+    search_fields = ["name", "number"]
+    ordering = ["number", "name"]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        account = self.get_object(request, unquote(object_id))
+        may_delete = account is not None and self.has_delete_permission(request, account)
+        if may_delete and (reason := account_in_use_reason(account=account)):
+            # Instead of Django's list of "protected related objects": what to do, in one sentence.
+            self.message_user(request, reason, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:accounting_account_change", args=[account.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj: Account) -> None:
+        account_delete(account=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset) -> None:
+        for account in queryset:
+            account_delete(account=account)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            delete_selected, name, description = actions["delete_selected"]
+            actions[name] = (self._refusing_accounts_in_use(delete_selected), name, description)
+        return actions
+
+    def _refusing_accounts_in_use(self, action):
+        def refusing(modeladmin, request, queryset):
+            reasons = [reason for account in queryset if (reason := account_in_use_reason(account=account))]
+            if not reasons:
+                return action(modeladmin, request, queryset)
+            for reason in reasons[:IN_USE_MESSAGES_SHOWN]:
+                modeladmin.message_user(request, f"Nothing was deleted. {reason}", messages.ERROR)
+            if len(reasons) > IN_USE_MESSAGES_SHOWN:
+                more = len(reasons) - IN_USE_MESSAGES_SHOWN
+                modeladmin.message_user(request, f"{more} more of the selected accounts are in use.", messages.ERROR)
+            return None
+
+        return refusing
 
 
 @admin.register(TaxRate)

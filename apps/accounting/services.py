@@ -2,15 +2,15 @@
 Writes to tax rates, payment terms, accounts and default accounts: validated, then saved, the same way for the
 admin, the API, imports and the sync.
 
-While another system is master of a division's tax rates or terms (``apps.core.masters``: QuickBooks, when it syncs
-them), every write here is refused with a ``ValidationError`` that says why, except the master system's own writes:
-a sync passes ``by_master_system=True``. Accounts stay editable here: a QuickBooks sync pulls its chart of accounts
-into them one way (so that items keep their accounts) but nothing here depends on them being read-only.
+While another system is master of a division's tax rates, terms or chart of accounts (``apps.core.masters``:
+QuickBooks, when it syncs them), every write here is refused with a ``ValidationError`` that says why, except the
+master system's own writes: a sync passes ``by_master_system=True``. An account that records use (items, default
+accounts) is never deleted, whoever asks; it can be set inactive.
 """
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from apps.accounting.models import (
@@ -24,8 +24,11 @@ from apps.accounting.models import (
     PaymentTerm,
     TaxRate,
 )
+from apps.accounting.selectors import account_in_use_reason
 from apps.core.masters import master_elsewhere
 from apps.core.models import Division
+
+DEFAULT_ACCOUNTS_PERMISSION = "accounting.change_defaultaccounts"
 
 
 def _clean_save(instance: models.Model) -> None:
@@ -139,27 +142,56 @@ def account_unfit_reason(account: Account, item_type: str, role: str) -> str:
     return f"{account} is a {kind} account; the {ROLE_LABELS[role]} account must be {kinds}."
 
 
-def account_create(**fields: Any) -> Account:
+def account_create(*, by_master_system: bool = False, **fields: Any) -> Account:
+    """Add an account to a division's chart. ``by_master_system``: the master system's own write (a sync), allowed
+    while the chart is read-only here."""
     account = Account(**fields)
+    _refuse_if_kept_elsewhere(account, account.division_id, by_master_system=by_master_system)
     _clean_save(account)
     return account
 
 
-def account_update(*, account: Account, **fields: Any) -> Account:
-    for name, value in fields.items():
-        setattr(account, name, value)
-    _clean_save(account)
+def account_update(*, account: Account, by_master_system: bool = False, **fields: Any) -> Account:
+    """Change an account (set ``active=False`` to retire it). ``by_master_system``: the master system's own write (a
+    sync), allowed while the chart is read-only here."""
+    _update(account, fields, by_master_system=by_master_system)
     return account
 
 
 @transaction.atomic
-def default_accounts_set(*, division: Division, item_type: str, accounts: dict[str, Account | None]) -> DefaultAccounts:
+def account_delete(*, account: Account) -> None:
+    """
+    Delete an account nothing uses, while its division's chart is kept here.
+
+    Refused with a ``ValidationError`` (code ``in_use``) naming what uses it, for everyone: items and default accounts
+    would otherwise lose their accounts. No master system deletes accounts here: a sync makes them inactive.
+    """
+    _refuse_if_kept_elsewhere(account, account.division_id, by_master_system=False)
+    # Locked first, so that an item taking the account meanwhile waits or is refused by the database (PROTECT).
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    if reason := account_in_use_reason(account=account):
+        raise ValidationError(reason, code="in_use")
+    account.delete()
+
+
+def _require_default_accounts_permission(user) -> None:
+    # No user: the sync, a management command or the demo, run by whoever administers the server.
+    if user is not None and not user.has_perm(DEFAULT_ACCOUNTS_PERMISSION):
+        raise PermissionDenied("Only an Owner may change the default accounts.")
+
+
+@transaction.atomic
+def default_accounts_set(
+    *, division: Division, item_type: str, accounts: dict[str, Account | None], user=None
+) -> DefaultAccounts:
     """
     Set the accounts items of ``item_type`` use when they have none of their own ("Change default accounts").
 
     ``accounts`` maps ``income_account``, ``expense_account`` and, for stocked types, ``asset_account`` to an account
-    of the division (or ``None``); a wrong type or another division's account raises ``ValidationError``.
+    of the division (or ``None``); a wrong type or another division's account raises ``ValidationError``. ``user``,
+    when given, must be allowed to change default accounts (an Owner), or ``PermissionDenied`` is raised.
     """
+    _require_default_accounts_permission(user)
     unknown = set(accounts) - set(account_roles_for(item_type))
     if unknown:
         raise ValidationError({role: "Only inventory and equipment items have an asset account." for role in unknown})

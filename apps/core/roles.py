@@ -1,8 +1,11 @@
 """
 Roles are groups with a known set of permissions: Owner, Office and Read-only.
 
-Owner may do everything, including (later) connecting and disconnecting QuickBooks; Office does the day-to-day
-work; Read-only looks. The groups are brought up to date after every migrate and by ``setup_roles``.
+Owner may do everything in the company, including users, QuickBooks (connection, sync settings, Web Connector) and
+the books' structure (the chart of accounts, the default accounts); Office does the day-to-day work and reads the
+books' structure; Read-only looks. No role may grant superuser, staff or individual permissions, nor touch the
+background tasks (django-q2): those stay with superusers. The groups are brought up to date after every migrate and
+by ``setup_roles``.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -11,11 +14,24 @@ from django.db.models import Q
 OWNER = "Owner"
 OFFICE = "Office"
 READ_ONLY = "Read-only"
+ROLES = (OWNER, OFFICE, READ_ONLY)
 
 # The apps whose records the roles work on; an app added later joins by adding its label here.
 DOMAIN_APP_LABELS = ("core", "accounting", "customers", "catalog", "invoicing", "imports")
-# Office may not restructure the company or destroy invoices (they are voided instead).
-OFFICE_EXCLUDED_CODENAMES = ("add_division", "change_division", "delete_division", "delete_invoice")
+# Office may not restructure the company or its books, nor destroy invoices (they are voided instead): it reads the
+# chart of accounts and the default accounts, which an Owner keeps.
+OFFICE_EXCLUDED_CODENAMES = (
+    "add_division",
+    "change_division",
+    "delete_division",
+    "delete_invoice",
+    "add_account",
+    "change_account",
+    "delete_account",
+    "add_defaultaccounts",
+    "change_defaultaccounts",
+    "delete_defaultaccounts",
+)
 # Integrations (connections, sync settings, runs): Owner manages them, Office may start a sync (Sync Now) and
 # Read-only only looks.
 INTEGRATION_APP_LABELS = ("quickbooks",)
@@ -46,7 +62,7 @@ def _permissions_for(role: str):
 def roles_sync() -> dict[str, int]:
     """Create the role groups and set their permissions; returns the number of permissions per role."""
     counts = {}
-    for role in (OWNER, OFFICE, READ_ONLY):
+    for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role)
         permissions = list(_permissions_for(role))
         group.permissions.set(permissions)

@@ -1,9 +1,11 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.exceptions import PermissionDenied
 
 from apps.accounting.api.serializers import AccountSerializer, PaymentTermSerializer, TaxRateSerializer
 from apps.accounting.models import Account, PaymentTerm, TaxRate
-from apps.core.api.mixins import DomainModelViewSet
+from apps.accounting.services import account_delete
+from apps.core.api.mixins import Conflict, DomainModelViewSet
 from apps.core.api.serializers import ErrorDetailSerializer
 from apps.core.masters import master_elsewhere
 
@@ -11,6 +13,7 @@ KEPT_ELSEWHERE = OpenApiResponse(
     ErrorDetailSerializer,
     description="Another system (QuickBooks) keeps these records for the division; `detail` says which and why.",
 )
+IN_USE = OpenApiResponse(ErrorDetailSerializer, description="Records use it; `detail` says which.")
 
 
 def _refusals(serializer):
@@ -18,7 +21,7 @@ def _refusals(serializer):
         create=extend_schema(responses={201: serializer, 403: KEPT_ELSEWHERE}),
         update=extend_schema(responses={200: serializer, 403: KEPT_ELSEWHERE}),
         partial_update=extend_schema(responses={200: serializer, 403: KEPT_ELSEWHERE}),
-        destroy=extend_schema(responses={204: None, 403: KEPT_ELSEWHERE}),
+        destroy=extend_schema(responses={204: None, 403: KEPT_ELSEWHERE, 409: IN_USE}),
     )
 
 
@@ -47,14 +50,27 @@ class ReadOnlyWhileKeptElsewhereMixin:
 
 
 @extend_schema(tags=["Accounts"])
-class AccountViewSet(DomainModelViewSet):
-    """The chart of accounts."""
+@_refusals(AccountSerializer)
+class AccountViewSet(ReadOnlyWhileKeptElsewhereMixin, DomainModelViewSet):
+    """
+    The chart of accounts. Read-only for a division whose chart QuickBooks keeps; an account that items or default
+    accounts use cannot be deleted (409).
+    """
 
     queryset = Account.objects.select_related("division")
     serializer_class = AccountSerializer
     query_filters = {"active": "active", "account_type": "account_type"}
     search_fields = ["name", "number", "description"]
     ordering_fields = ["name", "number", "account_type", "created_at", "updated_at"]
+
+    def perform_destroy(self, instance: Account) -> None:
+        self._refuse_if_kept_elsewhere(instance.division_id)
+        try:
+            account_delete(account=instance)
+        except DjangoValidationError as error:
+            if error.code == "in_use":
+                raise Conflict(error.messages[0]) from error
+            raise
 
 
 @extend_schema(tags=["Tax rates"])

@@ -3,11 +3,12 @@
 own, and so the accounts items sent to QuickBooks carry (non-inventory and service: income and expense; inventory and
 equipment: income, expense and asset).
 
-Owner only (``quickbooks.change_syncsettings``, as Configure Sync). Each account is picked from the division's active
-accounts of the types the role takes, narrowed as one types part of a name or number (``default_accounts.js``, plain
-JavaScript; without it the lists still work). Accounts QuickBooks does not have are marked, since an item using one
-cannot be sent. Saving goes through ``accounting.services.default_accounts_set``, which checks types and division
-again, so a forged choice gets the same plain answer.
+Owner only (``quickbooks.change_syncsettings``, as Configure Sync, and ``accounting.change_defaultaccounts``, which
+the service checks again). Each account is picked from the division's active accounts of the types the role takes,
+narrowed as one types part of a name or number (``default_accounts.js``, plain JavaScript; without it the lists still
+work). Accounts QuickBooks does not have are marked, since an item using one cannot be sent. Saving goes through
+``accounting.services.default_accounts_set``, which checks types and division again, so a forged choice gets the same
+plain answer.
 """
 
 from django import forms
@@ -20,7 +21,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from apps.accounting.models import Account, DefaultAccounts, ItemType
-from apps.accounting.services import ROLE_LABELS, account_roles_for, account_types_for, default_accounts_set
+from apps.accounting.services import (
+    DEFAULT_ACCOUNTS_PERMISSION,
+    ROLE_LABELS,
+    account_roles_for,
+    account_types_for,
+    default_accounts_set,
+)
 from apps.core.models import Division
 from apps.quickbooks.models import RecordLink
 
@@ -35,9 +42,10 @@ def _field_name(item_type: str, role: str) -> str:
 class DefaultAccountsForm(forms.Form):
     """One account field per item type and role; the lists show only the types a role takes."""
 
-    def __init__(self, division: Division, *args, **kwargs) -> None:
+    def __init__(self, division: Division, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.division = division
+        self.user = user
         self.current = {row.item_type: row for row in DefaultAccounts.objects.filter(division=division)}
         accounts = list(Account.objects.filter(division=division))
         content_type = ContentType.objects.get_for_model(Account)
@@ -83,7 +91,9 @@ class DefaultAccountsForm(forms.Form):
                 if row is None and not any(accounts.values()):
                     continue
                 try:
-                    default_accounts_set(division=self.division, item_type=item_type, accounts=accounts)
+                    default_accounts_set(
+                        division=self.division, item_type=item_type, accounts=accounts, user=self.user
+                    )
                 except ValidationError as error:
                     for role, problems in error.message_dict.items():
                         name = _field_name(item_type, role) if role in roles else None
@@ -101,9 +111,9 @@ def _pk(account: Account | None) -> int | None:
 def default_accounts_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """``model_admin`` is the ``IntegrationAdmin``: its helpers find the division and build the page context."""
     division = model_admin._division(request, object_id)
-    if not request.user.has_perm(PERMISSION):
+    if not request.user.has_perms([PERMISSION, DEFAULT_ACCOUNTS_PERMISSION]):
         raise PermissionDenied
-    form = DefaultAccountsForm(division, request.POST or None)
+    form = DefaultAccountsForm(division, request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and form.save():
         messages.success(request, f"The default accounts of {division} have been saved.")
         return HttpResponseRedirect(model_admin._page_url(division))

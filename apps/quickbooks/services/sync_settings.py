@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from apps.core.models import Division
 from apps.quickbooks.models import CustomersDirection, SyncSettings
 from apps.quickbooks.services.schedules import sync_schedule_update
 
+CONFIGURE_PERMISSION = "quickbooks.change_syncsettings"
 EDITABLE_FIELDS = (
     "integration_type",
     "frequency",
@@ -45,8 +46,12 @@ def sync_settings_update(*, division: Division, user=None, **changes: Any) -> Sy
     """
     Change the division's sync settings and re-declare its schedule; raises ``ValidationError`` with plain messages.
 
-    The primary system only means something for two-way customer sync and is cleared otherwise.
+    The primary system only means something for two-way customer sync and is cleared otherwise. ``user``, when
+    given, must be allowed to configure the sync (an Owner), or ``PermissionDenied`` is raised; without one (a
+    management command, the demo) whoever runs it administers the server.
     """
+    if user is not None and not user.has_perm(CONFIGURE_PERMISSION):
+        raise PermissionDenied("Only an Owner may change the sync settings.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Unknown sync settings: {', '.join(sorted(unknown))}")

@@ -85,10 +85,10 @@ def _pull_one(ctx: RunContext, links: LinkSet, local: dict[int, Account], matche
     if not ctx.preview:
         try:
             if account is None:
-                account = accounting.account_create(division=ctx.division, **fields)
+                account = accounting.account_create(division=ctx.division, by_master_system=True, **fields)
                 local[account.pk] = account
             elif changed:
-                account = accounting.account_update(account=account, **fields)
+                account = accounting.account_update(account=account, by_master_system=True, **fields)
         except ValidationError as error:
             message = f"{fields['name']} could not be saved here: {'; '.join(error.messages)}"
             ctx.journal.log(ACCOUNT, SyncAction.FAILED, fields["name"], message=message, qbo_id=qbo_id)
@@ -104,7 +104,7 @@ def _deactivate_missing(ctx: RunContext, links: LinkSet, remote: dict, local: di
         if qbo_id in remote or account is None or not account.active:
             continue
         if not ctx.preview:
-            accounting.account_update(account=account, active=False)
+            accounting.account_update(account=account, active=False, by_master_system=True)
         ctx.journal.log(
             ACCOUNT,
             SyncAction.DEACTIVATED,
