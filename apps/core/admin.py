@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from apps.core import tasks_admin  # noqa: F401  (replaces django-q2's admin with guarded classes)
 from apps.core.models import Division
 
 
