@@ -10,7 +10,11 @@ Roles hold wherever a model can be reached: the admin, the API and the services.
   whoever saves it.
 """
 
+import importlib
+from datetime import timedelta
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -18,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.models import Failure, Schedule
+from django_q.scheduler import scheduler
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -611,3 +616,37 @@ def test_every_allowed_task_is_a_function_of_an_app_s_tasks_module():
         module = path.rpartition(".")[0]
         assert module.startswith("apps.") and module.endswith(".tasks"), path
         assert callable(import_string(path)), path
+
+
+def test_schedules_saved_before_the_check_stop_at_migrate():
+    migration = importlib.import_module("apps.core.migrations.0003_stop_schedules_of_other_code")
+    # bulk_create skips the check, as the schedules stored before it existed did.
+    Schedule.objects.bulk_create(
+        [
+            Schedule(name="sync", func=SYNC_TASK, args="1", kwargs="{'trigger': 'schedule'}"),
+            Schedule(name="shell", func="os.system", args="'id'"),
+            Schedule(name="hooked", func=SYNC_TASK, args="1", hook="os.system"),
+            Schedule(name="chained", func=SYNC_TASK, args="1", kwargs="chain=[('os.system', ('id',), {})]"),
+        ]
+    )
+
+    migration.stop_schedules_of_other_code(django_apps, None)
+
+    repeats = dict(Schedule.objects.values_list("name", "repeats"))
+    assert repeats == {"sync": -1, "shell": 0, "hooked": 0, "chained": 0}
+
+
+def test_the_scheduler_still_runs_and_saves_fieldoffice_s_schedules():
+    # A division that does not exist: the task finds nothing to do, and the scheduler saves the schedule after it.
+    Schedule.objects.create(
+        name="webhook",
+        func=WEBHOOK_SYNC_TASK,
+        args="(999999,)",
+        schedule_type=Schedule.ONCE,
+        repeats=1,
+        next_run=timezone.now() - timedelta(minutes=1),
+    )
+
+    scheduler()
+
+    assert Schedule.objects.get().repeats == 0
