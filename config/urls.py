@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -17,8 +18,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("quickbooks/", include("apps.quickbooks.urls")),
     path("api/v1/", include("config.api_urls")),
+    # Signed-in people only: the schema answers others 401 (SPECTACULAR_SETTINGS), the docs send them to sign in.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
 if settings.QBO_ENVIRONMENT == "local":

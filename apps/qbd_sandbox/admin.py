@@ -1,7 +1,8 @@
 """
 The emulated QuickBooks Desktop side, browsable: company files, their records, deletions and sessions.
 
-Records are read-only here: they change through qbXML requests, as in QuickBooks.
+Records are read-only here: they change through qbXML requests, as in QuickBooks. The pages exist only while the
+emulator is on (DEBUG, or QBD_ALLOW_LOCAL_SANDBOX=1 for a demonstration).
 """
 
 import json
@@ -9,6 +10,7 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
+from apps.qbd_sandbox.guard import emulator_enabled
 from apps.qbd_sandbox.models import CompanyFile, DataExtension, QbSession, Record, Tombstone
 
 
@@ -31,7 +33,6 @@ class DataExtensionInline(admin.TabularInline):
         return False
 
 
-@admin.register(CompanyFile)
 class CompanyFileAdmin(admin.ModelAdmin):
     list_display = ["name", "path", "edition", "sales_tax_enabled", "created_at"]
     search_fields = ["name", "path"]
@@ -44,7 +45,6 @@ class CompanyFileAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Record)
 class RecordAdmin(ReadOnlyAdmin):
     list_display = ["kind", "full_name", "ref_number", "object_id", "company", "is_active", "time_modified"]
     list_display_links = ["kind", "full_name", "object_id"]
@@ -76,7 +76,6 @@ class RecordAdmin(ReadOnlyAdmin):
         return format_html('<pre style="white-space: pre-wrap; margin: 0">{}</pre>', json.dumps(obj.data, indent=2))
 
 
-@admin.register(Tombstone)
 class TombstoneAdmin(ReadOnlyAdmin):
     list_display = ["kind", "object_id", "full_name", "company", "time_deleted"]
     list_filter = ["company", "kind"]
@@ -86,10 +85,16 @@ class TombstoneAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
 
-@admin.register(QbSession)
 class QbSessionAdmin(ReadOnlyAdmin):
     list_display = ["session_id", "company", "opened_at", "closed_at"]
     list_filter = ["company"]
     list_select_related = ["company"]
     fields = ["session_id", "company", "opened_at", "closed_at"]
     readonly_fields = fields
+
+
+if emulator_enabled():
+    admin.site.register(CompanyFile, CompanyFileAdmin)
+    admin.site.register(Record, RecordAdmin)
+    admin.site.register(Tombstone, TombstoneAdmin)
+    admin.site.register(QbSession, QbSessionAdmin)

@@ -15,6 +15,7 @@ from apps.qbd_sandbox.engine.host import company_ret, host_ret, preferences_ret
 from apps.qbd_sandbox.engine.locks import LOCK_CODES
 from apps.qbd_sandbox.engine.processor import run_document
 from apps.qbd_sandbox.errors import NOT_OPEN_HRESULT, NOT_OPEN_MESSAGE, QbXmlError
+from apps.qbd_sandbox.guard import emulator_require
 from apps.qbd_sandbox.models import CompanyFile, DataExtension, QbSession, Record
 from apps.qbd_sandbox.qbxml.document import parse_document, response_document
 from apps.qbd_sandbox.seeding import defaults_ensure, records_generate
@@ -38,6 +39,7 @@ DEFAULT_FOLDER = "C:\\Users\\Public\\Documents\\Intuit\\QuickBooks\\Company File
 
 def company_file_create(*, name: str, path: str = "", edition: str = "Enterprise") -> CompanyFile:
     """A new company file with what QuickBooks puts in one: accounts, tax codes, a sales tax item, terms."""
+    emulator_require()
     with transaction.atomic():
         company = CompanyFile.objects.create(
             name=name, legal_name=name, path=path or f"{DEFAULT_FOLDER}{name}.QBW", edition=edition
@@ -82,6 +84,7 @@ def hcp_response(company: CompanyFile, *, owner_id: str = "") -> str:
 
 def session_open(company: CompanyFile) -> str:
     """Begin a session with the company file (QBWC opens one per update); its id scopes iterators."""
+    emulator_require()
     return str(QbSession.objects.create(company=company).session_id)
 
 
@@ -115,6 +118,7 @@ def qbxml_process(company: CompanyFile, request: str | bytes, *, session_id: str
     Raises ``QbXmlError`` when QuickBooks would not run the document at all: malformed XML, an unknown request,
     elements out of schema order, or no open session.
     """
+    emulator_require()
     on_error, requests = parse_document(request)
     with transaction.atomic():
         session = _session(company, session_id)

@@ -1,16 +1,17 @@
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, register
 
 
 @register(Tags.security, deploy=True)
-def sandbox_not_in_production(app_configs, **kwargs) -> list[Warning]:
-    """``check --deploy`` warns when the sandbox, with its documented sign-in, would be served by a deployment."""
+def sandbox_not_in_production(app_configs, **kwargs) -> list[Error]:
+    """``check --deploy`` fails while the sandbox, with its published sign-in, is served (``QBO_ENVIRONMENT=local``)."""
     if settings.QBO_ENVIRONMENT != "local":
         return []
     return [
-        Warning(
-            "The QuickBooks sandbox is mounted at /qbo-sandbox/ (QBO_ENVIRONMENT=local).",
-            hint="Set QBO_ENVIRONMENT=production (or sandbox) on a deployed server.",
-            id="qbo_sandbox.W001",
+        Error(
+            "The local QuickBooks sandbox is served at /qbo-sandbox/ (QBO_ENVIRONMENT=local), with a published "
+            "sign-in.",
+            hint="A live installation sets QBO_ENVIRONMENT=production (or sandbox, to try Intuit's developer sandbox).",
+            id="fieldoffice.E001",
         )
     ]

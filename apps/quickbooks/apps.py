@@ -11,6 +11,7 @@ class QuickBooksConfig(AppConfig):
         from apps.core.integrations import integration_label_provider_register
         from apps.core.masters import master_provider_register
         from apps.core.notes import note_provider_register
+        from apps.quickbooks import checks  # noqa: F401 - registers the settings checks
         from apps.quickbooks.conf import config_cache_clear
         from apps.quickbooks.masters import quickbooks_master_reason
         from apps.quickbooks.notes import quickbooks_note

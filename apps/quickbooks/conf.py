@@ -25,6 +25,65 @@ LOCAL_DISCOVERY_PATH = "/qbo-sandbox/.well-known/openid_configuration/"
 # Sent on every call: Intuit serves anything older as 75 since August 2025.
 MINOR_VERSION = 75
 
+ENVIRONMENTS = ("local", "sandbox", "production")
+# The keys of the local sandbox's development app. They are published (in this code), so they are only good for a
+# developer's own machine: with DEBUG off the local sandbox refuses them.
+LOCAL_CLIENT_ID = "fieldoffice-local"
+LOCAL_CLIENT_SECRET = "fieldoffice-local-development-secret"
+LOCAL_WEBHOOK_VERIFIER_TOKEN = "fieldoffice-local-verifier-token"
+
+
+def environment_problems(
+    *, debug: bool, environment: str, allow_local_sandbox: bool, client_secret: str, webhook_verifier_token: str
+) -> list[tuple[str, str]]:
+    """
+    What is wrong with the QuickBooks environment settings, as (system check id, sentence saying what to set); empty
+    when nothing is.
+
+    With DEBUG off ``QBO_ENVIRONMENT`` must be chosen explicitly (``environment`` is empty when it was not), and the
+    local sandbox, which anyone can sign in to with its published sign-in, needs ``QBO_ALLOW_LOCAL_SANDBOX`` and keys
+    of the installation's own: with the published ones, anyone could exchange codes for tokens or sign webhooks.
+    The settings refuse to load on any of these; the system checks report them if a settings module changes them.
+    """
+    if environment not in ENVIRONMENTS:
+        given = f", not {environment!r}" if environment else ": with DEBUG off it has no default"
+        return [
+            (
+                "fieldoffice.E002",
+                f"Set QBO_ENVIRONMENT to production (QuickBooks Online), sandbox (Intuit's developer sandbox) or "
+                f"local (the built-in stand-in, for development and demonstrations){given}.",
+            )
+        ]
+    if environment != "local" or debug:
+        return []
+    if not allow_local_sandbox:
+        return [
+            (
+                "fieldoffice.E003",
+                "QBO_ENVIRONMENT=local serves the built-in QuickBooks sandbox, with its published sign-in, at "
+                "/qbo-sandbox/. A live installation sets QBO_ENVIRONMENT=production; a demonstration behind a "
+                "firewall with DEBUG off also sets QBO_ALLOW_LOCAL_SANDBOX=1.",
+            )
+        ]
+    problems = []
+    if client_secret in ("", LOCAL_CLIENT_SECRET):
+        problems.append(
+            (
+                "fieldoffice.E004",
+                "With DEBUG off the local sandbox needs QBO_CLIENT_SECRET set to a long random value: the default "
+                "one is published.",
+            )
+        )
+    if webhook_verifier_token in ("", LOCAL_WEBHOOK_VERIFIER_TOKEN):
+        problems.append(
+            (
+                "fieldoffice.E005",
+                "With DEBUG off the local sandbox needs QBO_WEBHOOK_VERIFIER_TOKEN set to a long random value: the "
+                "default one is published.",
+            )
+        )
+    return problems
+
 
 @dataclass(frozen=True)
 class ApiConfig:

@@ -3,20 +3,27 @@ FieldOffice settings, read from the environment (django-environ).
 
 Everything lives here; production differs only by environment variables:
 ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` (django-q2 broker and cache), ``SECRET_KEY``, ``DEBUG``,
-``ALLOWED_HOSTS``. Without them FieldOffice runs on the embedded default: SQLite in WAL mode and django-q2's
-ORM broker.
+``ALLOWED_HOSTS``, ``QBO_ENVIRONMENT`` (required with ``DEBUG`` off). Without them FieldOffice runs on the embedded
+default: SQLite in WAL mode and django-q2's ORM broker.
 """
 
 import base64
+import os
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.quickbooks import conf as qbo_conf
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Variables the environment does not set are read from this file (by default the .env that `make` writes in the
+# checkout); FIELDOFFICE_ENV_FILE names another file, and set empty reads none.
+ENV_FILE = os.environ.get("FIELDOFFICE_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # The development key only works with DEBUG on; production must set SECRET_KEY.
@@ -159,22 +166,42 @@ ACCOUNT_ADAPTER = "apps.users.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/admin/"
 LOGIN_URL = "/accounts/login/"
+# Sign-in throttling (allauth's default ACCOUNT_RATE_LIMITS: 5 failed sign-ins per address in 5 minutes, 10 a minute
+# per client IP) is counted in the default cache, which REDIS_URL shares between all processes. Behind proxies, the
+# number of them that append to X-Forwarded-For, so that the client's own IP is counted, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "FieldOffice"
 
-# Which QuickBooks Online FieldOffice talks to: "local" is the in-project emulator mounted at /qbo-sandbox/.
-QBO_ENVIRONMENT = env.str("QBO_ENVIRONMENT", default="local")
-if QBO_ENVIRONMENT not in ("local", "sandbox", "production"):
-    raise ImproperlyConfigured("QBO_ENVIRONMENT must be local, sandbox or production.")
+# Which QuickBooks Online FieldOffice talks to: "local" is the in-project emulator mounted at /qbo-sandbox/, the
+# default with DEBUG on. With DEBUG off there is no default, and "local" also needs QBO_ALLOW_LOCAL_SANDBOX=1 and keys
+# of its own (see apps.quickbooks.conf.environment_problems): a deployment never serves the sandbox by accident.
+QBO_ENVIRONMENT = env.str("QBO_ENVIRONMENT", default="local" if DEBUG else "")
+QBO_ALLOW_LOCAL_SANDBOX = env.bool("QBO_ALLOW_LOCAL_SANDBOX", default=False)
 
-# FieldOffice's app on Intuit's developer portal (Keys & credentials). In local mode these defaults name a development
-# app that the sandbox registers on first use, so that "Connect to QuickBooks" works on a fresh install.
-_QBO_LOCAL = QBO_ENVIRONMENT == "local"
-QBO_CLIENT_ID = env.str("QBO_CLIENT_ID", default="fieldoffice-local" if _QBO_LOCAL else "")
-QBO_CLIENT_SECRET = env.str("QBO_CLIENT_SECRET", default="fieldoffice-local-development-secret" if _QBO_LOCAL else "")
+# FieldOffice's app on Intuit's developer portal (Keys & credentials). In local mode with DEBUG on these defaults name
+# a development app that the sandbox registers on first use, so that "Connect to QuickBooks" works on a fresh install.
+_QBO_LOCAL_DEFAULTS = QBO_ENVIRONMENT == "local" and DEBUG
+QBO_CLIENT_ID = env.str("QBO_CLIENT_ID", default=qbo_conf.LOCAL_CLIENT_ID if QBO_ENVIRONMENT == "local" else "")
+QBO_CLIENT_SECRET = env.str("QBO_CLIENT_SECRET", default=qbo_conf.LOCAL_CLIENT_SECRET if _QBO_LOCAL_DEFAULTS else "")
 QBO_WEBHOOK_VERIFIER_TOKEN = env.str(
-    "QBO_WEBHOOK_VERIFIER_TOKEN", default="fieldoffice-local-verifier-token" if _QBO_LOCAL else ""
+    "QBO_WEBHOOK_VERIFIER_TOKEN", default=qbo_conf.LOCAL_WEBHOOK_VERIFIER_TOKEN if _QBO_LOCAL_DEFAULTS else ""
 )
+_QBO_PROBLEMS = qbo_conf.environment_problems(
+    debug=DEBUG,
+    environment=QBO_ENVIRONMENT,
+    allow_local_sandbox=QBO_ALLOW_LOCAL_SANDBOX,
+    client_secret=QBO_CLIENT_SECRET,
+    webhook_verifier_token=QBO_WEBHOOK_VERIFIER_TOKEN,
+)
+if _QBO_PROBLEMS:
+    # Raised here, not only by a system check, so that gunicorn (which runs no checks) refuses to start too.
+    raise ImproperlyConfigured(" ".join(sentence for _, sentence in _QBO_PROBLEMS))
+
+# The QuickBooks Desktop emulator (apps.qbd_sandbox: its admin pages and commands) is there with DEBUG on; with DEBUG
+# off only for a demonstration that sets QBD_ALLOW_LOCAL_SANDBOX=1.
+QBD_SANDBOX_ENABLED = DEBUG or env.bool("QBD_ALLOW_LOCAL_SANDBOX", default=False)
+
 # Change notices (webhooks) are gathered this long before the one incremental run they ask for starts.
 QBO_WEBHOOK_DEBOUNCE_SECONDS = env.int("QBO_WEBHOOK_DEBOUNCE_SECONDS", default=30)
 # Where Intuit sends the browser back after consent. Empty: built from the request
@@ -246,6 +273,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema describes every endpoint: for signed-in people and API tokens only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # django-import-export: the admin lists' Export button (apps/core/resources.py).
@@ -293,6 +322,33 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# HTTPS. With DEBUG off FieldOffice expects to be served over HTTPS: its cookies go over HTTPS only, plain HTTP is
+# redirected, and browsers are told (HSTS) to use nothing but HTTPS for a year. Each can be changed from the
+# environment (SECURE_COOKIES, the older name of both cookie settings, is still read as their default).
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-    CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+    _SECURE_COOKIES = env.bool("SECURE_COOKIES", default=True)
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_SECURE_COOKIES)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_SECURE_COOKIES)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Browsers' preload lists commit a whole domain to HTTPS and are slow to leave: only when asked for.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """``"HTTP_X_FORWARDED_PROTO,https"`` as the pair Django expects; ``None`` when empty."""
+    if not value:
+        return None
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) != 2 or not parts[0].startswith("HTTP_") or not parts[1]:
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be a request header and the value that means HTTPS, such as "
+            "HTTP_X_FORWARDED_PROTO,https."
+        )
+    return parts[0], parts[1]
+
+
+# Behind a proxy that ends TLS, the header it sets to tell Django a request came over HTTPS. Unset by default: trusted
+# without such a proxy (one that overwrites the header on every request), a client could claim HTTPS itself.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env.str("SECURE_PROXY_SSL_HEADER", default=""))

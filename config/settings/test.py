@@ -5,6 +5,13 @@ import tempfile
 
 os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
+# The tests run against the local QuickBooks sandbox and the Desktop emulator with DEBUG off, as a demonstration
+# would: allowed explicitly, with keys of their own (the published development keys are refused with DEBUG off).
+os.environ.setdefault("QBO_ENVIRONMENT", "local")
+os.environ.setdefault("QBO_ALLOW_LOCAL_SANDBOX", "1")
+os.environ.setdefault("QBO_CLIENT_SECRET", "test-client-secret")
+os.environ.setdefault("QBO_WEBHOOK_VERIFIER_TOKEN", "test-verifier-token")
+os.environ.setdefault("QBD_ALLOW_LOCAL_SANDBOX", "1")
 
 from .base import *  # noqa: F403
 from .base import Q_CLUSTER
@@ -19,6 +26,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The test client and the live server (the sandbox's HTTP tests, the browser tests) speak plain HTTP, where
+# HTTPS-only cookies are not sent back. The production values are tested on the base settings.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # One batch at a time: the test database is shared in memory, where writer threads (a token renewal in a worker
 # thread) trip over each other's savepoints. Concurrent batches have their own test (tests/quickbooks/sync).
 QBO_WRITE_CONCURRENCY = 1

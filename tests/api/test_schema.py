@@ -2,9 +2,8 @@ import pytest
 from django.core.management import call_command
 
 
-@pytest.mark.django_db
-def test_schema_endpoint(client):
-    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+def test_schema_endpoint(admin_client):
+    response = admin_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
 
     assert response.status_code == 200
     paths = response.json()["paths"]

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.db import connection as db
@@ -156,8 +157,8 @@ def test_the_owner_disconnects_and_the_refresh_token_stops_working(qbo, owner_cl
     assert stored.access_token_encrypted == "" and stored.refresh_token_encrypted == ""
     assert RecordLink.objects.count() == 1
     intuit = AuthClient(
-        "fieldoffice-local",
-        "fieldoffice-local-development-secret",
+        settings.QBO_CLIENT_ID,
+        settings.QBO_CLIENT_SECRET,
         f"{qbo.url}{CALLBACK}",
         environment=f"{qbo.url}/qbo-sandbox/.well-known/openid_configuration/",
     )

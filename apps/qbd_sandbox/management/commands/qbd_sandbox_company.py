@@ -3,9 +3,10 @@
 import json
 from argparse import ArgumentTypeError
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
+from apps.qbd_sandbox.guard import DISABLED_MESSAGE, emulator_enabled
 from apps.qbd_sandbox.models import CompanyFile
 from apps.qbd_sandbox.services import company_file_create, company_seed
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print one JSON object instead of text.")
 
     def handle(self, *args, **options) -> None:
+        if not emulator_enabled():
+            raise CommandError(DISABLED_MESSAGE)
         company = CompanyFile.objects.filter(path=options["path"]).first() if options["path"] else None
         if company is None:
             company = CompanyFile.objects.filter(

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.models import Division
+from apps.qbd_sandbox.guard import DISABLED_MESSAGE, emulator_enabled
 from apps.qbd_sandbox.webconnector import EmulatorCompany, SessionReport, webconnector_run
 
 DEFAULT_URL = "http://127.0.0.1:8000/quickbooks/desktop/qbwc/"
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
     def handle(self, *args, **options) -> None:
+        if not emulator_enabled():
+            raise CommandError(DISABLED_MESSAGE)
         from apps.qbd_sandbox import services
         from apps.qbd_sandbox.models import CompanyFile
         from apps.quickbooks.desktop.identity import guid_braced
