@@ -26,7 +26,5 @@ urlpatterns = [
 if settings.QBO_ENVIRONMENT == "local":
     urlpatterns.append(path("qbo-sandbox/", include("apps.qbo_sandbox.urls")))
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (MEDIA_ROOT) are never mounted, in any mode: each is handed out by a view that checks who asks
+# (a customer's attachments, an import's files).

@@ -1,9 +1,21 @@
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 
 from apps.core.admin_utils import FastChangeListMixin, IntegrationsAdminMixin
 from apps.core.resources import ExportAdminMixin
+from apps.customers.downloads import stored_file_response
+from apps.customers.filetypes import file_type_of
 from apps.customers.models import Contact, Customer, CustomerAttachment, CustomerNote, ServiceLocation
 from apps.customers.resources import CustomerResource, ServiceLocationResource
+
+ATTACHMENT_FILE_URL = "admin:customers_customerattachment_file"
 
 
 class ServiceLocationInline(admin.TabularInline):
@@ -24,8 +36,45 @@ class CustomerNoteInline(admin.TabularInline):
     fields = ["noted_on", "author", "text"]
 
 
+@dataclass(frozen=True)
+class _CurrentFile:
+    """What the file input shows as "Currently": the original name, linked to the guarded download."""
+
+    url: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttachmentFileInput(AdminFileWidget):
+    """The admin's file input, whose "Currently" link goes to the download view, never to the stored file's URL."""
+
+    current: _CurrentFile | None = None
+
+    def is_initial(self, value) -> bool:
+        return bool(value) and self.current is not None
+
+    def format_value(self, value):
+        return self.current if self.is_initial(value) else None
+
+
+class CustomerAttachmentForm(forms.ModelForm):
+    class Meta:
+        model = CustomerAttachment
+        fields = ["title", "file", "attached_on"]
+        widgets = {"file": AttachmentFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.file:
+            url = reverse(ATTACHMENT_FILE_URL, args=[self.instance.pk])
+            self.fields["file"].widget.current = _CurrentFile(url=url, name=self.instance.file_name)
+
+
 class CustomerAttachmentInline(admin.TabularInline):
     model = CustomerAttachment
+    form = CustomerAttachmentForm
     extra = 0
     fields = ["title", "file", "attached_on", "file_name"]
     readonly_fields = ["file_name"]
@@ -59,6 +108,29 @@ class CustomerAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixi
         ),
         ("Tax and terms", {"fields": ["taxable", "tax_rate", "payment_term"]}),
     ]
+
+    def get_urls(self):
+        file_view = path(
+            "attachments/<int:attachment_id>/file/",
+            self.admin_site.admin_view(self.attachment_file_view),
+            name="customers_customerattachment_file",
+        )
+        return [file_view, *super().get_urls()]
+
+    def attachment_file_view(self, request: HttpRequest, attachment_id: int) -> HttpResponse:
+        """
+        Hand out an attachment to whoever may see its customer: the only way to reach an attachment's file.
+
+        Web pages, SVG pictures and scripts stored before they were refused are handed out as plain bytes, downloaded.
+        """
+        attachment = get_object_or_404(CustomerAttachment.objects.select_related("customer"), pk=attachment_id)
+        if not self.has_view_permission(request, attachment.customer):
+            raise PermissionDenied
+        if not attachment.file or not attachment.file.storage.exists(attachment.file.name):
+            raise Http404("The file is missing.")
+        with attachment.file.open("rb") as stored:
+            file_type = file_type_of(stored, file_name=attachment.file_name)
+        return stored_file_response(file=attachment.file, file_name=attachment.file_name, file_type=file_type)
 
     def save_formset(self, request, form, formset, change) -> None:
         # Notes written in the admin remember who wrote them.

@@ -1,12 +1,16 @@
 """Customers, the places where work is done for them, their contacts, notes and attachments."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Lower
 
 from apps.accounting.models import PaymentTerm, TaxRate
 from apps.core.models import DivisionOwnedModel, TimeStampedModel
+from apps.customers.filetypes import attachment_file_check
 
 
 class Address(models.Model):
@@ -171,15 +175,26 @@ class CustomerNote(TimeStampedModel):
 
 
 def attachment_upload_to(instance: "CustomerAttachment", filename: str) -> str:
-    return f"customers/{instance.customer_id}/attachments/{filename}"
+    """A random name: nobody can guess where a file is stored; its own name is kept in ``file_name``."""
+    return f"customers/{instance.customer_id}/attachments/{uuid.uuid4().hex}"
+
+
+def attachment_file_validator(value: FieldFile) -> None:
+    """Check a newly uploaded file (the admin's form); files already stored were checked when they came."""
+    if value and not value._committed:
+        attachment_file_check(file=value.file, file_name=_base_name(value.name), size=value.size)
+
+
+def _base_name(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 class CustomerAttachment(TimeStampedModel):
-    """A file kept with a customer: a contract, a photo, a site plan."""
+    """A file kept with a customer: a contract, a photo, a site plan. Handed out only by a view that checks rights."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(max_length=200, blank=True)
-    file = models.FileField(upload_to=attachment_upload_to, max_length=300)
+    file = models.FileField(upload_to=attachment_upload_to, max_length=300, validators=[attachment_file_validator])
     file_name = models.CharField(max_length=255, editable=False, help_text="The file's original name.")
     attached_on = models.DateField("date", null=True, blank=True)
 
@@ -190,6 +205,7 @@ class CustomerAttachment(TimeStampedModel):
         return self.title or self.file_name
 
     def save(self, *args, **kwargs) -> None:
-        if self.file and not self.file_name:
-            self.file_name = self.file.name.rsplit("/", 1)[-1]
+        # A file uploaded in the admin brings its name; the services set it themselves.
+        if self.file and (not self.file_name or not self.file._committed):
+            self.file_name = _base_name(self.file.name)[:255]
         super().save(*args, **kwargs)

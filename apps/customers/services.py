@@ -9,14 +9,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.template.defaultfilters import filesizeformat
-from django.utils.text import get_valid_filename
 
+from apps.customers.filetypes import attachment_file_check
 from apps.customers.models import Contact, Customer, CustomerAttachment, CustomerNote, ServiceLocation
 
 Rows = Sequence[Mapping[str, Any]]
@@ -139,23 +137,17 @@ def customer_note_update(*, note: CustomerNote, **fields: Any) -> CustomerNote:
     return note
 
 
-def _attachment_file_check(file: File, file_name: str) -> str:
-    limit = settings.FIELDOFFICE_MAX_ATTACHMENT_BYTES
-    if file.size > limit:
-        raise ValidationError(
-            f"{file_name} is {filesizeformat(file.size)}; attachments may be at most {filesizeformat(limit)}."
-        )
-    # The name is kept as given; the stored name is made safe for any file system.
-    return get_valid_filename(file_name.replace("\\", "/").rsplit("/", 1)[-1])
-
-
 def attachment_create(
     *, customer: Customer, file: File, file_name: str, title: str = "", attached_on: date | None = None
 ) -> CustomerAttachment:
-    """Keep a file with a customer; ``file_name`` is its original name, shown in lists."""
-    stored_name = _attachment_file_check(file, file_name)
+    """
+    Keep a file with a customer; ``file_name`` is its original name, shown in lists and given back on download.
+
+    The file is checked by its content first (``attachment_file_check``): nothing is stored when it is refused.
+    """
+    attachment_file_check(file=file, file_name=file_name, size=file.size)
     attachment = CustomerAttachment(customer=customer, title=title, attached_on=attached_on, file_name=file_name)
-    attachment.file.save(stored_name, file, save=False)
+    attachment.file.save(file_name, file, save=False)
     try:
         attachment.full_clean()
         attachment.save()
@@ -171,9 +163,9 @@ def attachment_update(*, attachment: CustomerAttachment, file: File | None = Non
         setattr(attachment, name, value)
     old_name = None
     if file is not None:
-        stored_name = _attachment_file_check(file, attachment.file_name)
+        attachment_file_check(file=file, file_name=attachment.file_name, size=file.size)
         old_name = attachment.file.name
-        attachment.file.save(stored_name, file, save=False)
+        attachment.file.save(attachment.file_name, file, save=False)
     try:
         attachment.full_clean()
         attachment.save()

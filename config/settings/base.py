@@ -299,8 +299,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded files live in MEDIA_ROOT under random names and are never served from MEDIA_URL: views that check who asks
+# hand them out (the app itself, or the proxy when FILES_X_ACCEL_REDIRECT_PREFIX names its internal location, e.g.
+# "/protected-files/" for nginx's X-Accel-Redirect).
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+FILES_X_ACCEL_REDIRECT_PREFIX = env.str("FILES_X_ACCEL_REDIRECT_PREFIX", default="")
 # Attachments larger than this are refused at upload.
 FIELDOFFICE_MAX_ATTACHMENT_BYTES = env.int("FIELDOFFICE_MAX_ATTACHMENT_BYTES", default=20 * 1024 * 1024)
 
