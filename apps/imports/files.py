@@ -5,10 +5,17 @@ An .xlsx workbook is a zip archive of XML files. A password-protected workbook i
 compound file holding an "EncryptedPackage" stream; so is an old .xls workbook. A zip bomb declares (or unpacks to)
 far more than it weighs; a hostile archive names members with ``../`` or absolute paths. Each check fails with an
 ``ImportFileError`` whose message is meant for the person who uploaded the file.
+
+The sizes a zip declares are only claims. zipfile cuts a member at its declared size, but ``read()`` first inflates
+up to 2 GB in one call, and bzip2 or LZMA members inflate whole whatever the caller asks. So only stored and deflate
+members are read, always in small chunks, through ``member_chunks``, which also notices a member that goes on past
+its declared size; a workbook has every member read that way before openpyxl (which reads members whole) opens it.
 """
 
+import copy
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import IO, Any
@@ -28,6 +35,20 @@ WORKBOOK_CONTENT_TYPES = (
 MAX_RATIO = 100
 RATIO_CHECKED_ABOVE_BYTES = 1024 * 1024
 MAX_MEMBERS = 10_000
+# openpyxl streams the sheets (and the shared strings, whose text is the sheets' own) but reads every other part of a
+# workbook whole, pictures aside; those parts are small in any real workbook, and are kept small.
+WHOLE_PART_MAX_BYTES = 32 * 1024 * 1024
+STREAMED_PARTS = re.compile(r"^xl/(worksheets/[^/]+\.xml|sharedStrings\.xml|media/.+)$")
+READ_CHUNK_BYTES = 64 * 1024
+READABLE_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+COMPRESSION_NAMES = {
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "LZMA",
+    9: "Deflate64",
+    93: "Zstandard",
+    95: "XZ",
+    98: "PPMd",
+}
 # A drive letter ("C:") or a Windows absolute path in a member's name.
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -59,8 +80,23 @@ def member_name_is_safe(name: str) -> bool:
     return ".." not in PurePosixPath(name).parts
 
 
+def _where(what: str) -> str:
+    """Turn "The workbook" into "the workbook", for the middle of a sentence."""
+    return what[:1].lower() + what[1:]
+
+
+def _compression_check(member: zipfile.ZipInfo, *, what: str) -> None:
+    if member.compress_type not in READABLE_COMPRESSION:
+        method = COMPRESSION_NAMES.get(member.compress_type, f"method {member.compress_type}")
+        raise ImportFileError(
+            f"“{member.filename}” in {_where(what)} is packed with a kind of compression ({method}) that cannot be "
+            "imported. Save or zip it again with the ordinary compression (Excel's “Save”, or your computer's own "
+            "“Compress” command)."
+        )
+
+
 def archive_check(archive: zipfile.ZipFile, *, what: str, max_member_bytes: int | None = None) -> None:
-    """Refuse a zip with unsafe names, encrypted members, or members that unpack to too much."""
+    """Refuse a zip with unsafe names, encrypted members, unusual compression or members that unpack to too much."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise ImportFileError(f"{what} holds {len(members):,} files; at most {MAX_MEMBERS:,} can be imported at once.")
@@ -70,6 +106,7 @@ def archive_check(archive: zipfile.ZipFile, *, what: str, max_member_bytes: int 
             raise ImportFileError(f"{what} contains a file with an unsafe name ({member.filename!r}); it was refused.")
         if member.flag_bits & 0x1:
             raise ImportFileError(f"{what} is password-protected. Remove the password and upload it again.")
+        _compression_check(member, what=what)
         if max_member_bytes is not None and member.file_size > max_member_bytes:
             # Reported per row by the caller, which knows which row needs the file.
             continue
@@ -84,6 +121,67 @@ def archive_check(archive: zipfile.ZipFile, *, what: str, max_member_bytes: int 
         )
 
 
+class DamagedMember(ImportFileError):
+    """A member of a zip that does not unpack as the zip describes it: damaged, or made to harm."""
+
+
+def _damaged(member: zipfile.ZipInfo, what: str) -> str:
+    return f"“{member.filename}” in {_where(what)} is damaged and cannot be read. Make the file again."
+
+
+def member_chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, what: str) -> Iterator[bytes]:
+    """
+    The member's bytes, in chunks of at most 64 KB, checked as they come: ``DamagedMember`` when the member unpacks
+    to more (or less) than its declared size or fails its CRC. Call ``archive_check`` first: it bounds the declared
+    sizes, and so what this reads.
+
+    zipfile stops at the declared size without a word, so the member is opened as one byte larger than declared (and
+    its CRC checked here, at the end): a member that goes on inflating shows as that byte, and is refused before more
+    is read.
+    """
+    _compression_check(member, what=what)
+    probe = copy.copy(member)
+    probe.file_size = member.file_size + 1
+    del probe.CRC  # zipfile would check it against the one byte more; checked below instead
+    read, crc = 0, 0
+    try:
+        with archive.open(probe) as stream:
+            while chunk := stream.read(READ_CHUNK_BYTES):
+                read += len(chunk)
+                if read > member.file_size:
+                    raise DamagedMember(
+                        f"“{member.filename}” in {_where(what)} unpacks to more than the zip says it holds "
+                        "(a “zip bomb”); it was refused."
+                    )
+                crc = zlib.crc32(chunk, crc)
+                yield chunk
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError, NotImplementedError) as error:
+        raise DamagedMember(_damaged(member, what)) from error
+    if read != member.file_size or crc != member.CRC:
+        raise DamagedMember(_damaged(member, what))
+
+
+def member_read(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, what: str) -> bytes:
+    """The whole member, read through ``member_chunks``."""
+    return b"".join(member_chunks(archive, member, what=what))
+
+
+def members_verify(archive: zipfile.ZipFile, *, what: str) -> None:
+    """Unpack every member once, in chunks, so that whatever reads them next finds each exactly as declared."""
+    for member in archive.infolist():
+        for _chunk in member_chunks(archive, member, what=what):
+            pass
+
+
+def _member_head(archive: zipfile.ZipFile, name: str, *, what: str, limit: int) -> bytes:
+    head = b""
+    for chunk in member_chunks(archive, archive.getinfo(name), what=what):
+        head += chunk
+        if len(head) >= limit:
+            break
+    return head
+
+
 def _contains(stream: IO[bytes], needle: bytes, *, chunk_size: int = 1024 * 1024) -> bool:
     tail = b""
     while chunk := stream.read(chunk_size):
@@ -93,8 +191,21 @@ def _contains(stream: IO[bytes], needle: bytes, *, chunk_size: int = 1024 * 1024
     return False
 
 
+def _whole_parts_check(archive: zipfile.ZipFile) -> None:
+    for member in archive.infolist():
+        if member.file_size > WHOLE_PART_MAX_BYTES and not STREAMED_PARTS.match(member.filename):
+            raise ImportFileError(
+                f"The workbook's part “{member.filename}” unpacks to {filesizeformat(member.file_size)}; parts other "
+                f"than the sheets may be at most {filesizeformat(WHOLE_PART_MAX_BYTES)}. Copy the data into a new "
+                "workbook, save it and upload that."
+            )
+
+
 def workbook_check(source: IO[bytes]) -> None:
-    """Refuse anything but a readable, unprotected .xlsx workbook of a sensible unpacked size."""
+    """
+    Refuse anything but a readable, unprotected .xlsx workbook of a sensible unpacked size, every member of which
+    unpacks exactly as declared (so that openpyxl, which reads members whole, can read it safely).
+    """
     source.seek(0)
     head = source.read(8)
     source.seek(0)
@@ -118,8 +229,9 @@ def workbook_check(source: IO[bytes]) -> None:
             names = set(archive.namelist())
             if "[Content_Types].xml" not in names:
                 raise ImportFileError("This file is a zip archive, not an Excel workbook (.xlsx).")
-            with archive.open("[Content_Types].xml") as types:
-                content_types = types.read(1024 * 1024)
+            _whole_parts_check(archive)
+            members_verify(archive, what="The workbook")
+            content_types = _member_head(archive, "[Content_Types].xml", what="The workbook", limit=1024 * 1024)
     except zipfile.BadZipFile as error:
         raise ImportFileError("The workbook is damaged and cannot be read. Save it again from Excel.") from error
     finally:
@@ -178,11 +290,13 @@ def workbook_rows(
     Yield ``(row number, values)`` of every non-blank row of the sheet named ``sheet_name`` (else the first), in
     openpyxl's read-only mode, which streams the sheet instead of loading it. The first of them is the header row.
 
-    Raises ``ImportFileError`` when the file cannot be read or holds more rows than the configured limit.
+    Raises ``ImportFileError`` when the file cannot be read or holds more rows than the configured limit. The file
+    is checked (``workbook_check``) right before openpyxl opens it, whoever calls.
     """
     from openpyxl import load_workbook
 
     limit = settings.FIELDOFFICE_IMPORT_MAX_ROWS
+    workbook_check(source)
     source.seek(0)
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)

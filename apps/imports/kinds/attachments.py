@@ -3,6 +3,10 @@ Customer attachments: the workbook lists the files, a zip uploaded beside it hol
 
 An attachment is known by its customer and file name: importing the same files twice adds each once; a known file
 whose title, date or content differs is updated (its file replaced).
+
+The preview reads every file a row names (in bounded chunks): a damaged file, one that unpacks to more than the zip
+says, or one that may not be attached (a web page, a program...) is an error of its row there, never first seen when
+the import is confirmed.
 """
 
 import hashlib
@@ -12,18 +16,22 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 
 from apps.customers import services as customer_services
+from apps.customers.filetypes import attachment_file_check
 from apps.customers.models import Customer, CustomerAttachment
 from apps.imports.columns import Column, ColumnType
+from apps.imports.files import DamagedMember, member_read
 from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan
 from apps.imports.kinds.notes import CUSTOMER_HELP
 from apps.imports.matching import CustomerLookup, NotFound, norm
 
 # Folders and files that archivers add on their own.
 IGNORED_PREFIXES = ("__MACOSX/",)
+ARCHIVE = "The zip of attachments"
 
 
 def _basename(name: str) -> str:
@@ -60,8 +68,26 @@ class ArchiveIndex:
         raise LookupError(f"The zip has no file “{name}”.")
 
 
-def _digest(data: bytes) -> str:
+def _member_read(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    return member_read(archive, member, what=ARCHIVE)
+
+
+def _member_check(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str:
+    """The file's digest, once it is read whole and found fit to attach; ``ValidationError`` otherwise."""
+    try:
+        data = _member_read(archive, member)
+    except DamagedMember as error:
+        raise ValidationError(error.message) from error
+    attachment_file_check(file=ContentFile(data), file_name=_basename(member.filename), size=len(data))
     return hashlib.sha256(data).hexdigest()
+
+
+def _stored_digest(attachment: CustomerAttachment) -> str:
+    digest = hashlib.sha256()
+    with attachment.file.open("rb") as stored:
+        for chunk in stored.chunks():
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class CustomerAttachmentKind(ImportKind):
@@ -119,10 +145,16 @@ class CustomerAttachmentKind(ImportKind):
                     f"attachments may be at most {filesizeformat(limit)}.",
                 )
                 continue
-            matched.append((row, customer_id, member))
-        existing = self._existing(customer_id for _row, customer_id, _member in matched)
+            try:
+                digest = _member_check(context.archive, member)
+            except ValidationError as error:
+                for message in error.messages:
+                    plan.error(row.number, self.header("file_name"), message)
+                continue
+            matched.append((row, customer_id, member, digest))
+        existing = self._existing(customer_id for _row, customer_id, _member, _digest in matched)
         seen: dict[tuple, int] = {}
-        for row, customer_id, member in matched:
+        for row, customer_id, member, digest in matched:
             name = _basename(member.filename)
             key = (customer_id, norm(name))
             if key in seen:
@@ -142,7 +174,7 @@ class CustomerAttachmentKind(ImportKind):
                 for field, value in values.items()
                 if row[field] is not None and getattr(current, field) != value
             }
-            replace = self._content_differs(current, member, context.archive)
+            replace = self._content_differs(current, member, digest)
             action_type = "update" if changes or replace else "skip"
             plan.actions.append(Action(action_type, [row.number], label, (current, member, changes, replace)))
         return plan
@@ -157,12 +189,9 @@ class CustomerAttachmentKind(ImportKind):
         return found
 
     @staticmethod
-    def _content_differs(current: CustomerAttachment, member: zipfile.ZipInfo, archive: zipfile.ZipFile) -> bool:
+    def _content_differs(current: CustomerAttachment, member: zipfile.ZipInfo, digest: str) -> bool:
         try:
-            if current.file.size != member.file_size:
-                return True
-            with current.file.open("rb") as stored:
-                return _digest(stored.read()) != _digest(archive.read(member))
+            return current.file.size != member.file_size or _stored_digest(current) != digest
         except OSError:
             # The stored file is gone: the import brings it back.
             return True
@@ -172,13 +201,13 @@ class CustomerAttachmentKind(ImportKind):
             customer_id, member, name, values = action.payload
             attachment = customer_services.attachment_create(
                 customer=Customer.objects.get(pk=customer_id),
-                file=ContentFile(context.archive.read(member)),
+                file=ContentFile(_member_read(context.archive, member)),
                 file_name=name,
                 **values,
             )
         else:
             current, member, changes, replace = action.payload
-            file = ContentFile(context.archive.read(member)) if replace else None
+            file = ContentFile(_member_read(context.archive, member)) if replace else None
             attachment = customer_services.attachment_update(attachment=current, file=file, **changes)
             if not replace:
                 return
