@@ -8,12 +8,14 @@ preview and its result, and carries the confirm buttons. Import records are neve
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from apps.customers.downloads import stored_file_response
+from apps.customers.filetypes import EXCEL, FileType
 from apps.imports import services
 from apps.imports.forms import ImportUploadForm
 from apps.imports.kinds import KINDS, ImportKind
@@ -23,6 +25,7 @@ from apps.imports.workbooks import errors_workbook, template_workbook
 
 IMPORT_PERMISSION = "imports.import_from_excel"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = FileType("zip archive", "application/zip")
 ERRORS_SHOWN = 500
 
 
@@ -200,6 +203,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             ("cancel", self.cancel_view),
             ("errors", self.errors_view),
             ("file", self.file_view),
+            ("archive", self.archive_view),
         ]
         urls = [
             path(f"<int:record_id>/{name}/", self.admin_site.admin_view(view), name=f"imports_importrecord_{name}")
@@ -242,6 +246,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "progress_url": reverse("admin:imports_importrecord_progress", args=[record.pk]),
             "errors_url": reverse("admin:imports_importrecord_errors", args=[record.pk]),
             "file_url": reverse("admin:imports_importrecord_file", args=[record.pk]) if record.file else "",
+            "archive_url": reverse("admin:imports_importrecord_archive", args=[record.pk]) if record.archive else "",
             "valid_count": _count(record.to_create + record.to_update, kind),
             "planned": [
                 ("create", "to create", _count(record.to_create, kind)),
@@ -301,9 +306,18 @@ class ImportRecordAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="Errors - import {record.pk}.xlsx"'
         return response
 
-    def file_view(self, request: HttpRequest, record_id: int) -> FileResponse:
+    def file_view(self, request: HttpRequest, record_id: int) -> HttpResponse:
+        """The uploaded workbook, to people who may import; kept only for checked and finished imports."""
         _require_import_permission(request)
         record = self._record(request, record_id)
         if not record.file:
             raise Http404("The file was refused and not kept.")
-        return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.file_name)
+        return stored_file_response(file=record.file, file_name=record.file_name, file_type=EXCEL)
+
+    def archive_view(self, request: HttpRequest, record_id: int) -> HttpResponse:
+        """The zip uploaded with the workbook, on the same terms."""
+        _require_import_permission(request)
+        record = self._record(request, record_id)
+        if not record.archive:
+            raise Http404("The zip was refused and not kept.")
+        return stored_file_response(file=record.archive, file_name=record.archive_name or "files.zip", file_type=ZIP)

@@ -1,7 +1,10 @@
 """The record of every Excel import: who, when, which file, what it would do, what it did and what was wrong."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from apps.core.models import Division, TimeStampedModel
 
@@ -26,8 +29,17 @@ class ImportMode(models.TextChoices):
     VALID_ROWS = "valid_rows", "Valid rows only"
 
 
+def import_upload_to(instance: "ImportRecord", filename: str) -> str:
+    """A random name in the month's folder: nobody can guess where an upload is; its own name is kept beside it."""
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
 class ImportRecord(TimeStampedModel):
-    """One upload of a workbook: checked (the preview), then imported once confirmed. Never edited by hand."""
+    """
+    One upload of a workbook: checked (the preview), then imported once confirmed. Never edited by hand.
+
+    Its files are handed out only by the import's pages, to people who may import.
+    """
 
     Status = ImportStatus
 
@@ -35,10 +47,10 @@ class ImportRecord(TimeStampedModel):
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECK_QUEUED)
     mode = models.CharField(max_length=20, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING)
-    file = models.FileField(upload_to="imports/%Y/%m/", max_length=300, blank=True)
+    file = models.FileField(upload_to=import_upload_to, max_length=300, blank=True)
     file_name = models.CharField(max_length=255, help_text="The workbook's name on the user's computer.")
     file_size = models.PositiveBigIntegerField(default=0)
-    archive = models.FileField("zip of files", upload_to="imports/%Y/%m/", max_length=300, blank=True)
+    archive = models.FileField("zip of files", upload_to=import_upload_to, max_length=300, blank=True)
     archive_name = models.CharField("zip file name", max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

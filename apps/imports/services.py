@@ -4,6 +4,9 @@ and the import itself, which writes everything in one transaction, or nothing.
 
 Small files are checked and imported during the request; larger ones by a django-q2 worker, while the page shows
 the record's progress. Steps run at most once: each starts by moving the record from the status it expects.
+
+Uploaded files are kept under random names, handed out only by the import's own pages, and deleted as soon as the
+import fails or is cancelled: only the files of checked and finished imports stay.
 """
 
 import logging
@@ -13,11 +16,9 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from apps.core.models import Division
 from apps.imports.files import (
@@ -55,7 +56,15 @@ def _file_level(errors: list[RowError]) -> RowError | None:
     return next((error for error in errors if error.row is None), None)
 
 
+def _uploads_delete(record: ImportRecord) -> None:
+    """Remove the uploaded files of an import that will never run: nobody needs them, and they may be hostile."""
+    for field in (record.file, record.archive):
+        if field:
+            field.delete(save=False)
+
+
 def _fail(record: ImportRecord, message: str, errors: list | None = None) -> ImportRecord:
+    _uploads_delete(record)
     record.status = S.FAILED
     record.message = message
     _errors_store(record, list(errors or []))
@@ -74,13 +83,6 @@ def _enqueue(task: str, record_id: int) -> None:
     from django_q.tasks import async_task
 
     transaction.on_commit(lambda: async_task(task, record_id, task_name=f"import-{record_id}", group="imports"))
-
-
-def _stored_name(name: str, default: str) -> str:
-    try:
-        return get_valid_filename(name.replace("\\", "/").rsplit("/", 1)[-1])
-    except SuspiciousFileOperation:
-        return default
 
 
 def import_start(
@@ -117,9 +119,9 @@ def import_start(
     except ImportFileError as error:
         return _fail(record, error.message, error.errors)
     record.save()
-    record.file.save(_stored_name(upload.name, "workbook.xlsx"), upload, save=False)
+    record.file.save(upload.name, upload, save=False)
     if kind.needs_archive and archive_upload is not None:
-        record.archive.save(_stored_name(archive_upload.name, "files.zip"), archive_upload, save=False)
+        record.archive.save(archive_upload.name, archive_upload, save=False)
     record.save()
     if _is_small(record, archive_upload.size if archive_upload else 0):
         return import_check(record=record)
@@ -217,7 +219,6 @@ def _check(record: ImportRecord) -> ImportRecord:
     kind = kind_get(record.kind)
     try:
         with _opened(record) as (workbook, archive):
-            workbook_check(workbook)
             context = ImportContext(division=record.division, user=record.created_by, archive=archive)
             read = _read(record, kind, workbook, reading_end=90)
             plan = kind.plan(rows=read.rows, context=context)
@@ -230,6 +231,7 @@ def _check(record: ImportRecord) -> ImportRecord:
     record.status = S.CHECKED
     record.progress, record.progress_text = 100, ""
     if fatal := _file_level(errors):
+        _uploads_delete(record)
         record.status = S.FAILED
         record.message = fatal.message
         record.finished_at = timezone.now()
@@ -275,6 +277,8 @@ def import_confirm(*, record: ImportRecord, user: Any, valid_rows_only: bool = F
 def import_cancel(*, record: ImportRecord) -> ImportRecord:
     if not _claim(record, expected=(S.CHECKED, S.CHECK_QUEUED), to=S.CANCELLED, finished_at=timezone.now()):
         raise ImportRefused("Only an import that is not running yet can be cancelled.")
+    _uploads_delete(record)
+    record.save(update_fields=["file", "archive"])
     return record
 
 
