@@ -1,10 +1,11 @@
 """factory_boy factories for every domain model; the division is the default one unless given."""
 
-from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from apps.accounting.models import Account, AccountType, DefaultAccounts, ItemType, PaymentTerm, TaxRate
 from apps.catalog.models import Item
@@ -13,6 +14,11 @@ from apps.core.selectors import division_get_default
 from apps.customers.models import Contact, Customer, CustomerAttachment, CustomerNote, ServiceLocation
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
 from apps.users.models import User
+
+
+def days_from_today(days: int):
+    """A date relative to today as the application sees it (``timezone.localdate()``), never a calendar date."""
+    return timezone.localdate() + timedelta(days=days)
 
 
 class DefaultDivision(factory.LazyFunction):
@@ -131,7 +137,7 @@ class CustomerNoteFactory(factory.django.DjangoModelFactory):
         model = CustomerNote
 
     customer = factory.SubFactory(CustomerFactory)
-    noted_on = date(2026, 1, 15)
+    noted_on = factory.LazyFunction(lambda: days_from_today(-30))
     author = "Office"
     text = factory.Faker("sentence")
 
@@ -166,8 +172,9 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     division = DefaultDivision()
     number = factory.Sequence(lambda n: f"{5000 + n}")
     customer = factory.SubFactory(CustomerFactory)
-    invoice_date = date(2026, 11, 1)
-    due_date = date(2026, 12, 1)
+    # Issued a few days ago and due in a month: open, not overdue, whatever the date the suite runs on.
+    invoice_date = factory.LazyFunction(lambda: days_from_today(-5))
+    due_date = factory.LazyAttribute(lambda invoice: invoice.invoice_date + timedelta(days=30))
     status = InvoiceStatus.DRAFT
 
 
@@ -188,6 +195,6 @@ class PaymentFactory(factory.django.DjangoModelFactory):
         model = Payment
 
     invoice = factory.SubFactory(InvoiceFactory, status=InvoiceStatus.UNPAID)
-    paid_on = date(2026, 11, 10)
+    paid_on = factory.LazyFunction(lambda: days_from_today(-1))
     amount = Decimal("50.00")
     method = "check"
