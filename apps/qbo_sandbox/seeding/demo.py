@@ -1,8 +1,8 @@
 """
 The ``demo`` seed: a small HVAC and plumbing company as QuickBooks would hold it.
 
-A chart of accounts, three terms, a sales tax agency, rate and code, a few customers (one with a job under it) and
-one item of each kind, all stored through ``store`` in Intuit's shapes.
+A chart of accounts, three terms, sales tax agencies, rates and codes (FieldOffice's demo rates among them), a few
+customers (one with a job under it) and one item of each kind, all stored through ``store`` in Intuit's shapes.
 """
 
 from typing import Any
@@ -52,33 +52,46 @@ def _term(name: str, due_days: int) -> dict[str, Any]:
     return {"Name": name, "Active": True, "Type": "STANDARD", "DiscountPercent": 0, "DueDays": due_days}
 
 
+# Agency: its single-rate codes (name, percent). California is the company's own and its oldest code; the others are
+# the rates FieldOffice's demo company charges (``apps/demo``), so that a demo connected here is taxed as it bills.
+TAX_AGENCIES = [
+    ("California Department of Tax and Fee Administration", [("California", 7.25)]),
+    ("Minnesota Department of Revenue", [("Minneapolis", 8.025), ("Inver Grove Heights", 7.125)]),
+    ("Arizona Department of Revenue", [("Mesa, AZ", 8.3)]),
+]
+
+
 def _tax(company: SandboxCompany) -> SandboxEntity:
-    """Agency, rate and code of a US company with sales tax; returns the code."""
-    agency = store.entity_create(
-        company,
-        "TaxAgency",
-        {"DisplayName": "California Department of Tax and Fee Administration", "TaxTrackedOnSales": True},
-    )
+    """Agencies, rates and codes of a US company with sales tax; returns the first (oldest) code."""
+    codes = []
+    for agency_name, rates in TAX_AGENCIES:
+        agency = store.entity_create(company, "TaxAgency", {"DisplayName": agency_name, "TaxTrackedOnSales": True})
+        for name, percent in rates:
+            codes.append(_tax_code(company, agency, name, percent))
+    return codes[0]
+
+
+def _tax_code(company: SandboxCompany, agency: SandboxEntity, name: str, percent: float) -> SandboxEntity:
     rate = store.entity_create(
         company,
         "TaxRate",
         {
-            "Name": "California",
+            "Name": name,
             "Description": "Sales Tax",
             "Active": True,
-            "RateValue": 7.25,
+            "RateValue": percent,
             "AgencyRef": {"value": agency.entity_id},
             "SpecialTaxType": "NONE",
             "DisplayType": "ReadOnly",
-            "EffectiveTaxRate": [{"RateValue": 7.25, "EffectiveDate": "2017-01-01"}],
+            "EffectiveTaxRate": [{"RateValue": percent, "EffectiveDate": "2017-01-01"}],
         },
     )
     return store.entity_create(
         company,
         "TaxCode",
         {
-            "Name": "California",
-            "Description": "California",
+            "Name": name,
+            "Description": name,
             "Active": True,
             "Hidden": False,
             "Taxable": True,
