@@ -4,10 +4,13 @@ Sales forms (invoices and estimates): their lines, totals, tax, numbers, dates a
 Lines
     At least one (2020); see ``lines``.
 Tax
-    With sales tax off the tax is 0. Otherwise the taxable lines are taxed under ``TxnTaxDetail.TxnTaxCodeRef``;
-    without one, under the customer's default code when automated sales tax is on (else the oldest active code with
-    sales rates stands in for Intuit's address-based calculation). An explicit ``TxnTaxDetail.TotalTax`` is honoured.
-    A customer that is not taxable pays no tax.
+    With sales tax off, or for a customer that is not taxable, the tax is 0. The lines whose ``TaxCodeRef`` is ``TAX``
+    are summed and taxed under one code, per rate (see ``tax.tax_detail``). Which code: with automated sales tax on
+    (every US company created since November 2017), the one automated sales tax assigns for the customer
+    (``tax.automated_sales_code``: its default code, else its nearest parent's, else the company's default), whatever
+    ``TxnTaxDetail.TxnTaxCodeRef`` says; with it off, ``TxnTaxCodeRef``, and no code means no tax. An explicit
+    ``TxnTaxDetail.TotalTax`` is honoured, spread over the rates of the code the request names (else the assigned
+    one).
 Numbers
     With ``Preferences.SalesFormsPrefs.CustomTxnNumbers`` off, a form sent without ``DocNumber`` is numbered by
     QuickBooks; a number sent is kept. A number another live form of the same type carries is 6140 unless the
@@ -122,12 +125,11 @@ class SalesFormRules(EntityRules):
         # Only a TotalTax the request itself carries overrides the calculation, not one a sparse update merged in.
         total_tax = given.get("TotalTax") if "TxnTaxDetail" in ctx.sent else None
         if ctx.is_us:
-            code = None
-            if given.get("TxnTaxCodeRef"):
-                code = ctx.resolve("TaxCode", given["TxnTaxCodeRef"])
-            elif ctx.automated_sales_tax and totals.taxable.get("TAX"):
-                default_ref = customer.data.get("DefaultTaxCodeRef")
-                code = ctx.resolve("TaxCode", default_ref) if default_ref else tax.default_sales_code(ctx.company)
+            code = ctx.resolve("TaxCode", given["TxnTaxCodeRef"]) if given.get("TxnTaxCodeRef") else None
+            # Automated sales tax assigns its own code, overriding one the request names unless it also names the
+            # tax (Intuit: an assigned code "will be overridden by AST"; an explicit TotalTax is honoured).
+            if ctx.automated_sales_tax and totals.taxable.get("TAX") and (code is None or total_tax is None):
+                code = tax.automated_sales_code(ctx.company, customer)
             taxable = totals.taxable.get("TAX", ZERO)
             if totals.discount and data.get("ApplyTaxAfterDiscount") and totals.subtotal:
                 taxable -= money(totals.discount * taxable / totals.subtotal)

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from apps.qbo_sandbox import store
-from apps.qbo_sandbox.entities import faults, refs
+from apps.qbo_sandbox.entities import faults, hierarchy, refs
 from apps.qbo_sandbox.entities.base import Data, EntityRules, WriteContext
 from apps.qbo_sandbox.entities.numbers import ZERO, json_number, money, to_decimal
 from apps.qbo_sandbox.entities.schema import BOOL, DECIMAL, Schema, array, clean, enum, obj, read_only, text
@@ -173,11 +173,27 @@ def code_rates(company: SandboxCompany, code: SandboxEntity) -> list[TaxRatePart
 
 
 def default_sales_code(company: SandboxCompany) -> SandboxEntity | None:
-    """The code automated sales tax stands in for here: the oldest active code with sales rates."""
+    """The company's default code here: the oldest active code with sales rates."""
     for code in store.entity_list(company, "TaxCode", active=True):
         if (code.data.get("SalesTaxRateList") or {}).get("TaxRateDetail"):
             return code
     return None
+
+
+def automated_sales_code(company: SandboxCompany, customer: SandboxEntity) -> SandboxEntity | None:
+    """
+    The code automated sales tax applies to a sale to ``customer``.
+
+    Intuit's engine picks it from the shipping address; with no geocoding here, the address is stood for by the
+    customer's ``DefaultTaxCodeRef``, else that of its nearest parent that has one (a job is at its parent's place
+    unless told otherwise), else the company's default code.
+    """
+    for holder in [customer, *hierarchy.ancestors(company, customer)]:
+        code_id = refs.ref_value(holder.data.get("DefaultTaxCodeRef"))
+        code = store.entity_get(company, "TaxCode", code_id) if code_id else None
+        if code is not None and code.active:
+            return code
+    return default_sales_code(company)
 
 
 def tax_detail(
@@ -190,8 +206,11 @@ def tax_detail(
     """
     ``TxnTaxDetail`` of a transaction whose taxable amounts are ``bases``: (tax code, amount taxed under it).
 
-    Each rate of each code gives one ``TaxLine`` of ``amount * rate / 100`` rounded to cents. An explicit
-    ``total_tax`` is kept as sent and spread over the lines in proportion (the last line takes the rounding).
+    QuickBooks' rule: each sales rate of each code gives one ``TaxLine`` of ``amount * rate / 100``, rounded half up
+    to the cent on its own, and ``TotalTax`` is the sum of the lines. So tax is per rate on the taxable subtotal,
+    never per line item, and a code of several rates can be a cent away from its summed percentage applied once.
+    An explicit ``total_tax`` is kept as sent and spread over the lines in proportion (the last line takes the
+    rounding).
     """
     lines: list[tuple[TaxRatePart, Decimal]] = [
         (part, base) for code, base in bases for part in code_rates(company, code) if base
