@@ -25,6 +25,8 @@ SCHEDULED_TASKS = frozenset(
         "apps.quickbooks.tasks.sync_division",
         # The debounced run QuickBooks change notices ask for (apps.quickbooks.webhooks.services).
         "apps.quickbooks.tasks.sync_division_after_notices",
+        # The reconciler of sync runs whose worker stopped, every minute (apps.quickbooks.services.runs).
+        "apps.quickbooks.tasks.sync_runs_reconcile_task",
     }
 )
 # The result hooks a schedule may name; FieldOffice's schedules use none.

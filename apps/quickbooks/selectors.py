@@ -1,13 +1,17 @@
 """Reads for the QuickBooks pages, the commands and the integration labels on domain records."""
 
+import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django_q.conf import Conf
+from django_q.models import OrmQ
 
 from apps.core.models import Division
 from apps.quickbooks.models import (
@@ -22,6 +26,7 @@ from apps.quickbooks.models import (
     SyncRunEntry,
     SyncRunStatus,
     SyncSettings,
+    SyncState,
     SyncTrigger,
 )
 
@@ -109,9 +114,9 @@ def record_link_labels(obj: models.Model) -> list[str]:
 
 CHART_RUNS = 20
 STATUS_ENTRIES = 50
-# A run queued or running for longer than this is taken as abandoned (no worker, or a worker that died): a new run
-# may then be queued, and the page stops waiting for a run still queued.
-ABANDONED_AFTER = timedelta(minutes=30)
+# A run still queued this long after it was asked for, with nothing that took it (not even the reconciler, which
+# runs in the same workers): the page says that no background worker seems to be running.
+UNCLAIMED_AFTER = timedelta(minutes=3)
 # What counts as a record synced, and what a bookkeeper must look at (Download Errors).
 SYNCED_ACTIONS = (SyncAction.CREATED, SyncAction.UPDATED, SyncAction.LINKED, SyncAction.DEACTIVATED)
 PROBLEM_ACTIONS = (SyncAction.FAILED, SyncAction.SKIPPED)
@@ -131,6 +136,7 @@ RUN_LABELS = {
     SyncRunStatus.SUCCEEDED: "Sync completed",
     SyncRunStatus.PARTIAL: "Sync completed with errors",
     SyncRunStatus.FAILED: "Sync failed",
+    SyncRunStatus.LOST: "Lost (worker stopped)",
 }
 PREVIEW_LABELS = {
     **RUN_LABELS,
@@ -262,8 +268,8 @@ def latest_run(*, division: Division) -> SyncRun | None:
 
 
 def run_is_abandoned(run: SyncRun) -> bool:
-    """Queued for so long that no worker is taking it; a new run may be started (see the services' rule)."""
-    return run.status == SyncRunStatus.QUEUED and run.created_at < timezone.now() - ABANDONED_AFTER
+    """Queued for so long that no worker seems to be running (the page says so; it does not block a new run)."""
+    return run.status == SyncRunStatus.QUEUED and run.created_at < timezone.now() - UNCLAIMED_AFTER
 
 
 def _run_meta(run: SyncRun) -> str:
@@ -350,12 +356,118 @@ def run_status(run: SyncRun, *, entries: int = STATUS_ENTRIES) -> dict:
 
 
 def sync_status(*, division: Division) -> dict:
-    """The Realtime Sync Status of ``division``: its latest run (or none), and whether the page should keep asking."""
+    """
+    The Realtime Sync Status of ``division``: its latest run (or none), and whether the page should ask again soon
+    (a run is under way). ``version`` changes whenever a run is queued or changes status: the page then refreshes
+    its recent syncs and chart.
+    """
     run = latest_run(division=division)
+    version = _runs_version(division)
     if run is None:
-        return {"run": None, "poll": False}
+        return {"run": None, "poll": False, "version": version}
     status = run_status(run)
-    return {"run": status, "poll": status["active"] and not status["abandoned"]}
+    return {"run": status, "poll": status["active"] and not status["abandoned"], "version": version}
+
+
+def _runs_version(division: Division) -> str:
+    """A fingerprint of the division's runs and their statuses: the newest run's id, and the latest finish."""
+    runs = SyncRun.objects.filter(division=division)
+    newest = runs.values_list("pk", flat=True).first()
+    finished = runs.aggregate(latest=models.Max("finished_at"))["latest"]
+    active = runs.filter(status=SyncRunStatus.RUNNING).count()
+    return f"{newest or 0}-{finished.timestamp() if finished else 0}-{active}"
+
+
+# Runs under way: which are alive, and which lost their worker (``apps.quickbooks.services.runs`` reconciles).
+
+# A run just queued has no task in the broker for a moment (it is queued after the commit), and a run just started
+# has no lease yet (a Web Connector update waits for the previous one): neither is judged before this.
+RUN_START_GRACE = timedelta(seconds=60)
+LOST_MESSAGE = "Its background worker stopped before the sync ended (a worker was stopped or its machine was lost)."
+
+
+class RunFate(enum.Enum):
+    ALIVE = "alive"  # running under its lease, or its task waits in the broker, or it is too young to judge
+    LOST = "lost"  # nothing will run it: its worker stopped, or its task is gone
+    HAND_BACK = "hand back"  # its task sits with a worker that has not started it while the division is free
+
+
+@dataclass(frozen=True)
+class QueuedTask:
+    """A sync run's task in django-q2's database broker: waiting, or handed to a worker (``delivered_at``)."""
+
+    ormq_id: int
+    lock: datetime | None
+    delivered_at: datetime | None
+
+
+def queued_run_tasks(*, now: datetime | None = None) -> dict[int, list[QueuedTask]] | None:
+    """
+    The tasks of requested runs in the broker, by run id; ``None`` when the broker is not django-q2's database
+    broker (nothing can be read then). The broker keeps a task until a worker acknowledges it; a task handed to a
+    worker is locked until ``retry`` seconds after that, then handed out again.
+    """
+    if not Conf.ORM:
+        return None
+    from apps.quickbooks.services.schedules import SYNC_TASK
+
+    now = now or timezone.now()
+    retry = timedelta(seconds=Conf.RETRY)
+    tasks: dict[int, list[QueuedTask]] = {}
+    for ormq in OrmQ.objects.using(Conf.ORM).filter(key=Conf.CLUSTER_NAME).only("pk", "payload", "lock"):
+        task = ormq.task
+        run_id = (task.get("kwargs") or {}).get("run_id") if task.get("func") == SYNC_TASK else None
+        if not isinstance(run_id, int):
+            continue
+        delivered = ormq.lock is not None and ormq.lock > now
+        tasks.setdefault(run_id, []).append(
+            QueuedTask(ormq_id=ormq.pk, lock=ormq.lock, delivered_at=ormq.lock - retry if delivered else None)
+        )
+    return tasks
+
+
+def run_fate(
+    run: SyncRun, *, lease_owner: str, tasks: list[QueuedTask] | None, now: datetime, lease: timedelta
+) -> RunFate:
+    """
+    Whether a queued or running run will still end by itself (``lease_owner`` is the division's live lease holder,
+    "" when the lease is free or ran out; ``tasks`` the run's tasks in the broker, ``None`` when unknown).
+
+    A running run is alive while it holds the lease. A queued run is alive while its task waits in the broker, or
+    sits with a worker while the division is busy; a task a worker took over a lease ago without starting it, while
+    the division is free, is handed back to the queue (its worker may have stopped; if it did not, the run is simply
+    delivered twice, and the second delivery finds it done).
+    """
+    if run.status == SyncRunStatus.RUNNING:
+        if run.lock_owner:
+            return RunFate.ALIVE if run.lock_owner == lease_owner else RunFate.LOST
+        started = run.started_at or run.created_at
+        return RunFate.ALIVE if started > now - RUN_START_GRACE else RunFate.LOST
+    if run.status != SyncRunStatus.QUEUED or run.created_at > now - RUN_START_GRACE:
+        return RunFate.ALIVE
+    if tasks is None:  # The broker cannot be read: after django-q2's own redelivery time, nobody will run it.
+        return RunFate.ALIVE if run.created_at > now - timedelta(seconds=Conf.RETRY) - RUN_START_GRACE else RunFate.LOST
+    if not tasks:
+        return RunFate.LOST
+    if lease_owner or any(task.delivered_at is None or task.delivered_at > now - lease for task in tasks):
+        return RunFate.ALIVE
+    return RunFate.HAND_BACK
+
+
+def division_lease_owner(*, division_id: int, now: datetime | None = None) -> str:
+    """The owner token of the run holding the division now, or "" when its lease is free or ran out."""
+    now = now or timezone.now()
+    owner = (
+        SyncState.objects.filter(division_id=division_id, lock_expires_at__gt=now)
+        .exclude(lock_owner="")
+        .values_list("lock_owner", flat=True)
+        .first()
+    )
+    return owner or ""
+
+
+def sync_lease() -> timedelta:
+    return timedelta(seconds=settings.QBO_SYNC_LEASE_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -3,63 +3,54 @@
 import logging
 
 from django.db import transaction
-from django.utils import timezone
 
-from apps.core.models import Division
-from apps.quickbooks.models import (
-    ConnectionStatus,
-    QuickBooksConnection,
-    SyncRun,
-    SyncRunStatus,
-    SyncState,
-    SyncTrigger,
-)
-from apps.quickbooks.services.runs import ABANDONED_AFTER
+from apps.quickbooks.models import SyncState, SyncTrigger
+from apps.quickbooks.services.runs import sync_run_execute, sync_run_start_if_free, sync_runs_reconcile
 from apps.quickbooks.sync import run_division_sync
 
 logger = logging.getLogger(__name__)
 
 
-def sync_division(division_id: int, trigger: str = SyncTrigger.SCHEDULE, run_id: int | None = None) -> int:
-    """Sync one division; returns the run's id (django-q2 keeps it as the task's result)."""
-    run: SyncRun = run_division_sync(division_id, trigger, run_id=run_id)
-    return run.pk
-
-
-def _webhook_run_claim(division_id: int) -> SyncRun | None:
+def sync_division(division_id: int, trigger: str = SyncTrigger.SCHEDULE, run_id: int | None = None) -> int | None:
     """
-    Clear the due time and queue a webhook run, unless the division is no longer connected or already syncing.
+    Sync one division; returns the run's id (django-q2 keeps it as the task's result), or ``None`` when a scheduled
+    run found the division busy and was skipped.
 
-    The division's row lock is the one Sync Now takes, so a webhook run and a pressed button never start together.
+    A requested run (``run_id``: Sync Now, Preview, Resend) may be delivered more than once: it runs only if it is still
+    to do. A scheduled run starts only when no live run holds the division, and then leaves nothing behind.
     """
-    with transaction.atomic():
-        if Division.objects.select_for_update().filter(pk=division_id).first() is None:
-            return None
-        # Cleared first: a notice arriving from now on asks for a run of its own.
-        SyncState.objects.filter(division_id=division_id).update(webhook_run_due_at=None)
-        if not QuickBooksConnection.objects.filter(division_id=division_id, status=ConnectionStatus.CONNECTED).exists():
-            logger.info("QuickBooks webhook run of division %s skipped: it is not connected", division_id)
-            return None
-        active = SyncRun.objects.filter(
-            division_id=division_id,
-            status__in=[SyncRunStatus.QUEUED, SyncRunStatus.RUNNING],
-            created_at__gt=timezone.now() - ABANDONED_AFTER,
-        )
-        if active.exists():
-            # The run under way, or the next scheduled one, reads the change through change data capture.
-            logger.info("QuickBooks webhook run of division %s skipped: a sync is already under way", division_id)
-            return None
-        return SyncRun.objects.create(division_id=division_id, trigger=SyncTrigger.WEBHOOK)
+    if run_id is not None:
+        run = sync_run_execute(run_id=run_id)
+        return run.pk if run else None
+    started = sync_run_start_if_free(division_id=division_id, trigger=trigger)
+    if started is None:
+        return None
+    run, owner = started
+    return run_division_sync(division_id, trigger, run_id=run.pk, lease_owner=owner).pk
 
 
 def sync_division_after_notices(division_id: int) -> int | None:
     """
     The debounced run QuickBooks change notices asked for (``apps.quickbooks.webhooks.services``).
 
-    Returns the run's id, or ``None`` when it was skipped.
+    Returns the run's id, or ``None`` when it was skipped (the division is not connected, or already syncing: the run
+    under way, or the next scheduled one, reads the change through change data capture).
     """
-    run = _webhook_run_claim(division_id)
-    if run is None:
+    with transaction.atomic():
+        # Cleared first: a notice arriving from now on asks for a run of its own.
+        SyncState.objects.filter(division_id=division_id).update(webhook_run_due_at=None)
+    started = sync_run_start_if_free(division_id=division_id, trigger=SyncTrigger.WEBHOOK)
+    if started is None:
         return None
-    run = run_division_sync(division_id, SyncTrigger.WEBHOOK, run_id=run.pk)
-    return run.pk
+    run, owner = started
+    return run_division_sync(division_id, SyncTrigger.WEBHOOK, run_id=run.pk, lease_owner=owner).pk
+
+
+def sync_runs_reconcile_task() -> str:
+    """Every minute: close the runs whose worker stopped, queue again those a person asked for."""
+    done = sync_runs_reconcile()
+    return (
+        f"{len(done.lost)} lost, {len(done.requeued)} queued again, {len(done.handed_back)} handed back"
+        if done
+        else "nothing to do"
+    )

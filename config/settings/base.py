@@ -2,7 +2,7 @@
 FieldOffice settings, read from the environment (django-environ).
 
 Everything lives here; production differs only by environment variables:
-``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` (django-q2 broker and cache), ``SECRET_KEY``, ``DEBUG``,
+``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` (cache and rate limits), ``FILE_STORAGE``, ``SECRET_KEY``, ``DEBUG``,
 ``ALLOWED_HOSTS``, ``QBO_ENVIRONMENT`` (required with ``DEBUG`` off). Without them FieldOffice runs on the embedded
 default: SQLite in WAL mode and django-q2's ORM broker.
 """
@@ -128,22 +128,29 @@ else:
         }
     }
 
+# django-q2 runs the background work (syncs, imports) on the database broker, in every setup: a task stays in the
+# broker's table until a worker acknowledges it, so a worker that dies (killed, machine lost) loses nothing; its tasks
+# are handed out again. Redis, when set, is only the cache and the rate limiter's store. See the README.
 Q_CLUSTER = {
     "name": "fieldoffice",
+    "orm": "default",
     "workers": env.int("Q_WORKERS", default=2),
-    # `retry` must exceed `timeout`, or a long task is picked up twice.
-    "timeout": env.int("Q_TIMEOUT", default=600),
-    "retry": env.int("Q_RETRY", default=720),
-    "max_attempts": 1,
+    # Longer than the longest task (a first sync of a large company, a 200,000-row import): a worker is stopped
+    # after this, and its sync run is then closed as failed.
+    "timeout": env.int("Q_TIMEOUT", default=1800),
+    # A task handed to a worker that never acknowledged it is handed out again after this: longer than `timeout`,
+    # so a task still running is never run twice at once. A sync run lost this way is found sooner, by the lease
+    # (QBO_SYNC_LEASE_SECONDS) and the reconciler.
+    "retry": env.int("Q_RETRY", default=1980),
+    # A task that raised is tried once more; one that never reported (its worker died) is always handed out again.
+    "max_attempts": 2,
+    # Tasks a worker process takes ahead of time: what one that dies holds. One is enough to keep workers busy.
+    "queue_limit": env.int("Q_QUEUE_LIMIT", default=1),
     # Missed schedule slots are not replayed one by one after downtime.
     "catch_up": False,
     "save_limit": 500,
     "label": "Background tasks",
 }
-if REDIS_URL:
-    Q_CLUSTER["redis"] = REDIS_URL
-else:
-    Q_CLUSTER["orm"] = "default"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -204,6 +211,10 @@ QBD_SANDBOX_ENABLED = DEBUG or env.bool("QBD_ALLOW_LOCAL_SANDBOX", default=False
 
 # Change notices (webhooks) are gathered this long before the one incremental run they ask for starts.
 QBO_WEBHOOK_DEBOUNCE_SECONDS = env.int("QBO_WEBHOOK_DEBOUNCE_SECONDS", default=30)
+# A sync run holds its division by a lease it renews while it works (every third of it); a run whose worker stopped
+# lets it run out, then the reconciler (a schedule, every minute) closes the run as lost and queues it again, and
+# Sync Now is accepted.
+QBO_SYNC_LEASE_SECONDS = env.int("QBO_SYNC_LEASE_SECONDS", default=300)
 # Where Intuit sends the browser back after consent. Empty: built from the request
 # (<scheme>://<host>/admin/quickbooks/integration/callback/); production sets the URI registered with Intuit.
 QBO_REDIRECT_URI = env.str("QBO_REDIRECT_URI", default="")
@@ -295,8 +306,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (attachments, imported workbooks) are read by workers too: with several machines they must live in
+# storage every machine reaches. FILE_STORAGE=local (the default) keeps them in MEDIA_ROOT (a shared volume when
+# MEDIA_ROOT is mounted on every machine); FILE_STORAGE=s3 keeps them in an S3-compatible bucket (django-storages).
+FILE_STORAGE = env.str("FILE_STORAGE", default="local")
+if FILE_STORAGE == "s3":
+    DEFAULT_FILE_STORAGE_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            # Files stay private: FieldOffice hands each one out itself after checking who asks.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif FILE_STORAGE == "local":
+    DEFAULT_FILE_STORAGE_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3, not {FILE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE_BACKEND,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploaded files live in MEDIA_ROOT under random names and are never served from MEDIA_URL: views that check who asks

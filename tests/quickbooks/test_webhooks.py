@@ -391,12 +391,14 @@ def test_the_task_skips_a_division_that_is_already_syncing(verifier, connected, 
 
 
 def test_a_run_abandoned_long_ago_does_not_block_the_task(verifier, connection, division):
-    stuck = SyncRun.objects.create(division=division, trigger="manual", status=SyncRunStatus.QUEUED)
+    stuck = SyncRun.objects.create(division=division, trigger="schedule", status=SyncRunStatus.QUEUED)
     SyncRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
     run = SyncRun.objects.get(pk=sync_division_after_notices(division.pk))
 
     assert (run.trigger, run.status) == ("webhook", SyncRunStatus.SUCCEEDED)
+    # Its task is gone: the reconciler's rule closed it as lost on the way.
+    assert SyncRun.objects.get(pk=stuck.pk).status == SyncRunStatus.LOST
 
 
 def test_the_task_skips_a_division_disconnected_since_the_notice(verifier, connected, division):

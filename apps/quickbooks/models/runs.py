@@ -19,6 +19,8 @@ class SyncRunStatus(models.TextChoices):
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
     PARTIAL = "partial", "Partly done"
+    # Closed by the reconciler: its worker stopped (killed, machine lost) before the run ended.
+    LOST = "lost", "Lost (worker stopped)"
 
 
 class SyncAction(models.TextChoices):
@@ -53,11 +55,28 @@ class SyncRun(models.Model):
     )
     summary = models.TextField(blank=True, help_text="What the run did, in plain words.")
     error_summary = models.TextField(blank=True)
+    task_id = models.CharField(
+        "background task", max_length=64, blank=True, help_text="The django-q2 task that runs it, while it is queued."
+    )
+    lock_owner = models.CharField(
+        "lease", max_length=64, blank=True, help_text="The division's lease this run holds while it runs."
+    )
+    lost_at = models.DateTimeField(
+        "noticed lost", null=True, blank=True, help_text="When the run was found with no worker left to finish it."
+    )
 
     class Meta:
         verbose_name = "sync run"
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["division", "-created_at"], name="quickbooks_run_division_idx")]
+        indexes = [
+            models.Index(fields=["division", "-created_at"], name="quickbooks_run_division_idx"),
+            # The reconciler looks at the few runs under way, every minute, whatever the size of the history.
+            models.Index(
+                fields=["status"],
+                name="quickbooks_run_active_idx",
+                condition=models.Q(status__in=["queued", "running"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Sync of {self.division} at {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"

@@ -21,6 +21,9 @@ from apps.quickbooks.models import (
 )
 
 SYNC_TASK = "apps.quickbooks.tasks.sync_division"
+# The reconciler (``apps.quickbooks.services.runs.sync_runs_reconcile``): every minute, declared at migrate.
+RECONCILE_TASK = "apps.quickbooks.tasks.sync_runs_reconcile_task"
+RECONCILE_SCHEDULE = "quickbooks-reconcile-runs"
 SCHEDULE_OF_FREQUENCY = {
     SyncFrequency.EVERY_5_MINUTES: (Schedule.MINUTES, 5),
     SyncFrequency.EVERY_15_MINUTES: (Schedule.MINUTES, 15),
@@ -58,6 +61,22 @@ def sync_schedule_update(*, division: Division) -> Schedule | None:
             "kwargs": repr({"trigger": SyncTrigger.SCHEDULE.value}),
             "schedule_type": schedule_type,
             "minutes": minutes,
+            "repeats": -1,
+        },
+    )
+    return schedule
+
+
+def reconcile_schedule_update() -> Schedule:
+    """Declare the reconciler's schedule (idempotent): every minute, on whichever worker is free."""
+    schedule, _ = Schedule.objects.update_or_create(
+        name=RECONCILE_SCHEDULE,
+        defaults={
+            "func": RECONCILE_TASK,
+            "args": "",
+            "kwargs": "",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
             "repeats": -1,
         },
     )

@@ -19,9 +19,9 @@ from apps.quickbooks.models import (
 )
 from apps.quickbooks.sync.backend import Backend, Snapshot
 from apps.quickbooks.sync.journal import RunJournal
-from apps.quickbooks.sync.lock import lock_renew
+from apps.quickbooks.sync.lock import RENEW_EVERY, lock_renew
 
-RENEW_EVERY_SECONDS = 30.0
+RENEW_EVERY_SECONDS = RENEW_EVERY.total_seconds()
 LOCAL_CURSOR_MARGIN = timedelta(seconds=5)
 
 
@@ -54,9 +54,12 @@ class RunContext:
     next_local_cursor: datetime | None = None
 
     def heartbeat(self) -> None:
-        """Renew the run's lease now and then (it lasts minutes; renewing at every step would cost queries)."""
+        """
+        Renew the run's lease now and then (it lasts minutes; renewing at every step would cost queries). A preview
+        renews it too: a run whose lease runs out is taken for one whose worker stopped.
+        """
         now = time.monotonic()
-        if self.preview or now - self._renewed_at < RENEW_EVERY_SECONDS:
+        if now - self._renewed_at < RENEW_EVERY_SECONDS:
             return
         if not lock_renew(self.division, self.lock_owner):
             raise LockLostError

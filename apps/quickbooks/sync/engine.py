@@ -23,6 +23,7 @@ from apps.quickbooks.models import (
     SyncSettings,
     SyncTrigger,
 )
+from apps.quickbooks.selectors import LOST_MESSAGE, RUN_START_GRACE
 from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync.backend import Backend
 from apps.quickbooks.sync.context import LockLostError, RunContext
@@ -34,13 +35,23 @@ from apps.quickbooks.sync.steps import STEPS, pull_plan
 logger = logging.getLogger(__name__)
 
 
-def _run_start(division: Division, trigger: str, run_id: int | None, full: bool) -> SyncRun:
-    run = SyncRun.objects.filter(pk=run_id, division=division).first() if run_id else None
-    run = run or SyncRun(division=division, trigger=trigger)
-    run.status = SyncRunStatus.RUNNING
-    run.started_at = timezone.now()
+def _run_start(division: Division, trigger: str, run_id: int | None, full: bool, owner: str = "") -> SyncRun | None:
+    """
+    The run row, marked running under the lease ``owner``; ``None`` when the named run is over already (it was
+    closed as lost meanwhile, or a second delivery of its task finds it done).
+    """
+    now = timezone.now()
+    if run_id:
+        started = SyncRun.objects.filter(
+            pk=run_id, division=division, status__in=[SyncRunStatus.QUEUED, SyncRunStatus.RUNNING]
+        ).update(status=SyncRunStatus.RUNNING, started_at=now, lock_owner=owner, stage="Starting")
+        if not started:
+            return None
+        run = SyncRun.objects.get(pk=run_id)
+    else:
+        run = SyncRun(division=division, trigger=trigger, status=SyncRunStatus.RUNNING, started_at=now)
+        run.lock_owner, run.stage = owner, "Starting"
     run.full = run.full or full or trigger == SyncTrigger.RESEND
-    run.stage = "Starting"
     run.save()
     return run
 
@@ -56,13 +67,40 @@ def _run_finish(run: SyncRun, status: str, *, summary: str = "", error: str = ""
 
 
 def _abandoned_runs_close(division: Division, current: SyncRun) -> None:
-    """Runs left "running" by a worker that died: the lock is free, so they are over."""
-    SyncRun.objects.filter(division=division, status=SyncRunStatus.RUNNING).exclude(pk=current.pk).update(
-        status=SyncRunStatus.FAILED,
+    """
+    Runs left "running" by a worker that stopped: this run holds the lease, so theirs ran out and they are over. A
+    run that has not taken a lease yet (a Web Connector update waiting for the previous one) is left to try.
+    """
+    now = timezone.now()
+    SyncRun.objects.filter(division=division, status=SyncRunStatus.RUNNING).exclude(pk=current.pk).exclude(
+        lock_owner="", started_at__gt=now - RUN_START_GRACE
+    ).update(
+        status=SyncRunStatus.LOST,
         stage="",
-        finished_at=timezone.now(),
-        error_summary="This sync was interrupted (its worker stopped). The next sync redid its work.",
+        finished_at=now,
+        lost_at=now,
+        error_summary=LOST_MESSAGE + " This sync redoes its work.",
     )
+
+
+def _run_stopped(run: SyncRun, exc: BaseException) -> None:
+    """
+    Close the run when something other than QuickBooks stopped it (a worker's time limit, a bug, the database gone),
+    so that it never stays "running": the next sync goes on from what was done.
+    """
+    if isinstance(exc, SystemExit):  # django-q2's time limit is a SystemExit
+        error = "The sync took longer than a background worker may run a task (Q_TIMEOUT) and was stopped."
+    else:
+        error = "The sync stopped on an unexpected error (it is in the server's log)."
+    try:
+        SyncRun.objects.filter(pk=run.pk, status=SyncRunStatus.RUNNING).update(
+            status=SyncRunStatus.FAILED,
+            stage="",
+            finished_at=timezone.now(),
+            error_summary=error + " What was done before is kept; the next sync goes on from there.",
+        )
+    except Exception:  # the database itself may be what failed: the reconciler closes the run later
+        logger.exception("Could not close the stopped QuickBooks sync run %s", run.pk)
 
 
 def _summary(journal: RunJournal, preview: bool) -> str:
@@ -75,13 +113,29 @@ def _summary(journal: RunJournal, preview: bool) -> str:
 
 
 def run_division_sync(
-    division_id: int, trigger: str, *, run_id: int | None = None, full: bool = False, backend: Backend | None = None
+    division_id: int,
+    trigger: str,
+    *,
+    run_id: int | None = None,
+    full: bool = False,
+    backend: Backend | None = None,
+    lease_owner: str | None = None,
 ) -> SyncRun:
-    """Run one sync of the division and return its ``SyncRun``; failures are recorded on the run, not raised."""
+    """
+    Run one sync of the division and return its ``SyncRun``; failures are recorded on the run, not raised.
+
+    The division's lease is taken first (or ``lease_owner``, one the caller took) and only then is the run marked
+    running, with the lease it holds: a running run whose lease is not held is one whose worker stopped. A named run
+    that is over already (closed as lost meanwhile) is returned as it is, untouched.
+    """
     division = Division.objects.get(pk=division_id)
-    run = _run_start(division, trigger, run_id, full)
     connection = QuickBooksConnection.objects.filter(division=division).first()
     if backend is None and (connection is None or not connection.is_connected):
+        if lease_owner:
+            lock_release(division, lease_owner)
+        run = _run_start(division, trigger, run_id, full)
+        if run is None:
+            return SyncRun.objects.get(pk=run_id)
         reason = connection.last_error if connection and connection.last_error else "it is not connected"
         return _run_finish(
             run,
@@ -89,19 +143,30 @@ def run_division_sync(
             error=f"QuickBooks could not be reached for {division}: {reason}. An Owner can connect it on the "
             "QuickBooks page.",
         )
-    owner = lock_acquire(division)
+    owner = lease_owner or lock_acquire(division)
     if owner is None:
+        run = _run_start(division, trigger, run_id, full)
+        if run is None:
+            return SyncRun.objects.get(pk=run_id)
         return _run_finish(
             run,
             SyncRunStatus.FAILED,
             error="Another sync of this division is running; this one did nothing. Its changes are picked up by "
             "that sync or the next one.",
         )
+    run = _run_start(division, trigger, run_id, full, owner)
+    if run is None:
+        lock_release(division, owner)
+        logger.info("QuickBooks sync run %s of %s is over already; nothing to do", run_id, division)
+        return SyncRun.objects.get(pk=run_id)
     backend = backend or OnlineBackend(client_for(connection))
     started = time.monotonic()
     try:
         _abandoned_runs_close(division, run)
         return _run(division, run, backend, owner)
+    except BaseException as exc:
+        _run_stopped(run, exc)
+        raise
     finally:
         lock_release(division, owner)
         backend.close()

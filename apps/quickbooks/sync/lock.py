@@ -8,13 +8,17 @@ that died (killed worker, lost machine) stops renewing, so its lease runs out an
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.models import Division
 from apps.quickbooks.models import SyncState
 
-LEASE = timedelta(minutes=5)
+# How long a run holds its division without renewing (QBO_SYNC_LEASE_SECONDS): a run renews every third of it, so a
+# lease runs out only when its worker stopped.
+LEASE = timedelta(seconds=settings.QBO_SYNC_LEASE_SECONDS)
+RENEW_EVERY = LEASE / 3
 
 
 def sync_state_get(division: Division) -> SyncState:
