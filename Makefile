@@ -60,7 +60,7 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# Shared by the web server and the qcluster worker; never committed.
+# Shared by the web server and the background workers; never committed.
 .env:
 	@umask 077; printf 'DEBUG=True\nSECRET_KEY=%s\n' "$$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" > $@
 	@echo "Created .env with DEBUG=True and a new SECRET_KEY"
@@ -70,7 +70,7 @@ run: export QBO_LOCAL_BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --url "http://$(HOST):$(PORT)/admin/"
-	@$(PY) manage.py qcluster & worker=$$!; \
+	@$(PY) manage.py workers & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -129,7 +129,7 @@ def test_names_over_their_limit_answer_3070_naming_the_field(one):
 def test_a_bad_date_answers_3020(one, add_customer):
     add_customer("Acme")
 
-    response = one(E.InvoiceAddRq(E.InvoiceAdd(E.CustomerRef(E.FullName("Acme")), E.TxnDate("2026-02-30"))))
+    response = one(E.InvoiceAddRq(E.InvoiceAdd(E.CustomerRef(E.FullName("Acme")), E.TxnDate("2015-02-30"))))
 
     assert status(response) == (3020, "Error")
     assert '"TxnDate"' in response.get("statusMessage")

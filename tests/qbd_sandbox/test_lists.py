@@ -248,7 +248,7 @@ def test_employee_names_are_made_of_first_middle_and_last_names(one):
                     E.COGSAccountRef(E.FullName("Cost of Goods Sold")),
                     E.AssetAccountRef(E.FullName("Inventory Asset")),
                     E.QuantityOnHand("4"),
-                    E.InventoryDate("2026-01-01"),
+                    E.InventoryDate("2015-01-01"),
                 )
             ),
             "ItemInventoryRet",

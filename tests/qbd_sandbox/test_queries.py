@@ -74,17 +74,17 @@ def test_name_range_filter_and_max_returned(one, customers):
 
 
 def test_modified_dates_are_read_in_the_company_time_zone(company, one, customers):
-    # 2026-03-10 02:30 UTC is 2026-03-09 22:30 in New York (EDT, UTC-4).
-    Record.objects.filter(company=company, name="Alder").update(time_modified=datetime(2026, 3, 10, 2, 30, tzinfo=UTC))
-    Record.objects.filter(company=company, name="Birch").update(time_modified=datetime(2026, 3, 10, 5, 0, tzinfo=UTC))
+    # 2015-03-10 02:30 UTC is 2015-03-09 22:30 in New York (EDT, UTC-4).
+    Record.objects.filter(company=company, name="Alder").update(time_modified=datetime(2015, 3, 10, 2, 30, tzinfo=UTC))
+    Record.objects.filter(company=company, name="Birch").update(time_modified=datetime(2015, 3, 10, 5, 0, tzinfo=UTC))
     Record.objects.filter(company=company, kind="Customer").exclude(name__in=["Alder", "Birch"]).update(
-        time_modified=datetime(2026, 4, 2, tzinfo=UTC)
+        time_modified=datetime(2015, 4, 2, tzinfo=UTC)
     )
 
-    on_the_ninth = one(E.CustomerQueryRq(E.FromModifiedDate("2026-03-09"), E.ToModifiedDate("2026-03-09")))
-    from_local_time = one(E.CustomerQueryRq(E.FromModifiedDate("2026-03-09T22:30:00"), E.ToModifiedDate("2026-03-10")))
+    on_the_ninth = one(E.CustomerQueryRq(E.FromModifiedDate("2015-03-09"), E.ToModifiedDate("2015-03-09")))
+    from_local_time = one(E.CustomerQueryRq(E.FromModifiedDate("2015-03-09T22:30:00"), E.ToModifiedDate("2015-03-10")))
     with_offset = one(
-        E.CustomerQueryRq(E.FromModifiedDate("2026-03-10T04:00:00+00:00"), E.ToModifiedDate("2026-03-31"))
+        E.CustomerQueryRq(E.FromModifiedDate("2015-03-10T04:00:00+00:00"), E.ToModifiedDate("2015-03-31"))
     )
 
     assert _names(on_the_ninth) == ["Alder"]
@@ -93,11 +93,11 @@ def test_modified_dates_are_read_in_the_company_time_zone(company, one, customer
 
 
 def test_times_are_shown_with_the_company_offset(company, one, customers):
-    Record.objects.filter(company=company, name="Alder").update(time_modified=datetime(2026, 1, 15, 15, 15, tzinfo=UTC))
+    Record.objects.filter(company=company, name="Alder").update(time_modified=datetime(2015, 1, 15, 15, 15, tzinfo=UTC))
 
     response = one(E.CustomerQueryRq(E.FullName("Alder")))
 
-    assert response.find("CustomerRet/TimeModified").text == "2026-01-15T10:15:00-05:00"
+    assert response.find("CustomerRet/TimeModified").text == "2015-01-15T10:15:00-05:00"
 
 
 def test_include_ret_element_keeps_only_what_was_asked(one, customers):
