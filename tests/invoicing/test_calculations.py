@@ -102,7 +102,7 @@ def test_invoice_balance(total, payments, expected):
 
 @pytest.mark.parametrize(
     ("days", "expected"),
-    [(0, date(2026, 2, 27)), (None, date(2026, 2, 27)), (2, date(2026, 3, 1)), (30, date(2026, 3, 29))],
+    [(0, date(2015, 2, 27)), (None, date(2015, 2, 27)), (2, date(2015, 3, 1)), (30, date(2015, 3, 29))],
 )
 def test_due_date_for(days, expected):
-    assert due_date_for(invoice_date=date(2026, 2, 27), due_days=days) == expected
+    assert due_date_for(invoice_date=date(2015, 2, 27), due_days=days) == expected

@@ -142,17 +142,17 @@ def test_name_lists_answer_active_records_unless_the_query_says_otherwise(api, c
 
 
 def test_last_updated_time_selects_what_changed_since_a_moment(api, company):
-    old = _customer(company, "Old", at=datetime(2026, 3, 1, 17, 0, 0, 400_000, tzinfo=UTC))
-    boundary = _customer(company, "Boundary", at=datetime(2026, 3, 2, 17, 0, 0, 900_000, tzinfo=UTC))
-    new = _customer(company, "New", at=datetime(2026, 3, 3, 17, 0, 0, tzinfo=UTC))
+    old = _customer(company, "Old", at=datetime(2015, 3, 1, 17, 0, 0, 400_000, tzinfo=UTC))
+    boundary = _customer(company, "Boundary", at=datetime(2015, 3, 2, 17, 0, 0, 900_000, tzinfo=UTC))
+    new = _customer(company, "New", at=datetime(2015, 3, 3, 17, 0, 0, tzinfo=UTC))
 
     # Times compare at the second QuickBooks writes: 09:00:00.9 Pacific is not after 09:00:00.
-    after = api.query("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2026-03-02T09:00:00-08:00'")
-    from_ = api.query("SELECT * FROM Customer WHERE Metadata.LastUpdatedTime >= '2026-03-02T17:00:00Z'")
-    before = api.query("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime < '2026-03-02T09:00:00.5-08:00'")
+    after = api.query("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2015-03-02T09:00:00-08:00'")
+    from_ = api.query("SELECT * FROM Customer WHERE Metadata.LastUpdatedTime >= '2015-03-02T17:00:00Z'")
+    before = api.query("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime < '2015-03-02T09:00:00.5-08:00'")
     # Without an offset a time is read in the company's zone (Pacific).
-    local = api.query("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime <= '2026-03-01T09:00:00'")
-    day = api.query("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2026-03-03'")
+    local = api.query("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime <= '2015-03-01T09:00:00'")
+    day = api.query("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2015-03-03'")
 
     assert _ids(after) == [new]
     assert _ids(from_) == [boundary, new]

@@ -17,13 +17,13 @@ from apps.qbo_sandbox.seeding import SeedOptions
 
 pytestmark = pytest.mark.django_db
 
-START = datetime(2026, 3, 1, 17, 0, 0, tzinfo=UTC)
+START = datetime(2015, 3, 1, 17, 0, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def company() -> SandboxCompany:
     company = company_create(name="Store Co", options=SeedOptions(seed="empty"))
-    names = ["Alpha", "beta", "Gamma Ray", "delta", "O'Brien", "Straße", "STRASSE", "2026-03-01", "Zed"]
+    names = ["Alpha", "beta", "Gamma Ray", "delta", "O'Brien", "Straße", "STRASSE", "2015-03-01", "Zed"]
     for number, name in enumerate(names):
         # Half a second apart: whole-second boundaries fall between some records and inside others.
         at = START + timedelta(milliseconds=500 * number)
@@ -60,24 +60,24 @@ QUERIES = [
     "SELECT * FROM Customer WHERE DisplayName IN ('gamma ray', 'Zed', 'nobody')",
     r"SELECT * FROM Customer WHERE DisplayName = 'o\'brien'",
     "SELECT * FROM Customer WHERE DisplayName = 'Straße' AND Active IN (true, false)",
-    "SELECT * FROM Customer WHERE DisplayName = '2026-03-01T00:00:00'",
+    "SELECT * FROM Customer WHERE DisplayName = '2015-03-01T00:00:00'",
     "SELECT * FROM Customer WHERE DisplayName = ' '",
     "SELECT * FROM Customer WHERE Name = 'Alpha'",
-    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2026-03-01T09:00:01-08:00'",
-    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime >= '2026-03-01T17:00:01.2Z'",
-    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime < '2026-03-01T17:00:02.5Z'",
-    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime <= '2026-03-01T09:00:02'",
-    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime = '2026-03-01T17:00:03Z' AND Active IN (true, false)",
-    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime = '2026-03-01T17:00:03.5Z'",
-    "SELECT * FROM Customer WHERE MetaData.CreateTime > '2026-03-01' ORDERBY Id DESC MAXRESULTS 3",
-    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2026-03-01T17:00:01Z' ORDERBY DisplayName",
+    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2015-03-01T09:00:01-08:00'",
+    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime >= '2015-03-01T17:00:01.2Z'",
+    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime < '2015-03-01T17:00:02.5Z'",
+    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime <= '2015-03-01T09:00:02'",
+    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime = '2015-03-01T17:00:03Z' AND Active IN (true, false)",
+    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime = '2015-03-01T17:00:03.5Z'",
+    "SELECT * FROM Customer WHERE MetaData.CreateTime > '2015-03-01' ORDERBY Id DESC MAXRESULTS 3",
+    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2015-03-01T17:00:01Z' ORDERBY DisplayName",
     "SELECT Id, DisplayName FROM Customer WHERE Balance > '20' STARTPOSITION 2",
     "SELECT * FROM Invoice",
     "SELECT * FROM Invoice WHERE DocNumber = 'a-7'",
     "SELECT * FROM Invoice WHERE DocNumber IN ('1001', '1002', '1003')",
     "SELECT * FROM Invoice WHERE DocNumber = 1003",
     "SELECT * FROM Invoice WHERE Active = true",
-    "SELECT COUNT(*) FROM Invoice WHERE MetaData.LastUpdatedTime >= '2026-03-01T17:00:00Z'",
+    "SELECT COUNT(*) FROM Invoice WHERE MetaData.LastUpdatedTime >= '2015-03-01T17:00:00Z'",
     "SELECT * FROM Item WHERE Name = 'LABOR'",
 ]
 
@@ -123,7 +123,7 @@ def test_a_count_of_a_large_list_is_counted_in_sql(company, monkeypatch):
     store.entities_bulk_create(company, "Customer", [{"DisplayName": f"Bulk {n}"} for n in range(300)])
     monkeypatch.setattr(query_store, "execute", None)
 
-    result = query_store.query_run(company, "SELECT COUNT(*) FROM Customer WHERE MetaData.CreateTime > '2026-01-01'")
+    result = query_store.query_run(company, "SELECT COUNT(*) FROM Customer WHERE MetaData.CreateTime > '2015-01-01'")
 
     assert result.total_count == 306
 

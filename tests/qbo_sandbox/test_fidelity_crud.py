@@ -180,7 +180,7 @@ def test_items_of_each_type(connected):
     non_inventory.ExpenseAccountRef = connected.ref("Account", "Job Materials")
     inventory = Item()
     inventory.Name, inventory.Type, inventory.TrackQtyOnHand = "Thermostat T6", "Inventory", True
-    inventory.QtyOnHand, inventory.InvStartDate = Decimal("12"), "2026-01-01"
+    inventory.QtyOnHand, inventory.InvStartDate = Decimal("12"), "2015-01-01"
     inventory.IncomeAccountRef = connected.ref("Account", "Sales of Product Income")
     inventory.ExpenseAccountRef = connected.ref("Account", "Cost of Goods Sold")
     inventory.AssetAccountRef = connected.ref("Account", "Inventory Asset")

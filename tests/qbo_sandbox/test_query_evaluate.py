@@ -15,14 +15,14 @@ CUSTOMERS = [
         "DisplayName": "Basement Bar",
         "Active": True,
         "Balance": 1102.07,
-        "MetaData": {"CreateTime": "2026-01-05T09:00:00-08:00", "LastUpdatedTime": "2026-11-22T10:11:12-08:00"},
+        "MetaData": {"CreateTime": "2015-01-05T09:00:00-08:00", "LastUpdatedTime": "2015-11-22T10:11:12-08:00"},
     },
     {
         "Id": "9",
         "DisplayName": "O'Brien Plumbing",
         "Active": True,
         "Balance": "15.50",
-        "MetaData": {"CreateTime": "2026-02-01T00:00:00Z", "LastUpdatedTime": "2026-11-22T18:11:13Z"},
+        "MetaData": {"CreateTime": "2015-02-01T00:00:00Z", "LastUpdatedTime": "2015-11-22T18:11:13Z"},
     },
     {
         "Id": "100",
@@ -30,25 +30,25 @@ CUSTOMERS = [
         "Active": "true",
         "Balance": "9.00",
         "ParentRef": {"value": "58", "name": "Basement Bar"},
-        "MetaData": {"LastUpdatedTime": "2026-06-01T12:00:00+02:00"},
+        "MetaData": {"LastUpdatedTime": "2015-06-01T12:00:00+02:00"},
     },
     {
         "Id": "7",
         "DisplayName": "Zeta Zinc",
         "Active": False,
         "Balance": 0,
-        "MetaData": {"LastUpdatedTime": "2025-12-31T23:59:59-08:00"},
+        "MetaData": {"LastUpdatedTime": "2014-12-31T23:59:59-08:00"},
     },
     # No Active at all: Intuit defaults it to true. No Balance, no MetaData.
     {"Id": "12", "DisplayName": "Mesa Mechanical"},
 ]
 
 INVOICES = [
-    {"Id": "1", "DocNumber": "1001", "TxnDate": "2026-01-15", "TotalAmt": 250.0, "Balance": "250.00",
+    {"Id": "1", "DocNumber": "1001", "TxnDate": "2015-01-15", "TotalAmt": 250.0, "Balance": "250.00",
      "CustomerRef": {"value": "58", "name": "Basement Bar"}},
-    {"Id": "2", "DocNumber": "1002", "TxnDate": "2026-02-01", "TotalAmt": 99.99, "Balance": 0,
+    {"Id": "2", "DocNumber": "1002", "TxnDate": "2015-02-01", "TotalAmt": 99.99, "Balance": 0,
      "CustomerRef": {"value": "9"}},
-    {"Id": "3", "DocNumber": "1003", "TxnDate": "2026-02-28", "TotalAmt": "1200", "Balance": "12345678901234567.89",
+    {"Id": "3", "DocNumber": "1003", "TxnDate": "2015-02-28", "TotalAmt": "1200", "Balance": "12345678901234567.89",
      "CustomerRef": {"value": "58"}},
 ]  # fmt: skip
 
@@ -130,20 +130,20 @@ def test_numeric_strings_compare_as_numbers_in_ranges_but_not_for_equality_of_te
     ("where", "tz", "expected"),
     [
         # 10:11:12-08:00 is 18:11:12Z; 18:11:13Z is one second later.
-        ("MetaData.LastUpdatedTime > '2026-11-22T18:11:12Z'", PACIFIC, ["9"]),
-        ("MetaData.LastUpdatedTime >= '2026-11-22T18:11:12Z'", PACIFIC, ["9", "58"]),
-        ("MetaData.LastUpdatedTime = '2026-11-22T19:11:12+01:00'", PACIFIC, ["58"]),
-        ("MetaData.LastUpdatedTime > '2026-11-22T10:11:12-08:00'", PACIFIC, ["9"]),
-        ("MetaData.LastUpdatedTime = '2026-11-22T10:11:12'", PACIFIC, ["58"]),
-        ("MetaData.LastUpdatedTime = '2026-11-22T10:11:12'", ZoneInfo("UTC"), []),
-        ("MetaData.LastUpdatedTime = '2026-11-22T10:11:12.000-08:00'", PACIFIC, ["58"]),
-        ("MetaData.LastUpdatedTime < '2026-01-01'", PACIFIC, ["7"]),
-        # 2025-12-31T23:59:59-08:00 is already 2026 in UTC.
-        ("MetaData.LastUpdatedTime < '2026-01-01'", ZoneInfo("UTC"), []),
-        ("MetaData.LastUpdatedTime >= '2026-06-01' AND MetaData.LastUpdatedTime < '2026-11-01'", PACIFIC, ["100"]),
-        ("MetaData.LastUpdatedTime IN ('2026-11-22T18:11:12Z', '2026-06-01T10:00:00Z')", PACIFIC, ["58", "100"]),
-        ("Metadata.lastupdatedtime > '2026-11-01'", PACIFIC, ["9", "58"]),
-        ("MetaData.CreateTime < '2026-02-01T00:00:00Z'", PACIFIC, ["58"]),
+        ("MetaData.LastUpdatedTime > '2015-11-22T18:11:12Z'", PACIFIC, ["9"]),
+        ("MetaData.LastUpdatedTime >= '2015-11-22T18:11:12Z'", PACIFIC, ["9", "58"]),
+        ("MetaData.LastUpdatedTime = '2015-11-22T19:11:12+01:00'", PACIFIC, ["58"]),
+        ("MetaData.LastUpdatedTime > '2015-11-22T10:11:12-08:00'", PACIFIC, ["9"]),
+        ("MetaData.LastUpdatedTime = '2015-11-22T10:11:12'", PACIFIC, ["58"]),
+        ("MetaData.LastUpdatedTime = '2015-11-22T10:11:12'", ZoneInfo("UTC"), []),
+        ("MetaData.LastUpdatedTime = '2015-11-22T10:11:12.000-08:00'", PACIFIC, ["58"]),
+        ("MetaData.LastUpdatedTime < '2015-01-01'", PACIFIC, ["7"]),
+        # 2014-12-31T23:59:59-08:00 is already 2015 in UTC.
+        ("MetaData.LastUpdatedTime < '2015-01-01'", ZoneInfo("UTC"), []),
+        ("MetaData.LastUpdatedTime >= '2015-06-01' AND MetaData.LastUpdatedTime < '2015-11-01'", PACIFIC, ["100"]),
+        ("MetaData.LastUpdatedTime IN ('2015-11-22T18:11:12Z', '2015-06-01T10:00:00Z')", PACIFIC, ["58", "100"]),
+        ("Metadata.lastupdatedtime > '2015-11-01'", PACIFIC, ["9", "58"]),
+        ("MetaData.CreateTime < '2015-02-01T00:00:00Z'", PACIFIC, ["58"]),
     ],
 )
 def test_time_conditions(where, tz, expected):
@@ -153,10 +153,10 @@ def test_time_conditions(where, tz, expected):
 @pytest.mark.parametrize(
     ("where", "expected"),
     [
-        ("TxnDate = '2026-02-01'", ["2"]),
-        ("TxnDate >= '2026-02-01'", ["2", "3"]),
-        ("TxnDate >= '2026-01-01' AND TxnDate <= '2026-01-31'", ["1"]),
-        ("TxnDate > '2026-02-01T00:00:00-08:00'", ["3"]),
+        ("TxnDate = '2015-02-01'", ["2"]),
+        ("TxnDate >= '2015-02-01'", ["2", "3"]),
+        ("TxnDate >= '2015-01-01' AND TxnDate <= '2015-01-31'", ["1"]),
+        ("TxnDate > '2015-02-01T00:00:00-08:00'", ["3"]),
     ],
 )
 def test_date_conditions(where, expected):
@@ -343,13 +343,13 @@ def test_selected_fields_come_back_with_id_and_nothing_else():
         {
             "Id": "58",
             "DisplayName": "Basement Bar",
-            "MetaData": {"LastUpdatedTime": "2026-11-22T10:11:12-08:00"},
+            "MetaData": {"LastUpdatedTime": "2015-11-22T10:11:12-08:00"},
             "sparse": True,
         },
         {
             "Id": "100",
             "DisplayName": "bass & bait",
-            "MetaData": {"LastUpdatedTime": "2026-06-01T12:00:00+02:00"},
+            "MetaData": {"LastUpdatedTime": "2015-06-01T12:00:00+02:00"},
             "ParentRef": {"value": "58", "name": "Basement Bar"},
             "sparse": True,
         },
@@ -397,7 +397,7 @@ def test_queries_over_100000_records_return_the_right_page():
             "DisplayName": f"Customer {n}",
             "Active": n % 10 != 0,
             "Balance": f"{n}.25",
-            "MetaData": {"LastUpdatedTime": f"2026-11-22T10:{n // 60 % 60:02d}:{n % 60:02d}-08:00"},
+            "MetaData": {"LastUpdatedTime": f"2015-11-22T10:{n // 60 % 60:02d}:{n % 60:02d}-08:00"},
         }
         for n in range(100_000)
     ]

@@ -34,11 +34,11 @@ def _cond(field: str, operator: Operator, *values) -> Condition:
             Query("Customer", where=(_cond("DisplayName", Operator.EQ, "O'Brien"),)),
         ),
         (
-            "SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime > '2026-01-01T00:00:00-08:00' "
+            "SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime > '2015-01-01T00:00:00-08:00' "
             "ORDERBY MetaData.LastUpdatedTime STARTPOSITION 1 MAXRESULTS 1000",
             Query(
                 "Invoice",
-                where=(_cond("MetaData.LastUpdatedTime", Operator.GT, "2026-01-01T00:00:00-08:00"),),
+                where=(_cond("MetaData.LastUpdatedTime", Operator.GT, "2015-01-01T00:00:00-08:00"),),
                 order_by=(Ordering(Field.of("MetaData.LastUpdatedTime")),),
                 start_position=1,
                 max_results=1000,
@@ -85,10 +85,10 @@ def _cond(field: str, operator: Operator, *values) -> Condition:
             Query("Invoice", fields=(Field.of("Id"), Field.of("SyncToken")), where=(_cond("Id", Operator.EQ, "5"),)),
         ),
         (
-            "SELECT * FROM Invoice WHERE TxnDate >= '2026-01-01' AND TxnDate <= '2026-12-31'",
+            "SELECT * FROM Invoice WHERE TxnDate >= '2015-01-01' AND TxnDate <= '2015-12-31'",
             Query(
                 "Invoice",
-                where=(_cond("TxnDate", Operator.GE, "2026-01-01"), _cond("TxnDate", Operator.LE, "2026-12-31")),
+                where=(_cond("TxnDate", Operator.GE, "2015-01-01"), _cond("TxnDate", Operator.LE, "2015-12-31")),
             ),
         ),
         # Undocumented, yet sent by clients in production (e.g. "Balance != '0'" for open invoices).
@@ -126,8 +126,8 @@ def test_valid_queries(text, expected):
 @pytest.mark.parametrize(
     "text",
     [
-        "SELECT * FROM Customer WHERE MetaData.CreateTime >= '2026-01-01T10:20:30-07:00'",
-        "SELECT * FROM Customer WHERE Metadata.LastUpdatedTime > '2026-01-01T10:20:30'",
+        "SELECT * FROM Customer WHERE MetaData.CreateTime >= '2015-01-01T10:20:30-07:00'",
+        "SELECT * FROM Customer WHERE Metadata.LastUpdatedTime > '2015-01-01T10:20:30'",
         "select * from Customer where CompanyName = 'Wild Garden Restaurant' startposition 1 maxresults 1000",
         "SELECT * FROM Account WHERE AccountType = 'Income' AND Active IN (true, false)",
         "SELECT * FROM Term WHERE Name LIKE '%30%'",
@@ -290,15 +290,15 @@ def test_query_knows_whether_it_filters_on_a_property():
 
 def test_pushdown_returns_only_conditions_storage_can_apply_in_canonical_spelling():
     query = parse(
-        "SELECT * FROM Invoice WHERE metadata.lastupdatedtime > '2026-01-01T00:00:00-08:00' "
+        "SELECT * FROM Invoice WHERE metadata.lastupdatedtime > '2015-01-01T00:00:00-08:00' "
         "AND docnumber IN ('1001', '1002') AND Balance > '0' AND Id = 58 AND DisplayName LIKE 'a%' "
-        "AND Name != 'x' AND MetaData.CreateTime <= '2026-06-01'"
+        "AND Name != 'x' AND MetaData.CreateTime <= '2015-06-01'"
     )
     assert pushdown_filters(query) == [
-        _cond("MetaData.LastUpdatedTime", Operator.GT, "2026-01-01T00:00:00-08:00"),
+        _cond("MetaData.LastUpdatedTime", Operator.GT, "2015-01-01T00:00:00-08:00"),
         _cond("DocNumber", Operator.IN, "1001", "1002"),
         _cond("Id", Operator.EQ, Decimal("58")),
-        _cond("MetaData.CreateTime", Operator.LE, "2026-06-01"),
+        _cond("MetaData.CreateTime", Operator.LE, "2015-06-01"),
     ]
 
 

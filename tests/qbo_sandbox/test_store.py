@@ -21,13 +21,13 @@ def company():
 
 
 def test_times_are_rendered_in_the_company_zone_with_an_offset():
-    winter = datetime(2026, 11, 22, 18, 11, 12, 345678, tzinfo=UTC)
-    summer = datetime(2026, 7, 1, 18, 0, 0, tzinfo=UTC)
+    winter = datetime(2015, 11, 22, 18, 11, 12, 345678, tzinfo=UTC)
+    summer = datetime(2015, 7, 1, 18, 0, 0, tzinfo=UTC)
 
-    assert qbo_datetime(winter, "America/Los_Angeles") == "2026-11-22T10:11:12-08:00"
-    assert qbo_datetime(summer, "America/Los_Angeles") == "2026-07-01T11:00:00-07:00"
-    assert qbo_datetime(winter, "UTC") == "2026-11-22T18:11:12+00:00"
-    assert qbo_response_time("America/Los_Angeles", winter) == "2026-11-22T10:11:12.345-08:00"
+    assert qbo_datetime(winter, "America/Los_Angeles") == "2015-11-22T10:11:12-08:00"
+    assert qbo_datetime(summer, "America/Los_Angeles") == "2015-07-01T11:00:00-07:00"
+    assert qbo_datetime(winter, "UTC") == "2015-11-22T18:11:12+00:00"
+    assert qbo_response_time("America/Los_Angeles", winter) == "2015-11-22T10:11:12.345-08:00"
 
 
 def test_create_stamps_id_sync_token_and_metadata(company):

@@ -27,7 +27,7 @@ XML = "application/xml;charset=UTF-8"
 def test_a_validation_fault():
     body = (
         '{"Fault":{"Error":[{"Message":"Stale Object Error","Detail":"You and Sam were working on this at the same '
-        'time.","code":"5010","element":""}],"type":"ValidationFault"},"time":"2026-01-01T10:00:00.000-08:00"}'
+        'time.","code":"5010","element":""}],"type":"ValidationFault"},"time":"2015-01-01T10:00:00.000-08:00"}'
     )
 
     error = api_error(400, JSON, body, "1-abc")
@@ -64,7 +64,7 @@ def test_the_lowercase_401_shape():
 def test_an_xml_throttle_fault():
     body = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<IntuitResponse time="2026-01-01T10:00:00.000-08:00" xmlns="http://schema.intuit.com/finance/v3">\n'
+        '<IntuitResponse time="2015-01-01T10:00:00.000-08:00" xmlns="http://schema.intuit.com/finance/v3">\n'
         '  <Fault type="SERVICE"><Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; '
         "statusCode=429</Message><Detail>The request limit was reached.  Try again later</Detail></Error></Fault>\n"
         "</IntuitResponse>"

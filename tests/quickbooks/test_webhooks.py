@@ -39,7 +39,7 @@ def cloudevents(realm_id: str = REALM, entity_id: str = "58", kind: str = "qbo.c
                 "source": "intuit.dsnBgbseACLLRZNxo2dfc4evmEJdxde58xeeYcZliOU=",
                 "type": kind,
                 "datacontenttype": "application/json",
-                "time": "2026-11-22T18:11:12.345Z",
+                "time": "2015-11-22T18:11:12.345Z",
                 "intuitentityid": entity_id,
                 "intuitaccountid": realm_id,
                 "data": {},
@@ -56,8 +56,8 @@ def legacy(realm_id: str = REALM) -> bytes:
                     "realmId": realm_id,
                     "dataChangeEvent": {
                         "entities": [
-                            {"name": "Customer", "id": "58", "operation": "Update", "lastUpdated": "2026-11-22T18:11Z"},
-                            {"name": "Invoice", "id": "130", "operation": "Void", "lastUpdated": "2026-11-22T18:12Z"},
+                            {"name": "Customer", "id": "58", "operation": "Update", "lastUpdated": "2015-11-22T18:11Z"},
+                            {"name": "Invoice", "id": "130", "operation": "Void", "lastUpdated": "2015-11-22T18:12Z"},
                         ]
                     },
                 }

@@ -94,7 +94,7 @@ def pay(company, invoice, amount: str, *, method: str = "Check") -> str:
         company,
         "<ReceivePaymentAddRq><ReceivePaymentAdd>"
         f"<CustomerRef><ListID>{ret.findtext('CustomerRef/ListID')}</ListID></CustomerRef>"
-        f"<TxnDate>2026-11-20</TxnDate><RefNumber>CHK 42</RefNumber><TotalAmount>{amount}</TotalAmount>"
+        f"<TxnDate>2015-11-20</TxnDate><RefNumber>CHK 42</RefNumber><TotalAmount>{amount}</TotalAmount>"
         f"<PaymentMethodRef><FullName>{method}</FullName></PaymentMethodRef>"
         f"<AppliedToTxnAdd><TxnID>{ret.findtext('TxnID')}</TxnID><PaymentAmount>{amount}</PaymentAmount>"
         "</AppliedToTxnAdd></ReceivePaymentAdd></ReceivePaymentAddRq>",
@@ -437,9 +437,9 @@ INVOICE_RET = {
     "TxnID": "1A-1",
     "EditSequence": "77",
     "CustomerRef": {"ListID": "80000001-1", "FullName": "Carefree"},
-    "TxnDate": "2026-11-02",
+    "TxnDate": "2015-11-02",
     "RefNumber": "1001",
-    "DueDate": "2026-12-02",
+    "DueDate": "2015-12-02",
     "Subtotal": "100.00",
     "ItemSalesTaxRef": {"ListID": "80000009-1", "FullName": "State Tax"},
     "SalesTaxTotal": "7.25",
@@ -484,7 +484,7 @@ def test_an_update_keeps_desktop_lines_by_position_and_adds_the_rest():
         "Id": "1A-1",
         "SyncToken": "77",
         "CustomerRef": {"value": "80000001-1"},
-        "TxnDate": "2026-11-02",
+        "TxnDate": "2015-11-02",
         "PrivateNote": "FieldOffice invoice 12",
         "Line": [
             {
@@ -512,7 +512,7 @@ def test_an_update_keeps_desktop_lines_by_position_and_adds_the_rest():
 
 def test_a_location_whose_ship_to_is_gone_is_refused_before_sending():
     adapter = InvoicesAdapter()
-    payload = {"CustomerRef": {"value": "80000001-1/north barn"}, "TxnDate": "2026-11-02", "Line": []}
+    payload = {"CustomerRef": {"value": "80000001-1/north barn"}, "TxnDate": "2015-11-02", "Line": []}
     seen = {"80000001-1": {"ListID": "80000001-1", "ShipToAddress": [{"Name": "South Barn", "Addr1": "2 Farm Rd"}]}}
 
     class Seen(dict):
@@ -530,7 +530,7 @@ def test_payments_read_as_online_payments_and_are_never_written():
         {
             "TxnID": "2B-1",
             "EditSequence": "3",
-            "TxnDate": "2026-11-20",
+            "TxnDate": "2015-11-20",
             "TotalAmount": "80.00",
             "RefNumber": "CHK 42",
             "PaymentMethodRef": {"ListID": "80000011-1", "FullName": "Check"},

@@ -7,8 +7,8 @@ from apps.quickbooks.mapping.desktop.common import desktop_offset, modified_filt
 
 CAREFREE = {
     "ListID": "80000001-1700000000",
-    "TimeCreated": "2026-11-20T09:00:00-05:00",
-    "TimeModified": "2026-11-21T10:15:00-05:00",
+    "TimeCreated": "2015-11-20T09:00:00-05:00",
+    "TimeModified": "2015-11-21T10:15:00-05:00",
     "EditSequence": "1700000100",
     "Name": "Carefree",
     "FullName": "Carefree",
@@ -30,8 +30,8 @@ CAREFREE = {
 
 JOB = {
     "ListID": "80000002-1700000000",
-    "TimeCreated": "2026-11-20T09:05:00-05:00",
-    "TimeModified": "2026-11-20T09:05:00-05:00",
+    "TimeCreated": "2015-11-20T09:05:00-05:00",
+    "TimeModified": "2015-11-20T09:05:00-05:00",
     "EditSequence": "1700000200",
     "Name": "Main Office",
     "FullName": "Carefree:Main Office",
@@ -147,8 +147,8 @@ def test_statuses_become_the_engines_codes_with_desktops_words():
 
 
 def test_modified_filters_are_written_in_the_company_machines_local_time():
-    offset = desktop_offset("2026-11-21T10:15:00-05:00")
-    moment = datetime(2026, 11, 21, 15, 15, tzinfo=UTC)
+    offset = desktop_offset("2015-11-21T10:15:00-05:00")
+    moment = datetime(2015, 11, 21, 15, 15, tzinfo=UTC)
 
     assert offset == timedelta(hours=-5)
-    assert modified_filter_time(moment, offset) == "2026-11-21T10:15:00"
+    assert modified_filter_time(moment, offset) == "2015-11-21T10:15:00"
