@@ -8,9 +8,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 # The admin's own login form would bypass allauth (and MFA): send it through allauth.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "FieldOffice"
-admin.site.site_title = "FieldOffice"
-admin.site.index_title = "Back office"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

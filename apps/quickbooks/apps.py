@@ -8,16 +8,18 @@ class QuickBooksConfig(AppConfig):
     verbose_name = "QuickBooks"
 
     def ready(self) -> None:
-        from apps.core.integrations import integration_label_provider_register
+        from apps.core.integrations import integration_label_provider_register, sync_status_provider_register
         from apps.core.masters import master_provider_register
         from apps.core.notes import note_provider_register
         from apps.quickbooks import checks  # noqa: F401 - registers the settings checks
         from apps.quickbooks.conf import config_cache_clear
+        from apps.quickbooks.dashboard import quickbooks_sync_status
         from apps.quickbooks.masters import quickbooks_master_reason
         from apps.quickbooks.notes import quickbooks_note
         from apps.quickbooks.selectors import record_link_labels
 
         integration_label_provider_register(record_link_labels)
+        sync_status_provider_register(quickbooks_sync_status)
         master_provider_register(quickbooks_master_reason)
         note_provider_register(quickbooks_note)
         setting_changed.connect(config_cache_clear, dispatch_uid="quickbooks-config-cache")
