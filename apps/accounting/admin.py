@@ -17,7 +17,14 @@ from apps.accounting.models import Account, DefaultAccounts, PaymentTerm, TaxRat
 from apps.accounting.resources import AccountResource, DefaultAccountsResource, PaymentTermResource, TaxRateResource
 from apps.accounting.selectors import account_in_use_reason
 from apps.accounting.services import account_delete
-from apps.core.admin_utils import FastChangeListMixin, IntegrationsAdminMixin
+from apps.core.admin_utils import (
+    DecimalInput,
+    DivisionLabelsAdminMixin,
+    FastChangeListMixin,
+    IntegrationsAdminMixin,
+    ReadOnlyDisplayMixin,
+)
+from apps.core.display import format_percent
 from apps.core.masters import master_elsewhere, masters_elsewhere
 from apps.core.models import Division, division_default_id
 from apps.core.resources import ExportAdminMixin
@@ -27,7 +34,7 @@ IN_USE_MESSAGES_SHOWN = 5
 
 
 @admin.register(DefaultAccounts)
-class DefaultAccountsAdmin(ExportAdminMixin, admin.ModelAdmin):
+class DefaultAccountsAdmin(ExportAdminMixin, DivisionLabelsAdminMixin, admin.ModelAdmin):
     resource_classes = [DefaultAccountsResource]
     list_display = ["item_type", "division", "income_account", "expense_account", "asset_account"]
     list_filter = ["division"]
@@ -125,7 +132,13 @@ class ReadOnlyWhileKeptElsewhereAdmin(admin.ModelAdmin):
 
 
 @admin.register(Account)
-class AccountAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, ReadOnlyWhileKeptElsewhereAdmin):
+class AccountAdmin(
+    ExportAdminMixin,
+    DivisionLabelsAdminMixin,
+    IntegrationsAdminMixin,
+    FastChangeListMixin,
+    ReadOnlyWhileKeptElsewhereAdmin,
+):
     """
     The chart of accounts: read-only while QuickBooks keeps it; an account in use cannot be deleted, here or in bulk,
     and the refusal says what uses it.
@@ -179,16 +192,35 @@ class AccountAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin
 
 
 @admin.register(TaxRate)
-class TaxRateAdmin(ExportAdminMixin, IntegrationsAdminMixin, ReadOnlyWhileKeptElsewhereAdmin):
+class TaxRateAdmin(
+    ExportAdminMixin,
+    ReadOnlyDisplayMixin,
+    DivisionLabelsAdminMixin,
+    IntegrationsAdminMixin,
+    ReadOnlyWhileKeptElsewhereAdmin,
+):
     resource_classes = [TaxRateResource]
-    list_display = ["name", "percent", "agency", "active", "division"]
+    read_only_display = {"percent": "percent_display"}
+    list_display = ["name", "percent_display", "agency", "active", "division"]
     list_filter = ["active", "division"]
     list_select_related = ["division"]
     search_fields = ["name", "agency"]
 
+    @admin.display(description="percent", ordering="percent")
+    def percent_display(self, tax_rate: TaxRate) -> str:
+        return format_percent(tax_rate.percent)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # "8.025", not "8.0250".
+        if db_field.name == "percent":
+            kwargs["widget"] = DecimalInput()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(PaymentTerm)
-class PaymentTermAdmin(ExportAdminMixin, IntegrationsAdminMixin, ReadOnlyWhileKeptElsewhereAdmin):
+class PaymentTermAdmin(
+    ExportAdminMixin, DivisionLabelsAdminMixin, IntegrationsAdminMixin, ReadOnlyWhileKeptElsewhereAdmin
+):
     resource_classes = [PaymentTermResource]
     list_display = ["name", "due_days", "active", "division"]
     list_filter = ["active", "division"]
