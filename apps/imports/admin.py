@@ -18,8 +18,10 @@ from apps.customers.downloads import stored_file_response
 from apps.customers.filetypes import EXCEL, FileType
 from apps.imports import services
 from apps.imports.forms import ImportUploadForm
-from apps.imports.kinds import KINDS, ImportKind
+from apps.imports.kinds import KINDS
+from apps.imports.kinds.base import EMPTY
 from apps.imports.models import ExcelImport, ImportRecord, ImportStatus
+from apps.imports.preview import count_text, example_note, preview_sections
 from apps.imports.selectors import import_record_progress, import_records_recent
 from apps.imports.workbooks import errors_workbook, template_workbook
 
@@ -45,12 +47,6 @@ def _kind_label(key: str) -> str:
 
 def _record_url(record: ImportRecord) -> str:
     return reverse("admin:imports_importrecord_change", args=[record.pk])
-
-
-def _count(number: int, kind: ImportKind | None) -> str:
-    if kind is None:
-        return f"{number:,}"
-    return f"{number:,} {kind.noun if number == 1 else kind.noun_plural}"
 
 
 def status_badge(record: ImportRecord) -> str:
@@ -176,6 +172,8 @@ class ImportRecordAdmin(admin.ModelAdmin):
             parts = [f"{record.to_create:,} to create", f"{record.to_update:,} to update"]
         else:
             parts = []
+        if record.example_rows:
+            parts.append(f"{record.example_rows:,} example row{'s' if record.example_rows != 1 else ''} skipped")
         if record.error_count:
             parts.append(f"{record.error_count:,} error{'s' if record.error_count != 1 else ''}")
         return " · ".join([f"{record.rows:,} rows", *parts]) if record.rows else " · ".join(parts) or "—"
@@ -235,10 +233,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "errors": errors,
             "errors_hidden": max(record.error_count - len(errors), 0),
             "errors_stored": len(record.errors),
-            "samples": [
-                (title, record.samples.get(key, []))
-                for key, title in (("create", "To create"), ("update", "To update"), ("skip", "Already there"))
-            ],
+            "sections": preview_sections(record, kind),
+            "example_note": example_note(record),
+            "only_examples": bool(record.example_rows) and record.rows == record.example_rows,
+            "EMPTY": EMPTY,
             "changelist_url": reverse(kind.changelist) if kind and kind.changelist else "",
             "upload_url": reverse("admin:imports_excelimport_changelist") + f"?kind={record.kind}",
             "confirm_url": reverse("admin:imports_importrecord_confirm", args=[record.pk]),
@@ -247,16 +245,16 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "errors_url": reverse("admin:imports_importrecord_errors", args=[record.pk]),
             "file_url": reverse("admin:imports_importrecord_file", args=[record.pk]) if record.file else "",
             "archive_url": reverse("admin:imports_importrecord_archive", args=[record.pk]) if record.archive else "",
-            "valid_count": _count(record.to_create + record.to_update, kind),
+            "valid_count": count_text(record.to_create + record.to_update, kind),
             "planned": [
-                ("create", "to create", _count(record.to_create, kind)),
-                ("update", "to update", _count(record.to_update, kind)),
-                ("skip", "already there, left as they are", _count(record.to_skip, kind)),
+                ("create", "to create", count_text(record.to_create, kind)),
+                ("update", "to update", count_text(record.to_update, kind)),
+                ("skip", "already there, left as they are", count_text(record.to_skip, kind)),
             ],
             "done": [
-                ("create", "created", _count(record.created, kind)),
-                ("update", "updated", _count(record.updated, kind)),
-                ("skip", "already there, left as they were", _count(record.skipped, kind)),
+                ("create", "created", count_text(record.created, kind)),
+                ("update", "updated", count_text(record.updated, kind)),
+                ("skip", "already there, left as they were", count_text(record.skipped, kind)),
             ],
             "Status": ImportStatus,
             "media": self.media,

@@ -219,6 +219,22 @@ class Column:
         return f"{'Required' if self.required else 'Optional'}. {self.help}".strip()
 
 
+# The first column of every template. A row with anything in it but "No" is an example: it is never imported,
+# whatever its other cells say, so that a template uploaded as downloaded cannot change a single record.
+EXAMPLE_MARKER = Column(
+    "example_marker",
+    "Example",
+    help="Leave it empty on your rows. A row with anything here is an example and is never imported.",
+    example="Example: never imported",
+)
+
+
+def is_example_mark(value: Any) -> bool:
+    """Whether a cell of the Example column marks its row as an example: anything but empty or No does."""
+    text = parse_text(value)
+    return text is not None and text.casefold() not in FALSE_WORDS
+
+
 def header_key(text: Any) -> str:
     """Headers match whatever their case and spacing: " invoice  Number " is "Invoice number"."""
     return " ".join(str(text or "").split()).casefold().rstrip(" *")

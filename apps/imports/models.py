@@ -63,6 +63,11 @@ class ImportRecord(TimeStampedModel):
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the current step.")
     progress_text = models.CharField(max_length=200, blank=True)
     rows = models.PositiveIntegerField("rows read", default=0)
+    example_rows = models.PositiveIntegerField(
+        "example rows skipped",
+        default=0,
+        help_text="Rows marked as examples, or equal to the template's: never imported.",
+    )
     error_rows = models.PositiveIntegerField("rows with errors", default=0)
     to_create = models.PositiveIntegerField(default=0)
     to_update = models.PositiveIntegerField(default=0)
@@ -73,7 +78,11 @@ class ImportRecord(TimeStampedModel):
     message = models.TextField(blank=True, help_text="Why the file was refused or the import stopped.")
     errors = models.JSONField(default=list, blank=True, help_text="[{row, column, message}, ...]")
     error_count = models.PositiveIntegerField(default=0)
-    samples = models.JSONField(default=dict, blank=True, help_text="The first records of each action, for the preview.")
+    samples = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The first records of each action with their changes, field by field, and the example rows skipped.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

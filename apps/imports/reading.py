@@ -1,10 +1,15 @@
-"""Reading a kind's worksheet: the header row mapped to the kind's columns, the notes row skipped, cells parsed."""
+"""
+Reading a kind's worksheet: the header row mapped to the kind's columns, the notes row skipped, cells parsed.
+
+Example rows are set apart before anything else: a row marked in the Example column (whatever its other cells say:
+they are not even parsed), and a row equal to the kind's example values. Neither reaches the kind's plan.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from apps.imports.columns import CellError, Column, header_key
+from apps.imports.columns import EXAMPLE_MARKER, CellError, Column, header_key, is_example_mark
 from apps.imports.files import ImportFileError, workbook_rows
 from apps.imports.kinds.base import ImportKind, ParsedRow, RowError
 
@@ -13,12 +18,14 @@ from apps.imports.kinds.base import ImportKind, ParsedRow, RowError
 class SheetRead:
     rows: list[ParsedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # The worksheet's numbers of the example rows, which are never imported.
+    example_rows: list[int] = field(default_factory=list)
 
 
 def _header_map(kind: ImportKind, number: int, values: tuple) -> dict[int, Column]:
     """Which column of the kind each worksheet column is; refuses missing, unknown and repeated headers."""
     known: dict[str, Column] = {}
-    for column in kind.columns:
+    for column in kind.sheet_columns:
         for name in (column.header, *column.aliases):
             known[header_key(name)] = column
     mapping: dict[int, Column] = {}
@@ -65,6 +72,8 @@ def _row_parse(mapping: dict[int, Column], number: int, values: tuple, errors: l
     parsed: dict[str, Any] = {}
     invalid = False
     for index, column in mapping.items():
+        if column is EXAMPLE_MARKER:
+            continue
         raw = values[index] if index < len(values) else None
         try:
             value = column.parse(raw)
@@ -89,11 +98,19 @@ def sheet_read(
         raise ImportFileError("The workbook is empty. Download the template and fill it in.")
     header_number, header_values = first
     mapping = _header_map(kind, header_number, header_values)
+    marker = next((index for index, column in mapping.items() if column is EXAMPLE_MARKER), None)
     result = SheetRead()
     for number, values in rows:
         if number == header_number + 1 and _is_notes_row(mapping, values):
             continue
-        result.rows.append(_row_parse(mapping, number, values, result.errors))
-    if not result.rows:
+        if marker is not None and marker < len(values) and is_example_mark(values[marker]):
+            result.example_rows.append(number)
+            continue
+        row = _row_parse(mapping, number, values, result.errors)
+        if kind.is_example(row):
+            result.example_rows.append(number)
+            continue
+        result.rows.append(row)
+    if not result.rows and not result.example_rows:
         raise ImportFileError("The workbook has a header row but no rows to import.")
     return result

@@ -27,7 +27,7 @@ from apps.imports.files import (
     upload_size_check,
     workbook_check,
 )
-from apps.imports.kinds import ImportContext, ImportKind, Plan, RowError, kind_get
+from apps.imports.kinds import Action, ImportContext, ImportKind, RowError, kind_get
 from apps.imports.kinds.base import validation_messages
 from apps.imports.models import ImportMode, ImportRecord, ImportStatus
 from apps.imports.reading import SheetRead, sheet_read
@@ -36,7 +36,9 @@ S = ImportStatus
 logger = logging.getLogger(__name__)
 # Enough to fix a file by; the count says how many there were in all.
 MAX_STORED_ERRORS = 10_000
-SAMPLES_PER_ACTION = 20
+# The preview lists this many records of each action, each with its changes field by field; the counts say how many
+# there are in all.
+SAMPLES_PER_ACTION = 500
 PROGRESS_EVERY_SECONDS = 0.5
 
 
@@ -181,19 +183,45 @@ def _read(record: ImportRecord, kind: ImportKind, workbook: IO[bytes], *, readin
     read = sheet_read(
         kind=kind, source=workbook, progress=_progress_reporter(record, start=0, end=reading_end, text="Reading")
     )
-    record.rows = len(read.rows)
+    record.rows = len(read.rows) + len(read.example_rows)
+    record.example_rows = len(read.example_rows)
     _progress(record, reading_end, f"Checking {len(read.rows):,} rows")
     return read
 
 
-def _samples(plan: Plan) -> dict[str, list[dict]]:
-    samples: dict[str, list[dict]] = {"create": [], "update": [], "skip": []}
-    for action in plan.actions:
+def _samples(actions: list[Action], example_rows: list[int]) -> dict[str, list]:
+    """
+    The first records of each action with their changes field by field, and the first example rows skipped.
+
+    Call it before anything is written: an update's changes read the record's values as they are.
+    """
+    samples: dict[str, list] = {"create": [], "update": [], "skip": [], "examples": example_rows[:SAMPLES_PER_ACTION]}
+    for action in actions:
         bucket = samples[action.type]
         if len(bucket) < SAMPLES_PER_ACTION:
             first, last = action.rows[0], action.rows[-1]
-            bucket.append({"rows": str(first) if first == last else f"{first}-{last}", "label": action.label})
+            bucket.append(
+                {
+                    "rows": str(first) if first == last else f"{first}-{last}",
+                    "label": action.label,
+                    "changes": [change.as_dict() for change in action.changes()],
+                }
+            )
     return samples
+
+
+def _samples_written(samples: dict[str, list], failed_rows: set[int]) -> dict[str, list]:
+    """The samples taken before writing, less the records whose writing failed (valid rows only)."""
+    if not failed_rows:
+        return samples
+
+    def first_row(sample: dict) -> int:
+        return int(sample["rows"].split("-")[0])
+
+    return {
+        key: items if key == "examples" else [item for item in items if first_row(item) not in failed_rows]
+        for key, items in samples.items()
+    }
 
 
 def _unexpected(record: ImportRecord, step: str) -> ImportRecord:
@@ -227,7 +255,7 @@ def _check(record: ImportRecord) -> ImportRecord:
     errors = read.errors + plan.errors
     _errors_store(record, errors)
     record.to_create, record.to_update, record.to_skip = plan.count("create"), plan.count("update"), plan.count("skip")
-    record.samples = _samples(plan)
+    record.samples = _samples(plan.actions, read.example_rows)
     record.status = S.CHECKED
     record.progress, record.progress_text = 100, ""
     if fatal := _file_level(errors):
@@ -246,7 +274,7 @@ def import_confirm_refusal(record: ImportRecord, *, valid_rows_only: bool) -> st
     if record.error_count and not valid_rows_only:
         return "The file has errors: fix them and upload it again, or import the valid rows only."
     if not (record.to_create or record.to_update):
-        return "There is nothing to import: every row is already in FieldOffice, or has errors."
+        return "There is nothing to import: every row is already in FieldOffice, is an example, or has errors."
     return None
 
 
@@ -341,6 +369,8 @@ def _write(record: ImportRecord, kind: ImportKind, read: SheetRead, context: Imp
                 errors,
             )
         writes = sum(1 for action in plan.actions if action.type != "skip")
+        # What the import does, described before it writes (an update's old values are still there).
+        samples = _samples(plan.actions, read.example_rows)
         _progress(record, 90, f"Writing {writes:,} {kind.noun_plural}")
         try:
             write_errors = kind.apply(actions=plan.actions, context=context)
@@ -356,5 +386,7 @@ def _write(record: ImportRecord, kind: ImportKind, read: SheetRead, context: Imp
         record.created = sum(1 for action in written if action.type == "create")
         record.updated = sum(1 for action in written if action.type == "update")
         record.skipped = sum(1 for action in written if action.type == "skip")
+        # What was written, from the plan the writer was given: the preview's list, as done.
+        record.samples = _samples_written(samples, failed_rows)
         _errors_store(record, errors + write_errors)
         record.save()

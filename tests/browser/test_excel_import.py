@@ -17,12 +17,15 @@ PASSWORD = "correct-horse-battery"
 
 
 def _fill(template, path, customer_of_second_row: str):
-    """The template with its example replaced by two notes (row 2, the notes row, stays: it is skipped)."""
+    """
+    The template with its example replaced by two notes (row 2, the notes row, stays: it is skipped). The first
+    column, "Example", stays empty on rows to import.
+    """
     workbook = load_workbook(template)
     sheet = workbook["Notes"]
     sheet.delete_rows(3)
-    sheet.append(["Basement Bar", date(2022, 8, 15), "Jorji", "Side door code 4411"])
-    sheet.append([customer_of_second_row, "08/16/2022", None, "Dog on site"])
+    sheet.append([None, "Basement Bar", date(2022, 8, 15), "Jorji", "Side door code 4411"])
+    sheet.append([None, customer_of_second_row, "08/16/2022", None, "Dog on site"])
     workbook.save(path)
     return path
 

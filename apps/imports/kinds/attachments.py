@@ -13,6 +13,7 @@ import hashlib
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cached_property, partial
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -25,7 +26,17 @@ from apps.customers.filetypes import attachment_file_check
 from apps.customers.models import Customer, CustomerAttachment
 from apps.imports.columns import Column, ColumnType
 from apps.imports.files import DamagedMember, member_read
-from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan
+from apps.imports.kinds.base import (
+    Action,
+    Change,
+    ImportContext,
+    ImportKind,
+    ParsedRow,
+    Plan,
+    changed_values,
+    new_values,
+)
+from apps.imports.kinds.customers import EXAMPLE_CUSTOMER
 from apps.imports.kinds.notes import CUSTOMER_HELP
 from apps.imports.matching import CustomerLookup, NotFound, norm
 
@@ -102,16 +113,22 @@ class CustomerAttachmentKind(ImportKind):
     )
     changelist = "admin:customers_customer_changelist"
     columns = (
-        Column("customer", "Customer", required=True, max_length=100, help=CUSTOMER_HELP, example="Basement Bar"),
+        Column("customer", "Customer", required=True, max_length=100, help=CUSTOMER_HELP, example=EXAMPLE_CUSTOMER),
         Column(
             "file_name",
             "File name",
             required=True,
             max_length=255,
             help="The file's name in the zip (with its folder if two files share a name).",
-            example="site-plan.pdf",
+            example="example-site-plan.pdf",
         ),
-        Column("title", "Title", max_length=200, help="What the file is. Empty: the file name.", example="Site plan"),
+        Column(
+            "title",
+            "Title",
+            max_length=200,
+            help="What the file is. Empty: the file name.",
+            example="Example site plan",
+        ),
         Column("attached_on", "Date", ColumnType.DATE, help="The file's date.", example="2022-08-15"),
     )
 
@@ -167,7 +184,11 @@ class CustomerAttachmentKind(ImportKind):
             values = {"title": row["title"] or "", "attached_on": row["attached_on"]}
             current = existing.get(key)
             if current is None:
-                plan.actions.append(Action("create", [row.number], label, (customer_id, member, name, values)))
+                shown = {"customer": customers.names[customer_id], "file_name": name, **values}
+                shown["title"] = shown["title"] or name
+                payload = (customer_id, member, name, values)
+                describe = partial(new_values, shown, self._columns)
+                plan.actions.append(Action("create", [row.number], label, payload, describe))
                 continue
             changes = {
                 field: value
@@ -176,8 +197,27 @@ class CustomerAttachmentKind(ImportKind):
             }
             replace = self._content_differs(current, member, digest)
             action_type = "update" if changes or replace else "skip"
-            plan.actions.append(Action(action_type, [row.number], label, (current, member, changes, replace)))
+            payload = (current, member, changes, replace)
+            describe = partial(self._changes, current, member, changes, replace)
+            plan.actions.append(Action(action_type, [row.number], label, payload, describe))
         return plan
+
+    @cached_property
+    def _columns(self) -> dict[str, Column]:
+        """Attachment field → its column, for the preview."""
+        return {key: self.column(key) for key in ("customer", "file_name", "title", "attached_on")}
+
+    def _changes(
+        self, current: CustomerAttachment, member: zipfile.ZipInfo, changes: dict, replace: bool
+    ) -> list[Change]:
+        described = changed_values(current, changes, self._columns)
+        if replace:
+            try:
+                old = f"the stored file ({filesizeformat(current.file.size)})"
+            except OSError:
+                old = "the stored file (missing)"
+            described.append(Change("File", f"the file in the zip ({filesizeformat(member.file_size)})", old))
+        return described
 
     @staticmethod
     def _existing(customer_ids: Iterable[int]) -> dict[tuple, CustomerAttachment]:

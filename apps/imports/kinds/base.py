@@ -2,20 +2,29 @@
 What every kind of import shares: its columns, the plan it makes from the rows (reads only), and how it writes.
 
 A kind turns parsed rows into a ``Plan``: actions (create, update or leave as it is) on records identified by a
-business key, and row errors. Writing happens only once the plan is confirmed, inside one transaction; a kind writes
-through the domain apps' services, never by saving models itself.
+business key, and row errors. Each action can describe its changes, field by field (old → new for an update, the
+values of a new record): the preview shows them, and they describe exactly what the writer is given. Writing happens
+only once the plan is confirmed, inside one transaction; a kind writes through the domain apps' services, never by
+saving models itself.
+
+Example rows never reach a kind: the reader leaves out rows marked in the templates' Example column and rows equal
+to the kind's example (``ImportKind.is_example``).
 """
 
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.core.models import Division
-from apps.imports.columns import Column
+from apps.imports.columns import EXAMPLE_MARKER, Column, ColumnType
+from apps.imports.matching import norm
 
 ActionType = Literal["create", "update", "skip"]
 
@@ -44,14 +53,86 @@ class ParsedRow:
         return self.values.get(key)
 
 
+EMPTY = "(empty)"
+# Long texts (descriptions, notes) are cut in the preview; the import writes them whole.
+SHOWN_LENGTH = 200
+
+
+def shown(value: Any, *, choices: Sequence[tuple[str, str]] = (), money: bool = False) -> str:
+    """A value as the preview shows it: Yes/No, 2022-08-15, 129.50 or 7.875, a choice's label, a record's name."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Decimal):
+        # No more decimals than the value needs (7.875, not 7.8750; 2, not 2.0000); money has two at least.
+        needed = 0 if value == value.to_integral_value() else -value.normalize().as_tuple().exponent
+        return f"{value:,.{max(needed, 2) if money else needed}f}"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value)
+    if choices:
+        text = dict(choices).get(text, text)
+    return text if len(text) <= SHOWN_LENGTH else f"{text[:SHOWN_LENGTH]}…"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """
+    One value an action writes, as the preview shows it: ``field`` is the column's header, ``old`` what the record
+    holds now (``None`` for a value of a new record, or an addition such as a new service location).
+    """
+
+    field: str
+    new: str
+    old: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"field": self.field, "old": self.old, "new": self.new}
+
+
+def shown_in(column: Column, value: Any) -> str:
+    """A value of ``column`` as the preview shows it; a decimal column of two places holds money."""
+    money = column.type == ColumnType.DECIMAL and column.places == 2
+    return shown(value, choices=column.choices, money=money)
+
+
+def new_values(values: Mapping[str, Any], columns: Mapping[str, Column]) -> list[Change]:
+    """The values of a new record, in the order of ``columns`` (field → column); empty values are left out."""
+    return [
+        Change(column.header, shown_in(column, values[name]))
+        for name, column in columns.items()
+        if values.get(name) not in (None, "")
+    ]
+
+
+def changed_values(current: Any, changes: Mapping[str, Any], columns: Mapping[str, Column]) -> list[Change]:
+    """Each field of ``current`` that ``changes`` gives another value, as old → new, in the order of ``columns``."""
+    return [
+        Change(column.header, shown_in(column, changes[name]), shown_in(column, getattr(current, name)))
+        for name, column in columns.items()
+        if name in changes
+    ]
+
+
 @dataclass(slots=True)
 class Action:
-    """One record to create or update (or leave as it is), from one or more rows."""
+    """
+    One record to create or update (or leave as it is), from one or more rows.
+
+    ``describe`` says what it changes, field by field. It is called only for the records the preview lists, and
+    before anything is written (an update's old values are the record's as it is): a file of 50,000 rows keeps no
+    50,000 descriptions in memory.
+    """
 
     type: ActionType
     rows: list[int]
     label: str
     payload: Any = None
+    describe: Callable[[], list[Change]] | None = None
+
+    def changes(self) -> list[Change]:
+        return self.describe() if self.describe is not None else []
 
 
 @dataclass
@@ -129,6 +210,36 @@ class ImportKind:
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
+
+    @property
+    def sheet_columns(self) -> tuple[Column, ...]:
+        """The columns of the kind's template: the Example marker, then the kind's own."""
+        return (EXAMPLE_MARKER, *self.columns)
+
+    @cached_property
+    def example_values(self) -> dict[str, Any]:
+        """
+        The template's example row as the reader parses it, by column key (``None`` where it has no value); texts
+        as ``norm`` leaves them, for comparing.
+        """
+        values = {column.key: column.parse(column.example) for column in self.columns}
+        return {key: norm(value) if isinstance(value, str) else value for key, value in values.items()}
+
+    def is_example(self, row: ParsedRow) -> bool:
+        """
+        Whether the row is the template's example: every cell the sheet has equals the example's (text whatever
+        its case and spacing). Such a row is never imported, even when its Example cell was cleared.
+        """
+        if row.invalid:
+            return False
+        examples = self.example_values
+        given = False
+        for key, value in row.values.items():
+            example = examples.get(key)
+            if (norm(value) if isinstance(value, str) else value) != example:
+                return False
+            given |= example is not None
+        return given
 
     def header(self, key: str) -> str:
         return self.column(key).header

@@ -9,6 +9,7 @@ with the values the rows give: an empty cell leaves a value as it is, and locati
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,16 @@ from apps.accounting.models import PaymentTerm, TaxRate
 from apps.customers import services as customer_services
 from apps.customers.models import Customer, ServiceLocation
 from apps.imports.columns import Column, ColumnType
-from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan
+from apps.imports.kinds.base import (
+    Action,
+    Change,
+    ImportContext,
+    ImportKind,
+    ParsedRow,
+    Plan,
+    changed_values,
+    new_values,
+)
 from apps.imports.kinds.named import model_errors
 from apps.imports.matching import NameLookup, NotFound, norm
 
@@ -42,6 +52,11 @@ ADDRESS_FIELDS = ("street", "street2", "city", "state", "postal_code", "country"
 # Column key → field of the service location.
 LOCATION_COLUMNS = {f"location_{name}": name for name in ADDRESS_FIELDS}
 CUSTOMER_KEYS = (*CUSTOMER_FIELDS, "tax_rate", "payment_term")
+# The templates' example customer, which no real customer is: a template uploaded as it is can match nobody. The other
+# kinds' examples name it too.
+EXAMPLE_NUMBER = "EXAMPLE-0001"
+EXAMPLE_CUSTOMER = "Example Customer (delete me)"
+EXAMPLE_LOCATION = "Example location"
 
 
 def _text(key: str, header: str, max_length: int, help: str = "", example: Any = None) -> Column:
@@ -74,7 +89,11 @@ class CustomerKind(ImportKind):
     valid_rows_note = "a customer with an error on any of its rows is left out whole"
     columns = (
         _text(
-            "number", "Customer number", 30, "Your own reference; unique. Identifies the customer when given.", "C-1001"
+            "number",
+            "Customer number",
+            30,
+            "Your own reference; unique. Identifies the customer when given.",
+            EXAMPLE_NUMBER,
         ),
         Column(
             "display_name",
@@ -82,14 +101,14 @@ class CustomerKind(ImportKind):
             once=True,
             max_length=100,
             help="The name on invoices and lists; unique.",
-            example="Basement Bar",
+            example=EXAMPLE_CUSTOMER,
         ),
-        _text("company_name", "Company name", 100, example="Basement Bar LLC"),
-        _text("first_name", "First name", 100, example="Jorji"),
-        _text("last_name", "Last name", 100),
-        _text("phone", "Phone", 30, example="612-555-0100"),
-        _text("email", "Email", 254, example="billing@basementbar.example"),
-        _text("billing_street", "Billing street", 200, example="511 N Washington Ave"),
+        _text("company_name", "Company name", 100, example="Example Company LLC"),
+        _text("first_name", "First name", 100, example="Example"),
+        _text("last_name", "Last name", 100, example="Person"),
+        _text("phone", "Phone", 30, example="612-555-0199"),
+        _text("email", "Email", 254, example="billing@example.com"),
+        _text("billing_street", "Billing street", 200, example="100 Example Street"),
         _text("billing_street2", "Billing street 2", 200),
         _text("billing_city", "Billing city", 100, example="Minneapolis"),
         _text("billing_state", "Billing state", 100, example="MN"),
@@ -101,8 +120,14 @@ class CustomerKind(ImportKind):
         _text("tax_rate", "Tax rate", 100, "The name of a tax rate."),
         _text("payment_term", "Terms", 100, "The name of a payment term, such as Net 30."),
         Column("active", "Active", ColumnType.BOOLEAN, help="Yes or No. Empty: Yes for a new customer.", example="Yes"),
-        _text("location_name", "Service location", 100, "A place where you work for the customer; one a row.", "BB_1"),
-        _text("location_street", "Location street", 200, example="511 N Washington Ave"),
+        _text(
+            "location_name",
+            "Service location",
+            100,
+            "A place where you work for the customer; one a row.",
+            EXAMPLE_LOCATION,
+        ),
+        _text("location_street", "Location street", 200, example="100 Example Street"),
         _text("location_street2", "Location street 2", 200),
         _text("location_city", "Location city", 100, example="Minneapolis"),
         _text("location_state", "Location state", 100, example="MN"),
@@ -147,7 +172,8 @@ class CustomerKind(ImportKind):
                 PaymentTerm.objects.filter(division=division).in_bulk(),
             ),
         }
-        customers = list(Customer.objects.filter(division=division))
+        # Tax rate and terms come along: the preview shows the ones an update replaces.
+        customers = list(Customer.objects.filter(division=division).select_related("tax_rate", "payment_term"))
         by_number = {norm(customer.number): customer for customer in customers if customer.number}
         by_name = {norm(customer.display_name): customer for customer in customers}
         locations: dict[int, dict[str, ServiceLocation]] = {}
@@ -233,25 +259,30 @@ class CustomerKind(ImportKind):
         except ValidationError as error:
             model_errors(error, headers, group.first, plan, default_column=self.header("display_name"))
             return
-        location_rows, location_changed = self._locations(group, current, locations, plan)
+        location_rows, location_changes = self._locations(group, current, locations, plan)
         if location_rows is None:
             return
-        label = f"{customer.display_name}" + (f" · {len(location_rows)} service locations" if location_rows else "")
+        count = len(location_rows)
+        label = customer.display_name + (f" · {count} service location{'s' if count != 1 else ''}" if count else "")
         rows = [row.number for row in group.rows]
         if current is None:
-            plan.actions.append(Action("create", rows, label, (None, values, location_rows)))
-        elif changes or location_changed:
-            plan.actions.append(
-                Action("update", rows, label, (current, changes, location_rows if location_changed else None))
-            )
+            describe = partial(self._changes, None, values, location_changes)
+            plan.actions.append(Action("create", rows, label, (None, values, location_rows), describe))
+        elif changes or location_changes:
+            payload = (current, changes, location_rows if location_changes else None)
+            describe = partial(self._changes, current, changes, location_changes)
+            plan.actions.append(Action("update", rows, label, payload, describe))
         else:
             plan.actions.append(Action("skip", rows, label))
 
-    def _locations(self, group, current, locations, plan) -> tuple[list | None, bool]:
-        """The customer's complete list of locations (kept ones by id), and whether the rows change it."""
+    def _locations(self, group, current, locations, plan) -> tuple[list | None, list[Change]]:
+        """
+        The customer's complete list of locations (kept ones by id), and what the rows change in it (nothing when
+        the list stays as it is): locations added, with their address, and fields of existing ones, old → new.
+        """
         stored = locations.get(current.pk, {}) if current is not None else {}
         result = {key: {"id": location.pk} for key, location in stored.items()}
-        changed = False
+        changed: list[Change] = []
         seen: dict[str, int] = {}
         for row in group.rows:
             name = row["location_name"]
@@ -259,32 +290,53 @@ class CustomerKind(ImportKind):
             if name is None:
                 if address:
                     plan.error(row.number, self.header("location_name"), "Give the service location a name.")
-                    return None, False
+                    return None, []
                 continue
             key = norm(name)
             if key in seen:
                 plan.error(row.number, self.header("location_name"), f"This location is on row {seen[key]} already.")
-                return None, False
+                return None, []
             seen[key] = row.number
             location = stored.get(key)
             if location is None:
                 candidate = ServiceLocation(name=name, **address)
                 result[key] = {"name": name, **address}
-                changed = True
+                described = ", ".join(str(value) for value in address.values())
+                field = self.header("location_name") + (" added" if current is not None else "")
+                changed.append(Change(field, f"{name} · {described}" if described else name))
             else:
                 differs = {field: value for field, value in address.items() if getattr(location, field) != value}
                 candidate = copy.copy(location)
                 for field, value in differs.items():
                     setattr(candidate, field, value)
                 result[key].update(differs)
-                changed |= bool(differs)
+                changed += [
+                    Change(f"{change.field} ({location.name})", change.new, change.old)
+                    for change in changed_values(location, differs, self._location_columns)
+                ]
             try:
                 candidate.full_clean(exclude=["customer"], validate_unique=False, validate_constraints=False)
             except ValidationError as error:
                 headers = {field: self.header(key) for key, field in LOCATION_COLUMNS.items()}
                 model_errors(error, {**headers, "name": self.header("location_name")}, row.number, plan)
-                return None, False
+                return None, []
         return list(result.values()), changed
+
+    @cached_property
+    def _location_columns(self) -> dict[str, Column]:
+        """Service location field → its column."""
+        return {field: self.column(key) for key, field in LOCATION_COLUMNS.items()}
+
+    @cached_property
+    def _customer_columns(self) -> dict[str, Column]:
+        """Customer field → its column, in the template's order."""
+        return {column.key: column for column in self.columns if column.key in CUSTOMER_KEYS}
+
+    def _changes(self, current: Customer | None, values: dict, location_changes: list[Change]) -> list[Change]:
+        """A new customer's values, or an existing one's changes (old → new); then its service locations'."""
+        if current is None:
+            return new_values(values, self._customer_columns) + location_changes
+        return changed_values(current, values, self._customer_columns) + location_changes
 
     def write(self, *, action: Action, context: ImportContext) -> None:
         current, values, location_rows = action.payload

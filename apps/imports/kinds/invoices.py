@@ -9,7 +9,9 @@ QuickBooks. An invoice number is the key: a number already imported as history f
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 
@@ -17,7 +19,8 @@ from apps.accounting.models import TaxRate
 from apps.catalog.models import Item
 from apps.customers.models import Customer
 from apps.imports.columns import Column, ColumnType
-from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan, RowError
+from apps.imports.kinds.base import EMPTY, Action, Change, ImportContext, ImportKind, ParsedRow, Plan, RowError, shown
+from apps.imports.kinds.customers import EXAMPLE_CUSTOMER, EXAMPLE_LOCATION, EXAMPLE_NUMBER
 from apps.imports.kinds.named import model_errors
 from apps.imports.kinds.notes import CUSTOMER_HELP
 from apps.imports.matching import CustomerLookup, NameLookup, NotFound
@@ -72,6 +75,27 @@ def _money(value: Decimal) -> str:
     return f"${value:,.2f}"
 
 
+def _lines_described(lines: Sequence[tuple]) -> dict:
+    """Lines as (item id, description, quantity, unit price, taxable): "Line 1" → "Service call · 2 at 100.00"."""
+    described = {}
+    for number, line in enumerate(lines, start=1):
+        _item_id, description, quantity, unit_price, taxable = line
+        text = f"{description} · {shown(quantity)} at {shown(unit_price, money=True)}" + (
+            "" if taxable else " · not taxable"
+        )
+        described[f"Line {number}"] = (tuple(line), text)
+    return described
+
+
+def _money_described(tax: Decimal, total: Decimal, paid: Decimal, paid_on: date | None) -> dict:
+    return {
+        "Tax": (tax, _money(tax)),
+        "Total": (total, _money(total)),
+        "Amount paid": (paid, _money(paid)),
+        "Payment date": (paid_on, shown(paid_on)),
+    }
+
+
 class HistoricalInvoiceKind(ImportKind):
     key = "invoices"
     label = "Historical invoices"
@@ -90,15 +114,15 @@ class HistoricalInvoiceKind(ImportKind):
             required=True,
             max_length=21,
             help="Every row of an invoice has its number; the rows of one invoice are together.",
-            example="1044",
+            example=EXAMPLE_NUMBER,
         ),
-        Column("customer", "Customer", once=True, max_length=100, help=CUSTOMER_HELP, example="Basement Bar"),
+        Column("customer", "Customer", once=True, max_length=100, help=CUSTOMER_HELP, example=EXAMPLE_CUSTOMER),
         Column(
             "service_location",
             "Service location",
             max_length=100,
             help="The name (or street) of one of the customer's service locations.",
-            example="BB_1",
+            example=EXAMPLE_LOCATION,
         ),
         Column("invoice_date", "Invoice date", ColumnType.DATE, once=True, example="2022-08-15"),
         Column(
@@ -117,7 +141,9 @@ class HistoricalInvoiceKind(ImportKind):
         ),
         Column("memo", "Memo", max_length=1000, help="Printed on the invoice.", example=None),
         Column("item", "Item", max_length=100, help="An item's name or SKU; or leave it empty and give a description."),
-        Column("description", "Description", max_length=4000, help="Empty: the item's.", example="Service call"),
+        Column(
+            "description", "Description", max_length=4000, help="Empty: the item's.", example="Example: service call"
+        ),
         Column(
             "quantity",
             "Quantity",
@@ -259,8 +285,10 @@ class HistoricalInvoiceKind(ImportKind):
             rows = [row.number for row in group.rows]
             stored = existing.get(group.number)
             current = stored.invoice if stored else None
+            location = group.header.get("service_location")
             if current is None:
-                plan.actions.append(Action("create", rows, label, spec))
+                describe = partial(self._changes, None, spec, location)
+                plan.actions.append(Action("create", rows, label, spec, describe))
             elif not current.is_history:
                 plan.error(
                     group.first,
@@ -278,8 +306,62 @@ class HistoricalInvoiceKind(ImportKind):
             elif refusal := invoicing_services.invoice_history_replace_refusal(current):
                 plan.error(group.first, self.header("number"), refusal)
             else:
-                plan.actions.append(Action("update", rows, label, (current, spec)))
+                describe = partial(self._changes, stored, spec, location)
+                plan.actions.append(Action("update", rows, label, (current, spec), describe))
         return plan
+
+    # What the preview shows.
+
+    def _changes(self, stored: StoredInvoice | None, spec: HistoricalInvoice, location: str | None) -> list[Change]:
+        """A new invoice's values; or, for a corrected one, each field, line and amount that differs, old → new."""
+        # Worked out again (no query) rather than kept for every invoice of a large file.
+        result = invoicing_services.invoice_history_totals(spec=spec)
+        described = self._described(spec, result, location=location)
+        if stored is None:
+            return [Change(name, text) for name, (_value, text) in described.items() if text != EMPTY]
+        before = self._stored_described(stored)
+        changes = [
+            Change(name, text, before.get(name, (None, EMPTY))[1])
+            for name, (value, text) in described.items()
+            if before.get(name, (None, EMPTY))[0] != value
+        ]
+        return changes + [
+            Change(name, "(removed)", text) for name, (_value, text) in before.items() if name not in described
+        ]
+
+    # Each field as (value to compare, text shown), by name.
+
+    def _described(self, spec: HistoricalInvoice, result: HistoryTotals, *, location: str | None) -> dict:
+        fields = {
+            self.header("customer"): (spec.customer.pk, str(spec.customer)),
+            self.header("service_location"): (spec.service_location_id, location or EMPTY),
+            self.header("invoice_date"): (spec.invoice_date, shown(spec.invoice_date)),
+            self.header("due_date"): (result.due_date, shown(result.due_date)),
+            self.header("tax_rate"): (result.tax_rate.pk if result.tax_rate else None, shown(result.tax_rate)),
+            self.header("memo"): (spec.memo, shown(spec.memo)),
+        }
+        lines = [(line.item_id, line.description, line.quantity, line.unit_price, line.taxable) for line in spec.lines]
+        paid_on = (spec.paid_on or spec.invoice_date) if result.amount_paid > 0 else None
+        return (
+            fields
+            | _lines_described(lines)
+            | _money_described(result.totals.tax, result.totals.total, result.amount_paid, paid_on)
+        )
+
+    def _stored_described(self, stored: StoredInvoice) -> dict:
+        invoice = stored.invoice
+        location = invoice.service_location
+        fields = {
+            self.header("customer"): (invoice.customer_id, str(invoice.customer)),
+            self.header("service_location"): (invoice.service_location_id, location.name if location else EMPTY),
+            self.header("invoice_date"): (invoice.invoice_date, shown(invoice.invoice_date)),
+            self.header("due_date"): (invoice.due_date, shown(invoice.due_date)),
+            self.header("tax_rate"): (invoice.tax_rate_id, shown(invoice.tax_rate)),
+            self.header("memo"): (invoice.memo, shown(invoice.memo)),
+        }
+        paid = sum((amount for _paid_on, amount in stored.imported_payments), Decimal("0.00"))
+        paid_on = stored.imported_payments[0][0] if stored.imported_payments else None
+        return fields | _lines_described(stored.lines) | _money_described(invoice.tax, invoice.total, paid, paid_on)
 
     def _customer(self, group: InvoiceRows, customers: CustomerLookup, plan: Plan) -> int | None:
         try:
@@ -351,7 +433,8 @@ class HistoricalInvoiceKind(ImportKind):
         found: dict[str, StoredInvoice] = {}
         for start in range(0, len(numbers), 500):
             invoices = Invoice.objects.filter(division_id=division_id, number__in=numbers[start : start + 500])
-            by_id = {invoice.pk: StoredInvoice(invoice) for invoice in invoices.select_related("customer")}
+            invoices = invoices.select_related("customer", "service_location", "tax_rate")
+            by_id = {invoice.pk: StoredInvoice(invoice) for invoice in invoices}
             lines = InvoiceLine.objects.filter(invoice_id__in=by_id).order_by("invoice_id", "position", "id")
             for invoice_id, *values in lines.values_list(
                 "invoice_id", "item_id", "description", "quantity", "unit_price", "taxable"

@@ -8,6 +8,7 @@ tax rates or terms (``apps.core.masters``), the rows that would create or change
 
 import copy
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -19,7 +20,7 @@ from apps.catalog import services as catalog_services
 from apps.catalog.models import Item
 from apps.core.masters import master_elsewhere
 from apps.imports.columns import Column, ColumnType
-from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan
+from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan, changed_values, new_values
 from apps.imports.matching import norm
 
 
@@ -48,6 +49,7 @@ class NamedRecordKind(ImportKind):
         plan = Plan()
         existing = {norm(obj.name): obj for obj in self.model.objects.filter(division=context.division)}
         headers = {field: self.header(key) for key, field in self.fields.items()}
+        columns = {field: self.column(key) for key, field in self.fields.items()}
         first_seen: dict[str, int] = {}
         for row in rows:
             if row.invalid:
@@ -61,14 +63,21 @@ class NamedRecordKind(ImportKind):
             current = existing.get(key)
             if current is None:
                 instance = self.model(division=context.division, **{**self.defaults(), **values})
-                action = Action("create", [row.number], str(values["name"]), values)
+                describe = partial(new_values, {**self.defaults(), **values}, columns)
+                action = Action("create", [row.number], str(values["name"]), values, describe)
             else:
                 values.pop("name")  # the same name, perhaps in another case: keep the stored spelling
                 changes = {field: value for field, value in values.items() if getattr(current, field) != value}
                 instance = copy.copy(current)
                 for field, value in changes.items():
                     setattr(instance, field, value)
-                action = Action("update" if changes else "skip", [row.number], str(current), (current, changes))
+                action = Action(
+                    "update" if changes else "skip",
+                    [row.number],
+                    str(current),
+                    (current, changes),
+                    partial(changed_values, current, changes, columns),
+                )
             try:
                 instance.full_clean(exclude=["division"], validate_unique=False)
             except ValidationError as error:
@@ -119,7 +128,12 @@ class TaxRateKind(KeptElsewhereRefusingKind):
     model = TaxRate
     columns = (
         Column(
-            "name", "Name", required=True, max_length=100, help="Unique within the division.", example="Minneapolis"
+            "name",
+            "Name",
+            required=True,
+            max_length=100,
+            help="Unique within the division.",
+            example="Example tax rate (delete me)",
         ),
         Column(
             "percent",
@@ -135,7 +149,7 @@ class TaxRateKind(KeptElsewhereRefusingKind):
             "Tax agency",
             max_length=100,
             help="Who collects the tax.",
-            example="Minnesota Department of Revenue",
+            example="Example Tax Agency",
         ),
         ACTIVE,
     )
@@ -154,7 +168,14 @@ class PaymentTermKind(KeptElsewhereRefusingKind):
     changelist = "admin:accounting_paymentterm_changelist"
     model = PaymentTerm
     columns = (
-        Column("name", "Name", required=True, max_length=100, help="Unique within the division.", example="Net 30"),
+        Column(
+            "name",
+            "Name",
+            required=True,
+            max_length=100,
+            help="Unique within the division.",
+            example="Example terms (delete me)",
+        ),
         Column(
             "due_days",
             "Due days",
@@ -182,7 +203,12 @@ class ItemKind(NamedRecordKind):
     model = Item
     columns = (
         Column(
-            "name", "Name", required=True, max_length=100, help="Unique within the division.", example="Furnace tune-up"
+            "name",
+            "Name",
+            required=True,
+            max_length=100,
+            help="Unique within the division.",
+            example="Example item (delete me)",
         ),
         Column(
             "item_type",
@@ -192,8 +218,10 @@ class ItemKind(NamedRecordKind):
             help="Inventory, Non-inventory, Service or Equipment. Empty: Service.",
             example="Service",
         ),
-        Column("sku", "SKU", max_length=100, help="Your stock number.", example="SVC-TUNE"),
-        Column("description", "Description", help="Copied to invoice lines.", example="Annual furnace tune-up"),
+        Column("sku", "SKU", max_length=100, help="Your stock number.", example="EXAMPLE-0001"),
+        Column(
+            "description", "Description", help="Copied to invoice lines.", example="Example: annual furnace tune-up"
+        ),
         Column("sales_price", "Sales price", ColumnType.DECIMAL, help="Zero or more.", example=129.50),
         Column("cost", "Cost", ColumnType.DECIMAL, help="Zero or more.", example=40),
         Column("taxable", "Taxable", ColumnType.BOOLEAN, help="Yes or No. Empty: Yes for a new item.", example="Yes"),

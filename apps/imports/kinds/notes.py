@@ -4,13 +4,24 @@ each note once; a known note whose author differs is updated.
 """
 
 from collections.abc import Iterable, Sequence
+from functools import cached_property, partial
 
 from django.db import transaction
 
 from apps.customers import services as customer_services
 from apps.customers.models import CustomerNote
 from apps.imports.columns import Column, ColumnType
-from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan, RowError
+from apps.imports.kinds.base import (
+    Action,
+    ImportContext,
+    ImportKind,
+    ParsedRow,
+    Plan,
+    RowError,
+    changed_values,
+    new_values,
+)
+from apps.imports.kinds.customers import EXAMPLE_CUSTOMER
 from apps.imports.matching import CustomerLookup, NotFound
 
 CUSTOMER_HELP = "The customer's display name or customer number, as in FieldOffice."
@@ -29,10 +40,10 @@ class CustomerNoteKind(ImportKind):
     description = "Dated notes on your customers, one row a note."
     changelist = "admin:customers_customer_changelist"
     columns = (
-        Column("customer", "Customer", required=True, max_length=100, help=CUSTOMER_HELP, example="Basement Bar"),
+        Column("customer", "Customer", required=True, max_length=100, help=CUSTOMER_HELP, example=EXAMPLE_CUSTOMER),
         Column("noted_on", "Date", ColumnType.DATE, required=True, help="The note's date.", example="2022-08-15"),
-        Column("author", "Author", max_length=100, help="Who wrote the note.", example="Jorji"),
-        Column("text", "Text", required=True, help="The note itself.", example="Side door code 4411; dog on site."),
+        Column("author", "Author", max_length=100, help="Who wrote the note.", example="Example Person"),
+        Column("text", "Text", required=True, help="The note itself.", example="Example note: side door code 0000."),
     )
 
     def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
@@ -64,12 +75,20 @@ class CustomerNoteKind(ImportKind):
                     "text": row["text"],
                     "author": author,
                 }
-                plan.actions.append(Action("create", [row.number], label, values))
+                shown = {**values, "customer": customers.names[customer_id]}
+                describe = partial(new_values, shown, self._columns)
+                plan.actions.append(Action("create", [row.number], label, values, describe))
             elif row["author"] is not None and note.author != author:
-                plan.actions.append(Action("update", [row.number], label, (note, author)))
+                describe = partial(changed_values, note, {"author": author}, self._columns)
+                plan.actions.append(Action("update", [row.number], label, (note, author), describe))
             else:
                 plan.actions.append(Action("skip", [row.number], label))
         return plan
+
+    @cached_property
+    def _columns(self) -> dict[str, Column]:
+        """Note field → its column, for the preview."""
+        return {key: self.column(key) for key in ("customer", "noted_on", "author", "text")}
 
     @staticmethod
     def _existing(customer_ids: Iterable[int]) -> dict[tuple, CustomerNote]:
