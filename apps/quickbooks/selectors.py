@@ -16,6 +16,8 @@ from django_q.models import OrmQ
 from apps.core.models import Division
 from apps.quickbooks.models import (
     CustomersDirection,
+    DesktopConnection,
+    IntegrationType,
     InventoryDirection,
     InvoicesDirection,
     QuickBooksConnection,
@@ -66,6 +68,18 @@ def _way(direction: str, choices: type[models.TextChoices]) -> tuple[str, str]:
     return "One way", choices(direction).label
 
 
+def _company_name(
+    *, division: Division, sync_settings: SyncSettings, connection: QuickBooksConnection | None
+) -> str:
+    """Online: the company's name read at connect. Desktop: the company file's, as the Web Connector recorded it."""
+    if sync_settings.integration_type != IntegrationType.DESKTOP:
+        return (connection.company_name if connection else "") or "—"
+    desktop = DesktopConnection.objects.filter(division=division).first()
+    if desktop is None or not desktop.has_company_file:
+        return "Recorded at the first Web Connector update"
+    return desktop.company_name or desktop.company_file
+
+
 def sync_settings_summary(*, division: Division) -> list[SummaryRow]:
     """ "QuickBooks Integration Settings": what the division syncs, in the words of the settings page."""
     connection = connection_for(division=division)
@@ -77,7 +91,9 @@ def sync_settings_summary(*, division: Division) -> list[SummaryRow]:
     service_item = sync_settings.default_service_item_name or sync_settings.default_service_item_qbo_id
     return [
         SummaryRow("Integration Type", sync_settings.get_integration_type_display()),
-        SummaryRow("Company Name", (connection.company_name if connection else "") or "—"),
+        SummaryRow(
+            "Company Name", _company_name(division=division, sync_settings=sync_settings, connection=connection)
+        ),
         SummaryRow("Sync Mode", "Automated" if automatic else "Manual"),
         SummaryRow("Sync Frequency", sync_settings.get_frequency_display()),
         SummaryRow("Customers Sync", ""),

@@ -41,6 +41,8 @@ from apps.quickbooks.desktop.setup import (
 )
 
 QWC_CONTENT_TYPE = "application/xml"
+# Sent by the checklist's form with the ticked editions: an empty choice then means "none", not "all".
+CHECKLIST_MARK = "checklist"
 # Whoever may press Sync Now on the integration page may ask for a preview.
 SYNC_PERMISSION = "quickbooks.add_syncrun"
 
@@ -190,13 +192,18 @@ def desktop_checklist_view(model_admin, request: HttpRequest, object_id: str) ->
         endpoint_url=_endpoint_url(request),
         run_every=_every(division),
         download_url=_url("desktop_qwc", division),
+        checklist_mark=CHECKLIST_MARK,
         title=f"Before you add {division} to the Web Connector",
     )
     return render(request, "admin/quickbooks/desktop/checklist.html", context)
 
 
 def desktop_qwc_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
-    """The ``.qwc`` download, for the editions ticked on the checklist (all of them when none are given)."""
+    """
+    The ``.qwc`` download, for the editions ticked on the checklist. The checklist's form says it was used
+    (``CHECKLIST_MARK``), so that a form sent with no edition ticked is sent back with a message instead of the
+    three editions; a plain link to the download (no form) gives all of them.
+    """
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     division = model_admin._division(request, object_id)
@@ -204,10 +211,15 @@ def desktop_qwc_view(model_admin, request: HttpRequest, object_id: str) -> HttpR
     if redirect := _ready_for_download(request, model_admin, division):
         return redirect
     form = EditionsForm(request.GET)
-    if "editions" in request.GET and not form.is_valid():
-        messages.error(request, "Tick at least one QuickBooks edition.")
+    from_checklist = CHECKLIST_MARK in request.GET or "editions" in request.GET
+    if from_checklist and not form.is_valid():
+        messages.error(
+            request,
+            "Tick at least one QuickBooks edition: the Web Connector only opens the company file with the editions "
+            "ticked. No .qwc file was downloaded.",
+        )
         return HttpResponseRedirect(_url("desktop_checklist", division))
-    editions = editions_from_names(form.cleaned_data["editions"]) if "editions" in request.GET else ALL_EDITIONS
+    editions = editions_from_names(form.cleaned_data["editions"]) if from_checklist else ALL_EDITIONS
     qwc = qwc_build(
         connection=desktop_connection_for(division=division),
         endpoint_url=_endpoint_url(request),
