@@ -459,12 +459,12 @@ def run_fate(
             return RunFate.ALIVE if run.lock_owner == lease_owner else RunFate.LOST
         started = run.started_at or run.created_at
         return RunFate.ALIVE if started > now - RUN_START_GRACE else RunFate.LOST
-    if run.status != SyncRunStatus.QUEUED or run.created_at > now - RUN_START_GRACE:
+    if run.status != SyncRunStatus.QUEUED:
         return RunFate.ALIVE
     if tasks is None:  # The broker cannot be read: after django-q2's own redelivery time, nobody will run it.
         return RunFate.ALIVE if run.created_at > now - timedelta(seconds=Conf.RETRY) - RUN_START_GRACE else RunFate.LOST
-    if not tasks:
-        return RunFate.LOST
+    if not tasks:  # (its task is queued after the commit: not before a moment)
+        return RunFate.ALIVE if run.created_at > now - RUN_START_GRACE else RunFate.LOST
     if lease_owner or any(task.delivered_at is None or task.delivered_at > now - lease for task in tasks):
         return RunFate.ALIVE
     return RunFate.HAND_BACK

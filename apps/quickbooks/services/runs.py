@@ -67,7 +67,10 @@ def _run_enqueue(run: SyncRun) -> None:
     """Queue the run's task after the commit, and keep the task's id on the run."""
 
     def enqueue() -> None:
-        task_id = async_task(SYNC_TASK, run.division_id, trigger=run.trigger, run_id=run.pk)
+        # Named after the run, so that a worker's log says which run it is processing.
+        task_id = async_task(
+            SYNC_TASK, run.division_id, trigger=run.trigger, run_id=run.pk, task_name=f"quickbooks-run-{run.pk}"
+        )
         SyncRun.objects.filter(pk=run.pk).update(task_id=str(task_id or "")[:64])
 
     transaction.on_commit(enqueue)

@@ -67,17 +67,16 @@ def sync_schedule_update(*, division: Division) -> Schedule | None:
     return schedule
 
 
+@transaction.atomic
 def reconcile_schedule_update() -> Schedule:
-    """Declare the reconciler's schedule (idempotent): every minute, on whichever worker is free."""
-    schedule, _ = Schedule.objects.update_or_create(
-        name=RECONCILE_SCHEDULE,
-        defaults={
-            "func": RECONCILE_TASK,
-            "args": "",
-            "kwargs": "",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
+    """
+    Declare the reconciler's schedule: every minute, on whichever worker is free. Idempotent; two clusters starting
+    together may both add it, and the next start keeps one (the reconciler is harmless twice a minute).
+    """
+    schedules = list(Schedule.objects.select_for_update().filter(name=RECONCILE_SCHEDULE).order_by("pk"))
+    schedule = schedules[0] if schedules else Schedule(name=RECONCILE_SCHEDULE)
+    Schedule.objects.filter(pk__in=[duplicate.pk for duplicate in schedules[1:]]).delete()
+    schedule.func, schedule.args, schedule.kwargs = RECONCILE_TASK, "", ""
+    schedule.schedule_type, schedule.minutes, schedule.repeats = Schedule.MINUTES, 1, -1
+    schedule.save()
     return schedule
