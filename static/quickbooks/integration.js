@@ -1,13 +1,20 @@
 /*
- * The QuickBooks page's Realtime Sync Status.
- * While the run shown is queued or running (data-poll="1"), ask the status endpoint every 2 seconds and render its
- * answer into the same elements the server rendered (data-qbo="…"): the status text, the progress bar, the counts,
- * the per-list table, the download link and the log. Stop once the run is over. Text is only ever set as text.
+ * The QuickBooks page keeps itself current.
+ * The status endpoint is asked every 2 seconds while a run is queued or running, and less and less often otherwise
+ * (up to every 30 seconds). Its answer is rendered into the elements the server rendered (data-qbo="…"): the status
+ * text, the progress bar, the counts, the per-list table, the download link and the log. When a run is queued,
+ * starts or ends (the answer's "version" changes), the page's own HTML is fetched once and its Realtime Sync Status,
+ * Recent syncs (list and chart), Last preview and buttons replace the ones shown. Text is only ever set as text; the
+ * sections come from the server's templates, parsed inertly.
  */
 "use strict";
 (function () {
   var POLL_MS = 2000;
+  var IDLE_FIRST_MS = 5000;
+  var IDLE_MAX_MS = 30000;
   var RETRY_MS = 5000;
+  // The parts of the page that follow the runs, in page order.
+  var SECTIONS = ["qbo-run-actions", "qbo-live", "qbo-preview-results", "qbo-runs"];
 
   function part(block, name) {
     return block.querySelector('[data-qbo="' + name + '"]');
@@ -100,30 +107,63 @@
     log.hidden = !run.entries.length;
     part(block, "log-summary").textContent = run.entries_text;
     renderEntries(part(block, "entries"), run.entries);
-    part(block, "reload").hidden = run.active;
   }
 
-  function follow(block) {
-    var url = block.dataset.statusUrl;
+  function refreshSections(pageUrl) {
+    return fetch(pageUrl, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "text/html"}})
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        SECTIONS.forEach(function (id, index) {
+          var current = document.getElementById(id);
+          var replacement = fresh.getElementById(id);
+          if (current && replacement) {
+            current.replaceWith(document.importNode(replacement, true));
+          } else if (current) {
+            current.remove();
+          } else if (replacement) {
+            // Placed before the next section that is on the page (the Last preview appears after a preview).
+            var next = SECTIONS.slice(index + 1).map(function (other) { return document.getElementById(other); })
+              .filter(Boolean)[0];
+            if (next) { next.before(document.importNode(replacement, true)); }
+          }
+        });
+      });
+  }
+
+  function follow(section) {
+    var url = section.dataset.liveUrl;
+    var pageUrl = section.dataset.pageUrl;
+    var version = section.dataset.version;
+    var idle = IDLE_FIRST_MS;
+
+    function later(ms) { window.setTimeout(poll, ms); }
+
     function poll() {
       fetch(url, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
         .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
         .then(function (data) {
-          render(block, data);
-          block.dataset.poll = data.poll ? "1" : "0";
-          if (data.poll) { window.setTimeout(poll, POLL_MS); }
+          var block = document.getElementById("qbo-status");
+          if (block && data.run && block.dataset.runId === String(data.run.id)) {
+            render(block, data);
+            block.dataset.poll = data.poll ? "1" : "0";
+          }
+          var next = data.poll ? POLL_MS : idle;
+          idle = data.poll ? IDLE_FIRST_MS : Math.min(idle * 2, IDLE_MAX_MS);
+          if (data.version === version) { return later(next); }
+          version = data.version;
+          return refreshSections(pageUrl).then(function () { later(data.poll ? POLL_MS : IDLE_FIRST_MS); });
         })
         .catch(function (status) {
           // Signed out or no longer allowed: asking again will not help. Anything else may pass: try again later.
-          if (!(status >= 400 && status < 500)) { window.setTimeout(poll, RETRY_MS); }
+          if (!(status >= 400 && status < 500)) { later(RETRY_MS); }
         });
     }
-    window.setTimeout(poll, POLL_MS);
+    later(section.querySelector("[data-poll='1']") ? POLL_MS : IDLE_FIRST_MS);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-status-url]").forEach(function (block) {
-      if (block.dataset.poll === "1") { follow(block); }
-    });
+    var section = document.getElementById("qbo-live");
+    if (section && section.dataset.liveUrl) { follow(section); }
   });
 })();

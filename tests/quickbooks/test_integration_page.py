@@ -228,7 +228,9 @@ def test_office_may_sync_and_preview_but_not_resend(
     assert response.status_code == 302 and response["Location"] == _url("change", division)
     run = SyncRun.objects.get()
     assert (run.trigger, run.status) == ("preview", "queued")
-    queued_tasks.assert_called_once_with(SYNC_TASK, division.pk, trigger="preview", run_id=run.pk)
+    queued_tasks.assert_called_once_with(
+        SYNC_TASK, division.pk, trigger="preview", run_id=run.pk, task_name=f"quickbooks-run-{run.pk}"
+    )
     assert "writes nothing" in " ".join(_messages(response))
 
     # One run at a time: Sync Now waits for the preview.
@@ -261,7 +263,9 @@ def test_resend_asks_first_then_queues_a_resend_run(
     assert response.status_code == 302
     run = SyncRun.objects.get()
     assert (run.trigger, run.status, run.requested_by_id) == ("resend", "queued", response.wsgi_request.user.pk)
-    queued_tasks.assert_called_once_with(SYNC_TASK, division.pk, trigger="resend", run_id=run.pk)
+    queued_tasks.assert_called_once_with(
+        SYNC_TASK, division.pk, trigger="resend", run_id=run.pk, task_name=f"quickbooks-run-{run.pk}"
+    )
     assert "Resend All Data" in " ".join(_messages(response))
 
 
