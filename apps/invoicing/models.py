@@ -80,6 +80,21 @@ class Invoice(DivisionOwnedModel):
     tax = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
     total = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
     balance = models.DecimalField(**MONEY, default=Decimal("0.00"), editable=False)
+    # When the accounting system the invoice was sent to charged another tax than FieldOffice computed, ``tax`` and
+    # ``total`` are its figures (what was billed) and these keep FieldOffice's, with who changed them and why.
+    computed_tax = models.DecimalField(
+        "tax FieldOffice computed",
+        **MONEY,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Kept when the accounting system charged another tax; empty when they agree.",
+    )
+    computed_total = models.DecimalField("total FieldOffice computed", **MONEY, null=True, blank=True, editable=False)
+    totals_changed_by = models.CharField(
+        max_length=50, blank=True, editable=False, help_text="The system that charged another tax, e.g. QuickBooks."
+    )
+    tax_difference_reason = models.TextField(blank=True, editable=False, help_text="Why its tax differs, in words.")
     is_history = models.BooleanField(
         "historical",
         default=False,
@@ -122,6 +137,12 @@ class Invoice(DivisionOwnedModel):
             models.Index(fields=["-invoice_date", "-id"], name="invoice_newest_first"),
             models.Index(fields=["division", "status", "due_date"]),
             models.Index(fields=["customer", "invoice_date"]),
+            # The list filtered to totals another system changed: few rows, found without scanning the table.
+            models.Index(
+                fields=["-invoice_date", "-id"],
+                condition=models.Q(computed_total__isnull=False),
+                name="invoice_total_changed_newest",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,6 +151,11 @@ class Invoice(DivisionOwnedModel):
     @property
     def amount_paid(self) -> Decimal:
         return self.total - self.balance
+
+    @property
+    def total_changed_externally(self) -> bool:
+        """The accounting system charged another tax than FieldOffice computed (see ``computed_tax``)."""
+        return self.computed_total is not None
 
     def is_overdue(self, *, today: date | None = None) -> bool:
         today = today or timezone.localdate()

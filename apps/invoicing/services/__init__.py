@@ -5,6 +5,7 @@ the Excel import and the sync engine all call them, so that the rules live in on
 
 from apps.invoicing.services.external import (
     invoice_balance_refresh,
+    invoice_computed_totals,
     invoice_note_add,
     invoice_number_adopt,
     invoice_sent_apply,
@@ -55,6 +56,7 @@ __all__ = [
     "invoice_approve",
     "invoice_approve_refusal",
     "invoice_balance_refresh",
+    "invoice_computed_totals",
     "invoice_create",
     "invoice_delete",
     "invoice_fill_defaults",

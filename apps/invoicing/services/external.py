@@ -3,7 +3,8 @@ Writes that come from the accounting system an invoice was sent to (QuickBooks):
 send, payments recorded there, and notes when it changed the invoice in ways FieldOffice does not follow.
 
 These never recompute tax from FieldOffice's rates: once the accounting system has charged the tax, its figures are
-the invoice's, and a difference from FieldOffice's own computation is written down as a note, never silent.
+the invoice's, and a difference from FieldOffice's own computation is never silent: the invoice keeps FieldOffice's
+figures beside the system's (``computed_tax``, ``computed_total``), who charged the other tax and why, and a note.
 """
 
 from datetime import date
@@ -26,6 +27,20 @@ def _settled_status(invoice: Invoice) -> str:
     return S.PAID if invoice.balance <= 0 else S.UNPAID
 
 
+def _whose(system: str) -> str:
+    """ "QuickBooks" → "QuickBooks'", "" → "its": whose figures an invoice shows."""
+    if not system:
+        return "its"
+    return f"{system}'" if system.endswith("s") else f"{system}'s"
+
+
+def invoice_computed_totals(*, invoice: Invoice) -> tuple[Decimal, Decimal]:
+    """FieldOffice's own tax and total of ``invoice``, whatever figures another system made it show."""
+    if invoice.computed_total is not None:
+        return invoice.computed_tax, invoice.computed_total
+    return invoice.tax, invoice.total
+
+
 @transaction.atomic
 def invoice_sent_apply(
     *,
@@ -36,21 +51,37 @@ def invoice_sent_apply(
     number: str = "",
     source: str = "",
     settle: bool = True,
+    charged_by: str = "",
+    tax_reason: str = "",
 ) -> Invoice:
     """
     The invoice reached the accounting system: take its tax, total, balance (and number, when it numbers invoices),
     and leave Ready for Sync for Unpaid, or Paid when nothing is owed (a zero-dollar invoice included); with
     ``settle`` off the status stays as it is.
+
+    When ``charged_by`` (the system, e.g. "QuickBooks") charged another tax or total than FieldOffice computes, the
+    invoice keeps FieldOffice's figures beside its own, with ``tax_reason`` (why, in words), and gets a note the first
+    time the figures change.
     """
-    if tax != invoice.tax or total != invoice.total:
-        invoice_note_add(
-            invoice=invoice,
-            source=source,
-            text=f"{source or 'The accounting system'} charged {tax} tax (total {total}); FieldOffice had computed "
-            f"{invoice.tax} (total {invoice.total}). The invoice now shows {source or 'its'} figures.",
-        )
-    invoice.tax, invoice.total, invoice.balance = tax, total, max(balance, ZERO)
+    computed_tax, computed_total = invoice_computed_totals(invoice=invoice)
+    system = charged_by or source or "The accounting system"
     fields = ["tax", "total", "balance", "updated_at"]
+    if (tax, total) != (computed_tax, computed_total):
+        if (tax, total) != (invoice.tax, invoice.total):
+            why = f" {tax_reason[:1].upper()}{tax_reason[1:]}" if tax_reason else ""
+            invoice_note_add(
+                invoice=invoice,
+                source=source,
+                text=f"{system} charged {tax} tax (total {total}); FieldOffice had computed {computed_tax} (total "
+                f"{computed_total}).{why} The invoice now shows {_whose(charged_by or source)} figures.",
+            )
+        invoice.computed_tax, invoice.computed_total = computed_tax, computed_total
+        invoice.totals_changed_by, invoice.tax_difference_reason = charged_by or source, tax_reason
+    else:
+        invoice.computed_tax = invoice.computed_total = None
+        invoice.totals_changed_by = invoice.tax_difference_reason = ""
+    fields += ["computed_tax", "computed_total", "totals_changed_by", "tax_difference_reason"]
+    invoice.tax, invoice.total, invoice.balance = tax, total, max(balance, ZERO)
     if settle and invoice.status in (S.READY_FOR_SYNC, S.UNPAID, S.PAID):
         invoice.status = _settled_status(invoice)
         fields.append("status")

@@ -15,6 +15,9 @@ def invoice_recalculate(*, invoice: Invoice) -> Invoice:
     Recompute every line amount, the totals and the balance from the lines and payments in the database, and settle
     the status: an unpaid invoice with payments and nothing left to pay is paid, a paid one that owes again is unpaid.
 
+    Tax and total another system charged (see ``services.external``) stand while FieldOffice still computes what it
+    computed then; once the lines or the rate change, FieldOffice's new figures replace them.
+
     Raises ``ValidationError`` (and writes nothing) when the lines add up to less than zero.
     """
     lines = list(invoice.lines.all())
@@ -30,12 +33,23 @@ def invoice_recalculate(*, invoice: Invoice) -> Invoice:
         raise ValidationError({"lines": "An invoice total cannot be negative; issue a credit instead."})
     InvoiceLine.objects.bulk_update(lines, ["amount"])
     paid = invoice.payments.aggregate(paid=Sum("amount", default=ZERO))["paid"]
-    invoice.subtotal, invoice.tax, invoice.total = totals.subtotal, totals.tax, totals.total
+    charged = (invoice.tax, invoice.total)
+    if invoice.computed_total is None or (totals.tax, totals.total) != (invoice.computed_tax, invoice.computed_total):
+        charged = (totals.tax, totals.total)
+        invoice.computed_tax = invoice.computed_total = None
+        invoice.totals_changed_by = invoice.tax_difference_reason = ""
+    invoice.subtotal = totals.subtotal
+    invoice.tax, invoice.total = charged
     # A void invoice owes nothing, whatever its lines say.
-    invoice.balance = ZERO if invoice.status == S.VOID else invoice_balance(total=totals.total, payments=[paid])
+    invoice.balance = ZERO if invoice.status == S.VOID else invoice_balance(total=invoice.total, payments=[paid])
     if invoice.status == S.UNPAID and invoice.balance == 0 and paid > 0:
         invoice.status = S.PAID
     elif invoice.status == S.PAID and invoice.balance > 0:
         invoice.status = S.UNPAID
-    invoice.save(update_fields=["subtotal", "tax", "total", "balance", "status", "updated_at"])
+    invoice.save(
+        update_fields=[
+            "subtotal", "tax", "total", "balance", "status", "computed_tax", "computed_total", "totals_changed_by",
+            "tax_difference_reason", "updated_at",
+        ]
+    )
     return invoice
