@@ -12,7 +12,9 @@ The drift check: does QuickBooks still agree with FieldOffice about a division's
   ready-for-sync invoices never sent are not there yet, and are only mentioned). An invoice is open in QuickBooks
   when its ``Balance`` is above zero;
 - each linked invoice open on either side: its total and balance on both sides, and the invoices open on one side
-  only (linked but settled on the other side, open in QuickBooks with no link, open here and never sent).
+  only (linked but settled on the other side, open in QuickBooks with no link, open here and never sent);
+- and, listed though both sides agree on them, the invoices whose tax and total QuickBooks changed when they were
+  sent (it charged its own tax): what it billed against what FieldOffice computed, and why.
 
 The first call is one batch: the four counts and the first 1,000 open invoices. More calls go out only for more than
 1,000 open invoices (30 pages to a batch) and for linked invoices open here but not in QuickBooks' open list (read
@@ -83,6 +85,22 @@ class DifferenceKind:
     GONE_HERE = "missing_in_fieldoffice"
     NOT_LINKED = "not_linked"
     NOT_SENT = "not_sent"
+    # Not drift: both sides hold what QuickBooks billed, which is not what FieldOffice computed.
+    CHANGED_BY_QUICKBOOKS = "total_changed_by_quickbooks"
+
+
+# Differences that mean the two sides disagree.
+DRIFT_KINDS = frozenset(
+    {
+        DifferenceKind.AMOUNTS,
+        DifferenceKind.SETTLED_HERE,
+        DifferenceKind.SETTLED_THERE,
+        DifferenceKind.GONE_THERE,
+        DifferenceKind.GONE_HERE,
+        DifferenceKind.NOT_LINKED,
+        DifferenceKind.NOT_SENT,
+    }
+)
 
 
 def money(value: Any) -> Decimal:
@@ -189,6 +207,10 @@ class InvoiceDifference:
     quickbooks_balance: Decimal | None = None
     url: str = ""
 
+    @property
+    def is_drift(self) -> bool:
+        return self.kind in DRIFT_KINDS
+
     def as_dict(self) -> dict[str, Any]:
         def text(value: Decimal | None) -> str | None:
             return None if value is None else str(value)
@@ -219,10 +241,19 @@ class DriftReport:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def drifted_invoices(self) -> list[InvoiceDifference]:
+        return [difference for difference in self.invoices if difference.is_drift]
+
+    @property
+    def totals_changed(self) -> list[InvoiceDifference]:
+        """Invoices whose tax and total QuickBooks changed (both sides agree on them)."""
+        return [difference for difference in self.invoices if not difference.is_drift]
+
+    @property
     def in_sync(self) -> bool:
         if any(count.is_drift for count in self.counts) or self.open_balance.is_drift:
             return False
-        return not (self.invoices_synced and self.invoices)
+        return not (self.invoices_synced and self.drifted_invoices)
 
     @property
     def count_by_name(self) -> dict[str, CountComparison]:
@@ -230,15 +261,20 @@ class DriftReport:
 
     @property
     def summary(self) -> str:
+        changed = len(self.totals_changed)
+        also = ""
+        if changed:
+            totals = "1 invoice total was" if changed == 1 else f"{changed:,} invoice totals were"
+            also = f" {totals} changed by QuickBooks, which charged its own tax (listed below)."
         if self.in_sync:
-            return f"{self.division}: FieldOffice and QuickBooks agree."
+            return f"{self.division}: FieldOffice and QuickBooks agree.{also}"
         problems = sum(1 for count in self.counts if count.is_drift)
         parts = [_differ(problems, "count")] if problems else []
         if self.open_balance.is_drift:
             parts.append("the open balance differs")
-        if self.invoices_synced and self.invoices:
-            parts.append(_differ(len(self.invoices), "invoice"))
-        return f"{self.division}: FieldOffice and QuickBooks have drifted apart: {', '.join(parts)}."
+        if self.invoices_synced and self.drifted_invoices:
+            parts.append(_differ(len(self.drifted_invoices), "invoice"))
+        return f"{self.division}: FieldOffice and QuickBooks have drifted apart: {', '.join(parts)}.{also}"
 
     def text_lines(self) -> list[str]:
         """The report as plain lines, for a terminal."""
@@ -451,7 +487,7 @@ def drift_check(division: Division) -> DriftReport:
         remote = remote_side_read(client)
         comparison = _InvoiceComparison(division, client, remote.open_invoices)
         invoices_synced = settings.invoices_direction != InvoicesDirection.OFF
-        differences = comparison.differences() if invoices_synced else []
+        differences = comparison.differences() + comparison.totals_changed() if invoices_synced else []
         api_calls = client.api_calls
     finally:
         client.close()
@@ -533,6 +569,35 @@ class _InvoiceComparison:
         found += [self._not_sent(invoice) for pk, invoice in self.open_here.items() if pk not in self.qbo_id_of]
         differences = [difference for difference in found if difference is not None]
         return sorted(differences, key=lambda item: (_natural_key(item.number), _natural_key(item.qbo_id)))
+
+    def totals_changed(self) -> list[InvoiceDifference]:
+        """Sent invoices whose tax and total QuickBooks changed: what it billed against what FieldOffice computed."""
+        changed = (
+            Invoice.objects.filter(division=self.division, computed_total__isnull=False)
+            .exclude(status=InvoiceStatus.VOID)
+            .values_list("pk", "number", "tax", "total", "computed_tax", "computed_total", "tax_difference_reason")
+        )
+        rows = list(changed)
+        qbo_ids: dict[int, str] = {}
+        for chunk in _chunks([row[0] for row in rows], LOOKUP_CHUNK):
+            qbo_ids.update(self.links.filter(object_id__in=chunk).values_list("object_id", "qbo_id"))
+        found = []
+        for pk, number, tax, total, computed_tax, computed_total, reason in rows:
+            why = f": {reason.rstrip('.')}." if reason else "."
+            found.append(
+                InvoiceDifference(
+                    kind=DifferenceKind.CHANGED_BY_QUICKBOOKS,
+                    message=f"Invoice {number}: QuickBooks charged {_amount(tax)} tax where FieldOffice computed "
+                    f"{_amount(computed_tax)}, so it is billed {_amount(total)}, not {_amount(computed_total)}{why}",
+                    number=number,
+                    local_id=pk,
+                    qbo_id=qbo_ids.get(pk, ""),
+                    fieldoffice_total=computed_total,
+                    quickbooks_total=total,
+                    url=reverse("admin:invoicing_invoice_change", args=[pk]),
+                )
+            )
+        return sorted(found, key=lambda item: _natural_key(item.number))
 
     def notes(self) -> list[str]:
         if not self.waiting:
