@@ -48,6 +48,9 @@ def quickbooks_sync_status(*, division: Division, user) -> SyncStatus | None:
     if problems or run.status == SyncRunStatus.FAILED:
         errors_url = f"{reverse('admin:quickbooks_integration_errors', args=[division.pk])}?run={run.pk}"
     status, tone, detail = run_label(run), TONES.get(run.status, "idle"), run.error_summary
+    if tone == "ok" and problems:
+        # The run got to the end, but records wait for someone: not all green.
+        tone = "warning"
     connection = None if desktop else connection_for(division=division)
     if connection is not None and connection.status == ConnectionStatus.NEEDS_RECONNECT:
         # Whatever the last run did, nothing syncs until an Owner reconnects: that is the news.

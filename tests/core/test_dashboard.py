@@ -182,6 +182,17 @@ def test_the_quickbooks_status_says_how_the_last_sync_went_and_links_its_errors(
     assert f'href="{errors_url}" data-sync-errors>3 records failed or skipped</a>' in html
 
 
+def test_a_completed_sync_that_skipped_records_is_not_all_green(owner):
+    SyncRun.objects.create(
+        division=division_get_default(),
+        trigger=SyncTrigger.SCHEDULE,
+        status=SyncRunStatus.SUCCEEDED,
+        counts={"created": 3, "skipped": 4},
+    )
+    (status,) = dashboard_for(user=owner).syncs[0].statuses
+    assert (status.status, status.tone, status.problems) == ("Sync completed", "warning", 4)
+
+
 def test_a_division_never_synced_says_so_and_people_without_quickbooks_see_none(owner):
     (status,) = dashboard_for(user=owner).syncs[0].statuses
     assert (status.status, status.tone, status.errors_url) == ("Not connected", "idle", "")
