@@ -5,6 +5,9 @@
  * change. The arithmetic is that of apps/invoicing/calculations.py: amounts are rounded to the cent half away from
  * zero, and tax is computed once on the sum of the taxable lines. Numbers are exact decimals held as BigInt, never
  * floats, so that the page agrees to the cent with what the server stores on save.
+ *
+ * A saved invoice shows the server's figures, which may be QuickBooks' (it charged its own tax): they are never
+ * recomputed on load, and come back whenever the inputs they depend on are as they were saved.
  */
 'use strict';
 {
@@ -132,12 +135,62 @@
         setTotal('balance', balance);
     }
 
+    // The inputs the totals depend on: the lines' and payments' numbers, which lines count, the rate, the customer.
+    const TOTALS_INPUT = new RegExp(
+        '^(lines-\\d+-(quantity|unit_price|taxable|DELETE)|payments-\\d+-(amount|DELETE)'
+        + '|lines-TOTAL_FORMS|payments-TOTAL_FORMS|tax_rate|customer)$',
+    );
+    const NUMBER_INPUT = /-(quantity|unit_price|amount)$/;
+
+    // "1.0000", "1" and "1.0" are the same quantity.
+    function canonicalNumber(text) {
+        let {units, scale} = parseDecimal(text);
+        while (scale > 0 && units % 10n === 0n) {
+            units /= 10n;
+            scale -= 1;
+        }
+        return `${units}e-${scale}`;
+    }
+
+    // What the totals depend on, as the inputs hold it now.
+    function inputsState(form) {
+        const parts = [];
+        for (const element of form ? form.elements : []) {
+            const name = element.name || '';
+            if (!TOTALS_INPUT.test(name)) {
+                continue;
+            }
+            let value = element.value;
+            if (element.type === 'checkbox' || element.type === 'radio') {
+                value = String(element.checked);
+            } else if (NUMBER_INPUT.test(name)) {
+                value = canonicalNumber(value);
+            }
+            parts.push(`${name}=${value}`);
+        }
+        return parts.join('&');
+    }
+
     document.addEventListener('DOMContentLoaded', () => {
         const config = readConfig();
         if (!config) {
             return;
         }
-        const update = () => recompute(config);
+        const form = document.getElementById('invoice_form') || document.querySelector('#content-main form');
+        const savedState = inputsState(form);
+        const savedFigures = Array.from(document.querySelectorAll('[data-invoice-total], [data-line-amount]'))
+            .map((element) => [element, element.textContent]);
+        const update = () => {
+            // Widgets announce "change" as they start up (Django's related-object links, select2): unless an input
+            // the totals depend on differs from the saved invoice, the server's figures stand.
+            if (inputsState(form) === savedState) {
+                savedFigures.forEach(([element, text]) => {
+                    element.textContent = text;
+                });
+                return;
+            }
+            recompute(config);
+        };
         document.addEventListener('input', update);
         document.addEventListener('change', update);
         document.addEventListener('formset:added', update);
@@ -146,6 +199,6 @@
         if (window.django && window.django.jQuery) {
             window.django.jQuery(document).on('change', 'select', update);
         }
-        // Nothing is computed on load: until something is edited the page shows the saved figures.
+        // Nothing is computed on load: until an input the totals depend on is edited, the page shows the saved figures.
     });
 }

@@ -30,7 +30,8 @@ from apps.core.admin_filters import DateRangeFilter
 from apps.core.admin_utils import FastChangeListMixin, IntegrationsAdminMixin
 from apps.core.resources import ExportAdminMixin
 from apps.invoicing import services
-from apps.invoicing.admin.filters import PaymentStateFilter
+from apps.invoicing.admin.filters import PaymentStateFilter, TotalChangedFilter
+from apps.invoicing.admin.notices import total_changed_flag, total_changed_notice
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
 from apps.invoicing.resources import InvoiceResource
 from apps.invoicing.selectors import InvoiceSummary, invoice_summary
@@ -158,12 +159,12 @@ class InvoiceAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin
     change_list_template = "admin/invoicing/invoice/change_list.html"
     list_display = [
         "invoice_date", "number", "customer", "service_location", "due_date", "balance_amount", "total_amount",
-        "status_badge",
+        "status_badge", "total_changed",
     ]
     list_display_links = ["invoice_date", "number"]
     # Everything a row shows comes with the page's one query, however many rows there are.
     list_select_related = ["customer", "service_location"]
-    list_filter = [PaymentStateFilter, ("invoice_date", DateRangeFilter), "status", "division"]
+    list_filter = [PaymentStateFilter, TotalChangedFilter, ("invoice_date", DateRangeFilter), "status", "division"]
     # Counting every filter choice would scan the whole table once per choice.
     show_facets = admin.ShowFacets.NEVER
     search_fields = ["number", "customer__display_name", "memo"]
@@ -206,6 +207,11 @@ class InvoiceAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin
     @admin.display(description="status", ordering="status")
     def status_badge(self, invoice: Invoice) -> str:
         return invoice_status_badge(invoice)
+
+    @admin.display(description="total changed", empty_value="")
+    def total_changed(self, invoice: Invoice) -> str:
+        """A flag when QuickBooks charged another tax than FieldOffice computed (the figures on hover)."""
+        return total_changed_flag(invoice)
 
     @admin.display(description="subtotal")
     def subtotal_amount(self, invoice: Invoice) -> str:
@@ -282,6 +288,7 @@ class InvoiceAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["invoice_totals_config"] = self._totals_config(obj)
+        context["invoice_total_changed_notice"] = total_changed_notice(obj)
         context["invoice_status_buttons"] = self._status_buttons(request, obj) if obj else []
         return super().render_change_form(request, context, add, change, form_url, obj)
 
