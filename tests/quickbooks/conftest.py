@@ -20,6 +20,32 @@ from apps.quickbooks.services.connection import (
     connection_complete,
 )
 from tests.factories import UserFactory
+from tests.quickbooks.previews import previewing_set
+
+PREVIEW_FIRST = "preview_first"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "preview_unpredictable(reason): a sync scenario whose preview cannot count the run, and why"
+    )
+
+
+def pytest_generate_tests(metafunc):
+    """A test that uses ``preview_first`` runs twice: as written, and previewing each sync first."""
+    if PREVIEW_FIRST in metafunc.fixturenames:
+        unpredictable = metafunc.definition.get_closest_marker("preview_unpredictable")
+        params = [False] if unpredictable else [False, True]
+        ids = ["sync", "preview-then-sync"][: len(params)]
+        metafunc.parametrize(PREVIEW_FIRST, params, ids=ids, indirect=True)
+
+
+@pytest.fixture
+def preview_first(request):
+    """Whether this run of the scenario previews every sync first and checks the preview's counts."""
+    previewing_set(getattr(request, "param", False))
+    yield getattr(request, "param", False)
+    previewing_set(False)
 
 
 @pytest.fixture

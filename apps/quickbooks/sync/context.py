@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 
 from apps.core.models import Division
@@ -19,7 +20,9 @@ from apps.quickbooks.models import (
 )
 from apps.quickbooks.sync.backend import Backend, Snapshot
 from apps.quickbooks.sync.journal import RunJournal
+from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.lock import RENEW_EVERY, lock_renew
+from apps.quickbooks.sync.preview import PlannedLinks, PreviewBackend, PreviewLinkSet, linked_ids
 
 RENEW_EVERY_SECONDS = RENEW_EVERY.total_seconds()
 LOCAL_CURSOR_MARGIN = timedelta(seconds=5)
@@ -46,12 +49,28 @@ class RunContext:
     # Remote records to read again at the next run, by entity (they could not be applied here).
     retry_remote: dict[str, set[str]] = field(default_factory=dict)
     _renewed_at: float = field(default_factory=time.monotonic)
-    # Preview only: (entity, local id) of records the run would send, for the steps after it ("customer", 12).
-    previewed_pushes: set[tuple[str, int]] = field(default_factory=set)
+    # Preview only: the links the run would write, for the steps after the one that would write them.
+    planned: PlannedLinks | None = None
     # Sentences for the run's summary that concern the whole run, not one record (a setting QuickBooks contradicts).
     notes: list[str] = field(default_factory=list)
     # Where the next run starts looking for local changes (see ``local_changes_collected``).
     next_local_cursor: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.preview:
+            # The same steps as a sync, so the same decisions: QuickBooks is read, never written (``sync.preview``).
+            self.backend = PreviewBackend(self.backend)
+            self.planned = self.planned or PlannedLinks()
+
+    def link_set(self, model: type[models.Model], entity: str) -> LinkSet:
+        """The links of ``model``'s records to ``entity``: stored ones, or in a preview, as the run would leave them."""
+        if self.planned is not None:
+            return PreviewLinkSet(self.division, model, entity, self.planned)
+        return LinkSet(self.division, model, entity)
+
+    def linked_ids(self, model: type[models.Model], entity: str) -> dict[int, str]:
+        """Local id → QuickBooks id of ``model``'s linked records, as the run would have them at this point."""
+        return linked_ids(self.division, model, entity, self.planned)
 
     def heartbeat(self) -> None:
         """

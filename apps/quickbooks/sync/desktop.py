@@ -285,6 +285,27 @@ class DesktopBackend:
 
     # Writing.
 
+    def write_unsent(self, writes: list[Write]) -> dict[int, WriteResult]:
+        """
+        What ``write`` would answer ``writes`` without sending them, by position: those refused before any request
+        (a number too long, an item's type changed). A preview asks, so that it refuses what the sync will.
+        """
+        by_entity: dict[str, list[tuple[int, Write]]] = {}
+        for index, write in enumerate(writes):
+            by_entity.setdefault(write.entity, []).append((index, write))
+        results: dict[int, WriteResult] = {}
+        for entity, entity_writes in by_entity.items():
+            adapter = ADAPTERS.get(entity)
+            if adapter is None:
+                continue  # Refused by ``write`` too, and said so then.
+            if missing := adapter.needs(entity_writes, self.seen[entity]):
+                self.read_by_ids(entity, missing)
+            _, refused = adapter.plan(entity_writes, self.seen[entity])
+            writes_by_index = dict(entity_writes)
+            for index, (record, error) in refused.items():
+                results[index] = WriteResult(writes_by_index[index], record=record, error=error)
+        return results
+
     def write(self, writes: list[Write]) -> list[WriteResult]:
         results: dict[int, WriteResult] = {}
         by_entity: dict[str, list[tuple[int, Write]]] = {}

@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from apps.quickbooks.models import SyncAction, SyncRun, SyncRunEntry
+from apps.quickbooks.sync.preview import is_placeholder
 
 FLUSH_EVERY = 500
 SAVE_EVERY_SECONDS = 1.0
@@ -34,6 +35,8 @@ class RunJournal:
         details: dict[str, Any] | None = None,
     ) -> None:
         self.counts[entity][action] += 1
+        if is_placeholder(qbo_id):
+            qbo_id = ""  # A preview's stand-in: QuickBooks has given the record no id.
         self._pending.append(
             SyncRunEntry(
                 run=self.run,

@@ -13,6 +13,7 @@ from apps.quickbooks.models import SyncTrigger
 from apps.quickbooks.services.sync_settings import sync_settings_update
 from apps.quickbooks.sync.desktop import DesktopBackend
 from apps.quickbooks.sync.engine import run_division_sync
+from tests.quickbooks.previews import preview_then_run, previewing_first
 
 
 class EmulatorTransport:
@@ -46,12 +47,24 @@ class DesktopSync:
         self.backend: DesktopBackend | None = None
 
     def __call__(self, **options):
+        if previewing_first():
+            return preview_then_run(self.division, SyncTrigger.WEB_CONNECTOR, run=self._update, **options)[1]
+        return self._update(SyncTrigger.WEB_CONNECTOR, **options)
+
+    def _update(self, trigger: str, **options):
+        """One Web Connector update: a sync, or a preview (which leaves what the next update learns as it was)."""
         self.transport = EmulatorTransport(self.company)
         self.backend = DesktopBackend(self.transport, utc_offset=self.offset, clock_lag=self.clock_lag)
-        run = run_division_sync(self.division.pk, SyncTrigger.WEB_CONNECTOR, backend=self.backend, **options)
-        self.offset = self.backend.utc_offset
-        self.clock_lag = self.backend.measured_lag or self.clock_lag
+        run = run_division_sync(self.division.pk, trigger, backend=self.backend, **options)
+        if trigger != SyncTrigger.PREVIEW:
+            self.offset = self.backend.utc_offset
+            self.clock_lag = self.backend.measured_lag or self.clock_lag
         return run
+
+
+@pytest.fixture(autouse=True)
+def _previewed(preview_first):
+    """Every scenario here also runs with a preview before each update (see ``tests.quickbooks.previews``)."""
 
 
 @pytest.fixture

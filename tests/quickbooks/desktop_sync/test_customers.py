@@ -116,6 +116,9 @@ def test_customers_and_locations_go_to_quickbooks_desktop_as_customers_with_ship
     assert ServiceLocation.objects.filter(customer=customer).count() == 2
 
 
+@pytest.mark.preview_unpredictable(
+    "QuickBooks Desktop refuses a name its vendor or employee list holds when the customer arrives"
+)
 def test_a_name_another_list_holds_is_explained_and_the_rest_goes_on(desktop_division, desktop_sync, company):
     desktop_division("to_quickbooks")
     qbxml(company, "<VendorAddRq><VendorAdd><Name>Acme Supply</Name></VendorAdd></VendorAddRq>")
@@ -151,6 +154,9 @@ def test_a_stale_edit_sequence_is_read_again_and_sent_once_more(desktop_division
     assert customer_ret(company, link.qbo_id).findtext("Phone") == "555-0002"
 
 
+@pytest.mark.preview_unpredictable(
+    "QuickBooks Desktop refuses a record someone has open there only when the change arrives"
+)
 def test_a_record_in_use_waits_for_the_next_session(desktop_division, desktop_sync, company):
     desktop_division("to_quickbooks")
     customer = CustomerFactory(display_name="Delta Storage", phone="555-0001")

@@ -157,6 +157,10 @@ def test_quickbooks_desktop_numbers_the_invoice_when_asked(desktop_invoices, des
     assert "custom transaction numbers" not in run.summary
 
 
+@pytest.mark.preview_unpredictable(
+    "the invoice's customer is created by the same sync, and QuickBooks Desktop checks an invoice with its customer's "
+    "record, which a preview does not have"
+)
 def test_a_number_longer_than_desktop_allows_is_refused_in_plain_words(desktop_invoices, desktop_sync, division):
     desktop_invoices()
     customer = CustomerFactory(division=division, display_name="Elm Eatery", taxable=False)

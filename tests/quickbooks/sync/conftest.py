@@ -1,4 +1,10 @@
-"""Helpers for sync scenarios: configure a division, run a sync, look at both sides."""
+"""
+Helpers for sync scenarios: configure a division, run a sync, look at both sides.
+
+Every scenario runs twice: as written, and with a preview before each sync it runs, which must count what that sync
+then does per entity and action (``tests.quickbooks.previews``). A scenario whose sync meets what only QuickBooks'
+answer can tell (a fault, a record changed there meanwhile) is marked ``preview_unpredictable`` with the reason.
+"""
 
 import pytest
 
@@ -8,6 +14,12 @@ from apps.quickbooks.models import SyncRun, SyncTrigger
 from apps.quickbooks.services.sync_settings import sync_settings_update
 from apps.quickbooks.sync import run_division_sync
 from tests.quickbooks.conftest import connect  # noqa: F401  (fixtures of the package are shared)
+from tests.quickbooks.previews import PREVIEWED_TRIGGERS, preview_then_run, previewing_first
+
+
+@pytest.fixture(autouse=True)
+def _previewed(preview_first):
+    """Every scenario here also runs with a preview before each sync (see ``tests.quickbooks.previews``)."""
 
 
 def configure(division, **options):
@@ -17,6 +29,8 @@ def configure(division, **options):
 
 
 def sync(division, trigger: str = SyncTrigger.MANUAL, **kwargs) -> SyncRun:
+    if previewing_first() and trigger in PREVIEWED_TRIGGERS and "backend" not in kwargs:
+        return preview_then_run(division, trigger, **kwargs)[1]
     return run_division_sync(division.pk, trigger, **kwargs)
 
 

@@ -135,6 +135,7 @@ def test_the_setting_and_quickbooks_disagreeing_is_said(division, connection, co
     assert remote.data["DocNumber"] == invoice.number == "FO-78"
 
 
+@pytest.mark.preview_unpredictable("QuickBooks refuses a number another invoice has only when the invoice arrives")
 def test_a_duplicate_number_fails_in_plain_words(division, connection, company, books):
     customer = CustomerFactory(division=division, display_name="Fir Fitness", taxable=False)
     remote_customer = remote_create(company, "Customer", {"DisplayName": "Someone else"})

@@ -40,7 +40,7 @@ def accounts_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
 def accounts_sync(ctx: RunContext) -> None:
     if not accounts_wanted(ctx) or mapping.ENTITY not in ctx.snapshot.complete:
         return
-    links = LinkSet(ctx.division, Account, mapping.ENTITY).load_all()
+    links = ctx.link_set(Account, mapping.ENTITY).load_all()
     remote = {remote_id(obj): obj for obj in ctx.snapshot.of(mapping.ENTITY)}
     local = {account.pk: account for account in Account.objects.filter(division=ctx.division)}
     ctx.journal.stage("Chart of accounts", total=len(remote))
@@ -93,6 +93,7 @@ def _pull_one(ctx: RunContext, links: LinkSet, local: dict[int, Account], matche
             message = f"{fields['name']} could not be saved here: {'; '.join(error.messages)}"
             ctx.journal.log(ACCOUNT, SyncAction.FAILED, fields["name"], message=message, qbo_id=qbo_id)
             return
+    if account is not None:  # A preview plans the link of an account found here, so that items may use it.
         links.set(account.pk, qbo_id, remote_sync_token(obj), fingerprint)
     if changed or action != SyncAction.UPDATED:
         ctx.journal.log(ACCOUNT, action, fields["name"], qbo_id=qbo_id, object_id=account.pk if account else None)

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +22,7 @@ from apps.customers import services as customer_services
 from apps.customers.models import Customer, ServiceLocation
 from apps.quickbooks.errors import FaultError
 from apps.quickbooks.mapping import customers as mapping
+from apps.quickbooks.mapping import tax, terms
 from apps.quickbooks.mapping.common import (
     content_hash,
     is_deleted,
@@ -73,14 +73,20 @@ def customers_sync(ctx: RunContext) -> None:
 
 def _refs(ctx: RunContext) -> CustomerRefs:
     refs = CustomerRefs()
-    types = ContentType.objects.get_for_models(TaxRate, PaymentTerm)
-    links = RecordLink.objects.filter(division=ctx.division, content_type__in=types.values()).exclude(qbo_id="")
-    for content_type_id, object_id, qbo_id in links.values_list("content_type_id", "object_id", "qbo_id"):
-        if content_type_id == types[TaxRate].pk:
-            refs.tax_rates.add(object_id, qbo_id)
-        else:
-            refs.terms.add(object_id, qbo_id)
+    for object_id, qbo_id in ctx.linked_ids(TaxRate, tax.ENTITY).items():
+        refs.tax_rates.add(object_id, qbo_id)
+    for object_id, qbo_id in ctx.linked_ids(PaymentTerm, terms.ENTITY).items():
+        refs.terms.add(object_id, qbo_id)
     return refs
+
+
+def _preview_apply(record: Any, fields: dict[str, Any]) -> None:
+    """
+    A preview's stand-in for saving QuickBooks' values here: the record in memory (never saved) holds them, so that
+    what the push then compares and would send is what the run compares and sends.
+    """
+    for name, value in fields.items():
+        setattr(record, name, value)
 
 
 class CustomersStep:
@@ -88,8 +94,8 @@ class CustomersStep:
         self.ctx = ctx
         self.division = ctx.division
         self.journal = ctx.journal
-        self.customer_links = LinkSet(ctx.division, Customer, mapping.ENTITY)
-        self.location_links = LinkSet(ctx.division, ServiceLocation, mapping.ENTITY)
+        self.customer_links = ctx.link_set(Customer, mapping.ENTITY)
+        self.location_links = ctx.link_set(ServiceLocation, mapping.ENTITY)
         self.complete = mapping.ENTITY in ctx.snapshot.complete
         if self.complete or ctx.resend:
             self.customer_links.load_all()
@@ -100,8 +106,7 @@ class CustomersStep:
         self.locations: dict[int, ServiceLocation] = {}
         # Records whose local version won a conflict, or was linked with FieldOffice as primary: pushed this run.
         self.force_push: set[tuple[str, int]] = set()
-        # Preview only: records the run would link (nothing is saved), so that the push does not count them again.
-        self.previewed_links: set[tuple[str, int]] = set()
+        # Preview only: QuickBooks customers this sync would create here (their id → name), for their jobs.
         self.previewed_remote_customers: dict[str, str] = {}
 
     # Loading.
@@ -251,8 +256,7 @@ class CustomersStep:
         message = ""
         if link is not None and customer is None:
             # Deleted here since: QuickBooks still has it, so it comes back rather than being lost.
-            if not self.ctx.preview:
-                self.customer_links.forget(link.object_id)
+            self.customer_links.forget(link.object_id)
             link = None
         if customer is None and (pending := self._pending_match(self.pending_customers, obj)) is not None:
             customer = self.customers.get(pending.object_id)
@@ -302,22 +306,22 @@ class CustomersStep:
             action = SyncAction.DEACTIVATED
         if customer is None:
             action = SyncAction.CREATED
+        if self.ctx.preview and customer is None:
+            # Created here by this sync: its jobs become its service locations in the same sync.
+            self.previewed_remote_customers[qbo_id] = label
+            self.journal.log(CUSTOMER, action, label, qbo_id=qbo_id)
+            return
         if self.ctx.preview:
-            if action == SyncAction.LINKED:
-                self.previewed_links.add((CUSTOMER, customer.pk))
-            if action == SyncAction.CREATED:
-                self.previewed_remote_customers[qbo_id] = label
-            if changed or action != SyncAction.UPDATED:
-                self.journal.log(CUSTOMER, action, label, qbo_id=qbo_id, object_id=customer.pk if customer else None)
-            return
-        try:
-            if customer is None:
-                customer = customer_services.customer_create(division=self.division, **fields)
-            elif changed:
-                customer = customer_services.customer_update(customer=customer, **fields)
-        except ValidationError as error:
-            self._pull_failed(CUSTOMER, label, qbo_id, error)
-            return
+            _preview_apply(customer, fields)
+        else:
+            try:
+                if customer is None:
+                    customer = customer_services.customer_create(division=self.division, **fields)
+                elif changed:
+                    customer = customer_services.customer_update(customer=customer, **fields)
+            except ValidationError as error:
+                self._pull_failed(CUSTOMER, label, qbo_id, error)
+                return
         self.customers[customer.pk] = customer
         self.customer_links.set(customer.pk, qbo_id, token, self._customer_hash(customer))
         if changed or action != SyncAction.UPDATED:
@@ -344,12 +348,9 @@ class CustomersStep:
     def _link_keep_local(self, customer: Customer, obj: dict[str, Any], label: str, *, message: str = "") -> None:
         """Link to ``obj`` keeping FieldOffice's values (two-way with FieldOffice primary, or an interrupted create)."""
         qbo_id = remote_id(obj)
-        if self.ctx.preview:
-            self.previewed_links.add((CUSTOMER, customer.pk))
-        else:
-            self.customer_links.set(
-                customer.pk, qbo_id, remote_sync_token(obj), content_hash(mapping.customer_comparable(obj))
-            )
+        self.customer_links.set(
+            customer.pk, qbo_id, remote_sync_token(obj), content_hash(mapping.customer_comparable(obj))
+        )
         self.force_push.add((CUSTOMER, customer.pk))
         self.journal.log(
             CUSTOMER,
@@ -364,10 +365,8 @@ class CustomersStep:
     def _keep_local_version(
         self, entity: str, local_id: int, label: str, obj: dict[str, Any], link: RecordLink, losing: dict
     ) -> None:
-        if not self.ctx.preview:
-            self.customer_links.touch(link, sync_token=remote_sync_token(obj)) if entity == CUSTOMER else (
-                self.location_links.touch(link, sync_token=remote_sync_token(obj))
-            )
+        links = self.customer_links if entity == CUSTOMER else self.location_links
+        links.touch(link, sync_token=remote_sync_token(obj))
         self.force_push.add((entity, local_id))
         self.journal.log(
             entity,
@@ -414,9 +413,8 @@ class CustomersStep:
         if location is None and (pending := self._pending_match(self.pending_locations, obj)) is not None:
             candidate = self.locations.get(pending.object_id)
             if candidate is not None and candidate.customer_id == customer.pk:
-                if not self.ctx.preview:
-                    comparable = mapping.location_comparable(obj, customer.display_name)
-                    self.location_links.set(candidate.pk, qbo_id, token, content_hash(comparable))
+                comparable = mapping.location_comparable(obj, customer.display_name)
+                self.location_links.set(candidate.pk, qbo_id, token, content_hash(comparable))
                 self.force_push.add((LOCATION, candidate.pk))
                 self.journal.log(
                     LOCATION,
@@ -428,7 +426,7 @@ class CustomersStep:
                 )
                 return
         if location is None:
-            if link is not None and not self.ctx.preview:
+            if link is not None:
                 self.location_links.forget(link.object_id)
                 link = None
             siblings = self.locations_by_customer.setdefault(customer.pk, {})
@@ -450,11 +448,8 @@ class CustomersStep:
                     return
                 action = SyncAction.LINKED
                 if not self.ctx.quickbooks_primary:
-                    if self.ctx.preview:
-                        self.previewed_links.add((LOCATION, location.pk))
-                    else:
-                        comparable = mapping.location_comparable(obj, customer.display_name)
-                        self.location_links.set(location.pk, qbo_id, token, content_hash(comparable))
+                    comparable = mapping.location_comparable(obj, customer.display_name)
+                    self.location_links.set(location.pk, qbo_id, token, content_hash(comparable))
                     self.force_push.add((LOCATION, location.pk))
                     self.journal.log(LOCATION, SyncAction.LINKED, label, qbo_id=qbo_id, object_id=location.pk)
                     return
@@ -476,20 +471,20 @@ class CustomersStep:
             action = SyncAction.CREATED
         elif changed and location.active and not fields["active"] and action == SyncAction.UPDATED:
             action = SyncAction.DEACTIVATED
+        if self.ctx.preview and location is None:
+            self.journal.log(LOCATION, action, label, qbo_id=qbo_id)
+            return
         if self.ctx.preview:
-            if action == SyncAction.LINKED:
-                self.previewed_links.add((LOCATION, location.pk))
-            if changed or action != SyncAction.UPDATED:
-                self.journal.log(LOCATION, action, label, qbo_id=qbo_id, object_id=location.pk if location else None)
-            return
-        try:
-            if location is None:
-                location = customer_services.service_location_create(customer=customer, **fields)
-            elif changed:
-                location = customer_services.service_location_update(location=location, **fields)
-        except ValidationError as error:
-            self._pull_failed(LOCATION, label, qbo_id, error)
-            return
+            _preview_apply(location, fields)
+        else:
+            try:
+                if location is None:
+                    location = customer_services.service_location_create(customer=customer, **fields)
+                elif changed:
+                    location = customer_services.service_location_update(location=location, **fields)
+            except ValidationError as error:
+                self._pull_failed(LOCATION, label, qbo_id, error)
+                return
         self.locations[location.pk] = location
         self.locations_by_customer.setdefault(customer.pk, {})[name_key(location.name)] = location
         self.location_links.set(location.pk, qbo_id, token, self._location_hash(location, customer))
@@ -516,13 +511,14 @@ class CustomersStep:
         )
         self.journal.stage("Sending customers to QuickBooks", total=len(customers))
         self.customer_links.load_local(customer.pk for customer in customers)
+        if self.ctx.preview:
+            # What the pull would have saved is only in memory: those records, not the stored ones, are sent.
+            customers = [self.customers.get(customer.pk, customer) for customer in customers]
         for customer in customers:
             self.customers[customer.pk] = customer
         remote_names = self._remote_unlinked_names() if self.complete else {}
         creates, updates, pending = [], [], []
         for customer in customers:
-            if (CUSTOMER, customer.pk) in self.previewed_links:
-                continue
             payload = mapping.customer_payload(customer, self.refs)
             wanted = content_hash(mapping.customer_comparable(payload))
             link = self.customer_links.local(customer.pk)
@@ -563,8 +559,7 @@ class CustomersStep:
             current = self.remote.get(link.qbo_id)
             if current is None:
                 # QuickBooks lost it (a restored backup): created again below.
-                if not self.ctx.preview:
-                    (self.customer_links if entity == CUSTOMER else self.location_links).forget(local_id)
+                (self.customer_links if entity == CUSTOMER else self.location_links).forget(local_id)
                 return None
             if content_hash(comparable(current)) == wanted and not forced:
                 return None
@@ -635,8 +630,6 @@ class CustomersStep:
                 object_id=record.pk,
                 message=INTERRUPTED_CREATE,
             )
-            if self.ctx.preview:
-                continue
             links.set(record.pk, remote_id(obj), remote_sync_token(obj), "")
             # What QuickBooks got then may differ from the record now (renamed since): send it as it is.
             body = with_identity(payload, remote_id(obj), remote_sync_token(obj))
@@ -657,13 +650,6 @@ class CustomersStep:
 
     def _send(self, entity: str, links: LinkSet, writes: list[Write]) -> list[WriteResult]:
         """Send ``writes`` round by round; apply each round's results at once. Returns the refused ones."""
-        if self.ctx.preview:
-            for write in writes:
-                local_id = write.key[0]
-                action = SyncAction.CREATED if write.action == CREATE else SyncAction.UPDATED
-                self.journal.log(entity, action, self._label(entity, local_id), object_id=local_id)
-                self.ctx.previewed_pushes.add((entity, local_id))
-            return []
         refused: list[WriteResult] = []
         for start in range(0, len(writes), WRITES_PER_ROUND):
             round_writes = writes[start : start + WRITES_PER_ROUND]
@@ -823,11 +809,11 @@ class CustomersStep:
         self._customers_load(location.customer_id for location in locations)
         self.customer_links.load_local(location.customer_id for location in locations)
         self.location_links.load_local(location.pk for location in locations)
+        if self.ctx.preview:
+            locations = [self.locations.get(location.pk, location) for location in locations]
         creates, updates, pending = [], [], []
         for location in locations:
             self.locations[location.pk] = location
-            if (LOCATION, location.pk) in self.previewed_links:
-                continue
             customer = self.customers[location.customer_id]
             parent = self.customer_links.local(customer.pk)
             if parent is None or not parent.qbo_id:

@@ -77,18 +77,12 @@ def invoices_sync(ctx: RunContext) -> None:
     step.push()
 
 
-def _links_map(ctx: RunContext, model, entity: str) -> dict[int, str]:
-    content_type = ContentType.objects.get_for_model(model)
-    links = RecordLink.objects.filter(division=ctx.division, content_type=content_type, entity_type=entity)
-    return dict(links.exclude(qbo_id="").values_list("object_id", "qbo_id"))
-
-
 class InvoicesStep:
     def __init__(self, ctx: RunContext) -> None:
         self.ctx = ctx
         self.journal = ctx.journal
-        self.links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
-        self.payment_links = LinkSet(ctx.division, Payment, mapping.PAYMENT_ENTITY)
+        self.links = ctx.link_set(Invoice, mapping.ENTITY)
+        self.payment_links = ctx.link_set(Payment, mapping.PAYMENT_ENTITY)
 
     # Pull: what QuickBooks did to invoices sent from here.
 
@@ -254,11 +248,12 @@ class InvoicesStep:
         if not ready_ids and not voids:
             return
         self.journal.stage("Sending invoices to QuickBooks", total=len(ready_ids) + len(voids))
-        self.customers = _links_map(ctx, Customer, "Customer")
-        self.locations = _links_map(ctx, ServiceLocation, "Customer")
-        self.terms = _links_map(ctx, PaymentTerm, "Term")
-        self.tax_codes = _links_map(ctx, TaxRate, "TaxCode")
-        self.items = _links_map(ctx, Item, mapping.ITEM_ENTITY)
+        # As this sync leaves them: a customer it sends before its invoices is in QuickBooks by now (a preview too).
+        self.customers = ctx.linked_ids(Customer, "Customer")
+        self.locations = ctx.linked_ids(ServiceLocation, "Customer")
+        self.terms = ctx.linked_ids(PaymentTerm, "Term")
+        self.tax_codes = ctx.linked_ids(TaxRate, "TaxCode")
+        self.items = ctx.linked_ids(Item, mapping.ITEM_ENTITY)
         self.default_item = ctx.settings.default_service_item_qbo_id
         self.default_item_looked_up = bool(self.default_item)
         send_number = self._numbering() if ready_ids else True
@@ -268,7 +263,7 @@ class InvoicesStep:
         in_flight = None
         try:
             for start in range(0, len(ready_ids), WRITES_PER_ROUND):
-                self.links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
+                self.links = ctx.link_set(Invoice, mapping.ENTITY)
                 ready = list(
                     Invoice.objects.filter(pk__in=ready_ids[start : start + WRITES_PER_ROUND])
                     .exclude(status=InvoiceStatus.VOID)
@@ -289,9 +284,6 @@ class InvoicesStep:
                     else:
                         writes.append(write)
                 writes = self._resolve_pending(pending, send_number) + writes
-                if ctx.preview:
-                    self._preview(writes)
-                    continue
                 sent = self._round_send(writes, self.links, sender)
                 if in_flight is not None:
                     self._round_apply(*in_flight, send_number)
@@ -303,20 +295,12 @@ class InvoicesStep:
             if sender is not None:
                 sender.shutdown(wait=True)
         if voids:
-            links = LinkSet(ctx.division, Invoice, mapping.ENTITY)
+            links = ctx.link_set(Invoice, mapping.ENTITY)
             links.load_local(write.key.pk for write in voids)
-            if ctx.preview:
-                self._preview(voids)
-            else:
-                self._round_apply(*self._round_send(voids, links, None), send_number)
+            self._round_apply(*self._round_send(voids, links, None), send_number)
 
     def _pipelined(self) -> bool:
         return getattr(self.ctx.backend, "concurrency", 1) > 1
-
-    def _preview(self, writes: list[Write]) -> None:
-        actions = {CREATE: SyncAction.CREATED, UPDATE: SyncAction.UPDATED, VOID: SyncAction.DEACTIVATED}
-        for write in writes:
-            self.journal.log(INVOICE, actions[write.action], write.key.number, object_id=write.key.pk)
 
     def _voids_due(self) -> list[Write]:
         """Invoices voided here that QuickBooks still has open."""
@@ -378,7 +362,7 @@ class InvoicesStep:
             default = found.get(name_key(default_name))
             if default is not None and mapping.is_service_item(default):
                 self.default_item = remote_id(default)
-        item_links = LinkSet(self.ctx.division, Item, mapping.ITEM_ENTITY)
+        item_links = self.ctx.link_set(Item, mapping.ITEM_ENTITY)
         item_links.load_local(item.pk for item in unlinked.values())
         item_links.load_remote(remote_id(obj) for obj in found.values())
         for name, item in unlinked.items():
@@ -386,8 +370,7 @@ class InvoicesStep:
             if obj is None or item_links.is_linked(item.pk) or item_links.remote(remote_id(obj)) is not None:
                 continue
             self.items[item.pk] = remote_id(obj)
-            if not self.ctx.preview:
-                item_links.set(item.pk, remote_id(obj), remote_sync_token(obj), "")
+            item_links.set(item.pk, remote_id(obj), remote_sync_token(obj), "")
 
     def _write_for(self, invoice: Invoice, send_number: bool) -> Write | None:
         customer_id = (
@@ -395,11 +378,6 @@ class InvoicesStep:
             if invoice.service_location_id
             else self.customers.get(invoice.customer_id)
         )
-        if not customer_id and self.ctx.preview:
-            # The customers step would send its customer (or location) first in this very sync.
-            wanted = ("service location", invoice.service_location_id) if invoice.service_location_id else None
-            wanted = wanted or ("customer", invoice.customer_id)
-            customer_id = "preview" if wanted in self.ctx.previewed_pushes else ""
         lines = list(invoice.lines.all())
         reason = ""
         if not customer_id:
@@ -436,8 +414,7 @@ class InvoicesStep:
             current = self.remote_invoices.get(link.qbo_id)
             if current is None:
                 # QuickBooks lost it (a restored backup): sent again as a new invoice.
-                if not self.ctx.preview:
-                    self.links.forget(invoice.pk)
+                self.links.forget(invoice.pk)
                 return Write(mapping.ENTITY, CREATE, payload, key=invoice)
             same = content_hash(mapping.invoice_comparable(current)) == content_hash(
                 mapping.invoice_comparable(payload)
@@ -467,7 +444,7 @@ class InvoicesStep:
                 writes.append(write)
                 continue
             self.links.set(write.key.pk, remote_id(obj), remote_sync_token(obj), "")
-            if not send_number and mapping.sent_invoice(obj).number:
+            if not send_number and mapping.sent_invoice(obj).number and not self.ctx.preview:
                 # QuickBooks numbered it: the number is taken now, so that no later update sends ours instead.
                 invoicing.invoice_number_adopt(
                     invoice=write.key, number=mapping.sent_invoice(obj).number, source=SOURCE
@@ -576,6 +553,12 @@ class InvoicesStep:
                 object_id=invoice.pk,
                 message="Sent again as it is here (Resend All Data).",
             )
+            return
+        if self.ctx.preview:
+            # QuickBooks' figures come with its answer, which a preview does not get.
+            verb = "created" if action == CREATE else "updated"
+            message = f"Would be {verb} in QuickBooks for {invoice.customer}, total {invoice.total} here."
+            self.journal.log(INVOICE, SyncAction(verb), invoice.number, object_id=invoice.pk, message=message)
             return
         invoice = invoicing.invoice_sent_apply(
             invoice=invoice,

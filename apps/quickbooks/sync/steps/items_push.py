@@ -13,7 +13,6 @@ among QuickBooks' items changed since the mark, and links them instead of creati
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
@@ -38,7 +37,6 @@ from apps.quickbooks.mapping.items import ItemAccounts
 from apps.quickbooks.models import RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
-from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
 
 ITEM = "item"
@@ -54,11 +52,7 @@ INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrup
 def linked_accounts(ctx: RunContext) -> ItemAccounts:
     """The division's accounts that QuickBooks has (linked by ``steps.accounts``), with their types."""
     accounts = ItemAccounts()
-    content_type = ContentType.objects.get_for_model(Account)
-    links = RecordLink.objects.filter(
-        division=ctx.division, content_type=content_type, entity_type=account_mapping.ENTITY
-    ).exclude(qbo_id="")
-    pairs = dict(links.values_list("object_id", "qbo_id"))
+    pairs = ctx.linked_ids(Account, account_mapping.ENTITY)
     for pk, account_type in Account.objects.filter(pk__in=pairs).values_list("pk", "account_type"):
         accounts.add(pk, pairs[pk], account_type)
     return accounts
@@ -77,7 +71,7 @@ class ItemsPush:
         self.journal = ctx.journal
         self.division = ctx.division
         self.accounts = accounts
-        self.links = LinkSet(ctx.division, Item, mapping.ENTITY)
+        self.links = ctx.link_set(Item, mapping.ENTITY)
         self.complete = mapping.ENTITY in ctx.snapshot.complete
         if self.complete or ctx.resend:
             self.links.load_all()
@@ -181,7 +175,7 @@ class ItemsPush:
 
     def _refused_here(self, item: Item, message: str) -> None:
         link = self.links.local(item.pk)
-        if not self.ctx.preview and link is not None and link.qbo_id:
+        if link is not None and link.qbo_id:
             self.links.touch(link, content_hash="")  # Sent again once it has valid accounts.
         self.journal.log(
             ITEM, SyncAction.FAILED, item.name, qbo_id=link.qbo_id if link else "", object_id=item.pk, message=message
@@ -193,8 +187,7 @@ class ItemsPush:
         if self.ctx.resend:
             current = self.remote.get(link.qbo_id)
             if current is None:
-                if not self.ctx.preview:
-                    self.links.forget(item.pk)
+                self.links.forget(item.pk)
                 return Write(mapping.ENTITY, CREATE, payload, key=(item.pk, wanted))
             if content_hash(mapping.item_comparable(current)) == wanted:
                 return None
@@ -228,8 +221,6 @@ class ItemsPush:
             self.journal.log(
                 ITEM, SyncAction.LINKED, item.name, qbo_id=remote_id(obj), object_id=item.pk, message=INTERRUPTED_CREATE
             )
-            if self.ctx.preview:
-                continue
             if content_hash(mapping.item_comparable(obj)) == wanted:
                 self.links.set(item.pk, remote_id(obj), token_of(obj), wanted)
                 continue
@@ -241,11 +232,6 @@ class ItemsPush:
     # Sending.
 
     def _send(self, writes: list[Write]) -> None:
-        if self.ctx.preview:
-            for write in writes:
-                action = SyncAction.CREATED if write.action == CREATE else SyncAction.UPDATED
-                self.journal.log(ITEM, action, self.items[write.key[0]].name, object_id=write.key[0])
-            return
         stale: list[WriteResult] = []
         for start in range(0, len(writes), PUSH_ROUND):
             chunk = writes[start : start + PUSH_ROUND]

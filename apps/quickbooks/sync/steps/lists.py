@@ -49,7 +49,7 @@ def terms_sync(ctx: RunContext) -> None:
     master = ctx.lists_master
     if not master:
         return
-    links = LinkSet(ctx.division, PaymentTerm, terms.ENTITY).load_all()
+    links = ctx.link_set(PaymentTerm, terms.ENTITY).load_all()
     remote = {remote_id(obj): obj for obj in ctx.snapshot.of(terms.ENTITY)}
     local = {term.pk: term for term in PaymentTerm.objects.filter(division=ctx.division)}
     ctx.journal.stage("Payment terms", total=len(remote) if master == PrimarySystem.QUICKBOOKS else len(local))
@@ -84,6 +84,7 @@ def _terms_pull(ctx: RunContext, links: LinkSet, remote: dict[str, Any], local: 
             except ValidationError as error:
                 ctx.journal.log(TERM, SyncAction.FAILED, fields["name"], message=_error_text(error), qbo_id=qbo_id)
                 continue
+        if term is not None:  # In a preview, planned only (see ``sync.preview``).
             links.set(term.pk, qbo_id, remote_sync_token(obj), content_hash(terms.term_comparable(obj)))
         if changed or action != SyncAction.UPDATED:
             ctx.journal.log(TERM, action, fields["name"], qbo_id=qbo_id, object_id=term.pk if term else None)
@@ -129,7 +130,7 @@ def _terms_push(ctx: RunContext, links: LinkSet, remote: dict[str, Any], local: 
                 writes.append(Write(terms.ENTITY, CREATE, payload, key=term))
             continue
         if content_hash(terms.term_comparable(current)) == wanted:
-            if not ctx.preview and (link is None or link.qbo_id != remote_id(current)):
+            if link is None or link.qbo_id != remote_id(current):
                 links.set(term.pk, remote_id(current), remote_sync_token(current), wanted)
                 ctx.journal.log(TERM, SyncAction.LINKED, term.name, qbo_id=remote_id(current), object_id=term.pk)
             continue
@@ -149,8 +150,7 @@ def _term_change_report(ctx: RunContext, links: LinkSet, term: PaymentTerm, curr
     link = links.local(term.pk)
     if link is not None and link.qbo_id == remote_id(current) and link.content_hash == wanted:
         return
-    if not ctx.preview:
-        links.set(term.pk, remote_id(current), remote_sync_token(current), wanted)
+    links.set(term.pk, remote_id(current), remote_sync_token(current), wanted)
     ctx.journal.log(
         TERM,
         SyncAction.SKIPPED,
@@ -163,11 +163,6 @@ def _term_change_report(ctx: RunContext, links: LinkSet, term: PaymentTerm, curr
 
 def _writes_apply(ctx, links: LinkSet, writes: list[Write], entity: str, comparable, label) -> None:
     if not writes:
-        return
-    if ctx.preview:
-        for write in writes:
-            action = SyncAction.CREATED if write.action == CREATE else SyncAction.UPDATED
-            ctx.journal.log(entity, action, label(write.key), object_id=write.key.pk)
         return
     for result in ctx.backend.write(writes):
         record = result.write.key
@@ -197,7 +192,7 @@ def tax_rates_sync(ctx: RunContext) -> None:
     master = ctx.lists_master
     if not master:
         return
-    links = LinkSet(ctx.division, TaxRate, tax.ENTITY).load_all()
+    links = ctx.link_set(TaxRate, tax.ENTITY).load_all()
     codes = {remote_id(code): code for code in ctx.snapshot.of(tax.ENTITY) if _is_rate_code(code)}
     rates = {remote_id(rate): rate for rate in ctx.snapshot.of(tax.RATE_ENTITY)}
     agencies = {remote_id(agency): agency for agency in ctx.snapshot.of(tax.AGENCY_ENTITY)}
@@ -245,6 +240,7 @@ def _tax_pull(ctx, links: LinkSet, codes: dict, rates: dict, agencies: dict, loc
             except ValidationError as error:
                 ctx.journal.log(TAX_RATE, SyncAction.FAILED, fields["name"], message=_error_text(error), qbo_id=qbo_id)
                 continue
+        if record is not None:  # In a preview, planned only (see ``sync.preview``).
             links.set(record.pk, qbo_id, remote_sync_token(code), fingerprint)
         if changed or action != SyncAction.UPDATED:
             ctx.journal.log(TAX_RATE, action, fields["name"], qbo_id=qbo_id, object_id=record.pk if record else None)
@@ -282,30 +278,23 @@ def _tax_push(ctx, links: LinkSet, codes: dict, agencies: dict, local: dict[int,
                     message=f"{record.name} changed here, but QuickBooks does not let other apps change a tax rate: "
                     "make the same change in QuickBooks.",
                 )
-                if not ctx.preview:
-                    links.touch(link, content_hash=fingerprint)
+                links.touch(link, content_hash=fingerprint)
             continue
         existing = codes_by_name.get(name_key(record.name))
         if existing is not None and links.remote(remote_id(existing)) is None:
-            if not ctx.preview:
-                links.set(record.pk, remote_id(existing), remote_sync_token(existing), fingerprint)
+            links.set(record.pk, remote_id(existing), remote_sync_token(existing), fingerprint)
             ctx.journal.log(TAX_RATE, SyncAction.LINKED, record.name, qbo_id=remote_id(existing), object_id=record.pk)
             continue
         if not record.active:
             continue
         agency_name = record.agency or ctx.division.name
         agency_id = agency_ids.get(name_key(agency_name))
-        if agency_id is None and not ctx.preview:
+        if agency_id is None:
             agency_id = _agency_create(ctx, agency_name)
             if agency_id is None:
                 continue
             agency_ids[name_key(agency_name)] = agency_id
         writes.append(Write(tax.ENTITY, CREATE, tax.tax_code_payload(record, agency_id or ""), key=record))
-    if ctx.preview:
-        for write in writes:
-            action = SyncAction.CREATED if write.action == CREATE else SyncAction.UPDATED
-            ctx.journal.log(TAX_RATE, action, write.key.name, object_id=write.key.pk)
-        return
     for result in ctx.backend.write(writes):
         record = result.write.key
         if not result.ok:
