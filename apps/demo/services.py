@@ -67,15 +67,16 @@ class DemoSummary:
 
 # fmt: off
 
-# (number, name, type, description)
+# (number, name, type, description). Main keeps its books in QuickBooks Online: the local sandbox's demo company
+# (``apps.qbo_sandbox.seeding.demo``) has these accounts under the same names, as QuickBooks Online names its own.
 MAIN_ACCOUNTS = [
     ("1000", "Business Checking", AccountType.BANK, "Operating account at North Star Bank"),
     ("1050", "Undeposited Funds", AccountType.OTHER_CURRENT_ASSET, "Payments received, not yet deposited"),
-    ("1200", "Accounts Receivable", AccountType.ACCOUNTS_RECEIVABLE, ""),
+    ("1200", "Accounts Receivable (A/R)", AccountType.ACCOUNTS_RECEIVABLE, ""),
     ("1300", "Inventory Asset", AccountType.INVENTORY_ASSET, "Parts on the shelves and in the trucks"),
     ("1350", "Equipment Inventory", AccountType.INVENTORY_ASSET, "Furnaces, water heaters and other units in stock"),
     ("1500", "Service Vehicles", AccountType.FIXED_ASSET, ""),
-    ("2000", "Accounts Payable", AccountType.ACCOUNTS_PAYABLE, ""),
+    ("2000", "Accounts Payable (A/P)", AccountType.ACCOUNTS_PAYABLE, ""),
     ("2100", "Company Credit Card", AccountType.CREDIT_CARD, ""),
     ("2200", "Sales Tax Payable", AccountType.OTHER_CURRENT_LIABILITY, ""),
     ("2700", "Truck Loan", AccountType.LONG_TERM_LIABILITY, ""),

@@ -2,7 +2,12 @@
 The ``demo`` seed: a small HVAC and plumbing company as QuickBooks would hold it.
 
 A chart of accounts, three terms, sales tax agencies, rates and codes (FieldOffice's demo rates among them), a few
-customers (one with a job under it) and one item of each kind, all stored through ``store`` in Intuit's shapes.
+customers (one with a job under it), one item of each kind and the "Services" item every QuickBooks Online company
+starts with, all stored through ``store`` in Intuit's shapes.
+
+It is the company a local install connects to first (``oauth.local_app``), so its books are the ones FieldOffice's
+demo company keeps (``apps.demo``): every account of the demo's Main division is here under the same name, type and
+description, so that the demo's items name accounts QuickBooks has and a first demo sync fails nothing.
 """
 
 from typing import Any
@@ -13,28 +18,52 @@ from apps.qbo_sandbox.seeding.refs import USD, address, customer_data, ref
 from apps.qbo_sandbox.seeding.registry import SeedOptions, seed_register
 from apps.qbo_sandbox.timefmt import local_today
 
-# Name, AccountType, AccountSubType, Classification.
+# Name, AccountType, AccountSubType, Classification, Description.
 ACCOUNTS = [
-    ("Checking", "Bank", "Checking", "Asset"),
-    ("Accounts Receivable (A/R)", "Accounts Receivable", "AccountsReceivable", "Asset"),
-    ("Undeposited Funds", "Other Current Asset", "UndepositedFunds", "Asset"),
-    ("Inventory Asset", "Other Current Asset", "Inventory", "Asset"),
-    ("Accounts Payable (A/P)", "Accounts Payable", "AccountsPayable", "Liability"),
-    ("Sales Tax Payable", "Other Current Liability", "GlobalTaxPayable", "Liability"),
-    ("Opening Balance Equity", "Equity", "OpeningBalanceEquity", "Equity"),
-    ("Services", "Income", "ServiceFeeIncome", "Revenue"),
-    ("Sales of Product Income", "Income", "SalesOfProductIncome", "Revenue"),
-    ("Cost of Goods Sold", "Cost of Goods Sold", "SuppliesMaterialsCogs", "Expense"),
-    ("Job Materials", "Expense", "SuppliesMaterials", "Expense"),
-    ("Vehicle Expenses", "Expense", "Auto", "Expense"),
+    ("Checking", "Bank", "Checking", "Asset", ""),
+    ("Accounts Receivable (A/R)", "Accounts Receivable", "AccountsReceivable", "Asset", ""),
+    ("Undeposited Funds", "Other Current Asset", "UndepositedFunds", "Asset", "Payments received, not yet deposited"),
+    ("Inventory Asset", "Other Current Asset", "Inventory", "Asset", "Parts on the shelves and in the trucks"),
+    ("Accounts Payable (A/P)", "Accounts Payable", "AccountsPayable", "Liability", ""),
+    ("Sales Tax Payable", "Other Current Liability", "GlobalTaxPayable", "Liability", ""),
+    ("Opening Balance Equity", "Equity", "OpeningBalanceEquity", "Equity", ""),
+    ("Services", "Income", "ServiceFeeIncome", "Revenue", ""),
+    ("Sales of Product Income", "Income", "SalesOfProductIncome", "Revenue", ""),
+    ("Cost of Goods Sold", "Cost of Goods Sold", "SuppliesMaterialsCogs", "Expense", ""),
+    ("Job Materials", "Expense", "SuppliesMaterials", "Expense", ""),
+    ("Vehicle Expenses", "Expense", "Auto", "Expense", ""),
+    # The rest of FieldOffice's demo chart (apps.demo's Main division), as its bookkeeper set it up here.
+    ("Business Checking", "Bank", "Checking", "Asset", "Operating account at North Star Bank"),
+    (
+        "Equipment Inventory",
+        "Other Current Asset",
+        "Inventory",
+        "Asset",
+        "Furnaces, water heaters and other units in stock",
+    ),
+    ("Service Vehicles", "Fixed Asset", "Vehicles", "Asset", ""),
+    ("Company Credit Card", "Credit Card", "CreditCard", "Liability", ""),
+    ("Truck Loan", "Long Term Liability", "NotesPayable", "Liability", ""),
+    ("Owner's Equity", "Equity", "OwnersEquity", "Equity", ""),
+    ("Service Income", "Income", "ServiceFeeIncome", "Revenue", "Service calls, labor and maintenance plans"),
+    ("Parts and Materials Sales", "Income", "SalesOfProductIncome", "Revenue", ""),
+    ("Equipment Sales", "Income", "SalesOfProductIncome", "Revenue", "Furnaces, water heaters, snow blowers"),
+    ("Finance Charges", "Other Income", "OtherMiscellaneousIncome", "Revenue", ""),
+    ("Cost of Parts Sold", "Cost of Goods Sold", "SuppliesMaterialsCogs", "Expense", ""),
+    ("Cost of Equipment Sold", "Cost of Goods Sold", "SuppliesMaterialsCogs", "Expense", ""),
+    ("Subcontracted Labor", "Cost of Goods Sold", "CostOfLaborCos", "Expense", ""),
+    ("Job Materials and Supplies", "Expense", "SuppliesMaterials", "Expense", ""),
+    ("Vehicle Fuel", "Expense", "Auto", "Expense", ""),
+    ("Tools and Small Equipment", "Expense", "SuppliesMaterials", "Expense", ""),
+    ("Bank Service Charges", "Other Expense", "OtherMiscellaneousExpense", "Expense", ""),
 ]
 
 # Name, DueDays.
 TERMS = [("Due on receipt", 0), ("Net 15", 15), ("Net 30", 30)]
 
 
-def _account(name: str, account_type: str, sub_type: str, classification: str) -> dict[str, Any]:
-    return {
+def _account(name: str, account_type: str, sub_type: str, classification: str, description: str) -> dict[str, Any]:
+    data = {
         "Name": name,
         "SubAccount": False,
         "FullyQualifiedName": name,
@@ -46,6 +75,9 @@ def _account(name: str, account_type: str, sub_type: str, classification: str) -
         "CurrentBalanceWithSubAccounts": 0,
         "CurrencyRef": dict(USD),
     }
+    if description:
+        data["Description"] = description
+    return data
 
 
 def _term(name: str, due_days: int) -> dict[str, Any]:
@@ -174,6 +206,20 @@ def _items(company: SandboxCompany, accounts: dict[str, SandboxEntity]) -> None:
     income, product_income = ref(accounts["Services"]), ref(accounts["Sales of Product Income"])
     cogs, materials = ref(accounts["Cost of Goods Sold"]), ref(accounts["Job Materials"])
     common = {"Active": True, "PurchaseCost": 0, "TrackQtyOnHand": False}
+    # Every QuickBooks Online company starts with it: invoice lines whose item QuickBooks lacks can use it.
+    store.entity_create(
+        company,
+        "Item",
+        {
+            **common,
+            "Name": "Services",
+            "FullyQualifiedName": "Services",
+            "Type": "Service",
+            "Taxable": False,
+            "UnitPrice": 0,
+            "IncomeAccountRef": income,
+        },
+    )
     store.entity_create(
         company,
         "Item",
