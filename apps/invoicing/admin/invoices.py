@@ -21,13 +21,21 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
 from apps.accounting.models import TaxRate
 from apps.core.admin_filters import DateRangeFilter
-from apps.core.admin_utils import FastChangeListMixin, IntegrationsAdminMixin
+from apps.core.admin_utils import (
+    DecimalInput,
+    DivisionLabelsAdminMixin,
+    FastChangeListMixin,
+    IntegrationsAdminMixin,
+    ReadOnlyDisplayMixin,
+)
+from apps.core.display import format_money, format_price, format_quantity
 from apps.core.resources import ExportAdminMixin
 from apps.invoicing import services
 from apps.invoicing.admin.filters import PaymentStateFilter, TotalChangedFilter
@@ -36,20 +44,43 @@ from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
 from apps.invoicing.resources import InvoiceResource
 from apps.invoicing.selectors import InvoiceSummary, invoice_summary
 
-ZERO = Decimal("0.00")
+__all__ = ["InvoiceAdmin", "format_money", "invoice_status_badge", "invoice_status_parts", "invoice_status_text"]
+
+# Statuses whose due date still matters: the list shows it under the status.
+DUE_DATE_SHOWN = (InvoiceStatus.DRAFT, InvoiceStatus.APPROVED, InvoiceStatus.READY_FOR_SYNC, InvoiceStatus.UNPAID)
 
 
-def format_money(value: Decimal | None) -> str:
-    """``Decimal("1234.5")`` → ``"$1,234.50"``, the way amounts read in QuickBooks."""
-    value = value or ZERO
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.2f}"
+def invoice_status_parts(invoice: Invoice) -> list[str]:
+    """
+    The status a person reads. Past its due date an invoice is "Overdue" ("overdue" is derived, never stored); an
+    approved or Ready for Sync one keeps its status beside it (["Ready for Sync", "Overdue"]), since it is not in
+    QuickBooks yet, whereas an Unpaid one is simply "Overdue".
+    """
+    if not invoice.is_overdue():
+        return [invoice.get_status_display()]
+    if invoice.status == InvoiceStatus.UNPAID:
+        return ["Overdue"]
+    return [invoice.get_status_display(), "Overdue"]
+
+
+def invoice_status_text(invoice: Invoice) -> str:
+    """``"Ready for Sync · Overdue"``."""
+    return " · ".join(invoice_status_parts(invoice))
 
 
 def invoice_status_badge(invoice: Invoice) -> str:
-    """The status a person reads, as a coloured badge; "Overdue" is derived, never stored."""
+    """The status as a coloured badge, red when overdue; a narrow column breaks it between its parts only."""
     key = "overdue" if invoice.is_overdue() else invoice.status
-    return format_html('<span class="invoice-status invoice-status--{}">{}</span>', key, invoice.display_status)
+    parts = invoice_status_parts(invoice)
+    if len(parts) == 1:
+        return format_html('<span class="invoice-status invoice-status--{}">{}</span>', key, parts[0])
+    text = format_html_join(" · ", '<span class="invoice-status__part">{}</span>', ((part,) for part in parts))
+    return format_html('<span class="invoice-status invoice-status--{}">{}</span>', key, text)
+
+
+def short_date(value) -> str:
+    """A date as the lists show it: ``12/06/2026`` in the American locale."""
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 def summary_tiles(summary: InvoiceSummary) -> list[dict[str, str]]:
@@ -103,13 +134,22 @@ def _is_locked(invoice: Invoice | None) -> bool:
     return invoice is not None and invoice.status == InvoiceStatus.VOID
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(ReadOnlyDisplayMixin, DivisionLabelsAdminMixin, admin.TabularInline):
     model = InvoiceLine
     fields = ["item", "description", "quantity", "unit_price", "taxable", "line_amount"]
     readonly_fields = ["line_amount"]
+    read_only_display = {"quantity": "quantity_shown", "unit_price": "unit_price_shown"}
     autocomplete_fields = ["item"]
     ordering = ["position", "id"]
     extra = 1
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # "1" and "12.50", not "1.0000" and "12.5000": the stored precision stays, the trailing zeros go.
+        if db_field.name == "quantity":
+            kwargs["widget"] = DecimalInput()
+        elif db_field.name == "unit_price":
+            kwargs["widget"] = DecimalInput(min_places=2)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -118,6 +158,14 @@ class InvoiceLineInline(admin.TabularInline):
         if item is not None and isinstance(item.widget, RelatedFieldWidgetWrapper):
             item.widget.can_change_related = item.widget.can_delete_related = item.widget.can_view_related = False
         return formset
+
+    @admin.display(description="quantity")
+    def quantity_shown(self, line: InvoiceLine) -> str:
+        return format_quantity(line.quantity)
+
+    @admin.display(description="unit price")
+    def unit_price_shown(self, line: InvoiceLine) -> str:
+        return format_price(line.unit_price)
 
     @admin.display(description="amount")
     def line_amount(self, line: InvoiceLine) -> str:
@@ -153,17 +201,22 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
+class InvoiceAdmin(
+    ExportAdminMixin, DivisionLabelsAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
+):
     resource_classes = [InvoiceResource]
     # Named, not found by convention: the export mixin puts its own list template first and extends this one.
     change_list_template = "admin/invoicing/invoice/change_list.html"
+    # Fits a 1366 px screen beside the navigation and the filters, with room for one more narrow column: the
+    # service location goes under the customer and the due date under the status. "division" only shows when
+    # the company has several (DivisionLabelsAdminMixin).
     list_display = [
-        "invoice_date", "number", "customer", "service_location", "due_date", "balance_amount", "total_amount",
-        "status_badge", "total_changed",
+        "date_column", "number", "customer_column", "division", "total_amount", "balance_amount", "status_column",
+        "total_changed",
     ]
-    list_display_links = ["invoice_date", "number"]
+    list_display_links = ["date_column", "number"]
     # Everything a row shows comes with the page's one query, however many rows there are.
-    list_select_related = ["customer", "service_location"]
+    list_select_related = ["customer", "service_location", "division"]
     list_filter = [PaymentStateFilter, TotalChangedFilter, ("invoice_date", DateRangeFilter), "status", "division"]
     # Counting every filter choice would scan the whole table once per choice.
     show_facets = admin.ShowFacets.NEVER
@@ -207,6 +260,28 @@ class InvoiceAdmin(ExportAdminMixin, IntegrationsAdminMixin, FastChangeListMixin
     @admin.display(description="status", ordering="status")
     def status_badge(self, invoice: Invoice) -> str:
         return invoice_status_badge(invoice)
+
+    @admin.display(description="date", ordering="invoice_date")
+    def date_column(self, invoice: Invoice) -> str:
+        return short_date(invoice.invoice_date)
+
+    @admin.display(description="customer", ordering="customer__display_name")
+    def customer_column(self, invoice: Invoice) -> str:
+        """The customer, and under it the service location's name (its full address on hover)."""
+        location = invoice.service_location
+        if location is None:
+            return format_html("{}", invoice.customer)
+        return format_html(
+            '{}<span class="fo-muted invoice-location" title="{}">{}</span>', invoice.customer, location, location.name
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_column(self, invoice: Invoice) -> str:
+        """The status badge, and under it the due date while it still matters."""
+        if invoice.status not in DUE_DATE_SHOWN or not invoice.due_date:
+            return invoice_status_badge(invoice)
+        badge = invoice_status_badge(invoice)
+        return format_html('{}<span class="fo-muted invoice-due">due {}</span>', badge, short_date(invoice.due_date))
 
     @admin.display(description="total changed", empty_value="")
     def total_changed(self, invoice: Invoice) -> str:
