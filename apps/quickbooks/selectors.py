@@ -45,7 +45,21 @@ def sync_settings_for(*, division: Division) -> SyncSettings:
 
 
 def recent_runs(*, division: Division, limit: int = RECENT_RUNS) -> list[SyncRun]:
-    return list(SyncRun.objects.filter(division=division).select_related("requested_by")[:limit])
+    """The division's last runs, newest first, each with ``listed_status`` (see ``run_listed_status``)."""
+    runs = list(SyncRun.objects.filter(division=division).select_related("requested_by")[:limit])
+    for run in runs:
+        run.listed_status = run_listed_status(run)
+    return runs
+
+
+def run_listed_status(run: SyncRun) -> str:
+    """
+    A run's status in a list of runs. A preview is listed as "Preview" (it changed nothing, so "Partly done" would
+    mislead), "Preview failed" when it could not finish; a sync by its status.
+    """
+    if run.is_preview and not run.is_active:
+        return "Preview" if run.status in (SyncRunStatus.SUCCEEDED, SyncRunStatus.PARTIAL) else "Preview failed"
+    return run.get_status_display()
 
 
 def record_links_count(*, division: Division) -> int:

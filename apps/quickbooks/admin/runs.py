@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from apps.core.admin_utils import FastChangeListMixin
 from apps.quickbooks.models import RecordLink, SyncRun, SyncRunEntry
+from apps.quickbooks.selectors import run_listed_status
 
 
 class ReadOnlyMixin:
@@ -26,7 +27,7 @@ class SyncRunEntryInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyMixin, FastChangeListMixin, admin.ModelAdmin):
-    list_display = ["created_at", "division", "trigger", "status", "api_calls", "summary_short"]
+    list_display = ["created_at", "division", "trigger", "listed_status", "api_calls", "summary_short"]
     list_filter = ["status", "trigger", "division"]
     list_select_related = ["division"]
     date_hierarchy = "created_at"
@@ -45,6 +46,10 @@ class SyncRunAdmin(ReadOnlyMixin, FastChangeListMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [SyncRunEntryInline]
+
+    @admin.display(description="status", ordering="status")
+    def listed_status(self, obj: SyncRun) -> str:
+        return run_listed_status(obj)
 
     @admin.display(description="summary")
     def summary_short(self, obj: SyncRun) -> str:
