@@ -39,11 +39,13 @@ from apps.quickbooks.mapping.common import (
     with_identity,
     with_sync_token,
 )
+from apps.quickbooks.mapping.tax_forecast import TaxForecast
 from apps.quickbooks.models import RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, VOID, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
+from apps.quickbooks.sync.steps.invoice_tax import InvoiceTaxWatch, tax_reads
 
 INVOICE = "invoice"
 PAYMENT = "payment"
@@ -56,12 +58,16 @@ VOIDED_HASH = "void"
 
 
 def invoices_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
-    """Changes to invoices and payments matter only for invoices sent before: none on a first run."""
+    """
+    Changes to invoices and payments matter only for invoices sent before: none on a first run. QuickBooks' tax codes
+    tell what it will charge on the invoices sent (see ``invoice_tax``).
+    """
+    listed = tax_reads(ctx)
     if not ctx.invoices_push or (ctx.state.remote_cursor is None and not ctx.full):
-        return [], []
+        return [], listed
     if ctx.full and not _invoice_links(ctx).exists():
-        return [], []
-    return [mapping.ENTITY, mapping.PAYMENT_ENTITY], []
+        return [], listed
+    return [mapping.ENTITY, mapping.PAYMENT_ENTITY], listed
 
 
 def _invoice_links(ctx: RunContext):
@@ -75,6 +81,13 @@ def invoices_sync(ctx: RunContext) -> None:
     step = InvoicesStep(ctx)
     step.pull()
     step.push()
+
+
+def default_item_missing(name: str, found: dict[str, Any] | None) -> str:
+    """Why the default service item looked up by ``name`` cannot be used, in the words of the run's log."""
+    if found is None:
+        return f"QuickBooks has no item named '{name}'"
+    return f"QuickBooks' item '{mapping.item_name(found)}' is not an active service item"
 
 
 class InvoicesStep:
@@ -256,7 +269,11 @@ class InvoicesStep:
         self.items = ctx.linked_ids(Item, mapping.ITEM_ENTITY)
         self.default_item = ctx.settings.default_service_item_qbo_id
         self.default_item_looked_up = bool(self.default_item)
+        self.default_item_missing = ""
         send_number = self._numbering() if ready_ids else True
+        self.tax_watch = (
+            InvoiceTaxWatch(ctx, tax_codes=self.tax_codes, preferences=self._preferences()) if ready_ids else None
+        )
         # While QuickBooks answers one round, the one before is applied here: the limiter, not this process,
         # sets the pace. Only when batches go out from threads anyway (one at a time keeps to one thread).
         sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quickbooks-round") if self._pipelined() else None
@@ -298,6 +315,8 @@ class InvoicesStep:
             links = ctx.link_set(Invoice, mapping.ENTITY)
             links.load_local(write.key.pk for write in voids)
             self._round_apply(*self._round_send(voids, links, None), send_number)
+        if self.tax_watch is not None and (note := self.tax_watch.summary_note()):
+            ctx.notes.append(note)
 
     def _pipelined(self) -> bool:
         return getattr(self.ctx.backend, "concurrency", 1) > 1
@@ -319,9 +338,15 @@ class InvoicesStep:
             writes.append(Write(mapping.ENTITY, VOID, body, key=invoice))
         return writes
 
+    def _preferences(self) -> dict[str, Any]:
+        """QuickBooks' preferences (how it numbers invoices and charges tax), read once per run of the step."""
+        if getattr(self, "preferences", None) is None:
+            self.preferences = self.ctx.backend.preferences()
+        return self.preferences
+
     def _numbering(self) -> bool:
         """Whether FieldOffice's numbers are sent; says so when the setting and QuickBooks' preference disagree."""
-        custom = mapping.custom_numbers(self.ctx.backend.preferences())
+        custom = mapping.custom_numbers(self._preferences())
         quickbooks_numbers = self.ctx.settings.quickbooks_controls_invoice_numbers
         if custom is None:
             return not quickbooks_numbers
@@ -362,6 +387,9 @@ class InvoicesStep:
             default = found.get(name_key(default_name))
             if default is not None and mapping.is_service_item(default):
                 self.default_item = remote_id(default)
+                self._default_item_remember(default)
+            else:
+                self.default_item_missing = default_item_missing(default_name, default)
         item_links = self.ctx.link_set(Item, mapping.ITEM_ENTITY)
         item_links.load_local(item.pk for item in unlinked.values())
         item_links.load_remote(remote_id(obj) for obj in found.values())
@@ -371,6 +399,19 @@ class InvoicesStep:
                 continue
             self.items[item.pk] = remote_id(obj)
             item_links.set(item.pk, remote_id(obj), remote_sync_token(obj), "")
+
+    def _default_item_remember(self, obj: dict[str, Any]) -> None:
+        """The default service item found by name becomes the setting, shown (and changeable) in Configure Sync."""
+        if self.ctx.preview:
+            return
+        settings = self.ctx.settings
+        settings.default_service_item_qbo_id = remote_id(obj)
+        settings.default_service_item_name = mapping.item_name(obj)[:100]
+        if settings.pk:
+            type(settings).objects.filter(pk=settings.pk, default_service_item_qbo_id="").update(
+                default_service_item_qbo_id=settings.default_service_item_qbo_id,
+                default_service_item_name=settings.default_service_item_name,
+            )
 
     def _write_for(self, invoice: Invoice, send_number: bool) -> Write | None:
         customer_id = (
@@ -391,9 +432,16 @@ class InvoicesStep:
             item_id = self.items.get(line.item_id, "") if line.item_id else ""
             items.append(item_id or self.default_item)
         if not reason and lines and not all(items):
+            line = next(line for line, item_id in zip(lines, items, strict=True) if not item_id)
+            which = (
+                f"no QuickBooks item is named {line.item.name} or linked to it"
+                if line.item_id
+                else "a line has no item"
+            )
             reason = (
-                f"Invoice {invoice.number} waits: a line's item is not in QuickBooks and no default QuickBooks service "
-                "item was found. Choose one in Configure Sync, or sync items to QuickBooks."
+                f"Invoice {invoice.number} waits: {which}, and there is no default service item "
+                f"({self.default_item_missing}). Choose the default service item in Configure Sync, or send items "
+                "to QuickBooks (inventory sync)."
             )
         if not reason and not lines:
             reason = f"Invoice {invoice.number} has no lines; QuickBooks needs at least one."
@@ -558,8 +606,17 @@ class InvoicesStep:
             # QuickBooks' figures come with its answer, which a preview does not get.
             verb = "created" if action == CREATE else "updated"
             message = f"Would be {verb} in QuickBooks for {invoice.customer}, total {invoice.total} here."
-            self.journal.log(INVOICE, SyncAction(verb), invoice.number, object_id=invoice.pk, message=message)
+            forecast = self.tax_watch.forecast(invoice) if self.tax_watch is not None else None
+            details = {}
+            if forecast is not None and forecast.differs:
+                message += f" {forecast.sentence}"
+                details = {"tax_forecast": _tax_details(forecast)}
+            self.journal.log(
+                INVOICE, SyncAction(verb), invoice.number, object_id=invoice.pk, message=message, details=details
+            )
             return
+        # Against FieldOffice's own figures, before the invoice takes QuickBooks'.
+        changed = self.tax_watch.charged(invoice, result.record, tax_charged=sent.tax) if self.tax_watch else None
         invoice = invoicing.invoice_sent_apply(
             invoice=invoice,
             tax=sent.tax,
@@ -567,12 +624,31 @@ class InvoicesStep:
             balance=sent.balance,
             number="" if send_number else sent.number,
             source=SOURCE,
+            charged_by="QuickBooks",
+            tax_reason=changed.reason if changed else "",
         )
+        message = f"QuickBooks invoice {sent.number or qbo_id}: total {sent.total}, owing {sent.balance}."
+        if changed is not None:
+            message += (
+                f" QuickBooks charged {changed.quickbooks_tax} tax where FieldOffice computed "
+                f"{changed.fieldoffice_tax} (total {changed.fieldoffice_total}): {changed.reason}"
+            )
         self.journal.log(
             INVOICE,
             SyncAction.CREATED if action == CREATE else SyncAction.UPDATED,
             invoice.number,
             qbo_id=qbo_id,
             object_id=invoice.pk,
-            message=f"QuickBooks invoice {sent.number or qbo_id}: total {sent.total}, owing {sent.balance}.",
+            message=message,
+            details={"total_changed_by_quickbooks": _tax_details(changed)} if changed else None,
         )
+
+
+def _tax_details(forecast: TaxForecast) -> dict[str, str]:
+    return {
+        "quickbooks_tax": str(forecast.quickbooks_tax),
+        "fieldoffice_tax": str(forecast.fieldoffice_tax),
+        "quickbooks_total": str(forecast.quickbooks_total),
+        "fieldoffice_total": str(forecast.fieldoffice_total),
+        "reason": forecast.reason,
+    }
