@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from apps.quickbooks.mapping.common import name_key, ref_id, remote_id, text
+from apps.quickbooks.mapping.common import ref_id, remote_id, text
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -84,12 +84,6 @@ def tax_codes(codes: list[dict[str, Any]], rates: list[dict[str, Any]]) -> dict[
             percents=tuple(percents.get(rate_id, Decimal(0)) for rate_id in rate_ids),
         )
     return found
-
-
-def code_by_name(codes: dict[str, QuickBooksTaxCode], name: str) -> QuickBooksTaxCode | None:
-    """The code a sync links a tax rate called ``name`` to (rates and codes are matched by name)."""
-    wanted = name_key(name)
-    return next((code for code in codes.values() if name_key(code.name) == wanted), None)
 
 
 class CodeChoice:
