@@ -592,7 +592,8 @@ class _InvoiceComparison:
                     number=number,
                     local_id=pk,
                     qbo_id=qbo_ids.get(pk, ""),
-                    fieldoffice_total=computed_total,
+                    # Both sides show what QuickBooks billed; what FieldOffice computed is in the message.
+                    fieldoffice_total=total,
                     quickbooks_total=total,
                     url=reverse("admin:invoicing_invoice_change", args=[pk]),
                 )
