@@ -4,7 +4,7 @@ import logging
 
 from django.db import transaction
 
-from apps.quickbooks.models import SyncState, SyncTrigger
+from apps.quickbooks.models import QuickBooksConnection, SyncState, SyncTrigger
 from apps.quickbooks.services.runs import sync_run_execute, sync_run_start_if_free, sync_runs_reconcile
 from apps.quickbooks.sync import run_division_sync
 
@@ -22,6 +22,10 @@ def sync_division(division_id: int, trigger: str = SyncTrigger.SCHEDULE, run_id:
     if run_id is not None:
         run = sync_run_execute(run_id=run_id)
         return run.pk if run else None
+    connection = QuickBooksConnection.objects.filter(division_id=division_id).first()
+    if connection is None or not connection.is_connected:
+        # Nothing to hold: the run only records why it could not run (to be reconnected, for instance).
+        return run_division_sync(division_id, trigger).pk
     started = sync_run_start_if_free(division_id=division_id, trigger=trigger)
     if started is None:
         return None

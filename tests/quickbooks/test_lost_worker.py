@@ -3,15 +3,18 @@ A lost worker loses no sync: the reconciler, Sync Now following the lease, sched
 delivered more than once (issue 19). No worker runs here: the broker's table is filled as django-q2 fills it.
 """
 
+import sys
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.models import OrmQ
 from django_q.signing import SignedPackage
 
 from apps.core.task_schedules import schedule_check
+from apps.customers.models import CustomerAttachment
 from apps.imports.models import ImportRecord, ImportStatus
 from apps.imports.tasks import StepMayStillRun, import_run_task
 from apps.quickbooks.errors import QuickBooksError
@@ -36,7 +39,10 @@ from apps.quickbooks.services.runs import (
 from apps.quickbooks.services.schedules import SYNC_TASK, reconcile_schedule_update
 from apps.quickbooks.sync import engine
 from apps.quickbooks.tasks import sync_division, sync_runs_reconcile_task
-from tests.factories import DivisionFactory, UserFactory
+from tests.factories import CustomerFactory, DivisionFactory, UserFactory
+from tests.imports.helpers import kind_rows, run, start, xlsx_bytes, zip_bytes
+from tests.security.test_production_settings import probe, production
+from tests.security.test_production_settings import run as run_python
 
 REALM = "9130350000000001"
 
@@ -375,3 +381,62 @@ def test_an_import_that_may_still_be_running_elsewhere_is_left_for_a_later_deliv
 def test_quickbooks_errors_still_refuse_when_not_connected(db, division):
     with pytest.raises(QuickBooksError, match="not connected"):
         sync_run_request(division=division, trigger=SyncTrigger.MANUAL)
+
+
+# Files that workers read live in shared storage.
+
+
+class PathlessStorage(FileSystemStorage):
+    """A storage like an S3 bucket: files are written and read through it, never by a path on this machine."""
+
+    def path(self, name):
+        # The storage's own methods find their files; anything else asking for a path would fail on a bucket.
+        if sys._getframe(1).f_globals.get("__name__", "").startswith("django.core.files.storage"):
+            return super().path(name)
+        raise NotImplementedError("This storage has no local paths.")
+
+
+@pytest.fixture
+def pathless_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.PathlessStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+
+
+@pytest.mark.django_db
+def test_imports_and_attachments_use_the_storage_never_a_local_path(pathless_storage, division):
+    customer = CustomerFactory(display_name="Basement Bar", number="1001", division=division)
+    workbook = xlsx_bytes(kind_rows("customer_attachments", {"customer": "Basement Bar", "file_name": "plan.pdf"}))
+
+    record = start("customer_attachments", workbook, archive=zip_bytes({"plan.pdf": b"%PDF-1.4 plan"}))
+    record = run(record)
+
+    assert (record.status, record.created) == (ImportStatus.IMPORTED, 1)
+    attachment = CustomerAttachment.objects.get(customer=customer)
+    assert isinstance(attachment.file.storage, PathlessStorage)
+    assert attachment.file.read() == b"%PDF-1.4 plan"
+
+
+def test_file_storage_s3_keeps_uploads_in_a_bucket_and_redis_is_only_the_cache():
+    environment = production(
+        FILE_STORAGE="s3",
+        S3_BUCKET="fieldoffice-files",
+        S3_ENDPOINT_URL="https://objects.example.com",
+        S3_ACCESS_KEY_ID="key",
+        S3_SECRET_ACCESS_KEY="secret",
+    )
+
+    report = probe(environment, "STORAGES", "Q_CLUSTER")
+
+    default = report["STORAGES"]["default"]
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert default["OPTIONS"]["bucket_name"] == "fieldoffice-files"
+    assert default["OPTIONS"]["endpoint_url"] == "https://objects.example.com"
+    assert (default["OPTIONS"]["default_acl"], default["OPTIONS"]["file_overwrite"]) == ("private", False)
+    # The broker is the database even with Redis: a task is kept until a worker acknowledges it.
+    assert report["Q_CLUSTER"]["orm"] == "default" and "redis" not in report["Q_CLUSTER"]
+    assert report["Q_CLUSTER"]["retry"] > report["Q_CLUSTER"]["timeout"] and report["Q_CLUSTER"]["max_attempts"] > 1
+    assert probe(production(), "STORAGES")["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
+    refused = run_python(["-c", "import django; django.setup()"], production(FILE_STORAGE="ftp"))
+    assert refused.returncode != 0 and "FILE_STORAGE must be local or s3" in refused.stderr

@@ -76,7 +76,7 @@ def test_a_run_left_running_by_a_dead_worker_is_closed_by_the_next(division, con
     sync(division)
 
     dead.refresh_from_db()
-    assert dead.status == SyncRunStatus.FAILED and "interrupted" in dead.error_summary
+    assert dead.status == SyncRunStatus.LOST and dead.lost_at and "worker stopped" in dead.error_summary
 
 
 def test_qbo_sync_prints_json_and_fails_when_a_record_failed(division, connection, company, capsys):
