@@ -13,7 +13,10 @@ from django.utils.dateformat import format as date_format
 from django_q.conf import Conf
 from django_q.models import OrmQ
 
+from apps.accounting.models import ItemType
+from apps.catalog.models import Item
 from apps.core.models import Division
+from apps.quickbooks.mapping import items as item_mapping
 from apps.quickbooks.models import (
     CustomersDirection,
     DesktopConnection,
@@ -127,6 +130,30 @@ def sync_settings_summary(*, division: Division) -> list[SummaryRow]:
         ),
         SummaryRow("Default QuickBooks Service Item", service_item or "—"),
     ]
+
+
+@dataclass(frozen=True)
+class ServiceItemChoice:
+    qbo_id: str
+    name: str
+
+
+def service_item_choices(*, division: Division) -> list[ServiceItemChoice]:
+    """
+    The QuickBooks service items the division's syncs have seen, by name: its active service items linked to
+    QuickBooks (sent there, read from there, or found there by name for an invoice line) and the default service item
+    in the settings (the sync sets the one it finds by name). What Configure Sync offers as the default service item.
+    """
+    content_type = ContentType.objects.get_for_model(Item)
+    links = RecordLink.objects.filter(division=division, content_type=content_type, entity_type=item_mapping.ENTITY)
+    pairs = dict(links.exclude(qbo_id="").values_list("object_id", "qbo_id"))
+    services = Item.objects.filter(pk__in=pairs, item_type=ItemType.SERVICE, active=True).order_by("name")
+    choices = {pairs[item.pk]: ServiceItemChoice(pairs[item.pk], item.name) for item in services}
+    current = sync_settings_for(division=division)
+    if current.default_service_item_qbo_id and current.default_service_item_qbo_id not in choices:
+        name = current.default_service_item_name or f"QuickBooks ID {current.default_service_item_qbo_id}"
+        choices[current.default_service_item_qbo_id] = ServiceItemChoice(current.default_service_item_qbo_id, name)
+    return sorted(choices.values(), key=lambda choice: choice.name.casefold())
 
 
 def record_link_labels(obj: models.Model) -> list[str]:

@@ -85,7 +85,7 @@ def test_configure_sync_saves_the_settings(owner_client, division, stored_connec
         "customers_primary": "",
         "inventory_direction": "to_local",
         "invoices_direction": "to_quickbooks",
-        "default_service_item_name": "Services",
+        "default_service_item": "",
     }
     refused = owner_client.post(url, data)
     assert refused.status_code == 200 and "needs a primary system" in refused.content.decode()
@@ -97,7 +97,7 @@ def test_configure_sync_saves_the_settings(owner_client, division, stored_connec
     assert (settings.frequency, settings.customers_primary, settings.default_service_item_name) == (
         "15m",
         "quickbooks",
-        "Services",
+        "",
     )
     assert not settings.sync_tax_rates_and_terms  # an unticked box
     page = owner_client.get(_page(division)).content.decode()
