@@ -1,6 +1,7 @@
 """Reads for the QuickBooks pages, the commands and the integration labels on domain records."""
 
 import enum
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,16 +9,20 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django_q.conf import Conf
 from django_q.models import OrmQ
 
-from apps.accounting.models import ItemType
+from apps.accounting.models import Account, DefaultAccounts, ItemType
+from apps.accounting.services import ACCOUNT_ROLES
 from apps.catalog.models import Item
 from apps.core.models import Division
+from apps.quickbooks.mapping import accounts as account_mapping
 from apps.quickbooks.mapping import items as item_mapping
 from apps.quickbooks.models import (
+    AccountMapping,
     CustomersDirection,
     DesktopConnection,
     IntegrationType,
@@ -154,6 +159,74 @@ def service_item_choices(*, division: Division) -> list[ServiceItemChoice]:
         name = current.default_service_item_name or f"QuickBooks ID {current.default_service_item_qbo_id}"
         choices[current.default_service_item_qbo_id] = ServiceItemChoice(current.default_service_item_qbo_id, name)
     return sorted(choices.values(), key=lambda choice: choice.name.casefold())
+
+
+def linked_account_ids(*, division: Division) -> dict[int, str]:
+    """The division's accounts QuickBooks has: account id → QuickBooks id."""
+    content_type = ContentType.objects.get_for_model(Account)
+    links = RecordLink.objects.filter(division=division, content_type=content_type, entity_type=account_mapping.ENTITY)
+    return dict(links.exclude(qbo_id="").values_list("object_id", "qbo_id"))
+
+
+@dataclass(frozen=True)
+class AccountToMap:
+    """An account here that QuickBooks does not have: what uses it, its mapping, and what may stand for it."""
+
+    account: Account
+    items: int
+    defaults: int
+    mapping: AccountMapping | None
+    choices: list[Account]
+
+
+@dataclass(frozen=True)
+class AccountMap:
+    """The account mapping page: whether QuickBooks' chart was read yet, and the accounts QuickBooks does not have."""
+
+    chart_read: bool
+    accounts: list[AccountToMap]
+
+
+def account_map(*, division: Division) -> AccountMap:
+    """
+    Every account of the division that QuickBooks does not have, active or used by items: after a sync read the
+    chart (``sync.steps.accounts`` links QuickBooks' accounts by id, number, then name), the unlinked ones. Each with
+    the accounts QuickBooks has that may stand for it (active, of a kind that books the same way).
+    """
+    linked = linked_account_ids(division=division)
+    chart = list(Account.objects.filter(division=division))
+    in_quickbooks = [account for account in chart if account.pk in linked and account.active]
+    missing = [account for account in chart if account.pk not in linked]
+    item_uses: dict[int, int] = defaultdict(int)
+    for role in ACCOUNT_ROLES:
+        rows = Item.objects.filter(division=division, **{f"{role}__in": missing}).values(role).annotate(n=Count("pk"))
+        for row in rows:
+            item_uses[row[role]] += row["n"]
+    default_uses: dict[int, int] = defaultdict(int)
+    for row in DefaultAccounts.objects.filter(division=division):
+        for role in ACCOUNT_ROLES:
+            if (account_id := getattr(row, f"{role}_id")) is not None:
+                default_uses[account_id] += 1
+    mappings = {
+        mapping.account_id: mapping
+        for mapping in AccountMapping.objects.filter(account__in=missing).select_related("quickbooks_account")
+    }
+    accounts = [
+        AccountToMap(
+            account=account,
+            items=item_uses[account.pk],
+            defaults=default_uses[account.pk],
+            mapping=mappings.get(account.pk),
+            choices=[
+                other
+                for other in in_quickbooks
+                if other.account_type in account_mapping.compatible_types(account.account_type)
+            ],
+        )
+        for account in missing
+        if account.active or item_uses[account.pk] or default_uses[account.pk]
+    ]
+    return AccountMap(chart_read=bool(linked), accounts=accounts)
 
 
 def record_link_labels(obj: models.Model) -> list[str]:

@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 
 from apps.core.models import Division
+from apps.quickbooks.admin.account_mapping import account_mapping_view
 from apps.quickbooks.admin.charts import runs_chart
 from apps.quickbooks.admin.default_accounts import default_accounts_view
 from apps.quickbooks.admin.desktop import desktop_section_context, desktop_urls
@@ -122,6 +123,7 @@ class IntegrationAdmin(admin.ModelAdmin):
             view(self.preview_download_view, "preview_download", "<path:object_id>/download-preview/"),
             view(partial(drift_view, self), "drift", "<path:object_id>/drift/"),
             view(partial(default_accounts_view, self), "default_accounts", "<path:object_id>/default-accounts/"),
+            view(partial(account_mapping_view, self), "account_mapping", "<path:object_id>/account-mapping/"),
             *desktop_urls(self, view),
             *super().get_urls(),
         ]

@@ -1,5 +1,6 @@
 """
-QuickBooks accounts → FieldOffice's chart of accounts (one way: FieldOffice never writes QuickBooks' chart).
+QuickBooks accounts → FieldOffice's chart of accounts (one way: FieldOffice changes nothing of QuickBooks' chart; it
+only adds the accounts an Owner asks it to create there on the account mapping page, ``account_payload``).
 
 The chart comes here so that items keep the accounts QuickBooks gives them, and so that the default accounts per
 item type can be chosen among accounts QuickBooks has. A sub-account is named as QuickBooks shows it ("Sales:Parts"),
@@ -9,13 +10,14 @@ type are FieldOffice's inventory asset accounts; "Other asset" (long-term) has n
 
 from typing import Any
 
-from apps.accounting.models import AccountType
-from apps.quickbooks.mapping.common import text
+from apps.accounting.models import Account, AccountType
+from apps.quickbooks.mapping.common import name_for_quickbooks, text
 
 ENTITY = "Account"
 NAME_MAX = 100
 NUMBER_MAX = 20
 DESCRIPTION_MAX = 200
+REMOTE_DESCRIPTION_MAX = 100  # QuickBooks' limit for an account's description
 INVENTORY_SUB_TYPE = "Inventory"
 
 TYPES = {
@@ -70,3 +72,53 @@ def account_fields(obj: dict[str, Any]) -> dict[str, Any]:
     if number := account_number(obj):
         fields["number"] = number
     return fields
+
+
+# FieldOffice's types as QuickBooks' (type, detail type); an inventory asset is QuickBooks' Inventory detail type.
+REMOTE_TYPES = {
+    AccountType.BANK: ("Bank", "Checking"),
+    AccountType.ACCOUNTS_RECEIVABLE: ("Accounts Receivable", "AccountsReceivable"),
+    AccountType.OTHER_CURRENT_ASSET: ("Other Current Asset", "OtherCurrentAssets"),
+    AccountType.INVENTORY_ASSET: ("Other Current Asset", INVENTORY_SUB_TYPE),
+    AccountType.FIXED_ASSET: ("Fixed Asset", "OtherFixedAssets"),
+    AccountType.ACCOUNTS_PAYABLE: ("Accounts Payable", "AccountsPayable"),
+    AccountType.CREDIT_CARD: ("Credit Card", "CreditCard"),
+    AccountType.OTHER_CURRENT_LIABILITY: ("Other Current Liability", "OtherCurrentLiabilities"),
+    AccountType.LONG_TERM_LIABILITY: ("Long Term Liability", "OtherLongTermLiabilities"),
+    AccountType.EQUITY: ("Equity", "OwnersEquity"),
+    AccountType.INCOME: ("Income", "ServiceFeeIncome"),
+    AccountType.OTHER_INCOME: ("Other Income", "OtherMiscellaneousIncome"),
+    AccountType.COST_OF_GOODS_SOLD: ("Cost of Goods Sold", "SuppliesMaterialsCogs"),
+    AccountType.EXPENSE: ("Expense", "OtherMiscellaneousServiceCost"),
+    AccountType.OTHER_EXPENSE: ("Other Expense", "OtherMiscellaneousExpense"),
+}
+
+
+def account_payload(account: Account) -> dict[str, Any]:
+    """A QuickBooks account made from one of FieldOffice's (the account mapping's "create it in QuickBooks")."""
+    account_type, sub_type = REMOTE_TYPES[account.account_type]
+    payload: dict[str, Any] = {
+        "Name": name_for_quickbooks(account.name, NAME_MAX),
+        "AccountType": account_type,
+        "AccountSubType": sub_type,
+    }
+    if account.description:
+        payload["Description"] = text(account.description, REMOTE_DESCRIPTION_MAX)
+    return payload
+
+
+# Which of QuickBooks' accounts may stand for one of FieldOffice's that QuickBooks does not have: one that books the
+# same way. Income and other income stand for each other, as do expense and other expense; cost of goods sold and
+# inventory assets only for their own kind, since QuickBooks requires them of inventory items.
+_COMPATIBLE_GROUPS = (
+    frozenset({AccountType.INCOME, AccountType.OTHER_INCOME}),
+    frozenset({AccountType.EXPENSE, AccountType.OTHER_EXPENSE}),
+)
+
+
+def compatible_types(account_type: str) -> frozenset[str]:
+    """The local account types whose QuickBooks accounts may stand for an account of ``account_type``."""
+    for group in _COMPATIBLE_GROUPS:
+        if account_type in group:
+            return group
+    return frozenset({account_type})

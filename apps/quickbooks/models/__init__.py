@@ -1,3 +1,4 @@
+from apps.quickbooks.models.account_mapping import AccountMapping
 from apps.quickbooks.models.connection import ConnectionStatus, QuickBooksConnection
 from apps.quickbooks.models.desktop import (
     DesktopConnection,
@@ -21,6 +22,7 @@ from apps.quickbooks.models.sync_settings import (
 )
 
 __all__ = [
+    "AccountMapping",
     "ConnectionStatus",
     "CustomersDirection",
     "DesktopConnection",

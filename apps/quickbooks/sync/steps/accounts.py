@@ -11,6 +11,9 @@ would only spare a call in a division that syncs no tax lists, where the batch t
 Accounts are matched by link, then by number (when QuickBooks has one), then by name. QuickBooks' values are applied
 when they changed there (a hash of them is kept on the link), so an account edited here keeps the edit until
 QuickBooks changes it; a linked account QuickBooks no longer lists is made inactive here, never deleted.
+
+The only accounts written to QuickBooks are those an Owner asked to create there on the account mapping page
+(``services.account_mapping``), when items are sent: they are created after the chart is read, and linked.
 """
 
 from typing import Any
@@ -22,9 +25,11 @@ from apps.accounting import services as accounting
 from apps.accounting.models import Account
 from apps.quickbooks.mapping import accounts as mapping
 from apps.quickbooks.mapping.common import content_hash, name_key, remote_id, remote_sync_token
-from apps.quickbooks.models import SyncAction
+from apps.quickbooks.models import AccountMapping, SyncAction
+from apps.quickbooks.sync.backend import CREATE, Write
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
+from apps.quickbooks.sync.messages import plain_reason
 
 ACCOUNT = "account"
 
@@ -50,6 +55,40 @@ def accounts_sync(ctx: RunContext) -> None:
             _pull_one(ctx, links, local, matcher, obj)
             ctx.journal.advance()
         _deactivate_missing(ctx, links, remote, local)
+    if ctx.inventory_push:
+        _create_mapped(ctx, links)
+
+
+def _create_mapped(ctx: RunContext, links: LinkSet) -> None:
+    """
+    The accounts an Owner asked to create in QuickBooks (account mapping), for the items sent after: created there and
+    linked, their mapping done with. One QuickBooks has meanwhile (matched above) only loses its mapping.
+    """
+    mappings = list(
+        AccountMapping.objects.filter(division=ctx.division, create_in_quickbooks=True).select_related("account")
+    )
+    done = [mapping_row.pk for mapping_row in mappings if links.is_linked(mapping_row.account_id)]
+    wanted = [mapping_row for mapping_row in mappings if not links.is_linked(mapping_row.account_id)]
+    writes = [Write(mapping.ENTITY, CREATE, mapping.account_payload(row.account), key=row) for row in wanted]
+    for result in ctx.backend.write(writes) if writes else []:
+        row, name = result.write.key, result.write.key.account.name
+        if not result.ok:
+            message = plain_reason(result.error, name)
+            ctx.journal.log(ACCOUNT, SyncAction.FAILED, name, object_id=row.account_id, message=message)
+            continue
+        fingerprint = content_hash(mapping.account_fields(result.record))
+        links.set(row.account_id, remote_id(result.record), remote_sync_token(result.record), fingerprint)
+        done.append(row.pk)
+        ctx.journal.log(
+            ACCOUNT,
+            SyncAction.CREATED,
+            name,
+            qbo_id=remote_id(result.record),
+            object_id=row.account_id,
+            message="Created in QuickBooks from FieldOffice's chart, as the account mapping asks.",
+        )
+    if done and not ctx.preview:
+        AccountMapping.objects.filter(pk__in=done).delete()
 
 
 class _Matcher:

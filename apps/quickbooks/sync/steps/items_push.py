@@ -2,22 +2,25 @@
 Items from FieldOffice to QuickBooks (``inventory_push``); QuickBooks' own edits are never read back.
 
 Local items changed since the last run, never linked, whose last push failed, or whose type's default accounts changed
-are sent when their comparable hash differs from the one on their link (an unchanged item costs nothing), 30 to a
-batch. Each item names its own accounts, else the division's defaults for its type; an item without a valid
-account (none, one QuickBooks does not have, inactive, or of the wrong type) fails alone with a plain message before
-anything is sent. An unlinked item whose name QuickBooks already uses is skipped and logged (one-way sync never
-merges). Creates are marked pending before they go; a run interrupted after QuickBooks made them finds them by name
-among QuickBooks' items changed since the mark, and links them instead of creating them twice.
+or were mapped anew are sent when their comparable hash differs from the one on their link (an unchanged item costs
+nothing), 30 to a batch. Each item names its own accounts, else the division's defaults for its type; an account
+QuickBooks does not have is sent as the one of QuickBooks' the account mapping names for it. An item without a valid
+account (none, one QuickBooks does not have and that is not mapped, inactive, or of the wrong type) fails alone with
+a plain message before anything is sent. An unlinked item whose name QuickBooks already uses is skipped and logged
+(one-way sync never merges). Creates are marked pending before they go; a run interrupted after QuickBooks made them
+finds them by name among QuickBooks' items changed since the mark, and links them instead of creating them twice.
 """
 
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
 from apps.accounting.models import STOCKED_ITEM_TYPES, Account, DefaultAccounts
-from apps.accounting.services import ROLE_LABELS, account_roles_for, account_unfit_reason
+from apps.accounting.services import ACCOUNT_ROLES, ROLE_LABELS, account_roles_for, account_unfit_reason
 from apps.catalog.models import Item
 from apps.quickbooks.errors import FaultError
 from apps.quickbooks.mapping import accounts as account_mapping
@@ -34,7 +37,7 @@ from apps.quickbooks.mapping.common import (
 )
 from apps.quickbooks.mapping.common import remote_sync_token as token_of
 from apps.quickbooks.mapping.items import ItemAccounts
-from apps.quickbooks.models import RecordLink, SyncAction
+from apps.quickbooks.models import AccountMapping, RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.messages import plain_reason
@@ -90,12 +93,16 @@ class ItemsPush:
         cursor = ctx.state.local_cursor
         if ctx.full or ctx.resend or cursor is None:
             return query
-        defaults = DefaultAccounts.objects.filter(division=self.division, updated_at__gt=cursor)
+        # Accounts mapped anew since: the items using them (their own, or their type's default) go with the map.
+        remapped = AccountMapping.objects.filter(division=self.division, updated_at__gt=cursor).values("account_id")
+        using_remapped = reduce(or_, (Q(**{f"{role}__in": remapped}) for role in ACCOUNT_ROLES))
+        defaults = DefaultAccounts.objects.filter(Q(updated_at__gt=cursor) | using_remapped, division=self.division)
         return query.filter(
             Q(updated_at__gt=cursor)
             | self.links.unlinked_filter()
             | self.links.stale_filter()
             | Q(item_type__in=defaults.values("item_type"))
+            | using_remapped
         )
 
     def run(self) -> None:
@@ -106,6 +113,12 @@ class ItemsPush:
         self.links.load_local(item.pk for item in items)
         self.items = {item.pk: item for item in items}
         self.all_accounts = Account.objects.filter(division=self.division).in_bulk()
+        # Accounts QuickBooks does not have, and the account here (linked to one of QuickBooks') each stands for.
+        self.account_map = dict(
+            AccountMapping.objects.filter(division=self.division, quickbooks_account__isnull=False).values_list(
+                "account_id", "quickbooks_account_id"
+            )
+        )
         self.defaults = {row.item_type: row for row in DefaultAccounts.objects.filter(division=self.division)}
         taken = self._remote_unlinked_names() if self.complete else {}
         creates, updates, pending = [], [], []
@@ -161,10 +174,16 @@ class ItemsPush:
             named = account or "of another division"
             which = f"its {label} account {named}" if own else f"the default {label} account for {kind} items, {named},"
             qbo_id = self.accounts.ids.remote(account_id)
+            if account is not None and not qbo_id and (mapped := self.account_map.get(account_id)):
+                # QuickBooks lacks it: the account mapping names the one of QuickBooks' that stands for it.
+                account = self.all_accounts.get(mapped)
+                qbo_id = self.accounts.ids.remote(mapped)
+                which = f"{which} mapped to {account}" if qbo_id else which
             if account is None or not qbo_id:
                 return refs, (
-                    f"{item.name}: {which} is not in QuickBooks' chart of accounts. Choose an account that came "
-                    "from QuickBooks (the chart is read at every sync)."
+                    f"{item.name}: {which} is not in QuickBooks' chart of accounts. Map it to one of QuickBooks' "
+                    "accounts, or to be created there, with Map accounts on the QuickBooks page; or choose an "
+                    "account that came from QuickBooks (the chart is read at every sync)."
                 )
             if not account.active:
                 return refs, f"{item.name}: {which} is inactive: choose an active account."
