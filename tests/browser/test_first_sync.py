@@ -42,7 +42,8 @@ def _counts_shown(page) -> dict[str, list[str]]:
     expect(table).to_be_visible()
     rows = {}
     for row in table.locator("tbody tr").all():
-        rows[row.locator("th").text_content().strip()] = [cell.strip() for cell in row.locator("td").all_text_contents()]
+        cells = row.locator("td").all_text_contents()
+        rows[row.locator("th").text_content().strip()] = [cell.strip() for cell in cells]
     return rows
 
 
