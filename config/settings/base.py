@@ -33,7 +33,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     # django.contrib.admin with FieldOffice's site (a dashboard home, grouped navigation) as admin.site.
-    "apps.core.admin_site.FieldOfficeAdminConfig",
+    "apps.dashboard.admin_site.FieldOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -9,9 +9,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.dashboard import dashboard_for
 from apps.core.integrations import SyncStatus, sync_status_provider_register, sync_status_provider_unregister
 from apps.core.selectors import division_get_default
+from apps.dashboard.selectors import dashboard_for
 from apps.imports.models import ImportRecord, ImportStatus
 from apps.invoicing.models import InvoiceStatus as S
 from apps.quickbooks.models import SyncRun, SyncRunStatus, SyncTrigger

@@ -155,7 +155,7 @@ class FieldOfficeAdminSite(admin.AdminSite):
 
     def index(self, request: HttpRequest, extra_context: dict | None = None):
         # Imported here: the site is built while the app registry loads, before any model can be imported.
-        from apps.core.dashboard import dashboard_for
+        from apps.dashboard.selectors import dashboard_for
 
         extra_context = {**(extra_context or {}), "dashboard": dashboard_for(user=request.user)}
         return super().index(request, extra_context)
@@ -167,4 +167,4 @@ class FieldOfficeAdminSite(admin.AdminSite):
 class FieldOfficeAdminConfig(AdminConfig):
     """``django.contrib.admin`` with ``FieldOfficeAdminSite`` as ``admin.site``."""
 
-    default_site = "apps.core.admin_site.FieldOfficeAdminSite"
+    default_site = "apps.dashboard.admin_site.FieldOfficeAdminSite"
