@@ -64,3 +64,12 @@ def test_search_works_on_every_searchable_admin(admin_client, populated):
         opts = model._meta
         response = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"), {"q": "a"})
         assert response.status_code == 200, opts.label
+
+
+def test_the_favicon_is_served_at_the_address_browsers_ask_for_and_named_by_the_sign_in_page(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("core/favicon.svg")
+
+    sign_in = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon"' in sign_in and "core/favicon.svg" in sign_in
