@@ -30,6 +30,10 @@ class InvoiceStatus(models.TextChoices):
 OPEN_STATUSES = (InvoiceStatus.APPROVED, InvoiceStatus.READY_FOR_SYNC, InvoiceStatus.UNPAID)
 
 
+# Between the parts of a status a person reads ("Ready for Sync · Overdue").
+STATUS_PARTS_SEPARATOR = " · "
+
+
 def invoice_open_q() -> models.Q:
     return models.Q(status__in=OPEN_STATUSES)
 
@@ -162,9 +166,22 @@ class Invoice(DivisionOwnedModel):
         return self.status in OPEN_STATUSES and self.balance > 0 and self.due_date is not None and self.due_date < today
 
     @property
+    def status_parts(self) -> list[str]:
+        """
+        The status a person reads, in parts. Past its due date an invoice is "Overdue" ("overdue" is derived from the
+        due date and the balance, never stored); an approved or Ready for Sync one keeps its status beside it
+        (["Ready for Sync", "Overdue"]), since it is not in QuickBooks yet, whereas an Unpaid one is simply "Overdue".
+        """
+        if not self.is_overdue():
+            return [self.get_status_display()]
+        if self.status == InvoiceStatus.UNPAID:
+            return ["Overdue"]
+        return [self.get_status_display(), "Overdue"]
+
+    @property
     def display_status(self) -> str:
-        """The status a person reads: "Overdue" is derived from the due date and the balance, never stored."""
-        return "Overdue" if self.is_overdue() else self.get_status_display()
+        """The status as one phrase, as every screen, export and the API show it: "Ready for Sync · Overdue"."""
+        return STATUS_PARTS_SEPARATOR.join(self.status_parts)
 
     def clean(self) -> None:
         if self.service_location_id and self.customer_id and self.service_location.customer_id != self.customer_id:

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus
-from apps.invoicing.services import invoice_recalculate
+from apps.invoicing.services import invoice_recalculate, invoice_sent_apply
 from tests.api.conftest import client_for
 from tests.factories import (
     CustomerFactory,
@@ -388,6 +388,64 @@ def test_display_status_shows_overdue(office_api):
     data = office_api.get(_detail(invoice)).data
 
     assert (data["status"], data["display_status"]) == ("unpaid", "Overdue")
+
+
+@pytest.mark.parametrize(("status", "shown"), [(S.APPROVED, "Approved"), (S.READY_FOR_SYNC, "Ready for Sync")])
+def test_display_status_of_a_late_invoice_not_in_quickbooks_yet_keeps_its_status(office_api, status, shown):
+    """As the admin's badge reads: the invoice is overdue, and not yet sent (an Unpaid one is simply "Overdue")."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    invoice = _invoice(status=status, invoice_date=yesterday - timedelta(days=30), due_date=yesterday)
+
+    data = office_api.get(_detail(invoice)).data
+
+    assert (data["status"], data["display_status"]) == (status, f"{shown} · Overdue")
+    assert office_api.get(URL).data["results"][0]["display_status"] == f"{shown} · Overdue"
+
+
+def test_totals_quickbooks_changed_are_shown_with_what_fieldoffice_computed(office_api):
+    invoice = _invoice(status=S.READY_FOR_SYNC, amount="508.00")
+    reason = "the tax rate Minneapolis (8.025 %) is not a tax code in QuickBooks, so QuickBooks applies its own."
+    invoice_sent_apply(
+        invoice=invoice,
+        tax=D("13.70"),
+        total=D("521.70"),
+        balance=D("521.70"),
+        source="QuickBooks sync",
+        charged_by="QuickBooks",
+        tax_reason=reason,
+    )
+
+    data = office_api.get(_detail(invoice)).data
+
+    assert (data["tax"], data["total"]) == ("13.70", "521.70")
+    assert (data["computed_tax"], data["computed_total"]) == ("0.00", "508.00")
+    assert (data["totals_changed_by"], data["tax_difference_reason"]) == ("QuickBooks", reason)
+    assert data["total_changed_externally"] is True
+
+
+def test_totals_no_one_changed_say_so(office_api):
+    data = office_api.get(_detail(_invoice(status=S.UNPAID))).data
+
+    assert (data["computed_tax"], data["computed_total"], data["totals_changed_by"]) == (None, None, "")
+    assert (data["tax_difference_reason"], data["total_changed_externally"]) == ("", False)
+
+
+def test_what_fieldoffice_computed_cannot_be_written(office_api):
+    invoice = _invoice(status=S.UNPAID)
+    changes = {
+        "computed_tax": "1.00",
+        "computed_total": "2.00",
+        "totals_changed_by": "Me",
+        "tax_difference_reason": "Because.",
+        "total_changed_externally": True,
+    }
+
+    response = office_api.patch(_detail(invoice), changes, format="json")
+
+    assert response.status_code == 200, response.data
+    invoice.refresh_from_db()
+    assert (invoice.computed_tax, invoice.computed_total, invoice.totals_changed_by) == (None, None, "")
+    assert invoice.tax_difference_reason == "" and not invoice.total_changed_externally
 
 
 def test_filters_by_status_and_customer(office_api):

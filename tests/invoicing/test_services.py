@@ -5,7 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.html import strip_tags
 
+from apps.invoicing.admin.invoices import invoice_status_badge
 from apps.invoicing.models import Invoice, InvoiceStatus
 from apps.invoicing.services import (
     InvoiceStatusError,
@@ -216,6 +218,23 @@ def test_overdue_is_derived_from_due_date_and_balance():
     assert late.is_overdue() and late.display_status == "Overdue"
     assert not on_time.is_overdue() and on_time.display_status == "Unpaid"
     assert not zero.is_overdue()
+
+
+@pytest.mark.parametrize(
+    ("status", "parts"),
+    [
+        (S.APPROVED, ["Approved", "Overdue"]),
+        (S.READY_FOR_SYNC, ["Ready for Sync", "Overdue"]),
+        (S.UNPAID, ["Overdue"]),
+    ],
+)
+def test_a_late_invoice_not_sent_yet_keeps_its_status_beside_overdue(status, parts):
+    late = _invoice_with_lines("10", status=status)
+    late.due_date = timezone.localdate() - timedelta(days=1)
+
+    assert late.status_parts == parts
+    assert late.display_status == " · ".join(parts)
+    assert strip_tags(invoice_status_badge(late)) == late.display_status  # the admin's badge reads the same
 
 
 def test_invoice_numbers_are_unique_per_division():

@@ -40,41 +40,28 @@ from apps.core.resources import ExportAdminMixin
 from apps.invoicing import services
 from apps.invoicing.admin.filters import PaymentStateFilter, TotalChangedFilter
 from apps.invoicing.admin.notices import total_changed_flag, total_changed_notice
-from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
+from apps.invoicing.models import STATUS_PARTS_SEPARATOR, Invoice, InvoiceLine, InvoiceStatus, Payment
 from apps.invoicing.resources import InvoiceResource
 from apps.invoicing.selectors import InvoiceSummary, invoice_summary
 
-__all__ = ["InvoiceAdmin", "format_money", "invoice_status_badge", "invoice_status_parts", "invoice_status_text"]
+__all__ = ["InvoiceAdmin", "format_money", "invoice_status_badge"]
 
 # Statuses whose due date still matters: the list shows it under the status.
 DUE_DATE_SHOWN = (InvoiceStatus.DRAFT, InvoiceStatus.APPROVED, InvoiceStatus.READY_FOR_SYNC, InvoiceStatus.UNPAID)
 
 
-def invoice_status_parts(invoice: Invoice) -> list[str]:
-    """
-    The status a person reads. Past its due date an invoice is "Overdue" ("overdue" is derived, never stored); an
-    approved or Ready for Sync one keeps its status beside it (["Ready for Sync", "Overdue"]), since it is not in
-    QuickBooks yet, whereas an Unpaid one is simply "Overdue".
-    """
-    if not invoice.is_overdue():
-        return [invoice.get_status_display()]
-    if invoice.status == InvoiceStatus.UNPAID:
-        return ["Overdue"]
-    return [invoice.get_status_display(), "Overdue"]
-
-
-def invoice_status_text(invoice: Invoice) -> str:
-    """``"Ready for Sync · Overdue"``."""
-    return " · ".join(invoice_status_parts(invoice))
-
-
 def invoice_status_badge(invoice: Invoice) -> str:
-    """The status as a coloured badge, red when overdue; a narrow column breaks it between its parts only."""
+    """
+    The status (``Invoice.status_parts``) as a coloured badge, red when overdue; a narrow column breaks it between its
+    parts only.
+    """
     key = "overdue" if invoice.is_overdue() else invoice.status
-    parts = invoice_status_parts(invoice)
+    parts = invoice.status_parts
     if len(parts) == 1:
         return format_html('<span class="invoice-status invoice-status--{}">{}</span>', key, parts[0])
-    text = format_html_join(" · ", '<span class="invoice-status__part">{}</span>', ((part,) for part in parts))
+    text = format_html_join(
+        STATUS_PARTS_SEPARATOR, '<span class="invoice-status__part">{}</span>', ((part,) for part in parts)
+    )
     return format_html('<span class="invoice-status invoice-status--{}">{}</span>', key, text)
 
 

@@ -47,13 +47,18 @@ class PaymentCreateSerializer(serializers.Serializer):
 class InvoiceSerializer(DivisionOwnedModelSerializer):
     """
     An invoice with its lines (writable) and payments (read-only). Totals, balance and status are computed by the
-    invoicing services; ``display_status`` is the status as a person reads it, "Overdue" included.
+    invoicing services; ``display_status`` is the status as a person reads it, "Overdue" included ("Ready for Sync ·
+    Overdue" for a late invoice not sent yet). When the accounting system charged another tax, ``tax`` and ``total``
+    are what it billed and ``computed_tax`` / ``computed_total`` what FieldOffice computed, with who and why.
     """
 
     division = DivisionSlugField(help_text="The division's slug; the customer's division when left out.")
     customer_display_name = serializers.CharField(source="customer.display_name", read_only=True)
     display_status = serializers.CharField(read_only=True)
     amount_paid = serializers.DecimalField(**MONEY, read_only=True)
+    total_changed_externally = serializers.BooleanField(
+        read_only=True, help_text="The accounting system charged another tax than FieldOffice computed."
+    )
     lines = InvoiceLineSerializer(many=True, required=False)
     payments = PaymentSerializer(many=True, read_only=True)
 
@@ -62,7 +67,8 @@ class InvoiceSerializer(DivisionOwnedModelSerializer):
         fields = [
             "id", "division", "number", "customer", "customer_display_name", "service_location", "invoice_date",
             "due_date", "payment_term", "tax_rate", "status", "display_status", "memo", "subtotal", "tax", "total",
-            "amount_paid", "balance", "is_history", "approved_at", "approved_by", "marked_for_sync_at", "lines",
+            "amount_paid", "balance", "total_changed_externally", "computed_tax", "computed_total", "totals_changed_by",
+            "tax_difference_reason", "is_history", "approved_at", "approved_by", "marked_for_sync_at", "lines",
             "payments", *TIMESTAMPS,
         ]
         read_only_fields = ["status", "approved_by", *TIMESTAMPS]
