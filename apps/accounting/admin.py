@@ -4,11 +4,13 @@ The accounting admin: the chart of accounts, default accounts, tax rates and pay
 Who may change what is the roles' business (``apps.core.roles``): an Owner keeps the chart of accounts and the
 default accounts, Office reads them. On top of that, records another system keeps are read-only for everyone
 (``ReadOnlyWhileKeptElsewhereAdmin``), and an account in use is never deleted (``accounting.services.account_delete``).
+Default accounts are saved through ``accounting.services.default_accounts_set``, as everywhere else.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -16,7 +18,13 @@ from django.urls import reverse
 from apps.accounting.models import Account, DefaultAccounts, PaymentTerm, TaxRate
 from apps.accounting.resources import AccountResource, DefaultAccountsResource, PaymentTermResource, TaxRateResource
 from apps.accounting.selectors import account_in_use_reason
-from apps.accounting.services import account_delete
+from apps.accounting.services import (
+    ACCOUNT_ROLES,
+    account_delete,
+    account_roles_for,
+    default_accounts_check,
+    default_accounts_set,
+)
 from apps.core.admin_utils import (
     DecimalInput,
     DivisionLabelsAdminMixin,
@@ -33,13 +41,65 @@ from apps.core.resources import ExportAdminMixin
 IN_USE_MESSAGES_SHOWN = 5
 
 
+def _chosen_accounts(cleaned_data: dict, item_type: str) -> dict[str, Account | None]:
+    """The accounts a form chose for ``item_type``: its roles, and an asset account chosen where none belongs."""
+    roles = account_roles_for(item_type)
+    return {
+        role: cleaned_data.get(role)
+        for role in ACCOUNT_ROLES
+        if role in roles or cleaned_data.get(role) is not None
+    }
+
+
+class DefaultAccountsForm(forms.ModelForm):
+    """Checked as ``accounting.services.default_accounts_set`` will check it, its reasons on the fields."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        item_type = cleaned_data.get("item_type") or self.instance.item_type
+        if not item_type:
+            return cleaned_data
+        try:
+            default_accounts_check(item_type=item_type, accounts=_chosen_accounts(cleaned_data, item_type))
+        except ValidationError as error:
+            for role, problems in error.message_dict.items():
+                self.add_error(role if role in self.fields else None, problems)
+        return cleaned_data
+
+
 @admin.register(DefaultAccounts)
 class DefaultAccountsAdmin(ExportAdminMixin, DivisionLabelsAdminMixin, admin.ModelAdmin):
+    """
+    Default accounts are written only by ``accounting.services.default_accounts_set`` (as by "Change default
+    accounts" on the QuickBooks page), which checks the accounts and the user's permission. A row keeps its division
+    and item type, and is cleared rather than deleted: clearing is a change the sync notices and follows.
+    """
+
+    form = DefaultAccountsForm
+    fields = ["division", "item_type", "income_account", "expense_account", "asset_account"]
     resource_classes = [DefaultAccountsResource]
     list_display = ["item_type", "division", "income_account", "expense_account", "asset_account"]
     list_filter = ["division"]
     list_select_related = ["division", "income_account", "expense_account", "asset_account"]
     autocomplete_fields = ["income_account", "expense_account", "asset_account"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "division", "item_type"] if obj is not None else readonly
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = default_accounts_set(
+            division=obj.division,
+            item_type=obj.item_type,
+            accounts=_chosen_accounts(form.cleaned_data, obj.item_type),
+            user=request.user,
+        )
+        # The admin goes on with ``obj`` (its history entry, the redirect): it is now the row the service saved.
+        obj.pk, obj.created_at, obj.updated_at = saved.pk, saved.created_at, saved.updated_at
+        obj._state.adding = False
 
 
 class KeptElsewhereForm(forms.ModelForm):

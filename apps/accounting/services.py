@@ -139,7 +139,8 @@ def account_unfit_reason(account: Account, item_type: str, role: str) -> str:
         return ""
     kinds = " or ".join(str(AccountType(value).label).lower() for value in allowed)
     kind = account.get_account_type_display().lower()
-    return f"{account} is a {kind} account; the {ROLE_LABELS[role]} account must be {kinds}."
+    article = "an" if kind[:1] in "aeiou" else "a"
+    return f"{account} is {article} {kind} account; the {ROLE_LABELS[role]} account must be {kinds}."
 
 
 def account_create(*, by_master_system: bool = False, **fields: Any) -> Account:
@@ -180,6 +181,23 @@ def _require_default_accounts_permission(user) -> None:
         raise PermissionDenied("Only an Owner may change the default accounts.")
 
 
+def default_accounts_check(*, item_type: str, accounts: dict[str, Account | None]) -> None:
+    """
+    Raise ``ValidationError`` (per role) unless ``accounts`` may be the default accounts of ``item_type`` items: each
+    of a type its role takes on that item type (cost of goods sold for stocked items' expense), an asset account for
+    stocked types only. ``default_accounts_set`` checks it again; forms call it to show the reasons on their fields.
+    """
+    unknown = set(accounts) - set(account_roles_for(item_type))
+    if unknown:
+        raise ValidationError({role: "Only inventory and equipment items have an asset account." for role in unknown})
+    errors: dict[str, str] = {}
+    for role, account in accounts.items():
+        if account is not None and (reason := account_unfit_reason(account, item_type, role)):
+            errors[role] = reason
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def default_accounts_set(
     *, division: Division, item_type: str, accounts: dict[str, Account | None], user=None
@@ -192,15 +210,7 @@ def default_accounts_set(
     when given, must be allowed to change default accounts (an Owner), or ``PermissionDenied`` is raised.
     """
     _require_default_accounts_permission(user)
-    unknown = set(accounts) - set(account_roles_for(item_type))
-    if unknown:
-        raise ValidationError({role: "Only inventory and equipment items have an asset account." for role in unknown})
-    errors: dict[str, str] = {}
-    for role, account in accounts.items():
-        if account is not None and (reason := account_unfit_reason(account, item_type, role)):
-            errors[role] = reason
-    if errors:
-        raise ValidationError(errors)
+    default_accounts_check(item_type=item_type, accounts=accounts)
     defaults = DefaultAccounts.objects.select_for_update().filter(division=division, item_type=item_type).first()
     defaults = defaults or DefaultAccounts(division=division, item_type=item_type)
     for role, account in accounts.items():
