@@ -33,6 +33,7 @@ from apps.quickbooks.desktop.selectors import (
 )
 from apps.quickbooks.desktop.setup import (
     MANAGE_PERMISSION,
+    PASSWORD_MAX_LENGTH,
     USERNAME_MAX_LENGTH,
     desktop_company_file_move_accept,
     desktop_credentials_set,
@@ -45,6 +46,7 @@ QWC_CONTENT_TYPE = "application/xml"
 CHECKLIST_MARK = "checklist"
 # Whoever may press Sync Now on the integration page may ask for a preview.
 SYNC_PERMISSION = "quickbooks.add_syncrun"
+PASSWORD_TOO_LONG = f"The password has at most {PASSWORD_MAX_LENGTH} characters."
 
 
 class DesktopCredentialsForm(forms.Form):
@@ -56,6 +58,9 @@ class DesktopCredentialsForm(forms.Form):
     password = forms.CharField(
         label="Password",
         strip=False,
+        # The browser stops at the length the Web Connector's sign-in accepts (the service refuses longer ones too).
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": PASSWORD_TOO_LONG},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="Typed into the Web Connector when the .qwc file is added; it is not in the file. FieldOffice "
         "keeps only a hash of it, so write it down where your team keeps passwords.",
@@ -63,6 +68,8 @@ class DesktopCredentialsForm(forms.Form):
     password_again = forms.CharField(
         label="Password again",
         strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": PASSWORD_TOO_LONG},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

@@ -6,10 +6,11 @@ from django.test import Client
 from django.urls import reverse
 from lxml import etree
 
+from apps.quickbooks.admin.desktop import DesktopCredentialsForm
 from apps.quickbooks.desktop.identity import guid_braced
 from apps.quickbooks.desktop.qwc import ALL_EDITIONS, Edition, editions_from_names, qwc_build, web_connector_url
 from apps.quickbooks.desktop.selectors import desktop_owner_id
-from apps.quickbooks.desktop.setup import desktop_credentials_set
+from apps.quickbooks.desktop.setup import PASSWORD_MAX_LENGTH, desktop_credentials_set
 from apps.quickbooks.models import DesktopConnection, DesktopSession, SyncSettings
 from tests.factories import DivisionFactory
 from tests.quickbooks.desktop.conftest import PASSWORD, USERNAME
@@ -119,6 +120,24 @@ def test_the_password_form_refuses_bad_input(owner_client, division, data, field
     assert answer.status_code == 200
     assert words in " ".join(answer.context["form"].errors[field])
     assert not DesktopConnection.objects.filter(division=division, password_hash__gt="").exists()
+
+
+def test_the_password_fields_stop_at_the_length_the_web_connector_sign_in_accepts(owner_client, division):
+    """The browser stops typing at the service's limit, and the form refuses what is sent past it all the same."""
+    longest = "kettle-" * (PASSWORD_MAX_LENGTH // 7) + "x" * (PASSWORD_MAX_LENGTH % 7)
+    assert len(longest) == PASSWORD_MAX_LENGTH
+
+    page = owner_client.get(_url("desktop_credentials", division)).content.decode()
+    too_long = DesktopCredentialsForm(
+        {"username": "wc-main", "password": longest + "x", "password_again": longest + "x"}
+    )
+    longest_form = DesktopCredentialsForm({"username": "wc-main", "password": longest, "password_again": longest})
+
+    for name in ("password", "password_again"):
+        assert f'name="{name}" autocomplete="new-password" maxlength="{PASSWORD_MAX_LENGTH}"' in page
+        assert DesktopCredentialsForm().fields[name].max_length == PASSWORD_MAX_LENGTH
+    assert too_long.errors["password"] == [f"The password has at most {PASSWORD_MAX_LENGTH} characters."]
+    assert longest_form.is_valid(), longest_form.errors
 
 
 def test_the_checklist_comes_before_the_download(owner_client, desktop):
