@@ -154,14 +154,36 @@ def test_a_code_at_another_percentage_and_a_code_of_several_rates_are_explained(
     )
 
 
-def test_an_exempt_customers_location_is_taxed_by_quickbooks():
-    forecast = tax_forecast(
-        _invoice(tax=D("0.00"), total=D("508.00"), customer_taxable=False, billed_taxable=True, by_location=True),
-        AUTOMATED,
+def test_an_exempt_customers_location_is_not_taxed_by_quickbooks():
+    # FieldOffice sends a location's sub-customer with its customer's tax setting: QuickBooks bills it untaxed.
+    exempt_location = _invoice(
+        tax=D("0.00"), total=D("508.00"), customer_taxable=False, billed_taxable=False, by_location=True
     )
 
-    assert forecast.quickbooks_tax == D("15.17")
-    assert "QuickBooks bills the service location's sub-customer, which it taxes" in forecast.reason
+    forecast = tax_forecast(exempt_location, AUTOMATED)
+
+    assert not forecast.differs and forecast.quickbooks_tax == D("0.00") and forecast.reason == ""
+
+
+def test_tax_quickbooks_charged_an_exempt_customer_anyway_is_explained_as_its_taxable_record_there():
+    """A sub-customer or customer made taxable in QuickBooks itself: the reason names it, whatever was sent."""
+    charged = {
+        "TxnTaxDetail": {
+            "TxnTaxCodeRef": {"value": "1"},
+            "TotalTax": 13.7,
+            "TaxLine": [{"Amount": 13.7, "TaxLineDetail": {"TaxPercent": 7.25, "NetAmountTaxable": 189}}],
+        }
+    }
+    exempt = {"tax": D("0.00"), "total": D("508.00"), "customer_taxable": False, "billed_taxable": False}
+
+    by_location = charged_reason(_invoice(**exempt, by_location=True), AUTOMATED, charged, {"1": CALIFORNIA})
+    by_customer = charged_reason(_invoice(**exempt), AUTOMATED, charged, {"1": CALIFORNIA})
+
+    assert by_location == (
+        "the customer is tax-exempt here, but QuickBooks bills the service location's sub-customer, which it taxes. "
+        "Mark that sub-customer non-taxable in QuickBooks."
+    )
+    assert by_customer == "the customer is tax-exempt here but taxable in QuickBooks."
 
 
 def test_no_tax_without_sales_tax_or_for_a_customer_quickbooks_does_not_tax():

@@ -2,8 +2,10 @@
 Customers ↔ QuickBooks customers, service locations ↔ QuickBooks sub-customers (jobs).
 
 A service location goes to QuickBooks as a sub-customer of its customer, billed with its parent, its address as the
-shipping address. QuickBooks names must be unique across customers, vendors and employees, jobs included, so a
-location whose plain name is taken is sent as "Customer - Location"; coming back, that prefix is dropped again.
+shipping address, and taxed as its customer: QuickBooks taxes an invoice by the customer it bills (the sub-customer)
+and takes a customer as taxable unless told otherwise, so each location carries its customer's tax setting.
+QuickBooks names must be unique across customers, vendors and employees, jobs included, so a location whose plain
+name is taken is sent as "Customer - Location"; coming back, that prefix is dropped again.
 """
 
 from typing import Any
@@ -54,6 +56,21 @@ def level(obj: dict[str, Any]) -> int:
         return 0
 
 
+def _tax_setting(customer: Customer, refs: CustomerRefs) -> dict[str, Any]:
+    """How QuickBooks is to tax ``customer`` and its locations: whether at all, and under which code by default."""
+    setting: dict[str, Any] = {"Taxable": customer.taxable}
+    if tax_code := refs.tax_rates.remote(customer.tax_rate_id):
+        setting["DefaultTaxCodeRef"] = ref(tax_code)
+    return setting
+
+
+def _tax_setting_comparable(obj: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Taxable": obj.get("Taxable", True) is not False,
+        "DefaultTaxCodeRef": ref_id(obj.get("DefaultTaxCodeRef")),
+    }
+
+
 # Customers.
 
 
@@ -77,12 +94,10 @@ def customer_payload(customer: Customer, refs: CustomerRefs) -> dict[str, Any]:
             )
         ),
         "Active": customer.active,
-        "Taxable": customer.taxable,
+        **_tax_setting(customer, refs),
     }
     if term := refs.terms.remote(customer.payment_term_id):
         payload["SalesTermRef"] = ref(term)
-    if tax_code := refs.tax_rates.remote(customer.tax_rate_id):
-        payload["DefaultTaxCodeRef"] = ref(tax_code)
     return payload
 
 
@@ -97,9 +112,8 @@ def customer_comparable(obj: dict[str, Any]) -> dict[str, Any]:
         "Email": text((obj.get("PrimaryEmailAddr") or {}).get("Address")),
         "BillAddr": _address_comparable(obj.get("BillAddr")),
         "Active": obj.get("Active", True) is not False,
-        "Taxable": obj.get("Taxable", True) is not False,
         "SalesTermRef": ref_id(obj.get("SalesTermRef")),
-        "DefaultTaxCodeRef": ref_id(obj.get("DefaultTaxCodeRef")),
+        **_tax_setting_comparable(obj),
     }
 
 
@@ -135,7 +149,10 @@ def location_display_name(location: ServiceLocation, customer_name: str, *, qual
     return name_for_quickbooks(name, DISPLAY_NAME_MAX)
 
 
-def location_payload(location: ServiceLocation, *, parent_remote_id: str, name: str) -> dict[str, Any]:
+def location_payload(
+    location: ServiceLocation, *, customer: Customer, refs: CustomerRefs, parent_remote_id: str, name: str
+) -> dict[str, Any]:
+    """What FieldOffice sends for a location of ``customer``: its sub-customer, with the customer's tax setting."""
     return {
         "DisplayName": name,
         "Job": True,
@@ -152,6 +169,7 @@ def location_payload(location: ServiceLocation, *, parent_remote_id: str, name: 
             )
         ),
         "Active": location.active,
+        **_tax_setting(customer, refs),
     }
 
 
@@ -171,12 +189,25 @@ def location_name_distinct(name: str, remote_id: str) -> str:
 
 
 def location_comparable(obj: dict[str, Any], customer_name: str) -> dict[str, Any]:
-    """A location payload or QuickBooks sub-customer, normalised (the name without FieldOffice's prefix)."""
+    """
+    A location payload or QuickBooks sub-customer, normalised (the name without FieldOffice's prefix). The tax
+    setting is its customer's, so a change of the customer's sends its locations again.
+    """
     return {
         "Name": location_name(obj, customer_name),
         "ShipAddr": _address_comparable(obj.get("ShipAddr")),
         "Active": obj.get("Active", True) is not False,
+        **_tax_setting_comparable(obj),
     }
+
+
+def location_comparable_held(payload: dict[str, Any], obj: dict[str, Any], customer_name: str) -> dict[str, Any]:
+    """
+    What QuickBooks holds once its sub-customer ``obj`` is applied to the location ``payload`` is now made from: the
+    location's fields, and QuickBooks' own tax setting, which a location here takes from its customer, never from
+    QuickBooks. Where that setting differs from the customer's, the location is sent again.
+    """
+    return {**location_comparable(payload, customer_name), **_tax_setting_comparable(obj)}
 
 
 def location_fields(obj: dict[str, Any], customer_name: str) -> dict[str, Any]:

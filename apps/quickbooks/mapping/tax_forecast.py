@@ -134,7 +134,8 @@ class InvoiceTax:
     total: Decimal
     rate_name: str = ""
     rate_percent: Decimal | None = None
-    # Whether QuickBooks' customer billed is taxable: a service location's sub-customer is, unless told otherwise.
+    # Whether QuickBooks' customer billed is taxable, as FieldOffice sends it (a location's sub-customer: as its
+    # customer).
     billed_taxable: bool = True
     customer_taxable: bool = True
     by_location: bool = False
@@ -211,8 +212,10 @@ def difference_reason(
     rate = invoice.rate_label
     if not company.sales_tax:
         return "sales tax is off in QuickBooks, so it charges none."
-    if not invoice.billed_taxable:
+    if not invoice.billed_taxable and code is None:
         return "the customer is not taxable in QuickBooks."
+    # QuickBooks charges tax (by the code it used) where FieldOffice computed none: its customer billed is taxable
+    # there, whatever FieldOffice sent (changed in QuickBooks since, or sent before locations carried the setting).
     if not invoice.customer_taxable and invoice.by_location:
         return (
             "the customer is tax-exempt here, but QuickBooks bills the service location's sub-customer, which it "

@@ -76,6 +76,23 @@ def test_ship_to_addresses_arrive_as_locations_of_their_customer():
     assert mapping.ship_to_owner(office["Id"]) == CAREFREE["ListID"]
 
 
+def test_ship_to_addresses_are_taxed_as_their_customer():
+    """
+    An invoice to a location bills its customer (the ship-to only addresses it), so each ship-to record carries its
+    customer's tax setting: it compares equal to a location sent with that setting, and a write never sends it.
+    """
+    exempt = {**CAREFREE, "ItemSalesTaxRef": {"ListID": "30000-1", "FullName": "Tulsa County"}}
+    taxable = {**CAREFREE, "SalesTaxCodeRef": {"ListID": "10000-2", "FullName": "Tax"}}
+
+    office = mapping.customer_records(exempt)[1]
+
+    assert office["Taxable"] is False
+    assert office["DefaultTaxCodeRef"] == {"value": "30000-1", "name": "Tulsa County"}
+    assert mapping.customer_records(taxable)[1]["Taxable"] is True
+    assert "DefaultTaxCodeRef" not in mapping.customer_records(taxable)[1]
+    assert set(mapping.ship_to_fields({**office, "Id": ""})) == {"Name", "Addr1", "City", "State"}
+
+
 def test_a_customer_payload_becomes_desktop_fields_within_desktops_limits():
     payload = {
         "Id": CAREFREE["ListID"],

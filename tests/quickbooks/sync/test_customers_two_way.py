@@ -218,6 +218,29 @@ def test_conflict_on_a_location_later_quickbooks_edit_wins(division, connection,
     assert "2 Local St" in entry.details["losing_version"]["address"]
 
 
+def test_a_customer_made_exempt_here_while_quickbooks_edits_its_location_exempts_the_location(
+    division, connection, company
+):
+    customer = CustomerFactory(division=division, display_name="Dune Dental", taxable=True)
+    location = ServiceLocationFactory(customer=customer, name="Clinic", street="1 Old St")
+    two_way(division, "local")
+    assert_clean(sync(division))
+    last_run_was(division, timedelta(hours=1))
+    local_edited_at(location, timezone.now() - timedelta(hours=2))
+    customer_update(customer=customer, taxable=False)
+    remote_update(company, "Customer", remote_by_name(company, "Clinic"), {"ShipAddr": {"Line1": "3 Remote St"}})
+
+    run = sync(division)
+
+    assert_clean(run)
+    location.refresh_from_db()
+    assert location.street == "3 Remote St"
+    # QuickBooks' edit of the address is taken; its sub-customer still taxable is not what FieldOffice sends.
+    clinic = remote_by_name(company, "Clinic")
+    assert (clinic.data["ShipAddr"]["Line1"], clinic.data["Taxable"]) == ("3 Remote St", False)
+    assert sync(division).entries.count() == 0
+
+
 # (c) A change on one side only flows to the other.
 
 

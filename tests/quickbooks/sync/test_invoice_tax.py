@@ -7,12 +7,14 @@ from decimal import Decimal
 
 import pytest
 
+from apps.customers.services import customer_update
 from apps.invoicing.models import Invoice
 from apps.qbo_sandbox.entities import entity_create
 from apps.qbo_sandbox.entities.tax import taxcode_create
+from apps.qbo_sandbox.models import SandboxEntity
 from apps.quickbooks.models import SyncTrigger
 from tests.factories import CustomerFactory, ServiceLocationFactory, TaxRateFactory
-from tests.quickbooks.sync.conftest import configure, remote_by_name, sync
+from tests.quickbooks.sync.conftest import configure, entries, remote_by_name, sync
 from tests.quickbooks.sync.test_invoices import books, ready  # noqa: F401  (``books`` is a fixture)
 
 # QuickBooks' income account and "Services" item, which stands for the lines' items.
@@ -155,3 +157,49 @@ def test_an_edit_after_quickbooks_charged_its_tax_brings_fieldoffices_figures_ba
     invoice.refresh_from_db()
     assert (invoice.tax, invoice.total) == (Decimal("30.33"), Decimal("727.33"))
     assert not invoice.total_changed_externally and invoice.tax_difference_reason == ""
+
+
+def test_an_exempt_customers_location_is_billed_without_tax(division, connection, company, california, minneapolis):
+    school = CustomerFactory(division=division, display_name="Northstar School", taxable=False, tax_rate=minneapolis)
+    gym = ServiceLocationFactory(customer=school, name="Gym")
+    invoice = _thermostat_invoice(school, location=gym)
+    assert (invoice.tax, invoice.total) == (Decimal("0.00"), Decimal("508.00"))
+    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
+
+    preview = sync(division, SyncTrigger.PREVIEW)
+    entry = preview.entries.get(entity="invoice", object_id=invoice.pk)
+    assert "will charge" not in entry.message and "totalled differently" not in preview.summary
+
+    run = sync(division)
+
+    # QuickBooks taxes an invoice by the customer billed: the location's sub-customer, sent exempt like its customer.
+    assert remote_by_name(company, "Gym").data["Taxable"] is False
+    (remote,) = SandboxEntity.objects.filter(company=company, entity_type="Invoice")
+    assert Decimal(str(remote.data["TxnTaxDetail"]["TotalTax"])) == 0
+    invoice.refresh_from_db()
+    assert (invoice.tax, invoice.total) == (Decimal("0.00"), Decimal("508.00"))
+    assert not invoice.total_changed_externally and invoice.tax_difference_reason == ""
+    assert "changed by QuickBooks" not in run.summary
+
+
+def test_a_change_of_the_customers_tax_setting_is_sent_to_its_locations(division, connection, company, california):
+    rate_there = TaxRateFactory(division=division, name="California", percent=Decimal("7.25"), agency="CDTFA")
+    cafe = CustomerFactory(division=division, display_name="Palo Alto Cafe", taxable=True, tax_rate=rate_there)
+    patio = ServiceLocationFactory(customer=cafe, name="Patio")
+    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
+    sync(division)
+    assert remote_by_name(company, "Patio").data["Taxable"] is True
+    assert remote_by_name(company, "Patio").data["DefaultTaxCodeRef"]["value"] == california
+
+    customer_update(customer=cafe, taxable=False)
+    run = sync(division)
+
+    assert ("service location", "updated", "Palo Alto Cafe: Patio") in entries(run)
+    assert remote_by_name(company, "Patio").data["Taxable"] is False
+    invoice = _thermostat_invoice(cafe, location=patio)
+    sync(division)
+    invoice.refresh_from_db()
+    assert (invoice.tax, invoice.total) == (Decimal("0.00"), Decimal("508.00"))
+    assert not invoice.total_changed_externally
+    # Nothing else of the customer changed: its locations are not sent again.
+    assert not sync(division).entries.filter(entity="service location").exists()

@@ -10,7 +10,9 @@ QuickBooks Desktop customers, jobs and ship-to addresses ↔ the engine's custom
   sub-customer billed with its parent the way Online does). Each ship-to is presented to the engine as a location
   record whose id is ``<customer ListID>/<ship-to name>``; a write to it becomes a ``CustomerMod`` of its customer
   naming that ship-to, which Desktop adds or updates by name. Desktop keeps no "inactive" flag on a ship-to address,
-  so a location made inactive here stays listed there.
+  so a location made inactive here stays listed there. An invoice to a location bills its customer (the ship-to only
+  addresses it), so a ship-to is taxed as its customer: its record carries the customer's tax setting, and writing it
+  sends none (the customer's own write does).
 """
 
 from collections.abc import Callable
@@ -80,6 +82,14 @@ def _taxable(ret: dict[str, Any]) -> bool:
     return name_key(code) != name_key(NON_TAXABLE_CODE)
 
 
+def _tax_setting(ret: dict[str, Any]) -> dict[str, Any]:
+    """A customer's tax setting as the engine's fields: taxable or not, and its sales tax item if it has one."""
+    setting: dict[str, Any] = {"Taxable": _taxable(ret)}
+    if tax := list_ref(ret.get("ItemSalesTaxRef")):
+        setting["DefaultTaxCodeRef"] = tax
+    return setting
+
+
 def customer_record(ret: dict[str, Any]) -> dict[str, Any]:
     """A ``CustomerRet`` as the engine's customer record (a job as a customer of its own, under its full name)."""
     sublevel = int(ret.get("Sublevel") or 0)
@@ -96,13 +106,11 @@ def customer_record(ret: dict[str, Any]) -> dict[str, Any]:
         "PrimaryEmailAddr": {"Address": text(ret.get("Email"))},
         "BillAddr": _address_in(ret.get("BillAddress")),
         "Active": desktop_bool(ret.get("IsActive")),
-        "Taxable": _taxable(ret),
+        **_tax_setting(ret),
         "MetaData": meta(ret),
     }
     if terms := list_ref(ret.get("TermsRef")):
         record["SalesTermRef"] = terms
-    if tax := list_ref(ret.get("ItemSalesTaxRef")):
-        record["DefaultTaxCodeRef"] = tax
     if sublevel:
         record["DesktopJob"] = {"Name": name, "Parent": text((ret.get("ParentRef") or {}).get("FullName"))}
     return record
@@ -126,6 +134,7 @@ def ship_to_records(ret: dict[str, Any]) -> list[dict[str, Any]]:
                 "ParentRef": {"value": customer_id},
                 "ShipAddr": _address_in(address),
                 "Active": True,
+                **_tax_setting(ret),
                 "MetaData": meta(ret),
             }
         )

@@ -106,6 +106,8 @@ class CustomersStep:
         self.locations: dict[int, ServiceLocation] = {}
         # Records whose local version won a conflict, or was linked with FieldOffice as primary: pushed this run.
         self.force_push: set[tuple[str, int]] = set()
+        # Customers this run's pull changed here, whose locations may then be sent with a new tax setting.
+        self.pulled_customers: set[int] = set()
         # Preview only: QuickBooks customers this sync would create here (their id → name), for their jobs.
         self.previewed_remote_customers: dict[str, str] = {}
 
@@ -125,8 +127,13 @@ class CustomersStep:
     def _customer_hash(self, customer: Customer) -> str:
         return content_hash(mapping.customer_comparable(mapping.customer_payload(customer, self.refs)))
 
-    def _location_hash(self, location: ServiceLocation, customer: Customer) -> str:
-        payload = mapping.location_payload(location, parent_remote_id="", name=location.name)
+    def _location_hash(self, location: ServiceLocation, customer: Customer, *, held: dict | None = None) -> str:
+        """The hash of what is sent for ``location``; with ``held``, of what QuickBooks holds once it was pulled."""
+        payload = mapping.location_payload(
+            location, customer=customer, refs=self.refs, parent_remote_id="", name=location.name
+        )
+        if held is not None:
+            return content_hash(mapping.location_comparable_held(payload, held, customer.display_name))
         return content_hash(mapping.location_comparable(payload, customer.display_name))
 
     # Pull.
@@ -323,6 +330,8 @@ class CustomersStep:
                 self._pull_failed(CUSTOMER, label, qbo_id, error)
                 return
         self.customers[customer.pk] = customer
+        if changed:
+            self.pulled_customers.add(customer.pk)
         self.customer_links.set(customer.pk, qbo_id, token, self._customer_hash(customer))
         if changed or action != SyncAction.UPDATED:
             self.journal.log(
@@ -467,6 +476,9 @@ class CustomersStep:
                 message = "Changed in both systems since the last sync: QuickBooks' later edit was kept; FieldOffice's "
                 message += "version is in this entry's details."
         changed = location is None or any(getattr(location, name) != value for name, value in fields.items())
+        # QuickBooks' tax setting of a location it already had is compared with its customer's, so that a different
+        # one is sent (a location created from it now waits for a change here, as a preview cannot send it).
+        held = obj if location is not None else None
         if location is None:
             action = SyncAction.CREATED
         elif changed and location.active and not fields["active"] and action == SyncAction.UPDATED:
@@ -487,7 +499,7 @@ class CustomersStep:
                 return
         self.locations[location.pk] = location
         self.locations_by_customer.setdefault(customer.pk, {})[name_key(location.name)] = location
-        self.location_links.set(location.pk, qbo_id, token, self._location_hash(location, customer))
+        self.location_links.set(location.pk, qbo_id, token, self._location_hash(location, customer, held=held))
         if changed or action != SyncAction.UPDATED:
             self.journal.log(
                 LOCATION, action, label, qbo_id=qbo_id, object_id=location.pk, message=message, details=details
@@ -501,9 +513,12 @@ class CustomersStep:
         if ctx.full or ctx.resend or ctx.state.local_cursor is None:
             return query
         forced = [local_id for kind, local_id in self.force_push if kind == entity]
-        return query.filter(
-            Q(updated_at__gt=ctx.state.local_cursor) | links.unlinked_filter() | links.stale_filter() | Q(pk__in=forced)
-        )
+        changed = Q(updated_at__gt=ctx.state.local_cursor)
+        if entity == LOCATION:
+            # A location is sent with its customer's tax setting: a change of its customer may change it too (here,
+            # or pulled by this run, which a preview holds in memory only).
+            changed |= Q(customer__updated_at__gt=ctx.state.local_cursor) | Q(customer_id__in=self.pulled_customers)
+        return query.filter(changed | links.unlinked_filter() | links.stale_filter() | Q(pk__in=forced))
 
     def push(self) -> None:
         customers = list(
@@ -821,6 +836,8 @@ class CustomersStep:
             link = self.location_links.local(location.pk)
             payload = mapping.location_payload(
                 location,
+                customer=customer,
+                refs=self.refs,
                 parent_remote_id=parent.qbo_id,
                 name=mapping.location_display_name(location, customer.display_name, qualified=False),
             )

@@ -67,8 +67,8 @@ class InvoiceTaxWatch:
             total=computed_total,
             rate_name=rate.name if rate else "",
             rate_percent=rate.percent if rate else None,
-            # A location's sub-customer is sent without a tax setting, and QuickBooks taxes a customer by default.
-            billed_taxable=True if by_location else customer.taxable,
+            # A location's sub-customer is sent with its customer's tax setting (``mapping.customers``).
+            billed_taxable=customer.taxable,
             customer_taxable=customer.taxable,
             by_location=by_location,
             invoice_code=self._code_for(invoice.tax_rate_id),
