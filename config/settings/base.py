@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.qbd_sandbox",
     "apps.imports",
     "apps.quickbooks",
+    "apps.benchmarks",
     # Last on purpose: its post_migrate handler grants roles the permissions of every app above.
     "apps.core",
 ]

@@ -11,9 +11,10 @@ Scenarios (``--scenario``, default all):
 - ``items``: a QuickBooks company with its chart of accounts and ``--items`` items, pulled into an empty division
   (inventory QuickBooks → FieldOffice). Bound: API calls ≤ 1.1 times the number of 1,000-record query pages of the
   items and the chart (the chart rides in the first batch of queries, so the run needs no call of its own for it).
-- ``desktop``: a first sync with QuickBooks Desktop through the simulated Web Connector (``apps.demo.bench_desktop``):
-  ``--customers`` (default 5,000) customers, one in five with a job and ship-to addresses, and ``--items`` (2,000)
-  items pulled, then ``--invoices`` (10,000) invoices pushed, then an idle update (bound: ≤ 3 round trips).
+- ``desktop``: a first sync with QuickBooks Desktop through the simulated Web Connector
+  (``apps.benchmarks.bench_desktop``): ``--customers`` (default 5,000) customers, one in five with a job and ship-to
+  addresses, and ``--items`` (2,000) items pulled, then ``--invoices`` (10,000) invoices pushed, then an idle update
+  (bound: ≤ 3 round trips).
 - ``idle``: after each of them, a run with nothing changed. Bound: ≤ 2 API calls and ≤ 30 SQL queries. The seeded
   records are left to age past the cursor's overlap (changes of the last seconds before a run are read again by
   the next) before the first run, as edits do between scheduled runs.
@@ -27,11 +28,7 @@ from child processes (``bench_sandbox --serve``); companies and the benchmark di
 import json
 import logging
 import math
-import os
 import resource
-import signal
-import subprocess
-import sys
 import time
 from typing import Any
 
@@ -39,14 +36,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.test import override_settings
 
 from apps.accounting.models import Account
+from apps.benchmarks.bench_desktop import desktop_scenario
+from apps.benchmarks.bench_invoices import invoices_scenario
+from apps.benchmarks.divisions import benchmark_division_prepare, benchmark_division_remove
+from apps.benchmarks.server import free_port, project_server_start, project_server_stop, wait_until_up
 from apps.catalog.models import Item
 from apps.customers.models import Customer, ServiceLocation
-from apps.demo.bench_desktop import desktop_scenario
-from apps.demo.bench_invoices import invoices_scenario
-from apps.demo.benchmarks import benchmark_division_prepare, benchmark_division_remove
 from apps.qbo_sandbox import companies, store
-from apps.qbo_sandbox.management.commands.bench_sandbox import Command as SandboxBench
-from apps.qbo_sandbox.management.commands.bench_sandbox import _free_port
 from apps.qbo_sandbox.models import SandboxCompany
 from apps.qbo_sandbox.seeding import SeedOptions
 from apps.qbo_sandbox.seeding.bulk import records_generate
@@ -153,21 +149,8 @@ class Command(BaseCommand):
         if desktop:
             self._report({"desktop": desktop_scenario(options)}, options)
             return
-        port = _free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                sys.argv[0],
-                "bench_sandbox",
-                "--serve",
-                str(port),
-                "--server-processes",
-                str(options["server_processes"]),
-            ],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        port = free_port()
+        server = project_server_start(port=port, processes=options["server_processes"])
         base_url = f"http://127.0.0.1:{port}"
         results: dict[str, Any] = {}
         window = 60.0 / options["time_scale"] if options["limits"] else 60.0
@@ -180,7 +163,7 @@ class Command(BaseCommand):
         if not options["limits"]:
             overrides.update({"QBO_RATE_LIMIT_PER_MINUTE": 0, "QBO_BATCH_LIMIT_PER_MINUTE": 0})
         try:
-            SandboxBench._wait_until_up(f"{base_url}/qbo-sandbox/.well-known/openid_configuration/")
+            wait_until_up(f"{base_url}/qbo-sandbox/.well-known/openid_configuration/")
             with override_settings(**overrides):
                 if options["scenario"] in ("all", "pull"):
                     results["pull"] = self._scenario(options, push=False)
@@ -191,8 +174,7 @@ class Command(BaseCommand):
                 if options["scenario"] == "invoices":
                     results["invoices"] = invoices_scenario(self, options, self._connect, base_url)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            project_server_stop(server)
         self._report(results, options)
 
     @staticmethod

@@ -21,10 +21,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounting.models import PaymentTerm, TaxRate
+from apps.benchmarks.divisions import benchmark_division_prepare, benchmark_division_remove
 from apps.core.models import Division
 from apps.customers.models import Customer, ServiceLocation
 from apps.customers.resources import CustomerResource
-from apps.demo.benchmarks import benchmark_division_prepare, benchmark_division_remove
 from apps.users.models import User
 
 BATCH = 5_000

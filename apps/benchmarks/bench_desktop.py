@@ -22,12 +22,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from apps.demo.bench_invoices import _invoices_create
-from apps.demo.benchmarks import benchmark_division_prepare, benchmark_division_remove
+from apps.benchmarks.bench_invoices import _invoices_create
+from apps.benchmarks.divisions import benchmark_division_prepare, benchmark_division_remove
+from apps.benchmarks.server import free_port
 from apps.qbd_sandbox import services as emulator
 from apps.qbd_sandbox.models import Record
 from apps.qbd_sandbox.webconnector import EmulatorCompany, webconnector_run
-from apps.qbo_sandbox.management.commands.bench_sandbox import _free_port
 from apps.quickbooks.desktop.identity import guid_braced
 from apps.quickbooks.desktop.selectors import desktop_owner_id
 from apps.quickbooks.desktop.setup import desktop_credentials_set
@@ -145,7 +145,7 @@ def _next_schedule() -> None:
 def desktop_scenario(options: dict[str, Any]) -> dict[str, Any]:
     division, _ = benchmark_division_prepare(rows=10**9)
     company = emulator.company_file_create(name="Desktop benchmark")
-    port = _free_port()
+    port = free_port()
     server = _server_start(port)
     url = f"http://127.0.0.1:{port}/quickbooks/desktop/qbwc/"
     try:

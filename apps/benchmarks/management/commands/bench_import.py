@@ -21,10 +21,10 @@ from django.test import override_settings
 from openpyxl import Workbook
 
 from apps.accounting.models import PaymentTerm, TaxRate
+from apps.benchmarks.divisions import benchmark_division_remove
 from apps.catalog.models import Item
 from apps.core.models import Division
 from apps.customers.models import Customer, ServiceLocation
-from apps.demo.benchmarks import benchmark_division_remove
 from apps.imports import services
 from apps.imports.kinds import kind_get
 from apps.imports.models import ImportRecord, ImportStatus
@@ -195,4 +195,3 @@ class Command(BaseCommand):
         ImportRecord.objects.filter(division=division).delete()
         benchmark_division_remove(division)
         self.stdout.write("removed the benchmark division")
-

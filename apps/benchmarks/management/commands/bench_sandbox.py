@@ -9,12 +9,7 @@ Prints requests/s and latency percentiles per kind of request. The company and a
 
 import argparse
 import json
-import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,32 +17,13 @@ from typing import Any
 
 import requests
 from django.core.management.base import BaseCommand, CommandParser
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-from django.core.wsgi import get_wsgi_application
-from django.db import connections
 
+from apps.benchmarks.server import free_port, project_serve, project_server_start, project_server_stop, wait_until_up
 from apps.qbo_sandbox import companies
 from apps.qbo_sandbox.oauth import services as oauth
 from apps.qbo_sandbox.seeding import SeedOptions
 
 ACCOUNTING_SCOPE = "com.intuit.quickbooks.accounting"
-
-
-class NoDelayRequestHandler(WSGIRequestHandler):
-    """Sends small responses at once instead of waiting for the client's delayed ACK (about 40 ms a request)."""
-
-    def setup(self) -> None:
-        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        super().setup()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Command(BaseCommand):
@@ -66,7 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["serve"]:
-            self._serve(options["serve"], options["server_processes"])
+            project_serve(port=options["serve"], processes=options["server_processes"])
             return
         company = companies.company_create(
             name="Benchmark company", options=SeedOptions(seed="empty", customers=options["customers"])
@@ -77,24 +53,11 @@ class Command(BaseCommand):
         )
         app, _secret = oauth.app_create(name="Benchmark", redirect_uris=["http://127.0.0.1/callback"])
         token = oauth.grant_create(app=app, company=company, scope=ACCOUNTING_SCOPE).access_token
-        port = _free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                sys.argv[0],
-                "bench_sandbox",
-                "--serve",
-                str(port),
-                "--server-processes",
-                str(options["server_processes"]),
-            ],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group, so that its forked workers stop with it
-        )
+        port = free_port()
+        server = project_server_start(port=port, processes=options["server_processes"])
         try:
             base = f"http://127.0.0.1:{port}/qbo-sandbox/v3/company/{company.realm_id}"
-            self._wait_until_up(base.replace(f"/v3/company/{company.realm_id}", "/.well-known/openid_configuration/"))
+            wait_until_up(base.replace(f"/v3/company/{company.realm_id}", "/.well-known/openid_configuration/"))
             kinds = {
                 "companyinfo": f"{base}/companyinfo/{company.realm_id}?minorversion=75",
                 "read customer": f"{base}/customer/{self._some_customer_id(base, token)}?minorversion=75",
@@ -105,33 +68,10 @@ class Command(BaseCommand):
                 kind: self._measure(url, token, options["requests"], options["threads"]) for kind, url in kinds.items()
             }
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            project_server_stop(server)
             app.delete()
             company.delete()
         self._report(results, options)
-
-    def _serve(self, port: int, processes: int) -> None:
-        """Serve the project on ``port`` from ``processes`` processes accepting on one socket (pre-fork)."""
-        server = ThreadedWSGIServer(("127.0.0.1", port), NoDelayRequestHandler)
-        server.set_app(get_wsgi_application())
-        connections.close_all()  # each process opens its own
-        for _ in range(processes - 1):
-            if os.fork() == 0:
-                break
-        server.serve_forever()
-
-    @staticmethod
-    def _wait_until_up(url: str) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(url, timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("The benchmark server did not start within 30 s.")
 
     @staticmethod
     def _some_customer_id(base: str, token: str) -> str:

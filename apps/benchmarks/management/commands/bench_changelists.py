@@ -19,9 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.benchmarks.divisions import benchmark_division_prepare, benchmark_division_remove
 from apps.core.models import Division
 from apps.customers.models import Customer, ServiceLocation
-from apps.demo.benchmarks import benchmark_division_prepare, benchmark_division_remove
 from apps.invoicing.models import Invoice, InvoiceStatus
 from apps.users.models import User
 

@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from apps.benchmarks.divisions import benchmark_division_prepare, benchmark_division_remove
 from apps.customers.models import Customer
-from apps.demo.benchmarks import benchmark_division_prepare, benchmark_division_remove
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus
 from apps.qbo_sandbox import companies
 from apps.qbo_sandbox.entities import entity_create
