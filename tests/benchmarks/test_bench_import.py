@@ -1,4 +1,4 @@
-"""The benchmark command runs end to end on a tiny workload and leaves nothing behind."""
+"""``bench_import`` runs end to end on a tiny workload and leaves nothing behind."""
 
 import pytest
 from django.core.management import call_command
