@@ -14,6 +14,8 @@ class QuickBooksConfig(AppConfig):
         from apps.quickbooks import checks  # noqa: F401 - registers the settings checks
         from apps.quickbooks.conf import config_cache_clear
         from apps.quickbooks.dashboard import quickbooks_sync_status
+        from apps.quickbooks.desktop import service as desktop_service
+        from apps.quickbooks.desktop import work as desktop_work
         from apps.quickbooks.masters import quickbooks_master_reason
         from apps.quickbooks.notes import quickbooks_note
         from apps.quickbooks.selectors import record_link_labels
@@ -22,4 +24,6 @@ class QuickBooksConfig(AppConfig):
         sync_status_provider_register(quickbooks_sync_status)
         master_provider_register(quickbooks_master_reason)
         note_provider_register(quickbooks_note)
+        # The Web Connector service drives its updates through the work driver it is given here.
+        desktop_service.work_driver_set(driver=desktop_work.DRIVER)
         setting_changed.connect(config_cache_clear, dispatch_uid="quickbooks-config-cache")

@@ -4,6 +4,7 @@ import logging
 
 from django.db import transaction
 
+from apps.quickbooks.desktop.work import update_run as desktop_update_run
 from apps.quickbooks.models import QuickBooksConnection, SyncState, SyncTrigger
 from apps.quickbooks.services.runs import sync_run_execute, sync_run_start_if_free, sync_runs_reconcile
 from apps.quickbooks.sync import run_division_sync
@@ -11,14 +12,23 @@ from apps.quickbooks.sync import run_division_sync
 logger = logging.getLogger(__name__)
 
 
-def sync_division(division_id: int, trigger: str = SyncTrigger.SCHEDULE, run_id: int | None = None) -> int | None:
+def sync_division(
+    division_id: int,
+    trigger: str = SyncTrigger.SCHEDULE,
+    run_id: int | None = None,
+    desktop_session_id: int | None = None,
+) -> int | None:
     """
     Sync one division; returns the run's id (django-q2 keeps it as the task's result), or ``None`` when a scheduled
     run found the division busy and was skipped.
 
-    A requested run (``run_id``: Sync Now, Preview, Resend) may be delivered more than once: it runs only if it is still
-    to do. A scheduled run starts only when no live run holds the division, and then leaves nothing behind.
+    A requested run (``run_id``: Sync Now, Preview, Resend, or the update of the Web Connector session
+    ``desktop_session_id``) may be delivered more than once: it runs only if it is still to do. A scheduled run starts
+    only when no live run holds the division, and then leaves nothing behind.
     """
+    if run_id is not None and desktop_session_id is not None:
+        run = desktop_update_run(session_id=desktop_session_id, run_id=run_id)
+        return run.pk if run else None
     if run_id is not None:
         run = sync_run_execute(run_id=run_id)
         return run.pk if run else None

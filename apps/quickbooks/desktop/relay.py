@@ -1,34 +1,46 @@
 """
 The sync engine's qbXML requests relayed through the Web Connector.
 
-The engine runs in a thread of its own and calls ``RelayTransport.exchange`` as if QuickBooks were a function: the
-request is queued as a ``DesktopExchange`` row, the SOAP service hands it to the Web Connector at the next
-``sendRequestXML`` and stores QuickBooks' answer at ``receiveResponseXML``, and the engine goes on. Both sides only
-meet in the database, so the Web Connector's calls may reach any web process; within one process a condition
-wakes the waiting side at once instead of at its next look.
+The engine runs in a background worker (a django-q2 task, ``apps.quickbooks.desktop.work.update_run``) and calls
+``RelayTransport.exchange`` as if QuickBooks were a function: the request is queued as a ``DesktopExchange`` row, the
+SOAP service, in whichever web process the Web Connector reaches, hands it out at the next ``sendRequestXML`` and
+stores QuickBooks' answer at ``receiveResponseXML``, and the engine goes on. Both sides only meet in the database, so
+a web process may be restarted between two calls and a worker never depends on the web process that started it.
+Each side waits for the other with ``wait_for``: it looks at the rows with a short, growing pause, and within one
+process (tests run their worker in a thread) a condition wakes it at once. The engine stops waiting when the session
+ends, its request is abandoned, the Web Connector has not come for a waiting request in ``BUSY_WINDOW`` (5 minutes),
+or QuickBooks has not answered one in ``ANSWER_TIMEOUT_SECONDS``; the run then fails, resumable.
 """
 
 import re
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.quickbooks.desktop.qbxml import Request, request_document
+from apps.quickbooks.desktop.service import BUSY_WINDOW
 from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.models import DesktopExchange, DesktopExchangeState, DesktopSession, DesktopSessionStatus
+from apps.quickbooks.sync.lock import RENEW_EVERY
 
-POLL_SECONDS = 0.1
+# Between two looks at the rows a waiter pauses FIRST_POLL_SECONDS, then twice as long each time up to POLL_SECONDS:
+# an answer that comes at once costs a few milliseconds, a long wait (QuickBooks on a large request) a query or five
+# a second.
+FIRST_POLL_SECONDS = 0.01
+POLL_SECONDS = 0.2
 # QuickBooks can take minutes on a large request; past this the session is taken for lost.
 ANSWER_TIMEOUT_SECONDS = 900.0
+# How often the engine, waiting on QuickBooks, renews its run's lease: as often as the engine itself does.
+KEEPALIVE_SECONDS = RENEW_EVERY.total_seconds()
 
 _changed = threading.Condition()
 _REQUEST = re.compile(r"<(?!QBXMLMsgsRq)\w+Rq[\s>]")
 
-
-KEEPALIVE_SECONDS = 60.0
+T = TypeVar("T")
 
 
 def wake() -> None:
@@ -37,17 +49,39 @@ def wake() -> None:
         _changed.notify_all()
 
 
-def pause() -> None:
-    """Wait for a change: woken at once from this process, else looking again after ``POLL_SECONDS``."""
-    with _changed:
-        _changed.wait(POLL_SECONDS)
+def wait_for(look: Callable[[], T | None], *, seconds: float, stop: Callable[[], bool] | None = None) -> T | None:
+    """
+    What ``look`` finds (anything but ``None``), looking again until it finds something, ``stop`` says there is
+    nothing more to wait for, or ``seconds`` have passed (then ``None``). Between looks it pauses with a bounded
+    backoff (``FIRST_POLL_SECONDS`` doubling up to ``POLL_SECONDS``), cut short by a ``wake`` in this process.
+    """
+    deadline = time.monotonic() + seconds
+    delay = FIRST_POLL_SECONDS
+    while True:
+        found = look()
+        if found is not None:
+            return found
+        left = deadline - time.monotonic()
+        if left <= 0 or (stop is not None and stop()):
+            return None
+        with _changed:
+            woken = _changed.wait(min(delay, left))
+        delay = FIRST_POLL_SECONDS if woken else min(delay * 2, POLL_SECONDS)
 
 
 class SessionEndedError(QuickBooksError):
     """The Web Connector session ended before QuickBooks answered: the next session goes on from here."""
 
 
+SESSION_ENDED = (
+    "The Web Connector session ended before QuickBooks Desktop answered. Nothing is lost: the next session goes on "
+    "from here."
+)
+
+
 class RelayTransport:
+    """The Desktop backend's transport in a background worker: each qbXML document travels as a ``DesktopExchange``."""
+
     def __init__(
         self,
         session_id: int,
@@ -72,22 +106,30 @@ class RelayTransport:
             requests_count=len(_REQUEST.findall(document)),
         )
         wake()
-        deadline = time.monotonic() + self.timeout
         kept = time.monotonic()
-        while True:
+
+        def answered() -> bool | None:
+            nonlocal kept
             if self.keepalive is not None and time.monotonic() - kept > KEEPALIVE_SECONDS:
                 self.keepalive()
                 kept = time.monotonic()
-            exchange.refresh_from_db(fields=["state", "response", "hresult", "message"])
-            if exchange.state == DesktopExchangeState.ANSWERED:
-                break
-            ended = not DesktopSession.objects.filter(pk=self.session_id, status=DesktopSessionStatus.OPEN).exists()
-            if ended or exchange.state == DesktopExchangeState.ABANDONED or time.monotonic() > deadline:
-                raise SessionEndedError(
-                    "The Web Connector session ended before QuickBooks Desktop answered. Nothing is lost: the next "
-                    "session goes on from here."
-                )
-            pause()
+            state, session_status, last_seen_at = (
+                DesktopExchange.objects.filter(pk=exchange.pk)
+                .values_list("state", "session__status", "session__last_seen_at")
+                .get()
+            )
+            if state == DesktopExchangeState.ANSWERED:
+                return True
+            # A Web Connector that has not asked for the waiting request in minutes is gone (while QuickBooks runs a
+            # request it handed out, it is silent: that wait is bounded by ``timeout``).
+            silent = state == DesktopExchangeState.QUEUED and last_seen_at < timezone.now() - BUSY_WINDOW
+            if state == DesktopExchangeState.ABANDONED or session_status != DesktopSessionStatus.OPEN or silent:
+                raise SessionEndedError(SESSION_ENDED)
+            return None
+
+        if wait_for(answered, seconds=self.timeout) is None:
+            raise SessionEndedError(SESSION_ENDED)
+        exchange.refresh_from_db(fields=["response", "hresult", "message"])
         if exchange.hresult:
             raise QuickBooksError(
                 f"QuickBooks Desktop could not run FieldOffice's request: {exchange.message or 'no reason given'} "
@@ -101,8 +143,8 @@ class RelayTransport:
 
 def exchange_take(*, session: DesktopSession, wait_seconds: float, done: Callable[[], bool]) -> DesktopExchange | None:
     """The next request for the Web Connector, waiting up to ``wait_seconds`` for the engine (None: none yet)."""
-    deadline = time.monotonic() + wait_seconds
-    while True:
+
+    def take() -> DesktopExchange | None:
         with transaction.atomic():
             exchange = (
                 DesktopExchange.objects.select_for_update()
@@ -114,10 +156,9 @@ def exchange_take(*, session: DesktopSession, wait_seconds: float, done: Callabl
                 exchange.state = DesktopExchangeState.SENT
                 exchange.sent_at = timezone.now()
                 exchange.save(update_fields=["state", "sent_at"])
-                return exchange
-        if done() or time.monotonic() > deadline:
-            return None
-        pause()
+            return exchange
+
+    return wait_for(take, seconds=wait_seconds, stop=done)
 
 
 # What a session sends when the run is over but the Web Connector still asks: QuickBooks answers it at once.

@@ -4,16 +4,17 @@ What the eight QuickBooks Web Connector methods mean for FieldOffice.
 A Web Connector update is a session named by a ticket (``DesktopSession``): ``authenticate`` opens it, the first
 ``sendRequestXML`` checks the company file (``identity``) and starts the work, then ``sendRequestXML`` and
 ``receiveResponseXML`` alternate until the work driver says 100 (done) or a negative number (failed), and
-``closeConnection`` ends it. What to send and how to apply answers is the work driver's business
-(``apps.quickbooks.desktop.work``); this module keeps the protocol: tickets, busy and refused sessions, progress,
-errors in plain words for the Web Connector's status column, and the summary.
+``closeConnection`` ends it. What to send and how to apply answers is the business of the work driver this module
+is given (``work_driver_set``: the quickbooks app's ``ready()`` gives it ``apps.quickbooks.desktop.work.DRIVER``, and
+tests their own); this module keeps the protocol: tickets, busy and refused sessions, progress, errors in plain words
+for the Web Connector's status column, and the summary.
 
 When ``request_next`` returns ``""``, the work driver's ``pausing(session=…)`` (if it has one) tells whether it waits
 for work still being prepared; without it, ``""`` after a response that said 1-99 is a pause. A pause makes
 ``getLastError`` answer ``"NoOp"`` and the Web Connector ask again after about five seconds. ``""`` otherwise, before
 any response, means there was nothing to do.
 
-The work driver is called outside any database transaction (it may wait for another thread or process) and owns the
+The work driver is called outside any database transaction (it may wait for a background worker) and owns the
 session's ``state``; this module saves only its own fields.
 
 Passwords and qbXML bodies are never logged at INFO. Failed sign-ins are counted per user name and per client address
@@ -24,13 +25,14 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
-from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from typing import TypeVar
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from lxml import etree
@@ -90,9 +92,38 @@ _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 T = TypeVar("T")
 
 
-def _work():
-    # Imported at call time: the work driver is a separate module that may import this one's models in turn.
-    return import_module("apps.quickbooks.desktop.work")
+@dataclass(frozen=True)
+class WorkDriver:
+    """
+    The work behind the protocol, each called with keyword arguments: ``work_pending(connection=…)`` (anything to
+    sync?), ``session_start(session=…)`` at the first request once the company file is checked,
+    ``request_next(session=…)`` (the next qbXML document, or ``""``), ``response_receive(session=…, response=…,
+    hresult=…, message=…)`` (percent done, negative when failed), ``session_end(session=…)`` (a summary), and
+    optionally ``pausing(session=…)`` (see the module's docstring).
+    """
+
+    work_pending: Callable[..., bool]
+    session_start: Callable[..., None]
+    request_next: Callable[..., str]
+    response_receive: Callable[..., int]
+    session_end: Callable[..., str]
+    pausing: Callable[..., bool] | None = None
+
+
+_driver: WorkDriver | None = None
+
+
+def work_driver_set(*, driver: WorkDriver | None) -> WorkDriver | None:
+    """Give the service the work driver it calls; returns the one it had."""
+    global _driver
+    previous, _driver = _driver, driver
+    return previous
+
+
+def _work() -> WorkDriver:
+    if _driver is None:
+        raise ImproperlyConfigured("The QuickBooks Web Connector service has no work driver (see work_driver_set).")
+    return _driver
 
 
 def _now():
@@ -320,7 +351,7 @@ def _identify(session: DesktopSession, *, hcp_response: str, company_file: str) 
 def _pausing(session: DesktopSession) -> bool:
     """Whether the work driver waits (the Web Connector should ask again shortly) rather than having finished."""
     work = _work()
-    if hasattr(work, "pausing"):
+    if work.pausing is not None:
         return bool(work.pausing(session=session))
     return session.responses_received > 0 and session.progress < 100
 

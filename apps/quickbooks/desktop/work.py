@@ -1,26 +1,33 @@
 """
-What a Web Connector session does: one run of the sync engine with the Desktop backend.
+What a Web Connector session does: one run of the sync engine with the Desktop backend, in a background worker.
 
-At the session's first request the engine starts in a thread of its own, with a transport that relays its qbXML
-through the session (``relay``); from then on ``sendRequestXML`` hands out what the engine asks and
-``receiveResponseXML`` hands back what QuickBooks answered, until the run is over. The run is a ``SyncRun`` like any
-other: the integration page shows its progress and log. A session that ends early (the Web Connector closed,
-QuickBooks crashed, the server restarted) leaves the run failed and resumable, as any interrupted run is.
+At the session's first request (``session_start``) its run is queued like every other run: a django-q2 task on the
+database broker, named after the run (``apps.quickbooks.services.runs.web_connector_run_queue``). A background worker
+runs it (``update_run``): the engine with a transport that relays its qbXML through the session (``relay``). From
+then on ``sendRequestXML`` hands out what the engine asks and ``receiveResponseXML`` hands back what QuickBooks
+answered, until the run is over. Nothing of the update lives in a web process: the Web Connector's calls may reach
+any of them, and one may be restarted (a deploy, a worker recycled after ``max_requests``) between two calls.
+
+The run is a ``SyncRun`` like any other: it holds the division's lease, the reconciler judges it by the same rules (a
+run whose worker stopped is closed as "Lost (worker stopped)"), and the integration page shows its progress and log.
+A session that ends early (the Web Connector closed, QuickBooks crashed) leaves the run failed and resumable, as any
+interrupted run is.
 
 The session's ``state`` holds the run's id and what was learned of the company machine's clock (UTC offset, how far
 it runs behind), which the next session needs to read the changes since the last one.
+
+``DRIVER`` is what the SOAP service calls; the quickbooks app gives it to the service (``service.work_driver_set``).
 """
 
 import logging
-import threading
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import connections
+from django.db import transaction
 from django.utils import timezone
 
 from apps.quickbooks.desktop import relay
+from apps.quickbooks.desktop.service import WorkDriver
 from apps.quickbooks.models import (
     DesktopConnection,
     DesktopSession,
@@ -28,13 +35,12 @@ from apps.quickbooks.models import (
     SyncRun,
     SyncRunStatus,
     SyncSettings,
-    SyncState,
-    SyncTrigger,
 )
 from apps.quickbooks.models.sync_settings import CustomersDirection
+from apps.quickbooks.services.runs import sync_run_execute, web_connector_run_queue
+from apps.quickbooks.sync.context import LockLostError
 from apps.quickbooks.sync.desktop import DesktopBackend
-from apps.quickbooks.sync.engine import run_division_sync
-from apps.quickbooks.sync.lock import LEASE
+from apps.quickbooks.sync.lock import lock_renew
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +48,12 @@ logger = logging.getLogger(__name__)
 # the Web Connector's own timeout, long enough that a busy engine rarely costs an extra round trip.
 REQUEST_WAIT_SECONDS = 20.0
 ANSWER_WAIT_SECONDS = 20.0
-# How long a new session waits for the run of an abandoned one to let go of the division.
-PREVIOUS_RUN_WAIT_SECONDS = 15.0
+# How long closing the session waits for its run to stop (the engine notices the session's end at its next look).
+END_WAIT_SECONDS = 5.0
+
+NOT_STARTED = (
+    "The Web Connector session ended before a background worker started the sync; the next update goes on from here."
+)
 
 
 def _run(session: DesktopSession) -> SyncRun | None:
@@ -52,8 +62,9 @@ def _run(session: DesktopSession) -> SyncRun | None:
 
 
 def _engine_done(session: DesktopSession) -> bool:
+    """Whether the session's run is over (queued for a worker, or running, it is not)."""
     run = _run(session)
-    return run is None or run.status != SyncRunStatus.RUNNING
+    return run is None or not run.is_active
 
 
 def _company_clock(connection: DesktopConnection) -> dict[str, int]:
@@ -80,73 +91,57 @@ def work_pending(*, connection: DesktopConnection) -> bool:
 
 
 def session_start(*, session: DesktopSession) -> None:
-    """Open the session's run and start the engine on it."""
-    division = session.connection.division
-    # A preview asked for on the integration page is this update: it reads and reports, and writes nothing.
-    preview = DesktopConnection.objects.filter(pk=session.connection_id, preview_next=True).update(preview_next=False)
-    run = SyncRun.objects.create(
-        division=division,
-        trigger=SyncTrigger.PREVIEW if preview else SyncTrigger.WEB_CONNECTOR,
-        status=SyncRunStatus.RUNNING,
-        started_at=timezone.now(),
-        stage="Waiting for QuickBooks Desktop",
-    )
+    """Queue the session's run for a background worker; the Web Connector hears "NoOp" until the engine asks."""
     clock = _company_clock(session.connection)
-    state = {**(session.state or {}), "run_id": run.pk, **clock}
-    DesktopSession.objects.filter(pk=session.pk).update(state=state)
+    with transaction.atomic():
+        # A preview asked for on the integration page is this update: it reads and reports, and writes nothing.
+        preview = DesktopConnection.objects.filter(pk=session.connection_id, preview_next=True).update(
+            preview_next=False
+        )
+        run = web_connector_run_queue(
+            division=session.connection.division, session_id=session.pk, preview=bool(preview)
+        )
+        state = {**(session.state or {}), "run_id": run.pk, **clock}
+        # Saved before the commit queues the task: the worker reads the clock here.
+        DesktopSession.objects.filter(pk=session.pk).update(state=state)
     session.state = state
-    thread = threading.Thread(
-        target=_engine_run,
-        kwargs={"session_id": session.pk, "division_id": division.pk, "run_id": run.pk, "clock": clock},
-        name=f"quickbooks-desktop-{session.pk}",
-        daemon=True,
-    )
-    thread.start()
 
 
-def _previous_run_wait(*, session_id: int, division_id: int) -> None:
+def update_run(*, session_id: int, run_id: int) -> SyncRun | None:
     """
-    Let the run of an earlier session of the division stop first: a Web Connector that vanished mid-update left it
-    waiting on an answer; once its session is closed it gives up within a moment and frees the division's lease.
+    The task of a Web Connector update, in a background worker: the session's run with the Desktop backend, under
+    the rules every requested run follows (``sync_run_execute``: done once however often it is delivered, waiting for
+    the division's lease, queued again while another run holds it). A session that ended before its run started (the
+    Web Connector gave up waiting for a worker) leaves the run failed and resumable.
     """
-    deadline = time.monotonic() + PREVIOUS_RUN_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        now = timezone.now()
-        busy = SyncState.objects.filter(division_id=division_id, lock_owner__gt="", lock_expires_at__gt=now).exists()
-        if not busy:
-            return
-        earlier = DesktopSession.objects.filter(connection__division_id=division_id).exclude(pk=session_id)
-        for earlier_id in earlier.exclude(status=DesktopSessionStatus.OPEN).values_list("pk", flat=True)[:20]:
-            relay.exchanges_abandon(session_id=earlier_id)
-        relay.pause()
-
-
-def _engine_run(*, session_id: int, division_id: int, run_id: int, clock: dict[str, int]) -> None:
-    offset = clock.get("utc_offset_minutes")
+    session = DesktopSession.objects.filter(pk=session_id).first()
+    if session is None or session.status != DesktopSessionStatus.OPEN:
+        _not_started_close(run_id)
+        return SyncRun.objects.filter(pk=run_id).first()
+    state = session.state or {}
+    offset = state.get("utc_offset_minutes")
     backend = DesktopBackend(
-        relay.RelayTransport(session_id, keepalive=_lease_keeper(division_id)),
+        relay.RelayTransport(session_id, keepalive=_lease_keeper(run_id)),
         utc_offset=timedelta(minutes=offset) if offset is not None else None,
-        clock_lag=timedelta(seconds=clock.get("clock_lag_seconds", 0)),
+        clock_lag=timedelta(seconds=state.get("clock_lag_seconds", 0)),
     )
     try:
-        _previous_run_wait(session_id=session_id, division_id=division_id)
-        run_division_sync(division_id, SyncTrigger.WEB_CONNECTOR, run_id=run_id, backend=backend)
-        if (jobs := backend.digests.get("Customer")) is not None:
-            DesktopConnection.objects.filter(division_id=division_id).update(
-                jobs_report=jobs, jobs_report_at=timezone.now()
-            )
-    except Exception:
-        logger.exception("QuickBooks Desktop sync of session %s failed", session_id)
-        SyncRun.objects.filter(pk=run_id, status=SyncRunStatus.RUNNING).update(
-            status=SyncRunStatus.FAILED,
-            finished_at=timezone.now(),
-            stage="",
-            error_summary="The sync stopped on an unexpected error; the next session goes on from here.",
-        )
+        run = sync_run_execute(run_id=run_id, backend=backend, task_kwargs={"desktop_session_id": session_id})
     finally:
-        _company_clock_keep(session_id, backend)
+        if backend.round_trips:  # The engine talked to QuickBooks (not a second delivery of a run under way).
+            _company_clock_keep(session_id, backend)
         relay.wake()
-        connections.close_all()
+    if backend.round_trips and (jobs := backend.digests.get("Customer")) is not None:
+        DesktopConnection.objects.filter(pk=session.connection_id).update(
+            jobs_report=jobs, jobs_report_at=timezone.now()
+        )
+    return run
+
+
+def _not_started_close(run_id: int) -> None:
+    SyncRun.objects.filter(pk=run_id, status=SyncRunStatus.QUEUED).update(
+        status=SyncRunStatus.FAILED, stage="", finished_at=timezone.now(), error_summary=NOT_STARTED
+    )
 
 
 def _company_clock_keep(session_id: int, backend: DesktopBackend) -> None:
@@ -161,13 +156,13 @@ def _company_clock_keep(session_id: int, backend: DesktopBackend) -> None:
     DesktopSession.objects.filter(pk=session_id).update(state=state)
 
 
-def _lease_keeper(division_id: int) -> Callable[[], None]:
-    """Keeps the run's lease while the engine waits on QuickBooks (a large request can take minutes there)."""
+def _lease_keeper(run_id: int) -> Callable[[], None]:
+    """Renews the run's lease while the engine waits on QuickBooks (a large request can take minutes there)."""
 
     def keep() -> None:
-        SyncState.objects.filter(division_id=division_id).exclude(lock_owner="").update(
-            lock_expires_at=timezone.now() + LEASE
-        )
+        run = SyncRun.objects.select_related("division").filter(pk=run_id).first()
+        if run is None or not run.lock_owner or not lock_renew(run.division, run.lock_owner):
+            raise LockLostError
 
     return keep
 
@@ -189,22 +184,25 @@ def request_next(*, session: DesktopSession) -> str:
 
 
 def pausing(*, session: DesktopSession) -> bool:
-    """True while the engine works without a request for QuickBooks: the Web Connector should ask again shortly."""
+    """
+    True while the run is queued for a worker or the engine works without a request for QuickBooks: the Web
+    Connector should ask again shortly.
+    """
     return not _engine_done(session)
 
 
 def response_receive(*, session: DesktopSession, response: str, hresult: str, message: str) -> int:
     relay.exchange_answer(session=session, response=response, hresult=hresult, message=message)
-    deadline = time.monotonic() + ANSWER_WAIT_SECONDS
-    while not _engine_done(session) and not relay.has_queued(session=session):
-        if time.monotonic() > deadline:
-            break
-        relay.pause()
+    # The engine's next request or its end, whichever comes first, makes the percentage told to the Web Connector.
+    relay.wait_for(
+        lambda: True if _engine_done(session) or relay.has_queued(session=session) else None,
+        seconds=ANSWER_WAIT_SECONDS,
+    )
     run = _run(session)
     if run is None:
         session.last_error = "This session has no sync run; the next session starts one."
         return -1
-    if run.status == SyncRunStatus.RUNNING:
+    if run.is_active:
         return min(max(run.progress_percent or 1, 1), 99)
     if run.status == SyncRunStatus.FAILED:
         session.last_error = run.error_summary or "The sync failed; see the integration page."
@@ -218,13 +216,26 @@ def session_end(*, session: DesktopSession) -> str:
     run = _run(session)
     if run is None:
         return "FieldOffice: nothing to sync."
-    deadline = time.monotonic() + 5
-    while run.status == SyncRunStatus.RUNNING and time.monotonic() < deadline:
-        relay.pause()
+    _not_started_close(run.pk)  # Still waiting for a worker: it will not start now.
+
+    def stopped() -> bool | None:
         run.refresh_from_db(fields=["status", "summary", "error_summary"])
-    if run.status == SyncRunStatus.RUNNING:
+        return None if run.is_active else True
+
+    relay.wait_for(stopped, seconds=END_WAIT_SECONDS)
+    if run.is_active:
         return "FieldOffice: the sync stopped with the session; the next session goes on from here."
     if run.status == SyncRunStatus.FAILED:
         return f"FieldOffice: sync failed: {run.error_summary}"
     text = run.summary or "finished"
     return f"FieldOffice: sync finished: {text}" + (f" {run.error_summary}" if run.error_summary else "")
+
+
+DRIVER = WorkDriver(
+    work_pending=work_pending,
+    session_start=session_start,
+    request_next=request_next,
+    response_receive=response_receive,
+    session_end=session_end,
+    pausing=pausing,
+)

@@ -8,6 +8,9 @@ is busy while a live run holds it: one running under the division's lease, or on
 broker (``apps.quickbooks.selectors.run_fate``). Scheduled and webhook runs start only when it is free
 (``sync_run_start_if_free``), quietly skipped otherwise.
 
+A Web Connector update is a run too (``web_connector_run_queue``), queued when its session starts and run by the same
+task, with the Desktop backend (``apps.quickbooks.desktop.work.update_run``).
+
 Tasks are delivered at least once (django-q2's database broker hands a task out again when its worker never
 acknowledged it), so ``sync_run_execute`` runs a requested run only if it is still to do. The reconciler
 (``sync_runs_reconcile``, scheduled every minute) closes runs whose worker stopped as lost, and queues a new run when
@@ -16,8 +19,10 @@ a person had asked for one.
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,6 +54,9 @@ from apps.quickbooks.selectors import (
 from apps.quickbooks.services.schedules import SYNC_TASK
 from apps.quickbooks.sync.lock import lock_acquire
 
+if TYPE_CHECKING:
+    from apps.quickbooks.sync.backend import Backend
+
 logger = logging.getLogger(__name__)
 
 # Runs a person asked for: lost, they are queued again. Scheduled runs wait for their next slot, webhook runs for the
@@ -63,13 +71,18 @@ class SyncAlreadyRunningError(QuickBooksError):
     pass
 
 
-def _run_enqueue(run: SyncRun) -> None:
+def _run_enqueue(run: SyncRun, **task_kwargs: Any) -> None:
     """Queue the run's task after the commit, and keep the task's id on the run."""
 
     def enqueue() -> None:
         # Named after the run, so that a worker's log says which run it is processing.
         task_id = async_task(
-            SYNC_TASK, run.division_id, trigger=run.trigger, run_id=run.pk, task_name=f"quickbooks-run-{run.pk}"
+            SYNC_TASK,
+            run.division_id,
+            trigger=run.trigger,
+            run_id=run.pk,
+            task_name=f"quickbooks-run-{run.pk}",
+            **task_kwargs,
         )
         SyncRun.objects.filter(pk=run.pk).update(task_id=str(task_id or "")[:64])
 
@@ -235,11 +248,30 @@ def sync_run_start_if_free(*, division_id: int, trigger: str) -> tuple[SyncRun, 
         return run, owner
 
 
-def sync_run_execute(*, run_id: int) -> SyncRun | None:
+def web_connector_run_queue(*, division: Division, session_id: int, preview: bool) -> SyncRun:
     """
-    The task of a requested run. Delivered at least once, it runs the run only if it is still to do: a run that is
-    over (done, or closed as lost and queued again) or running under its own live lease (a second delivery) is left
-    alone. While another run holds the division it waits a while, then queues itself again.
+    Queue the run of a Web Connector update (a preview when one was asked for on the integration page): its task
+    runs the engine with the Desktop backend in a background worker, relaying its qbXML through the session
+    (``apps.quickbooks.desktop.work.update_run``). Call it inside the transaction that records the run on the
+    session: the task is queued at its commit.
+    """
+    run = SyncRun.objects.create(
+        division=division,
+        trigger=SyncTrigger.PREVIEW if preview else SyncTrigger.WEB_CONNECTOR,
+        stage="Waiting for a background worker",
+    )
+    _run_enqueue(run, desktop_session_id=session_id)
+    return run
+
+
+def sync_run_execute(
+    *, run_id: int, backend: "Backend | None" = None, task_kwargs: Mapping[str, Any] | None = None
+) -> SyncRun | None:
+    """
+    The task of a requested run (or of a Web Connector update, with its ``backend``). Delivered at least once, it
+    runs the run only if it is still to do: a run that is over (done, or closed as lost and queued again) or running
+    under its own live lease (a second delivery) is left alone. While another run holds the division it waits a
+    while, then queues itself again (with ``task_kwargs``, what its task was given besides the run).
     """
     from apps.quickbooks.sync.engine import run_division_sync
 
@@ -255,10 +287,10 @@ def sync_run_execute(*, run_id: int) -> SyncRun | None:
             logger.info("QuickBooks sync run %s delivered again: it is running elsewhere", run_id)
             return run
         if not lease_owner and (owner := lock_acquire(run.division)):
-            return run_division_sync(run.division_id, run.trigger, run_id=run.pk, lease_owner=owner)
+            return run_division_sync(run.division_id, run.trigger, run_id=run.pk, lease_owner=owner, backend=backend)
         if time.monotonic() > deadline:
             logger.info("QuickBooks sync run %s waits for the division: queued again", run_id)
             with transaction.atomic():
-                _run_enqueue(run)
+                _run_enqueue(run, **(task_kwargs or {}))
             return run
         time.sleep(EXECUTE_POLL_SECONDS)

@@ -1,11 +1,9 @@
 """
 Fixtures for the Web Connector service: a division set to QuickBooks Desktop with a Web Connector password, a fake
-work driver in place of ``apps.quickbooks.desktop.work``, SOAP calls made with lxml, and HCP responses as the Web
-Connector sends them.
+work driver given to the service in place of ``apps.quickbooks.desktop.work.DRIVER``, SOAP calls made with lxml, and
+HCP responses as the Web Connector sends them.
 """
 
-import sys
-import types
 from dataclasses import dataclass, field
 
 import pytest
@@ -15,6 +13,7 @@ from django.urls import reverse
 from lxml import etree
 
 from apps.core.selectors import division_get_default
+from apps.quickbooks.desktop import service
 from apps.quickbooks.desktop.identity import guid_braced
 from apps.quickbooks.desktop.selectors import desktop_owner_id
 from apps.quickbooks.desktop.setup import desktop_credentials_set
@@ -93,15 +92,17 @@ class FakeWork:
         return f"{len(self.responses)} responses applied"
 
 
-WORK_FUNCTIONS = ("work_pending", "session_start", "request_next", "response_receive", "session_end")
-
-
 def install_work(monkeypatch, work: FakeWork, *, with_pausing: bool = True) -> FakeWork:
-    """Put ``work`` where the service imports the work driver from."""
-    module = types.ModuleType("apps.quickbooks.desktop.work")
-    for name in WORK_FUNCTIONS + (("pausing",) if with_pausing else ()):
-        setattr(module, name, getattr(work, name))
-    monkeypatch.setitem(sys.modules, "apps.quickbooks.desktop.work", module)
+    """Give ``work`` to the service as its work driver, for the test."""
+    driver = service.WorkDriver(
+        work_pending=work.work_pending,
+        session_start=work.session_start,
+        request_next=work.request_next,
+        response_receive=work.response_receive,
+        session_end=work.session_end,
+        pausing=work.pausing if with_pausing else None,
+    )
+    monkeypatch.setattr(service, "_driver", driver)
     return work
 
 

@@ -1,11 +1,21 @@
 """
 The engine with the Desktop backend against the local company file emulator, the transport calling it directly
 (the Web Connector relay has its own tests): what QuickBooks Desktop would answer, without the SOAP round trips.
+Whole updates over SOAP run their sync in a background worker: ``task_worker`` runs one in a thread of the tests.
 """
 
+import threading
 from datetime import timedelta
+from multiprocessing import Value
 
 import pytest
+from django.db import connections
+from django_q.brokers import get_broker
+from django_q.conf import Conf
+from django_q.monitor import monitor
+from django_q.queues import Queue
+from django_q.signing import SignedPackage
+from django_q.worker import worker
 from lxml import etree
 
 from apps.qbd_sandbox import services as emulator
@@ -60,6 +70,47 @@ class DesktopSync:
             self.offset = self.backend.utc_offset
             self.clock_lag = self.backend.measured_lag or self.clock_lag
         return run
+
+
+class TaskWorker(threading.Thread):
+    """
+    A background worker in a thread of the tests: django-q2's own worker and monitor run each task a process of the
+    tests queued in the database broker, one at a time, as ``manage.py workers`` does in a process of its own.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(name="test-task-worker", daemon=True)
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        broker = get_broker()
+        try:
+            while not self.stopping.is_set():
+                for ack_id, package in broker.dequeue() or []:
+                    task = SignedPackage.loads(package)
+                    task["ack_id"] = ack_id
+                    tasks, results = Queue(), Queue()
+                    tasks.put(task)
+                    tasks.put("STOP")
+                    worker(tasks, results, Value("f", -1), timeout=-1)
+                    results.put("STOP")
+                    monitor(results, broker)
+        finally:
+            connections.close_all()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=30)
+
+
+@pytest.fixture
+def task_worker(monkeypatch):
+    """Tasks are queued in the database broker (not run inline) and a worker thread runs them."""
+    monkeypatch.setattr(Conf, "SYNC", False)
+    thread = TaskWorker()
+    thread.start()
+    yield thread
+    thread.stop()
 
 
 @pytest.fixture(autouse=True)

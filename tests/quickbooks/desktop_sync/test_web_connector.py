@@ -1,9 +1,10 @@
 """
 Whole Web Connector updates over real HTTP: the simulated Web Connector (zeep, from the service's WSDL) drives the
-SOAP service, the engine runs in its own thread and its requests travel through the session to the emulator.
+SOAP service, the engine runs in a background worker (a thread of the tests here) and its requests travel through
+the session to the emulator.
 
-The engine thread and the live server write to the database at the same time, which the shared in-memory SQLite
-test database cannot take: these run on PostgreSQL (CI runs the suite on both).
+The worker and the live server write to the database at the same time, which the shared in-memory SQLite test
+database cannot take: these run on PostgreSQL (CI runs the suite on both).
 """
 
 import pytest
@@ -22,6 +23,7 @@ from tests.quickbooks.desktop_sync.conftest import customer_add, qbxml
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("task_worker"),
     pytest.mark.skipif(
         connection.vendor == "sqlite", reason="needs a database whose writers wait for each other (PostgreSQL)"
     ),
