@@ -12,11 +12,7 @@ in this process's memory); CI runs it on PostgreSQL with Redis. It prints what i
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -32,6 +28,7 @@ from apps.quickbooks.models import RecordLink, SyncRun, SyncRunStatus, SyncTrigg
 from apps.quickbooks.services.runs import SyncAlreadyRunningError, sync_run_request
 from apps.quickbooks.services.schedules import RECONCILE_TASK
 from apps.quickbooks.services.sync_settings import sync_settings_update
+from tests.chaos.processes import Cluster, database_url
 from tests.factories import CustomerFactory, DivisionFactory
 from tests.quickbooks.conftest import connect
 
@@ -42,7 +39,6 @@ pytestmark = [
     ),
 ]
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 DIVISIONS = 10
 CUSTOMERS = 30
 LATENCY_MS = 120  # per QuickBooks call: a run takes a few seconds, so one can be killed in the middle
@@ -57,17 +53,11 @@ class _Rollback(Exception):
     pass
 
 
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    auth = quote(db["USER"] or "") + (":" + quote(db["PASSWORD"]) if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _worker_env(live_server_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.base",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url(),
         QBO_LOCAL_BASE_URL=live_server_url,
         QBO_SYNC_LEASE_SECONDS=str(LEASE_SECONDS),
         Q_TIMEOUT=str(TASK_TIMEOUT_SECONDS),
@@ -77,49 +67,6 @@ def _worker_env(live_server_url: str) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     return env
-
-
-class Cluster:
-    """One ``manage.py workers`` in a process group of its own, as on a machine of its own."""
-
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path):
-        self.name = name
-        self.log = log_dir / f"{name}.log"
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "workers"],
-            cwd=BASE_DIR,
-            env=env,
-            start_new_session=True,
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_running(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while " running." not in self.text():
-            assert self.process.poll() is None, f"{self.name} exited:\n{self.text()[-3000:]}"
-            assert time.monotonic() < deadline, f"{self.name} did not start:\n{self.text()[-3000:]}"
-            time.sleep(0.2)
-
-    def runs_processed(self) -> set[int]:
-        marker = "processing quickbooks-run-"
-        return {int(line.split(marker)[1].split()[0]) for line in self.text().splitlines() if marker in line}
-
-    def kill_group(self, sig: int) -> None:
-        os.killpg(self.process.pid, sig)
-
-    def stop_time(self, timeout: float) -> float:
-        started = time.monotonic()
-        self.process.wait(timeout=timeout)
-        return time.monotonic() - started
-
-    def cleanup(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
 
 
 def _would_accept_sync_now(division) -> bool:
