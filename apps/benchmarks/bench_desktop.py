@@ -2,14 +2,15 @@
 The desktop scenario of ``bench_sync``: a first sync with QuickBooks Desktop through the simulated Web Connector.
 
 A local company file (the Desktop emulator) holds ``--customers`` customers, one in five with a job and ship-to
-addresses, and ``--items`` items. FieldOffice runs as a web server of its own (``runserver``, a child process, so
-that its peak memory is the sync's); the simulated Web Connector drives it over SOAP from here and runs each qbXML
-document in the company file. The updates measured: the first pull (customers, jobs, ship-to addresses, items),
-the push of ``--invoices`` invoices of 3 lines made here for the pulled customers, the update a minute later (the Web
-Connector's shortest schedule; it reads back the invoices just written, which changed in QuickBooks after the last
-read), and a minute after that an idle update (bound: at most 3 round trips). The seeded
-records are dated over the last hour, as records entered before the first sync are. Each update reports SOAP round
-trips, qbXML requests per round trip, seconds and the server's peak memory.
+addresses, and ``--items`` items. FieldOffice runs as it does in production, as child processes: a web server
+(``runserver``) that serves the Web Connector and a background worker (``manage.py workers``) that runs the sync, so
+that their peak memory is the update's; the simulated Web Connector drives the server over SOAP from here and runs
+each qbXML document in the company file. The updates measured: the first pull (customers, jobs, ship-to addresses,
+items), the push of ``--invoices`` invoices of 3 lines made here for the pulled customers, the update a minute later
+(the Web Connector's shortest schedule; it reads back the invoices just written, which changed in QuickBooks after the
+last read), and a minute after that an idle update (bound: at most 3 round trips). The seeded records are dated over
+the last hour, as records entered before the first sync are. Each update reports SOAP round
+trips, qbXML requests per round trip, seconds and the peak memory of the server and of the worker.
 """
 
 import os
@@ -51,6 +52,16 @@ def _server_start(port: int) -> subprocess.Popen:
     )
 
 
+def _workers_start() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, sys.argv[0], "workers"],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def _wait_until_up(url: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -72,6 +83,31 @@ def _peak_memory_mb(pid: int) -> float:
     return 0.0
 
 
+def _descendants(pid: int) -> list[int]:
+    """The process and all the processes it started (Linux)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending += [int(child) for child in children.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _workers_peak_memory_mb(pid: int) -> float:
+    """The largest high-water mark of the worker processes (the one that ran the sync), in MB."""
+    peaks = []
+    for process in _descendants(pid):
+        try:
+            peaks.append(_peak_memory_mb(process))
+        except OSError:
+            continue
+    return max(peaks, default=0.0)
+
+
 def _settings(division, *, invoices: bool) -> None:
     items = "Item" in ADAPTERS
     SyncSettings.objects.update_or_create(
@@ -88,7 +124,9 @@ def _settings(division, *, invoices: bool) -> None:
     )
 
 
-def _update(url: str, company: EmulatorCompany, server: subprocess.Popen, division) -> dict[str, Any]:
+def _update(
+    url: str, company: EmulatorCompany, server: subprocess.Popen, workers: subprocess.Popen, division
+) -> dict[str, Any]:
     report = webconnector_run(url=url, username=USERNAME, password=PASSWORD, company=company, noop_wait_seconds=0.5)
     run = SyncRun.objects.filter(division=division).order_by("-pk").first()
     per_trip = report.requests_per_round_trip
@@ -104,6 +142,7 @@ def _update(url: str, company: EmulatorCompany, server: subprocess.Popen, divisi
         "requests_per_round_trip_mean": round(sum(per_trip) / len(per_trip), 1) if per_trip else 0,
         "seconds": round(report.seconds, 2),
         "server_peak_memory_mb": _peak_memory_mb(server.pid),
+        "worker_peak_memory_mb": _workers_peak_memory_mb(workers.pid),
     }
 
 
@@ -147,6 +186,7 @@ def desktop_scenario(options: dict[str, Any]) -> dict[str, Any]:
     company = emulator.company_file_create(name="Desktop benchmark")
     port = free_port()
     server = _server_start(port)
+    workers = _workers_start()
     url = f"http://127.0.0.1:{port}/quickbooks/desktop/qbwc/"
     try:
         emulator.company_seed(
@@ -160,15 +200,15 @@ def desktop_scenario(options: dict[str, Any]) -> dict[str, Any]:
         web_connector = EmulatorCompany(company, owner_id=owner)
         _wait_until_up(f"{url}?wsdl")
         _settings(division, invoices=False)
-        results = {"pull": _update(url, web_connector, server, division)}
+        results = {"pull": _update(url, web_connector, server, workers, division)}
         if "Invoice" in ADAPTERS and options["invoices"]:
             _invoices_create(division, options["invoices"])
             _settings(division, invoices=True)
-            results["invoices"] = _update(url, web_connector, server, division)
+            results["invoices"] = _update(url, web_connector, server, workers, division)
             _next_schedule()
-            results["after_invoices"] = _update(url, web_connector, server, division)
+            results["after_invoices"] = _update(url, web_connector, server, workers, division)
         _next_schedule()
-        idle = _update(url, web_connector, server, division)
+        idle = _update(url, web_connector, server, workers, division)
         idle["within_bound"] = idle["round_trips"] <= IDLE_ROUND_TRIPS_BOUND
         results["idle"] = idle
         results["company"] = {
@@ -180,7 +220,9 @@ def desktop_scenario(options: dict[str, Any]) -> dict[str, Any]:
         return results
     finally:
         server.terminate()
+        workers.terminate()  # A clean stop: what a worker runs, it finishes.
         server.wait(timeout=30)
+        workers.wait(timeout=60)
         SyncRun.objects.filter(division=division).delete()
         benchmark_division_remove(division)
         emulator.company_file_delete(company)

@@ -14,7 +14,8 @@ Scenarios (``--scenario``, default all):
 - ``desktop``: a first sync with QuickBooks Desktop through the simulated Web Connector
   (``apps.benchmarks.bench_desktop``): ``--customers`` (default 5,000) customers, one in five with a job and ship-to
   addresses, and ``--items`` (2,000) items pulled, then ``--invoices`` (10,000) invoices pushed, then an idle update
-  (bound: ≤ 3 round trips).
+  (bound: ≤ 3 round trips). It starts a web server and a background worker (``manage.py workers``, which runs the
+  sync) of its own.
 - ``idle``: after each of them, a run with nothing changed. Bound: ≤ 2 API calls and ≤ 30 SQL queries. The seeded
   records are left to age past the cursor's overlap (changes of the last seconds before a run are read again by
   the next) before the first run, as edits do between scheduled runs.
@@ -127,7 +128,8 @@ class Command(BaseCommand):
             choices=["all", "pull", "push", "items", "invoices", "desktop"],
             default="all",
             help="all = pull and push of customers, and pull of --items items; invoices = push of --invoices invoices "
-            "with Intuit's limits on; desktop = a first sync with QuickBooks Desktop through the Web Connector.",
+            "with Intuit's limits on; desktop = a first sync with QuickBooks Desktop through the Web Connector (it "
+            "starts its own web server and background worker, which runs the sync).",
         )
         parser.add_argument("--invoices", type=int, help="Invoices: how many to push (20,000; desktop 10,000).")
         parser.add_argument("--latency-ms", type=int, default=150, help="Invoices: the sandbox's latency per call.")
@@ -317,7 +319,8 @@ class Command(BaseCommand):
                 f"  {update}: {one['outcome']}, run {one['run_status']} {one['counts']}; {one['round_trips']} SOAP "
                 f"round trips{bound}, {one['requests']} qbXML requests (per round trip: mean "
                 f"{one['requests_per_round_trip_mean']}, max {one['requests_per_round_trip_max']}), "
-                f"{one['seconds']} s, server peak memory {one['server_peak_memory_mb']} MB {one['run_error'] or ''}"
+                f"{one['seconds']} s, peak memory: server {one['server_peak_memory_mb']} MB, worker "
+                f"{one['worker_peak_memory_mb']} MB {one['run_error'] or ''}"
             )
 
     def _report_invoices(self, result: dict[str, Any]) -> None:
