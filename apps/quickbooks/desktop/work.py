@@ -37,6 +37,7 @@ from apps.quickbooks.models import (
     SyncSettings,
 )
 from apps.quickbooks.models.sync_settings import CustomersDirection
+from apps.quickbooks.selectors import UNCLAIMED_AFTER
 from apps.quickbooks.services.runs import sync_run_execute, web_connector_run_queue
 from apps.quickbooks.sync.context import LockLostError
 from apps.quickbooks.sync.desktop import DesktopBackend
@@ -53,6 +54,10 @@ END_WAIT_SECONDS = 5.0
 
 NOT_STARTED = (
     "The Web Connector session ended before a background worker started the sync; the next update goes on from here."
+)
+NOT_TAKEN = (
+    f"No background worker started the sync within {UNCLAIMED_AFTER.seconds // 60} minutes (FieldOffice's background "
+    "workers may be stopped or busy); the next update goes on from here."
 )
 
 
@@ -172,7 +177,14 @@ def request_next(*, session: DesktopSession) -> str:
     The next qbXML request, or "" when the engine has none ready yet (see ``pausing``). When the run ended while the
     Web Connector was asking, a closing request goes out instead: only a response can be answered with 100 (done),
     and an empty request with no error to show would leave the update looking stopped.
+
+    A run that no background worker took within ``UNCLAIMED_AFTER`` is failed first: the Web Connector is told why
+    at once rather than hearing "NoOp" for an hour.
     """
+    if run_id := (session.state or {}).get("run_id"):
+        SyncRun.objects.filter(
+            pk=run_id, status=SyncRunStatus.QUEUED, created_at__lt=timezone.now() - UNCLAIMED_AFTER
+        ).update(status=SyncRunStatus.FAILED, stage="", finished_at=timezone.now(), error_summary=NOT_TAKEN)
     exchange = relay.exchange_take(
         session=session, wait_seconds=REQUEST_WAIT_SECONDS, done=lambda: _engine_done(session)
     )

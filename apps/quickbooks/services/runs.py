@@ -255,11 +255,8 @@ def web_connector_run_queue(*, division: Division, session_id: int, preview: boo
     (``apps.quickbooks.desktop.work.update_run``). Call it inside the transaction that records the run on the
     session: the task is queued at its commit.
     """
-    run = SyncRun.objects.create(
-        division=division,
-        trigger=SyncTrigger.PREVIEW if preview else SyncTrigger.WEB_CONNECTOR,
-        stage="Waiting for a background worker",
-    )
+    trigger = SyncTrigger.PREVIEW if preview else SyncTrigger.WEB_CONNECTOR
+    run = SyncRun.objects.create(division=division, trigger=trigger)
     _run_enqueue(run, desktop_session_id=session_id)
     return run
 

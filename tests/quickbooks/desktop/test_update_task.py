@@ -135,6 +135,21 @@ def test_an_update_whose_session_ended_before_a_worker_took_it_fails_resumably(q
     assert run.started_at is None
 
 
+def test_an_update_no_worker_takes_within_minutes_ends_saying_why(queued, session, monkeypatch):
+    monkeypatch.setattr(work, "REQUEST_WAIT_SECONDS", 0)
+    queued(lambda: work.session_start(session=session))
+    run = SyncRun.objects.get()
+    assert work.request_next(session=session) == ""
+    SyncRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(minutes=4))
+
+    closing = work.request_next(session=session)
+
+    assert "<HostQueryRq" in closing
+    assert work.response_receive(session=session, response="<QBXML/>", hresult="", message="") == -1
+    assert session.last_error == work.NOT_TAKEN
+    assert SyncRun.objects.get(pk=run.pk).status == SyncRunStatus.FAILED
+
+
 def test_closing_the_session_of_an_update_no_worker_took_fails_its_run(queued, session):
     queued(lambda: work.session_start(session=session))
 

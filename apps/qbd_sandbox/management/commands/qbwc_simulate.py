@@ -5,6 +5,8 @@ file of the emulator as QuickBooks Desktop.
 The company file (``--company-file``, by default one named after the division) is created when missing and stamped
 with the division's FileID, as adding its ``.qwc`` to the Web Connector would; ``--stamp`` stamps an existing one.
 The password is the division's Web Connector password (``--password`` or the ``QBWC_PASSWORD`` environment variable).
+FieldOffice must be running with its background workers (``make run`` starts both): the update's sync runs there,
+and the Web Connector hears "NoOp" until a worker takes it.
 """
 
 import json
@@ -21,7 +23,10 @@ DEFAULT_URL = "http://127.0.0.1:8000/quickbooks/desktop/qbwc/"
 
 
 class Command(BaseCommand):
-    help = "Run one QuickBooks Web Connector update of a division against FieldOffice's SOAP service."
+    help = (
+        "Run one QuickBooks Web Connector update of a division against FieldOffice's SOAP service (FieldOffice must "
+        "be running with its background workers, which run the update's sync)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--division", required=True, help="The division's slug.")
