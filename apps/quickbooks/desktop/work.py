@@ -52,6 +52,8 @@ ANSWER_WAIT_SECONDS = 20.0
 # How long closing the session waits for its run to stop (the engine notices the session's end at its next look).
 END_WAIT_SECONDS = 5.0
 
+# How a run ends that did not get through: failed, or closed as lost by the reconciler when its worker stopped.
+STOPPED = (SyncRunStatus.FAILED, SyncRunStatus.LOST)
 NOT_STARTED = (
     "The Web Connector session ended before a background worker started the sync; the next update goes on from here."
 )
@@ -216,7 +218,7 @@ def response_receive(*, session: DesktopSession, response: str, hresult: str, me
         return -1
     if run.is_active:
         return min(max(run.progress_percent or 1, 1), 99)
-    if run.status == SyncRunStatus.FAILED:
+    if run.status in STOPPED:
         session.last_error = run.error_summary or "The sync failed; see the integration page."
         return -1
     return 100
@@ -237,7 +239,7 @@ def session_end(*, session: DesktopSession) -> str:
     relay.wait_for(stopped, seconds=END_WAIT_SECONDS)
     if run.is_active:
         return "FieldOffice: the sync stopped with the session; the next session goes on from here."
-    if run.status == SyncRunStatus.FAILED:
+    if run.status in STOPPED:
         return f"FieldOffice: sync failed: {run.error_summary}"
     text = run.summary or "finished"
     return f"FieldOffice: sync finished: {text}" + (f" {run.error_summary}" if run.error_summary else "")

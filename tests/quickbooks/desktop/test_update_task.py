@@ -150,6 +150,23 @@ def test_an_update_no_worker_takes_within_minutes_ends_saying_why(queued, sessio
     assert SyncRun.objects.get(pk=run.pk).status == SyncRunStatus.FAILED
 
 
+def test_an_update_whose_worker_stopped_ends_as_failed_with_the_reason(queued, session, monkeypatch):
+    monkeypatch.setattr(work, "REQUEST_WAIT_SECONDS", 0)
+    queued(lambda: work.session_start(session=session))
+    run = SyncRun.objects.get()
+    OrmQ.objects.all().delete()
+    # The worker took it, then stopped: its lease ran out and the reconciler closed it.
+    SyncRun.objects.filter(pk=run.pk).update(
+        status=SyncRunStatus.RUNNING, lock_owner="a-stopped-worker", started_at=timezone.now() - timedelta(minutes=9)
+    )
+    assert sync_runs_reconcile().lost == [run.pk]
+
+    assert "<HostQueryRq" in work.request_next(session=session)
+    assert work.response_receive(session=session, response="<QBXML/>", hresult="", message="") == -1
+    assert session.last_error.startswith("Its background worker stopped before the sync ended")
+    assert work.session_end(session=session).startswith("FieldOffice: sync failed: Its background worker stopped")
+
+
 def test_closing_the_session_of_an_update_no_worker_took_fails_its_run(queued, session):
     queued(lambda: work.session_start(session=session))
 
