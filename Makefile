@@ -1,7 +1,8 @@
 # FieldOffice developer commands. On a fresh Debian machine with Python 3.11:
 #
 #   make run     install, migrate, load the demo company, start the web server and the background worker
-#   make test    install, lint, run the test suite (PYTEST_ARGS="-k invoice -x" to narrow it down)
+#   make test    install, lint, run the test suite (PYTEST_ARGS="-k invoice -x" to narrow it down; the suite runs in
+#                PYTEST_WORKERS processes, 2 by default: PYTEST_WORKERS=0 runs it in this one)
 #
 # Everything lives in .venv; `make clean` removes what the commands created (not .env or the database).
 
@@ -15,6 +16,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= 2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -93,7 +95,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 test: install chromium lint
-	@status=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(VENV)/bin/pytest $(PYTEST_ARGS) -n $(PYTEST_WORKERS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests ran (pytest exit code 5)." >&2; fi; \
 	exit $$status
 

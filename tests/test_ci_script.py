@@ -76,5 +76,5 @@ def test_make_test_lints_then_runs_pytest_with_the_given_arguments():
         check=True,
     )
     assert "ruff check ." in result.stdout
-    assert ".venv/bin/pytest -x -k invoice" in result.stdout
+    assert ".venv/bin/pytest -x -k invoice -n 2" in result.stdout
     assert result.stdout.index("ruff check .") < result.stdout.index("pytest -x")

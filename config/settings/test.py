@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from urllib.parse import urlsplit
 
 os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
@@ -36,3 +37,13 @@ QBO_WRITE_CONCURRENCY = 1
 # The live server's request threads end after each test; kept-open connections of theirs would outlive the test and
 # hold PostgreSQL's test database open at teardown.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Parallel test processes (pytest-xdist) each get a test database of their own from pytest-django; with Redis they
+# also get a database of their own, since a test that clears the cache must not clear another process's limits.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _XDIST_WORKER.startswith("gw"):  # noqa: F405
+    _redis_url = urlsplit(REDIS_URL)  # noqa: F405
+    _redis_db = int(_redis_url.path.strip("/") or 0) + 1 + int(_XDIST_WORKER[2:])
+    _worker_redis_url = _redis_url._replace(path=f"/{_redis_db}").geturl()
+    CACHES["default"]["LOCATION"] = _worker_redis_url  # noqa: F405
+    # Processes a test starts (the chaos tests' workers and servers) share this process's cache, as in a serial run.
+    REDIS_URL = os.environ["REDIS_URL"] = _worker_redis_url
