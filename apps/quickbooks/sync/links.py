@@ -89,10 +89,14 @@ class LinkSet:
         link.pending_since = None
         link.pending_name = ""
         link.last_synced_at = timezone.now()
-        link.save()
+        self._store(link)
         self.by_local[local_id] = link
         self.by_remote[remote_id] = link
         return link
+
+    def _store(self, link: RecordLink) -> None:
+        """Keep a link ``set`` made (a preview keeps it in its plan instead)."""
+        link.save()
 
     def touch(self, link: RecordLink, *, sync_token: str | None = None, content_hash: str | None = None) -> None:
         fields = []

@@ -24,7 +24,6 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
 
 from apps.core.models import Division
 from apps.quickbooks.mapping.common import name_key, payload_id, remote_sync_token
@@ -216,24 +215,8 @@ class PreviewLinkSet(LinkSet):
         super().load_local(wanted)
         self._keep_planned(lambda link: link.object_id in wanted)
 
-    def set(self, local_id: int, remote_id: str, sync_token: str, content_hash: str) -> RecordLink:
-        link = self.by_local.get(local_id)
-        if link is None:
-            link = RecordLink(
-                division=self.division, content_type=self.content_type, object_id=local_id, entity_type=self.entity
-            )
-        elif link.qbo_id and link.qbo_id != remote_id:
-            self.by_remote.pop(link.qbo_id, None)
-        link.qbo_id = remote_id
-        link.sync_token = sync_token
-        link.content_hash = content_hash
-        link.pending_since = None
-        link.pending_name = ""
-        link.last_synced_at = timezone.now()
-        self.by_local[local_id] = link
-        self.by_remote[remote_id] = link
+    def _store(self, link: RecordLink) -> None:
         self.plan.put(link)
-        return link
 
     def touch(self, link: RecordLink, *, sync_token: str | None = None, content_hash: str | None = None) -> None:
         if sync_token is not None:
