@@ -27,13 +27,13 @@ class SyncRunEntryInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyMixin, FastChangeListMixin, admin.ModelAdmin):
-    list_display = ["created_at", "division", "trigger", "listed_status", "api_calls", "summary_short"]
+    list_display = ["created_at", "division", "started_by", "listed_status", "api_calls", "summary_short"]
     list_filter = ["status", "trigger", "division"]
     list_select_related = ["division"]
     date_hierarchy = "created_at"
     fields = [
         "division",
-        "trigger",
+        "started_by",
         "status",
         "requested_by",
         "created_at",
@@ -46,6 +46,11 @@ class SyncRunAdmin(ReadOnlyMixin, FastChangeListMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [SyncRunEntryInline]
+
+    @admin.display(description="trigger", ordering="trigger")
+    def started_by(self, obj: SyncRun) -> str:
+        """What started the run, with the lists of a scoped run: "Sync Now — Customers"."""
+        return obj.get_trigger_display()
 
     @admin.display(description="status", ordering="status")
     def listed_status(self, obj: SyncRun) -> str:

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 
@@ -32,6 +34,11 @@ class SyncAction(models.TextChoices):
     DEACTIVATED = "deactivated", "Deactivated"
 
 
+def scope_label(steps: Iterable[str]) -> str:
+    """The lists of a scoped run as the page names them: ``["customers", "items"]`` → "Customers, Items"."""
+    return ", ".join(step[:1].upper() + step[1:] for step in steps)
+
+
 class SyncRun(models.Model):
     """One sync of a division with QuickBooks: what started it, how it went, and its log (``entries``)."""
 
@@ -47,6 +54,11 @@ class SyncRun(models.Model):
     counts = models.JSONField(default=dict, blank=True, help_text='Records per action, e.g. {"created": 3}.')
     api_calls = models.PositiveIntegerField("API calls", default=0)
     full = models.BooleanField("full sync", default=False, help_text="Read everything, not only what changed.")
+    scope = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The lists a scoped run synchronizes, e.g. ["customers"] (Synchronize Customers); empty: every list.',
+    )
     stage = models.CharField(max_length=100, blank=True, help_text="What the run is doing now, in plain words.")
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
@@ -80,6 +92,11 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"Sync of {self.division} at {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    def get_trigger_display(self) -> str:
+        """What started the run, with the lists of a scoped run: "Sync Now — Customers"."""
+        label = str(SyncTrigger(self.trigger).label) if self.trigger in SyncTrigger.values else self.trigger
+        return f"{label} — {scope_label(self.scope)}" if self.scope else label
 
     @property
     def is_active(self) -> bool:
