@@ -2,14 +2,27 @@
 The steps of a run, in dependency order: what a record refers to is synced before it.
 
 Each step is a ``Step``: ``reads`` says which QuickBooks entities the run's pull must bring (changed since the cursor,
-or listed in full), ``run`` applies the direction rules. The engine pulls once for all steps, then runs them in order.
+or listed in full), ``run`` applies the direction rules, ``exchanged`` says whether the division's settings sync it
+at all, and ``depends_on`` names the steps whose records its own refer to (through their links). The engine pulls once
+for all steps, then runs them in order.
+
+A scoped run (Synchronize Customers on the page, ``qbo_sync --only customers``) runs the steps picked, and no other:
+it pulls what they read and writes nothing else on either side. What they refer to is read as the steps it depends on
+left it: their links (a customer's payment term, an invoice's customer), and the QuickBooks lists a picked step needs
+to decide (an invoice's tax codes), which it declares in its own ``reads``. A record that cannot go without a record
+of a step left out waits, saying which list to run first (an invoice whose customer is not in QuickBooks yet).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from apps.quickbooks.sync.context import RunContext
+from apps.quickbooks.models.runs import scope_label
+from apps.quickbooks.sync.context import RunContext, SyncRules
 from apps.quickbooks.sync.steps import accounts, customers, invoices, items, lists
+
+
+def _always(rules: SyncRules) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -17,23 +30,94 @@ class Step:
     name: str
     reads: Callable[[RunContext], tuple[list[str], list[str]]]
     run: Callable[[RunContext], None]
+    exchanged: Callable[[SyncRules], bool] = _always
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The step as the page names it: "Customers" (Synchronize Customers)."""
+        return scope_label([self.name])
+
+
+def _lists_exchanged(rules: SyncRules) -> bool:
+    return bool(rules.lists_master)
 
 
 STEPS: tuple[Step, ...] = (
-    Step("payment terms", lists.lists_reads, lists.terms_sync),
-    Step("tax rates", lambda ctx: ([], []), lists.tax_rates_sync),
-    Step("accounts", accounts.accounts_reads, accounts.accounts_sync),
-    Step("items", items.items_reads, items.items_sync),
-    Step("customers", customers.customers_reads, customers.customers_sync),
-    Step("invoices", invoices.invoices_reads, invoices.invoices_sync),
+    # Both list steps read the same short lists (each once in the pull), so that either may run alone.
+    Step("payment terms", lists.lists_reads, lists.terms_sync, _lists_exchanged),
+    Step("tax rates", lists.lists_reads, lists.tax_rates_sync, _lists_exchanged),
+    Step("accounts", accounts.accounts_reads, accounts.accounts_sync, lambda rules: rules.chart_of_accounts_read),
+    Step(
+        "items",
+        items.items_reads,
+        items.items_sync,
+        lambda rules: rules.inventory_pull or rules.inventory_push,
+        depends_on=("accounts",),
+    ),
+    Step(
+        "customers",
+        customers.customers_reads,
+        customers.customers_sync,
+        lambda rules: rules.customers_pull or rules.customers_push,
+        depends_on=("payment terms", "tax rates"),
+    ),
+    Step(
+        "invoices",
+        invoices.invoices_reads,
+        invoices.invoices_sync,
+        lambda rules: rules.invoices_push,
+        depends_on=("customers", "items", "payment terms", "tax rates"),
+    ),
 )
+
+
+class ScopeError(ValueError):
+    """A list named for a scoped run that the engine does not have; the message names the ones it has."""
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.replace("-", " ").replace("_", " ").split()).lower()
+
+
+def scope_parse(names: str | Iterable[str]) -> tuple[str, ...]:
+    """
+    The steps a scoped run picks, in step order, from their names as the page shows them, in any case ("Customers",
+    ``"customers,items"``, ``"payment-terms"``); ``ScopeError`` for a name no step has.
+    """
+    parts = names.split(",") if isinstance(names, str) else list(names)
+    wanted = {_normal(part) for part in parts if _normal(part)}
+    known = {step.name for step in STEPS}
+    unknown = sorted(wanted - known)
+    if unknown:
+        choices = ", ".join(step.label for step in STEPS)
+        which = ", ".join(repr(name) for name in unknown)
+        raise ScopeError(f"There is no list named {which} to synchronize. The lists are: {choices}.")
+    return tuple(step.name for step in STEPS if step.name in wanted)
+
+
+def scope_steps(scope: Iterable[str]) -> tuple[Step, ...]:
+    """The steps a run with ``scope`` runs, in dependency order: the picked ones, or every step when none is."""
+    picked = set(scope)
+    return tuple(step for step in STEPS if step.name in picked) if picked else STEPS
+
+
+def scope_choices(rules: SyncRules) -> list[Step]:
+    """The steps a person may synchronize on their own: those the division's settings exchange."""
+    return [step for step in STEPS if step.exchanged(rules)]
+
+
+def scope_read_only(ctx: RunContext) -> list[Step]:
+    """The steps a scoped run leaves out although its picked steps refer to them and the settings exchange them."""
+    needed = {name for step in scope_steps(ctx.scope) if ctx.scope for name in step.depends_on}
+    return [step for step in STEPS if step.name in needed and ctx.left_out(step.name) and step.exchanged(ctx)]
 
 
 def pull_plan(ctx: RunContext) -> tuple[list[str], list[str]]:
     """The entities the run reads: (changed since the cursor, listed in full), each once, in step order."""
     changed: list[str] = []
     listed: list[str] = []
-    for step in STEPS:
+    for step in scope_steps(ctx.scope):
         step_changed, step_listed = step.reads(ctx)
         changed.extend(entity for entity in step_changed if entity not in changed)
         listed.extend(entity for entity in step_listed if entity not in listed)

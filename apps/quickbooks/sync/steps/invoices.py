@@ -55,6 +55,7 @@ STALE = "5010"
 # How far before an interrupted create was recorded QuickBooks' creation time may be (clocks differ).
 CLOCK_TOLERANCE = timedelta(minutes=5)
 VOIDED_HASH = "void"
+WAITS_FOR_CUSTOMER = "It is sent once the customer is (customer sync from FieldOffice to QuickBooks, or two-way)."
 
 
 def invoices_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
@@ -423,9 +424,11 @@ class InvoicesStep:
         reason = ""
         if not customer_id:
             whose = f"service location {invoice.service_location.name} of " if invoice.service_location_id else ""
+            # A run scoped to invoices never sends a customer: it says which list to run first.
+            then = self.ctx.customers_push and self.ctx.run_first("customers")
             reason = (
                 f"Invoice {invoice.number} waits: the {whose}customer {invoice.customer} is not in QuickBooks yet. "
-                "It is sent once the customer is (customer sync from FieldOffice to QuickBooks, or two-way)."
+                + (then or WAITS_FOR_CUSTOMER)
             )
         items = []
         for line in lines:
