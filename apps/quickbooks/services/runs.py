@@ -3,7 +3,9 @@ Asking for a sync, and making sure that every run asked for ends: a queued run r
 worker after the commit.
 
 Sync Now, Preview (a dry run that writes nothing on either side) and Resend All Data (every linked record sent again
-as it is here) all go through ``sync_run_request``: one run at a time per division, whatever started it. A division
+as it is here) all go through ``sync_run_request``: one run at a time per division, whatever started it. Each may be
+scoped to some lists (Synchronize Customers: ``scope``), under the same rules; a scoped run lost is queued again with
+its scope. A division
 is busy while a live run holds it: one running under the division's lease, or one queued whose task is still in the
 broker (``apps.quickbooks.selectors.run_fate``). Scheduled and webhook runs start only when it is free
 (``sync_run_start_if_free``), quietly skipped otherwise.
@@ -19,7 +21,7 @@ a person had asked for one.
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -53,6 +55,7 @@ from apps.quickbooks.selectors import (
 )
 from apps.quickbooks.services.schedules import SYNC_TASK
 from apps.quickbooks.sync.lock import lock_acquire
+from apps.quickbooks.sync.steps import scope_parse
 
 if TYPE_CHECKING:
     from apps.quickbooks.sync.backend import Backend
@@ -126,7 +129,7 @@ def _requeue(run: SyncRun) -> SyncRun | None:
     if not QuickBooksConnection.objects.filter(division_id=run.division_id, status=ConnectionStatus.CONNECTED).exists():
         return None
     again = SyncRun.objects.create(
-        division_id=run.division_id, trigger=run.trigger, requested_by=run.requested_by, full=run.full
+        division_id=run.division_id, trigger=run.trigger, requested_by=run.requested_by, full=run.full, scope=run.scope
     )
     _run_enqueue(again)
     return again
@@ -199,13 +202,18 @@ def _division_busy(division_id: int, *, now: datetime) -> bool:
 
 
 @transaction.atomic
-def sync_run_request(*, division: Division, user=None, trigger: str = SyncTrigger.MANUAL) -> SyncRun:
+def sync_run_request(
+    *, division: Division, user=None, trigger: str = SyncTrigger.MANUAL, scope: Iterable[str] = ()
+) -> SyncRun:
     """
-    Queue a run of ``division``: Sync Now (``MANUAL``), ``PREVIEW`` or ``RESEND``; refused while the division is not
-    connected or a live run (of any kind) holds it. A run whose worker stopped does not: it is closed as lost first.
+    Queue a run of ``division``: Sync Now (``MANUAL``), ``PREVIEW`` or ``RESEND``, of every list or of those named in
+    ``scope`` (as the page names them: ``["customers"]``; ``sync.steps.ScopeError``, a ``ValueError``, for a name no
+    list has); refused while the division is not connected or a live run (of any kind, scoped or not) holds it. A run
+    whose worker stopped does not: it is closed as lost first.
     """
     if trigger not in SyncTrigger.values:
         raise ValueError(f"Unknown sync trigger {trigger!r}")
+    steps = scope_parse(scope)
     # The division row serialises two presses of Sync Now, and a press with the reconciler and scheduled runs.
     Division.objects.select_for_update().get(pk=division.pk)
     if not QuickBooksConnection.objects.filter(division=division, status=ConnectionStatus.CONNECTED).exists():
@@ -217,7 +225,7 @@ def sync_run_request(*, division: Division, user=None, trigger: str = SyncTrigge
         raise SyncAlreadyRunningError(
             "A sync of this division is already queued or running: wait until it is done, then try again."
         )
-    run = SyncRun.objects.create(division=division, trigger=trigger, requested_by=user)
+    run = SyncRun.objects.create(division=division, trigger=trigger, requested_by=user, scope=list(steps))
     _run_enqueue(run)
     return run
 

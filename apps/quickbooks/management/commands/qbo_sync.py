@@ -1,6 +1,9 @@
 """
-``manage.py qbo_sync --division SLUG [--full] [--resend-all] [--preview] [--json]``: run one sync now, in this
-process, and print what it did. Exit status 1 when the run failed or any record failed.
+``manage.py qbo_sync --division SLUG [--only LISTS] [--full] [--resend-all] [--preview] [--json]``: run one sync now,
+in this process, and print what it did. Exit status 1 when the run failed or any record failed.
+
+``--only customers,items`` syncs those lists only, as the page's Synchronize buttons do (the names the page shows,
+in any case; the lists they refer to are read, not synced).
 
 ``--drift`` runs the drift check instead (``apps.quickbooks.drift``): it compares both sides and changes nothing.
 Exit status 1 when they have drifted apart.
@@ -16,8 +19,10 @@ from apps.core.models import Division
 from apps.quickbooks.drift import drift_check
 from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.models import SyncRun, SyncRunStatus, SyncTrigger
+from apps.quickbooks.models.runs import scope_label
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.measure import sql_queries_counted
+from apps.quickbooks.sync.steps import STEPS, ScopeError, scope_parse
 
 ACTIONS = ("created", "updated", "linked", "deactivated", "skipped", "failed")
 
@@ -30,6 +35,7 @@ def run_report(run: SyncRun, *, sql_queries: int, seconds: float) -> dict[str, A
         "division": run.division.slug,
         "run": run.pk,
         "trigger": run.trigger,
+        "scope": list(run.scope),
         "status": run.status,
         "summary": run.summary,
         "error": run.error_summary,
@@ -45,6 +51,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--division", required=True, help="The division's slug.")
+        parser.add_argument(
+            "--only",
+            metavar="LISTS",
+            help="Sync only these lists, comma-separated (the lists they refer to are read, not synced): "
+            + ", ".join(step.label for step in STEPS)
+            + ".",
+        )
         parser.add_argument("--full", action="store_true", help="Read everything, not only what changed.")
         parser.add_argument(
             "--resend-all", action="store_true", help="Send every linked record again where QuickBooks differs."
@@ -66,6 +79,12 @@ class Command(BaseCommand):
             return
         if options["preview"] and options["resend_all"]:
             raise CommandError("Choose --preview or --resend-all, not both.")
+        try:
+            scope = scope_parse(options["only"]) if options["only"] is not None else ()
+        except ScopeError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["only"] is not None and not scope:
+            raise CommandError(f"--only names no list. The lists are: {', '.join(step.label for step in STEPS)}.")
         trigger = SyncTrigger.MANUAL
         if options["preview"]:
             trigger = SyncTrigger.PREVIEW
@@ -73,7 +92,7 @@ class Command(BaseCommand):
             trigger = SyncTrigger.RESEND
         started = time.perf_counter()
         with sql_queries_counted() as queries:
-            run = run_division_sync(division.pk, trigger, full=options["full"])
+            run = run_division_sync(division.pk, trigger, full=options["full"], scope=scope)
         report = run_report(run, sql_queries=queries.count, seconds=time.perf_counter() - started)
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
@@ -83,8 +102,8 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def _drift(self, division: Division, options: dict[str, Any]) -> None:
-        if options["full"] or options["preview"] or options["resend_all"]:
-            raise CommandError("--drift runs no sync: leave out --full, --preview and --resend-all.")
+        if options["full"] or options["preview"] or options["resend_all"] or options["only"] is not None:
+            raise CommandError("--drift runs no sync: leave out --only, --full, --preview and --resend-all.")
         try:
             report = drift_check(division)
         except QuickBooksError as exc:
@@ -97,7 +116,8 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def _print(self, report: dict[str, Any]) -> None:
-        self.stdout.write(f"Sync of {report['division']}: {report['status']}. {report['summary']}".rstrip())
+        which = f" ({scope_label(report['scope'])})" if report["scope"] else ""
+        self.stdout.write(f"Sync of {report['division']}{which}: {report['status']}. {report['summary']}".rstrip())
         if report["error"]:
             self.stdout.write(report["error"])
         for entity, counts in report["entities"].items():
