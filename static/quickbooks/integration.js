@@ -4,8 +4,9 @@
  * (up to every 30 seconds). Its answer is rendered into the elements the server rendered (data-qbo="…"): the status
  * text, the progress bar, the counts, the per-list table, the download link and the log. When a run is queued,
  * starts or ends (the answer's "version" changes), the page's own HTML is fetched once and its Realtime Sync Status,
- * Recent syncs (list and chart), Last preview, buttons and first-sync hint replace the ones shown. Text is only ever
- * set as text; the sections come from the server's templates, parsed inertly.
+ * Recent syncs (list and chart), Last preview, buttons (Sync Now's and the Synchronize <list> ones) and first-sync
+ * hint replace the ones shown. Text is only ever set as text; the sections come from the server's templates, parsed
+ * inertly.
  */
 "use strict";
 (function () {
@@ -14,7 +15,9 @@
   var IDLE_MAX_MS = 30000;
   var RETRY_MS = 5000;
   // The parts of the page that follow the runs, in page order.
-  var SECTIONS = ["qbo-run-actions", "qbo-preview-first", "qbo-live", "qbo-preview-results", "qbo-runs"];
+  var SECTIONS = [
+    "qbo-run-actions", "qbo-scoped-actions", "qbo-preview-first", "qbo-live", "qbo-preview-results", "qbo-runs"
+  ];
 
   function part(block, name) {
     return block.querySelector('[data-qbo="' + name + '"]');

@@ -3,8 +3,9 @@ Integrations > QuickBooks: one page per division, with the connection, the sync 
 (the live log of the running or last run), the chart and list of recent runs, and the last preview.
 
 The views only check permissions, call a service or a selector and render; Connect, Stop connection and Resend All
-Data need ``quickbooks.manage_connection`` (Owner), Configure Sync ``change_syncsettings`` (Owner), Sync Now,
-Preview and the drift check (``admin/drift.py``) ``add_syncrun`` (Owner, Office). Whoever may see the page may
+Data need ``quickbooks.manage_connection`` (Owner), Configure Sync ``change_syncsettings`` (Owner), Sync Now, the
+Synchronize <list> buttons (a run scoped to one list), Preview and the drift check (``admin/drift.py``) ``add_syncrun``
+(Owner, Office). Whoever may see the page may
 follow the status and download the errors and the preview.
 """
 
@@ -47,6 +48,7 @@ from apps.quickbooks.models import (
     SyncSettings,
     SyncTrigger,
 )
+from apps.quickbooks.models.runs import scope_label
 from apps.quickbooks.selectors import (
     connection_for,
     division_run,
@@ -71,6 +73,8 @@ from apps.quickbooks.services.connection import (
 )
 from apps.quickbooks.services.runs import sync_run_request
 from apps.quickbooks.services.sync_settings import sync_settings_update
+from apps.quickbooks.sync.context import SyncRules
+from apps.quickbooks.sync.steps import ScopeError, scope_choices, scope_parse
 
 CONFIGURE_PERMISSION = "quickbooks.change_syncsettings"
 SYNC_PERMISSION = "quickbooks.add_syncrun"
@@ -178,12 +182,14 @@ class IntegrationAdmin(admin.ModelAdmin):
         connection = connection_for(division=division)
         user = request.user
         preview = latest_preview(division=division)
+        sync_settings = sync_settings_for(division=division)
         context = self._context(
             request,
             division,
             connection=connection,
             status=connection.status if connection else ConnectionStatus.DISCONNECTED,
-            sync_settings=sync_settings_for(division=division),
+            sync_settings=sync_settings,
+            scope_choices=scope_choices(SyncRules(sync_settings)),
             summary=sync_settings_summary(division=division),
             runs=recent_runs(division=division),
             links_count=record_links_count(division=division),
@@ -312,9 +318,11 @@ class IntegrationAdmin(admin.ModelAdmin):
         )
         return render(request, "admin/quickbooks/integration/configure.html", context)
 
-    def _request_run(self, request: HttpRequest, division: Division, trigger: str, done: str) -> HttpResponse:
+    def _request_run(
+        self, request: HttpRequest, division: Division, trigger: str, done: str, scope: tuple[str, ...] = ()
+    ) -> HttpResponse:
         try:
-            sync_run_request(division=division, user=request.user, trigger=trigger)
+            sync_run_request(division=division, user=request.user, trigger=trigger, scope=scope)
         except QuickBooksError as exc:
             messages.error(request, exc.message)
         else:
@@ -327,8 +335,15 @@ class IntegrationAdmin(admin.ModelAdmin):
         division = self._division(request, object_id)
         if not request.user.has_perm(SYNC_PERMISSION):
             raise PermissionDenied
+        # Synchronize <list> posts the list it syncs; Sync Now posts none.
+        try:
+            scope = scope_parse(request.POST.get("only", ""))
+        except ScopeError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(self._page_url(division))
+        what = f"A sync of {scope_label(scope)} for {division}" if scope else f"A sync of {division}"
         return self._request_run(
-            request, division, SyncTrigger.MANUAL, f"A sync of {division} has been queued; its result appears below."
+            request, division, SyncTrigger.MANUAL, f"{what} has been queued; its result appears below.", scope
         )
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
