@@ -1,24 +1,34 @@
 """
-Tax rates ↔ QuickBooks sales tax codes.
+QuickBooks Online's sales tax ↔ the engine's ``TaxCodeRecord``, ``TaxRateRecord`` and ``TaxAgencyRecord``.
 
-A FieldOffice tax rate is what a customer or invoice is charged: one percentage. In QuickBooks that is a tax code,
-which sums one or more agency rates (state, county, city). The code's name and the sum of its sales rates come
-here; the first rate's agency names the agency. QuickBooks' pseudo codes ``TAX`` and ``NON`` are not rates.
+A tax code sums one or more agency rates (state, county, city), each listed in ``SalesTaxRateList`` by id; its rates
+and agencies are lists of their own. QuickBooks' pseudo codes ``TAX`` and ``NON`` (ids that are not numbers) only
+mark lines taxable or not: they charge no rate.
 
-QuickBooks lets apps create tax codes (``taxservice/taxcode``) but not change them: a local change to a rate pushed
-earlier is reported, not sent.
+QuickBooks lets apps create tax codes (``taxservice/taxcode``, with one rate of an agency) but not change them: the
+backend declares so (``CODE_UNCHANGEABLE``), and a local change to a rate sent earlier is reported, not sent.
 """
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from apps.accounting.models import TaxRate
-from apps.quickbooks.mapping.common import name_for_quickbooks, ref_id, text
+from apps.quickbooks.mapping.common import name_for_quickbooks, ref_id, remote_id, remote_sync_token, text
+from apps.quickbooks.sync.records import (
+    TAX_AGENCY,
+    TAX_CODE,
+    TAX_RATE,
+    TaxAgencyRecord,
+    TaxCodeRecord,
+    TaxRateRecord,
+)
 
-ENTITY = "TaxCode"
-RATE_ENTITY = "TaxRate"
-AGENCY_ENTITY = "TaxAgency"
+ENTITY = TAX_CODE
+RATE_ENTITY = TAX_RATE
+AGENCY_ENTITY = TAX_AGENCY
 NAME_MAX = 100
+CODE_UNCHANGEABLE = (
+    "{name} changed here, but QuickBooks does not let other apps change a tax rate: make the same change in QuickBooks."
+)
 
 
 def is_rate_code(code: dict[str, Any]) -> bool:
@@ -26,61 +36,75 @@ def is_rate_code(code: dict[str, Any]) -> bool:
     return str(code.get("Id") or "").isdigit()
 
 
-def _sales_rate_ids(code: dict[str, Any]) -> list[str]:
-    rate_list = code.get("SalesTaxRateList") or {}
-    details = rate_list.get("TaxRateDetail") or []
-    return [ref_id(detail.get("TaxRateRef")) for detail in details if isinstance(detail, dict)]
+def _active(obj: dict[str, Any]) -> bool:
+    return obj.get("Active", True) is not False
 
 
-def tax_code_fields(
-    code: dict[str, Any], rates: dict[str, dict[str, Any]], agencies: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
-    """Local fields of a tax code; ``rates`` and ``agencies`` are QuickBooks' TaxRate and TaxAgency lists by id."""
-    percent = Decimal("0")
-    agency = ""
-    for rate_id in _sales_rate_ids(code):
-        rate = rates.get(rate_id) or {}
-        percent += Decimal(str(rate.get("RateValue") or 0))
-        if not agency:
-            agency_id = ref_id(rate.get("AgencyRef"))
-            agency = text(
-                (agencies.get(agency_id) or {}).get("DisplayName") or (rate.get("AgencyRef") or {}).get("name")
-            )
-    return {
-        "name": text(code.get("Name"), 100),
-        "percent": percent.quantize(Decimal("0.0001")),
-        "agency": agency[:100],
-        "active": code.get("Active", True) is not False,
-    }
+def _sales_rate_ids(code: dict[str, Any]) -> tuple[str, ...]:
+    """The ids of the code's sales rates, in the order QuickBooks applies them (``TaxOrder``)."""
+    details = ((code.get("SalesTaxRateList") or {}).get("TaxRateDetail")) or []
+    details = sorted((detail for detail in details if isinstance(detail, dict)), key=lambda d: d.get("TaxOrder") or 0)
+    return tuple(rate_id for rate_id in (ref_id(detail.get("TaxRateRef")) for detail in details) if rate_id)
 
 
-def tax_code_payload(tax_rate: TaxRate, agency_id: str) -> dict[str, Any]:
-    """The ``taxservice/taxcode`` request creating a code with one rate of ``agency_id``."""
-    name = name_for_quickbooks(tax_rate.name, NAME_MAX)
+def tax_code_record(code: dict[str, Any]) -> TaxCodeRecord:
+    return TaxCodeRecord(
+        remote_id=remote_id(code),
+        version=remote_sync_token(code),
+        name=text(code.get("Name")),
+        active=_active(code),
+        charges_tax=is_rate_code(code),
+        taxable=code.get("Taxable", True) is not False,
+        group=bool(code.get("TaxGroup")),
+        rate_ids=_sales_rate_ids(code),
+    )
+
+
+def tax_rate_record(rate: dict[str, Any]) -> TaxRateRecord:
+    try:
+        percent = Decimal(str(rate.get("RateValue") or 0))
+    except InvalidOperation:
+        percent = Decimal(0)
+    agency = rate.get("AgencyRef") or {}
+    return TaxRateRecord(
+        remote_id=remote_id(rate),
+        version=remote_sync_token(rate),
+        name=text(rate.get("Name")),
+        active=_active(rate),
+        percent=percent,
+        agency_id=ref_id(agency),
+        agency_name=text(agency.get("name")) if isinstance(agency, dict) else "",
+    )
+
+
+def agency_record(agency: dict[str, Any]) -> TaxAgencyRecord:
+    return TaxAgencyRecord(
+        remote_id=remote_id(agency),
+        version=remote_sync_token(agency),
+        name=text(agency.get("DisplayName")),
+        active=_active(agency),
+    )
+
+
+def tax_code_payload(record: TaxCodeRecord) -> dict[str, Any]:
+    """The ``taxservice/taxcode`` request creating a code of one rate: ``record``'s percent, of its agency."""
+    name = name_for_quickbooks(record.name, NAME_MAX)
     return {
         "TaxCode": name,
         "TaxRateDetails": [
-            {"TaxRateName": name, "RateValue": tax_rate.percent, "TaxAgencyId": agency_id, "TaxApplicableOn": "Sales"}
+            {
+                "TaxRateName": name,
+                "RateValue": record.percent,
+                "TaxAgencyId": record.agency_id,
+                "TaxApplicableOn": "Sales",
+            }
         ],
     }
-
-
-def tax_code_update(tax_rate: TaxRate, agency_id: str) -> dict[str, Any]:
-    """A change to a tax code already sent (QuickBooks Desktop takes one; Online's API does not): with its state."""
-    return {**tax_code_payload(tax_rate, agency_id), "Active": tax_rate.active}
 
 
 def tax_code_created_id(answer: dict[str, Any]) -> str:
     return text(answer.get("TaxCodeId"))
 
 
-def agency_payload(name: str) -> dict[str, Any]:
-    return {"DisplayName": name_for_quickbooks(name, 100)}
-
-
-def agency_name(agency: dict[str, Any]) -> str:
-    return text(agency.get("DisplayName"))
-
-
-def tax_comparable_local(tax_rate: TaxRate) -> dict[str, Any]:
-    return {"name": tax_rate.name, "percent": tax_rate.percent.quantize(Decimal("0.0001")), "active": tax_rate.active}
+def agency_payload(record: TaxAgencyRecord) -> dict[str, Any]:
+    return {"DisplayName": name_for_quickbooks(record.name, 100)}

@@ -20,11 +20,14 @@ invoice's rate at the same percentage, the customer is taxable on both sides, an
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from apps.quickbooks.mapping.common import ref_id, remote_id, text
+from apps.quickbooks.mapping import tax
+from apps.quickbooks.mapping.common import ref_id, text
+from apps.quickbooks.sync.records import TaxCodeRecord, TaxRateRecord
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -66,24 +69,24 @@ class QuickBooksTaxCode:
         return sum((_money(base * percent / 100) for percent in self.percents), ZERO)
 
 
+def tax_codes_charging(codes: Iterable[TaxCodeRecord], rates: Iterable[TaxRateRecord]) -> dict[str, QuickBooksTaxCode]:
+    """QuickBooks' active tax codes that charge a rate, by id, from the engine's tax code and tax rate records."""
+    percents = {rate.remote_id: rate.percent for rate in rates}
+    return {
+        code.remote_id: QuickBooksTaxCode(
+            id=code.remote_id,
+            name=code.name,
+            percents=tuple(percents.get(rate_id, Decimal(0)) for rate_id in code.rate_ids),
+        )
+        for code in codes
+        # TAX and NON mark lines; they charge nothing themselves.
+        if code.rate_ids and code.active
+    }
+
+
 def tax_codes(codes: list[dict[str, Any]], rates: list[dict[str, Any]]) -> dict[str, QuickBooksTaxCode]:
-    """QuickBooks' active tax codes that charge a rate, by id, from its ``TaxCode`` and ``TaxRate`` records."""
-    percents = {remote_id(rate): Decimal(str(rate.get("RateValue") or 0)) for rate in rates}
-    found = {}
-    for code in codes:
-        details = ((code.get("SalesTaxRateList") or {}).get("TaxRateDetail")) or []
-        details = sorted(
-            (detail for detail in details if isinstance(detail, dict)), key=lambda d: d.get("TaxOrder") or 0
-        )
-        if not details or code.get("Active", True) is False:
-            continue  # TAX and NON mark lines; they charge nothing themselves.
-        rate_ids = [ref_id(detail.get("TaxRateRef")) for detail in details]
-        found[remote_id(code)] = QuickBooksTaxCode(
-            id=remote_id(code),
-            name=text(code.get("Name")),
-            percents=tuple(percents.get(rate_id, Decimal(0)) for rate_id in rate_ids),
-        )
-    return found
+    """``tax_codes_charging`` of QuickBooks Online's ``TaxCode`` and ``TaxRate`` objects."""
+    return tax_codes_charging(map(tax.tax_code_record, codes), map(tax.tax_rate_record, rates))
 
 
 class CodeChoice:

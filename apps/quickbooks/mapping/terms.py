@@ -1,34 +1,51 @@
-"""Payment terms ↔ QuickBooks terms (standard: due a number of days after the invoice date)."""
+"""
+QuickBooks Online's ``Term`` objects ↔ the engine's ``TermRecord``: standard terms (due ``DueDays`` after the
+invoice date) and date-driven ones (due on ``DayOfMonthDue``), which have no day count.
+"""
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from apps.accounting.models import PaymentTerm
-from apps.quickbooks.mapping.common import name_for_quickbooks, text
+from apps.quickbooks.mapping.common import remote_id, remote_sync_token, text
+from apps.quickbooks.sync.records import TERM, TermRecord
 
-ENTITY = "Term"
+ENTITY = TERM
 NAME_MAX = 31
-# A date-driven term (due on a day of the month) has no day count; FieldOffice keeps the month's length.
-DATE_DRIVEN_DAYS = 30
 
 
-def term_payload(term: PaymentTerm) -> dict[str, Any]:
-    return {"Name": name_for_quickbooks(term.name, NAME_MAX), "DueDays": term.due_days, "Active": term.active}
-
-
-def term_comparable(obj: dict[str, Any]) -> dict[str, Any]:
-    return {"Name": text(obj.get("Name")), "DueDays": _due_days(obj), "Active": obj.get("Active", True) is not False}
-
-
-def _due_days(obj: dict[str, Any]) -> int:
+def _int(value: Any) -> int | None:
     try:
-        return max(int(obj["DueDays"]), 0)
-    except (KeyError, TypeError, ValueError):
-        return DATE_DRIVEN_DAYS
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
-def term_fields(obj: dict[str, Any]) -> dict[str, Any]:
-    return {"name": text(obj.get("Name"), 100), "due_days": min(_due_days(obj), 32767), "active": _active(obj)}
+def _decimal(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
 
 
-def _active(obj: dict[str, Any]) -> bool:
-    return obj.get("Active", True) is not False
+def term_record(obj: dict[str, Any]) -> TermRecord:
+    """A ``Term`` as the engine's record; one without a day count (``DueDays``) is date-driven."""
+    return TermRecord(
+        remote_id=remote_id(obj),
+        version=remote_sync_token(obj),
+        name=text(obj.get("Name")),
+        active=obj.get("Active", True) is not False,
+        due_days=_int(obj.get("DueDays")),
+        day_of_month_due=_int(obj.get("DayOfMonthDue")),
+        due_next_month_days=_int(obj.get("DueNextMonthDays")),
+        discount_percent=_decimal(obj.get("DiscountPercent")),
+        discount_days=_int(obj.get("DiscountDays")),
+        discount_day_of_month=_int(obj.get("DiscountDayOfMonth")),
+    )
+
+
+def term_payload(record: TermRecord) -> dict[str, Any]:
+    """The ``Term`` written for ``record``: a standard term; with its id and version, a change of that one."""
+    payload: dict[str, Any] = {"Name": record.name, "DueDays": record.due_days or 0, "Active": record.active}
+    if record.remote_id:
+        payload.update({"Id": record.remote_id, "SyncToken": record.version})
+    return payload

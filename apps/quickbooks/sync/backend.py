@@ -4,9 +4,15 @@ What the sync engine asks of a QuickBooks backend, and what comes back.
 The engine plans a run as reads (``pull``) and writes (``Write``); a backend carries them out against its QuickBooks
 (Online: HTTP calls now; Desktop: qbXML through the Web Connector) and returns plain objects and per-write results,
 so that the engine applies them the same way whatever the backend. Entity names and payloads come from the mapping
-layer; the engine never builds them itself.
+layer; the engine never builds them itself. The entities that have moved onto the engine's records
+(``sync.records``: the short lists) are read and written as those records; the others still travel as QuickBooks
+Online-shaped dictionaries, until they move too.
+
+Each backend declares what its QuickBooks lets other apps do (``Capabilities``), so that the engine asks instead of
+knowing which QuickBooks it talks to.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -19,19 +25,43 @@ VOID = "void"
 
 
 @dataclass(frozen=True)
+class Capabilities:
+    """
+    What a backend's QuickBooks lets other apps do, per engine entity: create records, change them. ``refusals``
+    holds, per entity it does not change, the sentence a local change that cannot be sent is reported with
+    (``{name}``: the record's name).
+    """
+
+    creates: frozenset[str] = frozenset()
+    updates: frozenset[str] = frozenset()
+    refusals: Mapping[str, str] = field(default_factory=dict)
+
+    def writes(self, entity: str, action: str = CREATE) -> bool:
+        return entity in (self.creates if action == CREATE else self.updates)
+
+    def refusal(self, entity: str, name: str) -> str:
+        """Why a change here to ``name`` does not reach QuickBooks (``entity`` is one it does not change)."""
+        template = self.refusals.get(entity) or "{name} changed here, but QuickBooks does not let other apps change it."
+        return template.format(name=name)
+
+
+@dataclass(frozen=True)
 class Write:
-    """One create or update. ``key`` is the engine's handle on the local record."""
+    """
+    One create or update. ``payload`` is an engine record (``sync.records``) for the entities that have one, else a
+    QuickBooks Online-shaped dictionary. ``key`` is the engine's handle on the local record.
+    """
 
     entity: str
     action: str
-    payload: dict[str, Any]
+    payload: Any
     key: Any = None
 
 
 @dataclass
 class WriteResult:
     write: Write
-    record: dict[str, Any] | None = None
+    record: Any = None
     error: ApiError | None = None
 
     @property
@@ -46,16 +76,17 @@ class Snapshot:
     ``complete`` (whose linked records missing from it were deleted). ``as_of`` is the next cursor.
     """
 
-    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    records: dict[str, list[Any]] = field(default_factory=dict)
     complete: set[str] = field(default_factory=set)
     as_of: datetime | None = None
 
-    def of(self, entity: str) -> list[dict[str, Any]]:
+    def of(self, entity: str) -> list[Any]:
         return self.records.get(entity, [])
 
 
 class Backend(Protocol):
     api_calls: int
+    capabilities: Capabilities
 
     def pull(self, *, changed: list[str], listed: list[str], since: datetime | None) -> Snapshot:
         """

@@ -36,8 +36,10 @@ from apps.quickbooks.mapping.desktop.common import (
     modified_filter_time,
     status_error,
 )
+from apps.quickbooks.mapping.desktop.lists import TERM_UNCHANGEABLE
 from apps.quickbooks.mapping.desktop.registry import ADAPTERS
-from apps.quickbooks.sync.backend import Snapshot, Write, WriteResult
+from apps.quickbooks.sync.backend import Capabilities, Snapshot, Write, WriteResult
+from apps.quickbooks.sync.records import TAX_AGENCY, TAX_CODE, TERM, Record
 
 PAGE_SIZE = 500
 REQUESTS_PER_EXCHANGE = 250
@@ -48,6 +50,12 @@ FOUND_NOTHING = 1
 SOME_NOT_FOUND = 500
 # Deletions of lists and of transactions: the query and the field naming the kinds asked for.
 DELETED_QUERIES = {False: ("ListDeletedQuery", "ListDelType"), True: ("TxnDeletedQuery", "TxnDelType")}
+# Desktop lets apps add terms (qbXML has no Mod for them), add and change sales tax items, and add vendors.
+CAPABILITIES = Capabilities(
+    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY}),
+    updates=frozenset({TAX_CODE}),
+    refusals={TERM: TERM_UNCHANGEABLE},
+)
 
 
 class Transport(Protocol):
@@ -74,7 +82,14 @@ def _object_id(ret: dict[str, Any]) -> str:
     return str(ret.get("ListID") or ret.get("TxnID") or "")
 
 
+def _record_id(record: Any) -> str:
+    """The engine's id of a record an adapter made: an engine record's, or an Online-shaped dictionary's."""
+    return record.remote_id if isinstance(record, Record) else str(record.get("Id") or "")
+
+
 class DesktopBackend:
+    capabilities = CAPABILITIES
+
     def __init__(
         self, transport: Transport, *, utc_offset: timedelta | None = None, clock_lag: timedelta = timedelta(0)
     ) -> None:
@@ -256,7 +271,8 @@ class DesktopBackend:
 
     def read_by_ids(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
         wanted = set(ids)
-        return [record for record in self._read(entity, self._adapter(entity).by_ids(ids)) if record["Id"] in wanted]
+        found = self._read(entity, self._adapter(entity).by_ids(ids))
+        return [record for record in found if _record_id(record) in wanted]
 
     def find_created_since(self, entity: str, since: datetime) -> list[dict[str, Any]]:
         adapter = self._adapter(entity)

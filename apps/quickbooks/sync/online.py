@@ -5,9 +5,12 @@ The QuickBooks Online backend: the engine's reads and writes as few Accounting A
   (tax codes, rates and agencies, terms: CDC does not report them) that also counts what a full read must page
   through; a full read then pages by 1,000, the most a query returns.
 - Writes go 30 to a batch, the most Intuit takes; a tax code is created through the tax service, one per call.
+- The short lists are handed to the engine as its records (``sync.records``), translated by ``mapping.terms`` and
+  ``mapping.tax`` as they are read; the other entities still travel as Intuit's JSON.
 """
 
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,8 +23,9 @@ from apps.quickbooks.client import QuickBooksClient
 from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
 from apps.quickbooks.client.faults import batch_item_error
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping import tax
-from apps.quickbooks.sync.backend import CREATE, VOID, Snapshot, Write, WriteResult
+from apps.quickbooks.mapping import tax, terms
+from apps.quickbooks.sync.backend import CREATE, VOID, Capabilities, Snapshot, Write, WriteResult
+from apps.quickbooks.sync.records import TAX_AGENCY, TAX_CODE, TAX_RATE, TERM
 
 # Change data capture looks back at most 30 days; older cursors need a full read.
 CDC_MAX_AGE = timedelta(days=30) - timedelta(hours=1)
@@ -36,14 +40,36 @@ NAMES_PER_QUERY = 50
 ALL_ACTIVITY = "Active IN (true, false)"
 # Lists that have no Active field to filter on.
 # Transactions have no Active field either (they are voided or deleted instead).
-WITHOUT_ACTIVE = frozenset({tax.AGENCY_ENTITY, "Invoice", "Payment", "Estimate", "CreditMemo", "SalesReceipt"})
+WITHOUT_ACTIVE = frozenset({TAX_AGENCY, "Invoice", "Payment", "Estimate", "CreditMemo", "SalesReceipt"})
+# The entities read as the engine's records, and those written from them: Intuit's JSON ↔ record.
+RECORD_READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    TERM: terms.term_record,
+    TAX_CODE: tax.tax_code_record,
+    TAX_RATE: tax.tax_rate_record,
+    TAX_AGENCY: tax.agency_record,
+}
+RECORD_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {TERM: terms.term_payload, TAX_AGENCY: tax.agency_payload}
+# Intuit lets apps create terms, tax codes (through its tax service) and agencies, and change terms, not tax codes.
+CAPABILITIES = Capabilities(
+    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY}),
+    updates=frozenset({TERM}),
+    refusals={TAX_CODE: tax.CODE_UNCHANGEABLE},
+)
 
 
 def _quoted_list(client: QuickBooksClient, values: list[str]) -> str:
     return ", ".join(client.quote(value) for value in values)
 
 
+def _records(entity: str, rows: list[dict[str, Any]]) -> list[Any]:
+    """``rows`` as the engine takes them: its records for the entities that have one, else as Intuit sent them."""
+    reader = RECORD_READERS.get(entity)
+    return [reader(row) for row in rows] if reader else rows
+
+
 class OnlineBackend:
+    capabilities = CAPABILITIES
+
     def __init__(self, client: QuickBooksClient, *, concurrency: int | None = None) -> None:
         self.client = client
         self.concurrency = max(1, concurrency if concurrency is not None else settings.QBO_WRITE_CONCURRENCY)
@@ -74,7 +100,7 @@ class OnlineBackend:
             rows = answers[entity].get(entity, [])
             if len(rows) >= MAX_QUERY_RESULTS:
                 rows = list(self._query_pages(entity, self._where(entity)))
-            snapshot.records[entity] = rows
+            snapshot.records[entity] = _records(entity, rows)
             snapshot.complete.add(entity)
         if full:
             for entity in changed:
@@ -82,7 +108,7 @@ class OnlineBackend:
                 first = answers[f"page:{entity}"].get(entity, [])
                 where = self._where(entity)
                 rest = self._query_pages(entity, where, total=total, start=len(first) + 1) if first else []
-                snapshot.records[entity] = first + rest
+                snapshot.records[entity] = _records(entity, first + rest)
                 snapshot.complete.add(entity)
         elif changed:
             for entity, rows in self._cdc(changed, since).items():
@@ -90,7 +116,7 @@ class OnlineBackend:
                     changed_since = f"MetaData.LastUpdatedTime >= {self.client.quote(since.isoformat())}"
                     where = " AND ".join(part for part in (self._where(entity), changed_since) if part)
                     rows = list(self._query_pages(entity, where))
-                snapshot.records[entity] = rows
+                snapshot.records[entity] = _records(entity, rows)
         return snapshot
 
     def _where(self, entity: str) -> str:
@@ -148,11 +174,11 @@ class OnlineBackend:
                 part for part in (f"{field} IN ({_quoted_list(self.client, chunk)})", self._where(entity)) if part
             )
             found.extend(self.client.query(f"SELECT * FROM {entity} WHERE {where}").get(entity, []))
-        return found
+        return _records(entity, found)
 
     def find_created_since(self, entity: str, since: datetime) -> list[dict[str, Any]]:
         where = f"MetaData.CreateTime >= {self.client.quote(since.isoformat(timespec='seconds'))}"
-        return self._query_pages(entity, where)
+        return _records(entity, self._query_pages(entity, where))
 
     def preferences(self) -> dict[str, Any]:
         return self.client.request("GET", "preferences").get("Preferences", {})
@@ -165,7 +191,7 @@ class OnlineBackend:
             if self._where(entity):
                 where += f" AND {self._where(entity)}"
             found.extend(self.client.query(f"SELECT * FROM {entity} WHERE {where}").get(entity, []))
-        return found
+        return _records(entity, found)
 
     # Writing.
 
@@ -178,7 +204,7 @@ class OnlineBackend:
         results: dict[int, WriteResult] = {}
         batched: list[tuple[int, Write]] = []
         for index, write in enumerate(writes):
-            if write.entity == tax.ENTITY:
+            if write.entity == TAX_CODE:
                 results[index] = self._tax_code_create(write)
             elif write.action == VOID:
                 results[index] = self._void(write)
@@ -214,7 +240,9 @@ class OnlineBackend:
     def _batch_write(self, chunk: list[tuple[int, Write]]) -> dict[int, WriteResult]:
         items = []
         for index, write in chunk:
-            body = write.payload if write.action == CREATE else {**write.payload, "sparse": True}
+            writer = RECORD_WRITERS.get(write.entity)
+            payload = writer(write.payload) if writer else write.payload
+            body = payload if write.action == CREATE else {**payload, "sparse": True}
             items.append({"bId": str(index), "operation": write.action, write.entity: body})
         by_index = dict(chunk)
         results: dict[int, WriteResult] = {}
@@ -230,17 +258,22 @@ class OnlineBackend:
             if "Fault" in answer:
                 results[index] = WriteResult(write, error=batch_item_error(answer["Fault"]))
             else:
-                results[index] = WriteResult(write, record=answer.get(write.entity))
+                record = answer.get(write.entity)
+                reader = RECORD_READERS.get(write.entity)
+                results[index] = WriteResult(write, record=reader(record) if reader and record else record)
         for index, write in chunk:
             results.setdefault(index, WriteResult(write, error=ApiError("QuickBooks did not answer for this record.")))
         return results
 
     def _tax_code_create(self, write: Write) -> WriteResult:
+        if write.action != CREATE:
+            return WriteResult(write, error=ApiError(tax.CODE_UNCHANGEABLE.format(name=write.payload.name)))
+        body = tax.tax_code_payload(write.payload)
         try:
-            answer = self.client.request("POST", "taxservice/taxcode", body=write.payload, request_id=str(uuid.uuid4()))
+            answer = self.client.request("POST", "taxservice/taxcode", body=body, request_id=str(uuid.uuid4()))
         except ApiError as error:
             return WriteResult(write, error=error)
         code_id = tax.tax_code_created_id(answer)
         if not code_id:
             return WriteResult(write, error=ApiError("QuickBooks did not say which tax code it created."))
-        return WriteResult(write, record=self.client.get(tax.ENTITY, code_id))
+        return WriteResult(write, record=tax.tax_code_record(self.client.get(TAX_CODE, code_id)))

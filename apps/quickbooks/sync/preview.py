@@ -16,6 +16,7 @@ What a preview cannot know is what else QuickBooks would refuse when the records
 duplicate invoice number, a record changed there meanwhile, a fault).
 """
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -29,8 +30,9 @@ from apps.core.models import Division
 from apps.quickbooks.mapping.common import name_key, payload_id, remote_sync_token
 from apps.quickbooks.mapping.names import UNIQUE_NAMES, duplicate_name_error
 from apps.quickbooks.models import RecordLink
-from apps.quickbooks.sync.backend import CREATE, Backend, Snapshot, Write, WriteResult
+from apps.quickbooks.sync.backend import CREATE, Backend, Capabilities, Snapshot, Write, WriteResult
 from apps.quickbooks.sync.links import LinkSet
+from apps.quickbooks.sync.records import Record
 
 # QuickBooks ids are digits (Online) or ListIDs like "80000001-1234567890" (Desktop): this prefix is neither.
 PLACEHOLDER_PREFIX = "preview:"
@@ -53,6 +55,10 @@ class PreviewBackend:
     @property
     def api_calls(self) -> int:
         return self.backend.api_calls
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.backend.capabilities
 
     def pull(self, *, changed: list[str], listed: list[str], since: datetime | None) -> Snapshot:
         return self.backend.pull(changed=changed, listed=listed, since=since)
@@ -103,7 +109,9 @@ class PreviewBackend:
             taken[entity] = {name_key(unique.name(obj)) for obj in found if unique.counts(obj)}
         return taken
 
-    def _accepted(self, write: Write) -> dict[str, Any]:
+    def _accepted(self, write: Write) -> Any:
+        if isinstance(write.payload, Record):
+            return _record_accepted(write.payload, write.action, next(self._ids))
         if write.action == CREATE:
             return {**write.payload, "Id": f"{PLACEHOLDER_PREFIX}{next(self._ids)}", "SyncToken": "0"}
         token = remote_sync_token(write.payload)
@@ -128,9 +136,19 @@ class PreviewBackend:
         self.backend.close()
 
 
+def _record_accepted(record: Record, action: str, number: int) -> Record:
+    """``record`` as QuickBooks would return it: created with a placeholder id, or at its next version."""
+    if action == CREATE:
+        return dataclasses.replace(record, remote_id=f"{PLACEHOLDER_PREFIX}{number}", version="0")
+    version = str(int(record.version) + 1) if record.version.isdigit() else record.version
+    return dataclasses.replace(record, version=version)
+
+
 def _refers_to_placeholder(value: Any) -> bool:
     if isinstance(value, str):
         return is_placeholder(value)
+    if isinstance(value, Record):
+        return any(_refers_to_placeholder(getattr(value, item.name)) for item in dataclasses.fields(value))
     if isinstance(value, dict):
         return any(_refers_to_placeholder(item) for item in value.values())
     if isinstance(value, list | tuple):

@@ -1,5 +1,9 @@
-"""Payment terms and tax rates with QuickBooks Desktop (terms, sales tax items), through the engine."""
+"""
+Payment terms and tax rates with QuickBooks Desktop (terms, sales tax items and groups), through the engine: what
+only Desktop does, and its records one by one. The scenarios both backends share are in ``tests/quickbooks/lists``.
+"""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -10,10 +14,7 @@ from lxml import etree
 from apps.accounting import services as accounting
 from apps.accounting.models import PaymentTerm, TaxRate
 from apps.customers.models import Customer
-from apps.qbd_sandbox.models import Record
-from apps.quickbooks.mapping import tax, terms
 from apps.quickbooks.mapping.desktop.lists import (
-    RATE_CODE,
     TERM_UNCHANGEABLE,
     TaxAgenciesAdapter,
     TaxCodesAdapter,
@@ -28,6 +29,19 @@ from apps.quickbooks.mapping.desktop.lists import (
 )
 from apps.quickbooks.models import DesktopConnection, RecordLink, SyncRunStatus, SyncSettings
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write
+from apps.quickbooks.sync.records import (
+    TAX_AGENCY,
+    TAX_CODE,
+    TAX_RATE,
+    TERM,
+    TaxAgencyRecord,
+    TaxCodeRecord,
+    TaxRateRecord,
+    TermRecord,
+)
+from apps.quickbooks.sync.spec import Refs
+from apps.quickbooks.sync.specs import tax_rates as tax_rate_spec
+from apps.quickbooks.sync.specs import terms as term_spec
 from tests.factories import CustomerFactory, PaymentTermFactory, TaxRateFactory
 from tests.quickbooks.desktop_sync.conftest import customer_add, customer_ret, qbxml
 
@@ -41,14 +55,9 @@ DEFAULT_TERMS = {
     "1% 10 Net 30": 30,
     "2% 10 Net 30": 30,
     # Date-driven: due on a day of the month, kept here as a month.
-    "15th of Month": terms.DATE_DRIVEN_DAYS,
+    "15th of Month": term_spec.DATE_DRIVEN_DAYS,
 }
 AGENCY = "State Board of Equalization"
-QUICKBOOKS_MASTER = [
-    pytest.param(("to_local", ""), id="to_local"),
-    pytest.param(("two_way", "quickbooks"), id="two_way"),
-    pytest.param(("off", ""), id="customers_off"),
-]
 WRITES = ("StandardTermsAdd", "DateDrivenTermsAdd", "ItemSalesTaxAdd", "ItemSalesTaxMod", "VendorAdd", "CustomerMod")
 
 
@@ -116,30 +125,19 @@ def tax_item_mod(company, item: dict[str, str], fields: str) -> None:
     )
 
 
-def term_made_inactive(company, list_id: str) -> None:
-    """What QuickBooks' own Terms List screen does (qbXML has no Mod for terms): inactive, a new edit sequence."""
-    record = Record.objects.get(company=company, object_id=list_id)
-    record.is_active = False
-    record.edit_sequence = str(int(record.edit_sequence) + 1)
-    record.time_modified = timezone.now()
-    record.save()
-
-
 # QuickBooks master: pulled.
 
 
-@pytest.mark.parametrize("settings", QUICKBOOKS_MASTER)
-def test_standard_and_date_driven_terms_and_sales_tax_items_are_pulled(
-    desktop_lists, desktop_sync, company, division, settings
+def test_the_company_files_own_terms_and_sales_tax_item_are_pulled_its_tax_lists_read_by_one_query(
+    desktop_lists, desktop_sync, company, division
 ):
-    desktop_lists(*settings)
+    desktop_lists("to_local")
 
     run = desktop_sync()
 
     assert_clean(run)
     pulled = {term.name: term for term in PaymentTerm.objects.filter(division=division)}
     assert {name: term.due_days for name, term in pulled.items()} == DEFAULT_TERMS
-    assert all(term.active for term in pulled.values())
     net15 = ret(company, "TermsQuery", "Net 15")
     assert link_of(pulled["Net 15"]).qbo_id == net15.findtext("ListID")
     assert link_of(pulled["15th of Month"]).qbo_id == ret(company, "TermsQuery", "15th of Month").findtext("ListID")
@@ -148,81 +146,8 @@ def test_standard_and_date_driven_terms_and_sales_tax_items_are_pulled(
     assert (rate.name, rate.percent, rate.agency, rate.active) == ("State Tax", Decimal("7.2500"), AGENCY, True)
     assert link_of(rate).qbo_id == ret(company, "ItemSalesTaxQuery", "State Tax").findtext("ListID")
     assert ("tax rate", "created", "State Tax") in entries(run)
-    assert writes_sent(desktop_sync) == {}
     # Tax codes and tax rates both come from the sales tax items: one query serves them.
     assert desktop_sync.transport.documents[0].count("<ItemSalesTaxQueryRq") == 1
-
-    idle = desktop_sync()
-
-    assert_clean(idle)
-    assert idle.entries.count() == 0
-    assert writes_sent(desktop_sync) == {}
-    assert PaymentTerm.objects.filter(division=division).count() == len(DEFAULT_TERMS)
-    assert TaxRate.objects.filter(division=division).count() == 1
-
-
-@pytest.mark.parametrize("settings", QUICKBOOKS_MASTER[:2])
-def test_a_tax_item_re_rated_or_renamed_in_desktop_updates_the_same_tax_rate(
-    desktop_lists, desktop_sync, company, division, settings
-):
-    item = tax_item_add(company, "Tulsa County", "1.5")
-    desktop_lists(*settings)
-    assert_clean(desktop_sync())
-    local = TaxRate.objects.get(division=division, name="Tulsa County")
-
-    tax_item_mod(company, item, "<TaxRate>1.75</TaxRate>")
-    run = desktop_sync()
-
-    assert_clean(run)
-    assert entries(run) == [("tax rate", "updated", "Tulsa County")]
-    local.refresh_from_db()
-    assert local.percent == Decimal("1.7500")
-
-    tax_item_mod(company, item, "<Name>Tulsa Co. Sales Tax</Name>")
-    run = desktop_sync()
-
-    assert_clean(run)
-    assert entries(run) == [("tax rate", "updated", "Tulsa Co. Sales Tax")]
-    local.refresh_from_db()
-    assert (local.name, local.percent, local.active) == ("Tulsa Co. Sales Tax", Decimal("1.7500"), True)
-    assert TaxRate.objects.filter(division=division).count() == 2  # State Tax and this one: no duplicate.
-    link = link_of(local)
-    assert link.qbo_id == item["ListID"]
-    assert link.sync_token == ret(company, "ItemSalesTaxQuery", "Tulsa Co. Sales Tax").findtext("EditSequence")
-    assert desktop_sync().entries.count() == 0
-
-
-@pytest.mark.parametrize("how", ["deleted", "made_inactive"])
-def test_a_term_deleted_or_made_inactive_in_desktop_is_made_inactive_here_in_one_way_sync(
-    desktop_lists, desktop_sync, company, division, how
-):
-    desktop_lists("to_local")
-    added = qbxml(
-        company,
-        "<StandardTermsAddRq><StandardTermsAdd><Name>Net 60</Name><StdDueDays>60</StdDueDays></StandardTermsAdd>"
-        "</StandardTermsAddRq>",
-    )
-    list_id = added.find(".//StandardTermsRet").findtext("ListID")
-    assert_clean(desktop_sync())
-    local = PaymentTerm.objects.get(division=division, name="Net 60")
-    assert (local.due_days, local.active) == (60, True)
-
-    if how == "deleted":
-        qbxml(
-            company,
-            f"<ListDelRq><ListDelType>StandardTerms</ListDelType><ListID>{list_id}</ListID></ListDelRq>",
-        )
-    else:
-        term_made_inactive(company, list_id)
-    run = desktop_sync()
-
-    assert_clean(run)
-    assert entries(run) == [("payment term", "deactivated", "Net 60")]
-    local.refresh_from_db()
-    assert local.active is False
-    assert PaymentTerm.objects.filter(division=division, active=True).count() == len(DEFAULT_TERMS)
-    assert PaymentTerm.objects.filter(division=division).count() == len(DEFAULT_TERMS) + 1
-    assert desktop_sync().entries.count() == 0
 
 
 def test_a_date_driven_term_deleted_in_desktop_is_made_inactive_here(desktop_lists, desktop_sync, company, division):
@@ -239,121 +164,7 @@ def test_a_date_driven_term_deleted_in_desktop_is_made_inactive_here(desktop_lis
     assert PaymentTerm.objects.get(division=division, name="15th of Month").active is False
 
 
-def test_a_tax_item_deleted_in_desktop_is_made_inactive_here(desktop_lists, desktop_sync, company, division):
-    item = tax_item_add(company, "Creek County", "2")
-    desktop_lists("to_local")
-    assert_clean(desktop_sync())
-
-    qbxml(company, f"<ListDelRq><ListDelType>ItemSalesTax</ListDelType><ListID>{item['ListID']}</ListID></ListDelRq>")
-    run = desktop_sync()
-
-    assert_clean(run)
-    assert entries(run) == [("tax rate", "deactivated", "Creek County")]
-    assert TaxRate.objects.get(division=division, name="Creek County").active is False
-    assert TaxRate.objects.get(division=division, name="State Tax").active is True
-
-
-def test_a_local_namesake_is_linked_not_duplicated(desktop_lists, desktop_sync, company, division):
-    term = PaymentTermFactory(division=division, name="net 30", due_days=31)
-    rate = TaxRateFactory(division=division, name="state tax", percent=Decimal("7"))
-    desktop_lists("to_local")
-
-    run = desktop_sync()
-
-    assert_clean(run)
-    assert {("payment term", "linked", "Net 30"), ("tax rate", "linked", "State Tax")} <= set(entries(run))
-    term.refresh_from_db()
-    rate.refresh_from_db()
-    assert (term.name, term.due_days) == ("Net 30", 30)
-    assert (rate.name, rate.percent) == ("State Tax", Decimal("7.2500"))
-    assert PaymentTerm.objects.filter(division=division).count() == len(DEFAULT_TERMS)
-    assert TaxRate.objects.filter(division=division).count() == 1
-
-
-def test_pulled_customers_refer_to_the_pulled_term_and_tax_rate(desktop_lists, desktop_sync, company, division):
-    item = tax_item_add(company, "Ely", "7.375")
-    customer_add(
-        company,
-        "Otter Outfitters",
-        extra="<TermsRef><FullName>Net 15</FullName></TermsRef><ItemSalesTaxRef><FullName>Ely</FullName>"
-        "</ItemSalesTaxRef>",
-    )
-    desktop_lists("to_local")
-
-    assert_clean(desktop_sync())
-
-    customer = Customer.objects.get(division=division, display_name="Otter Outfitters")
-    assert customer.payment_term == PaymentTerm.objects.get(division=division, name="Net 15")
-    assert customer.tax_rate == TaxRate.objects.get(division=division, name="Ely")
-    assert link_of(customer.tax_rate).qbo_id == item["ListID"]
-
-
 # FieldOffice master (customers to QuickBooks): pushed.
-
-
-def test_local_terms_and_tax_rates_are_pushed_and_a_second_run_writes_nothing(
-    desktop_lists, desktop_sync, company, division
-):
-    net25 = PaymentTermFactory(division=division, name="Net 25", due_days=25)
-    net30 = PaymentTermFactory(division=division, name="Net 30", due_days=30)
-    cloquet = TaxRateFactory(division=division, name="Cloquet", percent=Decimal("7.3750"), agency="Carlton County")
-    state = TaxRateFactory(division=division, name="Moose Lake", percent=Decimal("6.8750"), agency=AGENCY)
-    desktop_lists("to_quickbooks")
-
-    run = desktop_sync()
-
-    assert_clean(run)
-    assert entries(run) == [
-        ("payment term", "created", "Net 25"),
-        ("payment term", "linked", "Net 30"),
-        ("tax agency", "created", "Carlton County"),
-        ("tax rate", "created", "Cloquet"),
-        ("tax rate", "created", "Moose Lake"),
-    ]
-    assert writes_sent(desktop_sync) == {"StandardTermsAdd": 1, "ItemSalesTaxAdd": 2, "VendorAdd": 1}
-    term = ret(company, "StandardTermsQuery", "Net 25")
-    assert (term.findtext("StdDueDays"), term.findtext("IsActive")) == ("25", "true")
-    assert link_of(net25).qbo_id == term.findtext("ListID")
-    assert link_of(net30).qbo_id == ret(company, "TermsQuery", "Net 30").findtext("ListID")
-    item = ret(company, "ItemSalesTaxQuery", "Cloquet")
-    assert Decimal(item.findtext("TaxRate")) == Decimal("7.375")
-    assert item.find("TaxVendorRef").findtext("FullName") == "Carlton County"
-    assert link_of(cloquet).qbo_id == item.findtext("ListID")
-    moose = ret(company, "ItemSalesTaxQuery", "Moose Lake")
-    assert moose.find("TaxVendorRef").findtext("FullName") == AGENCY  # The agency QuickBooks has: no second vendor.
-    assert link_of(state).qbo_id == moose.findtext("ListID")
-
-    idle = desktop_sync()
-
-    assert_clean(idle)
-    assert idle.entries.count() == 0
-    assert writes_sent(desktop_sync) == {}
-
-
-def test_a_local_change_to_a_pushed_tax_rate_updates_its_sales_tax_item(desktop_lists, desktop_sync, company, division):
-    rate = TaxRateFactory(division=division, name="Two Harbors", percent=Decimal("7.8750"), agency=AGENCY)
-    desktop_lists("to_quickbooks")
-    assert_clean(desktop_sync())
-    list_id = link_of(rate).qbo_id
-
-    accounting.tax_rate_update(tax_rate=rate, name="Two Harbors City", percent=Decimal("8.1250"))
-    run = desktop_sync()
-
-    assert_clean(run)
-    assert entries(run) == [("tax rate", "updated", "Two Harbors City")]
-    assert writes_sent(desktop_sync) == {"ItemSalesTaxMod": 1}
-    item = ret(company, "ItemSalesTaxQuery", "Two Harbors City")
-    assert item.findtext("ListID") == list_id
-    assert Decimal(item.findtext("TaxRate")) == Decimal("8.125")
-    assert item.find("TaxVendorRef").findtext("FullName") == AGENCY
-    assert link_of(rate).sync_token == item.findtext("EditSequence")
-    assert desktop_sync().entries.count() == 0
-
-    accounting.tax_rate_deactivate(tax_rate=rate)
-    run = desktop_sync()
-
-    assert entries(run) == [("tax rate", "updated", "Two Harbors City")]
-    assert ret(company, "ItemSalesTaxQuery", "Two Harbors City").findtext("IsActive") == "false"
 
 
 def test_a_pushed_tax_rate_whose_item_was_deleted_in_desktop_is_added_again_when_changed_here(
@@ -374,36 +185,6 @@ def test_a_pushed_tax_rate_whose_item_was_deleted_in_desktop_is_added_again_when
     assert Decimal(item.findtext("TaxRate")) == Decimal("8.875")
     assert link_of(rate).qbo_id == item.findtext("ListID") != deleted
     assert desktop_sync().entries.count() == 0
-
-
-def test_a_local_change_to_a_pushed_term_is_reported_once_never_duplicated(
-    desktop_lists, desktop_sync, company, division
-):
-    term = PaymentTermFactory(division=division, name="Net 45", due_days=45)
-    desktop_lists("to_quickbooks")
-    assert_clean(desktop_sync())
-    list_id = link_of(term).qbo_id
-
-    accounting.payment_term_update(payment_term=term, name="Net 50", due_days=50)
-    run = desktop_sync()
-
-    assert run.status == SyncRunStatus.SUCCEEDED
-    (entry,) = run.entries.all()
-    assert (entry.entity, entry.action, entry.record_label) == ("payment term", "skipped", "Net 50")
-    assert entry.message == (
-        "Net 50 changed here, but QuickBooks Desktop does not let other apps change a payment term: make the same "
-        "change in QuickBooks."
-    )
-    assert writes_sent(desktop_sync) == {}
-    assert link_of(term).qbo_id == list_id
-    assert ret(company, "TermsQuery", "Net 45").findtext("StdDueDays") == "45"
-    names = qbxml(company, "<TermsQueryRq/>").xpath(".//Name/text()")
-    assert "Net 50" not in names and names.count("Net 45") == 1
-
-    again = desktop_sync()
-
-    assert again.entries.count() == 0, "reported once"
-    assert writes_sent(desktop_sync) == {}
 
 
 def test_pushed_customers_refer_to_the_pushed_term_and_tax_rate(desktop_lists, desktop_sync, company, division):
@@ -454,47 +235,45 @@ def test_term_records_keep_both_kinds_of_desktop_terms():
         },
         "StandardTermsRet",
     )
-    assert standard | {"MetaData": None} == {
-        "Id": "80000001-1",
-        "SyncToken": "7",
-        "Active": True,
-        "MetaData": None,
-        "Name": "2% 10 Net 30",
-        "Type": "STANDARD",
-        "DueDays": 30,
-        "DiscountDays": 10,
-        "DiscountPercent": Decimal("2.00"),
-    }
+    assert standard == TermRecord(
+        remote_id="80000001-1",
+        version="7",
+        active=True,
+        name="2% 10 Net 30",
+        due_days=30,
+        discount_days=10,
+        discount_percent=Decimal("2.00"),
+    )
     date_driven = term_record(
         {"ListID": "80000002-1", "Name": "15th", "IsActive": "false", "DayOfMonthDue": "15", "DueNextMonthDays": "10"},
         "DateDrivenTermsRet",
     )
-    assert (date_driven["Type"], date_driven["DayOfMonthDue"], date_driven["DueNextMonthDays"]) == (
-        "DATE_DRIVEN",
-        15,
-        10,
-    )
-    assert "DueDays" not in date_driven
-    assert terms.term_fields(date_driven) == {"name": "15th", "due_days": terms.DATE_DRIVEN_DAYS, "active": False}
-    assert term_record({"ListID": "1", "Name": "Due now"})["DueDays"] == 0
+    assert (date_driven.date_driven, date_driven.day_of_month_due, date_driven.due_next_month_days) == (True, 15, 10)
+    assert date_driven.due_days is None
+    assert term_spec.term_fields(date_driven) == {
+        "name": "15th",
+        "due_days": term_spec.DATE_DRIVEN_DAYS,
+        "active": False,
+    }
+    assert term_record({"ListID": "1", "Name": "Due now"}).due_days == 0
 
 
 def test_a_new_term_becomes_a_standard_terms_add_and_a_change_is_refused_before_sending():
-    payload = terms.term_payload(PaymentTerm(name="Net 10: contractors only, please pay on time", due_days=10))
-    assert standard_terms_fields(payload) == {
+    record = term_spec.term_record(PaymentTerm(name="Net 10: contractors only, please pay on time", due_days=10))
+    assert standard_terms_fields(record) == {
         "Name": "Net 10 - contractors only, plea",
         "IsActive": "true",
         "StdDueDays": "10",
     }
 
     planned, refused = TermsAdapter().plan(
-        [(0, Write(terms.ENTITY, CREATE, payload)), (1, Write(terms.ENTITY, UPDATE, {**payload, "Id": "8-1"}))], {}
+        [(0, Write(TERM, CREATE, record)), (1, Write(TERM, UPDATE, replace(record, remote_id="8-1")))], {}
     )
 
     assert [(plan.kind, plan.writes[0][0]) for plan in planned] == [("StandardTermsAdd", 0)]
-    record, error = refused[1]
-    assert record is None
-    assert error.message == TERM_UNCHANGEABLE.format(name=payload["Name"])
+    refused_record, error = refused[1]
+    assert refused_record is None
+    assert error.message == TERM_UNCHANGEABLE.format(name=record.name)
 
 
 def test_sales_tax_items_are_rate_codes_and_sales_tax_codes_are_markers():
@@ -509,34 +288,36 @@ def test_sales_tax_items_are_rate_codes_and_sales_tax_codes_are_markers():
     }
     code = tax_code_record(item)
     rate = tax_rate_record(item)
-    agencies = {"80000008-1": {"Id": "80000008-1", "DisplayName": AGENCY}}
-    assert code[RATE_CODE] is True
-    assert tax.tax_code_fields(code, {rate["Id"]: rate}, agencies) == {
+    refs = Refs("", {TAX_RATE: [rate], TAX_AGENCY: [TaxAgencyRecord(remote_id="80000008-1", name=AGENCY)]})
+    assert code.charges_tax is True
+    assert tax_rate_spec.code_fields(tax_rate_spec.code_resolved(code, refs)) == {
         "name": "State Tax",
         "percent": Decimal("7.2500"),
         "agency": AGENCY,
         "active": True,
     }
     marker = sales_tax_code_record({"ListID": "80000002-1", "Name": "Non", "IsTaxable": "false"})
-    assert (marker[RATE_CODE], marker["Taxable"]) == (False, False)
+    assert (marker.charges_tax, marker.taxable) == (False, False)
     adapter = TaxCodesAdapter()
-    assert adapter.records(item, "ItemSalesTaxRet")[0][RATE_CODE] is True
-    assert adapter.records({"ListID": "1", "Name": "Tax", "IsTaxable": "true"}, "SalesTaxCodeRet")[0]["Taxable"]
+    assert adapter.records(item, "ItemSalesTaxRet")[0].charges_tax is True
+    assert adapter.records({"ListID": "1", "Name": "Tax", "IsTaxable": "true"}, "SalesTaxCodeRet")[0].taxable
 
 
 def test_tax_item_fields_cut_the_name_keep_it_whole_in_the_description_and_write_plain_percentages():
-    payload = tax.tax_code_payload(
-        TaxRate(name="Saint Louis County Transit Improvement", percent=Decimal("10.0000")), "80000008-1"
+    # A new rate without an agency goes with the division's, which QuickBooks has.
+    refs = Refs("Main", {TAX_AGENCY: [TaxAgencyRecord(remote_id="80000008-1", name="Main")]})
+    record = tax_rate_spec.code_record(
+        TaxRate(name="Saint Louis County Transit Improvement", percent=Decimal("10.0000")), refs, CREATE
     )
-    assert tax_item_fields(payload) == {
+    assert tax_item_fields(record) == {
         "Name": "Saint Louis County Transit Impr",
         "IsActive": "true",
         "ItemDesc": "Saint Louis County Transit Improvement",
         "TaxRate": "10",
         "TaxVendorRef": {"ListID": "80000008-1"},
     }
-    change = {**tax.tax_code_payload(TaxRate(name="Ely", percent=Decimal("7.3750")), ""), "Active": False}
-    assert tax_item_fields({**change, "Id": "80000010-1", "SyncToken": "12"}) == {
+    change = tax_rate_spec.code_record(TaxRate(name="Ely", percent=Decimal("7.3750"), active=False), refs, UPDATE)
+    assert tax_item_fields(replace(change, remote_id="80000010-1", version="12")) == {
         "ListID": "80000010-1",
         "EditSequence": "12",
         "Name": "Ely",
@@ -548,7 +329,7 @@ def test_tax_item_fields_cut_the_name_keep_it_whole_in_the_description_and_write
 
 def test_a_change_without_its_edit_sequence_reads_the_item_first():
     adapter = TaxCodesAdapter()
-    write = Write(tax.ENTITY, UPDATE, {"TaxCode": "Ely", "TaxRateDetails": [{"RateValue": "7"}], "Id": "8-1"})
+    write = Write(TAX_CODE, UPDATE, TaxCodeRecord(name="Ely", percent=Decimal("7"), remote_id="8-1"))
 
     assert adapter.needs([(0, write)], {}) == ["8-1"]
     planned, refused = adapter.plan([(0, write)], {"8-1": {"ListID": "8-1", "EditSequence": "44"}})
@@ -559,12 +340,12 @@ def test_a_change_without_its_edit_sequence_reads_the_item_first():
 
 def test_rates_and_agencies_are_read_not_written_as_such():
     rates, agencies = TaxRatesAdapter(), TaxAgenciesAdapter()
-    (rate_refused,) = rates.plan([(0, Write(tax.RATE_ENTITY, CREATE, {"Name": "x"}))], {})[1].values()
+    (rate_refused,) = rates.plan([(0, Write(TAX_RATE, CREATE, TaxRateRecord(name="x")))], {})[1].values()
     assert rate_refused[1] is not None
     planned, refused = agencies.plan(
         [
-            (0, Write(tax.AGENCY_ENTITY, CREATE, tax.agency_payload("Carlton County"))),
-            (1, Write(tax.AGENCY_ENTITY, UPDATE, {"Id": "8-1", "DisplayName": "Carlton"})),
+            (0, Write(TAX_AGENCY, CREATE, TaxAgencyRecord(name="Carlton County"))),
+            (1, Write(TAX_AGENCY, UPDATE, TaxAgencyRecord(remote_id="8-1", name="Carlton"))),
         ],
         {},
     )

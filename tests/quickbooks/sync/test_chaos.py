@@ -118,6 +118,10 @@ class ChaosBackend:
     def api_calls(self) -> int:
         return self.inner.api_calls
 
+    @property
+    def capabilities(self):
+        return self.inner.capabilities
+
     def pull(self, **kwargs):
         return self.inner.pull(**kwargs)
 

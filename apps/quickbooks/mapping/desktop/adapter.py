@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 # Ids or names asked for per query, so that no one request or answer grows with the size of a run.
 IDS_PER_QUERY = 100
 
-# What became of one write: the record Desktop returned (in the engine's shape), or why it was refused.
-Outcome = tuple[dict[str, Any] | None, ApiError | None]
+# What became of one write: the record Desktop returned (the engine's record, or its Online-shaped dictionary for
+# the entities that have none yet), or why it was refused.
+Outcome = tuple[Any, ApiError | None]
 
 
 class Seen(Protocol):
@@ -62,7 +63,7 @@ class Adapter(Protocol):
     def queries(self) -> list[Query]:
         """The queries that read every record of the entity (their changes when the backend adds a date filter)."""
 
-    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+    def records(self, ret: dict[str, Any], record_type: str) -> list[Any]:
         """One ``...Ret`` (``record_type`` names its element, e.g. "ItemServiceRet") as engine records."""
 
     def by_ids(self, ids: list[str]) -> list[Query]:

@@ -1,30 +1,40 @@
 """
-QuickBooks Desktop's payment terms and sales tax ↔ the engine's ``Term``, ``TaxCode``, ``TaxRate`` and ``TaxAgency``
-records (the shapes of ``mapping.terms`` and ``mapping.tax``).
+QuickBooks Desktop's payment terms and sales tax ↔ the engine's records (``TermRecord``, ``TaxCodeRecord``,
+``TaxRateRecord``, ``TaxAgencyRecord``).
 
 - Terms are StandardTerms (due ``StdDueDays`` after the invoice date) and DateDrivenTerms (due on ``DayOfMonthDue``),
   both read by one TermsQuery. qbXML has no Mod for either: FieldOffice can add a term, never change one, so the
-  lists step reports a local change of a term already in QuickBooks instead of sending it (``TERM_UNCHANGEABLE``).
+  backend declares terms unchangeable (``TERM_UNCHANGEABLE``) and a local change of a term already in QuickBooks is
+  reported instead of sent.
 - A FieldOffice tax rate is one sales tax item (ItemSalesTax: Name, TaxRate percent, TaxVendorRef the agency, which
   is a vendor). It arrives as a tax code whose one rate is the item itself, both under the item's ListID, so that a
-  customer's ``ItemSalesTaxRef`` (``DefaultTaxCodeRef`` for the engine) names the same record. ItemSalesTaxMod lets
-  FieldOffice change an item it keeps.
+  customer's ``ItemSalesTaxRef`` names the same record. ItemSalesTaxMod lets FieldOffice change an item it keeps.
 - A sales tax group (ItemSalesTaxGroup) charges the sum of its items' rates: it arrives as a tax code whose rates are
   its items, so it becomes one local rate of that sum. FieldOffice never changes a group (``GROUP_UNCHANGEABLE``).
-- Sales tax codes (``Tax``, ``Non``...) only say whether a customer or line is taxable: they arrive as tax codes too,
-  marked as no rate (``RATE_CODE`` false), as Online's ``TAX``/``NON`` pseudo codes are.
+- Sales tax codes (``Tax``, ``Non``...) only say whether a customer or line is taxable: they arrive as tax codes that
+  charge no rate, as Online's ``TAX``/``NON`` pseudo codes do.
 - Tax agencies are vendors; only their names matter here, so vendors are read without the rest of their record.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping import tax, terms
-from apps.quickbooks.mapping.common import name_for_quickbooks, payload_id, text
+from apps.quickbooks.mapping.common import name_for_quickbooks, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, meta, status_error
+from apps.quickbooks.mapping.desktop.common import desktop_bool, status_error
+from apps.quickbooks.sync.records import (
+    TAX_AGENCY,
+    TAX_CODE,
+    TAX_RATE,
+    TERM,
+    TaxAgencyRecord,
+    TaxCodeRecord,
+    TaxRateRecord,
+    TermRecord,
+)
 
 TERMS_QUERY = "TermsQuery"
 STANDARD_TERMS = "StandardTerms"
@@ -38,8 +48,6 @@ TERM_NAME_MAX = 31
 TAX_ITEM_NAME_MAX = 31
 TAX_ITEM_DESC_MAX = 4095
 VENDOR_NAME_MAX = 41
-# What a tax code record says of itself: a rate (a sales tax item) or a taxable / non-taxable marker.
-RATE_CODE = "DesktopRateCode"
 # Only these of a vendor are read: the agency's name, and what the backend needs of every record.
 VENDOR_ELEMENTS = ["ListID", "EditSequence", "Name", "IsActive", "TimeCreated", "TimeModified"]
 
@@ -78,72 +86,70 @@ def _bool_out(value: Any) -> str:
 
 
 def _identity(ret: dict[str, Any]) -> dict[str, Any]:
+    """What every list record of the engine takes from a ``...Ret``: its id, version, name and state."""
     return {
-        "Id": text(ret.get("ListID")),
-        "SyncToken": text(ret.get("EditSequence")),
-        "Active": desktop_bool(ret.get("IsActive")),
-        "MetaData": meta(ret),
+        "remote_id": text(ret.get("ListID")),
+        "version": text(ret.get("EditSequence")),
+        "name": text(ret.get("Name")),
+        "active": desktop_bool(ret.get("IsActive")),
     }
+
+
+def _ref_id(value: Any) -> str:
+    return text(value.get("ListID")) if isinstance(value, dict) else ""
 
 
 # Payment terms.
 
 
-def term_record(ret: dict[str, Any], record_type: str = "") -> dict[str, Any]:
+def term_record(ret: dict[str, Any], record_type: str = "") -> TermRecord:
     """
-    A ``StandardTermsRet`` or ``DateDrivenTermsRet`` as the engine's term record. A date-driven term has no
-    ``DueDays``: the term mapping gives it a month.
+    A ``StandardTermsRet`` or ``DateDrivenTermsRet`` as the engine's term record. A standard term without
+    ``StdDueDays`` is due on receipt, as QuickBooks treats it; a date-driven term has no day count.
     """
-    record = {**_identity(ret), "Name": text(ret.get("Name"))}
     date_driven = record_type.startswith(DATE_DRIVEN_TERMS) or (not record_type and "DayOfMonthDue" in ret)
     if date_driven:
-        record.update(
-            {
-                "Type": "DATE_DRIVEN",
-                "DayOfMonthDue": _int(ret.get("DayOfMonthDue")),
-                "DueNextMonthDays": _int(ret.get("DueNextMonthDays")),
-                "DiscountDayOfMonth": _int(ret.get("DiscountDayOfMonth")),
-            }
+        return TermRecord(
+            **_identity(ret),
+            day_of_month_due=_int(ret.get("DayOfMonthDue")),
+            due_next_month_days=_int(ret.get("DueNextMonthDays")),
+            discount_day_of_month=_int(ret.get("DiscountDayOfMonth")),
+            discount_percent=_percent(ret.get("DiscountPct")),
         )
-    else:
-        # A standard term without StdDueDays is due on receipt, as QuickBooks treats it.
-        record.update(
-            {
-                "Type": "STANDARD",
-                "DueDays": _int(ret.get("StdDueDays")),
-                "DiscountDays": _int(ret.get("StdDiscountDays")),
-            }
-        )
-    record["DiscountPercent"] = _percent(ret.get("DiscountPct"))
-    return record
+    return TermRecord(
+        **_identity(ret),
+        due_days=_int(ret.get("StdDueDays")),
+        discount_days=_int(ret.get("StdDiscountDays")),
+        discount_percent=_percent(ret.get("DiscountPct")),
+    )
 
 
-def standard_terms_fields(payload: dict[str, Any]) -> dict[str, Any]:
-    """The ``StandardTermsAdd`` of an engine term payload (``mapping.terms.term_payload``)."""
+def standard_terms_fields(record: TermRecord) -> dict[str, Any]:
+    """The ``StandardTermsAdd`` of an engine term."""
     return {
-        "Name": name_for_quickbooks(text(payload.get("Name")), TERM_NAME_MAX),
-        "IsActive": _bool_out(payload.get("Active", True)),
-        "StdDueDays": str(max(_int(payload.get("DueDays")), 0)),
+        "Name": name_for_quickbooks(record.name, TERM_NAME_MAX),
+        "IsActive": _bool_out(record.active),
+        "StdDueDays": str(max(record.due_days or 0, 0)),
     }
 
 
 class TermsAdapter(ListAdapter):
-    entity = terms.ENTITY
+    entity = TERM
     deleted_types = (STANDARD_TERMS, DATE_DRIVEN_TERMS)
     query_kinds = (TERMS_QUERY,)
 
-    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+    def records(self, ret: dict[str, Any], record_type: str) -> list[TermRecord]:
         return [term_record(ret, record_type)]
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         planned: list[Planned] = []
         refused: dict[int, Outcome] = {}
         for index, write in writes:
-            if payload_id(write.payload):
-                name = text(write.payload.get("Name"))
-                refused[index] = (None, ApiError(TERM_UNCHANGEABLE.format(name=name)))
+            record: TermRecord = write.payload
+            if record.remote_id:
+                refused[index] = (None, ApiError(TERM_UNCHANGEABLE.format(name=record.name)))
                 continue
-            fields = standard_terms_fields(write.payload)
+            fields = standard_terms_fields(record)
             planned.append(Planned(f"{STANDARD_TERMS}Add", fields, [(index, write)], _answer(index, term_record)))
         return planned, refused
 
@@ -151,61 +157,41 @@ class TermsAdapter(ListAdapter):
 # Sales tax items, codes and agencies.
 
 
-def tax_code_record(ret: dict[str, Any]) -> dict[str, Any]:
+def tax_code_record(ret: dict[str, Any]) -> TaxCodeRecord:
     """An ``ItemSalesTaxRet`` as the engine's tax code: one sales rate, the item itself (same id)."""
-    list_id = text(ret.get("ListID"))
-    name = text(ret.get("Name"))
-    return {
-        **_identity(ret),
-        "Name": name,
-        "Description": text(ret.get("ItemDesc")),
-        "Taxable": True,
-        "TaxGroup": False,
-        "SalesTaxRateList": {"TaxRateDetail": [{"TaxRateRef": {"value": list_id, "name": name}}]},
-        RATE_CODE: True,
-    }
+    return TaxCodeRecord(**_identity(ret), rate_ids=(text(ret.get("ListID")),))
 
 
-def tax_group_record(ret: dict[str, Any]) -> dict[str, Any]:
+def tax_group_record(ret: dict[str, Any]) -> TaxCodeRecord:
     """
-    An ``ItemSalesTaxGroupRet`` as the engine's tax code whose rates are the group's sales tax items: the lists step
-    sums them into one local rate, as it does for an Online tax code of several agency rates.
+    An ``ItemSalesTaxGroupRet`` as the engine's tax code whose rates are the group's sales tax items: summed into one
+    local rate, as an Online tax code of several agency rates is.
     """
     members = ret.get("ItemSalesTaxRef") or []
     members = members if isinstance(members, list) else [members]
-    return {
-        **_identity(ret),
-        "Name": text(ret.get("Name")),
-        "Description": text(ret.get("ItemDesc")),
-        "Taxable": True,
-        "TaxGroup": True,
-        "SalesTaxRateList": {"TaxRateDetail": [{"TaxRateRef": ref} for ref in map(list_ref, members) if ref]},
-        RATE_CODE: True,
-    }
+    rate_ids = tuple(rate_id for rate_id in map(_ref_id, members) if rate_id)
+    return TaxCodeRecord(**_identity(ret), group=True, rate_ids=rate_ids)
 
 
-def sales_tax_code_record(ret: dict[str, Any]) -> dict[str, Any]:
-    """A ``SalesTaxCodeRet`` (``Tax``, ``Non``...) as a tax code that marks taxable or not and is no rate."""
-    return {
-        **_identity(ret),
-        "Name": text(ret.get("Name")),
-        "Description": text(ret.get("Desc")),
-        "Taxable": desktop_bool(ret.get("IsTaxable"), default=False),
-        RATE_CODE: False,
-    }
+def sales_tax_code_record(ret: dict[str, Any]) -> TaxCodeRecord:
+    """A ``SalesTaxCodeRet`` (``Tax``, ``Non``...): a code that marks taxable or not and charges no rate."""
+    return TaxCodeRecord(**_identity(ret), charges_tax=False, taxable=desktop_bool(ret.get("IsTaxable"), default=False))
 
 
-def tax_rate_record(ret: dict[str, Any]) -> dict[str, Any]:
+def tax_rate_record(ret: dict[str, Any]) -> TaxRateRecord:
     """An ``ItemSalesTaxRet`` as the engine's tax rate: its percentage and agency (``TaxVendorRef``)."""
-    record = {**_identity(ret), "Name": text(ret.get("Name")), "RateValue": _percent(ret.get("TaxRate"))}
-    if agency := list_ref(ret.get("TaxVendorRef")):
-        record["AgencyRef"] = agency
-    return record
+    agency = ret.get("TaxVendorRef") if isinstance(ret.get("TaxVendorRef"), dict) else {}
+    return TaxRateRecord(
+        **_identity(ret),
+        percent=_percent(ret.get("TaxRate")),
+        agency_id=_ref_id(agency),
+        agency_name=text(agency.get("FullName")) if _ref_id(agency) else "",
+    )
 
 
-def agency_record(ret: dict[str, Any]) -> dict[str, Any]:
+def agency_record(ret: dict[str, Any]) -> TaxAgencyRecord:
     """A ``VendorRet`` as the engine's tax agency."""
-    return {**_identity(ret), "DisplayName": text(ret.get("Name"))}
+    return TaxAgencyRecord(**_identity(ret))
 
 
 def _is_tax_group(ret: dict[str, Any], record_type: str) -> bool:
@@ -219,38 +205,35 @@ def _is_tax_item(ret: dict[str, Any], record_type: str) -> bool:
     return "IsTaxable" not in ret and "ItemSalesTaxRef" not in ret
 
 
-def tax_item_fields(payload: dict[str, Any]) -> dict[str, Any]:
+def tax_item_fields(record: TaxCodeRecord) -> dict[str, Any]:
     """
-    The ``ItemSalesTaxAdd`` / ``ItemSalesTaxMod`` fields of an engine tax code payload (``mapping.tax``'s, plus
-    ``Id`` / ``SyncToken`` and ``Active`` for a change). The full name goes in the description, which invoices print,
-    since an item's name is cut at 31 characters.
+    The ``ItemSalesTaxAdd`` / ``ItemSalesTaxMod`` fields of an engine tax code of one rate (a Mod when it has an
+    id). The full name goes in the description, which invoices print, since an item's name is cut at 31 characters.
     """
-    name = text(payload.get("TaxCode") or payload.get("Name"))
-    details = payload.get("TaxRateDetails") or [{}]
     fields: dict[str, Any] = {}
-    if payload_id(payload):
-        fields["ListID"] = payload_id(payload)
-        fields["EditSequence"] = text(payload.get("SyncToken"))
+    if record.remote_id:
+        fields["ListID"] = record.remote_id
+        fields["EditSequence"] = record.version
     fields.update(
         {
-            "Name": name_for_quickbooks(name, TAX_ITEM_NAME_MAX),
-            "IsActive": _bool_out(payload.get("Active", True)),
-            "ItemDesc": text(name, TAX_ITEM_DESC_MAX),
-            "TaxRate": _percent_out(details[0].get("RateValue")),
+            "Name": name_for_quickbooks(record.name, TAX_ITEM_NAME_MAX),
+            "IsActive": _bool_out(record.active),
+            "ItemDesc": text(record.name, TAX_ITEM_DESC_MAX),
+            "TaxRate": _percent_out(record.percent),
         }
     )
     # Without an agency a new item is added without one, and a changed one keeps its own.
-    if agency := text(details[0].get("TaxAgencyId")):
-        fields["TaxVendorRef"] = {"ListID": agency}
+    if record.agency_id:
+        fields["TaxVendorRef"] = {"ListID": record.agency_id}
     return fields
 
 
 class TaxCodesAdapter(ListAdapter):
-    entity = tax.ENTITY
+    entity = TAX_CODE
     deleted_types = (TAX_ITEM, TAX_GROUP, SALES_TAX_CODE)
     query_kinds = (f"{TAX_ITEM}Query", f"{TAX_GROUP}Query", f"{SALES_TAX_CODE}Query")
 
-    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+    def records(self, ret: dict[str, Any], record_type: str) -> list[TaxCodeRecord]:
         if _is_tax_group(ret, record_type):
             return [tax_group_record(ret)]
         return [tax_code_record(ret) if _is_tax_item(ret, record_type) else sales_tax_code_record(ret)]
@@ -259,36 +242,36 @@ class TaxCodesAdapter(ListAdapter):
         """The items to change that no read of this run brought (their edit sequence, and whether they are groups)."""
         # Read even with an edit sequence: a group must be told from an item before anything is sent.
         return sorted(
-            payload_id(write.payload)
+            write.payload.remote_id
             for _, write in writes
-            if payload_id(write.payload) and seen.get(payload_id(write.payload)) is None
+            if write.payload.remote_id and seen.get(write.payload.remote_id) is None
         )
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         planned: list[Planned] = []
         refused: dict[int, Outcome] = {}
         for index, write in writes:
-            payload = write.payload
-            known = (seen.get(payload_id(payload)) if payload_id(payload) else None) or {}
+            record: TaxCodeRecord = write.payload
+            known = (seen.get(record.remote_id) if record.remote_id else None) or {}
             if _is_tax_group(known, ""):
-                name = text(write.payload.get("Name")) or text(known.get("Name"))
+                name = record.name or text(known.get("Name"))
                 refused[index] = (None, ApiError(GROUP_UNCHANGEABLE.format(name=name)))
                 continue
-            if payload_id(payload) and not payload.get("SyncToken"):
-                payload = {**payload, "SyncToken": text(known.get("EditSequence"))}
-            kind = f"{TAX_ITEM}Mod" if payload_id(payload) else f"{TAX_ITEM}Add"
-            planned.append(Planned(kind, tax_item_fields(payload), [(index, write)], _answer(index, tax_code_record)))
+            if record.remote_id and not record.version:
+                record = replace(record, version=text(known.get("EditSequence")))
+            kind = f"{TAX_ITEM}Mod" if record.remote_id else f"{TAX_ITEM}Add"
+            planned.append(Planned(kind, tax_item_fields(record), [(index, write)], _answer(index, tax_code_record)))
         return planned, refused
 
 
 class TaxRatesAdapter(ListAdapter):
     """The percentages and agencies of the sales tax items; FieldOffice writes them through their tax codes."""
 
-    entity = tax.RATE_ENTITY
+    entity = TAX_RATE
     deleted_types = (TAX_ITEM,)
     query_kinds = (f"{TAX_ITEM}Query",)
 
-    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+    def records(self, ret: dict[str, Any], record_type: str) -> list[TaxRateRecord]:
         return [tax_rate_record(ret)]
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
@@ -297,27 +280,28 @@ class TaxRatesAdapter(ListAdapter):
 
 
 class TaxAgenciesAdapter(ListAdapter):
-    entity = tax.AGENCY_ENTITY
+    entity = TAX_AGENCY
     deleted_types = (VENDOR,)
     query_kinds = (f"{VENDOR}Query",)
     criteria = {"IncludeRetElement": VENDOR_ELEMENTS}
 
-    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+    def records(self, ret: dict[str, Any], record_type: str) -> list[TaxAgencyRecord]:
         return [agency_record(ret)]
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         planned: list[Planned] = []
         refused: dict[int, Outcome] = {}
         for index, write in writes:
-            if payload_id(write.payload):
+            record: TaxAgencyRecord = write.payload
+            if record.remote_id:
                 refused[index] = (None, ApiError(AGENCY_UNCHANGEABLE))
                 continue
-            fields = {"Name": name_for_quickbooks(text(write.payload.get("DisplayName")), VENDOR_NAME_MAX)}
+            fields = {"Name": name_for_quickbooks(record.name, VENDOR_NAME_MAX)}
             planned.append(Planned(f"{VENDOR}Add", fields, [(index, write)], _answer(index, agency_record)))
         return planned, refused
 
 
-def _answer(index: int, record: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[Any], dict[int, Outcome]]:
+def _answer(index: int, record: Callable[[dict[str, Any]], Any]) -> Callable[[Any], dict[int, Outcome]]:
     def answer(response: Any) -> dict[int, Outcome]:
         if response is None:
             return {index: (None, ApiError("QuickBooks Desktop did not answer for this record."))}

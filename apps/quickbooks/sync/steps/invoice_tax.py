@@ -12,9 +12,10 @@ from apps.accounting.models import TaxRate
 from apps.invoicing import services as invoicing
 from apps.invoicing.calculations import money
 from apps.invoicing.models import Invoice, InvoiceStatus
-from apps.quickbooks.mapping import tax, tax_forecast
+from apps.quickbooks.mapping import tax_forecast
 from apps.quickbooks.models import IntegrationType
 from apps.quickbooks.sync.context import RunContext
+from apps.quickbooks.sync.records import TAX_CODE, TAX_RATE
 
 # How many invoices a summary names before "and N more".
 NAMED_IN_SUMMARY = 10
@@ -25,7 +26,7 @@ def tax_reads(ctx: RunContext) -> list[str]:
     if not ctx.invoices_push:
         return []
     ready = Invoice.objects.filter(division=ctx.division, is_history=False, status=InvoiceStatus.READY_FOR_SYNC)
-    return [tax.ENTITY, tax.RATE_ENTITY] if ctx.resend or ready.exists() else []
+    return [TAX_CODE, TAX_RATE] if ctx.resend or ready.exists() else []
 
 
 class InvoiceTaxWatch:
@@ -35,7 +36,7 @@ class InvoiceTaxWatch:
         self.ctx = ctx
         self.tax_codes = tax_codes
         self.rates = {rate.pk: rate for rate in TaxRate.objects.filter(division=ctx.division)}
-        self.codes = tax_forecast.tax_codes(ctx.snapshot.of(tax.ENTITY), ctx.snapshot.of(tax.RATE_ENTITY))
+        self.codes = tax_forecast.tax_codes_charging(ctx.snapshot.of(TAX_CODE), ctx.snapshot.of(TAX_RATE))
         self.company = tax_forecast.company_tax(
             preferences, self.codes, desktop=ctx.settings.integration_type == IntegrationType.DESKTOP
         )

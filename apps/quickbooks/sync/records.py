@@ -1,0 +1,93 @@
+"""
+The engine's records: what a QuickBooks record says, in plain Python, whichever QuickBooks it comes from.
+
+Each backend translates its wire format into these once, as it reads (QuickBooks Online's JSON in
+``apps.quickbooks.mapping``, Desktop's qbXML in ``apps.quickbooks.mapping.desktop``), and translates them back when
+it writes. The engine and the entity specs see nothing else: no ``Id``, ``SyncToken``, ListID or EditSequence, only
+``remote_id`` and ``version``.
+
+The entity names below are the engine's names for what it links to (``RecordLink.entity_type``) and what it asks a
+backend to read and write.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+TERM = "Term"
+TAX_CODE = "TaxCode"
+TAX_RATE = "TaxRate"
+TAX_AGENCY = "TaxAgency"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """
+    A QuickBooks record: its id there (``""`` for one not created yet) and its version, which a change must name
+    (QuickBooks refuses a change made to an older version than it holds).
+    """
+
+    remote_id: str = ""
+    version: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TermRecord(Record):
+    """
+    A payment term. A standard term is due ``due_days`` after the invoice date; a date-driven one (``due_days``
+    ``None``) is due on ``day_of_month_due``, or the month after when the invoice is dated within
+    ``due_next_month_days`` of it.
+    """
+
+    name: str
+    active: bool = True
+    due_days: int | None = None
+    day_of_month_due: int | None = None
+    due_next_month_days: int | None = None
+    discount_percent: Decimal = Decimal(0)
+    discount_days: int | None = None
+    discount_day_of_month: int | None = None
+
+    @property
+    def date_driven(self) -> bool:
+        return self.due_days is None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaxRateRecord(Record):
+    """One agency's rate (a state's, a county's...), which tax codes add up; the agency by id and by name."""
+
+    name: str
+    active: bool = True
+    percent: Decimal = Decimal(0)
+    agency_id: str = ""
+    agency_name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaxCodeRecord(Record):
+    """
+    What a customer or an invoice is charged: a code that adds up one or more agency rates (``rate_ids``, in the order
+    QuickBooks applies them), or a marker that only says whether ``taxable`` and charges nothing (``charges_tax``
+    false: Online's ``TAX`` and ``NON``, Desktop's sales tax codes). ``group``: several rates QuickBooks keeps as one.
+
+    ``percent`` and the agency are what it charges in all and whose rate comes first: ``None`` and blank as read, set
+    once its rates are looked up, or what a write asks for (a code of one rate of that agency).
+    """
+
+    name: str
+    active: bool = True
+    charges_tax: bool = True
+    taxable: bool = True
+    group: bool = False
+    rate_ids: tuple[str, ...] = ()
+    percent: Decimal | None = None
+    agency_id: str = ""
+    agency_name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaxAgencyRecord(Record):
+    """Whom a tax rate is paid to (a vendor, in QuickBooks Desktop)."""
+
+    name: str
+    active: bool = True

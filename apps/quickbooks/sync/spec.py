@@ -1,0 +1,129 @@
+"""
+An entity spec: what the engine needs to know to sync one kind of local record with its QuickBooks twin, as data.
+
+A spec is an ``EntitySpec`` instance, not a subclass: the local model and the domain services that write it, the
+engine record it is synced with (``sync.records``), which system keeps it under the division's settings, what the
+run must read, how records are matched (by link, then by name), and the mapping functions between the local model
+and the record, the comparable forms included. The engine does the rest, the same way for every spec: ``sync.plan``
+decides what to do with each pair of records, ``sync.apply`` does it (journal, links, writes through the backend).
+
+A spec never sees a backend: a record's remote side is the engine's record, and what QuickBooks lets other apps do
+is asked of the backend's capabilities when the plan is made.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from apps.quickbooks.mapping.common import name_key
+from apps.quickbooks.sync.records import Record
+
+if TYPE_CHECKING:
+    from apps.quickbooks.sync.context import RunContext
+
+Fields = dict[str, Any]
+
+
+class Refs:
+    """
+    The QuickBooks records a spec's mapping refers to (the entities it reads: a tax code's rates and agencies), by
+    entity, looked up by id or by name; those the run creates join them. ``division_name`` names the division.
+    """
+
+    def __init__(self, division_name: str, records: dict[str, Iterable[Record]]) -> None:
+        self.division_name = division_name
+        self._by_id: dict[str, dict[str, Record]] = {
+            entity: {record.remote_id: record for record in found} for entity, found in records.items()
+        }
+        # Records created by this run under the name they were asked for (QuickBooks may have shortened it).
+        self._asked: dict[tuple[str, str], Record] = {}
+
+    def by_id(self, entity: str) -> dict[str, Record]:
+        return self._by_id.get(entity, {})
+
+    def named(self, entity: str, name: str) -> Record | None:
+        """The record of ``entity`` named ``name`` (case, accents' composition and spacing ignored), if any."""
+        key = name_key(name)
+        if (entity, key) in self._asked:
+            return self._asked[(entity, key)]
+        return next((record for record in self.by_id(entity).values() if name_key(_name(record)) == key), None)
+
+    def add(self, entity: str, record: Record, *, name: str = "") -> None:
+        """A record this run created (asked for under ``name``)."""
+        self._by_id.setdefault(entity, {})[record.remote_id] = record
+        if name:
+            self._asked[(entity, name_key(name))] = record
+
+
+def _name(record: Record) -> str:
+    return str(getattr(record, "name", "") or "")
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """
+    A record of another entity that must be in QuickBooks, found by its name, before a local record is created
+    there (a tax code's agency): created first when QuickBooks has none of that name, and logged as ``label``.
+    """
+
+    entity: str
+    label: str
+    # The name a local record needs (the division's name is given for a default).
+    name: Callable[[Any, str], str]
+    # The record created for a name QuickBooks lacks.
+    record: Callable[[str], Record]
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """One synced entity. See the module's docstring; each field says what the engine takes from it."""
+
+    # The step's name ("payment terms"), the run log's name for one record ("payment term"), and the stage shown.
+    name: str
+    label: str
+    stage: str
+    # The local model, the engine entity its records link to, and the record type of that entity.
+    model: type[models.Model]
+    entity: str
+    record_type: type[Record]
+    # The domain services, each called with ``by_master_system=True``: ``create(division=..., **fields)``,
+    # ``update(<instance_argument>=record, **fields)``, ``deactivate(<instance_argument>=record)``.
+    create: Callable[..., models.Model]
+    update: Callable[..., models.Model]
+    deactivate: Callable[..., models.Model]
+    instance_argument: str
+    # Who keeps the records under the run's settings: ``PrimarySystem.QUICKBOOKS`` (pulled), ``LOCAL`` (pushed), or
+    # "" when they are not synced.
+    master: Callable[["RunContext"], str]
+    # Local field values of a QuickBooks record (what a pull writes here).
+    fields: Callable[[Any], Fields]
+    # The synced content of either side, in forms compared (and hashed into the link) to tell whether they agree.
+    remote_comparable: Callable[[Any], Fields]
+    local_comparable: Callable[[Any], Fields]
+    # The record written to QuickBooks for a local record (``action``: create or update; ``refs`` for references).
+    to_record: Callable[[Any, Refs, str], Record]
+    # The names records are matched by when they are not linked: the local record's as QuickBooks would hold it.
+    local_name: Callable[[Any], str]
+    # The entities the run reads for this spec, listed in full (its own first).
+    reads: tuple[str, ...]
+    # Which of the entity's QuickBooks records are synced (tax codes that charge a rate, not the taxable markers).
+    listed: Callable[[Any], bool] = lambda record: True
+    # A QuickBooks record completed from the records it refers to (a tax code's percent from its rates).
+    resolve: Callable[[Any, Refs], Any] = lambda record, refs: record
+    # When FieldOffice keeps the records: a linked record is sent when it differs from QuickBooks' copy (True: a
+    # short list read in full, where comparing costs nothing) or only when it changed here since it was last sent
+    # (False: what QuickBooks holds cannot be compared, or must not be overwritten).
+    push_compares_remote: bool = False
+    prerequisites: tuple[Prerequisite, ...] = field(default=())
+    # The specs (steps) whose records this one's refer to through their links.
+    depends_on: tuple[str, ...] = ()
+    # How the run's log names a local record.
+    record_label: Callable[[Any], str] = lambda record: record.name
+
+    def remote_key(self, record: Record) -> str:
+        return name_key(_name(record))
+
+    def local_key(self, local: models.Model) -> str:
+        return name_key(self.local_name(local))

@@ -1,0 +1,303 @@
+"""
+The list scenarios both backends share, run once per backend: ``side`` is QuickBooks Online (the local sandbox over
+real HTTP) or QuickBooks Desktop (the company file emulator through the engine's Desktop backend), behind one small
+interface that does to QuickBooks what its own screens do and reads back what it holds.
+
+Every scenario also runs with a preview before each sync, which must count what the sync then does.
+"""
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from apps.accounting.models import PaymentTerm, TaxRate
+from apps.qbd_sandbox import services as emulator
+from apps.qbd_sandbox.models import Record
+from apps.qbo_sandbox import store
+from apps.qbo_sandbox.entities import taxcode_create
+from apps.qbo_sandbox.models import SandboxEntity
+from apps.quickbooks.models import RecordLink, SyncRun, SyncSettings
+from apps.quickbooks.sync.backend import Capabilities
+from apps.quickbooks.sync.desktop import DesktopBackend
+from apps.quickbooks.sync.online import OnlineBackend
+from tests.quickbooks.desktop_sync.conftest import DesktopSync, customer_add, qbxml
+from tests.quickbooks.sync.conftest import configure, remote_create, remote_update, sync
+
+# What a sync wrote there, counted as records of the engine's lists: ``Side.written``.
+WRITTEN_AS = {
+    "Term": "term",
+    "TaxCode": "tax code",
+    "TaxAgency": "tax agency",
+    "StandardTermsAdd": "term",
+    "DateDrivenTermsAdd": "term",
+    "ItemSalesTaxAdd": "tax code",
+    "ItemSalesTaxMod": "tax code",
+    "VendorAdd": "tax agency",
+}
+TERMS_DESKTOP_HAS = {
+    "Due on receipt": 0,
+    "Net 15": 15,
+    "Net 30": 30,
+    "1% 10 Net 30": 30,
+    "2% 10 Net 30": 30,
+    "15th of Month": 30,
+}
+
+
+@pytest.fixture(autouse=True)
+def _previewed(preview_first):
+    """Every scenario here also runs with a preview before each sync (see ``tests.quickbooks.previews``)."""
+
+
+class OnlineSide:
+    """QuickBooks Online: the local sandbox's company, changed as QuickBooks' own screens change it."""
+
+    capabilities: Capabilities = OnlineBackend.capabilities
+    terms_there_first: dict[str, int] = {}
+    rates_there_first: set[str] = set()
+
+    def __init__(self, division, company) -> None:
+        self.division = division
+        self.company = company
+        # Records of the lists the last sync added or changed there, counted per list ("term", "tax code"...).
+        self.written: dict[str, int] = {}
+
+    def configure(self, direction: str) -> None:
+        primary = "local" if direction == "two_way" else ""
+        configure(self.division, customers_direction=direction, customers_primary=primary)
+
+    def _state(self) -> dict:
+        rows = SandboxEntity.objects.filter(company=self.company, entity_type__in=WRITTEN_AS)
+        return {(row.entity_type, row.entity_id): (row.sync_token, row.deleted_at) for row in rows}
+
+    def sync(self) -> SyncRun:
+        before = self._state()
+        run = sync(self.division)
+        after = self._state()
+        self.written = Counter(WRITTEN_AS[key[0]] for key, value in after.items() if before.get(key) != value)
+        return run
+
+    def _entity(self, entity_type: str, **filters) -> SandboxEntity:
+        return SandboxEntity.objects.get(company=self.company, entity_type=entity_type, deleted_at=None, **filters)
+
+    # Terms.
+
+    def term_add(self, name: str, due_days: int) -> str:
+        return remote_create(self.company, "Term", {"Name": name, "DueDays": due_days}).entity_id
+
+    def date_driven_term_add(self, name: str, day_of_month: int) -> str:
+        return remote_create(self.company, "Term", {"Name": name, "DayOfMonthDue": day_of_month}).entity_id
+
+    def term_gone(self, remote_id: str, how: str) -> None:
+        term = self._entity("Term", entity_id=remote_id)
+        if how == "deleted":
+            store.entity_tombstone(term)
+        else:
+            remote_update(self.company, "Term", term, {"Active": False})
+
+    def term_there(self, name: str) -> tuple[int, bool] | None:
+        found = SandboxEntity.objects.filter(
+            company=self.company, entity_type="Term", deleted_at=None, data__Name=name
+        ).first()
+        return (found.data["DueDays"], found.data.get("Active", True)) if found else None
+
+    def term_id(self, name: str) -> str:
+        return self._entity("Term", data__Name=name).entity_id
+
+    # Sales tax.
+
+    def agency_add(self, name: str) -> str:
+        return remote_create(self.company, "TaxAgency", {"DisplayName": name}).entity_id
+
+    def tax_add(self, name: str, percent: str, agency: str = "MN Revenue") -> str:
+        """A sales tax code with one rate, made the way QuickBooks' tax service makes it."""
+        found = SandboxEntity.objects.filter(company=self.company, entity_type="TaxAgency", data__DisplayName=agency)
+        agency_id = found.first().entity_id if found.exists() else self.agency_add(agency)
+        details = [{"TaxRateName": f"{name} rate", "RateValue": percent, "TaxAgencyId": agency_id}]
+        return taxcode_create(self.company, {"TaxCode": name, "TaxRateDetails": details})["TaxCodeId"]
+
+    def _rate_of(self, code: SandboxEntity) -> SandboxEntity:
+        (detail,) = code.data["SalesTaxRateList"]["TaxRateDetail"]
+        return self._entity("TaxRate", entity_id=detail["TaxRateRef"]["value"])
+
+    def tax_change(self, remote_id: str, *, name: str = "", percent: str = "") -> None:
+        """Changed as QuickBooks' own screens do (the API lets no app change a tax code or rate)."""
+        code = self._entity("TaxCode", entity_id=remote_id)
+        if name:
+            store.entity_update(code, {**code.data, "Name": name})
+        if percent:
+            rate = self._rate_of(code)
+            store.entity_update(rate, {**rate.data, "RateValue": float(percent)})
+
+    def tax_delete(self, remote_id: str) -> None:
+        store.entity_tombstone(self._entity("TaxCode", entity_id=remote_id))
+
+    def tax_there(self, name: str) -> tuple[Decimal, str, bool]:
+        code = self._entity("TaxCode", data__Name=name)
+        rate = self._rate_of(code)
+        agency = self._entity("TaxAgency", entity_id=rate.data["AgencyRef"]["value"])
+        return Decimal(str(rate.data["RateValue"])), agency.data["DisplayName"], code.data.get("Active", True)
+
+    def tax_id(self, name: str) -> str:
+        return self._entity("TaxCode", data__Name=name).entity_id
+
+    def version(self, remote_id: str) -> str:
+        return str(self._entity("TaxCode", entity_id=remote_id).sync_token)
+
+    def agencies_named(self, name: str) -> int:
+        return SandboxEntity.objects.filter(
+            company=self.company, entity_type="TaxAgency", data__DisplayName=name
+        ).count()
+
+    def customer_add(self, name: str, *, term: str, tax: str) -> None:
+        refs = {"SalesTermRef": {"value": self.term_id(term)}, "DefaultTaxCodeRef": {"value": self.tax_id(tax)}}
+        remote_create(self.company, "Customer", {"DisplayName": name, **refs})
+
+
+class DesktopSide:
+    """QuickBooks Desktop: a company file in the emulator, changed as QuickBooks' own screens change it."""
+
+    capabilities: Capabilities = DesktopBackend.capabilities
+    # What every new company file holds.
+    terms_there_first = TERMS_DESKTOP_HAS
+    rates_there_first = {"State Tax"}
+
+    def __init__(self, division, company) -> None:
+        self.division = division
+        self.company = company
+        self.desktop_sync = DesktopSync(division, company)
+        self.written: dict[str, int] = {}
+
+    def configure(self, direction: str) -> None:
+        # Written directly: the settings service does not offer tax rates and terms with Desktop yet.
+        SyncSettings.objects.update_or_create(
+            division=self.division,
+            defaults={
+                "integration_type": "desktop",
+                "customers_direction": direction,
+                "customers_primary": "quickbooks" if direction == "two_way" else "",
+                "inventory_direction": "off",
+                "invoices_direction": "off",
+                "sync_tax_rates_and_terms": True,
+            },
+        )
+
+    def sync(self) -> SyncRun:
+        run = self.desktop_sync()
+        documents = self.desktop_sync.transport.documents
+        written = Counter()
+        for kind, written_as in WRITTEN_AS.items():
+            written[written_as] += sum(document.count(f"<{kind}Rq") for document in documents)
+        self.written = +written
+        return run
+
+    def _ret(self, query: str, **criteria):
+        """The ``...Ret`` ``query`` finds by ``criteria`` (one list record), or None when QuickBooks has none."""
+        body = "".join(f"<{key}>{value}</{key}>" for key, value in criteria.items())
+        try:
+            root = qbxml(self.company, f"<{query}Rq>{body}</{query}Rq>")
+        except AssertionError as refused:
+            if "could not be found" in str(refused):
+                return None
+            raise
+        return next((element for element in root.iter() if element.tag.endswith("Ret")), None)
+
+    def _add(self, kind: str, body: str) -> str:
+        root = qbxml(self.company, f"<{kind}AddRq><{kind}Add>{body}</{kind}Add></{kind}AddRq>")
+        return root.find(f".//{kind}Ret").findtext("ListID")
+
+    # Terms.
+
+    def term_add(self, name: str, due_days: int) -> str:
+        return self._add("StandardTerms", f"<Name>{name}</Name><StdDueDays>{due_days}</StdDueDays>")
+
+    def date_driven_term_add(self, name: str, day_of_month: int) -> str:
+        return self._add("DateDrivenTerms", f"<Name>{name}</Name><DayOfMonthDue>{day_of_month}</DayOfMonthDue>")
+
+    def term_gone(self, remote_id: str, how: str) -> None:
+        kind = self._ret("TermsQuery", ListID=remote_id).tag.removesuffix("Ret")
+        if how == "deleted":
+            qbxml(self.company, f"<ListDelRq><ListDelType>{kind}</ListDelType><ListID>{remote_id}</ListID></ListDelRq>")
+            return
+        # What QuickBooks' Terms List screen does (qbXML has no Mod for terms): inactive, a new edit sequence.
+        record = Record.objects.get(company=self.company, object_id=remote_id)
+        record.is_active = False
+        record.edit_sequence = str(int(record.edit_sequence) + 1)
+        record.save()
+
+    def term_there(self, name: str) -> tuple[int, bool] | None:
+        found = self._ret("TermsQuery", FullName=name)
+        if found is None:
+            return None
+        return int(found.findtext("StdDueDays") or 0), found.findtext("IsActive") != "false"
+
+    def term_id(self, name: str) -> str:
+        return self._ret("TermsQuery", FullName=name).findtext("ListID")
+
+    # Sales tax.
+
+    def agency_add(self, name: str) -> str:
+        return self._add("Vendor", f"<Name>{name}</Name>")
+
+    def tax_add(self, name: str, percent: str, agency: str = "MN Revenue") -> str:
+        if self._ret("VendorQuery", FullName=agency) is None:
+            self.agency_add(agency)
+        vendor = f"<TaxVendorRef><FullName>{agency}</FullName></TaxVendorRef>"
+        return self._add("ItemSalesTax", f"<Name>{name}</Name><TaxRate>{percent}</TaxRate>{vendor}")
+
+    def tax_change(self, remote_id: str, *, name: str = "", percent: str = "") -> None:
+        edit_sequence = self.version(remote_id)
+        fields = (f"<Name>{name}</Name>" if name else "") + (f"<TaxRate>{percent}</TaxRate>" if percent else "")
+        qbxml(
+            self.company,
+            f"<ItemSalesTaxModRq><ItemSalesTaxMod><ListID>{remote_id}</ListID><EditSequence>{edit_sequence}"
+            f"</EditSequence>{fields}</ItemSalesTaxMod></ItemSalesTaxModRq>",
+        )
+
+    def tax_delete(self, remote_id: str) -> None:
+        qbxml(
+            self.company, f"<ListDelRq><ListDelType>ItemSalesTax</ListDelType><ListID>{remote_id}</ListID></ListDelRq>"
+        )
+
+    def tax_there(self, name: str) -> tuple[Decimal, str, bool]:
+        item = self._ret("ItemSalesTaxQuery", FullName=name)
+        agency = item.find("TaxVendorRef").findtext("FullName")
+        return Decimal(item.findtext("TaxRate")), agency, item.findtext("IsActive") != "false"
+
+    def tax_id(self, name: str) -> str:
+        return self._ret("ItemSalesTaxQuery", FullName=name).findtext("ListID")
+
+    def version(self, remote_id: str) -> str:
+        return self._ret("ItemSalesTaxQuery", ListID=remote_id).findtext("EditSequence")
+
+    def agencies_named(self, name: str) -> int:
+        root = qbxml(self.company, "<VendorQueryRq/>")
+        return sum(1 for element in root.iter("VendorRet") if element.findtext("Name") == name)
+
+    def customer_add(self, name: str, *, term: str, tax: str) -> None:
+        refs = f"<TermsRef><FullName>{term}</FullName></TermsRef>"
+        refs += f"<ItemSalesTaxRef><FullName>{tax}</FullName></ItemSalesTaxRef>"
+        customer_add(self.company, name, extra=refs)
+
+
+@pytest.fixture(params=["online", "desktop"])
+def side(request, division):
+    """QuickBooks, Online or Desktop, with the division linked to it."""
+    if request.param == "online":
+        company = request.getfixturevalue("sandbox_company")
+        request.getfixturevalue("connection")
+        return OnlineSide(division, company)
+    return DesktopSide(division, emulator.company_file_create(name="Carefree Heating"))
+
+
+def link_of(record) -> RecordLink:
+    return RecordLink.objects.get(object_id=record.pk, content_type__model=record._meta.model_name)
+
+
+def terms_here(division) -> dict[str, tuple[int, bool]]:
+    return {term.name: (term.due_days, term.active) for term in PaymentTerm.objects.filter(division=division)}
+
+
+def rates_here(division) -> dict[str, tuple[Decimal, str, bool]]:
+    return {rate.name: (rate.percent, rate.agency, rate.active) for rate in TaxRate.objects.filter(division=division)}
