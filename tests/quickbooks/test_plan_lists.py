@@ -301,3 +301,12 @@ def test_pushed_pairs_give_a_namesake_to_one_local_record_only_and_replace_a_twi
         (None, 2, None),  # The namesake went to the first: this one is created.
         ("8", 3, gone),  # Its twin is gone from QuickBooks: the namesake there takes its place.
     ]
+
+
+def test_pulled_pairs_of_a_list_not_read_in_full_leave_the_linked_records_it_lacks_alone():
+    linked = term("Net 60", pk=3)
+    old = link(remote_id="9", object_id=3)
+
+    found = pairs(PAYMENT_TERMS, PrimarySystem.QUICKBOOKS, [], [linked], {3: old}, {"9": old}, complete=False)
+
+    assert found == []

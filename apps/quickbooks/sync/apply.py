@@ -52,7 +52,8 @@ def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
     # Only what is sent asks what QuickBooks lets apps do.
     settings = PlanSettings(master, Capabilities() if pulled else ctx.backend.capabilities)
     apply = SpecApply(ctx, spec, links, refs)
-    for pair in pairs(spec, master, remote, local, links.by_local, links.by_remote):
+    complete = spec.entity in ctx.snapshot.complete
+    for pair in pairs(spec, master, remote, local, links.by_local, links.by_remote, complete=complete):
         if pair.remote is not None or not pulled:
             ctx.journal.advance()
         apply.carry_out(pair, plan(spec, pair.remote, pair.local, pair.link, settings), pulled=pulled)

@@ -78,15 +78,18 @@ def pairs(
     local: Iterable[Any],
     links_by_local: Mapping[int, LinkLike],
     links_by_remote: Mapping[str, LinkLike],
+    *,
+    complete: bool = True,
 ) -> list[Pair]:
     """
     The pairs a run decides on. QuickBooks master: every QuickBooks record, with its linked local record, else an
-    unlinked local one of the same name; then the linked local records QuickBooks no longer lists. FieldOffice master:
-    every local record, with its linked QuickBooks record, else an unlinked one of the same name.
+    unlinked local one of the same name; then, when ``remote`` is ``complete`` (every record QuickBooks has, not only
+    those changed), the linked local records it no longer lists. FieldOffice master: every local record, with its
+    linked QuickBooks record, else an unlinked one of the same name.
     """
     remote, local = list(remote), list(local)
     if master == PrimarySystem.QUICKBOOKS:
-        return _pull_pairs(spec, remote, local, links_by_local, links_by_remote)
+        return _pull_pairs(spec, remote, local, links_by_local, links_by_remote, complete)
     return _push_pairs(spec, remote, local, links_by_local, links_by_remote)
 
 
@@ -95,7 +98,7 @@ def _own_link(link: LinkLike | None, local: Any) -> LinkLike | None:
     return link if link is not None and local is not None and link.object_id == local.pk else None
 
 
-def _pull_pairs(spec, remote, local, links_by_local, links_by_remote) -> list[Pair]:
+def _pull_pairs(spec, remote, local, links_by_local, links_by_remote, complete) -> list[Pair]:
     local_by_id = {record.pk: record for record in local}
     never_linked = {spec.local_key(record): record for record in local if record.pk not in links_by_local}
     found: list[Pair] = []
@@ -107,6 +110,8 @@ def _pull_pairs(spec, remote, local, links_by_local, links_by_remote) -> list[Pa
         if twin is None:
             twin = never_linked.pop(spec.remote_key(record), None)
         found.append(Pair(record, twin, _own_link(link, twin)))
+    if not complete:
+        return found  # What was not read was not deleted.
     for remote_id, link in links_by_remote.items():
         twin = local_by_id.get(link.object_id)
         if remote_id not in listed and twin is not None:
