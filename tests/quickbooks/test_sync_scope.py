@@ -21,8 +21,8 @@ from apps.quickbooks.sync.steps import (
     ScopeError,
     pull_plan,
     scope_choices,
+    scope_note,
     scope_parse,
-    scope_read_only,
     scope_steps,
 )
 from tests.factories import InvoiceFactory, ItemFactory
@@ -71,10 +71,15 @@ def _settings(division, **options) -> SyncSettings:
     return SyncSettings.objects.update_or_create(division=division, defaults={**EVERYTHING, **options})[0]
 
 
+def _rules(**options) -> SyncRules:
+    return SyncRules(SyncSettings(**{**EVERYTHING, **options}))
+
+
 def _context(division, *, scope=(), cursor=None, **options) -> RunContext:
+    """A run's context as the engine makes it for the lists ``scope`` picks."""
     settings = SyncSettings(division=division, **{**EVERYTHING, **options})
     now = timezone.now()
-    return RunContext(
+    ctx = RunContext(
         division=division,
         settings=settings,
         state=SyncState(division=division, remote_cursor=cursor),
@@ -83,8 +88,9 @@ def _context(division, *, scope=(), cursor=None, **options) -> RunContext:
         journal=None,
         lock_owner="",
         started_at=now,
-        scope=tuple(scope),
     )
+    ctx.scope = tuple(step.name for step in scope_steps(scope, ctx)) if scope else ()
+    return ctx
 
 
 # Names.
@@ -124,9 +130,24 @@ def test_every_step_depends_only_on_steps_that_run_before_it():
 # Steps and reads.
 
 
-def test_a_scope_runs_the_steps_picked_in_dependency_order_and_no_scope_runs_them_all():
-    assert [step.name for step in scope_steps(["invoices", "customers"])] == ["customers", "invoices"]
-    assert scope_steps([]) == STEPS
+@pytest.mark.parametrize(
+    ("scope", "options", "steps"),
+    [
+        (["invoices", "customers"], {"customers_direction": "to_quickbooks"}, ["customers", "invoices"]),
+        # Customers from QuickBooks bring the payment terms and tax rates QuickBooks keeps, which they refer to.
+        (["customers"], {}, ["payment terms", "tax rates", "customers"]),
+        (["customers"], {"customers_direction": "to_local"}, ["payment terms", "tax rates", "customers"]),
+        (["customers"], {"customers_direction": "to_local", "sync_tax_rates_and_terms": False}, ["customers"]),
+        (["customers"], {"customers_direction": "to_quickbooks"}, ["customers"]),  # FieldOffice keeps the lists
+        # Items from QuickBooks bring its chart of accounts; items sent there name accounts by their links.
+        (["items"], {}, ["accounts", "items"]),
+        (["items"], {"inventory_direction": "to_quickbooks"}, ["items"]),
+        (["invoices"], {}, ["invoices"]),  # invoices bring nothing: one whose customer is not there waits
+        ([], {}, [step.name for step in STEPS]),
+    ],
+)
+def test_a_scope_runs_the_steps_picked_and_those_they_bring_in_dependency_order(scope, options, steps):
+    assert [step.name for step in scope_steps(scope, _rules(**options))] == steps
 
 
 @pytest.fixture
@@ -147,16 +168,16 @@ def synced_before(division):
     ("scope", "changed", "listed"),
     [
         ((), ["Item", "Customer", "Invoice", "Payment"], [*LISTS, "Account"]),
-        (("customers",), ["Customer"], []),
-        (("items",), ["Item"], []),
+        (("customers",), ["Customer"], LISTS),
+        (("items",), ["Item"], ["Account"]),
         (("accounts",), [], ["Account"]),
         (("invoices",), ["Invoice", "Payment"], ["TaxCode", "TaxRate"]),  # its tax codes, for what QuickBooks charges
         (("payment terms",), [], LISTS),
         (("tax rates",), [], LISTS),  # read by itself: before, only the terms' step declared these reads
-        (("customers", "items"), ["Item", "Customer"], []),
+        (("customers", "items"), ["Item", "Customer"], [*LISTS, "Account"]),
     ],
 )
-def test_a_scoped_pull_reads_what_the_picked_steps_read_and_nothing_for_the_others(
+def test_a_scoped_pull_reads_what_its_steps_read_and_nothing_for_the_others(
     division, synced_before, scope, changed, listed
 ):
     ctx = _context(division, scope=scope, cursor=timezone.now() - timedelta(hours=1))
@@ -165,17 +186,55 @@ def test_a_scoped_pull_reads_what_the_picked_steps_read_and_nothing_for_the_othe
 
 
 @pytest.mark.django_db
-def test_the_lists_a_scoped_run_only_reads_are_those_its_steps_refer_to_that_the_settings_exchange(division):
-    invoices = _context(division, scope=["invoices"])
-    assert [step.name for step in scope_read_only(invoices)] == ["payment terms", "tax rates", "items", "customers"]
+@pytest.mark.parametrize(
+    ("scope", "options", "note"),
+    [
+        (
+            ["invoices"],
+            {},
+            "Only Invoices were synchronized; the payment terms, tax rates, items and customers they refer to were "
+            "used as last synchronized.",
+        ),
+        (
+            ["invoices"],
+            {"inventory_direction": "off", "sync_tax_rates_and_terms": False},
+            "Only Invoices were synchronized; the customers they refer to were used as last synchronized.",
+        ),
+        (
+            ["customers"],
+            {},
+            "Only Customers were synchronized, with the payment terms and tax rates they refer to, which QuickBooks "
+            "keeps.",
+        ),
+        (
+            ["customers"],
+            {"customers_direction": "to_quickbooks"},
+            "Only Customers were synchronized; the payment terms and tax rates they refer to were used as last "
+            "synchronized.",
+        ),
+        (
+            ["customers", "invoices"],
+            {},
+            "Only Customers, Invoices were synchronized, with the payment terms and tax rates they refer to, which "
+            "QuickBooks keeps; the items they refer to were used as last synchronized.",
+        ),
+        (["accounts"], {}, ""),  # nothing around it
+        ([], {}, ""),  # a run of every list
+    ],
+)
+def test_a_scoped_run_says_which_lists_around_its_own_it_brought_and_which_it_only_read(division, scope, options, note):
+    assert scope_note(_context(division, scope=scope, **options), tuple(scope)) == note
 
-    lean = _context(division, scope=["invoices"], inventory_direction="off", sync_tax_rates_and_terms=False)
-    assert [step.name for step in scope_read_only(lean)] == ["customers"]
 
-    both = _context(division, scope=["customers", "invoices"])
-    assert [step.name for step in scope_read_only(both)] == ["payment terms", "tax rates", "items"]
+@pytest.mark.django_db
+def test_a_scoped_preview_says_what_the_run_would_bring_and_read(division):
+    ctx = _context(division, scope=["customers", "invoices"])
+    ctx.preview = True
 
-    assert scope_read_only(_context(division)) == []  # a full run syncs every list
+    assert scope_note(ctx, ("customers", "invoices")) == (
+        "Only Customers, Invoices would be synchronized, with the payment terms and tax rates they refer to, which "
+        "QuickBooks keeps; the items they refer to would be used as last synchronized."
+    )
 
 
 def test_the_page_offers_a_button_per_list_the_settings_exchange():
@@ -209,7 +268,7 @@ def test_a_scoped_run_is_named_with_its_lists():
 
 @pytest.mark.django_db
 def test_a_scoped_run_reads_only_its_lists_and_leaves_the_cursors_and_the_retries_of_the_others(division):
-    _settings(division)
+    _settings(division, customers_direction="to_local", customers_primary="", sync_tax_rates_and_terms=False)
     cursor, local_cursor = timezone.now() - timedelta(hours=2), timezone.now() - timedelta(hours=1)
     SyncState.objects.update_or_create(
         division=division,
@@ -221,15 +280,12 @@ def test_a_scoped_run_reads_only_its_lists_and_leaves_the_cursors_and_the_retrie
 
     assert run.status == SyncRunStatus.SUCCEEDED, run.error_summary
     assert run.scope == ["customers"] and run.get_trigger_display() == "Sync Now — Customers"
-    assert backend.pulls == [{"changed": ["Customer"], "listed": [], "since": cursor}]
+    assert backend.pulls == [{"changed": ["Customer"], "listed": [], "since": cursor}]  # nothing of items
     state = SyncState.objects.get(division=division)
     # Items' changes since the cursor were not applied: a cursor moved past them would have lost them.
     assert (state.remote_cursor, state.local_cursor) == (cursor, local_cursor)
     assert state.retry_remote == {"Item": ["7"]}
-    assert run.summary == (
-        "Nothing to do: both systems already agree on Customers. Only Customers were synchronized: the payment "
-        "terms and tax rates they refer to were used as last synchronized."
-    )
+    assert run.summary == "Nothing to do: both systems already agree on Customers."
 
     full = run_division_sync(division.pk, SyncTrigger.MANUAL, backend=RecordingBackend())
 

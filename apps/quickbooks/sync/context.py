@@ -115,7 +115,8 @@ class RunContext(SyncRules):
     notes: list[str] = field(default_factory=list)
     # Where the next run starts looking for local changes (see ``local_changes_collected``).
     next_local_cursor: datetime | None = None
-    # A scoped run's steps by name, in step order (Synchronize Customers): it writes nothing else. Empty: every step.
+    # The steps a scoped run runs by name, in step order: those picked (Synchronize Customers) and those they bring
+    # along (``steps.Step.brings``); it writes nothing else. Empty: every step.
     scope: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

@@ -2,10 +2,11 @@
 A division's sync run: take the division's lock, pull what changed in QuickBooks, apply the direction rules to
 payment terms, tax rates and customers, push what changed here, and move the cursors on.
 
-A scoped run (``SyncRun.scope``: Synchronize Customers) runs only the steps picked (``steps.scope_steps``) and leaves
-the cursors where they are: it applied some lists' changes and not the others', so moving a cursor past them would
-lose the others'. The next run that syncs every list reads the picked lists' changes again and finds them applied
-(the same SyncToken on the link, the same hash), at the cost of reading them, never of writing them twice.
+A scoped run (``SyncRun.scope``: Synchronize Customers) runs only the steps picked, with the lists QuickBooks keeps
+that they bring (``steps.scope_steps``), and leaves the cursors where they are: it applied some lists' changes and not
+the others', so moving a cursor past them would lose the others'. The next run that syncs every list reads the picked
+lists' changes again and finds them applied (the same SyncToken on the link, the same hash), at the cost of reading
+them, never of writing them twice; local changes it sent are compared again and, unchanged, not sent again.
 
 Nothing here knows QuickBooks' field names (``apps.quickbooks.mapping``) or how requests travel (the backend).
 Failures of single records are logged on the run and the run goes on; a failure of the whole run (QuickBooks
@@ -37,7 +38,7 @@ from apps.quickbooks.sync.context import LockLostError, RunContext
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import lock_acquire, lock_release, sync_state_get
 from apps.quickbooks.sync.online import OnlineBackend
-from apps.quickbooks.sync.steps import ScopeError, pull_plan, scope_parse, scope_read_only, scope_steps
+from apps.quickbooks.sync.steps import ScopeError, pull_plan, scope_note, scope_parse, scope_steps
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +200,7 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
     settings = SyncSettings.objects.filter(division=division).first() or SyncSettings(division=division)
     state = sync_state_get(division)
     try:
-        scope = scope_parse(run.scope or ())
+        picked = scope_parse(run.scope or ())
     except ScopeError as exc:  # Queued before an upgrade renamed a list: doing more, or less, than asked would mislead.
         return _run_finish(run, SyncRunStatus.FAILED, error=f"{exc} Nothing was synchronized.")
     ctx = RunContext(
@@ -214,24 +215,20 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
         preview=run.trigger == SyncTrigger.PREVIEW,
         full=run.full,
         resend=run.trigger == SyncTrigger.RESEND,
-        scope=scope,
     )
-    steps = scope_steps(scope)
+    steps = scope_steps(picked, ctx)
+    # The steps a scoped run runs: those picked, and the lists QuickBooks keeps that they bring (``steps.Step``).
+    ctx.scope = tuple(step.name for step in steps) if picked else ()
     changed, listed = pull_plan(ctx)
     try:
         if not any(step.exchanged(ctx) for step in steps):
             run.api_calls = backend.api_calls
-            nothing = f"{scope_label(scope)} are not set to sync" if scope else "Nothing is set to sync"
+            nothing = f"{scope_label(picked)} are not set to sync" if picked else "Nothing is set to sync"
             return _run_finish(
                 run, SyncRunStatus.SUCCEEDED, summary=f"{nothing}: choose what to sync with Configure Sync."
             )
-        if read_only := scope_read_only(ctx):
-            referred = ", ".join(step.name for step in read_only[:-1])
-            referred = f"{referred} and {read_only[-1].name}" if referred else read_only[-1].name
-            ctx.notes.append(
-                f"Only {scope_label(scope)} were synchronized: the {referred} they refer to were used as last "
-                "synchronized."
-            )
+        if note := scope_note(ctx, picked):
+            ctx.notes.append(note)
         if changed or listed:  # A push-only run may need nothing from QuickBooks.
             ctx.journal.stage("Reading changes from QuickBooks")
             since = None if ctx.full else state.remote_cursor
@@ -257,7 +254,7 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
     failed = ctx.journal.total(SyncAction.FAILED)
     status = SyncRunStatus.PARTIAL if failed else SyncRunStatus.SUCCEEDED
     error = f"{failed} record(s) could not be synced: see the log or Download Errors." if failed else ""
-    summary = " ".join([_summary(ctx.journal, ctx.preview, scope), *ctx.notes])
+    summary = " ".join([_summary(ctx.journal, ctx.preview, picked), *ctx.notes])
     return _run_finish(run, status, summary=summary, error=error)
 
 

@@ -19,7 +19,7 @@ from apps.invoicing.services import invoice_approve, invoice_mark_for_sync
 from apps.invoicing.services.writes import invoice_create
 from apps.qbo_sandbox.models import SandboxEntity
 from apps.quickbooks.models import RecordLink, SyncRunStatus, SyncState
-from tests.factories import CustomerFactory, PaymentTermFactory, ServiceLocationFactory
+from tests.factories import CustomerFactory, PaymentTermFactory, ServiceLocationFactory, TaxRateFactory
 from tests.quickbooks.sync.conftest import configure, remote_by_name, remote_create, remote_customers, sync
 
 
@@ -27,10 +27,12 @@ def assert_clean(run) -> None:
     assert run.status == SyncRunStatus.SUCCEEDED, (run.error_summary, list(run.entries.values_list("message")))
 
 
-def ready(customer):
+def ready(customer, **fields):
     """An invoice of one line without an item (QuickBooks bills it to its default service item), ready for sync."""
     line = {"item": None, "description": "Service call", "quantity": Decimal(1), "unit_price": Decimal(90)}
-    invoice = invoice_create(division=customer.division, customer=customer, lines=[{**line, "taxable": False}])
+    taxable = fields.get("tax_rate") is not None
+    rows = [{**line, "taxable": taxable}]
+    invoice = invoice_create(division=customer.division, customer=customer, lines=rows, **fields)
     invoice_approve(invoice=invoice)
     return invoice_mark_for_sync(invoice=invoice)
 
@@ -55,46 +57,76 @@ def services_item(company) -> SandboxEntity:
 
 def test_a_run_of_customers_writes_customers_and_locations_only(division, connection, company, services_item):
     configure(
-        division,
-        customers_direction="two_way",
-        customers_primary="quickbooks",
-        invoices_direction="to_quickbooks",
-        sync_tax_rates_and_terms=True,
+        division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks", sync_tax_rates_and_terms=True
     )
     assert_clean(sync(division))  # both sides empty: the cursors are set
     before = cursors(division)
     aspen = CustomerFactory(division=division, display_name="Aspen Apartments", taxable=False)
     ServiceLocationFactory(customer=aspen, name="Back Lot")
     invoice = ready(aspen)
-    remote_create(company, "Customer", {"DisplayName": "Birch Bakery"})
-    remote_create(company, "Term", {"Name": "Net 45", "DueDays": 45})
+    PaymentTermFactory(division=division, name="Net 45", due_days=45)
 
     run = sync(division, scope=["customers"])
 
     assert_clean(run)
-    assert run.entity_counts == {"customer": {"created": 2}, "service location": {"created": 1}}
-    assert [record.data["DisplayName"] for record in remote_customers(company)] == [
-        "Birch Bakery",
-        "Aspen Apartments",
-        "Back Lot",
-    ]
-    assert Customer.objects.filter(division=division, display_name="Birch Bakery").exists()
-    # The invoice and the term were neither sent nor pulled, and no cursor moved past their changes.
+    assert run.entity_counts == {"customer": {"created": 1}, "service location": {"created": 1}}
+    assert [record.data["DisplayName"] for record in remote_customers(company)] == ["Aspen Apartments", "Back Lot"]
+    # Neither the invoice nor the new term was sent, and no cursor moved past their changes.
     assert remote_of(company, "Invoice") == []
+    assert not SandboxEntity.objects.filter(company=company, entity_type="Term", data__Name="Net 45").exists()
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.READY_FOR_SYNC
-    assert not PaymentTerm.objects.filter(division=division, name="Net 45").exists()
     assert cursors(division) == before
-    assert "Only Customers were synchronized: the payment terms and tax rates they refer to" in run.summary
+    assert run.summary.endswith(
+        "Only Customers were synchronized; the payment terms and tax rates they refer to were used as last "
+        "synchronized."
+    )
 
     # Sync Now does the rest, and sends no customer again.
     full = sync(division)
 
     assert_clean(full)
-    assert set(full.entity_counts) == {"payment term", "invoice"}, full.entity_counts
-    assert PaymentTerm.objects.filter(division=division, name="Net 45").exists()
+    assert full.entity_counts == {"payment term": {"created": 1}, "invoice": {"created": 1}}
     (remote_invoice,) = remote_of(company, "Invoice")
     assert remote_invoice.data["CustomerRef"]["value"] == remote_by_name(company, "Aspen Apartments").entity_id
+
+
+def test_customers_from_quickbooks_bring_the_terms_and_tax_rates_quickbooks_keeps(
+    division, connection, company, services_item
+):
+    aspen = CustomerFactory(division=division, display_name="Aspen Apartments", taxable=False)
+    configure(
+        division,
+        customers_direction="two_way",
+        customers_primary="quickbooks",
+        invoices_direction="to_quickbooks",
+        sync_tax_rates_and_terms=True,
+    )
+    assert_clean(sync(division))
+    before = cursors(division)
+    invoice = ready(aspen)
+    term = remote_create(company, "Term", {"Name": "Net 45", "DueDays": 45})
+    remote_create(company, "Customer", {"DisplayName": "Oak Offices", "SalesTermRef": {"value": term.entity_id}})
+
+    run = sync(division, scope=["customers"])
+
+    assert_clean(run)
+    # Without the term, Oak Offices would arrive without it and keep it so until QuickBooks changes it again.
+    assert run.entity_counts == {"payment term": {"created": 1}, "customer": {"created": 1}}
+    oak = Customer.objects.get(division=division, display_name="Oak Offices")
+    assert oak.payment_term == PaymentTerm.objects.get(division=division, name="Net 45")
+    assert remote_of(company, "Invoice") == []
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.READY_FOR_SYNC
+    assert cursors(division) == before
+    assert run.summary.endswith(
+        "Only Customers were synchronized, with the payment terms and tax rates they refer to, which QuickBooks keeps."
+    )
+
+    full = sync(division)
+
+    assert_clean(full)
+    assert full.entity_counts == {"invoice": {"created": 1}}
 
 
 def test_a_run_of_invoices_reads_customers_and_writes_invoices_only(division, connection, company, services_item):
@@ -109,11 +141,13 @@ def test_a_run_of_invoices_reads_customers_and_writes_invoices_only(division, co
     sent = ready(aspen)
     waiting = ready(birch)
     PaymentTermFactory(division=division, name="Net 45", due_days=45)
+    metro = TaxRateFactory(division=division, name="Metro", percent=Decimal("8.5"))
+    taxed = ready(aspen, tax_rate=metro)
 
     run = sync(division, scope=["invoices"])
 
     assert_clean(run)
-    assert run.entity_counts == {"invoice": {"created": 1, "skipped": 1}}
+    assert run.entity_counts == {"invoice": {"created": 1, "skipped": 2}}
     (remote_invoice,) = remote_of(company, "Invoice")
     assert remote_invoice.data["DocNumber"] == sent.number
     assert remote_invoice.data["CustomerRef"]["value"] == remote_by_name(company, "Aspen Apartments").entity_id
@@ -121,20 +155,26 @@ def test_a_run_of_invoices_reads_customers_and_writes_invoices_only(division, co
         f"Invoice {waiting.number} waits: the customer Birch Bakery is not in QuickBooks yet. This sync was of "
         "Invoices only: run Customers first (Synchronize Customers, or Sync Now)."
     )
+    assert run.entries.get(object_id=taxed.pk).message == (
+        f"Invoice {taxed.number} waits: its tax rate Metro (8.5 %) is not in QuickBooks yet, so QuickBooks would "
+        "charge its own tax. This sync was of Invoices only: run Tax rates first (Synchronize Tax rates, or Sync Now)."
+    )
     # Customers were read (Aspen's link), never written: Birch is not sent, Aspen's new phone is not either.
     assert [record.data["DisplayName"] for record in remote_customers(company)] == ["Aspen Apartments"]
     assert remote_by_name(company, "Aspen Apartments").data["PrimaryPhone"]["FreeFormNumber"] == "555-0100"
     assert not SandboxEntity.objects.filter(company=company, entity_type="Term", data__Name="Net 45").exists()
+    assert not SandboxEntity.objects.filter(company=company, entity_type="TaxCode", data__Name="Metro").exists()
     assert cursors(division) == before
 
     full = sync(division)
 
     assert_clean(full)
     assert full.entity_counts["customer"] == {"created": 1, "updated": 1}
-    assert full.entity_counts["invoice"] == {"created": 1}
+    assert full.entity_counts["invoice"] == {"created": 2}
     assert full.entity_counts["payment term"] == {"created": 1}
+    assert full.entity_counts["tax rate"] == {"created": 1}
     assert remote_by_name(company, "Aspen Apartments").data["PrimaryPhone"]["FreeFormNumber"] == "555-0199"
-    assert len(remote_of(company, "Invoice")) == 2
+    assert len(remote_of(company, "Invoice")) == 3
 
 
 def test_changes_of_the_lists_a_scoped_run_left_out_are_not_lost(division, connection, company):

@@ -10,7 +10,11 @@ A scoped run (Synchronize Customers on the page, ``qbo_sync --only customers``) 
 it pulls what they read and writes nothing else on either side. What they refer to is read as the steps it depends on
 left it: their links (a customer's payment term, an invoice's customer), and the QuickBooks lists a picked step needs
 to decide (an invoice's tax codes), which it declares in its own ``reads``. A record that cannot go without a record
-of a step left out waits, saying which list to run first (an invoice whose customer is not in QuickBooks yet).
+of a step left out waits, saying which list to run first (an invoice whose customer or tax rate is not in QuickBooks
+yet). One exception, ``brings``: a step that pulls QuickBooks' records brings the lists QuickBooks keeps that they
+refer to (customers from QuickBooks bring its payment terms and tax rates, items its chart of accounts). Those are
+only ever pulled, and applying them is the only way for a record pulled to arrive with its term, tax code or accounts:
+without them it would arrive without, and stay so until QuickBooks changes it again (its SyncToken is on its link).
 """
 
 from collections.abc import Callable, Iterable
@@ -25,6 +29,10 @@ def _always(rules: SyncRules) -> bool:
     return True
 
 
+def _nothing(rules: SyncRules) -> tuple[str, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
@@ -32,6 +40,8 @@ class Step:
     run: Callable[[RunContext], None]
     exchanged: Callable[[SyncRules], bool] = _always
     depends_on: tuple[str, ...] = ()
+    # Under these settings, the steps a scoped run of this one runs too (see the module's docstring).
+    brings: Callable[[SyncRules], tuple[str, ...]] = _nothing
 
     @property
     def label(self) -> str:
@@ -54,6 +64,7 @@ STEPS: tuple[Step, ...] = (
         items.items_sync,
         lambda rules: rules.inventory_pull or rules.inventory_push,
         depends_on=("accounts",),
+        brings=lambda rules: ("accounts",) if rules.inventory_pull else (),
     ),
     Step(
         "customers",
@@ -61,6 +72,8 @@ STEPS: tuple[Step, ...] = (
         customers.customers_sync,
         lambda rules: rules.customers_pull or rules.customers_push,
         depends_on=("payment terms", "tax rates"),
+        # QuickBooks keeps the lists whenever customers come from it (``SyncRules.lists_master``).
+        brings=lambda rules: ("payment terms", "tax rates") if rules.customers_pull else (),
     ),
     Step(
         "invoices",
@@ -96,10 +109,16 @@ def scope_parse(names: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(step.name for step in STEPS if step.name in wanted)
 
 
-def scope_steps(scope: Iterable[str]) -> tuple[Step, ...]:
-    """The steps a run with ``scope`` runs, in dependency order: the picked ones, or every step when none is."""
+def scope_steps(scope: Iterable[str], rules: SyncRules) -> tuple[Step, ...]:
+    """
+    The steps a run with ``scope`` runs under ``rules``, in dependency order: the picked ones and those they bring
+    (that the settings exchange), or every step when none is picked.
+    """
     picked = set(scope)
-    return tuple(step for step in STEPS if step.name in picked) if picked else STEPS
+    if not picked:
+        return STEPS
+    brought = {name for step in STEPS if step.name in picked for name in step.brings(rules)}
+    return tuple(step for step in STEPS if step.name in picked or (step.name in brought and step.exchanged(rules)))
 
 
 def scope_choices(rules: SyncRules) -> list[Step]:
@@ -107,17 +126,34 @@ def scope_choices(rules: SyncRules) -> list[Step]:
     return [step for step in STEPS if step.exchanged(rules)]
 
 
-def scope_read_only(ctx: RunContext) -> list[Step]:
-    """The steps a scoped run leaves out although its picked steps refer to them and the settings exchange them."""
-    needed = {name for step in scope_steps(ctx.scope) if ctx.scope for name in step.depends_on}
-    return [step for step in STEPS if step.name in needed and ctx.left_out(step.name) and step.exchanged(ctx)]
+def scope_note(ctx: RunContext, picked: tuple[str, ...]) -> str:
+    """
+    What a scoped run's summary says of the lists around the ``picked`` ones: those it brought along, and those its
+    steps refer to that the settings exchange but it left as they were; "" when there are none (or every list runs).
+    """
+    brought = [name for name in ctx.scope if name not in picked]
+    needed = {name for step in STEPS if step.name in ctx.scope for name in step.depends_on}
+    read = [step.name for step in STEPS if step.name in needed and ctx.left_out(step.name) and step.exchanged(ctx)]
+    if not brought and not read:
+        return ""
+    were = "would be" if ctx.preview else "were"
+    note = f"Only {scope_label(picked)} {were} synchronized"
+    if brought:
+        note += f", with the {_and(brought)} they refer to, which QuickBooks keeps"
+    if read:
+        note += f"; the {_and(read)} they refer to {were} used as last synchronized"
+    return note + "."
+
+
+def _and(names: list[str]) -> str:
+    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
 
 
 def pull_plan(ctx: RunContext) -> tuple[list[str], list[str]]:
     """The entities the run reads: (changed since the cursor, listed in full), each once, in step order."""
     changed: list[str] = []
     listed: list[str] = []
-    for step in scope_steps(ctx.scope):
+    for step in scope_steps(ctx.scope, ctx):
         step_changed, step_listed = step.reads(ctx)
         changed.extend(entity for entity in step_changed if entity not in changed)
         listed.extend(entity for entity in step_listed if entity not in listed)

@@ -430,6 +430,14 @@ class InvoicesStep:
                 f"Invoice {invoice.number} waits: the {whose}customer {invoice.customer} is not in QuickBooks yet. "
                 + (then or WAITS_FOR_CUSTOMER)
             )
+        tax_rate_then = invoice.tax_rate_id and self.ctx.lists_master and self.ctx.run_first("tax rates")
+        if not reason and tax_rate_then and not self.tax_codes.get(invoice.tax_rate_id):
+            # Sent without its tax code, QuickBooks would tax it its own way, for good: the scoped run says which
+            # list to run first instead (a run of every list sends the rate first).
+            reason = (
+                f"Invoice {invoice.number} waits: its tax rate {invoice.tax_rate} is not in QuickBooks yet, so "
+                f"QuickBooks would charge its own tax. {tax_rate_then}"
+            )
         items = []
         for line in lines:
             item_id = self.items.get(line.item_id, "") if line.item_id else ""
