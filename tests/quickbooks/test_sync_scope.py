@@ -172,8 +172,8 @@ def synced_before(division):
         (("items",), ["Item"], ["Account"]),
         (("accounts",), [], ["Account"]),
         (("invoices",), ["Invoice", "Payment"], ["TaxCode", "TaxRate"]),  # its tax codes, for what QuickBooks charges
-        (("payment terms",), [], LISTS),
-        (("tax rates",), [], LISTS),  # read by itself: before, only the terms' step declared these reads
+        (("payment terms",), [], ["Term"]),  # each list reads its own
+        (("tax rates",), [], ["TaxCode", "TaxRate", "TaxAgency"]),
         (("customers", "items"), ["Item", "Customer"], [*LISTS, "Account"]),
     ],
 )

@@ -19,10 +19,14 @@ without them it would arrive without, and stay so until QuickBooks changes it ag
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from apps.quickbooks.models.runs import scope_label
+from apps.quickbooks.sync.apply import spec_reads, spec_sync
 from apps.quickbooks.sync.context import RunContext, SyncRules
-from apps.quickbooks.sync.steps import accounts, customers, invoices, items, lists
+from apps.quickbooks.sync.spec import EntitySpec
+from apps.quickbooks.sync.specs import PAYMENT_TERMS, TAX_RATES
+from apps.quickbooks.sync.steps import accounts, customers, invoices, items
 
 
 def _always(rules: SyncRules) -> bool:
@@ -49,14 +53,21 @@ class Step:
         return scope_label([self.name])
 
 
-def _lists_exchanged(rules: SyncRules) -> bool:
-    return bool(rules.lists_master)
+def spec_step(spec: EntitySpec) -> Step:
+    """The step of an entity synced from its spec (``sync.spec``) by the engine's plan and apply."""
+    return Step(
+        spec.name,
+        partial(spec_reads, spec=spec),
+        partial(spec_sync, spec=spec),
+        lambda rules: bool(spec.master(rules)),
+        depends_on=spec.depends_on,
+    )
 
 
 STEPS: tuple[Step, ...] = (
-    # Both list steps read the same short lists (each once in the pull), so that either may run alone.
-    Step("payment terms", lists.lists_reads, lists.terms_sync, _lists_exchanged),
-    Step("tax rates", lists.lists_reads, lists.tax_rates_sync, _lists_exchanged),
+    # Each reads its own lists (a list two steps read is read once), so that either may run alone.
+    spec_step(PAYMENT_TERMS),
+    spec_step(TAX_RATES),
     Step("accounts", accounts.accounts_reads, accounts.accounts_sync, lambda rules: rules.chart_of_accounts_read),
     Step(
         "items",
