@@ -160,3 +160,27 @@ def test_app_imports_names_the_file_and_line(tmp_path):
     found = app_imports(tmp_path / "apps")
 
     assert found == [AppImport("imports", "demo", "apps/imports/kinds/notes.py:3")]
+
+
+# The engine's own modules: they drive both backends through ``sync.backend`` and may import neither.
+ENGINE_MODULES = ("engine", "plan", "apply", "spec", "records", "links", "journal", "context", "backend", "lock")
+BACKEND_MODULES = (
+    "apps.quickbooks.sync.online",
+    "apps.quickbooks.sync.desktop",
+    "apps.quickbooks.client",
+    "apps.quickbooks.services.connection",
+    "apps.quickbooks.desktop",
+    "apps.quickbooks.mapping.desktop",
+)
+
+
+@pytest.mark.parametrize("name", ENGINE_MODULES)
+def test_the_engine_imports_neither_backend(name):
+    path = APPS_DIR / "quickbooks" / "sync" / f"{name}.py"
+    imported = {
+        module for module, _line in imported_modules(path.read_text(encoding="utf-8"), package="apps.quickbooks.sync")
+    }
+    violations = sorted(
+        module for module in imported if any(module == one or module.startswith(f"{one}.") for one in BACKEND_MODULES)
+    )
+    assert not violations, f"apps/quickbooks/sync/{name}.py imports {violations}"

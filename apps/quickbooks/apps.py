@@ -19,6 +19,8 @@ class QuickBooksConfig(AppConfig):
         from apps.quickbooks.masters import quickbooks_master_reason
         from apps.quickbooks.notes import quickbooks_note
         from apps.quickbooks.selectors import record_link_labels
+        from apps.quickbooks.sync.backend import backend_opener_set
+        from apps.quickbooks.sync.online import online_backend_open
 
         integration_label_provider_register(record_link_labels)
         sync_status_provider_register(quickbooks_sync_status)
@@ -26,4 +28,7 @@ class QuickBooksConfig(AppConfig):
         note_provider_register(quickbooks_note)
         # The Web Connector service drives its updates through the work driver it is given here.
         desktop_service.work_driver_set(driver=desktop_work.DRIVER)
+        # Runs nobody hands a backend (schedules, Sync Now, webhooks) talk to QuickBooks Online; a Desktop update
+        # hands the engine its own.
+        backend_opener_set(opener=online_backend_open)
         setting_changed.connect(config_cache_clear, dispatch_uid="quickbooks-config-cache")

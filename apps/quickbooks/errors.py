@@ -66,12 +66,16 @@ class ApiError(QuickBooksError):
         errors: tuple[FaultDetail, ...] = (),
         fault_type: str = "",
         intuit_tid: str = "",
+        plain: str = "",
     ) -> None:
         super().__init__(message)
         self.status = status
         self.errors = errors
         self.fault_type = fault_type
         self.intuit_tid = intuit_tid
+        # The sentence a run's log gives it (``{name}``: the record's name), when the backend that raised it has
+        # one of its own: the engine's messages know only the codes all backends share.
+        self.plain = plain
 
     @property
     def code(self) -> str:

@@ -12,12 +12,15 @@ Each backend declares what its QuickBooks lets other apps do (``Capabilities``),
 knowing which QuickBooks it talks to.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from apps.quickbooks.errors import ApiError
+
+if TYPE_CHECKING:
+    from apps.core.models import Division
 
 CREATE = "create"
 UPDATE = "update"
@@ -110,3 +113,31 @@ class Backend(Protocol):
         """Records of ``entity``, active or not, by id (to retry a write refused as stale)."""
 
     def close(self) -> None: ...
+
+
+class BackendUnavailableError(Exception):
+    """The division's QuickBooks cannot be reached now; ``reason`` says why, in a person's words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+BackendOpener = Callable[["Division"], Backend]
+_opener: BackendOpener | None = None
+
+
+def backend_opener_set(*, opener: BackendOpener) -> None:
+    """
+    How the engine opens a division's backend when its caller gives none (scheduled runs, Sync Now, webhooks):
+    set by the quickbooks app when it is ready, so that the engine imports neither backend.
+    """
+    global _opener
+    _opener = opener
+
+
+def backend_open(division: "Division") -> Backend:
+    """The division's backend, ready for a run; ``BackendUnavailableError`` when it cannot be reached."""
+    if _opener is None:
+        raise BackendUnavailableError("no QuickBooks backend is configured")
+    return _opener(division)

@@ -8,7 +8,9 @@ the others', so moving a cursor past them would lose the others'. The next run t
 lists' changes again and finds them applied (the same SyncToken on the link, the same hash), at the cost of reading
 them, never of writing them twice; local changes it sent are compared again and, unchanged, not sent again.
 
-Nothing here knows QuickBooks' field names (``apps.quickbooks.mapping``) or how requests travel (the backend).
+Nothing here knows QuickBooks' field names (``apps.quickbooks.mapping``) or how requests travel (the backend). The
+engine receives its backend: from its caller (a Web Connector update hands it Desktop's), else from the opener the
+quickbooks app sets when it is ready (``backend.backend_open``); it imports neither backend.
 Failures of single records are logged on the run and the run goes on; a failure of the whole run (QuickBooks
 unreachable, connection lost) is recorded and leaves the cursors where they were, so the next run redoes the work.
 """
@@ -23,7 +25,6 @@ from django.utils import timezone
 from apps.core.models import Division
 from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.models import (
-    QuickBooksConnection,
     SyncAction,
     SyncRun,
     SyncRunStatus,
@@ -32,12 +33,10 @@ from apps.quickbooks.models import (
 )
 from apps.quickbooks.models.runs import scope_label
 from apps.quickbooks.selectors import LOST_MESSAGE, RUN_START_GRACE
-from apps.quickbooks.services.connection import client_for
-from apps.quickbooks.sync.backend import Backend
+from apps.quickbooks.sync.backend import Backend, BackendUnavailableError, backend_open
 from apps.quickbooks.sync.context import LockLostError, RunContext
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import lock_acquire, lock_release, sync_state_get
-from apps.quickbooks.sync.online import OnlineBackend
 from apps.quickbooks.sync.steps import ScopeError, pull_plan, scope_note, scope_parse, scope_steps
 
 logger = logging.getLogger(__name__)
@@ -64,6 +63,16 @@ def _run_start(
     run.full = run.full or full or trigger == SyncTrigger.RESEND
     run.save()
     return run
+
+
+def _run_refused(
+    division: Division, trigger: str, run_id: int | None, full: bool, scope: Iterable[str], *, error: str
+) -> SyncRun:
+    """A run that could not start, failed with ``error`` (the named run as it is, when it is over already)."""
+    run = _run_start(division, trigger, run_id, full, scope=scope)
+    if run is None:
+        return SyncRun.objects.get(pk=run_id)
+    return _run_finish(run, SyncRunStatus.FAILED, error=error)
 
 
 def _run_finish(run: SyncRun, status: str, *, summary: str = "", error: str = "") -> SyncRun:
@@ -146,37 +155,40 @@ def run_division_sync(
     that is over already (closed as lost meanwhile) is returned as it is, untouched.
     """
     division = Division.objects.get(pk=division_id)
-    connection = QuickBooksConnection.objects.filter(division=division).first()
-    if backend is None and (connection is None or not connection.is_connected):
-        if lease_owner:
-            lock_release(division, lease_owner)
-        run = _run_start(division, trigger, run_id, full, scope=scope)
-        if run is None:
-            return SyncRun.objects.get(pk=run_id)
-        reason = connection.last_error if connection and connection.last_error else "it is not connected"
-        return _run_finish(
-            run,
-            SyncRunStatus.FAILED,
-            error=f"QuickBooks could not be reached for {division}: {reason}. An Owner can connect it on the "
-            "QuickBooks page.",
-        )
+    opened_here = backend is None
+    if backend is None:
+        try:
+            backend = backend_open(division)
+        except BackendUnavailableError as unavailable:
+            if lease_owner:
+                lock_release(division, lease_owner)
+            return _run_refused(
+                division,
+                trigger,
+                run_id,
+                full,
+                scope,
+                error=f"QuickBooks could not be reached for {division}: {unavailable.reason}. An Owner can connect "
+                "it on the QuickBooks page.",
+            )
     owner = lease_owner or lock_acquire(division)
-    if owner is None:
-        run = _run_start(division, trigger, run_id, full, scope=scope)
-        if run is None:
-            return SyncRun.objects.get(pk=run_id)
-        return _run_finish(
-            run,
-            SyncRunStatus.FAILED,
-            error="Another sync of this division is running; this one did nothing. Its changes are picked up by "
-            "that sync or the next one.",
-        )
-    run = _run_start(division, trigger, run_id, full, owner, scope)
+    run = _run_start(division, trigger, run_id, full, owner or "", scope) if owner else None
     if run is None:
+        if opened_here:
+            backend.close()
+        if owner is None:
+            return _run_refused(
+                division,
+                trigger,
+                run_id,
+                full,
+                scope,
+                error="Another sync of this division is running; this one did nothing. Its changes are picked up "
+                "by that sync or the next one.",
+            )
         lock_release(division, owner)
         logger.info("QuickBooks sync run %s of %s is over already; nothing to do", run_id, division)
         return SyncRun.objects.get(pk=run_id)
-    backend = backend or OnlineBackend(client_for(connection))
     started = time.monotonic()
     try:
         _abandoned_runs_close(division, run)

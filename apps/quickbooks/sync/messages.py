@@ -1,7 +1,6 @@
 """Intuit's faults in words a bookkeeper understands, with what to do about them."""
 
 from apps.quickbooks.errors import ApiError, QuickBooksError
-from apps.quickbooks.mapping.desktop.common import IN_USE_CODE, IN_USE_MESSAGE
 
 _BY_CODE = {
     "6240": "A customer, vendor or employee in QuickBooks already uses the name {name}. QuickBooks names must be "
@@ -16,13 +15,15 @@ _BY_CODE = {
     "2210": "The email address of {name} is not one QuickBooks accepts.",
     "6150": "{name} refers to a parent customer QuickBooks does not have.",
     "6180": "{name} sits deeper under its parent customer than the 4 levels QuickBooks allows.",
-    IN_USE_CODE: IN_USE_MESSAGE,
 }
 
 
 def plain_reason(error: QuickBooksError, name: str) -> str:
-    """The sentence for a run's log: known codes in plain words, the rest with QuickBooks' own explanation."""
-    if isinstance(error, ApiError) and (template := _BY_CODE.get(error.code)):
+    """
+    The sentence for a run's log: the backend's own sentence for the fault, else known codes in plain words, else
+    QuickBooks' own explanation.
+    """
+    if isinstance(error, ApiError) and (template := error.plain or _BY_CODE.get(error.code)):
         detail = error.detail or (error.errors[0].message if error.errors else "")
         return template.format(name=name, detail=detail or "no explanation given")
     return f"{name}: {error.message}"

@@ -19,12 +19,23 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from apps.core.models import Division
 from apps.quickbooks.client import QuickBooksClient
 from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
 from apps.quickbooks.client.faults import batch_item_error
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping import tax, terms
-from apps.quickbooks.sync.backend import CREATE, VOID, Capabilities, Snapshot, Write, WriteResult
+from apps.quickbooks.models import QuickBooksConnection
+from apps.quickbooks.services.connection import client_for
+from apps.quickbooks.sync.backend import (
+    CREATE,
+    VOID,
+    BackendUnavailableError,
+    Capabilities,
+    Snapshot,
+    Write,
+    WriteResult,
+)
 from apps.quickbooks.sync.records import TAX_AGENCY, TAX_CODE, TAX_RATE, TERM
 
 # Change data capture looks back at most 30 days; older cursors need a full read.
@@ -277,3 +288,16 @@ class OnlineBackend:
         if not code_id:
             return WriteResult(write, error=ApiError("QuickBooks did not say which tax code it created."))
         return WriteResult(write, record=tax.tax_code_record(self.client.get(TAX_CODE, code_id)))
+
+
+def online_backend_open(division: Division) -> OnlineBackend:
+    """
+    The backend of the division's QuickBooks Online company (the engine's default, ``backend.backend_open``);
+    refused while the division is not connected, with the connection's last error when it has one.
+    """
+    connection = QuickBooksConnection.objects.filter(division=division).first()
+    if connection is None or not connection.is_connected:
+        raise BackendUnavailableError(
+            connection.last_error if connection and connection.last_error else "it is not connected"
+        )
+    return OnlineBackend(client_for(connection))

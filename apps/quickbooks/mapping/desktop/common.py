@@ -25,7 +25,12 @@ def status_error(*, code: int, message: str, severity: str = "Error") -> ApiErro
     """A failed qbXML request as the error the engine handles; Desktop's own code and words are kept."""
     engine_code = ENGINE_CODES.get(code) or (IN_USE_CODE if code in IN_USE else str(code))
     detail = FaultDetail(code=engine_code, message=message, detail=f"QuickBooks Desktop status {code}: {message}")
-    return ApiError(f"QuickBooks Desktop refused it ({code}): {message}", errors=(detail,), fault_type=severity)
+    return ApiError(
+        f"QuickBooks Desktop refused it ({code}): {message}",
+        errors=(detail,),
+        fault_type=severity,
+        plain=IN_USE_MESSAGE if code in IN_USE else "",
+    )
 
 
 def desktop_bool(value: Any, default: bool = True) -> bool:
