@@ -2,11 +2,11 @@
 
 import pytest
 
-from apps.customers.models import Customer, ServiceLocation
-from apps.customers.services import customer_update, service_location_update
+from apps.customers.models import Customer
+from apps.customers.services import customer_update
 from apps.qbd_sandbox import services as emulator
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunEntry
-from tests.factories import CustomerFactory, ServiceLocationFactory
+from tests.factories import CustomerFactory
 from tests.quickbooks.desktop_sync.conftest import customer_add, customer_ret, qbxml
 
 pytestmark = pytest.mark.django_db
@@ -81,77 +81,6 @@ def test_an_edit_in_quickbooks_desktop_comes_back_at_the_next_session(desktop_di
     customer = Customer.objects.get(display_name="Carefree")
     assert customer.phone == "918-555-0199"
     assert customer.service_locations.get(name="Warehouse").street == "10 Dock Rd"
-
-
-def test_customers_and_locations_go_to_quickbooks_desktop_as_customers_with_ship_tos(
-    desktop_division, desktop_sync, company
-):
-    desktop_division("to_quickbooks")
-    customer = CustomerFactory(display_name="Benson Farms", company_name="Benson Farms Inc", phone="555-0101")
-    ServiceLocationFactory(customer=customer, name="North Barn", street="1 Farm Rd", city="Enid", state="OK")
-    ServiceLocationFactory(customer=customer, name="South Barn", street="2 Farm Rd", city="Enid", state="OK")
-
-    run = desktop_sync()
-
-    assert run.status == "succeeded", run.error_summary
-    link = RecordLink.objects.get(object_id=customer.pk, content_type__model="customer")
-    ret = customer_ret(company, link.qbo_id)
-    assert ret.findtext("Name") == "Benson Farms" and ret.findtext("CompanyName") == "Benson Farms Inc"
-    assert ret.findtext("Phone") == "555-0101"
-    ship_tos = {address.findtext("Name"): address for address in ret.findall("ShipToAddress")}
-    assert set(ship_tos) == {"North Barn", "South Barn"}
-    assert ship_tos["North Barn"].findtext("Addr1") == "1 Farm Rd"
-
-    again = desktop_sync()
-
-    assert again.status == "succeeded" and again.counts == {}
-    assert desktop_sync.transport.requests("CustomerMod") == desktop_sync.transport.requests("CustomerAdd") == 0
-
-    service_location_update(location=customer.service_locations.get(name="North Barn"), street="1A Farm Rd")
-    desktop_sync()
-
-    ret = customer_ret(company, link.qbo_id)
-    ship_tos = {address.findtext("Name"): address for address in ret.findall("ShipToAddress")}
-    assert ship_tos["North Barn"].findtext("Addr1") == "1A Farm Rd" and len(ship_tos) == 2
-    assert ServiceLocation.objects.filter(customer=customer).count() == 2
-
-
-@pytest.mark.preview_unpredictable(
-    "QuickBooks Desktop refuses a name its vendor or employee list holds when the customer arrives"
-)
-def test_a_name_another_list_holds_is_explained_and_the_rest_goes_on(desktop_division, desktop_sync, company):
-    desktop_division("to_quickbooks")
-    qbxml(company, "<VendorAddRq><VendorAdd><Name>Acme Supply</Name></VendorAdd></VendorAddRq>")
-    CustomerFactory(display_name="Acme Supply")
-    CustomerFactory(display_name="Brightside Dental")
-
-    run = desktop_sync()
-
-    assert run.status == "partial"
-    failed = SyncRunEntry.objects.get(run=run, action=SyncAction.FAILED)
-    assert "Acme Supply" in failed.message and "already" in failed.message
-    assert RecordLink.objects.filter(content_type__model="customer").exclude(qbo_id="").count() == 1
-
-
-def test_a_stale_edit_sequence_is_read_again_and_sent_once_more(desktop_division, desktop_sync, company):
-    desktop_division("to_quickbooks")
-    customer = CustomerFactory(display_name="Corner Bakery", phone="555-0001")
-    desktop_sync()
-    link = RecordLink.objects.get(object_id=customer.pk, content_type__model="customer")
-    # Someone edits it in QuickBooks Desktop: the edit sequence FieldOffice holds is now out of date.
-    ret = customer_ret(company, link.qbo_id)
-    qbxml(
-        company,
-        f"<CustomerModRq><CustomerMod><ListID>{link.qbo_id}</ListID>"
-        f"<EditSequence>{ret.findtext('EditSequence')}</EditSequence><Notes>Gate code 1234</Notes>"
-        "</CustomerMod></CustomerModRq>",
-    )
-    customer_update(customer=customer, phone="555-0002")
-
-    run = desktop_sync()
-
-    assert run.status == "succeeded", run.error_summary
-    assert customer_ret(company, link.qbo_id).findtext("Phone") == "555-0002"
 
 
 @pytest.mark.preview_unpredictable(

@@ -1,6 +1,6 @@
 """
 Payment terms and tax rates with QuickBooks Desktop (terms, sales tax items and groups), through the engine: what
-only Desktop does, and its records one by one. The scenarios both backends share are in ``tests/quickbooks/lists``.
+only Desktop does, and its records one by one. The scenarios both backends share are in ``tests/quickbooks/scenarios``.
 """
 
 from dataclasses import replace

@@ -3,7 +3,7 @@
 from apps.customers.models import Customer, ServiceLocation
 from apps.quickbooks.models import RecordLink, SyncRunStatus
 from tests.factories import CustomerFactory
-from tests.quickbooks.sync.conftest import configure, entries, remote_create, remote_update, sync
+from tests.quickbooks.sync.conftest import configure, entries, remote_create, sync
 
 
 def test_first_pull_creates_customers_and_locations(division, connection, company):
@@ -38,24 +38,6 @@ def test_first_pull_creates_customers_and_locations(division, connection, compan
     assert (location.name, location.street, location.city) == ("Warehouse", "1 Dock St", "Duluth")
     assert ("customer", "created", "Acme Heating") in entries(run)
     assert RecordLink.objects.filter(division=division).count() >= 2
-
-
-def test_idle_run_changes_nothing_and_remote_edit_arrives(division, connection, company):
-    record = remote_create(company, "Customer", {"DisplayName": "Birch Plumbing"})
-    configure(division, customers_direction="to_local")
-    sync(division)
-
-    idle = sync(division)
-    assert idle.status == SyncRunStatus.SUCCEEDED
-    assert idle.entries.count() == 0
-    assert idle.api_calls <= 2
-
-    remote_update(company, "Customer", record, {"CompanyName": "Birch Plumbing Inc", "Active": False})
-    run = sync(division)
-    customer = Customer.objects.get(division=division, display_name="Birch Plumbing")
-    assert customer.company_name == "Birch Plumbing Inc"
-    assert customer.active is False
-    assert entries(run) == [("customer", "deactivated", "Birch Plumbing")]
 
 
 def test_one_way_pull_skips_an_unlinked_local_namesake(division, connection, company):

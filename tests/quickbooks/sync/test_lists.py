@@ -1,6 +1,6 @@
 """
 Tax rates and payment terms with QuickBooks Online: what only Online does (a term renamed there), and read-only here
-while QuickBooks keeps them. The scenarios both backends share are in ``tests/quickbooks/lists``.
+while QuickBooks keeps them. The scenarios both backends share are in ``tests/quickbooks/scenarios``.
 """
 
 from decimal import Decimal

@@ -1,7 +1,8 @@
 """
-The list scenarios both backends share, run once per backend: ``side`` is QuickBooks Online (the local sandbox over
-real HTTP) or QuickBooks Desktop (the company file emulator through the engine's Desktop backend), behind one small
-interface that does to QuickBooks what its own screens do and reads back what it holds.
+The scenarios both backends share (payment terms, tax rates, customers and their locations), run once per backend:
+``side`` is QuickBooks Online (the local sandbox over real HTTP) or QuickBooks Desktop (the company file emulator
+through the engine's Desktop backend), behind one small interface that does to QuickBooks what its own screens do
+and reads back what it holds.
 
 Every scenario also runs with a preview before each sync, which must count what the sync then does.
 """
@@ -34,6 +35,9 @@ WRITTEN_AS = {
     "ItemSalesTaxAdd": "tax code",
     "ItemSalesTaxMod": "tax code",
     "VendorAdd": "tax agency",
+    "Customer": "customer",
+    "CustomerAdd": "customer",
+    "CustomerMod": "customer",
 }
 TERMS_DESKTOP_HAS = {
     "Due on receipt": 0,
@@ -63,9 +67,15 @@ class OnlineSide:
         # Records of the lists the last sync added or changed there, counted per list ("term", "tax code"...).
         self.written: dict[str, int] = {}
 
-    def configure(self, direction: str) -> None:
+    def configure(self, direction: str, *, lists: bool = True) -> None:
         primary = "local" if direction == "two_way" else ""
-        configure(self.division, customers_direction=direction, customers_primary=primary)
+        configure(
+            self.division, customers_direction=direction, customers_primary=primary, sync_tax_rates_and_terms=lists
+        )
+
+    def calls(self, run: SyncRun) -> int:
+        """What the run cost QuickBooks: its API calls."""
+        return run.api_calls
 
     def _state(self) -> dict:
         rows = SandboxEntity.objects.filter(company=self.company, entity_type__in=WRITTEN_AS)
@@ -150,9 +160,54 @@ class OnlineSide:
             company=self.company, entity_type="TaxAgency", data__DisplayName=name
         ).count()
 
-    def customer_add(self, name: str, *, term: str, tax: str) -> None:
-        refs = {"SalesTermRef": {"value": self.term_id(term)}, "DefaultTaxCodeRef": {"value": self.tax_id(tax)}}
+    # Customers.
+
+    def customer_add(self, name: str, *, term: str = "", tax: str = "", phone: str = "") -> None:
+        refs = {"SalesTermRef": {"value": self.term_id(term)}} if term else {}
+        if tax:
+            refs["DefaultTaxCodeRef"] = {"value": self.tax_id(tax)}
+        if phone:
+            refs["PrimaryPhone"] = {"FreeFormNumber": phone}
         remote_create(self.company, "Customer", {"DisplayName": name, **refs})
+
+    def _customer(self, name: str) -> SandboxEntity:
+        return SandboxEntity.objects.get(company=self.company, entity_type="Customer", data__DisplayName=name)
+
+    def customer_change(self, name: str, *, phone: str = "", notes: str = "", active: bool | None = None) -> None:
+        """Changed as QuickBooks' customer screen changes it: a new SyncToken."""
+        changes: dict = {"PrimaryPhone": {"FreeFormNumber": phone}} if phone else {}
+        if notes:
+            changes["Notes"] = notes
+        if active is not None:
+            changes["Active"] = active
+        remote_update(self.company, "Customer", self._customer(name), changes)
+
+    def customer_there(self, name: str) -> dict:
+        data = self._customer(name).data
+        return {
+            "phone": data.get("PrimaryPhone", {}).get("FreeFormNumber", ""),
+            "email": data.get("PrimaryEmailAddr", {}).get("Address", ""),
+            "notes": data.get("Notes", ""),
+            "active": data.get("Active", True),
+        }
+
+    def customers_there(self) -> int:
+        """Top-level customers: the records customers here become."""
+        rows = SandboxEntity.objects.filter(company=self.company, entity_type="Customer", deleted_at=None)
+        return sum(1 for row in rows if not row.data.get("ParentRef"))
+
+    def locations_there(self, name: str) -> dict[str, str]:
+        """The customer's service locations as QuickBooks Online keeps them: its sub-customers, by name → street."""
+        parent = self._customer(name).entity_id
+        rows = SandboxEntity.objects.filter(company=self.company, entity_type="Customer", deleted_at=None)
+        return {
+            row.data["DisplayName"]: row.data.get("ShipAddr", {}).get("Line1", "")
+            for row in rows
+            if row.data.get("ParentRef", {}).get("value") == parent
+        }
+
+    def vendor_add(self, name: str) -> None:
+        remote_create(self.company, "Vendor", {"DisplayName": name})
 
 
 class DesktopSide:
@@ -169,7 +224,7 @@ class DesktopSide:
         self.desktop_sync = DesktopSync(division, company)
         self.written: dict[str, int] = {}
 
-    def configure(self, direction: str) -> None:
+    def configure(self, direction: str, *, lists: bool = True) -> None:
         # Written directly: the settings service does not offer tax rates and terms with Desktop yet.
         SyncSettings.objects.update_or_create(
             division=self.division,
@@ -179,9 +234,13 @@ class DesktopSide:
                 "customers_primary": "quickbooks" if direction == "two_way" else "",
                 "inventory_direction": "off",
                 "invoices_direction": "off",
-                "sync_tax_rates_and_terms": True,
+                "sync_tax_rates_and_terms": lists,
             },
         )
+
+    def calls(self, run: SyncRun) -> int:
+        """What the run cost QuickBooks: its round trips through the Web Connector."""
+        return len(self.desktop_sync.transport.documents)
 
     def sync(self) -> SyncRun:
         run = self.desktop_sync()
@@ -275,10 +334,48 @@ class DesktopSide:
         root = qbxml(self.company, "<VendorQueryRq/>")
         return sum(1 for element in root.iter("VendorRet") if element.findtext("Name") == name)
 
-    def customer_add(self, name: str, *, term: str, tax: str) -> None:
-        refs = f"<TermsRef><FullName>{term}</FullName></TermsRef>"
-        refs += f"<ItemSalesTaxRef><FullName>{tax}</FullName></ItemSalesTaxRef>"
+    # Customers.
+
+    def customer_add(self, name: str, *, term: str = "", tax: str = "", phone: str = "") -> None:
+        # In qbXML's order: the phone before the terms before the tax.
+        refs = f"<Phone>{phone}</Phone>" if phone else ""
+        refs += f"<TermsRef><FullName>{term}</FullName></TermsRef>" if term else ""
+        refs += f"<ItemSalesTaxRef><FullName>{tax}</FullName></ItemSalesTaxRef>" if tax else ""
         customer_add(self.company, name, extra=refs)
+
+    def customer_change(self, name: str, *, phone: str = "", notes: str = "", active: bool | None = None) -> None:
+        """Changed as QuickBooks' customer screen changes it: a new edit sequence."""
+        found = self._ret("CustomerQuery", FullName=name)
+        fields = f"<IsActive>{str(active).lower()}</IsActive>" if active is not None else ""
+        fields += f"<Phone>{phone}</Phone>" if phone else ""
+        fields += f"<Notes>{notes}</Notes>" if notes else ""
+        qbxml(
+            self.company,
+            f"<CustomerModRq><CustomerMod><ListID>{found.findtext('ListID')}</ListID>"
+            f"<EditSequence>{found.findtext('EditSequence')}</EditSequence>{fields}</CustomerMod></CustomerModRq>",
+        )
+
+    def customer_there(self, name: str) -> dict:
+        found = self._ret("CustomerQuery", FullName=name)
+        return {
+            "phone": found.findtext("Phone") or "",
+            "email": found.findtext("Email") or "",
+            "notes": found.findtext("Notes") or "",
+            "active": found.findtext("IsActive") != "false",
+        }
+
+    def customers_there(self) -> int:
+        """Top-level customers: the records customers here become (a job arrives as a customer of its own)."""
+        root = qbxml(self.company, "<CustomerQueryRq><ActiveStatus>All</ActiveStatus></CustomerQueryRq>")
+        return sum(1 for ret in root.iter("CustomerRet") if ret.findtext("Sublevel") == "0")
+
+    def locations_there(self, name: str) -> dict[str, str]:
+        """The customer's service locations as QuickBooks Desktop keeps them: its ship-to addresses."""
+        found = self._ret("CustomerQuery", FullName=name)
+        return {address.findtext("Name"): address.findtext("Addr1") or "" for address in found.findall("ShipToAddress")}
+
+    def vendor_add(self, name: str) -> None:
+        self.agency_add(name)
 
 
 @pytest.fixture(params=["online", "desktop"])
