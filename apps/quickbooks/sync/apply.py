@@ -5,7 +5,9 @@ same way for every entity.
 - Here: the spec's domain services with ``by_master_system=True``; a record they refuse fails alone, with their
   reasons. A preview writes nothing here and keeps the links it would write in memory (``RunContext.link_set``).
 - There: one round of writes through the backend once every record was planned, after the records its creates need
-  (``Prerequisite``: a tax code's agency) were created; each failure is a plain sentence (``sync.messages``).
+  (``Prerequisite``: a tax code's agency) were created; each failure is a plain sentence (``sync.messages``). Where
+  QuickBooks keeps the records, only those a spec sends all the same (``SentAnyway``: the accounts an Owner asked
+  for) are created there, and linked at what QuickBooks answered.
 - Links (``LinkSet``, the one answer to "is it linked") keep QuickBooks' version and the hash of the content both
   sides agreed on; the run's log (``RunJournal``) gets one entry per record that changed, failed or was reported.
 """
@@ -49,7 +51,9 @@ def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
     links = ctx.link_set(spec.model, spec.entity).load_all()
     local = list(spec.model.objects.filter(division=ctx.division))
     pulled = master == PrimarySystem.QUICKBOOKS
-    sent = frozenset(spec.sent_anyway.wanted(ctx)) if pulled and spec.sent_anyway else frozenset()
+    # The local records QuickBooks, which keeps them, is sent all the same (the accounts an Owner asked for).
+    anyway = spec.sent_anyway if pulled else None
+    sent = frozenset(anyway.wanted(ctx)) if anyway is not None else frozenset()
     ctx.journal.stage(spec.stage, total=len(remote) if pulled else len(local))
     # Only what is sent asks what QuickBooks lets apps do.
     capabilities = ctx.backend.capabilities if sent or not pulled else Capabilities()
@@ -57,15 +61,9 @@ def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
     apply = SpecApply(ctx, spec, links, refs, pulled=pulled)
     complete = spec.entity in ctx.snapshot.complete
     found = pairs(spec, master, remote, local, links.by_local, links.by_remote, complete=complete, sent=sent)
-    # One transaction for what is written here: a long list costs one commit, not one per record.
-    with transaction.atomic():
-        for pair in found:
-            if pair.remote is not None or not pulled:
-                ctx.journal.advance()
-            apply.carry_out(pair, plan(spec, pair.remote, pair.local, pair.link, settings))
-    apply.send()
-    if sent and not ctx.preview:
-        spec.sent_anyway.done(ctx, {pk for pk in sent if links.is_linked(pk)})
+    apply.run(found, settings)
+    if anyway is not None and sent and not ctx.preview:
+        anyway.done(ctx, {pk for pk in sent if links.is_linked(pk)})
 
 
 @dataclass
@@ -90,6 +88,18 @@ class SpecApply:
         # QuickBooks keeps the records: links hold QuickBooks' content, even of a record created there.
         self.pulled = pulled
         self.queued: list[_Queued] = []
+
+    def run(self, found: list[Pair], settings: PlanSettings) -> None:
+        """
+        Each pair planned and its decision carried out: those here in one transaction (a long list costs one commit,
+        not one per record), then those there.
+        """
+        with transaction.atomic():
+            for pair in found:
+                if pair.remote is not None or not self.pulled:
+                    self.ctx.journal.advance()
+                self.carry_out(pair, plan(self.spec, pair.remote, pair.local, pair.link, settings))
+        self.send()
 
     def carry_out(self, pair: Pair, decision: Decision) -> None:
         kind = decision.kind
