@@ -10,7 +10,7 @@ reconnected; QuickBooks Desktop: a company file recorded by the Web Connector).
   rates and terms come from QuickBooks. With customers going from FieldOffice to QuickBooks, FieldOffice keeps them
   and pushes them.
 - The chart of accounts: while inventory (either way) or invoices sync, since the sync then pulls the whole chart
-  from QuickBooks at every run (``sync/steps/accounts.py``) and an edit made here would be overwritten or deactivated.
+  from QuickBooks at every run (``sync/specs/accounts.py``) and an edit made here would be overwritten or deactivated.
 """
 
 from django.db import models

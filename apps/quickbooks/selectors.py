@@ -190,7 +190,7 @@ class AccountMap:
 def account_map(*, division: Division) -> AccountMap:
     """
     Every account of the division that QuickBooks does not have, active or used by items: after a sync read the
-    chart (``sync.steps.accounts`` links QuickBooks' accounts by id, number, then name), the unlinked ones. Each with
+    chart (``sync.specs.accounts`` links QuickBooks' accounts by id, number, then name), the unlinked ones. Each with
     the accounts QuickBooks has that may stand for it (active, of a kind that books the same way).
     """
     linked = linked_account_ids(division=division)

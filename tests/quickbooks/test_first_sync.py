@@ -16,10 +16,11 @@ from apps.invoicing.models import Invoice, InvoiceStatus
 from apps.qbo_sandbox.companies import company_create
 from apps.qbo_sandbox.models import SandboxCompany, SandboxEntity
 from apps.quickbooks.local_consent import consent_give
-from apps.quickbooks.mapping.accounts import account_fields
+from apps.quickbooks.mapping.accounts import account_record
 from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.models import SyncAction, SyncRunStatus
 from apps.quickbooks.services.connection import callback_url, connection_authorization_start, connection_complete
+from apps.quickbooks.sync.specs.accounts import account_fields
 from tests.quickbooks.previews import preview_then_run
 
 README_CONFIGURATION = ["--customers", "two-way", "--primary", "quickbooks", "--invoices", "to-quickbooks"]
@@ -29,7 +30,8 @@ def test_the_sandbox_company_has_every_account_of_the_demo_main_division(db):
     demo_seed()
     company = company_create()  # What the consent page creates when the sandbox has no company yet.
     accounts = SandboxEntity.objects.filter(company=company, entity_type="Account")
-    remote = {name_key(fields["name"]): fields for fields in (account_fields(entity.data) for entity in accounts)}
+    chart = (account_fields(account_record(entity.data)) for entity in accounts)
+    remote = {name_key(fields["name"]): fields for fields in chart}
     main = Account.objects.filter(division=division_get_default())
     assert main.count() >= 20
     for account in main:

@@ -11,6 +11,7 @@ from apps.catalog.models import Item
 from apps.quickbooks.mapping import accounts, items
 from apps.quickbooks.mapping.common import content_hash
 from apps.quickbooks.mapping.items import ItemAccounts
+from apps.quickbooks.sync.specs.accounts import account_fields
 
 REFS = {"income_account": "11", "expense_account": "12", "asset_account": "13"}
 
@@ -249,12 +250,14 @@ def test_categories_and_bundles_are_not_items_to_sell():
     ],
 )
 def test_account_types_map_to_local_types(remote, local):
-    assert accounts.account_fields({"Name": "A", **remote})["account_type"] == local
+    assert account_fields(accounts.account_record({"Name": "A", **remote}))["account_type"] == local
 
 
 def test_account_fields_keep_a_local_number_when_quickbooks_has_none():
-    fields = accounts.account_fields(
-        {"Name": "Parts", "SubAccount": True, "FullyQualifiedName": "Sales:Parts", "Description": "d" * 300}
+    fields = account_fields(
+        accounts.account_record(
+            {"Name": "Parts", "SubAccount": True, "FullyQualifiedName": "Sales:Parts", "Description": "d" * 300}
+        )
     )
 
     assert fields == {
@@ -263,5 +266,7 @@ def test_account_fields_keep_a_local_number_when_quickbooks_has_none():
         "description": "d" * 200,
         "active": True,
     }
-    numbered = accounts.account_fields({"Name": "Sales", "AcctNum": "4000", "AccountType": "Income", "Active": False})
+    numbered = account_fields(
+        accounts.account_record({"Name": "Sales", "AcctNum": "4000", "AccountType": "Income", "Active": False})
+    )
     assert (numbered["number"], numbered["active"]) == ("4000", False)

@@ -1,22 +1,21 @@
 """
-QuickBooks accounts → FieldOffice's chart of accounts (one way: FieldOffice changes nothing of QuickBooks' chart; it
-only adds the accounts an Owner asks it to create there on the account mapping page, ``account_payload``).
+QuickBooks Online's ``Account`` objects ↔ the engine's ``AccountRecord`` (the chart is pulled one way: FieldOffice
+changes nothing of QuickBooks' chart; it only adds the accounts an Owner asks it to create there on the account
+mapping page, ``account_payload``).
 
-The chart comes here so that items keep the accounts QuickBooks gives them, and so that the default accounts per
-item type can be chosen among accounts QuickBooks has. A sub-account is named as QuickBooks shows it ("Sales:Parts"),
-since its own name is only unique under its parent. QuickBooks' "Other current asset" accounts of the Inventory detail
-type are FieldOffice's inventory asset accounts; "Other asset" (long-term) has no twin here and reads as fixed asset.
+A sub-account is named as QuickBooks shows it ("Sales:Parts"), since its own name is only unique under its parent.
+QuickBooks' types become FieldOffice's: "Other current asset" accounts of the Inventory detail type are FieldOffice's
+inventory asset accounts; "Other asset" (long-term) has no twin here and reads as fixed asset.
 """
 
 from typing import Any
 
-from apps.accounting.models import Account, AccountType
-from apps.quickbooks.mapping.common import name_for_quickbooks, text
+from apps.accounting.models import AccountType
+from apps.quickbooks.mapping.common import name_for_quickbooks, ref_id, remote_id, remote_sync_token, text
+from apps.quickbooks.sync.records import ACCOUNT, AccountRecord
 
-ENTITY = "Account"
+ENTITY = ACCOUNT
 NAME_MAX = 100
-NUMBER_MAX = 20
-DESCRIPTION_MAX = 200
 REMOTE_DESCRIPTION_MAX = 100  # QuickBooks' limit for an account's description
 INVENTORY_SUB_TYPE = "Inventory"
 
@@ -40,15 +39,10 @@ TYPES = {
 
 
 def account_name(obj: dict[str, Any]) -> str:
-    """The local name: QuickBooks' name, or its full "Parent:Child" name for a sub-account."""
-    name = text(obj.get("Name"))
+    """QuickBooks' name, or its full "Parent:Child" name for a sub-account."""
     if obj.get("SubAccount") and obj.get("FullyQualifiedName"):
-        name = text(obj.get("FullyQualifiedName"))
-    return name[:NAME_MAX].strip()
-
-
-def account_number(obj: dict[str, Any]) -> str:
-    return text(obj.get("AcctNum"), NUMBER_MAX)
+        return text(obj.get("FullyQualifiedName"))
+    return text(obj.get("Name"))
 
 
 def account_type(obj: dict[str, Any]) -> str:
@@ -58,20 +52,18 @@ def account_type(obj: dict[str, Any]) -> str:
     return TYPES.get(text(obj.get("AccountType")), AccountType.OTHER_CURRENT_ASSET)
 
 
-def account_fields(obj: dict[str, Any]) -> dict[str, Any]:
-    """
-    The local fields of a QuickBooks account. The number is left out when QuickBooks has none (account numbers are
-    off in many companies), so that a number kept here is not erased.
-    """
-    fields: dict[str, Any] = {
-        "name": account_name(obj),
-        "account_type": account_type(obj),
-        "description": text(obj.get("Description"), DESCRIPTION_MAX),
-        "active": obj.get("Active", True) is not False,
-    }
-    if number := account_number(obj):
-        fields["number"] = number
-    return fields
+def account_record(obj: dict[str, Any]) -> AccountRecord:
+    """An ``Account`` as the engine's record."""
+    return AccountRecord(
+        remote_id=remote_id(obj),
+        version=remote_sync_token(obj),
+        name=account_name(obj),
+        number=text(obj.get("AcctNum")),
+        account_type=account_type(obj),
+        description=text(obj.get("Description")),
+        active=obj.get("Active", True) is not False,
+        parent_id=ref_id(obj.get("ParentRef")),
+    )
 
 
 # FieldOffice's types as QuickBooks' (type, detail type); an inventory asset is QuickBooks' Inventory detail type.
@@ -94,16 +86,19 @@ REMOTE_TYPES = {
 }
 
 
-def account_payload(account: Account) -> dict[str, Any]:
-    """A QuickBooks account made from one of FieldOffice's (the account mapping's "create it in QuickBooks")."""
-    account_type, sub_type = REMOTE_TYPES[account.account_type]
+def account_payload(record: AccountRecord) -> dict[str, Any]:
+    """
+    The ``Account`` created for ``record`` (the account mapping's "create it in QuickBooks"): a top-level account of
+    QuickBooks' type and detail type for its local type.
+    """
+    account_type, sub_type = REMOTE_TYPES[record.account_type]
     payload: dict[str, Any] = {
-        "Name": name_for_quickbooks(account.name, NAME_MAX),
+        "Name": name_for_quickbooks(record.name, NAME_MAX),
         "AccountType": account_type,
         "AccountSubType": sub_type,
     }
-    if account.description:
-        payload["Description"] = text(account.description, REMOTE_DESCRIPTION_MAX)
+    if record.description:
+        payload["Description"] = text(record.description, REMOTE_DESCRIPTION_MAX)
     return payload
 
 

@@ -1,7 +1,7 @@
 """
 The account mapping: what each account of a division's chart that QuickBooks does not have stands for there.
 
-QuickBooks' chart comes here at every sync that needs it (``sync.steps.accounts``), matched by link, number and name;
+QuickBooks' chart comes here at every sync that needs it (``sync.specs.accounts``), matched by link, number and name;
 an account here left unmatched is one QuickBooks does not have, and items using it cannot be sent. An Owner maps it
 to one of QuickBooks' accounts of a kind that books the same way (``mapping.accounts.compatible_types``), which the
 items are then sent with, or has the next sync create it in QuickBooks.

@@ -5,7 +5,9 @@ same way for every entity.
 - Here: the spec's domain services with ``by_master_system=True``; a record they refuse fails alone, with their
   reasons. A preview writes nothing here and keeps the links it would write in memory (``RunContext.link_set``).
 - There: one round of writes through the backend once every record was planned, after the records its creates need
-  (``Prerequisite``: a tax code's agency) were created; each failure is a plain sentence (``sync.messages``).
+  (``Prerequisite``: a tax code's agency) were created; each failure is a plain sentence (``sync.messages``). Where
+  QuickBooks keeps the records, only those a spec sends all the same (``SentAnyway``: the accounts an Owner asked
+  for) are created there, and linked at what QuickBooks answered.
 - Links (``LinkSet``, the one answer to "is it linked") keep QuickBooks' version and the hash of the content both
   sides agreed on; the run's log (``RunJournal``) gets one entry per record that changed, failed or was reported.
 """
@@ -14,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from apps.quickbooks.mapping.common import content_hash, name_key
 from apps.quickbooks.models import PrimarySystem, SyncAction
@@ -48,16 +51,19 @@ def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
     links = ctx.link_set(spec.model, spec.entity).load_all()
     local = list(spec.model.objects.filter(division=ctx.division))
     pulled = master == PrimarySystem.QUICKBOOKS
+    # The local records QuickBooks, which keeps them, is sent all the same (the accounts an Owner asked for).
+    anyway = spec.sent_anyway if pulled else None
+    sent = frozenset(anyway.wanted(ctx)) if anyway is not None else frozenset()
     ctx.journal.stage(spec.stage, total=len(remote) if pulled else len(local))
     # Only what is sent asks what QuickBooks lets apps do.
-    settings = PlanSettings(master, Capabilities() if pulled else ctx.backend.capabilities)
-    apply = SpecApply(ctx, spec, links, refs)
+    capabilities = ctx.backend.capabilities if sent or not pulled else Capabilities()
+    settings = PlanSettings(master, capabilities, full=ctx.full, sent=sent)
+    apply = SpecApply(ctx, spec, links, refs, pulled=pulled)
     complete = spec.entity in ctx.snapshot.complete
-    for pair in pairs(spec, master, remote, local, links.by_local, links.by_remote, complete=complete):
-        if pair.remote is not None or not pulled:
-            ctx.journal.advance()
-        apply.carry_out(pair, plan(spec, pair.remote, pair.local, pair.link, settings), pulled=pulled)
-    apply.send()
+    found = pairs(spec, master, remote, local, links.by_local, links.by_remote, complete=complete, sent=sent)
+    apply.run(found, settings)
+    if anyway is not None and sent and not ctx.preview:
+        anyway.done(ctx, {pk for pk in sent if links.is_linked(pk)})
 
 
 @dataclass
@@ -67,31 +73,47 @@ class _Queued:
     action: str
     local: Any
     remote: Record | None
+    # What its log entry says once written (why a record QuickBooks keeps was created there).
+    note: str = ""
 
 
 class SpecApply:
     """Carries out one spec's decisions: those here at once, those there queued and sent in one round (``send``)."""
 
-    def __init__(self, ctx: RunContext, spec: EntitySpec, links: LinkSet, refs: Refs) -> None:
+    def __init__(self, ctx: RunContext, spec: EntitySpec, links: LinkSet, refs: Refs, *, pulled: bool) -> None:
         self.ctx = ctx
         self.spec = spec
         self.links = links
         self.refs = refs
+        # QuickBooks keeps the records: links hold QuickBooks' content, even of a record created there.
+        self.pulled = pulled
         self.queued: list[_Queued] = []
 
-    def carry_out(self, pair: Pair, decision: Decision, *, pulled: bool) -> None:
+    def run(self, found: list[Pair], settings: PlanSettings) -> None:
+        """
+        Each pair planned and its decision carried out: those here in one transaction (a long list costs one commit,
+        not one per record), then those there.
+        """
+        with transaction.atomic():
+            for pair in found:
+                if pair.remote is not None or not self.pulled:
+                    self.ctx.journal.advance()
+                self.carry_out(pair, plan(self.spec, pair.remote, pair.local, pair.link, settings))
+        self.send()
+
+    def carry_out(self, pair: Pair, decision: Decision) -> None:
         kind = decision.kind
         if kind == Kind.NOTHING:
             return
         if kind == Kind.CREATE_THERE:
-            self.queued.append(_Queued(CREATE, pair.local, None))
+            self.queued.append(_Queued(CREATE, pair.local, None, decision.reason))
         elif kind == Kind.UPDATE_THERE:
             self.queued.append(_Queued(UPDATE, pair.local, pair.remote))
         elif kind == Kind.RELINK:
             self._link_remote(pair.local, pair.remote)
         elif kind == Kind.DEACTIVATE_HERE and pair.remote is None:
             self._deactivate_gone(pair, decision.reason)
-        elif kind in (Kind.LINK, Kind.SKIP) and not pulled:
+        elif kind == Kind.SKIP or (kind == Kind.LINK and not self.pulled):
             self._link_local(pair, decision)
         else:
             self._pulled(pair, decision)
@@ -108,7 +130,7 @@ class SpecApply:
             try:
                 local = self._write_here(local, fields)
             except ValidationError as error:
-                message = "; ".join(error.messages)
+                message = f"{label} could not be saved here: {'; '.join(error.messages)}"
                 self.ctx.journal.log(
                     self.spec.label, SyncAction.FAILED, label, message=message, qbo_id=remote.remote_id
                 )
@@ -153,16 +175,18 @@ class SpecApply:
     def _link_local(self, pair: Pair, decision: Decision) -> None:
         """
         Linked at the local record's content (FieldOffice keeps the records): matched by name, or a change reported
-        as one that cannot be sent, so that it is reported once per version.
+        as one that cannot be sent, so that it is reported once per version. A record QuickBooks takes none of has
+        nothing to link to: it is reported at every run.
         """
         local, remote = pair.local, pair.remote
-        self.links.set(local.pk, remote.remote_id, remote.version, content_hash(self.spec.local_comparable(local)))
+        if remote is not None:
+            self.links.set(local.pk, remote.remote_id, remote.version, content_hash(self.spec.local_comparable(local)))
         action = SyncAction.LINKED if decision.kind == Kind.LINK else SyncAction.SKIPPED
         self.ctx.journal.log(
             self.spec.label,
             action,
             self.spec.record_label(local),
-            qbo_id=remote.remote_id,
+            qbo_id=remote.remote_id if remote is not None else "",
             object_id=local.pk,
             message=decision.reason,
         )
@@ -181,7 +205,7 @@ class SpecApply:
             record = self.spec.to_record(queued.local, self.refs, queued.action)
             if queued.remote is not None:
                 record = replace(record, remote_id=queued.remote.remote_id, version=queued.remote.version)
-            writes.append(Write(self.spec.entity, queued.action, record, key=queued.local))
+            writes.append(Write(self.spec.entity, queued.action, record, key=queued))
         if writes:
             for result in self.ctx.backend.write(writes):
                 self._written(result)
@@ -221,14 +245,17 @@ class SpecApply:
         return refused
 
     def _written(self, result: WriteResult) -> None:
-        local = result.write.key
+        queued: _Queued = result.write.key
+        local = queued.local
         label = self.spec.record_label(local)
         if not result.ok:
             message = plain_reason(result.error, label)
             self.ctx.journal.log(self.spec.label, SyncAction.FAILED, label, object_id=local.pk, message=message)
             return
         record = result.record
-        wanted = content_hash(self.spec.local_comparable(local))
-        self.links.set(local.pk, record.remote_id, record.version, wanted)
+        comparable = self.spec.remote_comparable(record) if self.pulled else self.spec.local_comparable(local)
+        self.links.set(local.pk, record.remote_id, record.version, content_hash(comparable))
         action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
-        self.ctx.journal.log(self.spec.label, action, label, qbo_id=record.remote_id, object_id=local.pk)
+        self.ctx.journal.log(
+            self.spec.label, action, label, qbo_id=record.remote_id, object_id=local.pk, message=queued.note
+        )

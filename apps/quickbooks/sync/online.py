@@ -5,8 +5,9 @@ The QuickBooks Online backend: the engine's reads and writes as few Accounting A
   (tax codes, rates and agencies, terms: CDC does not report them) that also counts what a full read must page
   through; a full read then pages by 1,000, the most a query returns.
 - Writes go 30 to a batch, the most Intuit takes; a tax code is created through the tax service, one per call.
-- The short lists are handed to the engine as its records (``sync.records``), translated by ``mapping.terms`` and
-  ``mapping.tax`` as they are read; the other entities still travel as Intuit's JSON.
+- The short lists and the chart of accounts are handed to the engine as its records (``sync.records``), translated
+  by ``mapping.terms``, ``mapping.tax`` and ``mapping.accounts`` as they are read; the other entities still travel as
+  Intuit's JSON.
 """
 
 import uuid
@@ -24,7 +25,7 @@ from apps.quickbooks.client import QuickBooksClient
 from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
 from apps.quickbooks.client.faults import batch_item_error
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping import tax, terms
+from apps.quickbooks.mapping import accounts, tax, terms
 from apps.quickbooks.models import QuickBooksConnection
 from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync.backend import (
@@ -36,7 +37,7 @@ from apps.quickbooks.sync.backend import (
     Write,
     WriteResult,
 )
-from apps.quickbooks.sync.records import TAX_AGENCY, TAX_CODE, TAX_RATE, TERM
+from apps.quickbooks.sync.records import ACCOUNT, TAX_AGENCY, TAX_CODE, TAX_RATE, TERM
 
 # Change data capture looks back at most 30 days; older cursors need a full read.
 CDC_MAX_AGE = timedelta(days=30) - timedelta(hours=1)
@@ -58,11 +59,17 @@ RECORD_READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     TAX_CODE: tax.tax_code_record,
     TAX_RATE: tax.tax_rate_record,
     TAX_AGENCY: tax.agency_record,
+    ACCOUNT: accounts.account_record,
 }
-RECORD_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {TERM: terms.term_payload, TAX_AGENCY: tax.agency_payload}
-# Intuit lets apps create terms, tax codes (through its tax service) and agencies, and change terms, not tax codes.
+RECORD_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    TERM: terms.term_payload,
+    TAX_AGENCY: tax.agency_payload,
+    ACCOUNT: accounts.account_payload,
+}
+# Intuit lets apps create terms, tax codes (through its tax service), agencies and accounts, and change terms, not tax
+# codes.
 CAPABILITIES = Capabilities(
-    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY}),
+    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY, ACCOUNT}),
     updates=frozenset({TERM}),
     refusals={TAX_CODE: tax.CODE_UNCHANGEABLE},
 )

@@ -1,13 +1,14 @@
 """
 What to do with each record of a spec: pure functions of the records, their link and the run's settings.
 
-``pairs`` matches QuickBooks' records with local ones (by link, then by name) and ``plan`` decides, for one pair,
-what the run does: create, update or deactivate here, create or update there, link, report a change that cannot be
-sent, or nothing, with the reason a person reads. Neither touches the database or QuickBooks; ``sync.apply`` carries
-the decisions out, and a preview carries out the same decisions with nothing written.
+``pairs`` matches QuickBooks' records with local ones (by link, then by the spec's keys: by name unless it says
+otherwise) and ``plan`` decides, for one pair, what the run does: create, update or deactivate here, create or update
+there, link, report a change that cannot be sent, or nothing, with the reason a person reads. Neither touches the
+database or QuickBooks; ``sync.apply`` carries the decisions out, and a preview carries out the same decisions with
+nothing written.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -16,9 +17,9 @@ from apps.quickbooks.mapping.common import content_hash
 from apps.quickbooks.models import PrimarySystem
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Capabilities
 from apps.quickbooks.sync.records import Record
-from apps.quickbooks.sync.spec import EntitySpec
+from apps.quickbooks.sync.spec import GONE, EntitySpec, MatchKey
 
-GONE = "Deleted in QuickBooks: made inactive here."
+__all__ = ["GONE", "Decision", "Kind", "Pair", "PlanSettings", "pairs", "plan"]
 
 
 class Kind(StrEnum):
@@ -60,6 +61,10 @@ class PlanSettings:
 
     master: str
     capabilities: Capabilities = field(default_factory=Capabilities)
+    # A full run: QuickBooks' values are applied even where they did not change there (``pulls_only_changes``).
+    full: bool = False
+    # When QuickBooks keeps the records: the local ones to create there all the same (``sent_anyway``), by key.
+    sent: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -80,17 +85,54 @@ def pairs(
     links_by_remote: Mapping[str, LinkLike],
     *,
     complete: bool = True,
+    sent: Collection[int] = (),
 ) -> list[Pair]:
     """
-    The pairs a run decides on. QuickBooks master: every QuickBooks record, with its linked local record, else an
-    unlinked local one of the same name; then, when ``remote`` is ``complete`` (every record QuickBooks has, not only
-    those changed), the linked local records it no longer lists. FieldOffice master: every local record, with its
-    linked QuickBooks record, else an unlinked one of the same name.
+    The pairs a run decides on; records that are not linked are matched by the spec's keys in order (``keys``: by
+    name unless it says otherwise), each once.
+
+    QuickBooks master: every QuickBooks record, with its linked local record, else an unlinked local one it matches;
+    then, when ``remote`` is ``complete`` (every record QuickBooks has, not only those changed), the linked local
+    records it no longer lists, and the local records to create there all the same (``sent``, by primary key) that
+    none of its records matched. FieldOffice master: every local record, with its linked QuickBooks record, else one
+    it matches that no other record is linked to.
     """
     remote, local = list(remote), list(local)
     if master == PrimarySystem.QUICKBOOKS:
-        return _pull_pairs(spec, remote, local, links_by_local, links_by_remote, complete)
+        found, unmatched = _pull_pairs(spec, remote, local, links_by_local, links_by_remote, complete)
+        if complete:
+            found += [Pair(None, record, None) for record in unmatched if record.pk in sent]
+        return found
     return _push_pairs(spec, remote, local, links_by_local, links_by_remote)
+
+
+class _Unmatched:
+    """Records not linked, found by each of ``keys`` in turn (a key of "" finds nothing); each is found once."""
+
+    def __init__(self, records: list[Any], keys: list[Callable[[Any], str]]) -> None:
+        self.records = records
+        self.keys = keys
+        self.found: set[int] = set()
+        self.indexes: list[dict[str, Any]] = [{} for _ in keys]
+        for record in records:
+            for index, key in zip(self.indexes, keys, strict=True):
+                if value := key(record):
+                    index[value] = record
+
+    def take(self, probes: list[str]) -> Any:
+        """The record whose key is the first of ``probes`` (one per key) that finds one, else ``None``."""
+        for index, probe in zip(self.indexes, probes, strict=True):
+            record = index.get(probe) if probe else None
+            if record is not None:
+                for other, key in zip(self.indexes, self.keys, strict=True):
+                    if other.get(value := key(record)) is record:
+                        del other[value]
+                self.found.add(id(record))
+                return record
+        return None
+
+    def left(self) -> list[Any]:
+        return [record for record in self.records if id(record) not in self.found]
 
 
 def _own_link(link: LinkLike | None, local: Any) -> LinkLike | None:
@@ -98,9 +140,11 @@ def _own_link(link: LinkLike | None, local: Any) -> LinkLike | None:
     return link if link is not None and local is not None and link.object_id == local.pk else None
 
 
-def _pull_pairs(spec, remote, local, links_by_local, links_by_remote, complete) -> list[Pair]:
+def _pull_pairs(spec, remote, local, links_by_local, links_by_remote, complete) -> tuple[list[Pair], list[Any]]:
+    """The pairs of a pull, and the unlinked local records none of QuickBooks' records matched."""
     local_by_id = {record.pk: record for record in local}
-    never_linked = {spec.local_key(record): record for record in local if record.pk not in links_by_local}
+    keys = spec.keys()
+    never_linked = _Unmatched([record for record in local if record.pk not in links_by_local], [k.local for k in keys])
     found: list[Pair] = []
     listed: set[str] = set()
     for record in remote:
@@ -108,33 +152,41 @@ def _pull_pairs(spec, remote, local, links_by_local, links_by_remote, complete) 
         link = links_by_remote.get(record.remote_id)
         twin = local_by_id.get(link.object_id) if link is not None else None
         if twin is None:
-            twin = never_linked.pop(spec.remote_key(record), None)
+            twin = never_linked.take([key.remote(record) for key in keys])
         found.append(Pair(record, twin, _own_link(link, twin)))
     if not complete:
-        return found  # What was not read was not deleted.
+        return found, never_linked.left()  # What was not read was not deleted.
     for remote_id, link in links_by_remote.items():
         twin = local_by_id.get(link.object_id)
         if remote_id not in listed and twin is not None:
             found.append(Pair(None, twin, link))
-    return found
+    return found, never_linked.left()
 
 
 def _push_pairs(spec, remote, local, links_by_local, links_by_remote) -> list[Pair]:
     remote_by_id = {record.remote_id: record for record in remote}
-    remote_by_name = {spec.remote_key(record): record for record in remote}
+    keys = spec.keys()
+    by_key = [{value: record for record in remote if (value := key.remote(record))} for key in keys]
     taken = set(links_by_remote)
     found: list[Pair] = []
     for record in local:
         link = links_by_local.get(record.pk)
         twin = remote_by_id.get(link.qbo_id) if link is not None and link.qbo_id else None
         if twin is None:
-            # Never linked, or its twin is gone from QuickBooks: one of the same name no other record is linked to.
-            namesake = remote_by_name.get(spec.local_key(record))
-            if namesake is not None and namesake.remote_id not in taken:
-                twin = namesake
-                taken.add(namesake.remote_id)
+            # Never linked, or its twin is gone from QuickBooks: one it matches that no other record is linked to.
+            twin = _namesake(record, keys, by_key, taken)
         found.append(Pair(twin, record, link))
     return found
+
+
+def _namesake(local: Any, keys: tuple[MatchKey, ...], by_key: list[dict[str, Record]], taken: set[str]) -> Any:
+    for key, index in zip(keys, by_key, strict=True):
+        value = key.local(local)
+        namesake = index.get(value) if value else None
+        if namesake is not None and namesake.remote_id not in taken:
+            taken.add(namesake.remote_id)
+            return namesake
+    return None
 
 
 def plan(
@@ -142,37 +194,58 @@ def plan(
 ) -> Decision:
     """What the run does with one pair (see ``Kind``); ``local`` is the model instance, ``remote`` the record."""
     if settings.master == PrimarySystem.QUICKBOOKS:
-        return _plan_pull(spec, remote, local, link)
+        return _plan_pull(spec, remote, local, link, settings)
     return _plan_push(spec, remote, local, link, settings.capabilities)
 
 
-def _plan_pull(spec: EntitySpec, remote: Record | None, local: Any, link: LinkLike | None) -> Decision:
+def _plan_pull(
+    spec: EntitySpec, remote: Record | None, local: Any, link: LinkLike | None, settings: PlanSettings
+) -> Decision:
     if remote is None:
-        # Linked, and QuickBooks no longer lists it: it was deleted there. Made inactive here, never deleted.
-        return Decision(Kind.DEACTIVATE_HERE, GONE) if local is not None and local.active else NOTHING
+        return _plan_missing(spec, local, link, settings)
     if local is None:
         return Decision(Kind.CREATE_HERE)
     if link is None or link.qbo_id != remote.remote_id:
         return Decision(Kind.LINK)
+    agreed = link.content_hash == content_hash(spec.remote_comparable(remote))
+    if spec.pulls_only_changes and agreed and not settings.full:
+        # Unchanged there since last applied: an edit here stands.
+        return NOTHING if link.sync_token == remote.version else Decision(Kind.RELINK)
     fields = spec.fields(remote)
     if any(getattr(local, name) != value for name, value in fields.items()):
         made_inactive = local.active and fields.get("active") is False
         return Decision(Kind.DEACTIVATE_HERE if made_inactive else Kind.UPDATE_HERE)
-    if link.sync_token != remote.version or link.content_hash != content_hash(spec.remote_comparable(remote)):
+    if link.sync_token != remote.version or not agreed:
         return Decision(Kind.RELINK)
     return NOTHING
+
+
+def _plan_missing(spec: EntitySpec, local: Any, link: LinkLike | None, settings: PlanSettings) -> Decision:
+    """
+    A local record QuickBooks (which keeps the records) has no twin of: linked, it was deleted there, and is made
+    inactive here, never deleted; unlinked, it is one to create there all the same (``EntitySpec.sent_anyway``).
+    """
+    if local is None:
+        return NOTHING
+    if link is None:
+        if local.pk not in settings.sent or spec.sent_anyway is None:
+            return NOTHING
+        return _create_there(spec, local, settings.capabilities, spec.sent_anyway.note)
+    return Decision(Kind.DEACTIVATE_HERE, spec.gone) if local.active else NOTHING
+
+
+def _create_there(spec: EntitySpec, local: Any, capabilities: Capabilities, note: str = "") -> Decision:
+    if not capabilities.writes(spec.entity, CREATE):
+        name = spec.record_label(local)
+        return Decision(Kind.SKIP, f"QuickBooks does not let other apps add {name}: add it in QuickBooks.")
+    return Decision(Kind.CREATE_THERE, note)
 
 
 def _plan_push(
     spec: EntitySpec, remote: Record | None, local: Any, link: LinkLike | None, capabilities: Capabilities
 ) -> Decision:
     if remote is None:
-        if not local.active:
-            return NOTHING
-        if not capabilities.writes(spec.entity, CREATE):
-            name = spec.record_label(local)
-            return Decision(Kind.SKIP, f"QuickBooks does not let other apps add {name}: add it in QuickBooks.")
-        return Decision(Kind.CREATE_THERE)
+        return _create_there(spec, local, capabilities) if local.active else NOTHING
     linked = link is not None and link.qbo_id == remote.remote_id
     wanted = content_hash(spec.local_comparable(local))
     if spec.push_compares_remote:

@@ -17,6 +17,7 @@ TERM = "Term"
 TAX_CODE = "TaxCode"
 TAX_RATE = "TaxRate"
 TAX_AGENCY = "TaxAgency"
+ACCOUNT = "Account"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,3 +92,22 @@ class TaxAgencyRecord(Record):
 
     name: str
     active: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountRecord(Record):
+    """
+    An account of QuickBooks' chart. ``name`` is as QuickBooks shows it: a sub-account's is its full "Parent:Child"
+    name, since its own is only unique under its parent. ``account_type`` is one of FieldOffice's account types
+    (``AccountType``): each backend translates its QuickBooks' types (and the detail that makes an inventory asset
+    account) into them and back. ``number`` is "" where QuickBooks has none (account numbers are off in many
+    companies).
+    """
+
+    name: str
+    active: bool = True
+    number: str = ""
+    account_type: str
+    description: str = ""
+    # The account a sub-account is under.
+    parent_id: str = ""

@@ -3,8 +3,9 @@ An entity spec: what the engine needs to know to sync one kind of local record w
 
 A spec is an ``EntitySpec`` instance, not a subclass: the local model and the domain services that write it, the
 engine record it is synced with (``sync.records``), which system keeps it under the division's settings, what the
-run must read, how records are matched (by link, then by name), and the mapping functions between the local model
-and the record, the comparable forms included. The engine does the rest, the same way for every spec: ``sync.plan``
+run must read, how records are matched (by link, then by its keys in order: by name unless it says otherwise, the
+chart of accounts by number first), and the mapping functions between the local model and the record, the comparable
+forms included. The engine does the rest, the same way for every spec: ``sync.plan``
 decides what to do with each pair of records, ``sync.apply`` does it (journal, links, writes through the backend).
 
 A spec never sees a backend: a record's remote side is the engine's record, and what QuickBooks lets other apps do
@@ -19,6 +20,8 @@ from django.db import models
 
 from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.sync.records import Record
+
+GONE = "Deleted in QuickBooks: made inactive here."
 
 if TYPE_CHECKING:
     from apps.quickbooks.sync.context import RunContext
@@ -77,6 +80,32 @@ class Prerequisite:
 
 
 @dataclass(frozen=True)
+class MatchKey:
+    """
+    One way unlinked records are matched: the key of a QuickBooks record and that of a local record, equal when they
+    are twins; "" for a record that has none (an account without a number).
+    """
+
+    remote: Callable[[Any], str]
+    local: Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class SentAnyway:
+    """
+    Local records created in QuickBooks although QuickBooks keeps the spec's records, when it has no twin of them (the
+    accounts an Owner asked for on the account mapping page, while items are sent).
+    """
+
+    # The local records (their primary keys) under the run's settings.
+    wanted: Callable[["RunContext"], set[int]]
+    # The message each one's creation is logged with.
+    note: str
+    # What is done with those QuickBooks now has (linked, matched or created), once they are sent; never in a preview.
+    done: Callable[["RunContext", set[int]], None]
+
+
+@dataclass(frozen=True)
 class EntitySpec:
     """One synced entity. See the module's docstring; each field says what the engine takes from it."""
 
@@ -121,9 +150,23 @@ class EntitySpec:
     depends_on: tuple[str, ...] = ()
     # How the run's log names a local record.
     record_label: Callable[[Any], str] = lambda record: record.name
+    # How records that are not linked are matched, in order (each record matched once): by name when empty.
+    match_keys: tuple[MatchKey, ...] = ()
+    # When QuickBooks keeps the records: a linked record here takes QuickBooks' values only when they changed there
+    # since they were last applied (the hash on the link), so that an edit here stands until QuickBooks changes the
+    # record (True), or whenever the two differ (False). A full run applies them either way.
+    pulls_only_changes: bool = False
+    # Why a linked record QuickBooks no longer lists was made inactive here.
+    gone: str = GONE
+    # When QuickBooks keeps the records: the local ones created there all the same, if any.
+    sent_anyway: SentAnyway | None = None
 
     def remote_key(self, record: Record) -> str:
         return name_key(_name(record))
 
     def local_key(self, local: models.Model) -> str:
         return name_key(self.local_name(local))
+
+    def keys(self) -> tuple[MatchKey, ...]:
+        """How unlinked records are matched, in order: ``match_keys``, else by name."""
+        return self.match_keys or (MatchKey(self.remote_key, self.local_key),)

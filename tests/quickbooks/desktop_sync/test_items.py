@@ -11,10 +11,10 @@ from apps.accounting.services import default_accounts_set
 from apps.catalog.models import Item
 from apps.catalog.services import item_update
 from apps.qbd_sandbox import services as emulator
-from apps.quickbooks.mapping.accounts import account_fields
 from apps.quickbooks.mapping.desktop.accounts import account_record
 from apps.quickbooks.mapping.desktop.items import item_fields, item_record
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus, SyncSettings
+from apps.quickbooks.sync.specs.accounts import account_fields
 from tests.factories import AccountFactory, ItemFactory
 from tests.quickbooks.desktop_sync.conftest import qbxml
 
@@ -510,7 +510,7 @@ def test_desktop_accounts_read_as_online_accounts():
         "number": "1120",
     }
     assert (account_fields(sub)["name"], account_fields(sub)["active"]) == ("Sales:Parts", False)
-    assert sub["ParentRef"] == {"value": "80000007-1", "name": "Sales"}
+    assert sub.parent_id == "80000007-1"  # Its parent's name is the first part of its own.
 
 
 def test_one_account_for_sales_and_purchases_serves_both_roles_and_the_type_rides_in_the_token():

@@ -1,67 +1,69 @@
 """
 QuickBooks Desktop's chart of accounts → the engine's account records (one way: FieldOffice never writes the chart).
 
-Desktop names account types in one word (``CostOfGoodsSold``); they arrive under QuickBooks Online's names ("Cost of
-Goods Sold"), which the account mapping already turns into local types. Desktop marks the inventory asset account it
-made itself with ``SpecialAccountType`` ``InventoryAssets``: that one is the inventory asset account here, as Online's
-"Inventory" detail type is. Non-posting accounts (estimates, purchase orders) hold no money and are not part of the
-chart here. A sub-account keeps its full ``Parent:Child`` name, as on Online.
+Desktop names account types in one word (``CostOfGoodsSold``); they become FieldOffice's types. Desktop marks the
+inventory asset account it made itself with ``SpecialAccountType`` ``InventoryAssets``: that one is the inventory asset
+account here, as Online's "Inventory" detail type is. Non-posting accounts (estimates, purchase orders) hold no money
+and are not part of the chart here. A sub-account keeps its full ``Parent:Child`` name, as on Online.
 """
 
 from typing import Any
 
+from apps.accounting.models import AccountType
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping.accounts import INVENTORY_SUB_TYPE
 from apps.quickbooks.mapping.common import text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, meta
+from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref
+from apps.quickbooks.sync.records import ACCOUNT, AccountRecord
 
-ENTITY = "Account"
+ENTITY = ACCOUNT
 QUERY = "AccountQuery"
 INVENTORY_ASSETS = "InventoryAssets"
 NON_POSTING = "NonPosting"
-# Desktop's AccountType values and QuickBooks Online's names for them, which the account mapping reads.
+# Desktop's AccountType values as FieldOffice's types; "OtherAsset" (long-term) has no twin here and reads as fixed
+# asset, as on Online.
 TYPES = {
-    "Bank": "Bank",
-    "AccountsReceivable": "Accounts Receivable",
-    "OtherCurrentAsset": "Other Current Asset",
-    "FixedAsset": "Fixed Asset",
-    "OtherAsset": "Other Asset",
-    "AccountsPayable": "Accounts Payable",
-    "CreditCard": "Credit Card",
-    "OtherCurrentLiability": "Other Current Liability",
-    "LongTermLiability": "Long Term Liability",
-    "Equity": "Equity",
-    "Income": "Income",
-    "OtherIncome": "Other Income",
-    "CostOfGoodsSold": "Cost of Goods Sold",
-    "Expense": "Expense",
-    "OtherExpense": "Other Expense",
+    "Bank": AccountType.BANK,
+    "AccountsReceivable": AccountType.ACCOUNTS_RECEIVABLE,
+    "OtherCurrentAsset": AccountType.OTHER_CURRENT_ASSET,
+    "FixedAsset": AccountType.FIXED_ASSET,
+    "OtherAsset": AccountType.FIXED_ASSET,
+    "AccountsPayable": AccountType.ACCOUNTS_PAYABLE,
+    "CreditCard": AccountType.CREDIT_CARD,
+    "OtherCurrentLiability": AccountType.OTHER_CURRENT_LIABILITY,
+    "LongTermLiability": AccountType.LONG_TERM_LIABILITY,
+    "Equity": AccountType.EQUITY,
+    "Income": AccountType.INCOME,
+    "OtherIncome": AccountType.OTHER_INCOME,
+    "CostOfGoodsSold": AccountType.COST_OF_GOODS_SOLD,
+    "Expense": AccountType.EXPENSE,
+    "OtherExpense": AccountType.OTHER_EXPENSE,
 }
 READ_ONLY = "FieldOffice never changes QuickBooks Desktop's chart of accounts."
 
 
-def account_record(ret: dict[str, Any]) -> dict[str, Any]:
-    """An ``AccountRet`` as the engine's account record."""
+def account_type(ret: dict[str, Any]) -> str:
+    """The local type; an account type Desktop adds later reads as other current asset until mapped here."""
     desktop_type = text(ret.get("AccountType"))
-    record: dict[str, Any] = {
-        "Id": text(ret.get("ListID")),
-        "SyncToken": text(ret.get("EditSequence")),
-        "Name": text(ret.get("Name")),
-        "FullyQualifiedName": text(ret.get("FullName")) or text(ret.get("Name")),
-        "SubAccount": int(ret.get("Sublevel") or 0) > 0,
-        "AcctNum": text(ret.get("AccountNumber")),
-        # An account type Desktop adds later passes as is; the account mapping reads it as other current asset.
-        "AccountType": TYPES.get(desktop_type, desktop_type),
-        "Description": text(ret.get("Desc")),
-        "Active": desktop_bool(ret.get("IsActive")),
-        "MetaData": meta(ret),
-    }
-    if text(ret.get("SpecialAccountType")) == INVENTORY_ASSETS:
-        record["AccountSubType"] = INVENTORY_SUB_TYPE
-    if parent := list_ref(ret.get("ParentRef")):
-        record["ParentRef"] = parent
-    return record
+    if desktop_type == "OtherCurrentAsset" and text(ret.get("SpecialAccountType")) == INVENTORY_ASSETS:
+        return AccountType.INVENTORY_ASSET
+    return TYPES.get(desktop_type, AccountType.OTHER_CURRENT_ASSET)
+
+
+def account_record(ret: dict[str, Any]) -> AccountRecord:
+    """An ``AccountRet`` as the engine's account record; a sub-account by its full name."""
+    sub_account = int(ret.get("Sublevel") or 0) > 0
+    name = text(ret.get("Name"))
+    return AccountRecord(
+        remote_id=text(ret.get("ListID")),
+        version=text(ret.get("EditSequence")),
+        name=(text(ret.get("FullName")) or name) if sub_account else name,
+        parent_id=(list_ref(ret.get("ParentRef")) or {}).get("value", ""),
+        number=text(ret.get("AccountNumber")),
+        account_type=account_type(ret),
+        description=text(ret.get("Desc")),
+        active=desktop_bool(ret.get("IsActive")),
+    )
 
 
 def is_posting(ret: dict[str, Any]) -> bool:
@@ -73,7 +75,7 @@ class AccountsAdapter(ListAdapter):
     deleted_types = ("Account",)
     query_kinds = (QUERY,)
 
-    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+    def records(self, ret: dict[str, Any], record_type: str) -> list[AccountRecord]:
         return [account_record(ret)] if is_posting(ret) else []
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:

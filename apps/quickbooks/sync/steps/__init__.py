@@ -25,8 +25,8 @@ from apps.quickbooks.models.runs import scope_label
 from apps.quickbooks.sync.apply import spec_reads, spec_sync
 from apps.quickbooks.sync.context import RunContext, SyncRules
 from apps.quickbooks.sync.spec import EntitySpec
-from apps.quickbooks.sync.specs import PAYMENT_TERMS, TAX_RATES
-from apps.quickbooks.sync.steps import accounts, customers, invoices, items
+from apps.quickbooks.sync.specs import ACCOUNTS, PAYMENT_TERMS, TAX_RATES
+from apps.quickbooks.sync.steps import customers, invoices, items
 
 
 def _always(rules: SyncRules) -> bool:
@@ -68,7 +68,7 @@ STEPS: tuple[Step, ...] = (
     # Each reads its own lists (a list two steps read is read once), so that either may run alone.
     spec_step(PAYMENT_TERMS),
     spec_step(TAX_RATES),
-    Step("accounts", accounts.accounts_reads, accounts.accounts_sync, lambda rules: rules.chart_of_accounts_read),
+    spec_step(ACCOUNTS),
     Step(
         "items",
         items.items_reads,

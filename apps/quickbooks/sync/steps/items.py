@@ -8,7 +8,7 @@ until QuickBooks changes the item, and local edits are never sent. Categories ar
 once, the first time a sync meets it.
 
 FieldOffice → QuickBooks (``inventory_push``, in ``items_push``): local items go out; QuickBooks' edits are never read
-back. The chart of accounts is synced just before (``steps.accounts``), so every account here that QuickBooks has is
+back. The chart of accounts is synced just before (``specs.accounts``), so every account here that QuickBooks has is
 linked and items can name accounts on either side.
 """
 

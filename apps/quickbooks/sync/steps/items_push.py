@@ -53,7 +53,7 @@ INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrup
 
 
 def linked_accounts(ctx: RunContext) -> ItemAccounts:
-    """The division's accounts that QuickBooks has (linked by ``steps.accounts``), with their types."""
+    """The division's accounts that QuickBooks has (linked by ``specs.accounts``), with their types."""
     accounts = ItemAccounts()
     pairs = ctx.linked_ids(Account, account_mapping.ENTITY)
     for pk, account_type in Account.objects.filter(pk__in=pairs).values_list("pk", "account_type"):
