@@ -412,11 +412,16 @@ def _local_counts(
     division: Division, settings: SyncSettings, reading: DriftReading, open_here: int
 ) -> list[CountComparison]:
     customers_synced = settings.customers_direction != CustomersDirection.OFF
+    locations = ServiceLocation.objects.filter(customer__division=division, customer__active=True)
+    labels = dict(COUNTED_HERE)
+    if reading.inactive_locations_listed:
+        # Its QuickBooks still lists the locations made inactive here: they are counted on both sides.
+        labels[DRIFT_SERVICE_LOCATIONS] = ("Service locations", "Service locations, active or not, of active customers")
+    else:
+        locations = locations.filter(active=True)
     here = {
         DRIFT_CUSTOMERS: Customer.objects.filter(division=division, active=True).count(),
-        DRIFT_SERVICE_LOCATIONS: ServiceLocation.objects.filter(
-            customer__division=division, customer__active=True, active=True
-        ).count(),
+        DRIFT_SERVICE_LOCATIONS: locations.count(),
         DRIFT_ITEMS: Item.objects.filter(division=division, active=True).count(),
         DRIFT_OPEN_INVOICES: open_here,
     }
@@ -437,7 +442,7 @@ def _local_counts(
             compared=f"{ours} against {reading.counted[name]}.",
             url=_changelist(_COUNT_URLS[name], division) if name in _COUNT_URLS else "",
         )
-        for name, (label, ours) in COUNTED_HERE.items()
+        for name, (label, ours) in labels.items()
     ]
 
 

@@ -17,10 +17,10 @@ from django.urls import reverse
 from apps.invoicing.models import Invoice, InvoiceStatus
 from apps.qbo_sandbox.entities import entity_create, entity_delete
 from apps.qbo_sandbox.models import SandboxEntity
-from apps.quickbooks.sync import online
 from apps.quickbooks.drift import DifferenceKind, drift_check
 from apps.quickbooks.errors import NotConnectedError
 from apps.quickbooks.models import RecordLink
+from apps.quickbooks.sync import online
 from tests.factories import (
     CustomerFactory,
     DivisionFactory,

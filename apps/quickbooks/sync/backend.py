@@ -174,10 +174,13 @@ class DriftReading:
     One backend's side of the drift check: the active customers, service locations and items as the sync keeps them
     (``counts``, by the ``DRIFT_*`` names), every open invoice, and, per name (open invoices included), what was
     counted there in a person's words (``counted``: "QuickBooks' active top-level customers"). ``web_connector``:
-    read during a Web Connector update, its calls being qbXML requests.
+    read during a Web Connector update, its calls being qbXML requests. ``inactive_locations_listed``: its QuickBooks
+    keeps no inactive service location, so that one made inactive here is still listed there (Desktop's ship-to
+    addresses), and FieldOffice's count takes them in.
     """
 
     counts: Mapping[str, int]
     counted: Mapping[str, str]
     open_invoices: list[InvoiceFigures]
     web_connector: bool = False
+    inactive_locations_listed: bool = False

@@ -4,7 +4,7 @@ reading (``sync.backend.DriftReading``), counted as the sync keeps Desktop's rec
 
 - customers are the active customers of any level: a job arrives here as a customer of its own;
 - service locations are the named ship-to addresses of those customers and jobs. Desktop keeps no inactive ship-to
-  address, so a location made inactive here is still one there;
+  address, so a location made inactive here is still one there (``inactive_locations_listed``);
 - items are the active service, non-inventory and inventory items (the other kinds are not items here);
 - an invoice is open while it is not paid and has a balance remaining (``BalanceRemaining``); its total is
   ``Subtotal`` + ``SalesTaxTotal``, as the sync reads it.
@@ -43,7 +43,7 @@ QUERIES = {
 COUNTED = {
     DRIFT_CUSTOMERS: "QuickBooks Desktop's active customers and jobs (a job arrives here as a customer of its own)",
     DRIFT_SERVICE_LOCATIONS: "the ship-to addresses of QuickBooks Desktop's active customers and jobs (Desktop "
-    "keeps no inactive ship-to address: one made inactive here is still there)",
+    "keeps no inactive ship-to address: a location made inactive here is still there)",
     DRIFT_ITEMS: "QuickBooks Desktop's active service, non-inventory and inventory items (other charges, sales tax "
     "items, discounts, subtotals and groups are not items here)",
     DRIFT_OPEN_INVOICES: "QuickBooks Desktop's unpaid invoices with a balance remaining",
@@ -92,4 +92,5 @@ def drift_reading(found: dict[str, Found]) -> DriftReading:
         counted=COUNTED,
         open_invoices=[invoice for invoice in invoices if invoice.balance > 0],
         web_connector=True,
+        inactive_locations_listed=True,
     )
