@@ -1,24 +1,27 @@
 """
 The drift check: does QuickBooks still agree with FieldOffice about a division's customers, items and open invoices?
 
-``drift_check(division)`` reads QuickBooks in as few calls as Intuit allows and compares, side by side:
+``drift_check(division, backend=...)`` reads QuickBooks through the division's backend (``sync.backend``:
+``drift_read`` and ``invoice_figures_read``, which each backend translates from its wire format in its mapping) and
+compares, side by side:
 
-- active customers with QuickBooks' active top-level customers, and active service locations (of active customers)
-  with QuickBooks' active sub-customers of any level (the sync keeps sub-customers as service locations);
-- active items with QuickBooks' active items of the types FieldOffice keeps (service, non-inventory, inventory:
-  categories are left out);
+- active customers, and active service locations (of active customers), with what the backend counts as the sync
+  keeps them (QuickBooks Online: top-level customers, and sub-customers of any level; QuickBooks Desktop: customers
+  and jobs, and their ship-to addresses); each count says what was counted on both sides;
+- active items with QuickBooks' active items of the types FieldOffice keeps (service, non-inventory, inventory);
 - open invoices and the total open balance. An invoice is open in FieldOffice when it is issued and not settled
   (``invoice_open_q``), owes something, is not historical, and is either Unpaid or linked to QuickBooks (approved or
   ready-for-sync invoices never sent are not there yet, and are only mentioned). An invoice is open in QuickBooks
-  when its ``Balance`` is above zero;
+  when it has a balance;
 - each linked invoice open on either side: its total and balance on both sides, and the invoices open on one side
   only (linked but settled on the other side, open in QuickBooks with no link, open here and never sent);
 - and, listed though both sides agree on them, the invoices whose tax and total QuickBooks changed when they were
   sent (it charged its own tax): what it billed against what FieldOffice computed, and why.
 
-The first call is one batch: the four counts and the first 1,000 open invoices. More calls go out only for more than
-1,000 open invoices (30 pages to a batch) and for linked invoices open here but not in QuickBooks' open list (read
-by id, 50 to a query, 30 queries to a batch). Nothing is written on either side.
+Linked invoices open here but not in QuickBooks' open list are read by id, in one more call. Nothing is written on
+either side. QuickBooks Online is read in the request (``backend_open``, one batch call below 1,000 open invoices);
+QuickBooks Desktop only during a Web Connector update (``apps.quickbooks.desktop.work``), whose report is kept
+(``DriftReport.stored`` / ``DriftReport.restored``).
 
 A list the division's sync settings do not exchange is still compared, but its differences are not drift: the
 report marks it as not synced and ``in_sync`` ignores it; invoices are then not compared one by one.
@@ -39,41 +42,38 @@ from apps.catalog.models import Item
 from apps.core.models import Division
 from apps.customers.models import Customer, ServiceLocation
 from apps.invoicing.models import Invoice, InvoiceStatus, invoice_open_q
-from apps.quickbooks.client import QuickBooksClient
-from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
-from apps.quickbooks.client.faults import batch_item_error
 from apps.quickbooks.errors import NotConnectedError
 from apps.quickbooks.models import (
-    ConnectionStatus,
     CustomersDirection,
     InventoryDirection,
     InvoicesDirection,
-    QuickBooksConnection,
     RecordLink,
     SyncSettings,
 )
-from apps.quickbooks.services.connection import client_for
+from apps.quickbooks.sync.backend import (
+    DRIFT_CUSTOMERS,
+    DRIFT_ITEMS,
+    DRIFT_OPEN_INVOICES,
+    DRIFT_SERVICE_LOCATIONS,
+    Backend,
+    BackendUnavailableError,
+    DriftReading,
+    InvoiceFigures,
+    backend_open,
+)
 
+# The engine's name of invoices, which their links carry.
 INVOICE_ENTITY = "Invoice"
-# The item types FieldOffice keeps; categories (and bundles, which FieldOffice has no counterpart of) are left out.
-ITEM_TYPES = ("Service", "NonInventory", "Inventory")
-OPEN_INVOICES = "Balance > '0'"
-INVOICE_FIELDS = "Id, DocNumber, CustomerRef, TotalAmt, Balance"
-# Ids per "Id IN (...)" query, to keep statements short (as the sync does).
-IDS_PER_QUERY = 50
 # Local look-ups by QuickBooks id go this many at a time, well within every database's parameter limit.
 LOOKUP_CHUNK = 500
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 _DIGITS = re.compile(r"(\d+)")
-
-COUNT_STATEMENTS = {
-    "customers": "SELECT COUNT(*) FROM Customer WHERE Active = true AND Job = false",
-    "service_locations": "SELECT COUNT(*) FROM Customer WHERE Active = true AND Job = true",
-    "items": "SELECT COUNT(*) FROM Item WHERE Active = true AND Type IN ({types})".format(
-        types=", ".join(f"'{item_type}'" for item_type in ITEM_TYPES)
-    ),
-    "open_invoices": f"SELECT COUNT(*) FROM Invoice WHERE {OPEN_INVOICES}",
+# What FieldOffice's side of each count holds, in words (what QuickBooks' side holds is the backend's to say).
+COUNTED_HERE = {
+    DRIFT_CUSTOMERS: ("Active customers", "FieldOffice's active customers"),
+    DRIFT_SERVICE_LOCATIONS: ("Active service locations", "Active service locations of active customers"),
+    DRIFT_ITEMS: ("Active items", "Active items"),
+    DRIFT_OPEN_INVOICES: ("Open invoices", "Unpaid or linked invoices with a balance (historical ones left out)"),
 }
 
 
@@ -101,13 +101,6 @@ DRIFT_KINDS = frozenset(
         DifferenceKind.NOT_SENT,
     }
 )
-
-
-def money(value: Any) -> Decimal:
-    """An amount of either side as ``Decimal`` in cents; nothing is zero."""
-    if value is None or value == "":
-        return ZERO
-    return Decimal(str(value)).quantize(CENT)
 
 
 def _differ(number: int, noun: str) -> str:
@@ -239,6 +232,15 @@ class DriftReport:
     invoices: list[InvoiceDifference]
     invoices_synced: bool
     notes: list[str] = field(default_factory=list)
+    # Read during a Web Connector update (QuickBooks Desktop): its calls are qbXML requests.
+    web_connector: bool = False
+
+    @property
+    def calls_text(self) -> str:
+        """How many calls the check made of QuickBooks, in words."""
+        if self.web_connector:
+            return f"{self.api_calls:,} request{'s' if self.api_calls != 1 else ''} to QuickBooks Desktop"
+        return "1 API call" if self.api_calls == 1 else f"{self.api_calls} API calls"
 
     @property
     def drifted_invoices(self) -> list[InvoiceDifference]:
@@ -278,8 +280,8 @@ class DriftReport:
 
     def text_lines(self) -> list[str]:
         """The report as plain lines, for a terminal."""
-        calls = "1 API call" if self.api_calls == 1 else f"{self.api_calls} API calls"
-        lines = [self.summary, f"Checked {self.checked_at:%Y-%m-%d %H:%M:%S %Z} with {calls}."]
+        during = " during a Web Connector update" if self.web_connector else ""
+        lines = [self.summary, f"Checked {self.checked_at:%Y-%m-%d %H:%M:%S %Z}{during} with {self.calls_text}."]
         lines.append(f"  {'':<28}{'FieldOffice':>14}{'QuickBooks':>14}")
         for count in self.counts:
             flag = "  differs" if count.differs else ""
@@ -305,76 +307,62 @@ class DriftReport:
             "invoices": [difference.as_dict() for difference in self.invoices],
             "notes": self.notes,
             "in_sync": self.in_sync,
+            "web_connector": self.web_connector,
         }
 
+    def stored(self) -> dict[str, Any]:
+        """The report as JSON to keep (``restored`` reads it back): ``as_dict`` with what the page needs besides."""
+        data = self.as_dict()
+        for count in self.counts:
+            data["counts"][count.name]["url"] = count.url
+        data["invoices_synced"] = self.invoices_synced
+        return data
 
-# QuickBooks' side.
+    @classmethod
+    def restored(cls, division: Division, data: dict[str, Any]) -> "DriftReport":
+        """A report kept with ``stored``."""
 
+        def amount(value: str | None) -> Decimal | None:
+            return None if value is None else Decimal(value)
 
-@dataclass
-class RemoteSide:
-    counts: dict[str, int]
-    open_invoices: list[dict[str, Any]]
-
-
-def _query_batch(client: QuickBooksClient, statements: list[str]) -> list[dict[str, Any]]:
-    """Each statement's ``QueryResponse``, in order, 30 statements to a batch call."""
-    answers: list[dict[str, Any]] = []
-    for start in range(0, len(statements), MAX_BATCH_ITEMS):
-        chunk = statements[start : start + MAX_BATCH_ITEMS]
-        by_id: dict[int, dict[str, Any]] = {}
-        for item in client.batch([{"bId": str(index), "Query": statement} for index, statement in enumerate(chunk)]):
-            if "Fault" in item:
-                raise batch_item_error(item["Fault"])
-            by_id[int(item["bId"])] = item.get("QueryResponse") or {}
-        answers.extend(by_id.get(index, {}) for index in range(len(chunk)))
-    return answers
-
-
-def _open_invoices_page(start: int) -> str:
-    return (
-        f"SELECT {INVOICE_FIELDS} FROM Invoice WHERE {OPEN_INVOICES} "
-        f"ORDERBY Id STARTPOSITION {start} MAXRESULTS {MAX_QUERY_RESULTS}"
-    )
-
-
-def remote_side_read(client: QuickBooksClient) -> RemoteSide:
-    """The counts and every open invoice: one batch call below 1,000 open invoices."""
-    names = list(COUNT_STATEMENTS)
-    answers = _query_batch(client, [COUNT_STATEMENTS[name] for name in names] + [_open_invoices_page(1)])
-    counts = {name: int(answer.get("totalCount") or 0) for name, answer in zip(names, answers, strict=False)}
-    rows: list[dict[str, Any]] = list(answers[-1].get(INVOICE_ENTITY, []))
-    last = rows
-    if len(last) >= MAX_QUERY_RESULTS:
-        # The count says which pages follow: they go 30 to a batch.
-        starts = list(range(len(rows) + 1, counts["open_invoices"] + 1, MAX_QUERY_RESULTS))
-        for page in _query_batch(client, [_open_invoices_page(start) for start in starts]) if starts else []:
-            last = page.get(INVOICE_ENTITY, [])
-            rows.extend(last)
-    while len(last) >= MAX_QUERY_RESULTS:
-        # More than counted (created while reading): a page at a time, until a short one.
-        last = client.query(_open_invoices_page(len(rows) + 1)).get(INVOICE_ENTITY, [])
-        rows.extend(last)
-    unique: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        unique.setdefault(str(row.get("Id")), row)
-    return RemoteSide(counts=counts, open_invoices=list(unique.values()))
-
-
-def remote_invoices_read(client: QuickBooksClient, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """QuickBooks' invoices of ``ids`` that it still has, by id."""
-    if not ids:
-        return {}
-    statements = []
-    for start in range(0, len(ids), IDS_PER_QUERY):
-        chunk = ids[start : start + IDS_PER_QUERY]
-        quoted = ", ".join(client.quote(value) for value in chunk)
-        statements.append(f"SELECT {INVOICE_FIELDS} FROM Invoice WHERE Id IN ({quoted})")
-    found: dict[str, dict[str, Any]] = {}
-    for answer in _query_batch(client, statements):
-        for row in answer.get(INVOICE_ENTITY, []):
-            found[str(row.get("Id"))] = row
-    return found
+        balance = data["open_balance"]
+        fields = [name for name in InvoiceDifference.__dataclass_fields__ if name not in ("kind", "message")]
+        return cls(
+            division=division,
+            checked_at=datetime.fromisoformat(data["checked_at"]),
+            api_calls=int(data["api_calls"]),
+            counts=[
+                CountComparison(
+                    name=name,
+                    label=count["label"],
+                    fieldoffice=int(count["fieldoffice"]),
+                    quickbooks=int(count["quickbooks"]),
+                    synced=bool(count["synced"]),
+                    compared=count["compared"],
+                    url=count.get("url", ""),
+                )
+                for name, count in data["counts"].items()
+            ],
+            open_balance=MoneyComparison(
+                fieldoffice=Decimal(balance["fieldoffice"]),
+                quickbooks=Decimal(balance["quickbooks"]),
+                synced=bool(balance["synced"]),
+            ),
+            invoices=[
+                InvoiceDifference(
+                    kind=item["kind"],
+                    message=item["message"],
+                    **{
+                        name: amount(item.get(name)) if name.endswith(("_total", "_balance")) else item.get(name)
+                        for name in fields
+                    },
+                )
+                for item in data["invoices"]
+            ],
+            invoices_synced=bool(data.get("invoices_synced", balance["synced"])),
+            notes=list(data.get("notes", [])),
+            web_connector=bool(data.get("web_connector")),
+        )
 
 
 # FieldOffice's side.
@@ -417,81 +405,78 @@ def _changelist(name: str, division: Division) -> str:
     return reverse(f"admin:{name}_changelist") + f"?active__exact=1&division__id__exact={division.pk}"
 
 
+_COUNT_URLS = {DRIFT_CUSTOMERS: "customers_customer", DRIFT_ITEMS: "catalog_item"}
+
+
 def _local_counts(
-    division: Division, settings: SyncSettings, remote: dict[str, int], open_count: int, open_here: int
+    division: Division, settings: SyncSettings, reading: DriftReading, open_here: int
 ) -> list[CountComparison]:
     customers_synced = settings.customers_direction != CustomersDirection.OFF
+    locations = ServiceLocation.objects.filter(customer__division=division, customer__active=True)
+    labels = dict(COUNTED_HERE)
+    if reading.inactive_locations_listed:
+        # Its QuickBooks still lists the locations made inactive here: they are counted on both sides.
+        labels[DRIFT_SERVICE_LOCATIONS] = ("Service locations", "Service locations, active or not, of active customers")
+    else:
+        locations = locations.filter(active=True)
+    here = {
+        DRIFT_CUSTOMERS: Customer.objects.filter(division=division, active=True).count(),
+        DRIFT_SERVICE_LOCATIONS: locations.count(),
+        DRIFT_ITEMS: Item.objects.filter(division=division, active=True).count(),
+        DRIFT_OPEN_INVOICES: open_here,
+    }
+    there = {**reading.counts, DRIFT_OPEN_INVOICES: len(reading.open_invoices)}
+    synced = {
+        DRIFT_CUSTOMERS: customers_synced,
+        DRIFT_SERVICE_LOCATIONS: customers_synced,
+        DRIFT_ITEMS: settings.inventory_direction != InventoryDirection.OFF,
+        DRIFT_OPEN_INVOICES: settings.invoices_direction != InvoicesDirection.OFF,
+    }
     return [
         CountComparison(
-            name="customers",
-            label="Active customers",
-            fieldoffice=Customer.objects.filter(division=division, active=True).count(),
-            quickbooks=remote["customers"],
-            synced=customers_synced,
-            compared="FieldOffice's active customers against QuickBooks' active top-level customers.",
-            url=_changelist("customers_customer", division),
-        ),
-        CountComparison(
-            name="service_locations",
-            label="Active service locations",
-            fieldoffice=ServiceLocation.objects.filter(
-                customer__division=division, customer__active=True, active=True
-            ).count(),
-            quickbooks=remote["service_locations"],
-            synced=customers_synced,
-            compared="Active service locations of active customers against QuickBooks' active sub-customers "
-            "(jobs) of any level.",
-        ),
-        CountComparison(
-            name="items",
-            label="Active items",
-            fieldoffice=Item.objects.filter(division=division, active=True).count(),
-            quickbooks=remote["items"],
-            synced=settings.inventory_direction != InventoryDirection.OFF,
-            compared="Active items against QuickBooks' active service, non-inventory and inventory items "
-            "(categories are not items).",
-            url=_changelist("catalog_item", division),
-        ),
-        CountComparison(
-            name="open_invoices",
-            label="Open invoices",
-            fieldoffice=open_here,
-            quickbooks=open_count,
-            synced=settings.invoices_direction != InvoicesDirection.OFF,
-            compared="Unpaid or linked invoices with a balance (historical ones left out) against QuickBooks' "
-            "invoices with a balance.",
-        ),
+            name=name,
+            label=label,
+            fieldoffice=here[name],
+            quickbooks=there[name],
+            synced=synced[name],
+            compared=f"{ours} against {reading.counted[name]}.",
+            url=_changelist(_COUNT_URLS[name], division) if name in _COUNT_URLS else "",
+        )
+        for name, (label, ours) in labels.items()
     ]
 
 
 # The check.
 
 
-def _connection(division: Division) -> QuickBooksConnection:
-    connection = QuickBooksConnection.objects.filter(division=division).first()
-    if connection is None or connection.status != ConnectionStatus.CONNECTED:
-        raise NotConnectedError(f"QuickBooks is not connected for {division}: connect it first.")
-    return connection
-
-
-def drift_check(division: Division) -> DriftReport:
+def drift_check(division: Division, *, backend: Backend | None = None) -> DriftReport:
     """
-    Compare the division with its QuickBooks company; reads both sides and writes nothing.
+    Compare the division with its QuickBooks through ``backend``; reads both sides and writes nothing. Without a
+    backend it opens the division's own (``backend_open``: QuickBooks Online) and closes it after; a backend given
+    is left open (a Web Connector update's, which goes on).
 
-    Raises ``NotConnectedError`` when the division is not connected and ``QuickBooksError`` when QuickBooks fails.
+    Raises ``NotConnectedError`` when the division's backend cannot be opened and ``QuickBooksError`` when
+    QuickBooks fails.
     """
     settings = SyncSettings.objects.filter(division=division).first() or SyncSettings(division=division)
-    client = client_for(_connection(division))
+    opened_here = backend is None
+    if backend is None:
+        try:
+            backend = backend_open(division)
+        except BackendUnavailableError as unavailable:
+            raise NotConnectedError(f"QuickBooks is not connected for {division}: connect it first.") from unavailable
+    calls_before = backend.api_calls
     try:
         checked_at = timezone.now()
-        remote = remote_side_read(client)
-        comparison = _InvoiceComparison(division, client, remote.open_invoices)
+        reading = backend.drift_read()
+        comparison = _InvoiceComparison(division, backend, reading.open_invoices)
         invoices_synced = settings.invoices_direction != InvoicesDirection.OFF
         differences = comparison.differences() + comparison.totals_changed() if invoices_synced else []
-        api_calls = client.api_calls
+        api_calls = backend.api_calls - calls_before
     finally:
-        client.close()
-    counts = _local_counts(division, settings, remote.counts, len(remote.open_invoices), len(comparison.open_here))
+        if opened_here:
+            backend.close()
+    counts = _local_counts(division, settings, reading, len(comparison.open_here))
     notes = comparison.notes()
     if not invoices_synced:
         notes.append(
@@ -505,22 +490,23 @@ def drift_check(division: Division) -> DriftReport:
         counts=counts,
         open_balance=MoneyComparison(
             fieldoffice=sum((invoice.balance for invoice in comparison.open_here.values()), ZERO),
-            quickbooks=sum((money(row.get("Balance")) for row in remote.open_invoices), ZERO),
+            quickbooks=sum((invoice.balance for invoice in reading.open_invoices), ZERO),
             synced=invoices_synced,
         ),
         invoices=differences,
         invoices_synced=invoices_synced,
         notes=notes,
+        web_connector=reading.web_connector,
     )
 
 
 class _InvoiceComparison:
     """The open invoices of both sides, matched through the division's invoice links."""
 
-    def __init__(self, division: Division, client: QuickBooksClient, remote_open: list[dict[str, Any]]) -> None:
+    def __init__(self, division: Division, backend: Backend, remote_open: list[InvoiceFigures]) -> None:
         self.division = division
-        self.client = client
-        self.remote_open = {str(row.get("Id")): row for row in remote_open}
+        self.backend = backend
+        self.remote_open = {invoice.remote_id: invoice for invoice in remote_open}
         self.links = RecordLink.objects.filter(
             division=division,
             content_type=ContentType.objects.get_for_model(Invoice),
@@ -551,9 +537,9 @@ class _InvoiceComparison:
 
     def differences(self) -> list[InvoiceDifference]:
         unlinked_numbers = [
-            str(row.get("DocNumber"))
-            for qbo_id, row in self.remote_open.items()
-            if qbo_id not in self.local_id_of and row.get("DocNumber")
+            invoice.number
+            for qbo_id, invoice in self.remote_open.items()
+            if qbo_id not in self.local_id_of and invoice.number
         ]
         for chunk in _chunks(unlinked_numbers, LOOKUP_CHUNK):
             invoices = Invoice.objects.filter(division=self.division, number__in=chunk)
@@ -564,7 +550,8 @@ class _InvoiceComparison:
             for pk, invoice in self.open_here.items()
             if pk in self.qbo_id_of and self.qbo_id_of[pk] not in self.remote_open
         ]
-        remote = remote_invoices_read(self.client, sorted({qbo_id for _, qbo_id in settled_there}, key=_natural_key))
+        ids = sorted({qbo_id for _, qbo_id in settled_there}, key=_natural_key)
+        remote = {invoice.remote_id: invoice for invoice in self.backend.invoice_figures_read(ids)} if ids else {}
         found += [self._settled_there(invoice, qbo_id, remote.get(qbo_id)) for invoice, qbo_id in settled_there]
         found += [self._not_sent(invoice) for pk, invoice in self.open_here.items() if pk not in self.qbo_id_of]
         differences = [difference for difference in found if difference is not None]
@@ -609,13 +596,12 @@ class _InvoiceComparison:
             f"{'are' if count != 1 else 'is'} not compared."
         ]
 
-    def _remote_open(self, qbo_id: str, row: dict[str, Any]) -> InvoiceDifference | None:
-        total, balance = money(row.get("TotalAmt")), money(row.get("Balance"))
-        number = str(row.get("DocNumber") or "")
+    def _remote_open(self, qbo_id: str, remote: InvoiceFigures) -> InvoiceDifference | None:
+        total, balance, number = remote.total, remote.balance, remote.number
         amounts = {"qbo_id": qbo_id, "quickbooks_total": total, "quickbooks_balance": balance}
         pk = self.local_id_of.get(qbo_id)
         if pk is None:
-            return self._not_linked(qbo_id, row, number, amounts)
+            return self._not_linked(qbo_id, remote, number, amounts)
         invoice = self.local.get(pk)
         if invoice is None:
             return InvoiceDifference(
@@ -653,8 +639,8 @@ class _InvoiceComparison:
             kind=DifferenceKind.AMOUNTS, message=f"{invoice.label}: {'; '.join(parts)}.", **amounts
         )
 
-    def _not_linked(self, qbo_id: str, row: dict[str, Any], number: str, amounts: dict) -> InvoiceDifference:
-        customer = (row.get("CustomerRef") or {}).get("name") or ""
+    def _not_linked(self, qbo_id: str, remote: InvoiceFigures, number: str, amounts: dict) -> InvoiceDifference:
+        customer = remote.customer_name
         message = f"QuickBooks invoice {number or '(no number)'} (Id {qbo_id})"
         message += f" for {customer}" if customer else ""
         message += f" has {_amount(amounts['quickbooks_balance'])} open and is not linked to a FieldOffice invoice."
@@ -667,7 +653,7 @@ class _InvoiceComparison:
             kind=DifferenceKind.NOT_LINKED, message=message, number=number, local_id=namesake, url=url, **amounts
         )
 
-    def _settled_there(self, invoice: LocalInvoice, qbo_id: str, row: dict[str, Any] | None) -> InvoiceDifference:
+    def _settled_there(self, invoice: LocalInvoice, qbo_id: str, remote: InvoiceFigures | None) -> InvoiceDifference:
         amounts = {
             "number": invoice.number,
             "local_id": invoice.pk,
@@ -676,20 +662,19 @@ class _InvoiceComparison:
             "fieldoffice_balance": invoice.balance,
             "url": invoice.url,
         }
-        if row is None:
+        if remote is None:
             return InvoiceDifference(
                 kind=DifferenceKind.GONE_THERE,
                 message=f"{invoice.label} has {_amount(invoice.balance)} open in FieldOffice, but QuickBooks no "
                 f"longer has the invoice it is linked to (Id {qbo_id}): it was deleted there.",
                 **amounts,
             )
-        total = money(row.get("TotalAmt"))
         return InvoiceDifference(
             kind=DifferenceKind.SETTLED_THERE,
             message=f"{invoice.label} has {_amount(invoice.balance)} open in FieldOffice, but nothing is open on it "
             "in QuickBooks (paid, credited or voided there).",
-            quickbooks_total=total,
-            quickbooks_balance=money(row.get("Balance")),
+            quickbooks_total=remote.total,
+            quickbooks_balance=remote.balance,
             **amounts,
         )
 

@@ -17,10 +17,10 @@ from django.urls import reverse
 from apps.invoicing.models import Invoice, InvoiceStatus
 from apps.qbo_sandbox.entities import entity_create, entity_delete
 from apps.qbo_sandbox.models import SandboxEntity
-from apps.quickbooks import drift
 from apps.quickbooks.drift import DifferenceKind, drift_check
 from apps.quickbooks.errors import NotConnectedError
 from apps.quickbooks.models import RecordLink
+from apps.quickbooks.sync import online
 from tests.factories import (
     CustomerFactory,
     DivisionFactory,
@@ -313,7 +313,7 @@ def test_an_invoice_deleted_in_quickbooks_or_never_sent(sides, division):
 
 
 def test_many_open_invoices_are_read_in_pages_thirty_to_a_batch(sides, division, monkeypatch):
-    monkeypatch.setattr(drift, "MAX_QUERY_RESULTS", 2)
+    monkeypatch.setattr(online, "MAX_QUERY_RESULTS", 2)
     customer = sides.open_local.customer
     for number in ("2001", "2002", "2003", "2004"):
         link(

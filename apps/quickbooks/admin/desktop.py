@@ -27,6 +27,8 @@ from apps.quickbooks.desktop.qwc import (
 )
 from apps.quickbooks.desktop.selectors import (
     desktop_connection_for,
+    desktop_drift_error,
+    desktop_drift_report,
     desktop_is_chosen,
     desktop_recent_sessions,
     desktop_run_every,
@@ -134,6 +136,10 @@ def desktop_section_context(*, request: HttpRequest, division: Division) -> dict
         "can_sync": request.user.has_perm(SYNC_PERMISSION),
         "preview_url": _url("desktop_preview", division),
         "jobs": connection.jobs_report if connection else [],
+        "drift_url": _url("drift", division),
+        "drift_report_url": _url("desktop_drift", division),
+        "drift_report": desktop_drift_report(connection=connection),
+        "drift_error": desktop_drift_error(connection=connection),
     }
 
 

@@ -29,7 +29,7 @@ from apps.quickbooks.admin.account_mapping import account_mapping_view
 from apps.quickbooks.admin.charts import runs_chart
 from apps.quickbooks.admin.default_accounts import default_accounts_view
 from apps.quickbooks.admin.desktop import desktop_section_context, desktop_urls
-from apps.quickbooks.admin.drift import drift_view
+from apps.quickbooks.admin.drift import desktop_drift_view, drift_view
 from apps.quickbooks.admin.forms import SyncSettingsForm
 from apps.quickbooks.conf import api_config
 from apps.quickbooks.errors import QuickBooksError
@@ -126,6 +126,7 @@ class IntegrationAdmin(admin.ModelAdmin):
             view(self.errors_download_view, "errors", "<path:object_id>/download-errors/"),
             view(self.preview_download_view, "preview_download", "<path:object_id>/download-preview/"),
             view(partial(drift_view, self), "drift", "<path:object_id>/drift/"),
+            view(partial(desktop_drift_view, self), "desktop_drift", "<path:object_id>/desktop/drift-report/"),
             view(partial(default_accounts_view, self), "default_accounts", "<path:object_id>/default-accounts/"),
             view(partial(account_mapping_view, self), "account_mapping", "<path:object_id>/account-mapping/"),
             *desktop_urls(self, view),

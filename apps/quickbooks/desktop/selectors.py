@@ -8,6 +8,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import Lower
 
 from apps.core.models import Division
+from apps.quickbooks.drift import DriftReport
 from apps.quickbooks.models import (
     DesktopConnection,
     DesktopInstallation,
@@ -85,3 +86,17 @@ def desktop_run_every(*, division: Division) -> timedelta | None:
     frequency = SyncSettings.objects.filter(division=division).values_list("frequency", flat=True).first()
     minutes = MINUTES_OF_FREQUENCY.get(frequency or SyncFrequency.MANUAL)
     return timedelta(minutes=minutes) if minutes else None
+
+
+def desktop_drift_report(*, connection: DesktopConnection | None) -> DriftReport | None:
+    """The last drift check a Web Connector update ran, as a report; ``None`` when none ran or it could not run."""
+    if connection is None or connection.drift_report_at is None or "counts" not in connection.drift_report:
+        return None
+    return DriftReport.restored(connection.division, connection.drift_report)
+
+
+def desktop_drift_error(*, connection: DesktopConnection | None) -> str:
+    """Why the last drift check asked of a Web Connector update could not run ("" when it ran, or none was asked)."""
+    if connection is None or connection.drift_report_at is None:
+        return ""
+    return str(connection.drift_report.get("error") or "")

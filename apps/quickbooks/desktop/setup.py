@@ -135,3 +135,17 @@ def desktop_preview_request(*, division: Division) -> DesktopConnection:
     DesktopConnection.objects.filter(pk=connection.pk).update(preview_next=True, updated_at=timezone.now())
     connection.preview_next = True
     return connection
+
+
+def desktop_drift_request(*, division: Division) -> DesktopConnection:
+    """
+    Ask the next Web Connector update for a drift check: after its sync it compares both sides, writing nothing, and
+    keeps the report on the connection (``drift_report``). QuickBooks Desktop is reached only through the Web
+    Connector, so the check cannot run now.
+    """
+    connection = DesktopConnection.objects.filter(division=division).first()
+    if connection is None or not connection.has_password:
+        raise ValidationError("Set up the Web Connector first: set its password and add the .qwc file to it.")
+    DesktopConnection.objects.filter(pk=connection.pk).update(drift_next=True, updated_at=timezone.now())
+    connection.drift_next = True
+    return connection

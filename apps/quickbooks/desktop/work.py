@@ -16,6 +16,14 @@ interrupted run is.
 The session's ``state`` holds the run's id and what was learned of the company machine's clock (UTC offset, how far
 it runs behind), which the next session needs to read the changes since the last one.
 
+A drift check asked on the integration page (``DesktopConnection.drift_next``) is taken by the next session
+(``state["drift"]``) and runs in the same task, after the sync, through the same session: the bookkeeper who asks
+"do both sides agree?" means after this update did its work, so that what the sync is about to carry either way is
+not reported as drift. The session goes on until the check is done, and its report is kept on the connection
+(``drift_report``). An update with nothing else to do still runs (the Web Connector is not told "none"), its sync
+saying that nothing is set to sync. When the sync stopped (failed, lost, the session ended) the check is asked of the
+next update again.
+
 ``DRIVER`` is what the SOAP service calls; the quickbooks app gives it to the service (``service.work_driver_set``).
 """
 
@@ -28,6 +36,8 @@ from django.utils import timezone
 
 from apps.quickbooks.desktop import relay
 from apps.quickbooks.desktop.service import WorkDriver
+from apps.quickbooks.drift import DriftReport, drift_check
+from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.models import (
     DesktopConnection,
     DesktopSession,
@@ -54,6 +64,12 @@ END_WAIT_SECONDS = 5.0
 
 # How a run ends that did not get through: failed, or closed as lost by the reconciler when its worker stopped.
 STOPPED = (SyncRunStatus.FAILED, SyncRunStatus.LOST)
+# A drift check asked of the session: pending (``True``) until its task takes it (``CHECKING``), then ``False``.
+DRIFT = "drift"
+CHECKING = "checking"
+# How long after its sync the session waits for a drift check (a worker that died meanwhile does not hold the Web
+# Connector for longer; the check reads three lists, which takes seconds to a few minutes on a large file).
+DRIFT_WAIT = timedelta(minutes=15)
 NOT_STARTED = (
     "The Web Connector session ended before a background worker started the sync; the next update goes on from here."
 )
@@ -69,9 +85,20 @@ def _run(session: DesktopSession) -> SyncRun | None:
 
 
 def _engine_done(session: DesktopSession) -> bool:
-    """Whether the session's run is over (queued for a worker, or running, it is not)."""
+    """
+    Whether the session's work is over: its run (queued for a worker, or running, it is not), and the drift check
+    asked of it after its sync.
+    """
     run = _run(session)
-    return run is None or not run.is_active
+    return run is None or not (run.is_active or _drift_waiting(session, run))
+
+
+def _drift_waiting(session: DesktopSession, run: SyncRun) -> bool:
+    """Whether the session still owes a drift check after ``run`` (over): one runs after a sync that got through."""
+    if run.status in STOPPED or run.finished_at is None or run.finished_at < timezone.now() - DRIFT_WAIT:
+        return False
+    state = DesktopSession.objects.filter(pk=session.pk).values_list("state", flat=True).first() or {}
+    return state.get(DRIFT) in (True, CHECKING)
 
 
 def _company_clock(connection: DesktopConnection) -> dict[str, int]:
@@ -94,7 +121,9 @@ def work_pending(*, connection: DesktopConnection) -> bool:
     if settings is None:
         return False
     directions = (settings.customers_direction, settings.inventory_direction, settings.invoices_direction)
-    return settings.sync_tax_rates_and_terms or any(direction != CustomersDirection.OFF for direction in directions)
+    synced = settings.sync_tax_rates_and_terms or any(direction != CustomersDirection.OFF for direction in directions)
+    # A drift check asked for is work too: otherwise an update with nothing to sync would never open QuickBooks.
+    return synced or DesktopConnection.objects.filter(pk=connection.pk, drift_next=True).exists()
 
 
 def session_start(*, session: DesktopSession) -> None:
@@ -105,10 +134,12 @@ def session_start(*, session: DesktopSession) -> None:
         preview = DesktopConnection.objects.filter(pk=session.connection_id, preview_next=True).update(
             preview_next=False
         )
+        # So is a drift check: it runs after this update's sync.
+        drift = DesktopConnection.objects.filter(pk=session.connection_id, drift_next=True).update(drift_next=False)
         run = web_connector_run_queue(
             division=session.connection.division, session_id=session.pk, preview=bool(preview)
         )
-        state = {**(session.state or {}), "run_id": run.pk, **clock}
+        state = {**(session.state or {}), "run_id": run.pk, **clock, **({DRIFT: True} if drift else {})}
         # Saved before the commit queues the task: the worker reads the clock here.
         DesktopSession.objects.filter(pk=session.pk).update(state=state)
     session.state = state
@@ -124,6 +155,7 @@ def update_run(*, session_id: int, run_id: int) -> SyncRun | None:
     session = DesktopSession.objects.filter(pk=session_id).first()
     if session is None or session.status != DesktopSessionStatus.OPEN:
         _not_started_close(run_id)
+        _drift_after(session_id)
         return SyncRun.objects.filter(pk=run_id).first()
     state = session.state or {}
     offset = state.get("utc_offset_minutes")
@@ -142,7 +174,54 @@ def update_run(*, session_id: int, run_id: int) -> SyncRun | None:
         DesktopConnection.objects.filter(pk=session.connection_id).update(
             jobs_report=jobs, jobs_report_at=timezone.now()
         )
+    if run is not None and not run.is_active:  # Not a second delivery of a run still under way elsewhere.
+        _drift_after(session_id)
     return run
+
+
+def _drift_take(session_id: int) -> DesktopSession | None:
+    """The session, if it owes a drift check that no delivery of its task took yet: taken now, once."""
+    with transaction.atomic():
+        session = DesktopSession.objects.select_for_update().filter(pk=session_id).first()
+        if session is None or (session.state or {}).get(DRIFT) is not True:
+            return None
+        session.state = {**session.state, DRIFT: CHECKING}
+        DesktopSession.objects.filter(pk=session_id).update(state=session.state)
+    return session
+
+
+def _drift_after(session_id: int) -> None:
+    """
+    The drift check asked of the session, after its sync, with a backend of its own on the same session (the sync's
+    closed with its run). A sync that did not get through leaves the check to the next update; a check that fails
+    keeps why, for the page.
+    """
+    session = _drift_take(session_id)
+    if session is None:
+        return
+    connection = DesktopConnection.objects.select_related("division").get(pk=session.connection_id)
+    run = _run(session)
+    try:
+        if run is None or run.status in STOPPED or session.status != DesktopSessionStatus.OPEN:
+            DesktopConnection.objects.filter(pk=connection.pk).update(drift_next=True)
+            return
+        backend = DesktopBackend(relay.RelayTransport(session_id))
+        try:
+            report = drift_check(connection.division, backend=backend).stored()
+        except relay.SessionEndedError:
+            # The Web Connector went before the check was done: the next update checks.
+            DesktopConnection.objects.filter(pk=connection.pk).update(drift_next=True)
+            return
+        except QuickBooksError as exc:
+            logger.warning("QuickBooks Desktop drift check of %s could not run: %s", connection.division, exc.message)
+            report = {"error": exc.message}
+        finally:
+            backend.close()
+        DesktopConnection.objects.filter(pk=connection.pk).update(drift_report=report, drift_report_at=timezone.now())
+    finally:
+        state = DesktopSession.objects.filter(pk=session_id).values_list("state", flat=True).first() or {}
+        DesktopSession.objects.filter(pk=session_id).update(state={**state, DRIFT: False})
+        relay.wake()
 
 
 def _not_started_close(run_id: int) -> None:
@@ -218,6 +297,8 @@ def response_receive(*, session: DesktopSession, response: str, hresult: str, me
         return -1
     if run.is_active:
         return min(max(run.progress_percent or 1, 1), 99)
+    if _drift_waiting(session, run):
+        return 99  # The sync is done; the drift check after it is not.
     if run.status in STOPPED:
         session.last_error = run.error_summary or "The sync failed; see the integration page."
         return -1
@@ -242,7 +323,19 @@ def session_end(*, session: DesktopSession) -> str:
     if run.status in STOPPED:
         return f"FieldOffice: sync failed: {run.error_summary}"
     text = run.summary or "finished"
-    return f"FieldOffice: sync finished: {text}" + (f" {run.error_summary}" if run.error_summary else "")
+    text = f"FieldOffice: sync finished: {text}" + (f" {run.error_summary}" if run.error_summary else "")
+    return text + _drift_told(session)
+
+
+def _drift_told(session: DesktopSession) -> str:
+    """What the drift check this session ran found, for the Web Connector's status column ("" when it ran none)."""
+    connection = DesktopConnection.objects.select_related("division").get(pk=session.connection_id)
+    if connection.drift_report_at is None or connection.drift_report_at < session.started_at:
+        return ""
+    if error := connection.drift_report.get("error"):
+        return f" The drift check could not run: {error}"
+    report = DriftReport.restored(connection.division, connection.drift_report)
+    return f" Drift check: {report.summary} The report is on the integration page."
 
 
 DRIVER = WorkDriver(

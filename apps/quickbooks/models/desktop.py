@@ -75,6 +75,15 @@ class DesktopConnection(models.Model):
     # here as customers of their own. [{"list_id", "full_name", "name", "parent"}]
     jobs_report = models.JSONField(default=list, blank=True, editable=False)
     jobs_report_at = models.DateTimeField(null=True, blank=True, editable=False)
+    drift_next = models.BooleanField(
+        "drift check at the next update",
+        default=False,
+        help_text="The next Web Connector update compares both sides after its sync and keeps the report here.",
+    )
+    # The last drift check a Web Connector update ran (``apps.quickbooks.drift.DriftReport.stored``), or
+    # {"error": ...} when it could not run; ``drift_report_at`` is when.
+    drift_report = models.JSONField(default=dict, blank=True, editable=False)
+    drift_report_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,6 +15,7 @@ knowing which QuickBooks it talks to.
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 from apps.quickbooks.errors import ApiError
@@ -114,6 +115,12 @@ class Backend(Protocol):
 
     def close(self) -> None: ...
 
+    def drift_read(self) -> "DriftReading":
+        """What the drift check compares (``drift``): the counts as the sync keeps them, and every open invoice."""
+
+    def invoice_figures_read(self, ids: list[str]) -> list["InvoiceFigures"]:
+        """The invoices of ``ids`` QuickBooks still has, open or not (those it deleted are left out)."""
+
 
 class BackendUnavailableError(Exception):
     """The division's QuickBooks cannot be reached now; ``reason`` says why, in a person's words."""
@@ -141,3 +148,39 @@ def backend_open(division: "Division") -> Backend:
     if _opener is None:
         raise BackendUnavailableError("no QuickBooks backend is configured")
     return _opener(division)
+
+
+# The drift check's reading (``apps.quickbooks.drift``): what a backend counts and reads, translated by its mapping.
+DRIFT_CUSTOMERS = "customers"
+DRIFT_SERVICE_LOCATIONS = "service_locations"
+DRIFT_ITEMS = "items"
+DRIFT_OPEN_INVOICES = "open_invoices"
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceFigures:
+    """An invoice as the drift check compares it: its id and number there, whom it bills, its total and balance."""
+
+    remote_id: str
+    number: str = ""
+    customer_name: str = ""
+    total: Decimal = Decimal("0.00")
+    balance: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DriftReading:
+    """
+    One backend's side of the drift check: the active customers, service locations and items as the sync keeps them
+    (``counts``, by the ``DRIFT_*`` names), every open invoice, and, per name (open invoices included), what was
+    counted there in a person's words (``counted``: "QuickBooks' active top-level customers"). ``web_connector``:
+    read during a Web Connector update, its calls being qbXML requests. ``inactive_locations_listed``: its QuickBooks
+    keeps no inactive service location, so that one made inactive here is still listed there (Desktop's ship-to
+    addresses), and FieldOffice's count takes them in.
+    """
+
+    counts: Mapping[str, int]
+    counted: Mapping[str, str]
+    open_invoices: list[InvoiceFigures]
+    web_connector: bool = False
+    inactive_locations_listed: bool = False

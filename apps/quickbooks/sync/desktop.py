@@ -28,7 +28,7 @@ from apps.quickbooks.desktop.qbxml import Request, Response, request_document, r
 from apps.quickbooks.desktop.qbxml.schema import request_spec
 from apps.quickbooks.errors import ApiError, QuickBooksError
 from apps.quickbooks.mapping.common import name_key
-from apps.quickbooks.mapping.desktop import preferences
+from apps.quickbooks.mapping.desktop import drift, preferences
 from apps.quickbooks.mapping.desktop.adapter import Adapter, Query
 from apps.quickbooks.mapping.desktop.common import (
     desktop_offset,
@@ -38,7 +38,7 @@ from apps.quickbooks.mapping.desktop.common import (
 )
 from apps.quickbooks.mapping.desktop.lists import TERM_UNCHANGEABLE
 from apps.quickbooks.mapping.desktop.registry import ADAPTERS
-from apps.quickbooks.sync.backend import Capabilities, Snapshot, Write, WriteResult
+from apps.quickbooks.sync.backend import Capabilities, DriftReading, InvoiceFigures, Snapshot, Write, WriteResult
 from apps.quickbooks.sync.records import ACCOUNT, TAX_AGENCY, TAX_CODE, TERM, Record
 
 PAGE_SIZE = 500
@@ -350,6 +350,20 @@ class DesktopBackend:
             for index, (record, error) in outcomes.items():
                 results[index] = WriteResult(writes_by_index[index], record=record, error=error)
         return [results[index] for index in range(len(writes))]
+
+    # The drift check.
+
+    def drift_read(self) -> DriftReading:
+        """One document: the active customers (with their ship-to addresses), the active items and the unpaid
+        invoices, their iterators started together; more documents only for their next pages."""
+        found = self._run_queries({name: self._query(query) for name, query in drift.QUERIES.items()})
+        return drift.drift_reading(found)
+
+    def invoice_figures_read(self, ids: list[str]) -> list[InvoiceFigures]:
+        """By TxnID, in one document (none when there are no ids)."""
+        queries = drift.invoices_by_ids(ids)
+        found = self._run_queries({index: self._query(query, paged=False) for index, query in enumerate(queries)})
+        return [drift.invoice_figures(ret) for items in found.values() for ret, _ in items]
 
 
 def _is_transaction(adapter: Adapter) -> bool:

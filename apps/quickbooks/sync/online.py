@@ -25,14 +25,17 @@ from apps.quickbooks.client import QuickBooksClient
 from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
 from apps.quickbooks.client.faults import batch_item_error
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping import accounts, tax, terms
+from apps.quickbooks.mapping import accounts, drift, tax, terms
 from apps.quickbooks.models import QuickBooksConnection
 from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync.backend import (
     CREATE,
+    DRIFT_OPEN_INVOICES,
     VOID,
     BackendUnavailableError,
     Capabilities,
+    DriftReading,
+    InvoiceFigures,
     Snapshot,
     Write,
     WriteResult,
@@ -295,6 +298,44 @@ class OnlineBackend:
         if not code_id:
             return WriteResult(write, error=ApiError("QuickBooks did not say which tax code it created."))
         return WriteResult(write, record=tax.tax_code_record(self.client.get(TAX_CODE, code_id)))
+
+    # The drift check.
+
+    def drift_read(self) -> DriftReading:
+        """The counts and every open invoice: one batch call below 1,000 open invoices (the counts ride with the
+        first page), the pages the count announces 30 to a batch, then a page at a time only for invoices opened
+        while reading."""
+        queries = {**drift.COUNT_STATEMENTS, "page": drift.open_invoices_page(1, MAX_QUERY_RESULTS)}
+        answers = self._query_batch(queries)
+        counts = {name: drift.answer_count(answers[name]) for name in drift.COUNT_STATEMENTS}
+        rows = drift.answer_invoices(answers["page"])
+        last = rows
+        if len(last) >= MAX_QUERY_RESULTS:
+            starts = range(len(rows) + 1, counts[DRIFT_OPEN_INVOICES] + 1, MAX_QUERY_RESULTS)
+            pages = {start: drift.open_invoices_page(start, MAX_QUERY_RESULTS) for start in starts}
+            answers = self._query_batch(pages) if pages else {}
+            for start in pages:
+                last = drift.answer_invoices(answers[start])
+                rows.extend(last)
+        while len(last) >= MAX_QUERY_RESULTS:
+            # More than counted (created while reading): a page at a time, until a short one.
+            last = drift.answer_invoices(self.client.query(drift.open_invoices_page(len(rows) + 1, MAX_QUERY_RESULTS)))
+            rows.extend(last)
+        unique: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            unique.setdefault(drift.invoice_id(row), row)
+        return DriftReading(
+            counts=counts,
+            counted=drift.COUNTED,
+            open_invoices=[drift.invoice_figures(row) for row in unique.values()],
+        )
+
+    def invoice_figures_read(self, ids: list[str]) -> list[InvoiceFigures]:
+        """By id, 50 to a query and 30 queries to a batch call; none when there are no ids."""
+        statements = drift.invoices_by_ids(ids, self.client.quote)
+        answers = self._query_batch(dict(enumerate(statements))) if statements else {}
+        rows = [row for index in range(len(statements)) for row in drift.answer_invoices(answers[index])]
+        return [drift.invoice_figures(row) for row in rows]
 
 
 def online_backend_open(division: Division) -> OnlineBackend:

@@ -6,7 +6,9 @@ in this process, and print what it did. Exit status 1 when the run failed or any
 in any case; the lists they refer to are read, not synced).
 
 ``--drift`` runs the drift check instead (``apps.quickbooks.drift``): it compares both sides and changes nothing.
-Exit status 1 when they have drifted apart.
+Exit status 1 when they have drifted apart. QuickBooks Desktop is reached only through the Web Connector: for a
+Desktop division it prints the report the last Web Connector update kept, with its time, and says how to ask for a
+new one (Drift check on the integration page: the next update runs it).
 """
 
 import json
@@ -16,7 +18,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.models import Division
-from apps.quickbooks.drift import drift_check
+from apps.quickbooks.desktop.selectors import (
+    desktop_connection_for,
+    desktop_drift_error,
+    desktop_drift_report,
+    desktop_is_chosen,
+)
+from apps.quickbooks.drift import DriftReport, drift_check
 from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.models import SyncRun, SyncRunStatus, SyncTrigger
 from apps.quickbooks.models.runs import scope_label
@@ -104,16 +112,36 @@ class Command(BaseCommand):
     def _drift(self, division: Division, options: dict[str, Any]) -> None:
         if options["full"] or options["preview"] or options["resend_all"] or options["only"] is not None:
             raise CommandError("--drift runs no sync: leave out --only, --full, --preview and --resend-all.")
-        try:
-            report = drift_check(division)
-        except QuickBooksError as exc:
-            raise CommandError(exc.message) from exc
+        if desktop_is_chosen(division=division):
+            report = self._desktop_drift(division)
+        else:
+            try:
+                report = drift_check(division)
+            except QuickBooksError as exc:
+                raise CommandError(exc.message) from exc
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2))
         else:
             self.stdout.write("\n".join(report.text_lines()))
         if not report.in_sync:
             raise SystemExit(1)
+
+    def _desktop_drift(self, division: Division) -> DriftReport:
+        """The report the last Web Connector update kept (its time in it); how to get a new one goes to stderr."""
+        connection = desktop_connection_for(division=division)
+        report = desktop_drift_report(connection=connection)
+        how = (
+            f"{division} uses QuickBooks Desktop, which FieldOffice reaches only through the Web Connector: press "
+            "Drift check on its QuickBooks page and the next Web Connector update runs the check after its sync."
+        )
+        if report is None:
+            error = desktop_drift_error(connection=connection)
+            why = f"The last drift check could not run: {error} " if error else "No drift check has run yet. "
+            raise CommandError(why + how)
+        self.stderr.write(
+            f"The drift check of the Web Connector update of {report.checked_at:%Y-%m-%d %H:%M:%S %Z}. {how}"
+        )
+        return report
 
     def _print(self, report: dict[str, Any]) -> None:
         which = f" ({scope_label(report['scope'])})" if report["scope"] else ""
