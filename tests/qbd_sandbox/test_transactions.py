@@ -1,9 +1,10 @@
 """Invoices and received payments: totals and tax, line mods, balances, deletions and transaction queries."""
 
-import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml.builder import E
 
 from apps.qbd_sandbox.models import CompanyFile
@@ -11,6 +12,10 @@ from apps.qbd_sandbox.services import qbxml_process, record_lock
 from tests.qbd_sandbox.conftest import document, responses, status
 
 pytestmark = pytest.mark.django_db
+
+
+# Each add reads its customer, items and tax and writes its invoice and lines: about three queries (918 for 300).
+QUERIES_PER_INVOICE_ADD = 4
 
 
 @pytest.fixture
@@ -364,23 +369,26 @@ def test_no_sales_tax_when_the_company_does_not_use_it(company, one, catalog):
     assert ret.find("ItemSalesTaxRef") is None
 
 
-def test_three_hundred_invoice_adds_in_one_request_take_well_under_a_second(company, session, catalog):
+def test_three_hundred_invoice_adds_in_one_request_cost_a_bounded_number_of_queries_each(company, session, catalog):
+    """
+    The emulator's cost per invoice added does not grow with the document (its speed is measured by
+    ``bench_sync --scenario desktop``, not here): the queries of 300 adds stay under a fixed number each.
+    """
     requests = [
         E.InvoiceAddRq(E.InvoiceAdd(E.CustomerRef(E.FullName("Carefree")), _line("Shingles", "1"), _line("Labor", "2")))
         for _ in range(300)
     ]
     body = document(*requests, on_error="continueOnError")
 
-    started = time.perf_counter()
-    answers = responses(qbxml_process(company, body, session_id=session))
-    elapsed = time.perf_counter() - started
+    with CaptureQueriesContext(connection) as queries:
+        answers = responses(qbxml_process(company, body, session_id=session))
 
     assert [status(answer)[0] for answer in answers] == [0] * 300
     assert len({answer.find("InvoiceRet/TxnID").text for answer in answers}) == 300
     assert sum(Decimal(answer.find("InvoiceRet/BalanceRemaining").text) for answer in answers) == 300 * Decimal(
         "205.75"
     )
-    assert elapsed < 1.0
+    assert len(queries) <= QUERIES_PER_INVOICE_ADD * 300
 
 
 def test_a_sales_tax_group_charges_the_sum_of_its_items_rates(one, catalog):
