@@ -4,8 +4,9 @@ same way for every entity.
 
 - Here: the spec's domain services with ``by_master_system=True``; a record they refuse fails alone, with their
   reasons. A preview writes nothing here and keeps the links it would write in memory (``RunContext.link_set``).
-- There: one round of writes through the backend once every record was planned, after the records its creates need
-  (``Prerequisite``: a tax code's agency) were created; each failure is a plain sentence (``sync.messages``).
+- There: the engine's writes (``sync.writes``: rounds, a stale version read again and sent once more) once every
+  record was planned, after the records its creates need (``Prerequisite``: a tax code's agency) were created; each
+  failure is a plain sentence (``sync.messages``).
 - Links (``LinkSet``, the one answer to "is it linked") keep QuickBooks' version and the hash of the content both
   sides agreed on; the run's log (``RunJournal``) gets one entry per record that changed, failed or was reported.
 """
@@ -24,6 +25,7 @@ from apps.quickbooks.sync.messages import plain_reason
 from apps.quickbooks.sync.plan import Decision, Kind, Pair, PlanSettings, pairs, plan
 from apps.quickbooks.sync.records import Record
 from apps.quickbooks.sync.spec import EntitySpec, Refs
+from apps.quickbooks.sync.writes import Writer
 
 LOGGED_AS = {
     Kind.CREATE_HERE: SyncAction.CREATED,
@@ -70,7 +72,7 @@ class _Queued:
 
 
 class SpecApply:
-    """Carries out one spec's decisions: those here at once, those there queued and sent in one round (``send``)."""
+    """Carries out one spec's decisions: those here at once, those there queued and sent together (``send``)."""
 
     def __init__(self, ctx: RunContext, spec: EntitySpec, links: LinkSet, refs: Refs) -> None:
         self.ctx = ctx
@@ -170,7 +172,7 @@ class SpecApply:
     # There.
 
     def send(self) -> None:
-        """The queued writes, in one round, after what their creates need."""
+        """The queued writes, after what their creates need."""
         if not self.queued:
             return
         missing = self._prerequisites_create()
@@ -182,9 +184,19 @@ class SpecApply:
             if queued.remote is not None:
                 record = replace(record, remote_id=queued.remote.remote_id, version=queued.remote.version)
             writes.append(Write(self.spec.entity, queued.action, record, key=queued.local))
-        if writes:
-            for result in self.ctx.backend.write(writes):
-                self._written(result)
+        writer = Writer(
+            self.ctx,
+            self.links,
+            entity=self.spec.entity,
+            log_as=self.spec.label,
+            label=lambda write: self.spec.record_label(write.key),
+            local_id=lambda write: write.key.pk,
+            applied=self._written,
+            # Each record moved the progress on as it was planned. No pending marks: a create an interrupted run made
+            # is matched by its name at the next run, and linked (``sync.plan``).
+            progress=False,
+        )
+        writer.send(writes)
 
     def _prerequisite_names(self, local: Any) -> set[tuple[str, str]]:
         return {
