@@ -470,3 +470,16 @@ def test_a_create_refused_for_good_leaves_nothing_pending_and_a_linked_record_is
     assert not RecordLink.objects.filter(object_id=refused.pk).exists()
     assert RecordLink.objects.get(object_id=unreachable.pk).pending_name == unreachable.display_name
     assert RecordLink.objects.get(object_id=linked.pk).content_hash == ""
+
+
+def test_a_create_sent_again_under_another_name_is_pending_under_that_name(ctx, division):
+    customer = CustomerFactory(division=division)
+    ctx.backend.refusals[customer.display_name] = [name_in_use()]
+    renamed = Write(ENTITY, CREATE, {"DisplayName": f"{customer.display_name} (2)"}, key=customer.pk)
+
+    writer(ctx, Outcomes(), duplicates=lambda refused: [renamed]).send([create(customer)])
+
+    assert ctx.backend.pending_seen == [
+        {customer.pk: customer.display_name},
+        {customer.pk: f"{customer.display_name} (2)"},
+    ]

@@ -223,6 +223,9 @@ class Writer:
             retries.extend(self.duplicates(duplicates))
         if not retries:
             return
+        # A create sent again under another name (a location renamed) is pending under the name it goes with now, so
+        # that a run interrupted before the answer finds what it made.
+        self.mark(retries)
         results = self.ctx.backend.write(retries)
         with transaction.atomic():
             for result in results:
