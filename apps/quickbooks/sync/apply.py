@@ -4,10 +4,11 @@ same way for every entity.
 
 - Here: the spec's domain services with ``by_master_system=True``; a record they refuse fails alone, with their
   reasons. A preview writes nothing here and keeps the links it would write in memory (``RunContext.link_set``).
-- There: one round of writes through the backend once every record was planned, after the records its creates need
-  (``Prerequisite``: a tax code's agency) were created; each failure is a plain sentence (``sync.messages``). Where
-  QuickBooks keeps the records, only those a spec sends all the same (``SentAnyway``: the accounts an Owner asked
-  for) are created there, and linked at what QuickBooks answered.
+- There: the engine's writes (``sync.writes``: rounds, a stale version read again and sent once more) once every
+  record was planned, after the records its creates need (``Prerequisite``: a tax code's agency) were created; each
+  failure is a plain sentence (``sync.messages``). Where QuickBooks keeps the records, only those a spec sends all
+  the same (``SentAnyway``: the accounts an Owner asked for) are created there, and linked at what QuickBooks
+  answered.
 - Links (``LinkSet``, the one answer to "is it linked") keep QuickBooks' version and the hash of the content both
   sides agreed on; the run's log (``RunJournal``) gets one entry per record that changed, failed or was reported.
 """
@@ -27,6 +28,7 @@ from apps.quickbooks.sync.messages import plain_reason
 from apps.quickbooks.sync.plan import Decision, Kind, Pair, PlanSettings, pairs, plan
 from apps.quickbooks.sync.records import Record
 from apps.quickbooks.sync.spec import EntitySpec, Refs
+from apps.quickbooks.sync.writes import Writer
 
 LOGGED_AS = {
     Kind.CREATE_HERE: SyncAction.CREATED,
@@ -78,7 +80,7 @@ class _Queued:
 
 
 class SpecApply:
-    """Carries out one spec's decisions: those here at once, those there queued and sent in one round (``send``)."""
+    """Carries out one spec's decisions: those here at once, those there queued and sent together (``send``)."""
 
     def __init__(self, ctx: RunContext, spec: EntitySpec, links: LinkSet, refs: Refs, *, pulled: bool) -> None:
         self.ctx = ctx
@@ -194,7 +196,7 @@ class SpecApply:
     # There.
 
     def send(self) -> None:
-        """The queued writes, in one round, after what their creates need."""
+        """The queued writes, after what their creates need."""
         if not self.queued:
             return
         missing = self._prerequisites_create()
@@ -206,9 +208,19 @@ class SpecApply:
             if queued.remote is not None:
                 record = replace(record, remote_id=queued.remote.remote_id, version=queued.remote.version)
             writes.append(Write(self.spec.entity, queued.action, record, key=queued))
-        if writes:
-            for result in self.ctx.backend.write(writes):
-                self._written(result)
+        writer = Writer(
+            self.ctx,
+            self.links,
+            entity=self.spec.entity,
+            log_as=self.spec.label,
+            label=lambda write: self.spec.record_label(write.key.local),
+            local_id=lambda write: write.key.local.pk,
+            applied=self._written,
+            # Each record moved the progress on as it was planned. No pending marks: a create an interrupted run made
+            # is matched by its name at the next run, and linked (``sync.plan``).
+            progress=False,
+        )
+        writer.send(writes)
 
     def _prerequisite_names(self, local: Any) -> set[tuple[str, str]]:
         return {

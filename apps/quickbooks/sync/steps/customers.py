@@ -9,7 +9,6 @@ the last run takes the later edit, and the losing version is kept in the run's l
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,20 +19,17 @@ from django.db.models.functions import Lower
 from apps.accounting.models import PaymentTerm, TaxRate
 from apps.customers import services as customer_services
 from apps.customers.models import Customer, ServiceLocation
-from apps.quickbooks.errors import FaultError
 from apps.quickbooks.mapping import customers as mapping
 from apps.quickbooks.mapping import tax, terms
 from apps.quickbooks.mapping.common import (
     content_hash,
     is_deleted,
     name_key,
-    payload_id,
     remote_created_at,
     remote_id,
     remote_sync_token,
     remote_updated_at,
     with_identity,
-    with_sync_token,
 )
 from apps.quickbooks.mapping.refs import CustomerRefs
 from apps.quickbooks.models import RecordLink, SyncAction
@@ -41,16 +37,18 @@ from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
+from apps.quickbooks.sync.writes import (
+    CLOCK_TOLERANCE,
+    INTERRUPTED_CREATE,
+    WRITES_PER_ROUND,
+    Pending,
+    Recovery,
+    Writer,
+    link_release,
+)
 
 CUSTOMER = "customer"
 LOCATION = "service location"
-# Writes sent between two renewals of the run's lease (and two progress updates): ten batches.
-WRITES_PER_ROUND = 300
-# A record QuickBooks created this long before an interrupted create was recorded is not that create's result.
-CLOCK_TOLERANCE = timedelta(minutes=5)
-DUPLICATE_NAME = "6240"
-INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrupted; linked, not created twice."
-STALE = "5010"
 
 
 def customers_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
@@ -544,16 +542,18 @@ class CustomersStep:
                 elif self.ctx.resend and link.qbo_id not in self.remote:
                     creates.append(Write(mapping.ENTITY, CREATE, payload, key=(customer.pk, wanted)))
                 continue
+            create = Write(mapping.ENTITY, CREATE, payload, key=(customer.pk, wanted))
             if link is not None and link.pending_since:
-                pending.append((customer, payload, wanted))
+                pending.append(create)
                 continue
             existing = remote_names.get(name_key(mapping.payload_name(payload)))
             if existing is not None and not self.ctx.two_way:
                 self._skip_existing_remote(CUSTOMER, customer.display_name, customer.pk, existing)
                 continue
-            creates.append(Write(mapping.ENTITY, CREATE, payload, key=(customer.pk, wanted)))
-        creates.extend(self._resolve_pending(CUSTOMER, self.customer_links, pending))
-        self._send(CUSTOMER, self.customer_links, creates + updates)
+            creates.append(create)
+        writer = self._writer(CUSTOMER, self.customer_links)
+        creates.extend(writer.recover(pending))
+        writer.send(creates + updates)
         self._push_locations()
 
     def _remote_unlinked_names(self) -> dict[str, dict[str, Any]]:
@@ -604,54 +604,44 @@ class CustomersStep:
     def _remote_taken(self, qbo_id: str) -> bool:
         return self.customer_links.remote(qbo_id) is not None or self.location_links.remote(qbo_id) is not None
 
-    def _resolve_pending(self, entity: str, links: LinkSet, pending: list[tuple[Any, dict, str]]) -> list[Write]:
+    def _writer(self, entity: str, links: LinkSet) -> Writer:
+        """How customers (or locations) are written: the engine's ``Writer``, with what is theirs."""
+        return Writer(
+            self.ctx,
+            links,
+            entity=mapping.ENTITY,
+            log_as=entity,
+            label=lambda write: self._label(entity, write.key[0]),
+            local_id=lambda write: write.key[0],
+            sent_name=lambda write: mapping.payload_name(write.payload),
+            applied=lambda result: self._applied(entity, links, result),
+            duplicates=lambda refused: self._resolve_duplicates(entity, links, refused),
+            recovery=Recovery(
+                find=self._pending_found,
+                keys=_pending_keys,
+                fits=lambda pending, obj: _pending_fits(entity, pending, obj),
+                created_at=remote_created_at,
+                adopt=lambda pending, obj: _pending_adopt(entity, pending, obj),
+            ),
+            taken=self._remote_taken,
+        )
+
+    def _pending_found(self, pending: list[Pending]) -> dict[str, dict[str, Any]]:
         """
-        Creates an interrupted run sent without learning the outcome: linked to what QuickBooks holds under the name
-        sent (or the record's name now) when QuickBooks made it after the create was recorded, else sent again.
+        What QuickBooks holds under the names interrupted creates were sent with, or the records' names now, by name
+        (with the links of those records, so that one linked to another record is not taken).
         """
-        if not pending:
-            return []
         names = set()
-        for record, payload, _ in pending:
-            names.add(mapping.payload_name(payload))
-            if pending_name := links.local(record.pk).pending_name:
-                names.add(pending_name)
+        for write, link in pending:
+            names.add(mapping.payload_name(write.payload))
+            if link.pending_name:
+                names.add(link.pending_name)
         found = {
             name_key(mapping.display_name(obj)): obj
             for obj in self.ctx.backend.find_by_names(mapping.ENTITY, sorted(names))
         }
         self._links_of_remote_load(found.values())
-        writes = []
-        for record, payload, wanted in pending:
-            link = links.local(record.pk)
-            obj = found.get(name_key(link.pending_name)) if link.pending_name else None
-            obj = obj or found.get(name_key(mapping.payload_name(payload)))
-            created = remote_created_at(obj) if obj else None
-            ours = (
-                obj is not None
-                and not self._remote_taken(remote_id(obj))
-                and mapping.is_job(obj) == (entity == LOCATION)
-                and (entity == CUSTOMER or mapping.parent_id(obj) == mapping.parent_id(payload))
-                and (created is None or created >= link.pending_since - CLOCK_TOLERANCE)
-            )
-            if not ours:
-                writes.append(Write(mapping.ENTITY, CREATE, payload, key=(record.pk, wanted)))
-                continue
-            self.journal.log(
-                entity,
-                SyncAction.LINKED,
-                self._label(entity, record.pk),
-                qbo_id=remote_id(obj),
-                object_id=record.pk,
-                message=INTERRUPTED_CREATE,
-            )
-            links.set(record.pk, remote_id(obj), remote_sync_token(obj), "")
-            # What QuickBooks got then may differ from the record now (renamed since): send it as it is.
-            body = with_identity(payload, remote_id(obj), remote_sync_token(obj))
-            if entity == LOCATION and link.pending_name:
-                body = mapping.with_name(body, mapping.display_name(obj))
-            writes.append(Write(mapping.ENTITY, UPDATE, body, key=(record.pk, wanted)))
-        return writes
+        return found
 
     def _label(self, entity: str, local_id: int) -> str:
         if entity == CUSTOMER:
@@ -663,45 +653,21 @@ class CustomersStep:
         customer = self.customers.get(location.customer_id)
         return f"{customer.display_name}: {location.name}" if customer else location.name
 
-    def _send(self, entity: str, links: LinkSet, writes: list[Write]) -> list[WriteResult]:
-        """Send ``writes`` round by round; apply each round's results at once. Returns the refused ones."""
-        refused: list[WriteResult] = []
-        for start in range(0, len(writes), WRITES_PER_ROUND):
-            round_writes = writes[start : start + WRITES_PER_ROUND]
-            links.mark_pending(
-                (write.key[0], mapping.payload_name(write.payload)) for write in round_writes if write.action == CREATE
-            )
-            results = self.ctx.backend.write(round_writes)
-            with transaction.atomic():
-                for result in results:
-                    if not self._apply_result(entity, links, result):
-                        refused.append(result)
-            self.journal.advance(len(round_writes))
-            self.ctx.heartbeat()
-        return self._retry_refused(entity, links, refused)
-
-    def _apply_result(self, entity: str, links: LinkSet, result: WriteResult) -> bool:
+    def _applied(self, entity: str, links: LinkSet, result: WriteResult) -> None:
+        """A write's final outcome: linked at what QuickBooks holds now, or failed."""
+        if not result.ok:
+            self._failed(entity, links, result)
+            return
         local_id, wanted = result.write.key
-        if result.ok:
-            links.set(local_id, remote_id(result.record), remote_sync_token(result.record), wanted)
-            action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
-            self.journal.log(
-                entity, action, self._label(entity, local_id), qbo_id=remote_id(result.record), object_id=local_id
-            )
-            return True
-        if result.error is not None and result.error.code in (DUPLICATE_NAME, STALE):
-            return False
-        self._failed(entity, links, result)
-        return True
+        links.set(local_id, remote_id(result.record), remote_sync_token(result.record), wanted)
+        action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
+        self.journal.log(
+            entity, action, self._label(entity, local_id), qbo_id=remote_id(result.record), object_id=local_id
+        )
 
     def _failed(self, entity: str, links: LinkSet, result: WriteResult, *, message: str = "") -> None:
         local_id, _ = result.write.key
-        link = links.local(local_id)
-        if link is not None and not link.qbo_id and isinstance(result.error, FaultError):
-            # Refused for good: nothing was created, so nothing is pending.
-            links.forget(local_id)
-        elif link is not None and link.qbo_id:
-            links.touch(link, content_hash="")
+        link = link_release(links, local_id, result.error)
         label = self._label(entity, local_id)
         self.journal.log(
             entity,
@@ -711,46 +677,6 @@ class CustomersStep:
             object_id=local_id,
             message=message or plain_reason(result.error, label),
         )
-
-    def _retry_refused(self, entity: str, links: LinkSet, refused: list[WriteResult]) -> list[WriteResult]:
-        """Stale SyncTokens: read again and resend once. Names in use: renamed (locations), linked or explained."""
-        if not refused:
-            return []
-        stale = [result for result in refused if result.error.code == STALE]
-        duplicates = [result for result in refused if result.error.code == DUPLICATE_NAME]
-        retries: list[Write] = []
-        if stale:
-            current = {
-                remote_id(obj): obj
-                for obj in self.ctx.backend.read_by_ids(
-                    mapping.ENTITY, [payload_id(write.write.payload) for write in stale]
-                )
-            }
-            for result in stale:
-                obj = current.get(payload_id(result.write.payload))
-                if obj is None:
-                    self._failed(entity, links, result)
-                    continue
-                retries.append(
-                    Write(
-                        mapping.ENTITY,
-                        UPDATE,
-                        with_sync_token(result.write.payload, remote_sync_token(obj)),
-                        key=result.write.key,
-                    )
-                )
-        if duplicates:
-            retries.extend(self._resolve_duplicates(entity, links, duplicates))
-        if not retries:
-            return []
-        results = self.ctx.backend.write(retries)
-        with transaction.atomic():
-            for result in results:
-                if not result.ok:
-                    self._failed(entity, links, result)
-                else:
-                    self._apply_result(entity, links, result)
-        return []
 
     def _resolve_duplicates(self, entity: str, links: LinkSet, duplicates: list[WriteResult]) -> list[Write]:
         retries: list[Write] = []
@@ -857,9 +783,29 @@ class CustomersStep:
                 elif self.ctx.resend and link.qbo_id not in self.remote:
                     creates.append(Write(mapping.ENTITY, CREATE, payload, key=(location.pk, wanted)))
                 continue
-            if link is not None and link.pending_since:
-                pending.append((location, payload, wanted))
-                continue
-            creates.append(Write(mapping.ENTITY, CREATE, payload, key=(location.pk, wanted)))
-        creates.extend(self._resolve_pending(LOCATION, self.location_links, pending))
-        self._send(LOCATION, self.location_links, creates + updates)
+            create = Write(mapping.ENTITY, CREATE, payload, key=(location.pk, wanted))
+            (pending if link is not None and link.pending_since else creates).append(create)
+        writer = self._writer(LOCATION, self.location_links)
+        creates.extend(writer.recover(pending))
+        writer.send(creates + updates)
+
+
+def _pending_keys(pending: Pending) -> list[str]:
+    """An interrupted create is matched by the name it was sent with, then by the record's name now."""
+    sent = [name_key(pending.link.pending_name)] if pending.link.pending_name else []
+    return [*sent, name_key(mapping.payload_name(pending.write.payload))]
+
+
+def _pending_fits(entity: str, pending: Pending, obj: dict[str, Any]) -> bool:
+    """A customer's create made a top-level customer; a location's, a job of the same parent."""
+    if mapping.is_job(obj) != (entity == LOCATION):
+        return False
+    return entity == CUSTOMER or mapping.parent_id(obj) == mapping.parent_id(pending.write.payload)
+
+
+def _pending_adopt(entity: str, pending: Pending, obj: dict[str, Any]) -> Write:
+    """A location's update keeps the name its job was created under in QuickBooks."""
+    write = pending.write
+    if entity == LOCATION and pending.link.pending_name:
+        return Write(write.entity, write.action, mapping.with_name(write.payload, mapping.display_name(obj)), write.key)
+    return write

@@ -13,7 +13,6 @@ an invoice voided or deleted in QuickBooks is flagged with a note here, never ch
 
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -33,11 +32,9 @@ from apps.quickbooks.mapping.common import (
     content_hash,
     is_deleted,
     name_key,
-    payload_id,
     remote_id,
     remote_sync_token,
     with_identity,
-    with_sync_token,
 )
 from apps.quickbooks.mapping.tax_forecast import TaxForecast
 from apps.quickbooks.models import RecordLink, SyncAction
@@ -46,14 +43,13 @@ from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
 from apps.quickbooks.sync.steps.invoice_tax import InvoiceTaxWatch, tax_reads
+from apps.quickbooks.sync.writes import CLOCK_TOLERANCE, WRITES_PER_ROUND, Pending, Recovery, Writer
 
 INVOICE = "invoice"
 PAYMENT = "payment"
 SOURCE = "QuickBooks sync"
-WRITES_PER_ROUND = 300
-STALE = "5010"
-# How far before an interrupted create was recorded QuickBooks' creation time may be (clocks differ).
-CLOCK_TOLERANCE = timedelta(minutes=5)
+# An invoice's interrupted create is found by the marker in its note: what is logged when it is linked.
+INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrupted; linked, not sent twice."
 VOIDED_HASH = "void"
 WAITS_FOR_CUSTOMER = "It is sent once the customer is (customer sync from FieldOffice to QuickBooks, or two-way)."
 
@@ -271,7 +267,8 @@ class InvoicesStep:
         self.default_item = ctx.settings.default_service_item_qbo_id
         self.default_item_looked_up = bool(self.default_item)
         self.default_item_missing = ""
-        send_number = self._numbering() if ready_ids else True
+        # Whether FieldOffice's numbers are sent (else QuickBooks numbers the invoices).
+        self.send_number = self._numbering() if ready_ids else True
         self.tax_watch = (
             InvoiceTaxWatch(ctx, tax_codes=self.tax_codes, preferences=self._preferences()) if ready_ids else None
         )
@@ -281,33 +278,13 @@ class InvoicesStep:
         in_flight = None
         try:
             for start in range(0, len(ready_ids), WRITES_PER_ROUND):
-                self.links = ctx.link_set(Invoice, mapping.ENTITY)
-                ready = list(
-                    Invoice.objects.filter(pk__in=ready_ids[start : start + WRITES_PER_ROUND])
-                    .exclude(status=InvoiceStatus.VOID)
-                    .select_related("customer", "service_location")
-                    .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.select_related("item")))
-                    .order_by("pk")
-                )
-                self.links.load_local(invoice.pk for invoice in ready)
-                self._items_match(ready)
-                writes, pending = [], []
-                for invoice in ready:
-                    write = self._write_for(invoice, send_number)
-                    if write is None:
-                        continue
-                    link = self.links.local(invoice.pk)
-                    if write.action == CREATE and link is not None and link.pending_since:
-                        pending.append(write)
-                    else:
-                        writes.append(write)
-                writes = self._resolve_pending(pending, send_number) + writes
+                writes = self._round_writes(ready_ids[start : start + WRITES_PER_ROUND])
                 sent = self._round_send(writes, self.links, sender)
                 if in_flight is not None:
-                    self._round_apply(*in_flight, send_number)
+                    self._round_apply(*in_flight)
                 in_flight = sent
             if in_flight is not None:
-                self._round_apply(*in_flight, send_number)
+                self._round_apply(*in_flight)
                 in_flight = None
         finally:
             if sender is not None:
@@ -315,9 +292,52 @@ class InvoicesStep:
         if voids:
             links = ctx.link_set(Invoice, mapping.ENTITY)
             links.load_local(write.key.pk for write in voids)
-            self._round_apply(*self._round_send(voids, links, None), send_number)
+            self._round_apply(*self._round_send(voids, links, None))
         if self.tax_watch is not None and (note := self.tax_watch.summary_note()):
             ctx.notes.append(note)
+
+    def _round_writes(self, ids: list[int]) -> list[Write]:
+        """The writes of a round of ready invoices (read now, with their own links); interrupted creates first."""
+        self.links = self.ctx.link_set(Invoice, mapping.ENTITY)
+        ready = list(
+            Invoice.objects.filter(pk__in=ids)
+            .exclude(status=InvoiceStatus.VOID)
+            .select_related("customer", "service_location")
+            .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.select_related("item")))
+            .order_by("pk")
+        )
+        self.links.load_local(invoice.pk for invoice in ready)
+        self._items_match(ready)
+        writes, pending = [], []
+        for invoice in ready:
+            write = self._write_for(invoice, self.send_number)
+            if write is None:
+                continue
+            link = self.links.local(invoice.pk)
+            if write.action == CREATE and link is not None and link.pending_since:
+                pending.append(write)
+            else:
+                writes.append(write)
+        return self._writer(self.links).recover(pending) + writes
+
+    def _writer(self, links: LinkSet) -> Writer:
+        """How invoices are written: the engine's ``Writer``, with what is theirs (the invoice is the write's key)."""
+        return Writer(
+            self.ctx,
+            links,
+            entity=mapping.ENTITY,
+            log_as=INVOICE,
+            label=lambda write: write.key.number,
+            local_id=lambda write: write.key.pk,
+            sent_name=lambda write: write.key.number,
+            applied=lambda result: self._apply(result, self.send_number),
+            recovery=Recovery(
+                find=self._pending_found,
+                keys=lambda pending: [pending.write.key.pk],
+                adopt=self._pending_adopt,
+                message=INTERRUPTED_CREATE,
+            ),
+        )
 
     def _pipelined(self) -> bool:
         return getattr(self.ctx.backend, "concurrency", 1) > 1
@@ -486,46 +506,26 @@ class InvoicesStep:
             return Write(mapping.ENTITY, UPDATE, body, key=invoice)
         return Write(mapping.ENTITY, CREATE, payload, key=invoice)
 
-    def _resolve_pending(self, pending: list[Write], send_number: bool) -> list[Write]:
-        """Creates an interrupted run sent: found by their marker among the invoices created since, else resent."""
-        if not pending:
-            return []
-        since = min(self.links.local(write.key.pk).pending_since for write in pending) - CLOCK_TOLERANCE
-        created = {
+    def _pending_found(self, pending: list[Pending]) -> dict[int, dict[str, Any]]:
+        """The invoices QuickBooks created since the oldest interrupted create was recorded, by their marker."""
+        since = min(link.pending_since for _, link in pending) - CLOCK_TOLERANCE
+        return {
             mapping.marked_invoice_id(obj): obj
             for obj in self.ctx.backend.find_created_since(mapping.ENTITY, since)
             if mapping.marked_invoice_id(obj) is not None
         }
-        writes = []
-        for write in pending:
-            obj = created.get(write.key.pk)
-            if obj is None or self.links.remote(remote_id(obj)) is not None:
-                writes.append(write)
-                continue
-            self.links.set(write.key.pk, remote_id(obj), remote_sync_token(obj), "")
-            if not send_number and mapping.sent_invoice(obj).number and not self.ctx.preview:
-                # QuickBooks numbered it: the number is taken now, so that no later update sends ours instead.
-                invoicing.invoice_number_adopt(
-                    invoice=write.key, number=mapping.sent_invoice(obj).number, source=SOURCE
-                )
-                write = Write(
-                    write.entity, write.action, mapping.with_number(write.payload, write.key.number), write.key
-                )
-            self.journal.log(
-                INVOICE,
-                SyncAction.LINKED,
-                write.key.number,
-                qbo_id=remote_id(obj),
-                object_id=write.key.pk,
-                message="Created in QuickBooks by an earlier sync that was interrupted; linked, not sent twice.",
-            )
-            body = with_identity(write.payload, remote_id(obj), remote_sync_token(obj))
-            writes.append(Write(mapping.ENTITY, UPDATE, body, key=write.key))
-        return writes
+
+    def _pending_adopt(self, pending: Pending, obj: dict[str, Any]) -> Write:
+        """The invoice found takes the number QuickBooks gave it, so that no later update sends ours instead."""
+        write = pending.write
+        if self.send_number or not mapping.sent_invoice(obj).number or self.ctx.preview:
+            return write
+        invoicing.invoice_number_adopt(invoice=write.key, number=mapping.sent_invoice(obj).number, source=SOURCE)
+        return Write(write.entity, write.action, mapping.with_number(write.payload, write.key.number), write.key)
 
     def _round_send(self, writes: list[Write], links: LinkSet, sender: ThreadPoolExecutor | None):
         """Mark the round's creates pending, then send it: now, or in the sender thread (a future)."""
-        links.mark_pending((write.key.pk, write.key.number) for write in writes if write.action == CREATE)
+        self._writer(links).mark(writes)
         if sender is None:
             return self.ctx.backend.write(writes), links, writes
         return sender.submit(self._write_in_thread, writes), links, writes
@@ -536,38 +536,12 @@ class InvoicesStep:
         finally:
             connections.close_all()
 
-    def _round_apply(
-        self, results: Future | list[WriteResult], links: LinkSet, writes: list[Write], send_number: bool
-    ) -> None:
+    def _round_apply(self, results: Future | list[WriteResult], links: LinkSet, writes: list[Write]) -> None:
+        """A round's outcomes applied (QuickBooks' answer, waited for when it comes from the sender thread)."""
         results = results.result() if isinstance(results, Future) else results
-        stale: list[WriteResult] = []
         self.links = links
-        with transaction.atomic():
-            for result in results:
-                if result.error is not None and result.error.code == STALE:
-                    stale.append(result)
-                else:
-                    self._apply(result, send_number)
-        self.journal.advance(len(writes))
-        self.ctx.heartbeat()
-        if stale:
-            self._retry_stale(stale, send_number)
-
-    def _retry_stale(self, stale: list[WriteResult], send_number: bool) -> None:
-        ids = [str(payload_id(result.write.payload)) for result in stale]
-        current = {remote_id(obj): obj for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, ids)}
-        retries = []
-        for result in stale:
-            obj = current.get(str(payload_id(result.write.payload)))
-            if obj is None:
-                self._apply(result, send_number)
-                continue
-            body = with_sync_token(result.write.payload, remote_sync_token(obj))
-            retries.append(Write(mapping.ENTITY, result.write.action, body, key=result.write.key))
-        if retries:
-            with transaction.atomic():
-                for result in self.ctx.backend.write(retries):
-                    self._apply(result, send_number)
+        writer = self._writer(links)
+        writer.retry(writer.round_done(results, len(writes)))
 
     def _apply(self, result: WriteResult, send_number: bool) -> None:
         invoice: Invoice = result.write.key

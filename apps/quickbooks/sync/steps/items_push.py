@@ -11,29 +11,24 @@ a plain message before anything is sent. An unlinked item whose name QuickBooks 
 finds them by name among QuickBooks' items changed since the mark, and links them instead of creating them twice.
 """
 
-from datetime import timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from apps.accounting.models import STOCKED_ITEM_TYPES, Account, DefaultAccounts
 from apps.accounting.services import ACCOUNT_ROLES, ROLE_LABELS, account_roles_for, account_unfit_reason
 from apps.catalog.models import Item
-from apps.quickbooks.errors import FaultError
 from apps.quickbooks.mapping import accounts as account_mapping
 from apps.quickbooks.mapping import items as mapping
 from apps.quickbooks.mapping.common import (
     content_hash,
     is_deleted,
     name_key,
-    payload_id,
     remote_created_at,
     remote_id,
     with_identity,
-    with_sync_token,
 )
 from apps.quickbooks.mapping.common import remote_sync_token as token_of
 from apps.quickbooks.mapping.items import ItemAccounts
@@ -41,15 +36,9 @@ from apps.quickbooks.models import AccountMapping, RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.messages import plain_reason
+from apps.quickbooks.sync.writes import CLOCK_TOLERANCE, DUPLICATE_NAME, Pending, Recovery, Writer, link_release
 
 ITEM = "item"
-# Writes sent between two renewals of the run's lease: ten batches of 30 (the backend batches them, as for customers);
-# pending marks are written just before the creates of their round.
-PUSH_ROUND = 300
-CLOCK_TOLERANCE = timedelta(minutes=5)
-DUPLICATE_NAME = "6240"
-STALE = "5010"
-INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrupted; linked, not created twice."
 
 
 def linked_accounts(ctx: RunContext) -> ItemAccounts:
@@ -135,7 +124,7 @@ class ItemsPush:
                 if write is not None:
                     (creates if write.action == CREATE else updates).append(write)
             elif link is not None and link.pending_since:
-                pending.append((item, payload, wanted))
+                pending.append(Write(mapping.ENTITY, CREATE, payload, key=(item.pk, wanted)))
             elif (existing := taken.get(name_key(mapping.item_name(payload)))) is not None:
                 message = _taken_message(mapping.item_name(existing))
                 self.journal.log(
@@ -143,8 +132,9 @@ class ItemsPush:
                 )
             else:
                 creates.append(Write(mapping.ENTITY, CREATE, payload, key=(item.pk, wanted)))
-        creates.extend(self._resolve_pending(pending))
-        self._send(creates + updates)
+        writer = self._writer()
+        creates.extend(writer.recover(pending))
+        writer.send(creates + updates)
 
     def _remote_unlinked_names(self) -> dict[str, dict[str, Any]]:
         return {
@@ -216,57 +206,40 @@ class ItemsPush:
         body = with_identity(payload, link.qbo_id, token)
         return Write(mapping.ENTITY, UPDATE, body, key=(item.pk, wanted))
 
-    def _resolve_pending(self, pending: list[tuple[Item, dict, str]]) -> list[Write]:
-        """Creates an interrupted run sent: linked to the item QuickBooks made for them, else sent again."""
-        if not pending:
-            return []
-        remote = self.remote
-        if not self.complete:
-            oldest = min(self.links.local(item.pk).pending_since for item, _, _ in pending)
-            snapshot = self.ctx.backend.pull(changed=[mapping.ENTITY], listed=[], since=oldest - CLOCK_TOLERANCE)
-            remote = {remote_id(obj): obj for obj in snapshot.of(mapping.ENTITY) if not is_deleted(obj)}
-        by_name = {
-            name_key(mapping.item_name(obj)): obj for qbo_id, obj in remote.items() if self.links.remote(qbo_id) is None
-        }
-        writes = []
-        for item, payload, wanted in pending:
-            link = self.links.local(item.pk)
-            obj = by_name.get(name_key(link.pending_name)) or by_name.get(name_key(mapping.item_name(payload)))
-            created = remote_created_at(obj) if obj else None
-            if obj is None or (created is not None and created < link.pending_since - CLOCK_TOLERANCE):
-                writes.append(Write(mapping.ENTITY, CREATE, payload, key=(item.pk, wanted)))
-                continue
-            by_name.pop(name_key(mapping.item_name(obj)), None)
-            self.journal.log(
-                ITEM, SyncAction.LINKED, item.name, qbo_id=remote_id(obj), object_id=item.pk, message=INTERRUPTED_CREATE
-            )
-            if content_hash(mapping.item_comparable(obj)) == wanted:
-                self.links.set(item.pk, remote_id(obj), token_of(obj), wanted)
-                continue
-            self.links.set(item.pk, remote_id(obj), token_of(obj), "")
-            body = with_identity(payload, remote_id(obj), token_of(obj))
-            writes.append(Write(mapping.ENTITY, UPDATE, body, key=(item.pk, wanted)))
-        return writes
-
     # Sending.
 
-    def _send(self, writes: list[Write]) -> None:
-        stale: list[WriteResult] = []
-        for start in range(0, len(writes), PUSH_ROUND):
-            chunk = writes[start : start + PUSH_ROUND]
-            self.links.mark_pending(
-                (write.key[0], mapping.item_name(write.payload)) for write in chunk if write.action == CREATE
-            )
-            results = self.ctx.backend.write(chunk)
-            with transaction.atomic():
-                for result in results:
-                    if result.error is not None and result.error.code == STALE:
-                        stale.append(result)
-                    else:
-                        self._apply(result)
-            self.journal.advance(len(chunk))
-            self.ctx.heartbeat()
-        self._resend_stale(stale)
+    def _writer(self) -> Writer:
+        """How items are written: the engine's ``Writer``, with what is theirs."""
+        return Writer(
+            self.ctx,
+            self.links,
+            entity=mapping.ENTITY,
+            log_as=ITEM,
+            label=lambda write: self.items[write.key[0]].name,
+            local_id=lambda write: write.key[0],
+            sent_name=lambda write: mapping.item_name(write.payload),
+            applied=self._apply,
+            recovery=Recovery(
+                find=self._pending_found,
+                keys=_pending_keys,
+                created_at=remote_created_at,
+                holds=_pending_held,
+            ),
+        )
+
+    def _pending_found(self, pending: list[Pending]) -> dict[str, dict[str, Any]]:
+        """
+        The unlinked items QuickBooks holds, by name: those read (in full), or those changed since the oldest
+        interrupted create was recorded.
+        """
+        remote = self.remote
+        if not self.complete:
+            oldest = min(link.pending_since for _, link in pending)
+            snapshot = self.ctx.backend.pull(changed=[mapping.ENTITY], listed=[], since=oldest - CLOCK_TOLERANCE)
+            remote = {remote_id(obj): obj for obj in snapshot.of(mapping.ENTITY) if not is_deleted(obj)}
+        return {
+            name_key(mapping.item_name(obj)): obj for qbo_id, obj in remote.items() if self.links.remote(qbo_id) is None
+        }
 
     def _apply(self, result: WriteResult) -> None:
         item_id, wanted = result.write.key
@@ -276,16 +249,12 @@ class ItemsPush:
             action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
             self.journal.log(ITEM, action, item.name, qbo_id=remote_id(result.record), object_id=item_id)
             return
-        link = self.links.local(item_id)
         if result.error.code == DUPLICATE_NAME and result.write.action == CREATE:
             self.links.forget(item_id)
             message = _taken_message(mapping.item_name(result.write.payload))
             self.journal.log(ITEM, SyncAction.SKIPPED, item.name, object_id=item_id, message=message)
             return
-        if link is not None and not link.qbo_id and isinstance(result.error, FaultError):
-            self.links.forget(item_id)  # Refused for good: nothing was created, so nothing is pending.
-        elif link is not None and link.qbo_id:
-            self.links.touch(link, content_hash="")
+        link = link_release(self.links, item_id, result.error)
         self.journal.log(
             ITEM,
             SyncAction.FAILED,
@@ -302,21 +271,13 @@ class ItemsPush:
             return f"Another product or service in QuickBooks already uses the name {name}: rename one of them."
         return plain_reason(result.error, item.name)
 
-    def _resend_stale(self, stale: list[WriteResult]) -> None:
-        """Changed in QuickBooks while this run sent it: read again and sent once more with the new SyncToken."""
-        if not stale:
-            return
-        ids = [payload_id(result.write.payload) for result in stale]
-        current = {remote_id(obj): obj for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, ids)}
-        retries = []
-        for result in stale:
-            obj = current.get(payload_id(result.write.payload))
-            if obj is None:
-                self._apply(result)
-                continue
-            body = with_sync_token(result.write.payload, token_of(obj))
-            retries.append(Write(mapping.ENTITY, UPDATE, body, key=result.write.key))
-        results = self.ctx.backend.write(retries) if retries else []
-        with transaction.atomic():
-            for result in results:
-                self._apply(result)
+
+def _pending_keys(pending: Pending) -> list[str]:
+    """An interrupted create is matched by the name it was sent with, then by the item's name now."""
+    return [name_key(pending.link.pending_name), name_key(mapping.item_name(pending.write.payload))]
+
+
+def _pending_held(pending: Pending, obj: dict[str, Any]) -> str:
+    """QuickBooks' item holds already what is sent: linked at that content, and nothing sent."""
+    _, wanted = pending.write.key
+    return wanted if content_hash(mapping.item_comparable(obj)) == wanted else ""
