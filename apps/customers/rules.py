@@ -15,7 +15,7 @@ of them is refused, as it would be had the first been saved before it was checke
 import string
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 from typing import Any
 
@@ -131,8 +131,26 @@ def _identity(record: models.Model) -> Hashable:
     return record.pk if record.pk is not None else ("new", id(record))
 
 
-def _foreign_keys(model: type[models.Model]) -> list[models.ForeignKey]:
-    return [field for field in model._meta.concrete_fields if isinstance(field, models.ForeignKey)]
+@cache
+def _foreign_keys(model: type[models.Model]) -> tuple[models.ForeignKey, ...]:
+    return tuple(field for field in model._meta.concrete_fields if isinstance(field, models.ForeignKey))
+
+
+@cache
+def _foreign_key_names(model: type[models.Model]) -> frozenset[str]:
+    return frozenset(field.name for field in _foreign_keys(model))
+
+
+@cache
+def _unique_fields_beyond_primary_key(model: type[models.Model]) -> bool:
+    """Whether ``validate_unique()`` has anything to check (and to ask the database) beyond the primary key."""
+    unique_checks, date_checks = model()._get_unique_checks(include_meta_constraints=False)
+    return bool(date_checks) or any(fields != (model._meta.pk.name,) for _, fields in unique_checks)
+
+
+@cache
+def _constraints(model: type[models.Model]) -> dict[str, models.BaseConstraint]:
+    return {constraint.name: constraint for constraint in model._meta.constraints}
 
 
 class Facts:
@@ -237,29 +255,31 @@ def _failed_fields(errors: dict[str, list]) -> set[str]:
 
 def _full_check(record: models.Model, facts: Facts) -> None:
     """``full_clean()``, step by step, with its database lookups answered by ``facts``."""
-    foreign_keys = _foreign_keys(type(record))
+    model = type(record)
     errors: dict[str, list] = {}
     try:
-        record.clean_fields(exclude={field.name for field in foreign_keys})
+        record.clean_fields(exclude=_foreign_key_names(model))
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    for field in foreign_keys:
+    for field in _foreign_keys(model):
         try:
             facts.related_check(record, field)
         except ValidationError as error:
             errors[field.name] = error.error_list
-    errors = _errors_ordered(type(record), errors)
+    if errors:
+        errors = _errors_ordered(model, errors)
     try:
         record.clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    try:
-        # Only primary keys are unique fields of these models: no query (a stored record's own key is not checked).
-        record.validate_unique(exclude=_failed_fields(errors))
-    except ValidationError as error:
-        errors = error.update_error_dict(errors)
+    if _unique_fields_beyond_primary_key(model):
+        # Not so of these models today: a unique field added later is checked as full_clean() checks it.
+        try:
+            record.validate_unique(exclude=_failed_fields(errors))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
     failed = _failed_fields(errors)
-    constraints = {constraint.name: constraint for constraint in type(record)._meta.constraints}
+    constraints = _constraints(model)
     for rule in facts.rules:
         if failed.intersection(rule.fields) or not facts.violates(rule, record):
             continue
