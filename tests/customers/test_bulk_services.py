@@ -75,9 +75,11 @@ def test_a_bulk_customer_fails_with_the_errors_full_clean_gives(division):
         if error is None:
             assert result.pk and Customer.objects.get(pk=result.pk).display_name == result.display_name
         else:
-            assert not Customer.objects.filter(display_name=fields.get("display_name") or "").exclude(
-                display_name="Basement Bar"
-            ).exists()
+            assert (
+                not Customer.objects.filter(display_name=fields.get("display_name") or "")
+                .exclude(display_name="Basement Bar")
+                .exists()
+            )
 
 
 def test_one_customer_saved_alone_fails_with_the_same_errors(division):
