@@ -3,21 +3,31 @@ Customer writes: a customer together with its service locations and contacts, in
 
 A nested list given to ``customer_update`` is the complete set: rows with an ``id`` change that record, rows without
 one are added, and records left out are removed. ``None`` leaves the set as it is.
+
+``customers_bulk_upsert`` and ``locations_bulk_upsert`` save many records at once (a pull from QuickBooks): each is
+checked by the same rules as one saved alone (``apps.customers.rules``), and the records that pass are written a
+batch at a time; one that fails is left out with its error.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from apps.customers.filetypes import attachment_file_check
 from apps.customers.models import Contact, Customer, CustomerAttachment, CustomerNote, ServiceLocation
+from apps.customers.rules import record_validate, records_validate
 
 Rows = Sequence[Mapping[str, Any]]
+RecordT = TypeVar("RecordT", Customer, ServiceLocation)
+# Records checked and written together: one query per rule and per relation for the checks, a few for the writes.
+BULK_BATCH_SIZE = 500
 
 
 @transaction.atomic
@@ -51,7 +61,7 @@ def customer_update(
 
 def service_location_create(*, customer: Customer, **fields: Any) -> ServiceLocation:
     location = ServiceLocation(customer=customer, **fields)
-    location.full_clean()
+    record_validate(location)
     location.save()
     return location
 
@@ -59,15 +69,112 @@ def service_location_create(*, customer: Customer, **fields: Any) -> ServiceLoca
 def service_location_update(*, location: ServiceLocation, **fields: Any) -> ServiceLocation:
     for name, value in fields.items():
         setattr(location, name, value)
-    location.full_clean()
+    record_validate(location)
     location.save()
     return location
 
 
 def _customer_clean(customer: Customer) -> None:
-    # clean() first: it fills an empty display name, which full_clean() would otherwise report as missing.
-    customer.clean()
-    customer.full_clean()
+    # clean() first (the rules run it first): it fills an empty display name, otherwise reported as missing.
+    record_validate(customer)
+
+
+@dataclass(frozen=True)
+class Upsert(Generic[RecordT]):
+    """A record to save: ``record`` changed to ``fields``, or, when ``record`` is ``None``, a new one made of them."""
+
+    record: RecordT | None
+    fields: Mapping[str, Any]
+
+
+def customers_bulk_upsert(
+    *, rows: Sequence[Upsert[Customer]], batch_size: int = BULK_BATCH_SIZE
+) -> list[Customer | ValidationError]:
+    """
+    Create or change many customers (without their locations or contacts), checked as ``customer_create`` and
+    ``customer_update`` check one: for each row in order, the customer saved or the error that kept it out.
+    """
+
+    def one(row: Upsert[Customer]) -> Customer:
+        if row.record is None:
+            return customer_create(**row.fields)
+        return customer_update(customer=row.record, **row.fields)
+
+    return _bulk_upsert(model=Customer, rows=rows, one=one, batch_size=batch_size)
+
+
+def locations_bulk_upsert(
+    *, rows: Sequence[Upsert[ServiceLocation]], batch_size: int = BULK_BATCH_SIZE
+) -> list[ServiceLocation | ValidationError]:
+    """
+    Create or change many service locations, checked as ``service_location_create`` and ``service_location_update``
+    check one (a new location's ``fields`` name its ``customer``): for each row in order, the location saved or the
+    error that kept it out.
+    """
+
+    def one(row: Upsert[ServiceLocation]) -> ServiceLocation:
+        if row.record is None:
+            return service_location_create(**row.fields)
+        return service_location_update(location=row.record, **row.fields)
+
+    return _bulk_upsert(model=ServiceLocation, rows=rows, one=one, batch_size=batch_size)
+
+
+def _bulk_upsert(
+    *,
+    model: type[RecordT],
+    rows: Sequence[Upsert[RecordT]],
+    one: Callable[[Upsert[RecordT]], RecordT],
+    batch_size: int,
+) -> list[RecordT | ValidationError]:
+    results: list[RecordT | ValidationError] = []
+    for start in range(0, len(rows), batch_size):
+        results.extend(_batch_upsert(model=model, rows=rows[start : start + batch_size], one=one))
+    return results
+
+
+def _batch_upsert(
+    *, model: type[RecordT], rows: Sequence[Upsert[RecordT]], one: Callable[[Upsert[RecordT]], RecordT]
+) -> list[RecordT | ValidationError]:
+    records = []
+    for row in rows:
+        record = model(**row.fields) if row.record is None else row.record
+        if row.record is not None:
+            for name, value in row.fields.items():
+                setattr(record, name, value)
+        records.append(record)
+    outcomes = records_validate(records)
+    passed = [(row, record) for row, record, error in zip(rows, records, outcomes, strict=True) if error is None]
+    creates = [record for row, record in passed if row.record is None]
+    updates = [record for row, record in passed if row.record is not None]
+    try:
+        with transaction.atomic():
+            if creates:
+                model.objects.bulk_create(creates)
+            if updates:
+                _bulk_update(model=model, records=updates, rows=[row for row, _ in passed if row.record is not None])
+    except IntegrityError:
+        # The database saw a clash the checks could not (renames that free and take a name within one statement):
+        # the batch is saved one record at a time instead, each checked and written alone.
+        return [_one_saved(one, row) for row in rows]
+    return [record if error is None else error for record, error in zip(records, outcomes, strict=True)]
+
+
+def _bulk_update(*, model: type[RecordT], records: list[RecordT], rows: list[Upsert[RecordT]]) -> None:
+    names = {model._meta.get_field(name).name for row in rows for name in row.fields}
+    # bulk_update() does not stamp auto_now fields: updated_at is how a sync finds local changes.
+    now = timezone.now()
+    for record in records:
+        record.updated_at = now
+    model.objects.bulk_update(records, sorted(names | {"updated_at"}))
+
+
+def _one_saved(one: Callable[[Upsert[RecordT]], RecordT], row: Upsert[RecordT]) -> RecordT | ValidationError:
+    try:
+        with transaction.atomic():
+            return one(row)
+    except ValidationError as error:
+        return error
 
 
 def _children_replace(*, customer: Customer, model: type[models.Model], key: str, rows: Rows) -> None:
@@ -98,7 +205,10 @@ def _children_replace(*, customer: Customer, model: type[models.Model], key: str
         for name, value in values.items():
             setattr(child, name, value)
         try:
-            child.full_clean()
+            if isinstance(child, ServiceLocation):
+                record_validate(child)
+            else:
+                child.full_clean()
         except ValidationError as error:
             raise ValidationError({key: [f"{label} {position}: {message}" for message in error.messages]}) from error
         child.save()

@@ -16,6 +16,8 @@ from apps.quickbooks.models import RecordLink
 
 # Ids per "IN (...)" query: SQLite allows 32,766 variables a statement, older builds 999.
 IN_CHUNK = 900
+# What ``set`` changes in a link.
+LINK_FIELDS = ["qbo_id", "sync_token", "content_hash", "pending_since", "pending_name", "last_synced_at"]
 
 
 class LinkSet:
@@ -76,6 +78,20 @@ class LinkSet:
 
     def set(self, local_id: int, remote_id: str, sync_token: str, content_hash: str) -> RecordLink:
         """Link (or relink) a local record to ``remote_id`` and save it."""
+        link = self._prepared(local_id, remote_id, sync_token, content_hash)
+        self._store(link)
+        self._keep_set(link)
+        return link
+
+    def set_many(self, rows: Iterable[tuple[int, str, str, str]]) -> list[RecordLink]:
+        """``set`` for many records at once (local id, remote id, sync token, content hash): saved in bulk."""
+        links = [self._prepared(*row) for row in rows]
+        self._store_many(links)
+        for link in links:
+            self._keep_set(link)
+        return links
+
+    def _prepared(self, local_id: int, remote_id: str, sync_token: str, content_hash: str) -> RecordLink:
         link = self.by_local.get(local_id)
         if link is None:
             link = RecordLink(
@@ -89,14 +105,25 @@ class LinkSet:
         link.pending_since = None
         link.pending_name = ""
         link.last_synced_at = timezone.now()
-        self._store(link)
-        self.by_local[local_id] = link
-        self.by_remote[remote_id] = link
         return link
+
+    def _keep_set(self, link: RecordLink) -> None:
+        self.by_local[link.object_id] = link
+        self.by_remote[link.qbo_id] = link
 
     def _store(self, link: RecordLink) -> None:
         """Keep a link ``set`` made (a preview keeps it in its plan instead)."""
         link.save()
+
+    def _store_many(self, links: list[RecordLink]) -> None:
+        """Keep the links ``set_many`` made: new ones inserted together, the others updated together."""
+        new = [link for link in links if link.pk is None]
+        changed = [link for link in links if link.pk is not None]
+        if new:
+            # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+, which later saves need.
+            RecordLink.objects.bulk_create(new, batch_size=500)
+        if changed:
+            RecordLink.objects.bulk_update(changed, LINK_FIELDS, batch_size=500)
 
     def touch(self, link: RecordLink, *, sync_token: str | None = None, content_hash: str | None = None) -> None:
         fields = []

@@ -236,6 +236,10 @@ class PreviewLinkSet(LinkSet):
     def _store(self, link: RecordLink) -> None:
         self.plan.put(link)
 
+    def _store_many(self, links: list[RecordLink]) -> None:
+        for link in links:
+            self.plan.put(link)
+
     def touch(self, link: RecordLink, *, sync_token: str | None = None, content_hash: str | None = None) -> None:
         if sync_token is not None:
             link.sync_token = sync_token

@@ -8,7 +8,9 @@ the other side already uses (logged, never merged); two-way links it. In two-way
 the last run takes the later edit, and the losing version is kept in the run's log.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,6 +36,7 @@ from apps.quickbooks.mapping.common import (
 from apps.quickbooks.mapping.refs import CustomerRefs
 from apps.quickbooks.models import RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
+from apps.quickbooks.sync.bulk import PullBatch, PulledWrite
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
@@ -78,13 +81,52 @@ def _refs(ctx: RunContext) -> CustomerRefs:
     return refs
 
 
-def _preview_apply(record: Any, fields: dict[str, Any]) -> None:
-    """
-    A preview's stand-in for saving QuickBooks' values here: the record in memory (never saved) holds them, so that
-    what the push then compares and would send is what the run compares and sends.
-    """
-    for name, value in fields.items():
-        setattr(record, name, value)
+def _customers_save(writes: Sequence[PulledWrite]) -> list[Customer | ValidationError]:
+    rows = [customer_services.Upsert(record=write.record, fields=write.fields) for write in writes]
+    return customer_services.customers_bulk_upsert(rows=rows)
+
+
+def _locations_save(writes: Sequence[PulledWrite]) -> list[ServiceLocation | ValidationError]:
+    rows = [customer_services.Upsert(record=write.record, fields=write.fields) for write in writes]
+    return customer_services.locations_bulk_upsert(rows=rows)
+
+
+@dataclass
+class _Pulled:
+    """One QuickBooks customer or job being pulled: its values here, and what pulling it does (its entry)."""
+
+    obj: dict[str, Any]
+    qbo_id: str
+    token: str
+    fields: dict[str, Any]
+    label: str
+    action: str = SyncAction.UPDATED
+    message: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    # Nothing is left to do (linked, skipped): the record is not saved here.
+    done: bool = False
+
+    def lost(self, losing_version: dict[str, Any]) -> None:
+        """Both sides changed since the last sync and QuickBooks' edit is later: FieldOffice's version is logged."""
+        self.details = {"kept": "QuickBooks", "losing_version": losing_version}
+        self.message = "Changed in both systems since the last sync: QuickBooks' later edit was kept; FieldOffice's "
+        self.message += "version is in this entry's details."
+
+    def deactivated(self) -> None:
+        if self.action == SyncAction.UPDATED:
+            self.action = SyncAction.DEACTIVATED
+
+    def write(self, entity: str, **what: Any) -> PulledWrite:
+        return PulledWrite(
+            entity=entity,
+            label=self.label,
+            remote_id=self.qbo_id,
+            version=self.token,
+            action=self.action,
+            message=self.message,
+            details=self.details,
+            **what,
+        )
 
 
 class CustomersStep:
@@ -108,6 +150,9 @@ class CustomersStep:
         self.pulled_customers: set[int] = set()
         # Preview only: QuickBooks customers this sync would create here (their id → name), for their jobs.
         self.previewed_remote_customers: dict[str, str] = {}
+        # The pull's writes here, saved a batch at a time; the level of the jobs it pulls now.
+        self.batch = PullBatch(ctx.journal, preview=ctx.preview)
+        self.pulled_level: int | None = None
 
     # Loading.
 
@@ -145,6 +190,13 @@ class CustomersStep:
         tops = [obj for obj in objects if not mapping.is_job(obj)]
         jobs = sorted((obj for obj in objects if mapping.is_job(obj)), key=mapping.level)
         self.journal.stage("Receiving customers from QuickBooks", total=len(objects))
+        self._pull_load(objects, tops, jobs)
+        self._pull_rounds(tops, self._pull_customer)
+        self._sibling_locations_load(jobs)
+        self._pull_rounds(jobs, self._pull_location)
+
+    def _pull_load(self, objects: list[dict], tops: list[dict], jobs: list[dict]) -> None:
+        """What the pull compares the records with: their links, the records linked, and those matched by name."""
         ids = [remote_id(obj) for obj in objects] + [mapping.parent_id(obj) for obj in jobs]
         self.customer_links.load_remote(ids)
         self.location_links.load_remote(ids)
@@ -157,18 +209,16 @@ class CustomersStep:
         self.pending_locations = self.location_links.load_pending() if jobs else {}
         self._customers_load(link.object_id for link in self.pending_customers.values())
         self._locations_load(link.object_id for link in self.pending_locations.values())
-        for start in range(0, len(tops), WRITES_PER_ROUND):
+
+    def _pull_rounds(self, objects: list[dict[str, Any]], pull_one: Callable[[dict[str, Any]], None]) -> None:
+        """Pull ``objects`` round by round, each round's writes saved in bulk and together (one transaction)."""
+        for start in range(0, len(objects), WRITES_PER_ROUND):
+            round_objects = objects[start : start + WRITES_PER_ROUND]
             with transaction.atomic():
-                for obj in tops[start : start + WRITES_PER_ROUND]:
-                    self._pull_customer(obj)
-            self.journal.advance(len(tops[start : start + WRITES_PER_ROUND]))
-            self.ctx.heartbeat()
-        self._sibling_locations_load(jobs)
-        for start in range(0, len(jobs), WRITES_PER_ROUND):
-            with transaction.atomic():
-                for obj in jobs[start : start + WRITES_PER_ROUND]:
-                    self._pull_location(obj)
-            self.journal.advance(len(jobs[start : start + WRITES_PER_ROUND]))
+                for obj in round_objects:
+                    pull_one(obj)
+                self.batch.flush()
+            self.journal.advance(len(round_objects))
             self.ctx.heartbeat()
 
     def _unlinked_customers_by_name(self, keys: list[str]) -> dict[str, Customer]:
@@ -242,7 +292,7 @@ class CustomersStep:
         qbo_id, token = remote_id(obj), remote_sync_token(obj)
         link = self.customer_links.remote(qbo_id)
         if link is None and self.location_links.remote(qbo_id) is not None:
-            self.journal.log(
+            self.batch.log(
                 CUSTOMER,
                 SyncAction.SKIPPED,
                 mapping.display_name(obj),
@@ -254,92 +304,104 @@ class CustomersStep:
         if link is not None and link.sync_token == token and not self.ctx.full:
             return
         fields = mapping.customer_fields(obj, self.refs)
-        label = fields["display_name"]
+        pulled = _Pulled(obj, qbo_id, token, fields, label=fields["display_name"])
         customer = self.customers.get(link.object_id) if link else None
-        action = SyncAction.UPDATED
-        details: dict[str, Any] = {}
-        message = ""
         if link is not None and customer is None:
             # Deleted here since: QuickBooks still has it, so it comes back rather than being lost.
             self.customer_links.forget(link.object_id)
             link = None
-        if customer is None and (pending := self._pending_match(self.pending_customers, obj)) is not None:
+        if customer is None:
+            customer = self._customer_unlinked(pulled)
+            if pulled.done:
+                return
+        elif link is not None and self._customer_conflict(pulled, customer, link):
+            return
+        self._customer_apply(pulled, customer)
+
+    def _customer_unlinked(self, pulled: "_Pulled") -> Customer | None:
+        """
+        The customer here that a QuickBooks customer no record is linked to becomes: one an interrupted create made
+        it from (linked), or one of its name (linked in two-way, else skipped). ``pulled.done`` when nothing is left
+        to do; ``None`` when it is a new customer here.
+        """
+        if (pending := self._pending_match(self.pending_customers, pulled.obj)) is not None:
             customer = self.customers.get(pending.object_id)
             if customer is not None:
-                self._link_keep_local(customer, obj, label, message=INTERRUPTED_CREATE)
-                return
+                self._link_keep_local(customer, pulled.obj, pulled.label, message=INTERRUPTED_CREATE)
+                pulled.done = True
+                return None
+        customer = self.unlinked_by_name.pop(name_key(pulled.label), None)
         if customer is None:
-            customer = self.unlinked_by_name.pop(name_key(label), None)
-            if customer is not None:
-                if not self.ctx.two_way:
-                    self.journal.log(
-                        CUSTOMER,
-                        SyncAction.SKIPPED,
-                        label,
-                        qbo_id=qbo_id,
-                        object_id=customer.pk,
-                        message=f"FieldOffice already has a customer named {customer.display_name} that is not linked "
-                        "to this QuickBooks customer. One-way sync never merges records: rename one of them, or "
-                        "use two-way sync to link them.",
-                    )
-                    return
-                action = SyncAction.LINKED
-                if not self.ctx.quickbooks_primary:
-                    self._link_keep_local(customer, obj, label)
-                    return
-        elif link is not None:
-            local_hash = self._customer_hash(customer)
-            local_wins = self._conflict(obj, customer, link, local_hash, {})
-            if local_wins is True:
-                self._keep_local_version(CUSTOMER, customer.pk, label, obj, link, mapping.customer_comparable(obj))
-                return
-            if local_wins is False:
-                details = {
-                    "kept": "QuickBooks",
-                    "losing_version": mapping.customer_comparable(mapping.customer_payload(customer, self.refs)),
-                }
-                message = "Changed in both systems since the last sync: QuickBooks' later edit was kept; FieldOffice's "
-                message += "version is in this entry's details."
-        changed = customer is None or any(getattr(customer, name) != value for name, value in fields.items())
-        if (
-            changed
-            and customer is not None
-            and customer.active
-            and not fields["active"]
-            and action == SyncAction.UPDATED
-        ):
-            action = SyncAction.DEACTIVATED
-        if customer is None:
-            action = SyncAction.CREATED
-        if self.ctx.preview and customer is None:
-            # Created here by this sync: its jobs become its service locations in the same sync.
-            self.previewed_remote_customers[qbo_id] = label
-            self.journal.log(CUSTOMER, action, label, qbo_id=qbo_id)
-            return
-        if self.ctx.preview:
-            _preview_apply(customer, fields)
-        else:
-            try:
-                if customer is None:
-                    customer = customer_services.customer_create(division=self.division, **fields)
-                elif changed:
-                    customer = customer_services.customer_update(customer=customer, **fields)
-            except ValidationError as error:
-                self._pull_failed(CUSTOMER, label, qbo_id, error)
-                return
-        self.customers[customer.pk] = customer
-        if changed:
-            self.pulled_customers.add(customer.pk)
-        self.customer_links.set(customer.pk, qbo_id, token, self._customer_hash(customer))
-        if changed or action != SyncAction.UPDATED:
-            self.journal.log(
-                CUSTOMER, action, label, qbo_id=qbo_id, object_id=customer.pk, message=message, details=details
+            return None
+        if not self.ctx.two_way:
+            self.batch.log(
+                CUSTOMER,
+                SyncAction.SKIPPED,
+                pulled.label,
+                qbo_id=pulled.qbo_id,
+                object_id=customer.pk,
+                message=f"FieldOffice already has a customer named {customer.display_name} that is not linked "
+                "to this QuickBooks customer. One-way sync never merges records: rename one of them, or "
+                "use two-way sync to link them.",
             )
+            pulled.done = True
+            return None
+        pulled.action = SyncAction.LINKED
+        if not self.ctx.quickbooks_primary:
+            self._link_keep_local(customer, pulled.obj, pulled.label)
+            pulled.done = True
+            return None
+        return customer
+
+    def _customer_conflict(self, pulled: "_Pulled", customer: Customer, link: RecordLink) -> bool:
+        """Two-way, both sides changed: ``True`` when FieldOffice's version is kept (nothing pulled)."""
+        local_wins = self._conflict(pulled.obj, customer, link, self._customer_hash(customer), {})
+        if local_wins is True:
+            comparable = mapping.customer_comparable(pulled.obj)
+            self._keep_local_version(CUSTOMER, customer.pk, pulled.label, pulled.obj, link, comparable)
+            return True
+        if local_wins is False:
+            pulled.lost(mapping.customer_comparable(mapping.customer_payload(customer, self.refs)))
+        return False
+
+    def _customer_apply(self, pulled: "_Pulled", customer: Customer | None) -> None:
+        """Save QuickBooks' customer here (in the batch), then link and log it."""
+        fields = pulled.fields
+        changed = customer is None or any(getattr(customer, name) != value for name, value in fields.items())
+        if changed and customer is not None and customer.active and not fields["active"]:
+            pulled.deactivated()
+        if customer is None:
+            pulled.action = SyncAction.CREATED
+            if self.ctx.preview:
+                # Created here by this sync: its jobs become its service locations in the same sync.
+                self.previewed_remote_customers[pulled.qbo_id] = pulled.label
+                self.batch.log(CUSTOMER, pulled.action, pulled.label, qbo_id=pulled.qbo_id)
+                return
+            fields = {"division": self.division, **fields}
+
+        def saved(record: Customer) -> None:
+            self.customers[record.pk] = record
+            if changed:
+                self.pulled_customers.add(record.pk)
+
+        self.batch.add(
+            pulled.write(
+                CUSTOMER,
+                record=customer,
+                fields=fields if changed else None,
+                save=_customers_save,
+                links=self.customer_links,
+                content_hash=self._customer_hash,
+                saved=saved,
+                failed=partial(self._pull_failed, CUSTOMER, pulled.label, pulled.qbo_id),
+                logged=changed or pulled.action != SyncAction.UPDATED,
+            )
+        )
 
     def _pull_failed(self, entity: str, label: str, qbo_id: str, error: ValidationError) -> None:
         self.ctx.retry_later(mapping.ENTITY, qbo_id)
         reason = "; ".join(error.messages)
-        self.journal.log(
+        self.batch.log(
             entity, SyncAction.FAILED, label, qbo_id=qbo_id, message=f"{label} could not be saved here: {reason}"
         )
 
@@ -359,7 +421,7 @@ class CustomersStep:
             customer.pk, qbo_id, remote_sync_token(obj), content_hash(mapping.customer_comparable(obj))
         )
         self.force_push.add((CUSTOMER, customer.pk))
-        self.journal.log(
+        self.batch.log(
             CUSTOMER,
             SyncAction.LINKED,
             label,
@@ -375,7 +437,7 @@ class CustomersStep:
         links = self.customer_links if entity == CUSTOMER else self.location_links
         links.touch(link, sync_token=remote_sync_token(obj))
         self.force_push.add((entity, local_id))
-        self.journal.log(
+        self.batch.log(
             entity,
             SyncAction.SKIPPED,
             label,
@@ -387,121 +449,166 @@ class CustomersStep:
         )
 
     def _pull_location(self, obj: dict[str, Any]) -> None:
+        level = mapping.level(obj)
+        if level != self.pulled_level:
+            # A job's customer may be found through a job of the level above: those are saved first.
+            self.batch.flush()
+            self.pulled_level = level
         qbo_id, token = remote_id(obj), remote_sync_token(obj)
-        label = mapping.display_name(obj)
         link = self.location_links.remote(qbo_id)
         if link is not None and link.sync_token == token and not self.ctx.full:
             return
-        customer_id = self._owner_of(obj)
-        customer = self.customers.get(customer_id) if customer_id else None
-        if customer is None and self.ctx.preview and (owner := self._previewed_owner(obj)):
-            # Its customer would be created by this sync, and the location with it.
-            self.journal.log(LOCATION, SyncAction.CREATED, f"{owner}: {label}", qbo_id=qbo_id)
-            return
+        customer = self._location_customer(obj)
         if customer is None:
-            self.ctx.retry_later(mapping.ENTITY, qbo_id)
-            self.journal.log(
-                LOCATION,
-                SyncAction.SKIPPED,
-                label,
-                qbo_id=qbo_id,
-                message=f"The QuickBooks customer that {label} belongs to is not synced with FieldOffice yet; it "
-                "will be tried again at the next sync.",
-            )
             return
         fields = mapping.location_fields(obj, customer.display_name)
-        label = f"{customer.display_name}: {fields['name']}"
+        pulled = _Pulled(obj, qbo_id, token, fields, label=f"{customer.display_name}: {fields['name']}")
         location = self.locations.get(link.object_id) if link else None
-        action = SyncAction.UPDATED
-        details: dict[str, Any] = {}
-        message = ""
         if location is not None and location.customer_id != customer.pk:
             fields["customer"] = customer
-        if location is None and (pending := self._pending_match(self.pending_locations, obj)) is not None:
+        if location is None:
+            location = self._location_unlinked(pulled, customer, link)
+            if pulled.done:
+                return
+        elif link is not None and self._location_conflict(pulled, location, customer, link):
+            return
+        self._location_apply(pulled, location, customer)
+
+    def _location_customer(self, obj: dict[str, Any]) -> Customer | None:
+        """The customer here a QuickBooks job is a location of; ``None`` (and said why) when there is none yet."""
+        qbo_id, label = remote_id(obj), mapping.display_name(obj)
+        customer_id = self._owner_of(obj)
+        customer = self.customers.get(customer_id) if customer_id else None
+        if customer is not None:
+            return customer
+        if self.ctx.preview and (owner := self._previewed_owner(obj)):
+            # Its customer would be created by this sync, and the location with it.
+            self.batch.log(LOCATION, SyncAction.CREATED, f"{owner}: {label}", qbo_id=qbo_id)
+            return None
+        self.ctx.retry_later(mapping.ENTITY, qbo_id)
+        self.batch.log(
+            LOCATION,
+            SyncAction.SKIPPED,
+            label,
+            qbo_id=qbo_id,
+            message=f"The QuickBooks customer that {label} belongs to is not synced with FieldOffice yet; it "
+            "will be tried again at the next sync.",
+        )
+        return None
+
+    def _location_unlinked(
+        self, pulled: "_Pulled", customer: Customer, link: RecordLink | None
+    ) -> ServiceLocation | None:
+        """
+        The location here that a QuickBooks job no location is linked to becomes: one an interrupted create made it
+        from, or one of its customer's of its name (linked in two-way, else skipped). ``pulled.done`` when nothing
+        is left to do; ``None`` when it is a new location here.
+        """
+        if (pending := self._pending_match(self.pending_locations, pulled.obj)) is not None:
             candidate = self.locations.get(pending.object_id)
             if candidate is not None and candidate.customer_id == customer.pk:
-                comparable = mapping.location_comparable(obj, customer.display_name)
-                self.location_links.set(candidate.pk, qbo_id, token, content_hash(comparable))
-                self.force_push.add((LOCATION, candidate.pk))
-                self.journal.log(
-                    LOCATION,
-                    SyncAction.LINKED,
-                    label,
-                    qbo_id=qbo_id,
-                    object_id=candidate.pk,
-                    message=INTERRUPTED_CREATE,
-                )
-                return
+                self._location_link_keep_local(pulled, candidate, customer, message=INTERRUPTED_CREATE)
+                return None
+        if link is not None:
+            self.location_links.forget(link.object_id)
+        location = self._location_by_name(pulled, customer)
         if location is None:
-            if link is not None:
-                self.location_links.forget(link.object_id)
-                link = None
-            siblings = self.locations_by_customer.setdefault(customer.pk, {})
-            location = siblings.get(name_key(fields["name"]))
-            if location is not None and self.location_links.is_linked(location.pk):
-                location = None
-                fields["name"] = mapping.location_name_distinct(fields["name"], qbo_id)
-            if location is not None:
-                if not self.ctx.two_way:
-                    self.journal.log(
-                        LOCATION,
-                        SyncAction.SKIPPED,
-                        label,
-                        qbo_id=qbo_id,
-                        object_id=location.pk,
-                        message=f"{customer.display_name} already has a service location named {location.name} that "
-                        "is not linked to QuickBooks. One-way sync never merges records.",
-                    )
-                    return
-                action = SyncAction.LINKED
-                if not self.ctx.quickbooks_primary:
-                    comparable = mapping.location_comparable(obj, customer.display_name)
-                    self.location_links.set(location.pk, qbo_id, token, content_hash(comparable))
-                    self.force_push.add((LOCATION, location.pk))
-                    self.journal.log(LOCATION, SyncAction.LINKED, label, qbo_id=qbo_id, object_id=location.pk)
-                    return
-        elif link is not None:
-            local_wins = self._conflict(obj, location, link, self._location_hash(location, customer), {})
-            if local_wins is True:
-                comparable = mapping.location_comparable(obj, customer.display_name)
-                self._keep_local_version(LOCATION, location.pk, label, obj, link, comparable)
-                return
-            if local_wins is False:
-                details = {
-                    "kept": "QuickBooks",
-                    "losing_version": {"name": location.name, "address": location.address_line},
-                }
-                message = "Changed in both systems since the last sync: QuickBooks' later edit was kept; FieldOffice's "
-                message += "version is in this entry's details."
+            return None
+        if not self.ctx.two_way:
+            self.batch.log(
+                LOCATION,
+                SyncAction.SKIPPED,
+                pulled.label,
+                qbo_id=pulled.qbo_id,
+                object_id=location.pk,
+                message=f"{customer.display_name} already has a service location named {location.name} that "
+                "is not linked to QuickBooks. One-way sync never merges records.",
+            )
+            pulled.done = True
+            return None
+        pulled.action = SyncAction.LINKED
+        if not self.ctx.quickbooks_primary:
+            self._location_link_keep_local(pulled, location, customer)
+            return None
+        return location
+
+    def _location_by_name(self, pulled: "_Pulled", customer: Customer) -> ServiceLocation | None:
+        """
+        The unlinked location of ``customer`` with the job's name; when a linked one has it, the job's location
+        here is given a name of its own.
+        """
+        key = name_key(pulled.fields["name"])
+        if self.batch.holds((customer.pk, key)):
+            # A location waiting to be saved takes (or gives up) this name: saved first, to be found as it will be.
+            self.batch.flush()
+        location = self.locations_by_customer.setdefault(customer.pk, {}).get(key)
+        if location is not None and self.location_links.is_linked(location.pk):
+            pulled.fields["name"] = mapping.location_name_distinct(pulled.fields["name"], pulled.qbo_id)
+            return None
+        return location
+
+    def _location_link_keep_local(
+        self, pulled: "_Pulled", location: ServiceLocation, customer: Customer, *, message: str = ""
+    ) -> None:
+        """Link to the job keeping FieldOffice's values (two-way with FieldOffice primary, or an interrupted create)."""
+        comparable = mapping.location_comparable(pulled.obj, customer.display_name)
+        self.location_links.set(location.pk, pulled.qbo_id, pulled.token, content_hash(comparable))
+        self.force_push.add((LOCATION, location.pk))
+        self.batch.log(
+            LOCATION, SyncAction.LINKED, pulled.label, qbo_id=pulled.qbo_id, object_id=location.pk, message=message
+        )
+        pulled.done = True
+
+    def _location_conflict(
+        self, pulled: "_Pulled", location: ServiceLocation, customer: Customer, link: RecordLink
+    ) -> bool:
+        """Two-way, both sides changed: ``True`` when FieldOffice's version is kept (nothing pulled)."""
+        local_wins = self._conflict(pulled.obj, location, link, self._location_hash(location, customer), {})
+        if local_wins is True:
+            comparable = mapping.location_comparable(pulled.obj, customer.display_name)
+            self._keep_local_version(LOCATION, location.pk, pulled.label, pulled.obj, link, comparable)
+            return True
+        if local_wins is False:
+            pulled.lost({"name": location.name, "address": location.address_line})
+        return False
+
+    def _location_apply(self, pulled: "_Pulled", location: ServiceLocation | None, customer: Customer) -> None:
+        """Save QuickBooks' job here as a location of ``customer`` (in the batch), then link and log it."""
+        fields = pulled.fields
         changed = location is None or any(getattr(location, name) != value for name, value in fields.items())
         # QuickBooks' tax setting of a location it already had is compared with its customer's, so that a different
         # one is sent (a location created from it now waits for a change here, as a preview cannot send it).
-        held = obj if location is not None else None
+        held = pulled.obj if location is not None else None
         if location is None:
-            action = SyncAction.CREATED
-        elif changed and location.active and not fields["active"] and action == SyncAction.UPDATED:
-            action = SyncAction.DEACTIVATED
-        if self.ctx.preview and location is None:
-            self.journal.log(LOCATION, action, label, qbo_id=qbo_id)
-            return
-        if self.ctx.preview:
-            _preview_apply(location, fields)
-        else:
-            try:
-                if location is None:
-                    location = customer_services.service_location_create(customer=customer, **fields)
-                elif changed:
-                    location = customer_services.service_location_update(location=location, **fields)
-            except ValidationError as error:
-                self._pull_failed(LOCATION, label, qbo_id, error)
+            pulled.action = SyncAction.CREATED
+            if self.ctx.preview:
+                self.batch.log(LOCATION, pulled.action, pulled.label, qbo_id=pulled.qbo_id)
                 return
-        self.locations[location.pk] = location
-        self.locations_by_customer.setdefault(customer.pk, {})[name_key(location.name)] = location
-        self.location_links.set(location.pk, qbo_id, token, self._location_hash(location, customer, held=held))
-        if changed or action != SyncAction.UPDATED:
-            self.journal.log(
-                LOCATION, action, label, qbo_id=qbo_id, object_id=location.pk, message=message, details=details
+            fields = {"customer": customer, **fields}
+        elif changed and location.active and not fields["active"]:
+            pulled.deactivated()
+
+        def saved(record: ServiceLocation) -> None:
+            self.locations[record.pk] = record
+            self.locations_by_customer.setdefault(customer.pk, {})[name_key(record.name)] = record
+
+        keys = [(customer.pk, name_key(pulled.fields["name"]))]
+        if location is not None:
+            keys.append((location.customer_id, name_key(location.name)))
+        self.batch.add(
+            pulled.write(
+                LOCATION,
+                record=location,
+                fields=fields if changed else None,
+                save=_locations_save,
+                links=self.location_links,
+                content_hash=lambda record: self._location_hash(record, customer, held=held),
+                saved=saved,
+                failed=partial(self._pull_failed, LOCATION, pulled.label, pulled.qbo_id),
+                logged=changed or pulled.action != SyncAction.UPDATED,
+                keys=tuple(keys),
             )
+        )
 
     # Push.
 
