@@ -41,6 +41,14 @@ from apps.quickbooks.sync.steps import ScopeError, pull_plan, scope_note, scope_
 
 logger = logging.getLogger(__name__)
 
+UNREACHABLE = (
+    "QuickBooks could not be reached for {division}: {reason}. An Owner can connect it on the QuickBooks page."
+)
+BUSY = (
+    "Another sync of this division is running; this one did nothing. Its changes are picked up by that sync or the "
+    "next one."
+)
+
 
 def _run_start(
     division: Division, trigger: str, run_id: int | None, full: bool, owner: str = "", scope: Iterable[str] = ()
@@ -156,36 +164,21 @@ def run_division_sync(
     """
     division = Division.objects.get(pk=division_id)
     opened_here = backend is None
-    if backend is None:
-        try:
+    try:
+        if backend is None:
             backend = backend_open(division)
-        except BackendUnavailableError as unavailable:
-            if lease_owner:
-                lock_release(division, lease_owner)
-            return _run_refused(
-                division,
-                trigger,
-                run_id,
-                full,
-                scope,
-                error=f"QuickBooks could not be reached for {division}: {unavailable.reason}. An Owner can connect "
-                "it on the QuickBooks page.",
-            )
+    except BackendUnavailableError as unavailable:
+        if lease_owner:
+            lock_release(division, lease_owner)
+        error = UNREACHABLE.format(division=division, reason=unavailable.reason)
+        return _run_refused(division, trigger, run_id, full, scope, error=error)
     owner = lease_owner or lock_acquire(division)
     run = _run_start(division, trigger, run_id, full, owner or "", scope) if owner else None
     if run is None:
         if opened_here:
             backend.close()
         if owner is None:
-            return _run_refused(
-                division,
-                trigger,
-                run_id,
-                full,
-                scope,
-                error="Another sync of this division is running; this one did nothing. Its changes are picked up "
-                "by that sync or the next one.",
-            )
+            return _run_refused(division, trigger, run_id, full, scope, error=BUSY)
         lock_release(division, owner)
         logger.info("QuickBooks sync run %s of %s is over already; nothing to do", run_id, division)
         return SyncRun.objects.get(pk=run_id)
