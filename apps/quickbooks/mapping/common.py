@@ -64,11 +64,18 @@ def text(value: Any, max_length: int | None = None) -> str:
     return result[:max_length] if max_length else result
 
 
+# Values JSON writes as they are: most of a comparable form, returned at once (this runs for every value hashed).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in sorted(value.items())}
+        # Not sorted here: content_hash's json.dumps sorts the keys.
+        return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return value

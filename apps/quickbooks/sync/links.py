@@ -5,6 +5,7 @@ The links between local records and their QuickBooks twins, loaded in one query 
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -85,13 +86,16 @@ class LinkSet:
 
     def set_many(self, rows: Iterable[tuple[int, str, str, str]]) -> list[RecordLink]:
         """``set`` for many records at once (local id, remote id, sync token, content hash): saved in bulk."""
-        links = [self._prepared(*row) for row in rows]
+        now = timezone.now()
+        links = [self._prepared(*row, now=now) for row in rows]
         self._store_many(links)
         for link in links:
             self._keep_set(link)
         return links
 
-    def _prepared(self, local_id: int, remote_id: str, sync_token: str, content_hash: str) -> RecordLink:
+    def _prepared(
+        self, local_id: int, remote_id: str, sync_token: str, content_hash: str, *, now: datetime | None = None
+    ) -> RecordLink:
         link = self.by_local.get(local_id)
         if link is None:
             link = RecordLink(
@@ -104,7 +108,8 @@ class LinkSet:
         link.content_hash = content_hash
         link.pending_since = None
         link.pending_name = ""
-        link.last_synced_at = timezone.now()
+        # A batch's links share one stamp: they are saved together.
+        link.last_synced_at = now or timezone.now()
         return link
 
     def _keep_set(self, link: RecordLink) -> None:
