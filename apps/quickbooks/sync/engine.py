@@ -249,11 +249,11 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
             step.run(ctx)
             ctx.heartbeat()
     except (QuickBooksError, LockLostError) as exc:
-        return _run_stopped_by(ctx, backend, exc)
+        return _run_cut_short(ctx, backend, exc)
     return _run_done(ctx, backend, picked)
 
 
-def _run_stopped_by(ctx: RunContext, backend: Backend, exc: QuickBooksError | LockLostError) -> SyncRun:
+def _run_cut_short(ctx: RunContext, backend: Backend, exc: QuickBooksError | LockLostError) -> SyncRun:
     """A run QuickBooks or another sync stopped fails, keeping what it did before."""
     message = exc.message if isinstance(exc, QuickBooksError) else "Another sync took this division over."
     logger.warning("QuickBooks sync of %s stopped: %s", ctx.division, message)
