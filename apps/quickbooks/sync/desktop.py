@@ -205,34 +205,62 @@ class DesktopBackend:
         if not adapters:
             return snapshot
         incremental = since is not None and self.utc_offset is not None
+        # Entities read for their changes only; the others are read whole (their snapshot is complete).
+        changes_only = {entity for entity in adapters if incremental and entity in changed and entity not in listed}
+        requests, shared = self._pull_requests(adapters, changes_only, since)
+        if incremental:
+            requests.update(self._deleted_requests([adapters[entity] for entity in changed], since))
+        found = self._run_queries(requests)
+        found.update({key: found[asker] for key, asker in shared.items()})
+        for entity, adapter in adapters.items():
+            self._pull_entity(snapshot, entity, adapter, found, complete=entity not in changes_only)
+        self._pull_deletions(snapshot, adapters, found)
+        snapshot.as_of = started - CURSOR_OVERLAP - self.clock_lag if self.utc_offset is not None else since
+        return snapshot
+
+    def _pull_requests(
+        self, adapters: dict[str, Adapter], changes_only: set[str], since: datetime | None
+    ) -> tuple[dict[Any, Request], dict[tuple[str, int], tuple[str, int]]]:
+        """
+        The pull's queries by (entity, index), and which of them are another's: a query two entities share (tax codes
+        and tax rates both read the sales tax items) is sent once.
+        """
         requests: dict[Any, Request] = {}
-        # A query two entities share (tax codes and tax rates both read the sales tax items) is sent once.
         first_asker: dict[tuple[str, str, datetime | None], tuple[str, int]] = {}
         shared: dict[tuple[str, int], tuple[str, int]] = {}
         for entity, adapter in adapters.items():
-            changes_only = incremental and entity in changed and entity not in listed
             for index, query in enumerate(adapter.queries()):
-                since_here = since if changes_only else None
+                since_here = since if entity in changes_only else None
                 signature = (query.kind, json.dumps(query.fields, sort_keys=True), since_here)
                 if signature in first_asker:
                     shared[(entity, index)] = first_asker[signature]
                     continue
                 first_asker[signature] = (entity, index)
                 requests[(entity, index)] = self._query(query, since_here)
-        if incremental:
-            requests.update(self._deleted_requests([adapters[entity] for entity in changed], since))
-        found = self._run_queries(requests)
-        found.update({key: found[asker] for key, asker in shared.items()})
-        for entity, adapter in adapters.items():
-            rets = [item for key, items in found.items() if key[0] == entity for item in items]
-            self._remember(entity, [ret for ret, _ in rets])
-            snapshot.records[entity] = [
-                record for ret, record_type in rets for record in adapter.records(ret, record_type)
-            ]
-            if not (incremental and entity in changed and entity not in listed):
-                snapshot.complete.add(entity)
-                if digest := getattr(adapter, "digest", None):
-                    self.digests[entity] = digest([ret for ret, _ in rets])
+        return requests, shared
+
+    def _pull_entity(
+        self,
+        snapshot: Snapshot,
+        entity: str,
+        adapter: Adapter,
+        found: dict[Any, list[tuple[dict[str, Any], str]]],
+        *,
+        complete: bool,
+    ) -> None:
+        """The records of ``entity`` its queries found, into ``snapshot``; a complete read also leaves its digest."""
+        rets = [item for key, items in found.items() if key[0] == entity for item in items]
+        self._remember(entity, [ret for ret, _ in rets])
+        snapshot.records[entity] = [record for ret, record_type in rets for record in adapter.records(ret, record_type)]
+        if complete:
+            snapshot.complete.add(entity)
+            if digest := getattr(adapter, "digest", None):
+                self.digests[entity] = digest([ret for ret, _ in rets])
+
+    def _pull_deletions(
+        self, snapshot: Snapshot, adapters: dict[str, Adapter], found: dict[Any, list[tuple[dict[str, Any], str]]]
+    ) -> None:
+        """What QuickBooks deleted since the cursor, as deleted records of the entities they belong to."""
         for (kind, _), items in found.items():
             if kind != "deleted":
                 continue
@@ -240,8 +268,6 @@ class DesktopBackend:
                 entity = self._deleted_entity(adapters, ret)
                 if entity:
                     snapshot.records.setdefault(entity, []).append({"status": "Deleted", "Id": _object_id(ret)})
-        snapshot.as_of = started - CURSOR_OVERLAP - self.clock_lag if self.utc_offset is not None else since
-        return snapshot
 
     def _deleted_requests(self, adapters: list[Adapter], since: datetime) -> dict[Any, Request]:
         requests: dict[Any, Request] = {}

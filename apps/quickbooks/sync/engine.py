@@ -242,25 +242,41 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
             step.run(ctx)
             ctx.heartbeat()
     except (QuickBooksError, LockLostError) as exc:
-        message = exc.message if isinstance(exc, QuickBooksError) else "Another sync took this division over."
-        logger.warning("QuickBooks sync of %s stopped: %s", division, message)
-        ctx.journal.flush()
-        run.api_calls = backend.api_calls
-        run.counts = ctx.journal.totals()
-        run.entity_counts = ctx.journal.entity_counts()
-        done = " What was done before is kept; the next sync goes on from there." if run.counts else ""
-        return _run_finish(run, SyncRunStatus.FAILED, error=message + done)
+        return _run_cut_short(ctx, backend, exc)
+    return _run_done(ctx, backend, picked)
+
+
+def _run_cut_short(ctx: RunContext, backend: Backend, exc: QuickBooksError | LockLostError) -> SyncRun:
+    """A run QuickBooks or another sync stopped fails, keeping what it did before."""
+    message = exc.message if isinstance(exc, QuickBooksError) else "Another sync took this division over."
+    logger.warning("QuickBooks sync of %s stopped: %s", ctx.division, message)
+    ctx.journal.flush()
+    _run_counts_save(ctx, backend)
+    done = " What was done before is kept; the next sync goes on from there." if ctx.run.counts else ""
+    return _run_finish(ctx.run, SyncRunStatus.FAILED, error=message + done)
+
+
+def _run_done(ctx: RunContext, backend: Backend, picked: tuple[str, ...]) -> SyncRun:
+    """A run that went through: its cursors move on (not a preview's), and it is partial if a record failed."""
     ctx.journal.flush()
     if not ctx.preview:
         _cursors_advance(ctx)
-    run.api_calls = backend.api_calls
-    run.counts = ctx.journal.totals()
-    run.entity_counts = ctx.journal.entity_counts()
+    _run_counts_save(ctx, backend)
     failed = ctx.journal.total(SyncAction.FAILED)
     status = SyncRunStatus.PARTIAL if failed else SyncRunStatus.SUCCEEDED
     error = f"{failed} record(s) could not be synced: see the log or Download Errors." if failed else ""
     summary = " ".join([_summary(ctx.journal, ctx.preview, picked), *ctx.notes])
-    return _run_finish(run, status, summary=summary, error=error)
+    return _run_finish(ctx.run, status, summary=summary, error=error)
+
+
+def _run_counts_save(ctx: RunContext, backend: Backend) -> None:
+    """
+    The run's counts, from its log written out. ``backend`` is the one the run was given, which counts the API calls
+    (a preview's context wraps it).
+    """
+    ctx.run.api_calls = backend.api_calls
+    ctx.run.counts = ctx.journal.totals()
+    ctx.run.entity_counts = ctx.journal.entity_counts()
 
 
 @transaction.atomic

@@ -156,68 +156,81 @@ class InvoicesStep:
             self.links.touch(link, sync_token=remote_sync_token(obj))
 
     def _payments_apply(self, payments: list[dict[str, Any]], applied: list, local: dict[int, Invoice]) -> None:
-        keys_by_payment: dict[str, set[str]] = defaultdict(set)
-        for part in applied:
-            keys_by_payment[part.payment_id].add(part.key)
-        # Local payments of these QuickBooks payments (links "payment id:invoice id"), to change or remove.
-        prefixes = [Q(qbo_id__startswith=f"{remote_id(obj)}:") for obj in payments if remote_id(obj)]
-        existing = (
-            {
-                link.qbo_id: link
-                for link in RecordLink.objects.filter(
-                    reduce(or_, prefixes), division=self.ctx.division, content_type=self.payment_links.content_type
-                )
-            }
-            if prefixes
-            else {}
-        )
+        existing = self._payment_links(payments)
         local_payments = Payment.objects.filter(pk__in=[link.object_id for link in existing.values()]).in_bulk()
-        for obj in payments:
-            payment_id = remote_id(obj)
-            wanted = set() if is_deleted(obj) else keys_by_payment.get(payment_id, set())
-            for key, link in existing.items():
-                if key.split(":")[0] == payment_id and key not in wanted:
-                    self._payment_remove(link, local_payments.get(link.object_id))
+        self._payments_removed(payments, applied, existing, local_payments)
         for part in applied:
             invoice_link = self.links.remote(part.invoice_id)
             invoice = local.get(invoice_link.object_id) if invoice_link else None
             if invoice is None:
                 continue
             link = existing.get(part.key)
-            payment = local_payments.get(link.object_id) if link else None
-            same = payment is not None and (payment.amount, payment.paid_on) == (part.amount, part.paid_on)
-            if same:
-                continue
-            action = SyncAction.UPDATED if payment else SyncAction.CREATED
-            label = f"{part.amount} on invoice {invoice.number}"
-            if not self.ctx.preview:
-                try:
-                    payment = invoicing.payment_external_save(
-                        invoice=invoice,
-                        amount=part.amount,
-                        paid_on=part.paid_on,
-                        method=part.method,
-                        reference=part.reference,
-                        payment=payment,
-                    )
-                except ValidationError as error:
-                    self.journal.log(
-                        PAYMENT,
-                        SyncAction.FAILED,
-                        label,
-                        qbo_id=part.payment_id,
-                        message=f"The payment could not be recorded here: {'; '.join(error.messages)}",
-                    )
-                    continue
-                self.payment_links.set(payment.pk, part.key, "", "")
-            self.journal.log(
-                PAYMENT,
-                action,
-                label,
-                qbo_id=part.payment_id,
-                object_id=invoice.pk,
-                message=f"Invoice {invoice.number} now owes {invoice.balance}.",
+            self._payment_part_apply(part, invoice, local_payments.get(link.object_id) if link else None)
+
+    def _payment_links(self, payments: list[dict[str, Any]]) -> dict[str, RecordLink]:
+        """Local payments of these QuickBooks payments (links "payment id:invoice id"), to change or remove."""
+        prefixes = [Q(qbo_id__startswith=f"{remote_id(obj)}:") for obj in payments if remote_id(obj)]
+        if not prefixes:
+            return {}
+        return {
+            link.qbo_id: link
+            for link in RecordLink.objects.filter(
+                reduce(or_, prefixes), division=self.ctx.division, content_type=self.payment_links.content_type
             )
+        }
+
+    def _payments_removed(
+        self,
+        payments: list[dict[str, Any]],
+        applied: list,
+        existing: dict[str, RecordLink],
+        local_payments: dict[int, Payment],
+    ) -> None:
+        """Local payments no longer applied in QuickBooks (the payment deleted, or applied elsewhere) are removed."""
+        keys_by_payment: dict[str, set[str]] = defaultdict(set)
+        for part in applied:
+            keys_by_payment[part.payment_id].add(part.key)
+        for obj in payments:
+            payment_id = remote_id(obj)
+            wanted = set() if is_deleted(obj) else keys_by_payment.get(payment_id, set())
+            for key, link in existing.items():
+                if key.split(":")[0] == payment_id and key not in wanted:
+                    self._payment_remove(link, local_payments.get(link.object_id))
+
+    def _payment_part_apply(self, part: mapping.AppliedPayment, invoice: Invoice, payment: Payment | None) -> None:
+        """What a QuickBooks payment applies to ``invoice`` becomes (or changes) its payment here."""
+        if payment is not None and (payment.amount, payment.paid_on) == (part.amount, part.paid_on):
+            return
+        action = SyncAction.UPDATED if payment else SyncAction.CREATED
+        label = f"{part.amount} on invoice {invoice.number}"
+        if not self.ctx.preview:
+            try:
+                payment = invoicing.payment_external_save(
+                    invoice=invoice,
+                    amount=part.amount,
+                    paid_on=part.paid_on,
+                    method=part.method,
+                    reference=part.reference,
+                    payment=payment,
+                )
+            except ValidationError as error:
+                self.journal.log(
+                    PAYMENT,
+                    SyncAction.FAILED,
+                    label,
+                    qbo_id=part.payment_id,
+                    message=f"The payment could not be recorded here: {'; '.join(error.messages)}",
+                )
+                return
+            self.payment_links.set(payment.pk, part.key, "", "")
+        self.journal.log(
+            PAYMENT,
+            action,
+            label,
+            qbo_id=part.payment_id,
+            object_id=invoice.pk,
+            message=f"Invoice {invoice.number} now owes {invoice.balance}.",
+        )
 
     def _payment_remove(self, link: RecordLink, payment: Payment | None) -> None:
         if payment is None:
@@ -435,47 +448,10 @@ class InvoicesStep:
             )
 
     def _write_for(self, invoice: Invoice, send_number: bool) -> Write | None:
-        customer_id = (
-            self.locations.get(invoice.service_location_id)
-            if invoice.service_location_id
-            else self.customers.get(invoice.customer_id)
-        )
+        customer_id = self._customer_ref(invoice)
         lines = list(invoice.lines.all())
-        reason = ""
-        if not customer_id:
-            whose = f"service location {invoice.service_location.name} of " if invoice.service_location_id else ""
-            # A run scoped to invoices never sends a customer: it says which list to run first.
-            then = self.ctx.customers_push and self.ctx.run_first("customers")
-            reason = (
-                f"Invoice {invoice.number} waits: the {whose}customer {invoice.customer} is not in QuickBooks yet. "
-                + (then or WAITS_FOR_CUSTOMER)
-            )
-        tax_rate_then = invoice.tax_rate_id and self.ctx.lists_master and self.ctx.run_first("tax rates")
-        if not reason and tax_rate_then and not self.tax_codes.get(invoice.tax_rate_id):
-            # Sent without its tax code, QuickBooks would tax it its own way, for good: the scoped run says which
-            # list to run first instead (a run of every list sends the rate first).
-            reason = (
-                f"Invoice {invoice.number} waits: its tax rate {invoice.tax_rate} is not in QuickBooks yet, so "
-                f"QuickBooks would charge its own tax. {tax_rate_then}"
-            )
-        items = []
-        for line in lines:
-            item_id = self.items.get(line.item_id, "") if line.item_id else ""
-            items.append(item_id or self.default_item)
-        if not reason and lines and not all(items):
-            line = next(line for line, item_id in zip(lines, items, strict=True) if not item_id)
-            which = (
-                f"no QuickBooks item is named {line.item.name} or linked to it"
-                if line.item_id
-                else "a line has no item"
-            )
-            reason = (
-                f"Invoice {invoice.number} waits: {which}, and there is no default service item "
-                f"({self.default_item_missing}). Choose the default service item in Configure Sync, or send items "
-                "to QuickBooks (inventory sync)."
-            )
-        if not reason and not lines:
-            reason = f"Invoice {invoice.number} has no lines; QuickBooks needs at least one."
+        items = [self._item_ref(line) for line in lines]
+        reason = self._wait_reason(invoice, customer_id, lines, items)
         if reason:
             self.journal.log(INVOICE, SyncAction.SKIPPED, invoice.number, object_id=invoice.pk, message=reason)
             return None
@@ -488,8 +464,71 @@ class InvoicesStep:
         link = self.links.local(invoice.pk)
         number = send_number or (link is not None and bool(link.qbo_id))
         payload = mapping.invoice_payload(invoice, lines, refs, send_number=number, default_item=self.default_item)
+        return self._write_of(invoice, link, payload)
+
+    def _customer_ref(self, invoice: Invoice) -> str | None:
+        """The QuickBooks customer billed: the service location's sub-customer when the invoice has one."""
+        if invoice.service_location_id:
+            return self.locations.get(invoice.service_location_id)
+        return self.customers.get(invoice.customer_id)
+
+    def _item_ref(self, line: InvoiceLine) -> str:
+        """The QuickBooks item of ``line``: its item's, else the default service item ("" when neither is known)."""
+        item_id = self.items.get(line.item_id, "") if line.item_id else ""
+        return item_id or self.default_item
+
+    def _wait_reason(
+        self, invoice: Invoice, customer_id: str | None, lines: list[InvoiceLine], items: list[str]
+    ) -> str:
+        """Why ``invoice`` cannot be sent yet, in the words of the run's log; "" when it can."""
+        if not customer_id:
+            return self._customer_wait(invoice)
+        if tax_rate_wait := self._tax_rate_wait(invoice):
+            return tax_rate_wait
+        if lines and not all(items):
+            return self._item_wait(invoice, lines, items)
+        if not lines:
+            return f"Invoice {invoice.number} has no lines; QuickBooks needs at least one."
+        return ""
+
+    def _customer_wait(self, invoice: Invoice) -> str:
+        whose = f"service location {invoice.service_location.name} of " if invoice.service_location_id else ""
+        # A run scoped to invoices never sends a customer: it says which list to run first.
+        then = self.ctx.customers_push and self.ctx.run_first("customers")
+        return f"Invoice {invoice.number} waits: the {whose}customer {invoice.customer} is not in QuickBooks yet. " + (
+            then or WAITS_FOR_CUSTOMER
+        )
+
+    def _tax_rate_wait(self, invoice: Invoice) -> str:
+        tax_rate_then = invoice.tax_rate_id and self.ctx.lists_master and self.ctx.run_first("tax rates")
+        if not tax_rate_then or self.tax_codes.get(invoice.tax_rate_id):
+            return ""
+        # Sent without its tax code, QuickBooks would tax it its own way, for good: the scoped run says which list to
+        # run first instead (a run of every list sends the rate first).
+        return (
+            f"Invoice {invoice.number} waits: its tax rate {invoice.tax_rate} is not in QuickBooks yet, so "
+            f"QuickBooks would charge its own tax. {tax_rate_then}"
+        )
+
+    def _item_wait(self, invoice: Invoice, lines: list[InvoiceLine], items: list[str]) -> str:
+        line = next(line for line, item_id in zip(lines, items, strict=True) if not item_id)
+        which = (
+            f"no QuickBooks item is named {line.item.name} or linked to it" if line.item_id else "a line has no item"
+        )
+        return (
+            f"Invoice {invoice.number} waits: {which}, and there is no default service item "
+            f"({self.default_item_missing}). Choose the default service item in Configure Sync, or send items "
+            "to QuickBooks (inventory sync)."
+        )
+
+    def _write_of(self, invoice: Invoice, link: RecordLink | None, payload: dict[str, Any]) -> Write | None:
+        """
+        The write sending ``payload``: an update of the invoice sent before, else a create. Resend All Data sends an
+        invoice again only if QuickBooks' copy differs, and creates it anew if QuickBooks lost it.
+        """
+        sent_before = link is not None and bool(link.qbo_id)
         token = link.sync_token if link is not None else ""
-        if self.ctx.resend and link is not None and link.qbo_id:
+        if self.ctx.resend and sent_before:
             current = self.remote_invoices.get(link.qbo_id)
             if current is None:
                 # QuickBooks lost it (a restored backup): sent again as a new invoice.
@@ -501,7 +540,7 @@ class InvoicesStep:
             if same and invoice.status != InvoiceStatus.READY_FOR_SYNC:
                 return None
             token = remote_sync_token(current)
-        if link is not None and link.qbo_id:
+        if sent_before:
             body = with_identity(payload, link.qbo_id, token)
             return Write(mapping.ENTITY, UPDATE, body, key=invoice)
         return Write(mapping.ENTITY, CREATE, payload, key=invoice)
@@ -545,61 +584,81 @@ class InvoicesStep:
 
     def _apply(self, result: WriteResult, send_number: bool) -> None:
         invoice: Invoice = result.write.key
-        action = result.write.action
         if not result.ok:
-            link = self.links.local(invoice.pk)
-            if link is not None and not link.qbo_id and result.error is not None and not result.error.transient:
-                self.links.forget(invoice.pk)
-            reason = plain_reason(result.error, f"Invoice {invoice.number}")
-            self.journal.log(
-                INVOICE,
-                SyncAction.FAILED,
-                invoice.number,
-                object_id=invoice.pk,
-                message=reason,
-                qbo_id=link.qbo_id if link else "",
-            )
-            return
+            self._apply_failed(result)
+        elif result.write.action == VOID:
+            self._apply_voided(result)
+        else:
+            # Figures QuickBooks answered wrongly fail the write before its link is kept.
+            sent = mapping.sent_invoice(result.record)
+            self.links.set(invoice.pk, remote_id(result.record), remote_sync_token(result.record), "")
+            if invoice.status != InvoiceStatus.READY_FOR_SYNC:
+                self._apply_resent(result)
+            elif self.ctx.preview:
+                self._apply_preview(result)
+            else:
+                self._apply_sent(result, sent, send_number)
+
+    def _apply_failed(self, result: WriteResult) -> None:
+        """A refusal is logged; a create refused for good is forgotten, so that the next sync creates it afresh."""
+        invoice: Invoice = result.write.key
+        link = self.links.local(invoice.pk)
+        if link is not None and not link.qbo_id and result.error is not None and not result.error.transient:
+            self.links.forget(invoice.pk)
+        reason = plain_reason(result.error, f"Invoice {invoice.number}")
+        self.journal.log(
+            INVOICE,
+            SyncAction.FAILED,
+            invoice.number,
+            object_id=invoice.pk,
+            message=reason,
+            qbo_id=link.qbo_id if link else "",
+        )
+
+    def _apply_voided(self, result: WriteResult) -> None:
+        invoice: Invoice = result.write.key
+        self.links.touch(
+            self.links.local(invoice.pk), sync_token=remote_sync_token(result.record), content_hash=VOIDED_HASH
+        )
+        self.journal.log(
+            INVOICE,
+            SyncAction.DEACTIVATED,
+            invoice.number,
+            qbo_id=remote_id(result.record),
+            object_id=invoice.pk,
+            message="Voided here: voided in QuickBooks too.",
+        )
+
+    def _apply_resent(self, result: WriteResult) -> None:
+        """Resend All Data: QuickBooks gets the invoice back as it is here; nothing changes here."""
+        invoice: Invoice = result.write.key
+        self.journal.log(
+            INVOICE,
+            SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED,
+            invoice.number,
+            qbo_id=remote_id(result.record),
+            object_id=invoice.pk,
+            message="Sent again as it is here (Resend All Data).",
+        )
+
+    def _apply_preview(self, result: WriteResult) -> None:
+        """QuickBooks' figures come with its answer, which a preview does not get: the log forecasts its tax."""
+        invoice: Invoice = result.write.key
+        verb = "created" if result.write.action == CREATE else "updated"
+        message = f"Would be {verb} in QuickBooks for {invoice.customer}, total {invoice.total} here."
+        forecast = self.tax_watch.forecast(invoice) if self.tax_watch is not None else None
+        details = {}
+        if forecast is not None and forecast.differs:
+            message += f" {forecast.sentence}"
+            details = {"tax_forecast": _tax_details(forecast)}
+        self.journal.log(
+            INVOICE, SyncAction(verb), invoice.number, object_id=invoice.pk, message=message, details=details
+        )
+
+    def _apply_sent(self, result: WriteResult, sent: mapping.SentInvoice, send_number: bool) -> None:
+        """The invoice takes QuickBooks' tax, total, balance (and number); a tax QuickBooks changed is said."""
+        invoice: Invoice = result.write.key
         qbo_id = remote_id(result.record)
-        if action == VOID:
-            self.links.touch(
-                self.links.local(invoice.pk), sync_token=remote_sync_token(result.record), content_hash=VOIDED_HASH
-            )
-            self.journal.log(
-                INVOICE,
-                SyncAction.DEACTIVATED,
-                invoice.number,
-                qbo_id=qbo_id,
-                object_id=invoice.pk,
-                message="Voided here: voided in QuickBooks too.",
-            )
-            return
-        sent = mapping.sent_invoice(result.record)
-        self.links.set(invoice.pk, qbo_id, remote_sync_token(result.record), "")
-        if invoice.status != InvoiceStatus.READY_FOR_SYNC:
-            # Resend All Data: QuickBooks gets the invoice back as it is here; nothing changes here.
-            self.journal.log(
-                INVOICE,
-                SyncAction.CREATED if action == CREATE else SyncAction.UPDATED,
-                invoice.number,
-                qbo_id=qbo_id,
-                object_id=invoice.pk,
-                message="Sent again as it is here (Resend All Data).",
-            )
-            return
-        if self.ctx.preview:
-            # QuickBooks' figures come with its answer, which a preview does not get.
-            verb = "created" if action == CREATE else "updated"
-            message = f"Would be {verb} in QuickBooks for {invoice.customer}, total {invoice.total} here."
-            forecast = self.tax_watch.forecast(invoice) if self.tax_watch is not None else None
-            details = {}
-            if forecast is not None and forecast.differs:
-                message += f" {forecast.sentence}"
-                details = {"tax_forecast": _tax_details(forecast)}
-            self.journal.log(
-                INVOICE, SyncAction(verb), invoice.number, object_id=invoice.pk, message=message, details=details
-            )
-            return
         # Against FieldOffice's own figures, before the invoice takes QuickBooks'.
         changed = self.tax_watch.charged(invoice, result.record, tax_charged=sent.tax) if self.tax_watch else None
         invoice = invoicing.invoice_sent_apply(
@@ -620,7 +679,7 @@ class InvoicesStep:
             )
         self.journal.log(
             INVOICE,
-            SyncAction.CREATED if action == CREATE else SyncAction.UPDATED,
+            SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED,
             invoice.number,
             qbo_id=qbo_id,
             object_id=invoice.pk,

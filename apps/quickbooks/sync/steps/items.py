@@ -81,11 +81,7 @@ class ItemsPull:
         self.items: dict[int, Item] = {}
 
     def run(self) -> None:
-        remote = {remote_id(obj): obj for obj in self.ctx.snapshot.of(mapping.ENTITY)}
-        retry_ids = set(self.ctx.state.retry_remote.get(mapping.ENTITY, [])) - remote.keys()
-        if retry_ids:
-            for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, sorted(retry_ids)):
-                remote.setdefault(remote_id(obj), obj)
+        remote = self._remote()
         gone = [qbo_id for qbo_id, obj in remote.items() if is_deleted(obj)]
         objects = [obj for obj in remote.values() if not is_deleted(obj)]
         sellable = [obj for obj in objects if mapping.is_sellable(obj)]
@@ -95,6 +91,22 @@ class ItemsPull:
         linked = [link.object_id for link in self.links.by_remote.values()]
         self.items.update(Item.objects.filter(division=self.ctx.division).in_bulk(linked))
         self.unlinked_by_name = self._unlinked_by_name([name_key(mapping.item_name(obj)) for obj in sellable])
+        self._pull_rounds(sellable)
+        if self.complete:
+            gone.extend(qbo_id for qbo_id in self.links.by_remote if qbo_id not in remote)
+        self._deactivate(gone)
+
+    def _remote(self) -> dict[str, dict[str, Any]]:
+        """QuickBooks' items read by this run, with those an earlier run could not save read again, by id."""
+        remote = {remote_id(obj): obj for obj in self.ctx.snapshot.of(mapping.ENTITY)}
+        retry_ids = set(self.ctx.state.retry_remote.get(mapping.ENTITY, [])) - remote.keys()
+        if retry_ids:
+            for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, sorted(retry_ids)):
+                remote.setdefault(remote_id(obj), obj)
+        return remote
+
+    def _pull_rounds(self, sellable: list[dict[str, Any]]) -> None:
+        """``sellable`` saved here ``PULL_ROUND`` to a transaction, the run's progress told after each."""
         for start in range(0, len(sellable), PULL_ROUND):
             chunk = sellable[start : start + PULL_ROUND]
             with transaction.atomic():
@@ -102,9 +114,6 @@ class ItemsPull:
                     self._pull_one(obj)
             self.journal.advance(len(chunk))
             self.ctx.heartbeat()
-        if self.complete:
-            gone.extend(qbo_id for qbo_id in self.links.by_remote if qbo_id not in remote)
-        self._deactivate(gone)
 
     def _unlinked_by_name(self, keys: list[str]) -> dict[str, Item]:
         items = Item.objects.filter(division=self.ctx.division)
@@ -141,51 +150,67 @@ class ItemsPull:
         link = self.links.remote(qbo_id)
         if link is not None and link.sync_token == token and not self.ctx.full:
             return
-        item = self.items.get(link.object_id) if link else None
-        if link is not None and item is None:
-            # Deleted here since: QuickBooks still has it, so it comes back rather than being lost.
-            if not self.ctx.preview:
-                self.links.forget(link.object_id)
-            link = None
+        item = self._linked_item(link)
         fields = mapping.item_fields(obj, self.accounts, item.item_type if item else None)
         label = fields["name"]
-        action = SyncAction.UPDATED
-        if item is None:
-            namesake = self.unlinked_by_name.pop(name_key(label), None)
-            if namesake is not None:
-                self.journal.log(
-                    ITEM,
-                    SyncAction.SKIPPED,
-                    label,
-                    qbo_id=qbo_id,
-                    object_id=namesake.pk,
-                    message=f"FieldOffice already has an item named {namesake.name} that is not linked to this "
-                    "QuickBooks item. One-way sync never merges records: rename one of them.",
-                )
-                return
-            action = SyncAction.CREATED
+        if item is None and self._namesake_skipped(label, qbo_id):
+            return
         changed = item is None or any(getattr(item, name) != value for name, value in fields.items())
-        if changed and item is not None and item.active and not fields["active"]:
-            action = SyncAction.DEACTIVATED
+        action = _pull_action(item, fields, changed)
         if self.ctx.preview:
             if changed:
                 self.journal.log(ITEM, action, label, qbo_id=qbo_id, object_id=item.pk if item else None)
             return
-        try:
-            if item is None:
-                item = catalog.item_create(division=self.ctx.division, **fields)
-            elif changed:
-                item = catalog.item_update(item=item, **fields)
-        except ValidationError as error:
-            self.ctx.retry_later(mapping.ENTITY, qbo_id)
-            reason = "; ".join(error.messages)
-            message = f"{label} could not be saved here: {reason}"
-            self.journal.log(ITEM, SyncAction.FAILED, label, qbo_id=qbo_id, message=message)
+        item = self._item_save(item, fields, changed, qbo_id=qbo_id)
+        if item is None:
             return
         self.items[item.pk] = item
         self.links.set(item.pk, qbo_id, token, content_hash(mapping.item_comparable(obj)))
         if changed:
             self.journal.log(ITEM, action, label, qbo_id=qbo_id, object_id=item.pk)
+
+    def _linked_item(self, link: RecordLink | None) -> Item | None:
+        """The item ``link`` links; a link to an item deleted here since is forgotten (not in a preview)."""
+        item = self.items.get(link.object_id) if link else None
+        if link is not None and item is None and not self.ctx.preview:
+            # Deleted here since: QuickBooks still has it, so it comes back rather than being lost.
+            self.links.forget(link.object_id)
+        return item
+
+    def _namesake_skipped(self, label: str, qbo_id: str) -> bool:
+        """Whether an unlinked item here has the name of this new QuickBooks item: it is then skipped, and said why."""
+        namesake = self.unlinked_by_name.pop(name_key(label), None)
+        if namesake is None:
+            return False
+        self.journal.log(
+            ITEM,
+            SyncAction.SKIPPED,
+            label,
+            qbo_id=qbo_id,
+            object_id=namesake.pk,
+            message=f"FieldOffice already has an item named {namesake.name} that is not linked to this "
+            "QuickBooks item. One-way sync never merges records: rename one of them.",
+        )
+        return True
+
+    def _item_save(self, item: Item | None, fields: dict[str, Any], changed: bool, *, qbo_id: str) -> Item | None:
+        """
+        ``item`` created or changed to ``fields``; None when it cannot be saved here (said in the log, and read again
+        at the next run).
+        """
+        try:
+            if item is None:
+                return catalog.item_create(division=self.ctx.division, **fields)
+            if changed:
+                return catalog.item_update(item=item, **fields)
+        except ValidationError as error:
+            self.ctx.retry_later(mapping.ENTITY, qbo_id)
+            reason = "; ".join(error.messages)
+            label = fields["name"]
+            message = f"{label} could not be saved here: {reason}"
+            self.journal.log(ITEM, SyncAction.FAILED, label, qbo_id=qbo_id, message=message)
+            return None
+        return item
 
     def _deactivate(self, remote_ids: list[str]) -> None:
         """Items QuickBooks deleted (it normally only makes them inactive) are made inactive here, never deleted."""
@@ -204,3 +229,12 @@ class ItemsPull:
                 object_id=item.pk,
                 message="Deleted in QuickBooks: made inactive here.",
             )
+
+
+def _pull_action(item: Item | None, fields: dict[str, Any], changed: bool) -> SyncAction:
+    """What pulling ``fields`` into ``item`` does, as the log says it: a new item, or an item made inactive."""
+    if item is None:
+        return SyncAction.CREATED
+    if changed and item.active and not fields["active"]:
+        return SyncAction.DEACTIVATED
+    return SyncAction.UPDATED
