@@ -240,7 +240,7 @@ def test_the_page_and_the_command_show_the_report_kept(synced, division, company
 
 def test_a_check_that_could_not_run_says_why(desktop_connection, division, office_client):
     DesktopConnection.objects.filter(pk=desktop_connection.pk).update(
-        drift_report={"error": "QuickBooks Desktop did not answer a query."}, drift_report_at="2026-01-05T10:00:00Z"
+        drift_report={"error": "QuickBooks Desktop did not answer a query."}, drift_report_at="2015-01-05T10:00:00Z"
     )
 
     assert "could not run: QuickBooks Desktop did not answer a query." in _page(office_client, division)
