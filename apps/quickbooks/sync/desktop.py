@@ -51,7 +51,7 @@ SOME_NOT_FOUND = 500
 # Deletions of lists and of transactions: the query and the field naming the kinds asked for.
 DELETED_QUERIES = {False: ("ListDeletedQuery", "ListDelType"), True: ("TxnDeletedQuery", "TxnDelType")}
 # Desktop lets apps add terms (qbXML has no Mod for them), add and change sales tax items, and add vendors and
-# accounts (FieldOffice's adapter refuses the accounts: it never changes Desktop's chart, and says so per account).
+# accounts (FieldOffice adds only those an Owner asked for on the account mapping page, and never changes one).
 CAPABILITIES = Capabilities(
     creates=frozenset({TERM, TAX_CODE, TAX_AGENCY, ACCOUNT}),
     updates=frozenset({TAX_CODE}),

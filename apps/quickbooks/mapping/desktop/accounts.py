@@ -1,5 +1,10 @@
 """
-QuickBooks Desktop's chart of accounts → the engine's account records (one way: FieldOffice never writes the chart).
+QuickBooks Desktop's chart of accounts ↔ the engine's account records.
+
+The chart is QuickBooks': FieldOffice reads it and never changes an account there. The one write is ``AccountAdd``
+for an account an Owner asked to create in QuickBooks on the account mapping page (``SentAnyway`` in
+``sync.specs.accounts``): a top-level account of its type, its number when it has one, under a name Desktop takes
+(no colon, at most 31 characters).
 
 Desktop names account types in one word (``CostOfGoodsSold``); they become FieldOffice's types. Desktop marks the
 inventory asset account it made itself with ``SpecialAccountType`` ``InventoryAssets``: that one is the inventory asset
@@ -7,13 +12,14 @@ account here, as Online's "Inventory" detail type is. Non-posting accounts (esti
 and are not part of the chart here. A sub-account keeps its full ``Parent:Child`` name, as on Online.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from apps.accounting.models import AccountType
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping.common import text
+from apps.quickbooks.mapping.common import name_for_quickbooks, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref
+from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, status_error
 from apps.quickbooks.sync.records import ACCOUNT, AccountRecord
 
 ENTITY = ACCOUNT
@@ -39,7 +45,14 @@ TYPES = {
     "Expense": AccountType.EXPENSE,
     "OtherExpense": AccountType.OTHER_EXPENSE,
 }
-READ_ONLY = "FieldOffice never changes QuickBooks Desktop's chart of accounts."
+# What an account is created as in Desktop: the type Desktop reads back as each of FieldOffice's (an inventory asset
+# account is an other current asset there; Desktop makes its own "Inventory Asset" account).
+TYPES_OUT = {local: desktop for desktop, local in TYPES.items() if desktop != "OtherAsset"}
+TYPES_OUT[AccountType.INVENTORY_ASSET] = "OtherCurrentAsset"
+# Desktop's limits (qbXML 13.0).
+NAME_MAX = 31
+DESC_MAX = 200
+READ_ONLY = "FieldOffice never changes an account in QuickBooks Desktop's chart: make the change in QuickBooks."
 
 
 def account_type(ret: dict[str, Any]) -> str:
@@ -79,7 +92,41 @@ class AccountsAdapter(ListAdapter):
         return [account_record(ret)] if is_posting(ret) else []
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
-        return [], {index: (None, ApiError(READ_ONLY)) for index, _ in writes}
+        """An ``AccountAdd`` per account to create; a change of an account Desktop has is refused (``READ_ONLY``)."""
+        planned: list[Planned] = []
+        refused: dict[int, Outcome] = {}
+        for index, write in writes:
+            record: AccountRecord = write.payload
+            if record.remote_id:
+                refused[index] = (None, ApiError(READ_ONLY))
+                continue
+            planned.append(Planned("AccountAdd", account_add_fields(record), [(index, write)], _answer(index)))
+        return planned, refused
+
+
+def account_add_fields(record: AccountRecord) -> dict[str, Any]:
+    """The ``AccountAdd`` fields of an account to create: its name as Desktop takes it, type, number, description."""
+    fields: dict[str, Any] = {
+        "Name": name_for_quickbooks(record.name, NAME_MAX),
+        "AccountType": TYPES_OUT[record.account_type],
+    }
+    if record.number:
+        fields["AccountNumber"] = record.number
+    if record.description:
+        fields["Desc"] = record.description[:DESC_MAX]
+    return fields
+
+
+def _answer(index: int) -> Callable[[Any], dict[int, Outcome]]:
+    def answer(response: Any) -> dict[int, Outcome]:
+        if response is None:
+            return {index: (None, ApiError("QuickBooks Desktop did not answer for this account."))}
+        if response.status_code != 0 or not response.records:
+            error = status_error(code=response.status_code, message=response.message, severity=response.severity)
+            return {index: (None, error)}
+        return {index: (account_record(response.records[0]), None)}
+
+    return answer
 
 
 ADAPTERS = [AccountsAdapter()]
