@@ -22,7 +22,7 @@ A drift check asked on the integration page (``DesktopConnection.drift_next``) i
 not reported as drift. The session goes on until the check is done, and its report is kept on the connection
 (``drift_report``). An update with nothing else to do still runs (the Web Connector is not told "none"), its sync
 saying that nothing is set to sync. When the sync stopped (failed, lost, the session ended) the check is asked of the
-next update again.
+next update again, and so it is when the session ended with the check unfinished (its worker stopped mid-check).
 
 ``DRIVER`` is what the SOAP service calls; the quickbooks app gives it to the service (``service.work_driver_set``).
 """
@@ -32,6 +32,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.quickbooks.desktop import relay
@@ -123,7 +124,8 @@ def work_pending(*, connection: DesktopConnection) -> bool:
     directions = (settings.customers_direction, settings.inventory_direction, settings.invoices_direction)
     synced = settings.sync_tax_rates_and_terms or any(direction != CustomersDirection.OFF for direction in directions)
     # A drift check asked for is work too: otherwise an update with nothing to sync would never open QuickBooks.
-    return synced or DesktopConnection.objects.filter(pk=connection.pk, drift_next=True).exists()
+    asked = DesktopConnection.objects.filter(pk=connection.pk, drift_next=True).exists()
+    return synced or asked or _drift_unfinished(connection.pk).exists()
 
 
 def session_start(*, session: DesktopSession) -> None:
@@ -136,6 +138,7 @@ def session_start(*, session: DesktopSession) -> None:
         )
         # So is a drift check: it runs after this update's sync.
         drift = DesktopConnection.objects.filter(pk=session.connection_id, drift_next=True).update(drift_next=False)
+        drift += _drift_unfinished_take(session)
         run = web_connector_run_queue(
             division=session.connection.division, session_id=session.pk, preview=bool(preview)
         )
@@ -143,6 +146,23 @@ def session_start(*, session: DesktopSession) -> None:
         # Saved before the commit queues the task: the worker reads the clock here.
         DesktopSession.objects.filter(pk=session.pk).update(state=state)
     session.state = state
+
+
+def _drift_unfinished(connection_id: int):
+    """
+    The connection's ended sessions that owed a drift check and never finished it (their worker stopped mid-check,
+    or the Web Connector went before a worker took it).
+    """
+    ended = DesktopSession.objects.filter(connection_id=connection_id).exclude(status=DesktopSessionStatus.OPEN)
+    return ended.filter(Q(state__drift=True) | Q(state__drift=CHECKING))
+
+
+def _drift_unfinished_take(session: DesktopSession) -> int:
+    """How many ended sessions owed an unfinished drift check: ``session`` owes it now, and they no longer do."""
+    owed = list(_drift_unfinished(session.connection_id).exclude(pk=session.pk).values_list("pk", "state"))
+    for pk, state in owed:
+        DesktopSession.objects.filter(pk=pk).update(state={**state, DRIFT: False})
+    return len(owed)
 
 
 def update_run(*, session_id: int, run_id: int) -> SyncRun | None:

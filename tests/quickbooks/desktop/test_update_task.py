@@ -20,6 +20,7 @@ from apps.quickbooks.models import (
     DesktopSessionStatus,
     SyncRun,
     SyncRunStatus,
+    SyncSettings,
     SyncState,
     SyncTrigger,
 )
@@ -250,3 +251,54 @@ def test_waiting_stops_when_there_is_nothing_more_to_wait_for(monkeypatch):
     assert relay.wait_for(lambda: None, seconds=60, stop=lambda: next(stops)) is None
     assert len(waits.pauses) == 2
     assert relay.wait_for(lambda: None, seconds=0) is None
+
+
+@pytest.mark.parametrize("owed", [True, work.CHECKING], ids=["never-taken", "worker-stopped-mid-check"])
+def test_a_drift_check_an_ended_session_left_unfinished_is_asked_of_the_next_update(queued, session, desktop, owed):
+    earlier = DesktopSession.objects.create(
+        connection=desktop,
+        started_at=session.started_at - timedelta(minutes=30),
+        last_seen_at=session.started_at - timedelta(minutes=20),
+        status=DesktopSessionStatus.FAILED,
+        ended_at=session.started_at - timedelta(minutes=20),
+        state={"run_id": 1, work.DRIFT: owed},
+    )
+    DesktopConnection.objects.filter(pk=desktop.pk).update(drift_next=False)
+    SyncSettings.objects.update_or_create(
+        division=desktop.division,
+        defaults={
+            "customers_direction": "off",
+            "inventory_direction": "off",
+            "invoices_direction": "off",
+            "sync_tax_rates_and_terms": False,
+        },
+    )
+    assert work.work_pending(connection=desktop) is True  # With nothing set to sync, the check is work.
+
+    queued(lambda: work.session_start(session=session))
+
+    session.refresh_from_db()
+    earlier.refresh_from_db()
+    assert session.state[work.DRIFT] is True
+    assert earlier.state[work.DRIFT] is False and earlier.state["run_id"] == 1
+    # Owed once: the next update after this one has nothing to do.
+    DesktopSession.objects.filter(pk=session.pk).update(
+        status=DesktopSessionStatus.DONE, ended_at=session.started_at, state={work.DRIFT: False}
+    )
+    assert work.work_pending(connection=desktop) is False
+
+
+def test_a_finished_drift_check_is_not_asked_again(queued, session, desktop):
+    DesktopSession.objects.create(
+        connection=desktop,
+        started_at=session.started_at - timedelta(minutes=30),
+        last_seen_at=session.started_at - timedelta(minutes=20),
+        status=DesktopSessionStatus.DONE,
+        ended_at=session.started_at - timedelta(minutes=20),
+        state={"run_id": 1, work.DRIFT: False},
+    )
+
+    queued(lambda: work.session_start(session=session))
+
+    session.refresh_from_db()
+    assert work.DRIFT not in session.state
