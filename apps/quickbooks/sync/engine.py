@@ -214,7 +214,7 @@ def _run(division: Division, run: SyncRun, backend: Backend, owner: str) -> Sync
         state=state,
         run=run,
         backend=backend,
-        journal=RunJournal(run),
+        journal=RunJournal(run, api_calls=lambda: backend.api_calls),
         lock_owner=owner,
         started_at=timezone.now(),
         preview=run.trigger == SyncTrigger.PREVIEW,

@@ -2,11 +2,13 @@
 A run's log as it happens: per-record entries (written in bulk), counts per entity and action, and progress.
 
 Entries are buffered and written a few hundred at a time, and the run row is saved at most every second or so, so
-that logging 10,000 records costs tens of queries, not tens of thousands.
+that logging 10,000 records costs tens of queries, not tens of thousands. The run row saved with the progress also
+holds the API calls made so far: a run whose worker stopped (closed as lost) still says what it cost QuickBooks.
 """
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from apps.quickbooks.models import SyncAction, SyncRun, SyncRunEntry
@@ -17,8 +19,10 @@ SAVE_EVERY_SECONDS = 1.0
 
 
 class RunJournal:
-    def __init__(self, run: SyncRun) -> None:
+    def __init__(self, run: SyncRun, *, api_calls: Callable[[], int] | None = None) -> None:
         self.run = run
+        # What the run's backend has asked of QuickBooks so far (saved with the progress).
+        self._api_calls = api_calls
         self._pending: list[SyncRunEntry] = []
         self.counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._saved_at = 0.0
@@ -83,5 +87,9 @@ class RunJournal:
             self.flush()
             self.run.counts = self.totals()
             self.run.entity_counts = self.entity_counts()
-            self.run.save(update_fields=["stage", "progress_done", "progress_total", "counts", "entity_counts"])
+            fields = ["stage", "progress_done", "progress_total", "counts", "entity_counts"]
+            if self._api_calls is not None:
+                self.run.api_calls = self._api_calls()
+                fields.append("api_calls")
+            self.run.save(update_fields=fields)
             self._saved_at = now

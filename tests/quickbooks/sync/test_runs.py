@@ -1,13 +1,15 @@
 """Run-level behaviour: preview writes nothing, resend repairs QuickBooks, one run at a time, the command."""
 
 import json
+from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
 
 from apps.customers.models import Customer
 from apps.qbo_sandbox.models import SandboxEntity
-from apps.quickbooks.models import RecordLink, SyncRunStatus, SyncState, SyncTrigger
+from apps.quickbooks.models import RecordLink, SyncRun, SyncRunStatus, SyncState, SyncTrigger
+from apps.quickbooks.sync import engine, journal, steps
 from apps.quickbooks.sync.lock import lock_acquire
 from tests.factories import CustomerFactory, ServiceLocationFactory
 from tests.quickbooks.sync.conftest import configure, remote_by_name, remote_create, remote_customers, sync
@@ -106,3 +108,34 @@ def test_qbo_sync_preview_in_plain_text(division, connection, company, capsys):
     assert "A sync now would do this: 1 created." in out and "customer: 1 created" in out
     assert not SandboxEntity.objects.filter(company=company, entity_type="Customer").exists()
     assert Customer.objects.filter(division=division).count() == 1
+
+
+class WorkerKilled(BaseException):
+    """A worker process killed mid-run: nothing after this point of the run runs (no ``finally`` of its own)."""
+
+
+def test_a_run_whose_worker_stopped_still_says_what_it_cost_quickbooks(division, connection, company, monkeypatch):
+    remote_create(company, "Customer", {"DisplayName": "Oak Offices"})
+    configure(division, customers_direction="to_local")
+    monkeypatch.setattr(journal, "SAVE_EVERY_SECONDS", 0)
+    customers = next(step for step in steps.STEPS if step.name == "customers")
+
+    def killed_after_customers(ctx) -> None:
+        customers.run(ctx)
+        ctx.journal.stage("Sending invoices")
+        if not ctx.preview:
+            raise WorkerKilled
+
+    killed = tuple(replace(step, run=killed_after_customers) if step is customers else step for step in steps.STEPS)
+    monkeypatch.setattr(steps, "STEPS", killed)
+    monkeypatch.setattr(engine, "_run_stopped", lambda run, exc: None)  # Its process is gone: nothing closes it.
+    with pytest.raises(WorkerKilled):
+        sync(division)
+    monkeypatch.undo()
+
+    dead = SyncRun.objects.filter(division=division).exclude(trigger=SyncTrigger.PREVIEW).get()
+    assert dead.status == SyncRunStatus.RUNNING and dead.api_calls >= 1
+    calls = dead.api_calls
+    sync(division)
+    dead.refresh_from_db()
+    assert dead.status == SyncRunStatus.LOST and dead.api_calls == calls
