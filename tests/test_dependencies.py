@@ -184,3 +184,9 @@ def test_the_engine_imports_neither_backend(name):
         module for module in imported if any(module == one or module.startswith(f"{one}.") for one in BACKEND_MODULES)
     )
     assert not violations, f"apps/quickbooks/sync/{name}.py imports {violations}"
+
+
+def test_the_desktop_emulator_imports_no_domain_app_nor_the_quickbooks_app(imports):
+    forbidden = DOMAIN_APPS | {"quickbooks", "imports", "demo"}
+    violations = [one for one in imports if one.importer == "qbd_sandbox" and one.imported in forbidden]
+    assert not violations, _explained(violations)

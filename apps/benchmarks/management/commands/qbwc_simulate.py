@@ -7,6 +7,10 @@ with the division's FileID, as adding its ``.qwc`` to the Web Connector would; `
 The password is the division's Web Connector password (``--password`` or the ``QBWC_PASSWORD`` environment variable).
 FieldOffice must be running with its background workers (``make run`` starts both): the update's sync runs there,
 and the Web Connector hears "NoOp" until a worker takes it.
+
+It lives with the benchmarks, the one app that drives the sandboxes directly: it reads the division's Web Connector
+settings from the quickbooks app as the ``.qwc`` file hands them to the real Web Connector, and the emulator never
+imports the quickbooks app.
 """
 
 import json
@@ -16,8 +20,12 @@ from dataclasses import asdict
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.models import Division
+from apps.qbd_sandbox import services
 from apps.qbd_sandbox.guard import DISABLED_MESSAGE, emulator_enabled
+from apps.qbd_sandbox.models import CompanyFile
 from apps.qbd_sandbox.webconnector import EmulatorCompany, SessionReport, webconnector_run
+from apps.quickbooks.desktop.identity import guid_braced
+from apps.quickbooks.desktop.selectors import desktop_connection_for, desktop_owner_id
 
 DEFAULT_URL = "http://127.0.0.1:8000/quickbooks/desktop/qbwc/"
 
@@ -40,11 +48,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if not emulator_enabled():
             raise CommandError(DISABLED_MESSAGE)
-        from apps.qbd_sandbox import services
-        from apps.qbd_sandbox.models import CompanyFile
-        from apps.quickbooks.desktop.identity import guid_braced
-        from apps.quickbooks.desktop.selectors import desktop_connection_for, desktop_owner_id
-
         division = Division.objects.filter(slug=options["division"]).first()
         if division is None:
             raise CommandError(f"No division with the slug {options['division']!r}.")
