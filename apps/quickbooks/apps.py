@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core.signals import setting_changed
+from django.db.models.signals import post_migrate
 
 
 class QuickBooksConfig(AppConfig):
@@ -19,6 +20,7 @@ class QuickBooksConfig(AppConfig):
         from apps.quickbooks.masters import quickbooks_master_reason
         from apps.quickbooks.notes import quickbooks_note
         from apps.quickbooks.selectors import record_link_labels
+        from apps.quickbooks.services.schedules import reconcile_schedule_after_migrate
         from apps.quickbooks.sync.backend import backend_opener_set
         from apps.quickbooks.sync.online import online_backend_open
 
@@ -32,3 +34,6 @@ class QuickBooksConfig(AppConfig):
         # hands the engine its own.
         backend_opener_set(opener=online_backend_open)
         setting_changed.connect(config_cache_clear, dispatch_uid="quickbooks-config-cache")
+        post_migrate.connect(
+            reconcile_schedule_after_migrate, sender=self, dispatch_uid="quickbooks-reconcile-schedule"
+        )

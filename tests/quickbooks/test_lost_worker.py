@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import FileSystemStorage
+from django.core.management import call_command
 from django.utils import timezone
 from django_q.brokers import get_broker
-from django_q.models import OrmQ
+from django_q.models import OrmQ, Schedule
 from django_q.signing import SignedPackage
 
 from apps.core.task_schedules import schedule_check
@@ -201,6 +202,21 @@ def test_the_reconciler_is_a_schedule_of_one_minute_that_may_run(db):
         -1,
     )
     assert sync_runs_reconcile_task() == "nothing to do"
+
+
+@pytest.mark.django_db
+def test_the_reconciler_is_scheduled_by_migrate_for_a_plain_qcluster(db):
+    """No ``manage.py workers`` here: the database alone holds the schedule, as after ``migrate`` or a flush."""
+    [schedule] = Schedule.objects.filter(func="apps.quickbooks.tasks.sync_runs_reconcile_task")
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)
+    schedule.delete()
+
+    call_command("migrate", verbosity=0)
+
+    [again] = Schedule.objects.filter(func="apps.quickbooks.tasks.sync_runs_reconcile_task")
+    schedule_check(again)
+    call_command("migrate", verbosity=0)
+    assert Schedule.objects.filter(func="apps.quickbooks.tasks.sync_runs_reconcile_task").count() == 1
 
 
 # Sync Now follows the lease.

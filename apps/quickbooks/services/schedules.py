@@ -7,6 +7,8 @@ whenever either changes. QuickBooks Desktop has no such schedule: the Web Connec
 off in settings).
 """
 
+from typing import Any
+
 from django.db import transaction
 from django_q.models import Schedule
 
@@ -80,3 +82,12 @@ def reconcile_schedule_update() -> Schedule:
     schedule.schedule_type, schedule.minutes, schedule.repeats = Schedule.MINUTES, 1, -1
     schedule.save()
     return schedule
+
+
+def reconcile_schedule_after_migrate(**kwargs: Any) -> None:
+    """
+    ``post_migrate``: the reconciler's schedule is declared with the database, so that every worker running
+    django-q2's scheduler finds it, a plain ``qcluster`` included (``manage.py workers`` declares it again at each
+    start, which repairs a schedule edited by hand).
+    """
+    reconcile_schedule_update()

@@ -2,7 +2,8 @@
 ``manage.py workers``: FieldOffice's background workers, the command to run under a service manager (systemd).
 
 It is django-q2's ``qcluster`` with a clean stop on SIGTERM, whether sent to its main process or to all of its
-processes (``apps.core.workers``), and it declares the schedules the workers need (the reconciler of sync runs).
+processes (``apps.core.workers``), and it declares again the schedules the workers need (the reconciler of sync
+runs, which ``migrate`` declares first), repairing one edited by hand.
 """
 
 from django.conf import settings
