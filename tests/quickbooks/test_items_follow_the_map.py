@@ -15,7 +15,8 @@ from apps.quickbooks.sync.backend import Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import sync_state_get
-from apps.quickbooks.sync.steps.items_push import ItemsPush, linked_accounts
+from apps.quickbooks.sync.specs.items import linked_accounts
+from apps.quickbooks.sync.steps.items_push import ItemsPush
 from tests.factories import AccountFactory, ItemFactory
 
 

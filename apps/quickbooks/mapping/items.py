@@ -20,8 +20,18 @@ from django.utils.dateparse import parse_date
 from apps.accounting.models import STOCKED_ITEM_TYPES, ItemType
 from apps.accounting.services import ROLE_TYPES
 from apps.catalog.models import Item
-from apps.quickbooks.mapping.common import name_for_quickbooks, ref, ref_id, text
+from apps.quickbooks.mapping.common import (
+    is_deleted,
+    name_for_quickbooks,
+    ref,
+    ref_id,
+    remote_created_at,
+    remote_id,
+    remote_sync_token,
+    text,
+)
 from apps.quickbooks.mapping.refs import IdMap
+from apps.quickbooks.sync.records import ItemRecord
 
 ENTITY = "Item"
 NAME_MAX = 100
@@ -40,6 +50,8 @@ ACCOUNT_REFS = {
     "expense_account": "ExpenseAccountRef",
     "asset_account": "AssetAccountRef",
 }
+# QuickBooks' types of the items sold here, and the local type each arrives as (equipment aside).
+LOCAL_TYPES = {INVENTORY: ItemType.INVENTORY, NON_INVENTORY: ItemType.NON_INVENTORY, SERVICE: ItemType.SERVICE}
 REMOTE_TYPES = {
     ItemType.INVENTORY: INVENTORY,
     ItemType.EQUIPMENT: INVENTORY,
@@ -182,5 +194,92 @@ def item_fields(obj: dict[str, Any], accounts: ItemAccounts, current_type: str |
     }
     for role, name in ACCOUNT_REFS.items():
         local_id = accounts.local(ref_id(obj.get(name)), role)
+        fields[f"{role}_id"] = local_id if stocked or role != "asset_account" else None
+    return fields
+
+
+# The engine's item records.
+
+
+def item_record(obj: dict[str, Any]) -> ItemRecord:
+    """
+    A QuickBooks item (Online's JSON, or Desktop's item in its shape) as the engine's record; one change data capture
+    reports deleted says only that.
+    """
+    if is_deleted(obj):
+        return ItemRecord(remote_id=remote_id(obj), deleted=True)
+    kind = remote_type(obj)
+    return ItemRecord(
+        remote_id=remote_id(obj),
+        version=remote_sync_token(obj),
+        name=item_name(obj),
+        item_type=LOCAL_TYPES.get(kind, ""),
+        kind=kind,
+        sku=text(obj.get("Sku")),
+        description=text(obj.get("Description")),
+        active=obj.get("Active", True) is not False,
+        taxable=obj.get("Taxable") is True,
+        price=_decimal(obj.get("UnitPrice"), CENT),
+        cost=_decimal(obj.get("PurchaseCost"), CENT),
+        tracks_quantity=obj.get("TrackQtyOnHand") is True,
+        quantity_on_hand=_decimal(obj.get("QtyOnHand"), QUANTITY),
+        quantity_as_of=_date(obj.get("InvStartDate")),
+        income_account_id=ref_id(obj.get("IncomeAccountRef")),
+        expense_account_id=ref_id(obj.get("ExpenseAccountRef")),
+        asset_account_id=ref_id(obj.get("AssetAccountRef")),
+        sub_item=is_sub_item(obj),
+        created_at=remote_created_at(obj),
+    )
+
+
+def record_comparable(record: ItemRecord) -> dict[str, Any]:
+    """A QuickBooks item record in the form of ``item_comparable`` (the same hash as the item it was read from)."""
+    stocked = record.item_type == ItemType.INVENTORY
+    return {
+        "Name": record.name,
+        "Type": REMOTE_TYPES.get(record.item_type, record.kind),
+        "Sku": record.sku,
+        "Description": record.description,
+        "Active": record.active,
+        "Taxable": record.taxable,
+        "UnitPrice": record.price,
+        "PurchaseCost": record.cost,
+        "IncomeAccountRef": record.income_account_id,
+        "ExpenseAccountRef": record.expense_account_id,
+        "AssetAccountRef": record.asset_account_id if stocked else "",
+        "TrackQtyOnHand": stocked and record.tracks_quantity,
+        "QtyOnHand": record.quantity_on_hand if stocked else None,
+        "InvStartDate": record.quantity_as_of.isoformat() if stocked and record.quantity_as_of else "",
+    }
+
+
+def record_fields(record: ItemRecord, accounts: ItemAccounts, current_type: str | None = None) -> dict[str, Any]:
+    """
+    The local fields of a QuickBooks item record (see ``item_fields``): an Inventory item linked to equipment stays
+    equipment, and an account that is not linked here (or whose type the item field does not take) is left empty.
+    """
+    item_type = record.item_type
+    if item_type == ItemType.INVENTORY and current_type == ItemType.EQUIPMENT:
+        item_type = ItemType.EQUIPMENT
+    stocked = item_type in STOCKED_ITEM_TYPES
+    fields: dict[str, Any] = {
+        "item_type": item_type,
+        "name": text(record.name, NAME_MAX),
+        "sku": text(record.sku, SKU_MAX),
+        "description": record.description,
+        "sales_price": record.price,
+        "cost": record.cost,
+        "taxable": record.taxable,
+        "active": record.active,
+        "quantity_on_hand": record.quantity_on_hand if stocked else Decimal("0.0000"),
+        "quantity_as_of": record.quantity_as_of if stocked else None,
+    }
+    remote_accounts = {
+        "income_account": record.income_account_id,
+        "expense_account": record.expense_account_id,
+        "asset_account": record.asset_account_id,
+    }
+    for role, account_id in remote_accounts.items():
+        local_id = accounts.local(account_id, role)
         fields[f"{role}_id"] = local_id if stocked or role != "asset_account" else None
     return fields

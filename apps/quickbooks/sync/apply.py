@@ -16,11 +16,13 @@ same way for every entity.
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from apps.quickbooks.mapping.common import content_hash, name_key
-from apps.quickbooks.models import PrimarySystem, SyncAction
+from apps.quickbooks.models import PrimarySystem, RecordLink, SyncAction, SyncRunEntry, SyncTrigger
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Capabilities, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
@@ -39,8 +41,28 @@ LOGGED_AS = {
 
 
 def spec_reads(ctx: RunContext, spec: EntitySpec) -> tuple[list[str], list[str]]:
-    """What the run's pull must bring for ``spec``: its lists, read in full, while the settings sync it."""
-    return ([], list(spec.reads)) if spec.master(ctx) else ([], [])
+    """
+    What the run's pull must bring for ``spec`` while the settings sync it: its lists, read in full; or, for a spec
+    that ``reads_changes``, its own records changed since the cursor (see ``EntitySpec.reads_changes``).
+    """
+    master = spec.master(ctx)
+    if not master:
+        return [], []
+    if not spec.reads_changes:
+        return [], list(spec.reads)
+    others = [entity for entity in spec.reads if entity != spec.entity]
+    if master != PrimarySystem.QUICKBOOKS:
+        # Sent from here: QuickBooks' records are read only on a full run (names it has already, a resend).
+        return ([spec.entity] if ctx.full or ctx.state.remote_cursor is None else []), others
+    if not ctx.full and ctx.state.remote_cursor is not None and not _any_linked(ctx, spec):
+        return [], [spec.entity, *others]
+    return [spec.entity], others
+
+
+def _any_linked(ctx: RunContext, spec: EntitySpec) -> bool:
+    content_type = ContentType.objects.get_for_model(spec.model)
+    links = RecordLink.objects.filter(division=ctx.division, content_type=content_type, entity_type=spec.entity)
+    return links.exclude(qbo_id="").exists()
 
 
 def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
@@ -48,10 +70,20 @@ def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
     master = spec.master(ctx)
     if not master:
         return
-    refs = Refs(ctx.division.name, {entity: ctx.snapshot.of(entity) for entity in spec.reads})
-    remote = [spec.resolve(record, refs) for record in ctx.snapshot.of(spec.entity) if spec.listed(record)]
-    links = ctx.link_set(spec.model, spec.entity).load_all()
-    local = list(spec.model.objects.filter(division=ctx.division))
+    read = _remote_read(ctx, spec)
+    deleted = [record.remote_id for record in read if spec.deleted(record)]
+    present = [record for record in read if not spec.deleted(record)]
+    others = {entity: ctx.snapshot.of(entity) for entity in spec.reads if entity != spec.entity}
+    refs = Refs(ctx.division.name, {spec.entity: present, **others} if spec.entity in spec.reads else others)
+    _unlisted_note(ctx, spec, [record for record in present if not spec.listed(record)])
+    remote = [spec.resolve(record, refs) for record in present if spec.listed(record)]
+    complete = spec.entity in ctx.snapshot.complete
+    links = ctx.link_set(spec.model, spec.entity)
+    if complete or not spec.reads_changes:
+        links.load_all()
+        local = list(spec.model.objects.filter(division=ctx.division))
+    else:
+        local = _local_read(ctx, spec, links, remote, deleted)
     pulled = master == PrimarySystem.QUICKBOOKS
     # The local records QuickBooks, which keeps them, is sent all the same (the accounts an Owner asked for).
     anyway = spec.sent_anyway if pulled else None
@@ -59,13 +91,68 @@ def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
     ctx.journal.stage(spec.stage, total=len(remote) if pulled else len(local))
     # Only what is sent asks what QuickBooks lets apps do.
     capabilities = ctx.backend.capabilities if sent or not pulled else Capabilities()
-    settings = PlanSettings(master, capabilities, full=ctx.full, sent=sent)
+    lookups = spec.lookups(ctx) if spec.lookups is not None else None
+    settings = PlanSettings(master, capabilities, full=ctx.full, sent=sent, lookups=lookups)
     apply = SpecApply(ctx, spec, links, refs, pulled=pulled)
-    complete = spec.entity in ctx.snapshot.complete
-    found = pairs(spec, master, remote, local, links.by_local, links.by_remote, complete=complete, sent=sent)
+    found = pairs(
+        spec, master, remote, local, links.by_local, links.by_remote, complete=complete, sent=sent, deleted=deleted
+    )
     apply.run(found, settings)
     if anyway is not None and sent and not ctx.preview:
         anyway.done(ctx, {pk for pk in sent if links.is_linked(pk)})
+
+
+def _remote_read(ctx: RunContext, spec: EntitySpec) -> list[Any]:
+    """
+    The spec's QuickBooks records this run read, as records, with those an earlier run could not save here read
+    again by id (``retries_failed``).
+    """
+    read = [spec.from_wire(record) for record in ctx.snapshot.of(spec.entity)]
+    if not spec.retries_failed:
+        return read
+    wanted = set(ctx.state.retry_remote.get(spec.entity, [])) - {record.remote_id for record in read}
+    if wanted:
+        read.extend(spec.from_wire(record) for record in ctx.backend.read_by_ids(spec.entity, sorted(wanted)))
+    return read
+
+
+def _local_read(ctx: RunContext, spec: EntitySpec, links: LinkSet, remote: list[Any], deleted: list[str]) -> list[Any]:
+    """
+    The local records the records of an incremental read may pair with: those linked to them, and the unlinked ones
+    whose name is one of theirs (the database compares lower case; the plan compares keys).
+    """
+    links.load_remote([record.remote_id for record in remote] + deleted)
+    records = spec.model.objects.filter(division=ctx.division)
+    linked = [link.object_id for link in links.by_remote.values()]
+    local = records.in_bulk(linked) if linked else {}
+    names = {spec.remote_key(record) for record in remote} - {""}
+    if names:
+        named = records.annotate(lower_name=Lower("name")).filter(lower_name__in=names).exclude(pk__in=local)
+        found = {record.pk: record for record in named}
+        links.load_local(found)
+        local.update(found)
+    return list(local.values())
+
+
+def _unlisted_note(ctx: RunContext, spec: EntitySpec, records: list[Any]) -> None:
+    """Records the spec leaves out are said so once: the first sync (not a preview) that meets one says why."""
+    if spec.unlisted_note is None or not records:
+        return
+    noted = set(
+        SyncRunEntry.objects.filter(
+            run__division=ctx.division,
+            entity=spec.label,
+            action=SyncAction.SKIPPED,
+            qbo_id__in=[record.remote_id for record in records],
+        )
+        .exclude(run__trigger=SyncTrigger.PREVIEW)
+        .values_list("qbo_id", flat=True)
+    )
+    for record in records:
+        if record.remote_id not in noted:
+            name = getattr(record, "name", "")
+            message = spec.unlisted_note(record)
+            ctx.journal.log(spec.label, SyncAction.SKIPPED, name, qbo_id=record.remote_id, message=message)
 
 
 @dataclass
@@ -90,17 +177,25 @@ class SpecApply:
         # QuickBooks keeps the records: links hold QuickBooks' content, even of a record created there.
         self.pulled = pulled
         self.queued: list[_Queued] = []
+        self.lookups: Any = None
 
     def run(self, found: list[Pair], settings: PlanSettings) -> None:
         """
         Each pair planned and its decision carried out: those here in one transaction (a long list costs one commit,
         not one per record), then those there.
         """
-        with transaction.atomic():
-            for pair in found:
-                if pair.remote is not None or not self.pulled:
-                    self.ctx.journal.advance()
-                self.carry_out(pair, plan(self.spec, pair.remote, pair.local, pair.link, settings))
+        self.lookups = settings.lookups
+        size = self.spec.round_size or max(len(found), 1)
+        for start in range(0, len(found), size):
+            rounded = found[start : start + size]
+            with transaction.atomic():
+                for pair in rounded:
+                    if not self.spec.round_size and (pair.remote is not None or not self.pulled):
+                        self.ctx.journal.advance()
+                    self.carry_out(pair, plan(self.spec, pair.remote, pair.local, pair.link, settings))
+            if self.spec.round_size:
+                self.ctx.journal.advance(sum(1 for pair in rounded if pair.remote is not None or not self.pulled))
+                self.ctx.heartbeat()
         self.send()
 
     def carry_out(self, pair: Pair, decision: Decision) -> None:
@@ -115,6 +210,8 @@ class SpecApply:
             self._link_remote(pair.local, pair.remote)
         elif kind == Kind.DEACTIVATE_HERE and pair.remote is None:
             self._deactivate_gone(pair, decision.reason)
+        elif kind == Kind.SKIP and self.pulled:
+            self._namesake_skipped(pair, decision)
         elif kind == Kind.SKIP or (kind == Kind.LINK and not self.pulled):
             self._link_local(pair, decision)
         else:
@@ -125,13 +222,17 @@ class SpecApply:
     def _pulled(self, pair: Pair, decision: Decision) -> None:
         """QuickBooks' record written here (created, updated, made inactive, or matched by name), then linked."""
         remote, local = pair.remote, pair.local
-        fields = self.spec.fields(remote)
+        if local is None:
+            self._stale_link_forget(remote)
+        fields = self.spec.fields_of(remote, local, self.lookups)
         label = str(fields.get("name") or remote.remote_id)
         changed = local is None or any(getattr(local, name) != value for name, value in fields.items())
         if changed and not self.ctx.preview:
             try:
                 local = self._write_here(local, fields)
             except ValidationError as error:
+                if self.spec.retries_failed:
+                    self.ctx.retry_later(self.spec.entity, remote.remote_id)
                 message = f"{label} could not be saved here: {'; '.join(error.messages)}"
                 self.ctx.journal.log(
                     self.spec.label, SyncAction.FAILED, label, message=message, qbo_id=remote.remote_id
@@ -142,6 +243,25 @@ class SpecApply:
         object_id = local.pk if local is not None else None
         self.ctx.journal.log(
             self.spec.label, LOGGED_AS[decision.kind], label, qbo_id=remote.remote_id, object_id=object_id
+        )
+
+    def _stale_link_forget(self, remote: Record) -> None:
+        """A link of ``remote`` to a record deleted here since is forgotten: QuickBooks' record comes back."""
+        stale = self.links.remote(remote.remote_id)
+        if stale is not None and not self.ctx.preview:
+            self.links.forget(stale.object_id)
+
+    def _namesake_skipped(self, pair: Pair, decision: Decision) -> None:
+        """A QuickBooks record not linked to its namesake here (``EntitySpec.namesake_refused``): said why."""
+        self._stale_link_forget(pair.remote)
+        label = str(self.spec.fields_of(pair.remote, None, self.lookups).get("name") or pair.remote.remote_id)
+        self.ctx.journal.log(
+            self.spec.label,
+            SyncAction.SKIPPED,
+            label,
+            qbo_id=pair.remote.remote_id,
+            object_id=pair.local.pk,
+            message=decision.reason,
         )
 
     def _write_here(self, local: Any, fields: dict[str, Any]) -> Any:

@@ -65,6 +65,8 @@ class PlanSettings:
     full: bool = False
     # When QuickBooks keeps the records: the local ones to create there all the same (``sent_anyway``), by key.
     sent: frozenset[int] = frozenset()
+    # What the spec's mapping looked up here for the run (``EntitySpec.lookups``).
+    lookups: Any = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def pairs(
     *,
     complete: bool = True,
     sent: Collection[int] = (),
+    deleted: Iterable[str] = (),
 ) -> list[Pair]:
     """
     The pairs a run decides on; records that are not linked are matched by the spec's keys in order (``keys``: by
@@ -94,12 +97,20 @@ def pairs(
     QuickBooks master: every QuickBooks record, with its linked local record, else an unlinked local one it matches;
     then, when ``remote`` is ``complete`` (every record QuickBooks has, not only those changed), the linked local
     records it no longer lists, and the local records to create there all the same (``sent``, by primary key) that
-    none of its records matched. FieldOffice master: every local record, with its linked QuickBooks record, else one
+    none of its records matched; and, read complete or not, the linked local records of those QuickBooks reported
+    ``deleted`` (by id). FieldOffice master: every local record, with its linked QuickBooks record, else one
     it matches that no other record is linked to.
     """
     remote, local = list(remote), list(local)
     if master == PrimarySystem.QUICKBOOKS:
         found, unmatched = _pull_pairs(spec, remote, local, links_by_local, links_by_remote, complete)
+        local_by_id = {record.pk: record for record in local}
+        # A complete read paired every linked record it does not list already.
+        for remote_id in () if complete else deleted:
+            link = links_by_remote.get(remote_id)
+            twin = local_by_id.get(link.object_id) if link is not None else None
+            if twin is not None:
+                found.append(Pair(None, twin, link))
         if complete:
             found += [Pair(None, record, None) for record in unmatched if record.pk in sent]
         return found
@@ -206,12 +217,16 @@ def _plan_pull(
     if local is None:
         return Decision(Kind.CREATE_HERE)
     if link is None or link.qbo_id != remote.remote_id:
+        if spec.namesake_refused is not None:
+            return Decision(Kind.SKIP, spec.namesake_refused(local))
         return Decision(Kind.LINK)
+    if spec.pulls_new_versions_only and link.sync_token == remote.version and not settings.full:
+        return NOTHING  # Unchanged there: an edit here stands.
     agreed = link.content_hash == content_hash(spec.remote_comparable(remote))
     if spec.pulls_only_changes and agreed and not settings.full:
         # Unchanged there since last applied: an edit here stands.
         return NOTHING if link.sync_token == remote.version else Decision(Kind.RELINK)
-    fields = spec.fields(remote)
+    fields = spec.fields_of(remote, local, settings.lookups)
     if any(getattr(local, name) != value for name, value in fields.items()):
         made_inactive = local.active and fields.get("active") is False
         return Decision(Kind.DEACTIVATE_HERE if made_inactive else Kind.UPDATE_HERE)

@@ -160,6 +160,37 @@ class EntitySpec:
     gone: str = GONE
     # When QuickBooks keeps the records: the local ones created there all the same, if any.
     sent_anyway: SentAnyway | None = None
+    # Read for what changed since the run's cursor rather than listed in full (a long list: items). A pull lists
+    # them in full while none is linked yet (changes since a cursor other syncs set would miss most); a push reads
+    # them only on a full run. Such a run loads only the local records the records read may pair with.
+    reads_changes: bool = False
+    # The records the backends still hand over in their wire form, translated once as the spec reads them.
+    from_wire: Callable[[Any], Any] = lambda record: record
+    # A QuickBooks record reported deleted (it says nothing else): its linked record here is made inactive.
+    deleted: Callable[[Any], bool] = lambda record: False
+    # Why a record that is not ``listed`` is left out: said once, the first time a sync meets it (categories).
+    unlisted_note: Callable[[Any], str] | None = None
+    # When QuickBooks keeps the records: why an unlinked record here matched by key is not linked to its namesake
+    # there (one-way sync never merges: it is skipped, and said so), or ``None`` to link them.
+    namesake_refused: Callable[[Any], str] | None = None
+    # When QuickBooks keeps the records: a linked record here takes QuickBooks' values only when QuickBooks has a new
+    # version of it (an edit here stands until then; a full run applies them all).
+    pulls_new_versions_only: bool = False
+    # A record QuickBooks keeps that cannot be saved here is read again at the next run.
+    retries_failed: bool = False
+    # Records applied per transaction, the run's progress told and its lease renewed after each (0: all in one).
+    round_size: int = 0
+    # What the mapping needs from here, looked up once a run (the accounts linked to QuickBooks), and the local
+    # fields of a QuickBooks record given the local record it is paired with (or ``None``) and those lookups; when
+    # unset, ``fields`` gives them from the record alone.
+    lookups: Callable[["RunContext"], Any] | None = None
+    local_fields: Callable[[Any, Any, Any], Fields] | None = None
+
+    def fields_of(self, remote: Any, local: Any, lookups: Any = None) -> Fields:
+        """The local field values a pull writes for ``remote`` into ``local`` (``None``: a record created here)."""
+        if self.local_fields is not None:
+            return self.local_fields(remote, local, lookups)
+        return self.fields(remote)
 
     def remote_key(self, record: Record) -> str:
         return name_key(_name(record))

@@ -20,7 +20,6 @@ from django.db.models import Q
 from apps.accounting.models import STOCKED_ITEM_TYPES, Account, DefaultAccounts
 from apps.accounting.services import ACCOUNT_ROLES, ROLE_LABELS, account_roles_for, account_unfit_reason
 from apps.catalog.models import Item
-from apps.quickbooks.mapping import accounts as account_mapping
 from apps.quickbooks.mapping import items as mapping
 from apps.quickbooks.mapping.common import (
     content_hash,
@@ -33,21 +32,22 @@ from apps.quickbooks.mapping.common import (
 from apps.quickbooks.mapping.common import remote_sync_token as token_of
 from apps.quickbooks.mapping.items import ItemAccounts
 from apps.quickbooks.models import AccountMapping, RecordLink, SyncAction
+from apps.quickbooks.sync.apply import spec_sync
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.messages import plain_reason
+from apps.quickbooks.sync.specs.items import ITEMS, linked_accounts
 from apps.quickbooks.sync.writes import CLOCK_TOLERANCE, DUPLICATE_NAME, Pending, Recovery, Writer, link_release
 
 ITEM = "item"
 
 
-def linked_accounts(ctx: RunContext) -> ItemAccounts:
-    """The division's accounts that QuickBooks has (linked by ``specs.accounts``), with their types."""
-    accounts = ItemAccounts()
-    pairs = ctx.linked_ids(Account, account_mapping.ENTITY)
-    for pk, account_type in Account.objects.filter(pk__in=pairs).values_list("pk", "account_type"):
-        accounts.add(pk, pairs[pk], account_type)
-    return accounts
+def items_sync(ctx: RunContext) -> None:
+    """Items pulled by the engine from their spec (``specs.items``), or sent by ``ItemsPush``."""
+    if ctx.inventory_pull:
+        spec_sync(ctx, ITEMS)
+    elif ctx.inventory_push:
+        ItemsPush(ctx, linked_accounts(ctx)).run()
 
 
 def _taken_message(name: str) -> str:
