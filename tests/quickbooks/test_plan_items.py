@@ -8,29 +8,39 @@ from decimal import Decimal
 
 import pytest
 
-from apps.accounting.models import AccountType, ItemType
+from apps.accounting.models import Account, AccountType, ItemType
 from apps.catalog.models import Item
 from apps.quickbooks.mapping.items import ItemAccounts
 from apps.quickbooks.models import PrimarySystem
+from apps.quickbooks.sync.online import OnlineBackend
 from apps.quickbooks.sync.plan import GONE, Decision, Kind, PlanSettings, pairs, plan
 from apps.quickbooks.sync.records import ItemRecord
 from apps.quickbooks.sync.specs import ITEMS
-from apps.quickbooks.sync.specs.items import namesake_refused, not_sold_note
+from apps.quickbooks.sync.specs.items import ItemLookups, name_taken, namesake_refused, not_sold_note
 from tests.quickbooks.test_plan_lists import DIVISION, link
 
 
-def _accounts() -> ItemAccounts:
-    accounts = ItemAccounts()
-    accounts.add(21, "81", AccountType.INCOME)
-    accounts.add(22, "82", AccountType.COST_OF_GOODS_SOLD)
-    return accounts
+def _accounts() -> ItemLookups:
+    linked = ItemAccounts()
+    linked.add(21, "81", AccountType.INCOME)
+    linked.add(22, "82", AccountType.COST_OF_GOODS_SOLD)
+    accounts = {
+        21: Account(pk=21, division_id=DIVISION, name="Services", account_type=AccountType.INCOME, active=True),
+        # Here only: items using it fail before anything is sent.
+        23: Account(pk=23, division_id=DIVISION, name="Labor Income", account_type=AccountType.INCOME, active=True),
+    }
+    return ItemLookups(linked, accounts=accounts)
 
 
 PULL = PlanSettings(PrimarySystem.QUICKBOOKS, lookups=_accounts())
 PULL_FULL = PlanSettings(PrimarySystem.QUICKBOOKS, full=True, lookups=_accounts())
+PUSH = PlanSettings(PrimarySystem.LOCAL, OnlineBackend.capabilities, lookups=_accounts())
+RESEND = PlanSettings(PrimarySystem.LOCAL, OnlineBackend.capabilities, lookups=_accounts(), resend=True)
 
 
-def item(name="Labor hour", item_type=ItemType.SERVICE, price="95.00", active=True, pk=1, **fields) -> Item:
+def item(
+    name="Labor hour", item_type=ItemType.SERVICE, price="95.00", active=True, pk=1, income_account_id=21, **fields
+) -> Item:
     return Item(
         pk=pk,
         division_id=DIVISION,
@@ -44,7 +54,7 @@ def item(name="Labor hour", item_type=ItemType.SERVICE, price="95.00", active=Tr
         active=active,
         quantity_on_hand=Decimal("0.0000"),
         quantity_as_of=None,
-        income_account_id=21,
+        income_account_id=income_account_id,
         expense_account_id=None,
         asset_account_id=None,
         **fields,
@@ -68,6 +78,11 @@ def pulled_link(record=None, **options):
     return link(agreed=ITEMS.remote_comparable(record or remote_item()), **options)
 
 
+def pushed_link(local=None, **options):
+    """Linked at the content last sent from here."""
+    return link(agreed=ITEMS.comparable_here(local or item(), _accounts()), **options)
+
+
 ITEM_DECISIONS = [
     ("new there", remote_item(), None, None, PULL, Decision(Kind.CREATE_HERE)),
     # One-way sync never merges: an unlinked namesake here is skipped, said why.
@@ -77,7 +92,7 @@ ITEM_DECISIONS = [
         item("labor hour"),
         None,
         PULL,
-        Decision(Kind.SKIP, namesake_refused(item("labor hour"))),
+        Decision(Kind.KEPT_APART, namesake_refused(item("labor hour"))),
     ),
     ("both agree", remote_item(), item(), pulled_link(), PULL, Decision(Kind.NOTHING)),
     # Applied only when QuickBooks has a new version: an edit here stands until then.
@@ -102,6 +117,30 @@ ITEM_DECISIONS = [
     ),
     ("deleted there", None, item(), pulled_link(), PULL, Decision(Kind.DEACTIVATE_HERE, GONE)),
     ("deleted there, inactive here already", None, item(active=False), pulled_link(), PULL, Kind.NOTHING),
+    # Sent from here; QuickBooks' copy is mostly not read: compared with what was last sent.
+    ("never sent", None, item(), None, PUSH, Decision(Kind.CREATE_THERE)),
+    ("never sent, inactive here", None, item(active=False), None, PUSH, Kind.CREATE_THERE),
+    (
+        "never sent, its name held there",
+        remote_item("LABOR HOUR"),
+        item(),
+        None,
+        PUSH,
+        Decision(Kind.KEPT_APART, name_taken("LABOR HOUR")),
+    ),
+    ("unchanged since sent, not read", None, item(), pushed_link(), PUSH, Kind.NOTHING),
+    ("unchanged since sent, changed there", remote_item(price="80.00"), item(), pushed_link(), PUSH, Kind.NOTHING),
+    ("repriced here", None, item(price="99.00"), pushed_link(), PUSH, Decision(Kind.UPDATE_THERE)),
+    ("repriced there, in a resend", remote_item(price="80.00"), item(), pushed_link(), RESEND, Kind.UPDATE_THERE),
+    ("lost there, in a resend", None, item(), pushed_link(), RESEND, Kind.CREATE_THERE),
+    (
+        "an account QuickBooks lacks",
+        None,
+        item(income_account_id=23),
+        pushed_link(),
+        PUSH,
+        Kind.REFUSED,
+    ),
 ]
 
 
@@ -164,3 +203,21 @@ def test_a_changes_read_pairs_the_deleted_with_their_linked_items_and_nothing_it
     )
 
     assert _pairs(found) == [("7", 1, links[1]), (None, 2, links[2])]
+
+
+def test_an_item_whose_account_quickbooks_lacks_is_refused_with_a_plain_reason():
+    found = plan(ITEMS, None, item(income_account_id=23), None, PUSH)
+
+    assert found.kind == Kind.REFUSED
+    assert found.reason.startswith("Labor hour: its income account Labor Income is not in QuickBooks' chart")
+
+
+def test_a_sent_item_is_matched_by_name_only_with_items_outside_a_category_in_a_complete_read():
+    new, in_category = item(pk=1), item("Filter", pk=2)
+    there = [remote_item(remote_id="7"), remote_item("Filter", remote_id="8", sub_item=True)]
+
+    found = pairs(ITEMS, PrimarySystem.LOCAL, there, [new, in_category], {}, {})
+    partial = pairs(ITEMS, PrimarySystem.LOCAL, there, [new, in_category], {}, {}, complete=False)
+
+    assert _pairs(found) == [("7", 1, None), (None, 2, None)]
+    assert _pairs(partial) == [(None, 1, None), (None, 2, None)]

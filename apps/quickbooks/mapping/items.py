@@ -131,24 +131,56 @@ def item_payload(item: Item, accounts: dict[str, str]) -> dict[str, Any]:
     What FieldOffice sends for an item (create, or sparse update with ``Id`` and ``SyncToken`` added). ``accounts``
     maps the local account fields to the QuickBooks ids the item uses (its own accounts, else the defaults).
     """
+    return record_payload(item_sent(item, accounts))
+
+
+def item_sent(item: Item, accounts: dict[str, str]) -> ItemRecord:
+    """The record FieldOffice sends for ``item`` (see ``item_payload``); equipment goes as inventory."""
     stocked = item.item_type in STOCKED_ITEM_TYPES
+    return ItemRecord(
+        name=name_for_quickbooks(item.name, NAME_MAX),
+        item_type=item.item_type,
+        kind=REMOTE_TYPES[item.item_type],
+        sku=text(item.sku, SKU_MAX),
+        description=text(item.description, DESCRIPTION_MAX),
+        active=item.active,
+        taxable=item.taxable,
+        price=item.sales_price,
+        cost=item.cost,
+        tracks_quantity=stocked,
+        quantity_on_hand=item.quantity_on_hand if stocked else Decimal("0.0000"),
+        quantity_as_of=date.fromisoformat(start_date(item)) if stocked else None,
+        income_account_id=accounts.get("income_account") or "",
+        expense_account_id=accounts.get("expense_account") or "",
+        asset_account_id=(accounts.get("asset_account") or "") if stocked else "",
+    )
+
+
+def record_payload(record: ItemRecord) -> dict[str, Any]:
+    """An item record as QuickBooks Online takes it (with ``Id`` and ``SyncToken`` when it is an update)."""
+    stocked = record.item_type in STOCKED_ITEM_TYPES
     payload: dict[str, Any] = {
-        "Name": name_for_quickbooks(item.name, NAME_MAX),
-        "Type": REMOTE_TYPES[item.item_type],
-        "Sku": text(item.sku, SKU_MAX),
-        "Description": text(item.description, DESCRIPTION_MAX),
-        "Active": item.active,
-        "Taxable": item.taxable,
-        "UnitPrice": item.sales_price,
-        "PurchaseCost": item.cost,
+        "Name": record.name,
+        "Type": REMOTE_TYPES.get(record.item_type, record.kind),
+        "Sku": record.sku,
+        "Description": record.description,
+        "Active": record.active,
+        "Taxable": record.taxable,
+        "UnitPrice": record.price,
+        "PurchaseCost": record.cost,
         "TrackQtyOnHand": stocked,
     }
-    for role, name in ACCOUNT_REFS.items():
-        if accounts.get(role) and (stocked or role != "asset_account"):
-            payload[name] = ref(accounts[role])
+    remote_accounts = {
+        "IncomeAccountRef": record.income_account_id,
+        "ExpenseAccountRef": record.expense_account_id,
+        "AssetAccountRef": record.asset_account_id if stocked else "",
+    }
+    payload.update({name: ref(account_id) for name, account_id in remote_accounts.items() if account_id})
     if stocked:
-        payload["QtyOnHand"] = item.quantity_on_hand
-        payload["InvStartDate"] = start_date(item)
+        payload["QtyOnHand"] = record.quantity_on_hand
+        payload["InvStartDate"] = record.quantity_as_of.isoformat() if record.quantity_as_of else ""
+    if record.remote_id:
+        payload.update(Id=record.remote_id, SyncToken=record.version)
     return payload
 
 
@@ -233,8 +265,11 @@ def item_record(obj: dict[str, Any]) -> ItemRecord:
 
 
 def record_comparable(record: ItemRecord) -> dict[str, Any]:
-    """A QuickBooks item record in the form of ``item_comparable`` (the same hash as the item it was read from)."""
-    stocked = record.item_type == ItemType.INVENTORY
+    """
+    An item record, read or to be sent, in the form of ``item_comparable`` (the same hash as the item it was read
+    from, or as the payload it is sent as).
+    """
+    stocked = record.item_type in STOCKED_ITEM_TYPES
     return {
         "Name": record.name,
         "Type": REMOTE_TYPES.get(record.item_type, record.kind),
@@ -242,13 +277,13 @@ def record_comparable(record: ItemRecord) -> dict[str, Any]:
         "Description": record.description,
         "Active": record.active,
         "Taxable": record.taxable,
-        "UnitPrice": record.price,
-        "PurchaseCost": record.cost,
+        "UnitPrice": _decimal(record.price, CENT),
+        "PurchaseCost": _decimal(record.cost, CENT),
         "IncomeAccountRef": record.income_account_id,
         "ExpenseAccountRef": record.expense_account_id,
         "AssetAccountRef": record.asset_account_id if stocked else "",
         "TrackQtyOnHand": stocked and record.tracks_quantity,
-        "QtyOnHand": record.quantity_on_hand if stocked else None,
+        "QtyOnHand": _decimal(record.quantity_on_hand, QUANTITY) if stocked else None,
         "InvStartDate": record.quantity_as_of.isoformat() if stocked and record.quantity_as_of else "",
     }
 
