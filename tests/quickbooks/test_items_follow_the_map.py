@@ -11,11 +11,13 @@ from apps.accounting.models import Account, AccountType, ItemType
 from apps.catalog.models import Item
 from apps.quickbooks.models import RecordLink, SyncRun, SyncSettings, SyncTrigger
 from apps.quickbooks.services.account_mapping import account_mapping_set
+from apps.quickbooks.sync.apply import spec_sync
 from apps.quickbooks.sync.backend import Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import sync_state_get
-from apps.quickbooks.sync.steps.items_push import ItemsPush, linked_accounts
+from apps.quickbooks.sync.online import OnlineBackend
+from apps.quickbooks.sync.specs import ITEMS
 from tests.factories import AccountFactory, ItemFactory
 
 
@@ -23,6 +25,7 @@ class RecordingBackend:
     """Accepts every write and remembers it; has no record of any name (what a preview looks up before creates)."""
 
     api_calls = 0
+    capabilities = OnlineBackend.capabilities
 
     def __init__(self) -> None:
         self.sent: list[Write] = []
@@ -66,7 +69,7 @@ def _items_step(division, backend, *, preview: bool = False) -> RunContext:
         started_at=timezone.now(),
         preview=preview,
     )
-    ItemsPush(ctx, linked_accounts(ctx)).run()
+    spec_sync(ctx, ITEMS)
     ctx.journal.flush()
     return ctx
 

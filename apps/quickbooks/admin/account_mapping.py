@@ -1,7 +1,7 @@
 """
 "Map accounts" on the integration page: every account of the division that QuickBooks does not have, with a choice
 of QuickBooks' accounts that may stand for it, or "Create it in QuickBooks". Items using the account are then sent
-with the account chosen, or with the one the next sync creates (``sync.specs.accounts``, ``sync.steps.items_push``).
+with the account chosen, or with the one the next sync creates (``sync.specs.accounts``, ``sync.specs.items``).
 
 Owner only (``quickbooks.change_syncsettings`` and ``quickbooks.change_accountmapping``, which the service checks
 again). The lists are narrowed as one types part of a name or number (``default_accounts.js``). Saving goes through

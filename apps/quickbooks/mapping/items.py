@@ -20,8 +20,18 @@ from django.utils.dateparse import parse_date
 from apps.accounting.models import STOCKED_ITEM_TYPES, ItemType
 from apps.accounting.services import ROLE_TYPES
 from apps.catalog.models import Item
-from apps.quickbooks.mapping.common import name_for_quickbooks, ref, ref_id, text
+from apps.quickbooks.mapping.common import (
+    is_deleted,
+    name_for_quickbooks,
+    ref,
+    ref_id,
+    remote_created_at,
+    remote_id,
+    remote_sync_token,
+    text,
+)
 from apps.quickbooks.mapping.refs import IdMap
+from apps.quickbooks.sync.records import ItemRecord
 
 ENTITY = "Item"
 NAME_MAX = 100
@@ -40,6 +50,8 @@ ACCOUNT_REFS = {
     "expense_account": "ExpenseAccountRef",
     "asset_account": "AssetAccountRef",
 }
+# QuickBooks' types of the items sold here, and the local type each arrives as (equipment aside).
+LOCAL_TYPES = {INVENTORY: ItemType.INVENTORY, NON_INVENTORY: ItemType.NON_INVENTORY, SERVICE: ItemType.SERVICE}
 REMOTE_TYPES = {
     ItemType.INVENTORY: INVENTORY,
     ItemType.EQUIPMENT: INVENTORY,
@@ -119,24 +131,56 @@ def item_payload(item: Item, accounts: dict[str, str]) -> dict[str, Any]:
     What FieldOffice sends for an item (create, or sparse update with ``Id`` and ``SyncToken`` added). ``accounts``
     maps the local account fields to the QuickBooks ids the item uses (its own accounts, else the defaults).
     """
+    return record_payload(item_sent(item, accounts))
+
+
+def item_sent(item: Item, accounts: dict[str, str]) -> ItemRecord:
+    """The record FieldOffice sends for ``item`` (see ``item_payload``); equipment goes as inventory."""
     stocked = item.item_type in STOCKED_ITEM_TYPES
+    return ItemRecord(
+        name=name_for_quickbooks(item.name, NAME_MAX),
+        item_type=item.item_type,
+        kind=REMOTE_TYPES[item.item_type],
+        sku=text(item.sku, SKU_MAX),
+        description=text(item.description, DESCRIPTION_MAX),
+        active=item.active,
+        taxable=item.taxable,
+        price=item.sales_price,
+        cost=item.cost,
+        tracks_quantity=stocked,
+        quantity_on_hand=item.quantity_on_hand if stocked else Decimal("0.0000"),
+        quantity_as_of=date.fromisoformat(start_date(item)) if stocked else None,
+        income_account_id=accounts.get("income_account") or "",
+        expense_account_id=accounts.get("expense_account") or "",
+        asset_account_id=(accounts.get("asset_account") or "") if stocked else "",
+    )
+
+
+def record_payload(record: ItemRecord) -> dict[str, Any]:
+    """An item record as QuickBooks Online takes it (with ``Id`` and ``SyncToken`` when it is an update)."""
+    stocked = record.item_type in STOCKED_ITEM_TYPES
     payload: dict[str, Any] = {
-        "Name": name_for_quickbooks(item.name, NAME_MAX),
-        "Type": REMOTE_TYPES[item.item_type],
-        "Sku": text(item.sku, SKU_MAX),
-        "Description": text(item.description, DESCRIPTION_MAX),
-        "Active": item.active,
-        "Taxable": item.taxable,
-        "UnitPrice": item.sales_price,
-        "PurchaseCost": item.cost,
+        "Name": record.name,
+        "Type": REMOTE_TYPES.get(record.item_type, record.kind),
+        "Sku": record.sku,
+        "Description": record.description,
+        "Active": record.active,
+        "Taxable": record.taxable,
+        "UnitPrice": record.price,
+        "PurchaseCost": record.cost,
         "TrackQtyOnHand": stocked,
     }
-    for role, name in ACCOUNT_REFS.items():
-        if accounts.get(role) and (stocked or role != "asset_account"):
-            payload[name] = ref(accounts[role])
+    remote_accounts = {
+        "IncomeAccountRef": record.income_account_id,
+        "ExpenseAccountRef": record.expense_account_id,
+        "AssetAccountRef": record.asset_account_id if stocked else "",
+    }
+    payload.update({name: ref(account_id) for name, account_id in remote_accounts.items() if account_id})
     if stocked:
-        payload["QtyOnHand"] = item.quantity_on_hand
-        payload["InvStartDate"] = start_date(item)
+        payload["QtyOnHand"] = record.quantity_on_hand
+        payload["InvStartDate"] = record.quantity_as_of.isoformat() if record.quantity_as_of else ""
+    if record.remote_id:
+        payload.update(Id=record.remote_id, SyncToken=record.version)
     return payload
 
 
@@ -182,5 +226,95 @@ def item_fields(obj: dict[str, Any], accounts: ItemAccounts, current_type: str |
     }
     for role, name in ACCOUNT_REFS.items():
         local_id = accounts.local(ref_id(obj.get(name)), role)
+        fields[f"{role}_id"] = local_id if stocked or role != "asset_account" else None
+    return fields
+
+
+# The engine's item records.
+
+
+def item_record(obj: dict[str, Any]) -> ItemRecord:
+    """
+    A QuickBooks item (Online's JSON, or Desktop's item in its shape) as the engine's record; one change data capture
+    reports deleted says only that.
+    """
+    if is_deleted(obj):
+        return ItemRecord(remote_id=remote_id(obj), deleted=True)
+    kind = remote_type(obj)
+    return ItemRecord(
+        remote_id=remote_id(obj),
+        version=remote_sync_token(obj),
+        name=item_name(obj),
+        item_type=LOCAL_TYPES.get(kind, ""),
+        kind=kind,
+        sku=text(obj.get("Sku")),
+        description=text(obj.get("Description")),
+        active=obj.get("Active", True) is not False,
+        taxable=obj.get("Taxable") is True,
+        price=_decimal(obj.get("UnitPrice"), CENT),
+        cost=_decimal(obj.get("PurchaseCost"), CENT),
+        tracks_quantity=obj.get("TrackQtyOnHand") is True,
+        quantity_on_hand=_decimal(obj.get("QtyOnHand"), QUANTITY),
+        quantity_as_of=_date(obj.get("InvStartDate")),
+        income_account_id=ref_id(obj.get("IncomeAccountRef")),
+        expense_account_id=ref_id(obj.get("ExpenseAccountRef")),
+        asset_account_id=ref_id(obj.get("AssetAccountRef")),
+        sub_item=is_sub_item(obj),
+        created_at=remote_created_at(obj),
+    )
+
+
+def record_comparable(record: ItemRecord) -> dict[str, Any]:
+    """
+    An item record, read or to be sent, in the form of ``item_comparable`` (the same hash as the item it was read
+    from, or as the payload it is sent as).
+    """
+    stocked = record.item_type in STOCKED_ITEM_TYPES
+    return {
+        "Name": record.name,
+        "Type": REMOTE_TYPES.get(record.item_type, record.kind),
+        "Sku": record.sku,
+        "Description": record.description,
+        "Active": record.active,
+        "Taxable": record.taxable,
+        "UnitPrice": _decimal(record.price, CENT),
+        "PurchaseCost": _decimal(record.cost, CENT),
+        "IncomeAccountRef": record.income_account_id,
+        "ExpenseAccountRef": record.expense_account_id,
+        "AssetAccountRef": record.asset_account_id if stocked else "",
+        "TrackQtyOnHand": stocked and record.tracks_quantity,
+        "QtyOnHand": _decimal(record.quantity_on_hand, QUANTITY) if stocked else None,
+        "InvStartDate": record.quantity_as_of.isoformat() if stocked and record.quantity_as_of else "",
+    }
+
+
+def record_fields(record: ItemRecord, accounts: ItemAccounts, current_type: str | None = None) -> dict[str, Any]:
+    """
+    The local fields of a QuickBooks item record (see ``item_fields``): an Inventory item linked to equipment stays
+    equipment, and an account that is not linked here (or whose type the item field does not take) is left empty.
+    """
+    item_type = record.item_type
+    if item_type == ItemType.INVENTORY and current_type == ItemType.EQUIPMENT:
+        item_type = ItemType.EQUIPMENT
+    stocked = item_type in STOCKED_ITEM_TYPES
+    fields: dict[str, Any] = {
+        "item_type": item_type,
+        "name": text(record.name, NAME_MAX),
+        "sku": text(record.sku, SKU_MAX),
+        "description": record.description,
+        "sales_price": record.price,
+        "cost": record.cost,
+        "taxable": record.taxable,
+        "active": record.active,
+        "quantity_on_hand": record.quantity_on_hand if stocked else Decimal("0.0000"),
+        "quantity_as_of": record.quantity_as_of if stocked else None,
+    }
+    remote_accounts = {
+        "income_account": record.income_account_id,
+        "expense_account": record.expense_account_id,
+        "asset_account": record.asset_account_id,
+    }
+    for role, account_id in remote_accounts.items():
+        local_id = accounts.local(account_id, role)
         fields[f"{role}_id"] = local_id if stocked or role != "asset_account" else None
     return fields

@@ -11,16 +11,22 @@ same way for every entity.
   answered.
 - Links (``LinkSet``, the one answer to "is it linked") keep QuickBooks' version and the hash of the content both
   sides agreed on; the run's log (``RunJournal``) gets one entry per record that changed, failed or was reported.
+- A long list (``EntitySpec.reads_changes``: items) is read for its changes, and only the local records those may
+  pair with are loaded; its records are saved here a round at a time, and, when sent, its candidates are the local
+  records its spec picks, its creates are marked pending and those an interrupted run left are recovered
+  (``sync.writes.Recovery``).
 """
 
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from apps.quickbooks.mapping.common import content_hash, name_key
-from apps.quickbooks.models import PrimarySystem, SyncAction
+from apps.quickbooks.models import PrimarySystem, RecordLink, SyncAction, SyncRunEntry, SyncTrigger
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Capabilities, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
@@ -28,7 +34,15 @@ from apps.quickbooks.sync.messages import plain_reason
 from apps.quickbooks.sync.plan import Decision, Kind, Pair, PlanSettings, pairs, plan
 from apps.quickbooks.sync.records import Record
 from apps.quickbooks.sync.spec import EntitySpec, Refs
-from apps.quickbooks.sync.writes import Writer
+from apps.quickbooks.sync.writes import (
+    CLOCK_TOLERANCE,
+    DUPLICATE_NAME,
+    Pending,
+    Recovery,
+    Writer,
+    error_code,
+    link_release,
+)
 
 LOGGED_AS = {
     Kind.CREATE_HERE: SyncAction.CREATED,
@@ -39,8 +53,28 @@ LOGGED_AS = {
 
 
 def spec_reads(ctx: RunContext, spec: EntitySpec) -> tuple[list[str], list[str]]:
-    """What the run's pull must bring for ``spec``: its lists, read in full, while the settings sync it."""
-    return ([], list(spec.reads)) if spec.master(ctx) else ([], [])
+    """
+    What the run's pull must bring for ``spec`` while the settings sync it: its lists, read in full; or, for a spec
+    that ``reads_changes``, its own records changed since the cursor (see ``EntitySpec.reads_changes``).
+    """
+    master = spec.master(ctx)
+    if not master:
+        return [], []
+    if not spec.reads_changes:
+        return [], list(spec.reads)
+    others = [entity for entity in spec.reads if entity != spec.entity]
+    if master != PrimarySystem.QUICKBOOKS:
+        # Sent from here: QuickBooks' records are read only on a full run (names it has already, a resend).
+        return ([spec.entity] if ctx.full or ctx.state.remote_cursor is None else []), others
+    if not ctx.full and ctx.state.remote_cursor is not None and not _any_linked(ctx, spec):
+        return [], [spec.entity, *others]
+    return [spec.entity], others
+
+
+def _any_linked(ctx: RunContext, spec: EntitySpec) -> bool:
+    content_type = ContentType.objects.get_for_model(spec.model)
+    links = RecordLink.objects.filter(division=ctx.division, content_type=content_type, entity_type=spec.entity)
+    return links.exclude(qbo_id="").exists()
 
 
 def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
@@ -48,24 +82,96 @@ def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
     master = spec.master(ctx)
     if not master:
         return
-    refs = Refs(ctx.division.name, {entity: ctx.snapshot.of(entity) for entity in spec.reads})
-    remote = [spec.resolve(record, refs) for record in ctx.snapshot.of(spec.entity) if spec.listed(record)]
-    links = ctx.link_set(spec.model, spec.entity).load_all()
-    local = list(spec.model.objects.filter(division=ctx.division))
+    read = _remote_read(ctx, spec)
+    deleted = [record.remote_id for record in read if spec.deleted(record)]
+    present = [record for record in read if not spec.deleted(record)]
+    others = {entity: ctx.snapshot.of(entity) for entity in spec.reads if entity != spec.entity}
+    refs = Refs(ctx.division.name, {spec.entity: present, **others} if spec.entity in spec.reads else others)
+    _unlisted_note(ctx, spec, [record for record in present if not spec.listed(record)])
+    remote = [spec.resolve(record, refs) for record in present if spec.listed(record)]
+    complete = spec.entity in ctx.snapshot.complete
+    links = ctx.link_set(spec.model, spec.entity)
     pulled = master == PrimarySystem.QUICKBOOKS
+    if not pulled and spec.push_candidates is not None:
+        local = list(spec.push_candidates(ctx, links))
+        if not local:
+            return
+        if complete or ctx.resend:
+            links.load_all()
+        links.load_local(record.pk for record in local)
+    elif complete or not spec.reads_changes:
+        links.load_all()
+        local = list(spec.model.objects.filter(division=ctx.division))
+    else:
+        local = _local_read(ctx, spec, links, remote, deleted)
     # The local records QuickBooks, which keeps them, is sent all the same (the accounts an Owner asked for).
     anyway = spec.sent_anyway if pulled else None
     sent = frozenset(anyway.wanted(ctx)) if anyway is not None else frozenset()
-    ctx.journal.stage(spec.stage, total=len(remote) if pulled else len(local))
+    ctx.journal.stage(spec.stage if pulled else spec.push_stage or spec.stage, total=len(remote if pulled else local))
     # Only what is sent asks what QuickBooks lets apps do.
     capabilities = ctx.backend.capabilities if sent or not pulled else Capabilities()
-    settings = PlanSettings(master, capabilities, full=ctx.full, sent=sent)
+    lookups = spec.lookups(ctx) if spec.lookups is not None else None
+    settings = PlanSettings(master, capabilities, full=ctx.full, sent=sent, lookups=lookups, resend=ctx.resend)
     apply = SpecApply(ctx, spec, links, refs, pulled=pulled)
-    complete = spec.entity in ctx.snapshot.complete
-    found = pairs(spec, master, remote, local, links.by_local, links.by_remote, complete=complete, sent=sent)
+    found = pairs(
+        spec, master, remote, local, links.by_local, links.by_remote, complete=complete, sent=sent, deleted=deleted
+    )
     apply.run(found, settings)
     if anyway is not None and sent and not ctx.preview:
         anyway.done(ctx, {pk for pk in sent if links.is_linked(pk)})
+
+
+def _remote_read(ctx: RunContext, spec: EntitySpec) -> list[Any]:
+    """
+    The spec's QuickBooks records this run read, as records, with those an earlier run could not save here read
+    again by id (``retries_failed``).
+    """
+    read = [spec.from_wire(record) for record in ctx.snapshot.of(spec.entity)]
+    if not spec.retries_failed:
+        return read
+    wanted = set(ctx.state.retry_remote.get(spec.entity, [])) - {record.remote_id for record in read}
+    if wanted:
+        read.extend(spec.from_wire(record) for record in ctx.backend.read_by_ids(spec.entity, sorted(wanted)))
+    return read
+
+
+def _local_read(ctx: RunContext, spec: EntitySpec, links: LinkSet, remote: list[Any], deleted: list[str]) -> list[Any]:
+    """
+    The local records the records of an incremental read may pair with: those linked to them, and the unlinked ones
+    whose name is one of theirs (the database compares lower case; the plan compares keys).
+    """
+    links.load_remote([record.remote_id for record in remote] + deleted)
+    records = spec.model.objects.filter(division=ctx.division)
+    linked = [link.object_id for link in links.by_remote.values()]
+    local = records.in_bulk(linked) if linked else {}
+    names = {spec.remote_key(record) for record in remote} - {""}
+    if names:
+        named = records.annotate(lower_name=Lower("name")).filter(lower_name__in=names).exclude(pk__in=local)
+        found = {record.pk: record for record in named}
+        links.load_local(found)
+        local.update(found)
+    return list(local.values())
+
+
+def _unlisted_note(ctx: RunContext, spec: EntitySpec, records: list[Any]) -> None:
+    """Records the spec leaves out are said so once: the first sync (not a preview) that meets one says why."""
+    if spec.unlisted_note is None or not records:
+        return
+    noted = set(
+        SyncRunEntry.objects.filter(
+            run__division=ctx.division,
+            entity=spec.label,
+            action=SyncAction.SKIPPED,
+            qbo_id__in=[record.remote_id for record in records],
+        )
+        .exclude(run__trigger=SyncTrigger.PREVIEW)
+        .values_list("qbo_id", flat=True)
+    )
+    for record in records:
+        if record.remote_id not in noted:
+            name = getattr(record, "name", "")
+            message = spec.unlisted_note(record)
+            ctx.journal.log(spec.label, SyncAction.SKIPPED, name, qbo_id=record.remote_id, message=message)
 
 
 @dataclass
@@ -77,6 +183,9 @@ class _Queued:
     remote: Record | None
     # What its log entry says once written (why a record QuickBooks keeps was created there).
     note: str = ""
+    # Its link (the version an update of a record not read goes with), and the record sent once built.
+    link: Any = None
+    record: Record | None = None
 
 
 class SpecApply:
@@ -90,17 +199,25 @@ class SpecApply:
         # QuickBooks keeps the records: links hold QuickBooks' content, even of a record created there.
         self.pulled = pulled
         self.queued: list[_Queued] = []
+        self.lookups: Any = None
 
     def run(self, found: list[Pair], settings: PlanSettings) -> None:
         """
         Each pair planned and its decision carried out: those here in one transaction (a long list costs one commit,
         not one per record), then those there.
         """
-        with transaction.atomic():
-            for pair in found:
-                if pair.remote is not None or not self.pulled:
-                    self.ctx.journal.advance()
-                self.carry_out(pair, plan(self.spec, pair.remote, pair.local, pair.link, settings))
+        self.lookups = settings.lookups
+        size = self.spec.round_size or max(len(found), 1)
+        for start in range(0, len(found), size):
+            rounded = found[start : start + size]
+            with transaction.atomic():
+                for pair in rounded:
+                    if not self.spec.round_size and (pair.remote is not None or not self.pulled):
+                        self.ctx.journal.advance()
+                    self.carry_out(pair, plan(self.spec, pair.remote, pair.local, pair.link, settings))
+            if self.spec.round_size:
+                self.ctx.journal.advance(sum(1 for pair in rounded if pair.remote is not None or not self.pulled))
+                self.ctx.heartbeat()
         self.send()
 
     def carry_out(self, pair: Pair, decision: Decision) -> None:
@@ -108,13 +225,17 @@ class SpecApply:
         if kind == Kind.NOTHING:
             return
         if kind == Kind.CREATE_THERE:
-            self.queued.append(_Queued(CREATE, pair.local, None, decision.reason))
+            self.queued.append(_Queued(CREATE, pair.local, None, decision.reason, link=pair.link))
         elif kind == Kind.UPDATE_THERE:
-            self.queued.append(_Queued(UPDATE, pair.local, pair.remote))
+            self.queued.append(_Queued(UPDATE, pair.local, pair.remote, link=pair.link))
         elif kind == Kind.RELINK:
             self._link_remote(pair.local, pair.remote)
         elif kind == Kind.DEACTIVATE_HERE and pair.remote is None:
             self._deactivate_gone(pair, decision.reason)
+        elif kind == Kind.KEPT_APART:
+            self._kept_apart(pair, decision)
+        elif kind == Kind.REFUSED:
+            self._refused(pair, decision)
         elif kind == Kind.SKIP or (kind == Kind.LINK and not self.pulled):
             self._link_local(pair, decision)
         else:
@@ -125,13 +246,17 @@ class SpecApply:
     def _pulled(self, pair: Pair, decision: Decision) -> None:
         """QuickBooks' record written here (created, updated, made inactive, or matched by name), then linked."""
         remote, local = pair.remote, pair.local
-        fields = self.spec.fields(remote)
+        if local is None:
+            self._stale_link_forget(remote)
+        fields = self.spec.fields_of(remote, local, self.lookups)
         label = str(fields.get("name") or remote.remote_id)
         changed = local is None or any(getattr(local, name) != value for name, value in fields.items())
         if changed and not self.ctx.preview:
             try:
                 local = self._write_here(local, fields)
             except ValidationError as error:
+                if self.spec.retries_failed:
+                    self.ctx.retry_later(self.spec.entity, remote.remote_id)
                 message = f"{label} could not be saved here: {'; '.join(error.messages)}"
                 self.ctx.journal.log(
                     self.spec.label, SyncAction.FAILED, label, message=message, qbo_id=remote.remote_id
@@ -142,6 +267,46 @@ class SpecApply:
         object_id = local.pk if local is not None else None
         self.ctx.journal.log(
             self.spec.label, LOGGED_AS[decision.kind], label, qbo_id=remote.remote_id, object_id=object_id
+        )
+
+    def _stale_link_forget(self, remote: Record) -> None:
+        """A link of ``remote`` to a record deleted here since is forgotten: QuickBooks' record comes back."""
+        stale = self.links.remote(remote.remote_id)
+        if stale is not None and not self.ctx.preview:
+            self.links.forget(stale.object_id)
+
+    def _kept_apart(self, pair: Pair, decision: Decision) -> None:
+        """
+        Namesakes not linked (``EntitySpec.namesake_refused``, ``name_taken``): said why, under the name of the
+        record synced (QuickBooks' when it keeps the records).
+        """
+        if self.pulled:
+            self._stale_link_forget(pair.remote)
+            fields = self.spec.fields_of(pair.remote, None, self.lookups)
+            label = str(fields.get("name") or pair.remote.remote_id)
+        else:
+            label = self.spec.record_label(pair.local)
+        self.ctx.journal.log(
+            self.spec.label,
+            SyncAction.SKIPPED,
+            label,
+            qbo_id=pair.remote.remote_id,
+            object_id=pair.local.pk,
+            message=decision.reason,
+        )
+
+    def _refused(self, pair: Pair, decision: Decision) -> None:
+        """A local record that cannot be sent as it is: failed alone, and sent again once it can (hash cleared)."""
+        link = pair.link
+        if link is not None and link.qbo_id:
+            self.links.touch(link, content_hash="")
+        self.ctx.journal.log(
+            self.spec.label,
+            SyncAction.FAILED,
+            self.spec.record_label(pair.local),
+            qbo_id=link.qbo_id if link is not None else "",
+            object_id=pair.local.pk,
+            message=decision.reason,
         )
 
     def _write_here(self, local: Any, fields: dict[str, Any]) -> Any:
@@ -182,7 +347,8 @@ class SpecApply:
         """
         local, remote = pair.local, pair.remote
         if remote is not None:
-            self.links.set(local.pk, remote.remote_id, remote.version, content_hash(self.spec.local_comparable(local)))
+            wanted = content_hash(self.spec.comparable_here(local, self.lookups))
+            self.links.set(local.pk, remote.remote_id, remote.version, wanted)
         action = SyncAction.LINKED if decision.kind == Kind.LINK else SyncAction.SKIPPED
         self.ctx.journal.log(
             self.spec.label,
@@ -196,19 +362,39 @@ class SpecApply:
     # There.
 
     def send(self) -> None:
-        """The queued writes, after what their creates need."""
+        """The queued writes, after what their creates need; creates an interrupted run left in flight recovered."""
         if not self.queued:
             return
         missing = self._prerequisites_create()
-        writes = []
+        writes, in_flight, updates = [], [], []
         for queued in self.queued:
             if queued.action == CREATE and self._prerequisite_names(queued.local) & missing:
                 continue  # Its prerequisite could not be created: said so under the prerequisite's name.
-            record = self.spec.to_record(queued.local, self.refs, queued.action)
+            record = self.spec.record_sent(queued.local, self.refs, queued.action, self.lookups)
+            link = queued.link
             if queued.remote is not None:
                 record = replace(record, remote_id=queued.remote.remote_id, version=queued.remote.version)
-            writes.append(Write(self.spec.entity, queued.action, record, key=queued))
-        writer = Writer(
+            elif queued.action == UPDATE and link is not None:
+                record = replace(record, remote_id=link.qbo_id, version=link.sync_token)
+            elif link is not None and link.qbo_id:
+                self.links.forget(queued.local.pk)  # Lost by QuickBooks (a resend): created again.
+                link = None
+            queued.record = record
+            write = Write(self.spec.entity, queued.action, self.spec.to_wire(record), key=queued)
+            if queued.action == UPDATE:
+                updates.append(write)
+            elif self.spec.pending_creates and link is not None and link.pending_since:
+                in_flight.append(write)
+            else:
+                writes.append(write)
+        writer = self._writer()
+        if in_flight:
+            writes.extend(writer.recover(in_flight))
+        writer.send(writes + updates)
+
+    def _writer(self) -> Writer:
+        pending = self.spec.pending_creates
+        return Writer(
             self.ctx,
             self.links,
             entity=self.spec.entity,
@@ -216,11 +402,42 @@ class SpecApply:
             label=lambda write: self.spec.record_label(write.key.local),
             local_id=lambda write: write.key.local.pk,
             applied=self._written,
-            # Each record moved the progress on as it was planned. No pending marks: a create an interrupted run made
-            # is matched by its name at the next run, and linked (``sync.plan``).
+            # Creates marked pending by the name they go with; without marks, a create an interrupted run made is
+            # matched by its name at the next run, and linked (``sync.plan``).
+            sent_name=(lambda write: _name(write.key.record)) if pending else None,
+            recovery=self._recovery() if pending else None,
+            # Each record moved the progress on as it was planned.
             progress=False,
         )
-        writer.send(writes)
+
+    def _recovery(self) -> Recovery:
+        def holds(pending: Pending, found: Record) -> str:
+            wanted = content_hash(self.spec.comparable_here(pending.write.key.local, self.lookups))
+            return wanted if content_hash(self.spec.remote_comparable(found)) == wanted else ""
+
+        return Recovery(
+            find=self._in_flight_found,
+            keys=lambda pending: [name_key(pending.link.pending_name), name_key(_name(pending.write.key.record))],
+            created_at=self.spec.created_at,
+            holds=holds,
+        )
+
+    def _in_flight_found(self, pending: list[Pending]) -> dict[str, Record]:
+        """
+        The unlinked records QuickBooks holds, by name: those read (in full), or those changed since the oldest
+        interrupted create was recorded.
+        """
+        entity = self.spec.entity
+        found = self.ctx.snapshot.of(entity)
+        if entity not in self.ctx.snapshot.complete:
+            oldest = min(each.link.pending_since for each in pending)
+            found = self.ctx.backend.pull(changed=[entity], listed=[], since=oldest - CLOCK_TOLERANCE).of(entity)
+        records = [self.spec.from_wire(record) for record in found]
+        return {
+            name_key(_name(record)): record
+            for record in records
+            if not self.spec.deleted(record) and self.links.remote(record.remote_id) is None
+        }
 
     def _prerequisite_names(self, local: Any) -> set[tuple[str, str]]:
         return {
@@ -261,13 +478,42 @@ class SpecApply:
         local = queued.local
         label = self.spec.record_label(local)
         if not result.ok:
-            message = plain_reason(result.error, label)
-            self.ctx.journal.log(self.spec.label, SyncAction.FAILED, label, object_id=local.pk, message=message)
+            self._not_written(result, queued, label)
             return
-        record = result.record
-        comparable = self.spec.remote_comparable(record) if self.pulled else self.spec.local_comparable(local)
+        record = self.spec.from_wire(result.record)
+        if self.pulled:
+            comparable = self.spec.remote_comparable(record)
+        else:
+            comparable = self.spec.comparable_here(local, self.lookups)
         self.links.set(local.pk, record.remote_id, record.version, content_hash(comparable))
         action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
         self.ctx.journal.log(
             self.spec.label, action, label, qbo_id=record.remote_id, object_id=local.pk, message=queued.note
         )
+
+    def _not_written(self, result: WriteResult, queued: _Queued, label: str) -> None:
+        """
+        A write QuickBooks refused: a create whose name it holds already is skipped (``name_taken``: one-way sync
+        never merges); the others fail, and, for a spec that ``retries_failed``, are sent again at the next run.
+        """
+        local = queued.local
+        name = _name(queued.record)
+        duplicate = error_code(result) == DUPLICATE_NAME
+        if duplicate and result.write.action == CREATE and self.spec.name_taken is not None:
+            self.links.forget(local.pk)
+            message = self.spec.name_taken(name)
+            self.ctx.journal.log(self.spec.label, SyncAction.SKIPPED, label, object_id=local.pk, message=message)
+            return
+        link = link_release(self.links, local.pk, result.error) if self.spec.retries_failed else None
+        if duplicate and self.spec.name_in_use is not None:
+            message = self.spec.name_in_use(name)
+        else:
+            message = plain_reason(result.error, label)
+        qbo_id = link.qbo_id if link is not None else ""
+        self.ctx.journal.log(
+            self.spec.label, SyncAction.FAILED, label, qbo_id=qbo_id, object_id=local.pk, message=message
+        )
+
+
+def _name(record: Record | None) -> str:
+    return str(getattr(record, "name", "") or "")

@@ -39,7 +39,7 @@ from apps.quickbooks.mapping.desktop.common import (
 from apps.quickbooks.mapping.desktop.lists import TERM_UNCHANGEABLE
 from apps.quickbooks.mapping.desktop.registry import ADAPTERS
 from apps.quickbooks.sync.backend import Capabilities, DriftReading, InvoiceFigures, Snapshot, Write, WriteResult
-from apps.quickbooks.sync.records import ACCOUNT, TAX_AGENCY, TAX_CODE, TERM, Record
+from apps.quickbooks.sync.records import ACCOUNT, ITEM, TAX_AGENCY, TAX_CODE, TERM, Record
 
 PAGE_SIZE = 500
 REQUESTS_PER_EXCHANGE = 250
@@ -50,11 +50,12 @@ FOUND_NOTHING = 1
 SOME_NOT_FOUND = 500
 # Deletions of lists and of transactions: the query and the field naming the kinds asked for.
 DELETED_QUERIES = {False: ("ListDeletedQuery", "ListDelType"), True: ("TxnDeletedQuery", "TxnDelType")}
-# Desktop lets apps add terms (qbXML has no Mod for them), add and change sales tax items, and add vendors and
-# accounts (FieldOffice adds only those an Owner asked for on the account mapping page, and never changes one).
+# Desktop lets apps add terms (qbXML has no Mod for them), add and change sales tax items and items, and add vendors
+# and accounts (FieldOffice adds only the accounts an Owner asked for on the account mapping page, and never changes
+# one).
 CAPABILITIES = Capabilities(
-    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY, ACCOUNT}),
-    updates=frozenset({TAX_CODE}),
+    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY, ACCOUNT, ITEM}),
+    updates=frozenset({TAX_CODE, ITEM}),
     refusals={TERM: TERM_UNCHANGEABLE},
 )
 

@@ -40,7 +40,7 @@ from apps.quickbooks.sync.backend import (
     Write,
     WriteResult,
 )
-from apps.quickbooks.sync.records import ACCOUNT, TAX_AGENCY, TAX_CODE, TAX_RATE, TERM
+from apps.quickbooks.sync.records import ACCOUNT, ITEM, TAX_AGENCY, TAX_CODE, TAX_RATE, TERM
 
 # Change data capture looks back at most 30 days; older cursors need a full read.
 CDC_MAX_AGE = timedelta(days=30) - timedelta(hours=1)
@@ -69,11 +69,11 @@ RECORD_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
     TAX_AGENCY: tax.agency_payload,
     ACCOUNT: accounts.account_payload,
 }
-# Intuit lets apps create terms, tax codes (through its tax service), agencies and accounts, and change terms, not tax
-# codes.
+# Intuit lets apps create terms, tax codes (through its tax service), agencies, accounts and items, and change terms
+# and items, not tax codes.
 CAPABILITIES = Capabilities(
-    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY, ACCOUNT}),
-    updates=frozenset({TERM}),
+    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY, ACCOUNT, ITEM}),
+    updates=frozenset({TERM, ITEM}),
     refusals={TAX_CODE: tax.CODE_UNCHANGEABLE},
 )
 

@@ -35,6 +35,10 @@ class Kind(StrEnum):
     UPDATE_THERE = "update there"
     # A change that cannot be sent: reported once, with the reason.
     SKIP = "skip"
+    # A namesake on the other side that is not linked (one-way sync never merges): reported, with the reason.
+    KEPT_APART = "kept apart"
+    # A local record that cannot be sent as it is: failed alone, with the reason, and sent again once it can.
+    REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,10 @@ class PlanSettings:
     full: bool = False
     # When QuickBooks keeps the records: the local ones to create there all the same (``sent_anyway``), by key.
     sent: frozenset[int] = frozenset()
+    # What the spec's mapping looked up here for the run (``EntitySpec.lookups``).
+    lookups: Any = None
+    # A resend: linked records are compared with QuickBooks' copy, and those it lost are created again.
+    resend: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,7 @@ def pairs(
     *,
     complete: bool = True,
     sent: Collection[int] = (),
+    deleted: Iterable[str] = (),
 ) -> list[Pair]:
     """
     The pairs a run decides on; records that are not linked are matched by the spec's keys in order (``keys``: by
@@ -94,16 +103,24 @@ def pairs(
     QuickBooks master: every QuickBooks record, with its linked local record, else an unlinked local one it matches;
     then, when ``remote`` is ``complete`` (every record QuickBooks has, not only those changed), the linked local
     records it no longer lists, and the local records to create there all the same (``sent``, by primary key) that
-    none of its records matched. FieldOffice master: every local record, with its linked QuickBooks record, else one
+    none of its records matched; and, read complete or not, the linked local records of those QuickBooks reported
+    ``deleted`` (by id). FieldOffice master: every local record, with its linked QuickBooks record, else one
     it matches that no other record is linked to.
     """
     remote, local = list(remote), list(local)
     if master == PrimarySystem.QUICKBOOKS:
         found, unmatched = _pull_pairs(spec, remote, local, links_by_local, links_by_remote, complete)
+        local_by_id = {record.pk: record for record in local}
+        # A complete read paired every linked record it does not list already.
+        for remote_id in () if complete else deleted:
+            link = links_by_remote.get(remote_id)
+            twin = local_by_id.get(link.object_id) if link is not None else None
+            if twin is not None:
+                found.append(Pair(None, twin, link))
         if complete:
             found += [Pair(None, record, None) for record in unmatched if record.pk in sent]
         return found
-    return _push_pairs(spec, remote, local, links_by_local, links_by_remote)
+    return _push_pairs(spec, remote, local, links_by_local, links_by_remote, complete)
 
 
 class _Unmatched:
@@ -163,20 +180,36 @@ def _pull_pairs(spec, remote, local, links_by_local, links_by_remote, complete) 
     return found, never_linked.left()
 
 
-def _push_pairs(spec, remote, local, links_by_local, links_by_remote) -> list[Pair]:
+def _push_pairs(spec, remote, local, links_by_local, links_by_remote, complete=True) -> list[Pair]:
     remote_by_id = {record.remote_id: record for record in remote}
     keys = spec.keys()
-    by_key = [{value: record for record in remote if (value := key.remote(record))} for key in keys]
+    matched = [record for record in remote if spec.matched_there(record)]
+    by_key = [{value: record for record in matched if (value := key.remote(record))} for key in keys]
     taken = set(links_by_remote)
     found: list[Pair] = []
     for record in local:
         link = links_by_local.get(record.pk)
         twin = remote_by_id.get(link.qbo_id) if link is not None and link.qbo_id else None
-        if twin is None:
+        if twin is None and _may_match(spec, link, complete):
             # Never linked, or its twin is gone from QuickBooks: one it matches that no other record is linked to.
             twin = _namesake(record, keys, by_key, taken)
         found.append(Pair(twin, record, link))
     return found
+
+
+def _may_match(spec: EntitySpec, link: LinkLike | None, complete: bool) -> bool:
+    """
+    Whether a local record is matched by key with QuickBooks' records. For a spec that ``reads_changes``: only
+    never linked ones, not in flight, and only against a complete read (a name may be held by a record not read).
+    """
+    if not spec.reads_changes:
+        return True
+    return complete and not (link is not None and (link.qbo_id or _in_flight(link)))
+
+
+def _in_flight(link: LinkLike | None) -> bool:
+    """A create an interrupted run sent without learning the outcome (``sync.writes``)."""
+    return link is not None and not link.qbo_id and bool(getattr(link, "pending_since", None))
 
 
 def _namesake(local: Any, keys: tuple[MatchKey, ...], by_key: list[dict[str, Record]], taken: set[str]) -> Any:
@@ -195,6 +228,10 @@ def plan(
     """What the run does with one pair (see ``Kind``); ``local`` is the model instance, ``remote`` the record."""
     if settings.master == PrimarySystem.QUICKBOOKS:
         return _plan_pull(spec, remote, local, link, settings)
+    if spec.refused is not None and (reason := spec.refused(local, settings.lookups)):
+        return Decision(Kind.REFUSED, reason)
+    if spec.reads_changes:
+        return _plan_changes_push(spec, remote, local, link, settings)
     return _plan_push(spec, remote, local, link, settings.capabilities)
 
 
@@ -206,12 +243,16 @@ def _plan_pull(
     if local is None:
         return Decision(Kind.CREATE_HERE)
     if link is None or link.qbo_id != remote.remote_id:
+        if spec.namesake_refused is not None:
+            return Decision(Kind.KEPT_APART, spec.namesake_refused(local))
         return Decision(Kind.LINK)
+    if spec.pulls_new_versions_only and link.sync_token == remote.version and not settings.full:
+        return NOTHING  # Unchanged there: an edit here stands.
     agreed = link.content_hash == content_hash(spec.remote_comparable(remote))
     if spec.pulls_only_changes and agreed and not settings.full:
         # Unchanged there since last applied: an edit here stands.
         return NOTHING if link.sync_token == remote.version else Decision(Kind.RELINK)
-    fields = spec.fields(remote)
+    fields = spec.fields_of(remote, local, settings.lookups)
     if any(getattr(local, name) != value for name, value in fields.items()):
         made_inactive = local.active and fields.get("active") is False
         return Decision(Kind.DEACTIVATE_HERE if made_inactive else Kind.UPDATE_HERE)
@@ -259,3 +300,36 @@ def _plan_push(
     if linked and link.content_hash == wanted:
         return NOTHING  # Reported when it changed: once per version here.
     return Decision(Kind.SKIP, capabilities.refusal(spec.entity, spec.record_label(local)))
+
+
+def _plan_changes_push(
+    spec: EntitySpec, remote: Record | None, local: Any, link: LinkLike | None, settings: PlanSettings
+) -> Decision:
+    """
+    A push of a spec that ``reads_changes``: QuickBooks' copy is mostly not read, so a linked record is sent when it
+    changed here since it was last sent (its link's hash), and, in a resend, when QuickBooks' copy differs or is lost.
+    """
+    capabilities = settings.capabilities
+    wanted = content_hash(spec.comparable_here(local, settings.lookups))
+    linked_there = link is not None and bool(link.qbo_id)
+    if not linked_there or (remote is None and settings.resend):
+        if remote is not None and not _in_flight(link) and spec.name_taken is not None:
+            return Decision(Kind.KEPT_APART, spec.name_taken(_name(remote)))
+        if remote is not None:
+            return Decision(Kind.LINK)
+        if not (local.active or spec.creates_inactive or _in_flight(link)):
+            return NOTHING
+        return _create_there(spec, local, capabilities)
+    if settings.resend and remote is not None:
+        differs = content_hash(spec.remote_comparable(remote)) != wanted
+    else:
+        differs = link.content_hash != wanted
+    if not differs:
+        return NOTHING
+    if capabilities.writes(spec.entity, UPDATE):
+        return Decision(Kind.UPDATE_THERE)
+    return Decision(Kind.SKIP, capabilities.refusal(spec.entity, spec.record_label(local)))
+
+
+def _name(record: Record) -> str:
+    return str(getattr(record, "name", "") or "")

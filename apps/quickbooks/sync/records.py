@@ -11,6 +11,7 @@ backend to read and write.
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 TERM = "Term"
@@ -18,6 +19,7 @@ TAX_CODE = "TaxCode"
 TAX_RATE = "TaxRate"
 TAX_AGENCY = "TaxAgency"
 ACCOUNT = "Account"
+ITEM = "Item"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,3 +113,39 @@ class AccountRecord(Record):
     description: str = ""
     # The account a sub-account is under.
     parent_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemRecord(Record):
+    """
+    A product or service of QuickBooks. ``item_type`` is one of FieldOffice's item types (``ItemType``: inventory,
+    non-inventory or service; equipment goes as inventory), or "" for a kind FieldOffice does not sell, which
+    ``kind`` then names as QuickBooks does ("Category", "Group", "Other Charge"...) for the run's log. Accounts are
+    QuickBooks' ids ("" where the item names none); stock (``quantity_on_hand``, counted on ``quantity_as_of``) only
+    means something for inventory. ``deleted``: QuickBooks reported the record deleted, and says nothing else of it.
+    """
+
+    name: str = ""
+    item_type: str = ""
+    kind: str = ""
+    sku: str = ""
+    description: str = ""
+    active: bool = True
+    taxable: bool = False
+    price: Decimal = Decimal("0.00")
+    cost: Decimal = Decimal("0.00")
+    tracks_quantity: bool = False
+    quantity_on_hand: Decimal = Decimal("0.0000")
+    quantity_as_of: date | None = None
+    income_account_id: str = ""
+    expense_account_id: str = ""
+    asset_account_id: str = ""
+    # An item placed in a category (or under a parent item): its name is only unique there.
+    sub_item: bool = False
+    created_at: datetime | None = None
+    deleted: bool = False
+
+    @property
+    def synced(self) -> bool:
+        """Whether it is a kind of item FieldOffice sells (not a category, a bundle or another kind)."""
+        return bool(self.item_type) and not self.deleted

@@ -160,6 +160,75 @@ class EntitySpec:
     gone: str = GONE
     # When QuickBooks keeps the records: the local ones created there all the same, if any.
     sent_anyway: SentAnyway | None = None
+    # Read for what changed since the run's cursor rather than listed in full (a long list: items). A pull lists
+    # them in full while none is linked yet (changes since a cursor other syncs set would miss most); a push reads
+    # them only on a full run. Such a run loads only the local records the records read may pair with.
+    reads_changes: bool = False
+    # The records the backends still hand over in their wire form (QuickBooks Online's JSON, which Desktop's mapping
+    # imitates), translated once as the spec reads them, and back as it writes them.
+    from_wire: Callable[[Any], Any] = lambda record: record
+    to_wire: Callable[[Any], Any] = lambda record: record
+    # A QuickBooks record reported deleted (it says nothing else): its linked record here is made inactive.
+    deleted: Callable[[Any], bool] = lambda record: False
+    # Why a record that is not ``listed`` is left out: said once, the first time a sync meets it (categories).
+    unlisted_note: Callable[[Any], str] | None = None
+    # Why an unlinked record matched by key is not linked to its namesake on the other side (one-way sync never
+    # merges: it is skipped, and said so), or ``None`` to link them: when QuickBooks keeps the records, of the local
+    # record; when FieldOffice does, of the name QuickBooks' record has.
+    namesake_refused: Callable[[Any], str] | None = None
+    name_taken: Callable[[str], str] | None = None
+    # When FieldOffice keeps the records: the QuickBooks records an unlinked local record may be matched with (items
+    # in a category are only named within it).
+    matched_there: Callable[[Any], bool] = lambda record: True
+    # When QuickBooks keeps the records: a linked record here takes QuickBooks' values only when QuickBooks has a new
+    # version of it (an edit here stands until then; a full run applies them all).
+    pulls_new_versions_only: bool = False
+    # A record QuickBooks keeps that cannot be saved here is read again at the next run.
+    retries_failed: bool = False
+    # Records applied per transaction, the run's progress told and its lease renewed after each (0: all in one).
+    round_size: int = 0
+    # What the mapping needs from here, looked up once a run (the accounts linked to QuickBooks), and the local
+    # fields of a QuickBooks record given the local record it is paired with (or ``None``) and those lookups; when
+    # unset, ``fields`` gives them from the record alone.
+    lookups: Callable[["RunContext"], Any] | None = None
+    local_fields: Callable[[Any, Any, Any], Fields] | None = None
+    # When FieldOffice keeps the records, for a spec that ``reads_changes``:
+    # - the local records a run sends (those changed since the last run, never linked, whose last send failed...),
+    #   given the run and the spec's links; every record when unset;
+    # - the record sent for a local record given the lookups (``to_record`` otherwise), whose comparable form
+    #   (``remote_comparable``) is what the link keeps;
+    # - why a local record cannot be sent as it is (it fails alone, before anything is sent), or "";
+    # - whether inactive records never sent are created there too;
+    # - creates marked pending before they go, and found again by name among QuickBooks' records when a run was
+    #   interrupted before QuickBooks answered (``sync.writes.Recovery``), with when QuickBooks made a record.
+    push_candidates: Callable[["RunContext", Any], Iterable[Any]] | None = None
+    sent_record: Callable[[Any, Any], Record] | None = None
+    refused: Callable[[Any, Any], str] | None = None
+    creates_inactive: bool = False
+    pending_creates: bool = False
+    created_at: Callable[[Any], Any] = lambda record: None
+    # What the run's log says of a record QuickBooks refused because its name is in use (``plain_reason`` if unset).
+    name_in_use: Callable[[str], str] | None = None
+    # The stage shown while records are sent (``stage`` if unset).
+    push_stage: str = ""
+
+    def fields_of(self, remote: Any, local: Any, lookups: Any = None) -> Fields:
+        """The local field values a pull writes for ``remote`` into ``local`` (``None``: a record created here)."""
+        if self.local_fields is not None:
+            return self.local_fields(remote, local, lookups)
+        return self.fields(remote)
+
+    def record_sent(self, local: models.Model, refs: Refs, action: str, lookups: Any = None) -> Record:
+        """The record written to QuickBooks for ``local``."""
+        if self.sent_record is not None:
+            return self.sent_record(local, lookups)
+        return self.to_record(local, refs, action)
+
+    def comparable_here(self, local: models.Model, lookups: Any = None) -> Fields:
+        """The comparable form of a local record, as its link keeps it when FieldOffice keeps the records."""
+        if self.sent_record is not None:
+            return self.remote_comparable(self.sent_record(local, lookups))
+        return self.local_comparable(local)
 
     def remote_key(self, record: Record) -> str:
         return name_key(_name(record))

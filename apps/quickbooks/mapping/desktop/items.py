@@ -4,7 +4,7 @@ QuickBooks Desktop items ↔ the engine's item records (QuickBooks Online's shap
 - ``ItemService``, ``ItemNonInventory`` and ``ItemInventory`` are the Service, NonInventory and Inventory items of
   the engine; equipment goes as an inventory item, as on Online. The other item types (other charges, sales tax
   items and groups, discounts, subtotals, payments, groups, assemblies) are not items sold here: they arrive typed by
-  their Desktop kind ("Other Charge"...), which the items step notes once and leaves out.
+  their Desktop kind ("Other Charge"...), which the items spec notes once and leaves out.
 - A service or non-inventory item is sold through one account (``SalesOrPurchase``) or sold and bought through two
   (``SalesAndPurchase``): an item with an income and an expense account goes as the second. The one account of the
   first serves sales and purchases alike, so it is given as both the income and the expense account, and the local
@@ -15,8 +15,8 @@ QuickBooks Desktop items ↔ the engine's item records (QuickBooks Online's shap
 - The SKU is Desktop's manufacturer's part number, which service items do not have. Taxable is the sales tax code:
   "Tax" or "Non", Desktop's standard codes.
 - A Mod must name the record's own type (an ``ItemServiceMod`` for a service item) with its current edit sequence.
-  Both travel in the engine's ``SyncToken`` (``<EditSequence>/<Type>``), which the steps keep on the item's link and
-  hand back with every update, so that no read is needed to learn them. Desktop cannot change an item between
+  Both travel in the engine's ``SyncToken`` (``<EditSequence>/<Type>``), which the engine keeps on the item's link and
+  hands back with every update, so that no read is needed to learn them. Desktop cannot change an item between
   inventory and the other types: such an update is refused before it is sent.
 """
 

@@ -4,7 +4,8 @@ how. The engine's apply (``sync.apply``) and plan (``sync.plan``) do the rest fo
 """
 
 from apps.quickbooks.sync.specs.accounts import ACCOUNTS
+from apps.quickbooks.sync.specs.items import ITEMS
 from apps.quickbooks.sync.specs.tax_rates import TAX_RATES
 from apps.quickbooks.sync.specs.terms import PAYMENT_TERMS
 
-__all__ = ["ACCOUNTS", "PAYMENT_TERMS", "TAX_RATES"]
+__all__ = ["ACCOUNTS", "ITEMS", "PAYMENT_TERMS", "TAX_RATES"]

@@ -25,8 +25,8 @@ from apps.quickbooks.models.runs import scope_label
 from apps.quickbooks.sync.apply import spec_reads, spec_sync
 from apps.quickbooks.sync.context import RunContext, SyncRules
 from apps.quickbooks.sync.spec import EntitySpec
-from apps.quickbooks.sync.specs import ACCOUNTS, PAYMENT_TERMS, TAX_RATES
-from apps.quickbooks.sync.steps import customers, invoices, items
+from apps.quickbooks.sync.specs import ACCOUNTS, ITEMS, PAYMENT_TERMS, TAX_RATES
+from apps.quickbooks.sync.steps import customers, invoices
 
 
 def _always(rules: SyncRules) -> bool:
@@ -53,14 +53,18 @@ class Step:
         return scope_label([self.name])
 
 
-def spec_step(spec: EntitySpec) -> Step:
-    """The step of an entity synced from its spec (``sync.spec``) by the engine's plan and apply."""
+def spec_step(spec: EntitySpec, *, brings: Callable[[SyncRules], tuple[str, ...]] = _nothing) -> Step:
+    """
+    The step of an entity synced from its spec (``sync.spec``) by the engine's plan and apply, bringing the steps
+    ``brings`` names along in a scoped run.
+    """
     return Step(
         spec.name,
         partial(spec_reads, spec=spec),
         partial(spec_sync, spec=spec),
         lambda rules: bool(spec.master(rules)),
         depends_on=spec.depends_on,
+        brings=brings,
     )
 
 
@@ -69,14 +73,8 @@ STEPS: tuple[Step, ...] = (
     spec_step(PAYMENT_TERMS),
     spec_step(TAX_RATES),
     spec_step(ACCOUNTS),
-    Step(
-        "items",
-        items.items_reads,
-        items.items_sync,
-        lambda rules: rules.inventory_pull or rules.inventory_push,
-        depends_on=("accounts",),
-        brings=lambda rules: ("accounts",) if rules.inventory_pull else (),
-    ),
+    # Items pulled from QuickBooks bring its chart of accounts.
+    spec_step(ITEMS, brings=lambda rules: ("accounts",) if rules.inventory_pull else ()),
     Step(
         "customers",
         customers.customers_reads,
