@@ -163,7 +163,19 @@ def test_app_imports_names_the_file_and_line(tmp_path):
 
 
 # The engine's own modules: they drive both backends through ``sync.backend`` and may import neither.
-ENGINE_MODULES = ("engine", "plan", "apply", "spec", "records", "links", "journal", "context", "backend", "lock")
+ENGINE_MODULES = (
+    "engine",
+    "plan",
+    "apply",
+    "reads",
+    "spec",
+    "records",
+    "links",
+    "journal",
+    "context",
+    "backend",
+    "lock",
+)
 BACKEND_MODULES = (
     "apps.quickbooks.sync.online",
     "apps.quickbooks.sync.desktop",

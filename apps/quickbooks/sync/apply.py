@@ -12,26 +12,25 @@ same way for every entity.
 - Links (``LinkSet``, the one answer to "is it linked") keep QuickBooks' version and the hash of the content both
   sides agreed on; the run's log (``RunJournal``) gets one entry per record that changed, failed or was reported.
 - A long list (``EntitySpec.reads_changes``: items) is read for its changes, and only the local records those may
-  pair with are loaded; its records are saved here a round at a time, and, when sent, its candidates are the local
-  records its spec picks, its creates are marked pending and those an interrupted run left are recovered
-  (``sync.writes.Recovery``).
+  pair with are loaded (``sync.reads``); its records are saved here a round at a time, and, when sent, its
+  candidates are the local records its spec picks, its creates are marked pending and those an interrupted run left
+  are recovered (``sync.writes.Recovery``).
 """
 
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.functions import Lower
 
 from apps.quickbooks.mapping.common import content_hash, name_key
-from apps.quickbooks.models import PrimarySystem, RecordLink, SyncAction, SyncRunEntry, SyncTrigger
+from apps.quickbooks.models import PrimarySystem, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Capabilities, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
 from apps.quickbooks.sync.plan import Decision, Kind, Pair, PlanSettings, pairs, plan
+from apps.quickbooks.sync.reads import local_read, remote_read, unlisted_note
 from apps.quickbooks.sync.records import Record
 from apps.quickbooks.sync.spec import EntitySpec, Refs
 from apps.quickbooks.sync.writes import (
@@ -52,58 +51,18 @@ LOGGED_AS = {
 }
 
 
-def spec_reads(ctx: RunContext, spec: EntitySpec) -> tuple[list[str], list[str]]:
-    """
-    What the run's pull must bring for ``spec`` while the settings sync it: its lists, read in full; or, for a spec
-    that ``reads_changes``, its own records changed since the cursor (see ``EntitySpec.reads_changes``).
-    """
-    master = spec.master(ctx)
-    if not master:
-        return [], []
-    if not spec.reads_changes:
-        return [], list(spec.reads)
-    others = [entity for entity in spec.reads if entity != spec.entity]
-    if master != PrimarySystem.QUICKBOOKS:
-        # Sent from here: QuickBooks' records are read only on a full run (names it has already, a resend).
-        return ([spec.entity] if ctx.full or ctx.state.remote_cursor is None else []), others
-    if not ctx.full and ctx.state.remote_cursor is not None and not _any_linked(ctx, spec):
-        return [], [spec.entity, *others]
-    return [spec.entity], others
-
-
-def _any_linked(ctx: RunContext, spec: EntitySpec) -> bool:
-    content_type = ContentType.objects.get_for_model(spec.model)
-    links = RecordLink.objects.filter(division=ctx.division, content_type=content_type, entity_type=spec.entity)
-    return links.exclude(qbo_id="").exists()
-
-
 def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
     """Sync ``spec``'s records in the direction the settings give (nothing when they do not sync them)."""
     master = spec.master(ctx)
     if not master:
         return
-    read = _remote_read(ctx, spec)
-    deleted = [record.remote_id for record in read if spec.deleted(record)]
-    present = [record for record in read if not spec.deleted(record)]
-    others = {entity: ctx.snapshot.of(entity) for entity in spec.reads if entity != spec.entity}
-    refs = Refs(ctx.division.name, {spec.entity: present, **others} if spec.entity in spec.reads else others)
-    _unlisted_note(ctx, spec, [record for record in present if not spec.listed(record)])
-    remote = [spec.resolve(record, refs) for record in present if spec.listed(record)]
+    pulled = master == PrimarySystem.QUICKBOOKS
+    remote, deleted, refs = _remote_side(ctx, spec)
     complete = spec.entity in ctx.snapshot.complete
     links = ctx.link_set(spec.model, spec.entity)
-    pulled = master == PrimarySystem.QUICKBOOKS
-    if not pulled and spec.push_candidates is not None:
-        local = list(spec.push_candidates(ctx, links))
-        if not local:
-            return
-        if complete or ctx.resend:
-            links.load_all()
-        links.load_local(record.pk for record in local)
-    elif complete or not spec.reads_changes:
-        links.load_all()
-        local = list(spec.model.objects.filter(division=ctx.division))
-    else:
-        local = _local_read(ctx, spec, links, remote, deleted)
+    local = _local_side(ctx, spec, links, remote, deleted, pulled=pulled, complete=complete)
+    if local is None:
+        return  # Nothing to send.
     # The local records QuickBooks, which keeps them, is sent all the same (the accounts an Owner asked for).
     anyway = spec.sent_anyway if pulled else None
     sent = frozenset(anyway.wanted(ctx)) if anyway is not None else frozenset()
@@ -112,66 +71,55 @@ def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
     capabilities = ctx.backend.capabilities if sent or not pulled else Capabilities()
     lookups = spec.lookups(ctx) if spec.lookups is not None else None
     settings = PlanSettings(master, capabilities, full=ctx.full, sent=sent, lookups=lookups, resend=ctx.resend)
-    apply = SpecApply(ctx, spec, links, refs, pulled=pulled)
     found = pairs(
         spec, master, remote, local, links.by_local, links.by_remote, complete=complete, sent=sent, deleted=deleted
     )
-    apply.run(found, settings)
+    SpecApply(ctx, spec, links, refs, pulled=pulled).run(found, settings)
     if anyway is not None and sent and not ctx.preview:
         anyway.done(ctx, {pk for pk in sent if links.is_linked(pk)})
 
 
-def _remote_read(ctx: RunContext, spec: EntitySpec) -> list[Any]:
+def _remote_side(ctx: RunContext, spec: EntitySpec) -> tuple[list[Any], list[str], Refs]:
     """
-    The spec's QuickBooks records this run read, as records, with those an earlier run could not save here read
-    again by id (``retries_failed``).
+    The spec's QuickBooks records the run plans with (those it lists, completed from what they refer to), the ids
+    of those QuickBooks reported deleted, and the records their mapping refers to.
     """
-    read = [spec.from_wire(record) for record in ctx.snapshot.of(spec.entity)]
-    if not spec.retries_failed:
-        return read
-    wanted = set(ctx.state.retry_remote.get(spec.entity, [])) - {record.remote_id for record in read}
-    if wanted:
-        read.extend(spec.from_wire(record) for record in ctx.backend.read_by_ids(spec.entity, sorted(wanted)))
-    return read
+    read = remote_read(ctx, spec)
+    deleted = [record.remote_id for record in read if spec.deleted(record)]
+    present = [record for record in read if not spec.deleted(record)]
+    others = {entity: ctx.snapshot.of(entity) for entity in spec.reads if entity != spec.entity}
+    refs = Refs(ctx.division.name, {spec.entity: present, **others} if spec.entity in spec.reads else others)
+    unlisted_note(ctx, spec, [record for record in present if not spec.listed(record)])
+    remote = [spec.resolve(record, refs) for record in present if spec.listed(record)]
+    return remote, deleted, refs
 
 
-def _local_read(ctx: RunContext, spec: EntitySpec, links: LinkSet, remote: list[Any], deleted: list[str]) -> list[Any]:
+def _local_side(
+    ctx: RunContext,
+    spec: EntitySpec,
+    links: LinkSet,
+    remote: list[Any],
+    deleted: list[str],
+    *,
+    pulled: bool,
+    complete: bool,
+) -> list[Any] | None:
     """
-    The local records the records of an incremental read may pair with: those linked to them, and the unlinked ones
-    whose name is one of theirs (the database compares lower case; the plan compares keys).
+    The local records the run plans with, their links loaded: the spec's candidates when it picks what is sent
+    (``None`` when there are none), every record of a list read in full, else those the records read may pair with.
     """
-    links.load_remote([record.remote_id for record in remote] + deleted)
-    records = spec.model.objects.filter(division=ctx.division)
-    linked = [link.object_id for link in links.by_remote.values()]
-    local = records.in_bulk(linked) if linked else {}
-    names = {spec.remote_key(record) for record in remote} - {""}
-    if names:
-        named = records.annotate(lower_name=Lower("name")).filter(lower_name__in=names).exclude(pk__in=local)
-        found = {record.pk: record for record in named}
-        links.load_local(found)
-        local.update(found)
-    return list(local.values())
-
-
-def _unlisted_note(ctx: RunContext, spec: EntitySpec, records: list[Any]) -> None:
-    """Records the spec leaves out are said so once: the first sync (not a preview) that meets one says why."""
-    if spec.unlisted_note is None or not records:
-        return
-    noted = set(
-        SyncRunEntry.objects.filter(
-            run__division=ctx.division,
-            entity=spec.label,
-            action=SyncAction.SKIPPED,
-            qbo_id__in=[record.remote_id for record in records],
-        )
-        .exclude(run__trigger=SyncTrigger.PREVIEW)
-        .values_list("qbo_id", flat=True)
-    )
-    for record in records:
-        if record.remote_id not in noted:
-            name = getattr(record, "name", "")
-            message = spec.unlisted_note(record)
-            ctx.journal.log(spec.label, SyncAction.SKIPPED, name, qbo_id=record.remote_id, message=message)
+    if not pulled and spec.push_candidates is not None:
+        local = list(spec.push_candidates(ctx, links))
+        if not local:
+            return None
+        if complete or ctx.resend:
+            links.load_all()
+        links.load_local(record.pk for record in local)
+        return local
+    if complete or not spec.reads_changes:
+        links.load_all()
+        return list(spec.model.objects.filter(division=ctx.division))
+    return local_read(ctx, spec, links, remote, deleted)
 
 
 @dataclass
