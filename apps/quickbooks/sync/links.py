@@ -182,6 +182,10 @@ class LinkSet:
             return
         if link.qbo_id:
             self.by_remote.pop(link.qbo_id, None)
+        self._drop(link)
+
+    def _drop(self, link: RecordLink) -> None:
+        """Delete a link ``forget`` let go of (a preview drops it from its plan instead)."""
         if link.pk:
             link.delete()
 

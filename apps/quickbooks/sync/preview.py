@@ -250,13 +250,8 @@ class PreviewLinkSet(LinkSet):
     def mark_pending(self, creates: Iterable[tuple[int, str]]) -> None:
         """Nothing is on its way: the preview's writes are answered at once."""
 
-    def forget(self, local_id: int) -> None:
-        link = self.by_local.pop(local_id, None)
-        if link is None:
-            return
-        if link.qbo_id:
-            self.by_remote.pop(link.qbo_id, None)
-        self.plan.drop(self.content_type.pk, local_id)
+    def _drop(self, link: RecordLink) -> None:
+        self.plan.drop(self.content_type.pk, link.object_id)
 
 
 def linked_ids(

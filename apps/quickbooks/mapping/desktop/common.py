@@ -74,3 +74,13 @@ def list_ref(value: Any) -> dict[str, str] | None:
     if not isinstance(value, dict) or not value.get("ListID"):
         return None
     return {"value": value["ListID"], "name": value.get("FullName") or ""}
+
+
+def without_blanks(fields: dict[str, Any]) -> dict[str, Any]:
+    """An Add request's fields without the empty ones (nested ones too): Desktop refuses an empty element."""
+    kept: dict[str, Any] = {}
+    for key, value in fields.items():
+        value = without_blanks(value) if isinstance(value, dict) else value
+        if value not in ("", {}, None):
+            kept[key] = value
+    return kept

@@ -21,7 +21,14 @@ from typing import Any
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, ref_id, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Query, Seen
-from apps.quickbooks.mapping.desktop.common import NAME_IN_USE, desktop_bool, list_ref, meta, status_error
+from apps.quickbooks.mapping.desktop.common import (
+    NAME_IN_USE,
+    desktop_bool,
+    list_ref,
+    meta,
+    status_error,
+    without_blanks,
+)
 
 ENTITY = "Customer"
 QUERY = "CustomerQuery"
@@ -179,22 +186,13 @@ def customer_fields(payload: dict[str, Any], *, job: dict[str, str] | None = Non
     if tax := ref_id(payload.get("DefaultTaxCodeRef")):
         fields["ItemSalesTaxRef"] = {"ListID": tax}
     # An empty element clears a field in a mod; in an add it says nothing, so it is left out.
-    return fields if payload.get("Id") else _without_blanks(fields)
-
-
-def _without_blanks(fields: dict[str, Any]) -> dict[str, Any]:
-    kept: dict[str, Any] = {}
-    for key, value in fields.items():
-        value = _without_blanks(value) if isinstance(value, dict) else value
-        if value not in ("", {}, None):
-            kept[key] = value
-    return kept
+    return fields if payload.get("Id") else without_blanks(fields)
 
 
 def ship_to_fields(payload: dict[str, Any]) -> dict[str, Any]:
     """The ``ShipToAddress`` of a location payload (a sub-customer record)."""
     name = name_for_quickbooks(text(payload.get("DisplayName")), NAME_MAX)
-    return {"Name": name, **_without_blanks(_address_out(payload.get("ShipAddr")))}
+    return {"Name": name, **without_blanks(_address_out(payload.get("ShipAddr")))}
 
 
 def ship_to_mod(*, customer_id: str, edit_sequence: str, ship_tos: list[dict[str, Any]]) -> dict[str, Any]:

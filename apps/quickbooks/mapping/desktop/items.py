@@ -27,7 +27,7 @@ from typing import Any
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, ref_id, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, meta, status_error
+from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, meta, status_error, without_blanks
 from apps.quickbooks.mapping.items import INVENTORY, NON_INVENTORY, SERVICE, remote_type
 
 ENTITY = "Item"
@@ -198,16 +198,7 @@ def item_fields(payload: dict[str, Any], kind: str) -> dict[str, Any]:
     fields["SalesTaxCodeRef"] = {"FullName": TAXABLE_CODE if payload.get("Taxable") is True else NON_TAXABLE_CODE}
     fields.update(_sales_fields(payload, kind, mod=mod))
     # An empty element clears a field in a Mod; in an Add it says nothing, so it is left out.
-    return fields if mod else _without_blanks(fields)
-
-
-def _without_blanks(fields: dict[str, Any]) -> dict[str, Any]:
-    kept: dict[str, Any] = {}
-    for key, value in fields.items():
-        value = _without_blanks(value) if isinstance(value, dict) else value
-        if value not in ("", {}, None):
-            kept[key] = value
-    return kept
+    return fields if mod else without_blanks(fields)
 
 
 def mod_kind(payload: dict[str, Any]) -> str:
