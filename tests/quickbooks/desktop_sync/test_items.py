@@ -218,42 +218,6 @@ def test_each_item_type_is_pulled_with_its_accounts_stock_and_state(desktop_item
     assert again.counts == {} and not again.entries.exists()  # Nothing changed; the tax item is noted once only.
 
 
-def test_an_edit_in_desktop_comes_back_and_local_edits_are_never_pushed(desktop_items, desktop_sync, company):
-    division = desktop_items("to_local")
-    labor = item_add(
-        company,
-        "ItemService",
-        "Labor",
-        f"{NON}<SalesOrPurchase><Price>95</Price><AccountRef><FullName>Service Income</FullName></AccountRef>"
-        "</SalesOrPurchase>",
-    )
-    desktop_sync()
-    local = Item.objects.get(division=division, name="Labor")
-
-    item_update(item=local, sales_price=Decimal("120.00"), taxable=True)
-    run = desktop_sync()
-
-    assert_clean(run)
-    assert not run.entries.exists()
-    assert desktop_sync.transport.requests("ItemServiceMod") == 0
-    assert item_ret(company, "Labor").findtext("EditSequence") == labor["EditSequence"]
-    local.refresh_from_db()
-    assert local.sales_price == Decimal("120.00")  # Kept until QuickBooks Desktop changes the item.
-
-    qbxml(
-        company,
-        f"<ItemServiceModRq><ItemServiceMod><ListID>{labor['ListID']}</ListID>"
-        f"<EditSequence>{labor['EditSequence']}</EditSequence><IsActive>false</IsActive>"
-        "<SalesOrPurchaseMod><Price>99</Price></SalesOrPurchaseMod></ItemServiceMod></ItemServiceModRq>",
-    )
-    run = desktop_sync()
-
-    local.refresh_from_db()
-    assert (local.sales_price, local.active) == (Decimal("99.00"), False)
-    assert entries(run, entity="item") == [("item", "deactivated", "Labor")]
-    assert "<FromModifiedDate>" in desktop_sync.transport.documents[0]
-
-
 # FieldOffice → QuickBooks Desktop.
 
 
@@ -431,34 +395,6 @@ def test_edits_go_out_as_mods_of_the_desktop_type_and_desktop_edits_are_not_pull
     # Desktop changes quantities through inventory adjustments only: the Mod leaves the quantity alone.
     assert (ret.findtext("SalesPrice"), Decimal(ret.findtext("QuantityOnHand"))) == ("30.00", Decimal("4"))
     assert "<QuantityOnHand>" not in desktop_sync.transport.documents[-1]
-
-
-def test_a_name_desktop_already_has_is_skipped_not_merged(desktop_items, desktop_sync, company):
-    division = desktop_items("to_quickbooks")
-    qbxml(company, "<VendorAddRq><VendorAdd><Name>Acme Supply</Name></VendorAdd></VendorAddRq>")  # Other name space.
-    item_add(
-        company,
-        "ItemService",
-        "Labor",
-        "<SalesOrPurchase><AccountRef><FullName>Service Income</FullName></AccountRef></SalesOrPurchase>",
-    )
-    desktop_sync()
-    defaults_set(division)
-    ItemFactory(division=division, name="labor", item_type=ItemType.SERVICE)
-    ItemFactory(division=division, name="Acme Supply", item_type=ItemType.SERVICE)
-
-    run = desktop_sync()
-
-    (skipped,) = run.entries.filter(action=SyncAction.SKIPPED)
-    assert skipped.record_label == "labor" and "One-way sync never merges" in skipped.message
-    assert entries(run, action="created") == [("item", "created", "Acme Supply")]
-    assert (
-        not RecordLink.objects.filter(
-            division=division, entity_type="Item", object_id__in=Item.objects.filter(name="labor")
-        )
-        .exclude(qbo_id="")
-        .exists()
-    )
 
 
 def test_a_long_item_list_is_read_with_iterators(desktop_items, desktop_sync, company, division):

@@ -12,17 +12,21 @@ from decimal import Decimal
 
 import pytest
 
-from apps.accounting.models import PaymentTerm, TaxRate
+from apps.accounting.models import Account, ItemType, PaymentTerm, TaxRate
+from apps.accounting.services import default_accounts_set
 from apps.qbd_sandbox import services as emulator
 from apps.qbd_sandbox.models import Record
 from apps.qbo_sandbox import store
 from apps.qbo_sandbox.entities import taxcode_create
 from apps.qbo_sandbox.models import SandboxEntity
-from apps.quickbooks.models import RecordLink, SyncRun, SyncSettings
-from apps.quickbooks.sync.backend import Capabilities
+from apps.quickbooks.errors import QuickBooksError
+from apps.quickbooks.models import RecordLink, SyncRun, SyncSettings, SyncTrigger
+from apps.quickbooks.services.connection import client_for
+from apps.quickbooks.sync import run_division_sync
+from apps.quickbooks.sync.backend import CREATE, Capabilities, Write, WriteResult
 from apps.quickbooks.sync.desktop import DesktopBackend
 from apps.quickbooks.sync.online import OnlineBackend
-from tests.quickbooks.desktop_sync.conftest import DesktopSync, customer_add, qbxml
+from tests.quickbooks.desktop_sync.conftest import DesktopSync, EmulatorTransport, customer_add, qbxml
 from tests.quickbooks.sync.conftest import configure, remote_create, remote_update, sync
 
 # What a sync wrote there, counted as records of the engine's lists: ``Side.written``.
@@ -38,6 +42,13 @@ WRITTEN_AS = {
     "Customer": "customer",
     "CustomerAdd": "customer",
     "CustomerMod": "customer",
+    "Item": "item",
+    "ItemServiceAdd": "item",
+    "ItemServiceMod": "item",
+    "ItemNonInventoryAdd": "item",
+    "ItemNonInventoryMod": "item",
+    "ItemInventoryAdd": "item",
+    "ItemInventoryMod": "item",
 }
 TERMS_DESKTOP_HAS = {
     "Due on receipt": 0,
@@ -47,6 +58,49 @@ TERMS_DESKTOP_HAS = {
     "2% 10 Net 30": 30,
     "15th of Month": 30,
 }
+# The accounts items use, by role, as each QuickBooks names them.
+ONLINE_ACCOUNTS = {
+    "service income": "Services",
+    "income": "Sales of Product Income",
+    "cogs": "Cost of Goods Sold",
+    "materials": "Job Materials",
+    "asset": "Inventory Asset",
+}
+ONLINE_CHART = {
+    "Services": {"AccountType": "Income", "AccountSubType": "ServiceFeeIncome"},
+    "Sales of Product Income": {"AccountType": "Income", "AccountSubType": "SalesOfProductIncome", "AcctNum": "4100"},
+    "Cost of Goods Sold": {"AccountType": "Cost of Goods Sold", "AcctNum": "5000"},
+    "Job Materials": {"AccountType": "Expense", "AccountSubType": "SuppliesMaterials"},
+    "Inventory Asset": {"AccountType": "Other Current Asset", "AccountSubType": "Inventory", "AcctNum": "1300"},
+    "Checking": {"AccountType": "Bank"},
+}
+DESKTOP_ACCOUNTS = {**ONLINE_ACCOUNTS, "service income": "Service Income", "income": "Materials Income"}
+# What ``company_file_create`` lacks of the chart above.
+DESKTOP_CHART = (
+    "<AccountAddRq><AccountAdd><Name>Service Income</Name><AccountType>Income</AccountType>"
+    "<AccountNumber>4300</AccountNumber></AccountAdd></AccountAddRq>"
+    "<AccountAddRq><AccountAdd><Name>Checking</Name><AccountType>Bank</AccountType></AccountAdd></AccountAddRq>"
+)
+
+
+class LostAnswers:
+    """
+    A backend whose connection drops right after QuickBooks ran the creates of ``entity`` it was sent, before their
+    answer came back: QuickBooks has the records, FieldOffice never learned their ids.
+    """
+
+    def __init__(self, inner, entity: str) -> None:
+        self.inner = inner
+        self.entity = entity
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def write(self, writes: list[Write]) -> list[WriteResult]:
+        results = self.inner.write(writes)
+        if any(write.entity == self.entity and write.action == CREATE for write in writes):
+            raise QuickBooksError("The connection to QuickBooks dropped.")
+        return results
 
 
 @pytest.fixture(autouse=True)
@@ -57,20 +111,29 @@ def _previewed(preview_first):
 class OnlineSide:
     """QuickBooks Online: the local sandbox's company, changed as QuickBooks' own screens change it."""
 
+    name = "online"
     capabilities: Capabilities = OnlineBackend.capabilities
+    accounts = ONLINE_ACCOUNTS
+    service_items_have_sku = True
+    not_for_sale: set[str] = set()
     terms_there_first: dict[str, int] = {}
     rates_there_first: set[str] = set()
 
-    def __init__(self, division, company) -> None:
+    def __init__(self, division, company, connection=None) -> None:
         self.division = division
         self.company = company
+        self.connection = connection
         # Records of the lists the last sync added or changed there, counted per list ("term", "tax code"...).
         self.written: dict[str, int] = {}
 
-    def configure(self, direction: str, *, lists: bool = True) -> None:
+    def configure(self, direction: str, *, lists: bool = True, inventory: str = "off") -> None:
         primary = "local" if direction == "two_way" else ""
         configure(
-            self.division, customers_direction=direction, customers_primary=primary, sync_tax_rates_and_terms=lists
+            self.division,
+            customers_direction=direction,
+            customers_primary=primary,
+            sync_tax_rates_and_terms=lists,
+            inventory_direction=inventory,
         )
 
     def calls(self, run: SyncRun) -> int:
@@ -81,9 +144,9 @@ class OnlineSide:
         rows = SandboxEntity.objects.filter(company=self.company, entity_type__in=WRITTEN_AS)
         return {(row.entity_type, row.entity_id): (row.sync_token, row.deleted_at) for row in rows}
 
-    def sync(self) -> SyncRun:
+    def sync(self, **options) -> SyncRun:
         before = self._state()
-        run = sync(self.division)
+        run = sync(self.division, **options)
         after = self._state()
         self.written = Counter(WRITTEN_AS[key[0]] for key, value in after.items() if before.get(key) != value)
         return run
@@ -209,11 +272,72 @@ class OnlineSide:
     def vendor_add(self, name: str) -> None:
         remote_create(self.company, "Vendor", {"DisplayName": name})
 
+    # Items and the chart of accounts.
+
+    def chart_add(self) -> None:
+        """The accounts items need: QuickBooks Online's company starts empty here."""
+        for name, fields in ONLINE_CHART.items():
+            remote_create(self.company, "Account", {"Name": name, **fields})
+
+    def item_add(self, name: str, *, price: str = "0", active: bool = True) -> None:
+        """A service item, sold into the service income account."""
+        income = self._entity("Account", data__Name=self.accounts["service income"]).entity_id
+        fields = {"Name": name, "Type": "Service", "UnitPrice": Decimal(price), "Active": active}
+        remote_create(self.company, "Item", {**fields, "IncomeAccountRef": {"value": income}})
+
+    def _item(self, name: str) -> SandboxEntity:
+        return self._entity("Item", data__Name=name)
+
+    def item_change(self, name: str, *, new_name: str = "", price: str = "", notes: str = "", active=None) -> None:
+        """Changed as QuickBooks' product screen changes it: a new SyncToken."""
+        changes: dict = {"Name": new_name} if new_name else {}
+        if price:
+            changes["UnitPrice"] = Decimal(price)
+        if notes:
+            changes["Description"] = notes
+        if active is not None:
+            changes["Active"] = active
+        remote_update(self.company, "Item", self._item(name), changes)
+
+    def item_there(self, name: str) -> dict:
+        item = self._item(name)
+        data = item.data
+        return {
+            "price": Decimal(str(data.get("UnitPrice", 0))),
+            "taxable": data.get("Taxable", False),
+            "active": data.get("Active", True),
+            "description": data.get("Description", ""),
+            "sku": data.get("Sku", ""),
+            "income": self._entity("Account", entity_id=data["IncomeAccountRef"]["value"]).data["Name"],
+            "version": str(item.sync_token),
+        }
+
+    def item_id(self, name: str) -> str:
+        return self._item(name).entity_id
+
+    def sync_losing_answers(self, entity: str) -> SyncRun:
+        """A sync whose connection drops once QuickBooks made the ``entity`` records it was sent: no answer back."""
+        backend = LostAnswers(OnlineBackend(client_for(self.connection)), entity)
+        return run_division_sync(self.division.pk, SyncTrigger.MANUAL, backend=backend)
+
+    def items_there(self) -> list[str]:
+        rows = SandboxEntity.objects.filter(company=self.company, entity_type="Item", deleted_at=None)
+        return sorted(row.data["Name"] for row in rows)
+
+    def reads_changes_only(self, run: SyncRun) -> bool:
+        """Whether the run asked QuickBooks only for what changed since the last: change data capture, one call."""
+        return run.api_calls <= 2
+
 
 class DesktopSide:
     """QuickBooks Desktop: a company file in the emulator, changed as QuickBooks' own screens change it."""
 
+    name = "desktop"
     capabilities: Capabilities = DesktopBackend.capabilities
+    accounts = DESKTOP_ACCOUNTS
+    service_items_have_sku = False  # A service item in QuickBooks Desktop has no part number.
+    # On QuickBooks Desktop's item list but not sold (a sales tax item): noted once at the first pull.
+    not_for_sale = {"State Tax"}
     # What every new company file holds.
     terms_there_first = TERMS_DESKTOP_HAS
     rates_there_first = {"State Tax"}
@@ -224,15 +348,15 @@ class DesktopSide:
         self.desktop_sync = DesktopSync(division, company)
         self.written: dict[str, int] = {}
 
-    def configure(self, direction: str, *, lists: bool = True) -> None:
-        # Written directly: the settings service does not offer tax rates and terms with Desktop yet.
+    def configure(self, direction: str, *, lists: bool = True, inventory: str = "off") -> None:
+        # Written directly: the settings service does not offer tax rates, terms and items with Desktop yet.
         SyncSettings.objects.update_or_create(
             division=self.division,
             defaults={
                 "integration_type": "desktop",
                 "customers_direction": direction,
                 "customers_primary": "quickbooks" if direction == "two_way" else "",
-                "inventory_direction": "off",
+                "inventory_direction": inventory,
                 "invoices_direction": "off",
                 "sync_tax_rates_and_terms": lists,
             },
@@ -242,8 +366,8 @@ class DesktopSide:
         """What the run cost QuickBooks: its round trips through the Web Connector."""
         return len(self.desktop_sync.transport.documents)
 
-    def sync(self) -> SyncRun:
-        run = self.desktop_sync()
+    def sync(self, **options) -> SyncRun:
+        run = self.desktop_sync(**options)
         documents = self.desktop_sync.transport.documents
         written = Counter()
         for kind, written_as in WRITTEN_AS.items():
@@ -377,14 +501,84 @@ class DesktopSide:
     def vendor_add(self, name: str) -> None:
         self.agency_add(name)
 
+    # Items and the chart of accounts.
+
+    def chart_add(self) -> None:
+        """What items need beyond the chart every company file has."""
+        qbxml(self.company, DESKTOP_CHART)
+
+    def item_add(self, name: str, *, price: str = "0", active: bool = True) -> None:
+        """A service item, sold into the service income account."""
+        account = f"<AccountRef><FullName>{self.accounts['service income']}</FullName></AccountRef>"
+        body = f"<Name>{name}</Name><IsActive>{str(active).lower()}</IsActive>"
+        body += "<SalesTaxCodeRef><FullName>Non</FullName></SalesTaxCodeRef>"
+        body += f"<SalesOrPurchase><Price>{price}</Price>{account}</SalesOrPurchase>"
+        self._add("ItemService", body)
+
+    def _item(self, name: str):
+        root = qbxml(self.company, f"<ItemQueryRq><FullName>{name}</FullName></ItemQueryRq>")
+        (ret,) = [element for element in root.find(".//ItemQueryRs") if element.tag.endswith("Ret")]
+        return ret
+
+    def item_change(self, name: str, *, new_name: str = "", price: str = "", notes: str = "", active=None) -> None:
+        """Changed as QuickBooks' item screen changes it: a new edit sequence (service items here)."""
+        found = self._item(name)
+        fields = f"<Name>{new_name}</Name>" if new_name else ""
+        fields += f"<IsActive>{str(active).lower()}</IsActive>" if active is not None else ""
+        price = f"<Price>{price}</Price>" if price else ""
+        notes = f"<Desc>{notes}</Desc>" if notes else ""
+        fields += f"<SalesOrPurchaseMod>{notes}{price}</SalesOrPurchaseMod>" if price or notes else ""
+        qbxml(
+            self.company,
+            f"<ItemServiceModRq><ItemServiceMod><ListID>{found.findtext('ListID')}</ListID>"
+            f"<EditSequence>{found.findtext('EditSequence')}</EditSequence>{fields}</ItemServiceMod>"
+            "</ItemServiceModRq>",
+        )
+
+    def item_there(self, name: str) -> dict:
+        found = self._item(name)
+        price = found.findtext("SalesOrPurchase/Price") or found.findtext("SalesAndPurchase/SalesPrice")
+        price = price or found.findtext("SalesPrice") or "0"
+        description = found.findtext("SalesOrPurchase/Desc") or found.findtext("SalesAndPurchase/SalesDesc")
+        return {
+            "price": Decimal(price),
+            "taxable": found.findtext("SalesTaxCodeRef/FullName", "").lower() == "tax",
+            "active": found.findtext("IsActive") != "false",
+            "description": description or found.findtext("SalesDesc") or "",
+            "sku": found.findtext("ManufacturerPartNumber") or "",
+            "income": found.findtext("SalesOrPurchase/AccountRef/FullName")
+            or found.findtext("SalesAndPurchase/IncomeAccountRef/FullName")
+            or found.findtext("IncomeAccountRef/FullName"),
+            "version": found.findtext("EditSequence"),
+        }
+
+    def item_id(self, name: str) -> str:
+        return self._item(name).findtext("ListID")
+
+    def sync_losing_answers(self, entity: str) -> SyncRun:
+        """A sync whose connection drops once QuickBooks made the ``entity`` records it was sent: no answer back."""
+        inner = DesktopBackend(EmulatorTransport(self.company), utc_offset=self.desktop_sync.offset)
+        run = run_division_sync(self.division.pk, SyncTrigger.WEB_CONNECTOR, backend=LostAnswers(inner, entity))
+        self.desktop_sync.offset = inner.utc_offset
+        return run
+
+    def items_there(self) -> list[str]:
+        """Items to sell: QuickBooks Desktop's sales tax items are a list of their own here."""
+        root = qbxml(self.company, "<ItemQueryRq><ActiveStatus>All</ActiveStatus></ItemQueryRq>")
+        rets = [element for element in root.find(".//ItemQueryRs") if element.tag.endswith("Ret")]
+        return sorted(ret.findtext("Name") for ret in rets if ret.tag != "ItemSalesTaxRet")
+
+    def reads_changes_only(self, run: SyncRun) -> bool:
+        """Whether the run asked QuickBooks only for what changed since the last: a modified-since query."""
+        return "<FromModifiedDate>" in self.desktop_sync.transport.documents[0]
+
 
 @pytest.fixture(params=["online", "desktop"])
 def side(request, division):
     """QuickBooks, Online or Desktop, with the division linked to it."""
     if request.param == "online":
         company = request.getfixturevalue("sandbox_company")
-        request.getfixturevalue("connection")
-        return OnlineSide(division, company)
+        return OnlineSide(division, company, request.getfixturevalue("connection"))
     return DesktopSide(division, emulator.company_file_create(name="Carefree Heating"))
 
 
@@ -398,3 +592,20 @@ def terms_here(division) -> dict[str, tuple[int, bool]]:
 
 def rates_here(division) -> dict[str, tuple[Decimal, str, bool]]:
     return {rate.name: (rate.percent, rate.agency, rate.active) for rate in TaxRate.objects.filter(division=division)}
+
+
+def item_defaults_set(side) -> None:
+    """Default accounts for every item type, from QuickBooks' chart (pulled first)."""
+    account = {role: Account.objects.get(division=side.division, name=name) for role, name in side.accounts.items()}
+    stocked = {"income_account": account["income"], "expense_account": account["cogs"]}
+    stocked["asset_account"] = account["asset"]
+    for item_type in (ItemType.INVENTORY, ItemType.EQUIPMENT):
+        default_accounts_set(division=side.division, item_type=item_type, accounts=stocked)
+    default_accounts_set(
+        division=side.division,
+        item_type=ItemType.NON_INVENTORY,
+        accounts={"income_account": account["income"], "expense_account": account["materials"]},
+    )
+    default_accounts_set(
+        division=side.division, item_type=ItemType.SERVICE, accounts={"income_account": account["service income"]}
+    )

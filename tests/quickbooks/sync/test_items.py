@@ -12,7 +12,6 @@ from apps.catalog.models import Item
 from apps.catalog.services import item_update
 from apps.qbo_sandbox.models import SandboxEntity
 from apps.quickbooks.models import RecordLink, SyncRunStatus, SyncTrigger
-from apps.quickbooks.sync.links import LinkSet
 from tests.factories import AccountFactory, ItemFactory
 from tests.quickbooks.sync.conftest import configure, entries, remote_create, remote_update, sync
 
@@ -214,51 +213,6 @@ def test_a_category_is_skipped_and_noted_once(division, connection, company, cha
     assert not full.entries.filter(action="skipped").exists()
 
 
-def test_quickbooks_changes_arrive_but_local_edits_are_never_pushed(division, connection, company, chart):
-    remote = remote_create(
-        company,
-        "Item",
-        {"Name": "Labor", "Type": "Service", "UnitPrice": 95, "IncomeAccountRef": ref(chart["Services"])},
-    )
-    configure(division, inventory_direction="to_local")
-    sync(division)
-    labor = Item.objects.get(division=division, name="Labor")
-    token = remote.sync_token
-
-    item_update(item=labor, sales_price=Decimal("120.00"), taxable=True)
-    run = sync(division)
-
-    assert run.entries.count() == 0 and run.api_calls <= 2
-    remote.refresh_from_db()
-    assert (remote.data["UnitPrice"], remote.data["Taxable"], remote.sync_token) == (95, False, token)
-    labor.refresh_from_db()
-    assert labor.sales_price == Decimal("120.00")  # Kept until QuickBooks changes the item.
-
-    remote_update(company, "Item", remote, {"UnitPrice": 99, "Active": False})
-    run = sync(division)
-    labor.refresh_from_db()
-    assert (labor.sales_price, labor.active) == (Decimal("99.00"), False)
-    assert entries(run, entity="item") == [("item", "deactivated", "Labor")]
-
-
-def test_one_way_pull_skips_a_local_item_of_the_same_name(division, connection, company, chart):
-    local = ItemFactory(division=division, name="Labor", sales_price=Decimal("80.00"))
-    remote_create(
-        company,
-        "Item",
-        {"Name": "Labor", "Type": "Service", "UnitPrice": 95, "IncomeAccountRef": ref(chart["Services"])},
-    )
-    configure(division, inventory_direction="to_local")
-
-    run = sync(division)
-
-    (entry,) = run.entries.filter(entity="item")
-    assert entry.action == "skipped" and "FieldOffice already has an item named Labor" in entry.message
-    local.refresh_from_db()
-    assert local.sales_price == Decimal("80.00")
-    assert not RecordLink.objects.filter(division=division, entity_type="Item").exists()
-
-
 def test_items_are_listed_once_when_inventory_is_switched_on_after_other_syncs(division, connection, company, chart):
     labor = remote_create(
         company, "Item", {"Name": "Labor", "Type": "Service", "IncomeAccountRef": ref(chart["Services"])}
@@ -378,37 +332,6 @@ def test_an_item_without_a_valid_account_fails_alone(division, connection, compa
     assert entries(run, action="failed") == [("item", "failed", "Wrong Expense")]
 
 
-def test_idle_push_resends_nothing_and_edits_go_out(division, connection, company, chart):
-    pulled(division, company, chart)
-    defaults_set(division)
-    labor = ItemFactory(division=division, name="Labor", item_type=ItemType.SERVICE)
-    ItemFactory(division=division, name="Filter", item_type=ItemType.INVENTORY, quantity_on_hand=Decimal("4"))
-    sync(division)
-
-    idle = sync(division)
-    assert idle.entries.count() == 0 and idle.api_calls <= 2
-
-    item_update(item=labor, sales_price=Decimal("110.00"), taxable=False, sku="LAB-1")
-    run = sync(division)
-    assert entries(run) == [("item", "updated", "Labor")]
-    remote = remote_item(company, "Labor").data
-    assert (remote["UnitPrice"], remote["Taxable"], remote["Sku"]) == (110, False, "LAB-1")
-
-    # New default accounts for a type: the items that use them are sent again.
-    default_accounts_set(
-        division=division,
-        item_type=ItemType.SERVICE,
-        accounts={
-            "income_account": local_account(division, "Sales of Product Income"),
-            "expense_account": local_account(division, "Job Materials"),
-        },
-    )
-    run = sync(division)
-    assert entries(run) == [("item", "updated", "Labor")]
-    income = remote_item(company, "Labor").data["IncomeAccountRef"]["value"]
-    assert income == chart["Sales of Product Income"].entity_id
-
-
 def test_quickbooks_edits_are_not_pulled_when_fieldoffice_is_master(division, connection, company, chart):
     pulled(division, company, chart)
     defaults_set(division)
@@ -421,60 +344,6 @@ def test_quickbooks_edits_are_not_pulled_when_fieldoffice_is_master(division, co
     assert run.entries.count() == 0
     labor.refresh_from_db()
     assert (labor.name, labor.sales_price) == ("Labor", Decimal("95.00"))
-
-
-def test_an_item_changed_in_quickbooks_meanwhile_is_read_again_and_sent(division, connection, company, chart):
-    pulled(division, company, chart)
-    defaults_set(division)
-    labor = ItemFactory(division=division, name="Labor", sales_price=Decimal("95.00"))
-    sync(division)
-    remote_update(company, "Item", remote_item(company, "Labor"), {"Description": "Edited in QuickBooks"})
-
-    item_update(item=labor, sales_price=Decimal("105.00"))
-    run = sync(division)
-
-    assert_clean(run)
-    assert entries(run) == [("item", "updated", "Labor")]
-    assert run.api_calls == 4  # The chart, the refused update, the item read again, the update sent again.
-    remote = remote_item(company, "Labor").data
-    assert (remote["UnitPrice"], remote.get("Description", "")) == (105, labor.description)
-
-
-def test_one_way_push_skips_a_name_quickbooks_already_has(division, connection, company, chart):
-    remote_create(company, "Item", {"Name": "Labor", "Type": "Service", "IncomeAccountRef": ref(chart["Services"])})
-    pulled(division, company, chart)
-    defaults_set(division)
-    ItemFactory(division=division, name="Labor")
-    ItemFactory(division=division, name="Filter")
-    first = sync(division, full=True)
-    remote_create(company, "Item", {"Name": "Pump", "Type": "Service", "IncomeAccountRef": ref(chart["Services"])})
-    ItemFactory(division=division, name="pump")
-    later = sync(division)
-
-    (skipped,) = first.entries.filter(action="skipped")
-    assert skipped.record_label == "Labor" and "QuickBooks already has a product" in skipped.message
-    (skipped,) = later.entries.filter(record_label="pump")
-    assert skipped.action == "skipped" and "One-way sync never merges" in skipped.message
-    assert sorted(item.data["Name"] for item in remote_items(company)) == ["Filter", "Labor", "Pump"]
-    linked = RecordLink.objects.filter(division=division, entity_type="Item")
-    assert list(linked.values_list("object_id", flat=True)) == [Item.objects.get(name="Filter").pk]
-
-
-def test_an_interrupted_create_is_linked_not_created_twice(division, connection, company, chart):
-    pulled(division, company, chart)
-    defaults_set(division)
-    labor = ItemFactory(division=division, name="Labor")
-    LinkSet(division, Item, "Item").mark_pending([(labor.pk, "Labor")])
-    # The interrupted run's create reached QuickBooks; its answer never came back.
-    remote_create(company, "Item", {"Name": "Labor", "Type": "Service", "IncomeAccountRef": ref(chart["Services"])})
-
-    run = sync(division)
-
-    assert_clean(run)
-    assert len(remote_items(company)) == 1
-    linked = [entry for entry in run.entries.all() if entry.action == "linked"]
-    assert len(linked) == 1 and "not created twice" in linked[0].message
-    assert RecordLink.objects.get(division=division, entity_type="Item").qbo_id == remote_items(company)[0].entity_id
 
 
 def test_a_preview_writes_nothing_on_either_side(division, connection, company, chart):
