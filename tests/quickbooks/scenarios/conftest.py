@@ -17,18 +17,20 @@ from apps.accounting.services import default_accounts_set
 from apps.qbd_sandbox import services as emulator
 from apps.qbd_sandbox.models import Record
 from apps.qbo_sandbox import store
-from apps.qbo_sandbox.entities import taxcode_create
+from apps.qbo_sandbox.entities import entity_delete, taxcode_create
 from apps.qbo_sandbox.models import SandboxEntity
 from apps.quickbooks.errors import QuickBooksError
+from apps.quickbooks.mapping.invoices import VOIDED
 from apps.quickbooks.models import RecordLink, SyncRun, SyncSettings, SyncTrigger
 from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync import run_division_sync
-from apps.quickbooks.sync.backend import CREATE, Capabilities, Write, WriteResult
+from apps.quickbooks.sync.backend import CREATE, UPDATE, Capabilities, Write, WriteResult
 from apps.quickbooks.sync.desktop import DesktopBackend
 from apps.quickbooks.sync.online import OnlineBackend
 from tests.quickbooks.desktop_sync.conftest import DesktopSync, EmulatorTransport, customer_add, qbxml
 from tests.quickbooks.sync.conftest import configure, remote_create, remote_update, sync
 
+CENT = Decimal("0.01")
 # What a sync wrote there, counted as records of the engine's lists: ``Side.written``.
 WRITTEN_AS = {
     "Term": "term",
@@ -49,6 +51,9 @@ WRITTEN_AS = {
     "ItemNonInventoryMod": "item",
     "ItemInventoryAdd": "item",
     "ItemInventoryMod": "item",
+    "Invoice": "invoice",
+    "InvoiceAdd": "invoice",
+    "InvoiceMod": "invoice",
 }
 TERMS_DESKTOP_HAS = {
     "Due on receipt": 0,
@@ -103,6 +108,29 @@ class LostAnswers:
         return results
 
 
+class EditedMeanwhile:
+    """
+    A backend before whose first update of ``entity`` a QuickBooks user saves the record (``edit``): the version
+    FieldOffice read is out of date when its update arrives. Counts the updates of ``entity`` sent (``sent``).
+    """
+
+    def __init__(self, inner, entity: str, edit) -> None:
+        self.inner = inner
+        self.entity = entity
+        self.edit = edit
+        self.sent = 0
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def write(self, writes: list[Write]) -> list[WriteResult]:
+        updates = sum(1 for write in writes if write.entity == self.entity and write.action == UPDATE)
+        if updates and not self.sent:
+            self.edit()
+        self.sent += updates
+        return self.inner.write(writes)
+
+
 @pytest.fixture(autouse=True)
 def _previewed(preview_first):
     """Every scenario here also runs with a preview before each sync (see ``tests.quickbooks.previews``)."""
@@ -115,6 +143,7 @@ class OnlineSide:
     capabilities: Capabilities = OnlineBackend.capabilities
     accounts = ONLINE_ACCOUNTS
     service_items_have_sku = True
+    memo_carries_marker = False  # The marker rides in the private note, the memo in the customer memo.
     not_for_sale: set[str] = set()
     terms_there_first: dict[str, int] = {}
     rates_there_first: set[str] = set()
@@ -125,8 +154,19 @@ class OnlineSide:
         self.connection = connection
         # Records of the lists the last sync added or changed there, counted per list ("term", "tax code"...).
         self.written: dict[str, int] = {}
+        self.created: dict[str, int] = {}  # Of those, the records it added.
+        self.services_item = ""
 
-    def configure(self, direction: str, *, lists: bool = True, inventory: str = "off") -> None:
+    def configure(
+        self,
+        direction: str,
+        *,
+        lists: bool = True,
+        inventory: str = "off",
+        invoices: str = "off",
+        numbers: bool = False,
+    ) -> None:
+        """``numbers``: QuickBooks numbers the invoices."""
         primary = "local" if direction == "two_way" else ""
         configure(
             self.division,
@@ -134,6 +174,8 @@ class OnlineSide:
             customers_primary=primary,
             sync_tax_rates_and_terms=lists,
             inventory_direction=inventory,
+            invoices_direction=invoices,
+            quickbooks_controls_invoice_numbers=numbers,
         )
 
     def calls(self, run: SyncRun) -> int:
@@ -149,6 +191,7 @@ class OnlineSide:
         run = sync(self.division, **options)
         after = self._state()
         self.written = Counter(WRITTEN_AS[key[0]] for key, value in after.items() if before.get(key) != value)
+        self.created = Counter(WRITTEN_AS[key[0]] for key in after if key not in before)
         return run
 
     def _entity(self, entity_type: str, **filters) -> SandboxEntity:
@@ -315,10 +358,84 @@ class OnlineSide:
     def item_id(self, name: str) -> str:
         return self._item(name).entity_id
 
-    def sync_losing_answers(self, entity: str) -> SyncRun:
-        """A sync whose connection drops once QuickBooks made the ``entity`` records it was sent: no answer back."""
-        backend = LostAnswers(OnlineBackend(client_for(self.connection)), entity)
+    def sync_through(self, wrapper) -> SyncRun:
+        """A sync whose backend is ``wrapper(backend)``: a fault between FieldOffice and QuickBooks."""
+        backend = wrapper(OnlineBackend(client_for(self.connection)))
         return run_division_sync(self.division.pk, SyncTrigger.MANUAL, backend=backend)
+
+    # Invoices and payments.
+
+    def invoices_ready(self, *, numbers: bool = False) -> None:
+        """
+        What a company has before FieldOffice sends invoices: an income account and a Services item, and custom
+        transaction numbers on unless QuickBooks numbers the invoices (``numbers``), as the setting says.
+        """
+        preferences = self._entity("Preferences")
+        preferences.data.setdefault("SalesFormsPrefs", {})["CustomTxnNumbers"] = not numbers
+        preferences.save()
+        income = remote_create(self.company, "Account", {"Name": "Services Income", "AccountType": "Income"})
+        item = {"Name": "Services", "Type": "Service", "IncomeAccountRef": {"value": income.entity_id}}
+        self.services_item = remote_create(self.company, "Item", item).entity_id
+
+    def customer_id(self, name: str) -> str:
+        return self._customer(name).entity_id
+
+    def _invoice(self, remote_id: str) -> SandboxEntity:
+        return self._entity("Invoice", entity_id=remote_id)
+
+    def invoice_there(self, remote_id: str) -> dict:
+        invoice = self._invoice(remote_id)
+        data = invoice.data
+        lines = [line for line in data["Line"] if line.get("DetailType") == "SalesItemLineDetail"]
+        return {
+            "customer": data["CustomerRef"]["value"],
+            "number": data.get("DocNumber", ""),
+            "note": data.get("PrivateNote", ""),
+            "memo": data.get("CustomerMemo", {}).get("value", ""),
+            "lines": [
+                (
+                    line["SalesItemLineDetail"]["ItemRef"]["value"],
+                    line.get("Description", ""),
+                    Decimal(str(line["SalesItemLineDetail"].get("Qty", 0))),
+                    Decimal(str(line["SalesItemLineDetail"].get("UnitPrice", 0))),
+                    Decimal(str(line["Amount"])).quantize(CENT),
+                    line["SalesItemLineDetail"]["TaxCodeRef"]["value"],
+                )
+                for line in lines
+            ],
+            "line_ids": [line.get("Id") for line in lines],
+            "total": Decimal(str(data["TotalAmt"])).quantize(CENT),
+            "balance": Decimal(str(data["Balance"])).quantize(CENT),
+            "kept": data.get("TrackingNum", ""),
+            "version": str(invoice.sync_token),
+        }
+
+    def voided_note(self, invoice) -> str:
+        return f"{VOIDED} FieldOffice invoice {invoice.pk}"
+
+    def invoice_change(self, remote_id: str) -> None:
+        """Saved again in QuickBooks, with a field FieldOffice does not send: a new SyncToken."""
+        remote_update(self.company, "Invoice", self._invoice(remote_id), {"TrackingNum": "PO-9"})
+
+    def invoices_there(self) -> int:
+        return SandboxEntity.objects.filter(company=self.company, entity_type="Invoice", deleted_at=None).count()
+
+    def pay(self, remote_id: str, amount: str, *, method: str = "Check", reference: str = "CHK 42") -> str:
+        """A payment received in QuickBooks, applied to the invoice."""
+        invoice = self._invoice(remote_id)
+        payment = {
+            "CustomerRef": invoice.data["CustomerRef"],
+            "TxnDate": "2015-11-20",
+            "PaymentRefNum": reference,
+            "PaymentMethodRef": {"value": "1", "name": method},
+            "TotalAmt": Decimal(amount),
+            "Line": [{"Amount": Decimal(amount), "LinkedTxn": [{"TxnId": remote_id, "TxnType": "Invoice"}]}],
+        }
+        return remote_create(self.company, "Payment", payment).entity_id
+
+    def payment_delete(self, remote_id: str) -> None:
+        payment = self._entity("Payment", entity_id=remote_id)
+        entity_delete(self.company, "Payment", {"Id": remote_id, "SyncToken": str(payment.sync_token)})
 
     def items_there(self) -> list[str]:
         rows = SandboxEntity.objects.filter(company=self.company, entity_type="Item", deleted_at=None)
@@ -336,6 +453,7 @@ class DesktopSide:
     capabilities: Capabilities = DesktopBackend.capabilities
     accounts = DESKTOP_ACCOUNTS
     service_items_have_sku = False  # A service item in QuickBooks Desktop has no part number.
+    memo_carries_marker = True  # One memo field: the marker, then the invoice's memo.
     # On QuickBooks Desktop's item list but not sold (a sales tax item): noted once at the first pull.
     not_for_sale = {"State Tax"}
     # What every new company file holds.
@@ -347,9 +465,20 @@ class DesktopSide:
         self.company = company
         self.desktop_sync = DesktopSync(division, company)
         self.written: dict[str, int] = {}
+        self.created: dict[str, int] = {}
+        self.services_item = ""
 
-    def configure(self, direction: str, *, lists: bool = True, inventory: str = "off") -> None:
-        # Written directly: the settings service does not offer tax rates, terms and items with Desktop yet.
+    def configure(
+        self,
+        direction: str,
+        *,
+        lists: bool = True,
+        inventory: str = "off",
+        invoices: str = "off",
+        numbers: bool = False,
+    ) -> None:
+        """``numbers``: QuickBooks numbers the invoices."""
+        # Written directly: the settings service does not offer tax rates, terms, items and invoices with Desktop yet.
         SyncSettings.objects.update_or_create(
             division=self.division,
             defaults={
@@ -357,8 +486,10 @@ class DesktopSide:
                 "customers_direction": direction,
                 "customers_primary": "quickbooks" if direction == "two_way" else "",
                 "inventory_direction": inventory,
-                "invoices_direction": "off",
+                "invoices_direction": invoices,
                 "sync_tax_rates_and_terms": lists,
+                "quickbooks_controls_invoice_numbers": numbers,
+                "default_service_item_qbo_id": self.services_item,
             },
         )
 
@@ -369,10 +500,12 @@ class DesktopSide:
     def sync(self, **options) -> SyncRun:
         run = self.desktop_sync(**options)
         documents = self.desktop_sync.transport.documents
-        written = Counter()
+        written, created = Counter(), Counter()
         for kind, written_as in WRITTEN_AS.items():
-            written[written_as] += sum(document.count(f"<{kind}Rq") for document in documents)
-        self.written = +written
+            sent = sum(document.count(f"<{kind}Rq") for document in documents)
+            written[written_as] += sent
+            created[written_as] += sent if kind.endswith("Add") else 0
+        self.written, self.created = +written, +created
         return run
 
     def _ret(self, query: str, **criteria):
@@ -555,12 +688,93 @@ class DesktopSide:
     def item_id(self, name: str) -> str:
         return self._item(name).findtext("ListID")
 
-    def sync_losing_answers(self, entity: str) -> SyncRun:
-        """A sync whose connection drops once QuickBooks made the ``entity`` records it was sent: no answer back."""
+    def sync_through(self, wrapper) -> SyncRun:
+        """A sync whose backend is ``wrapper(backend)``: a fault between FieldOffice and QuickBooks."""
         inner = DesktopBackend(EmulatorTransport(self.company), utc_offset=self.desktop_sync.offset)
-        run = run_division_sync(self.division.pk, SyncTrigger.WEB_CONNECTOR, backend=LostAnswers(inner, entity))
+        run = run_division_sync(self.division.pk, SyncTrigger.WEB_CONNECTOR, backend=wrapper(inner))
         self.desktop_sync.offset = inner.utc_offset
         return run
+
+    # Invoices and payments.
+
+    def invoices_ready(self, *, numbers: bool = False) -> None:
+        """FieldOffice's default service item: the company file's "Services" item (Desktop keeps or makes numbers)."""
+        account = "<AccountRef><FullName>Construction Income</FullName></AccountRef>"
+        body = f"<Name>Services</Name><SalesOrPurchase><Price>90.00</Price>{account}</SalesOrPurchase>"
+        self.services_item = self._add("ItemService", body)
+
+    def customer_id(self, name: str) -> str:
+        return self._ret("CustomerQuery", FullName=name).findtext("ListID")
+
+    def _invoice(self, remote_id: str):
+        root = qbxml(
+            self.company,
+            f"<InvoiceQueryRq><TxnID>{remote_id}</TxnID><IncludeLineItems>true</IncludeLineItems></InvoiceQueryRq>",
+        )
+        return root.find(".//InvoiceRet")
+
+    def invoice_there(self, remote_id: str) -> dict:
+        ret = self._invoice(remote_id)
+        lines = ret.findall("InvoiceLineRet")
+        total = Decimal(ret.findtext("Subtotal")) + Decimal(ret.findtext("SalesTaxTotal") or "0")
+        return {
+            "customer": ret.findtext("CustomerRef/ListID"),
+            "number": ret.findtext("RefNumber") or "",
+            "note": ret.findtext("Memo") or "",
+            "memo": ret.findtext("Memo") or "",
+            "lines": [
+                (
+                    line.findtext("ItemRef/ListID"),
+                    line.findtext("Desc") or "",
+                    Decimal(line.findtext("Quantity")),
+                    Decimal(line.findtext("Rate")),
+                    Decimal(line.findtext("Amount")),
+                    line.findtext("SalesTaxCodeRef/FullName"),
+                )
+                for line in lines
+            ],
+            "line_ids": [line.findtext("TxnLineID") for line in lines],
+            "total": total,
+            "balance": Decimal(ret.findtext("BalanceRemaining")),
+            "kept": ret.findtext("PONumber") or "",
+            "version": ret.findtext("EditSequence"),
+        }
+
+    def voided_note(self, invoice) -> str:
+        return f"VOID: FieldOffice invoice {invoice.pk}"
+
+    def invoice_change(self, remote_id: str) -> None:
+        """Saved again in QuickBooks, with a field FieldOffice does not send: a new edit sequence."""
+        ret = self._invoice(remote_id)
+        qbxml(
+            self.company,
+            f"<InvoiceModRq><InvoiceMod><TxnID>{remote_id}</TxnID><EditSequence>{ret.findtext('EditSequence')}"
+            "</EditSequence><PONumber>PO-9</PONumber></InvoiceMod></InvoiceModRq>",
+        )
+
+    def invoices_there(self) -> int:
+        root = qbxml(
+            self.company,
+            "<InvoiceQueryRq><TxnDateRangeFilter><DateMacro>All</DateMacro></TxnDateRangeFilter></InvoiceQueryRq>",
+        )
+        return len(root.findall(".//InvoiceRet"))
+
+    def pay(self, remote_id: str, amount: str, *, method: str = "Check", reference: str = "CHK 42") -> str:
+        """A payment received in QuickBooks, applied to the invoice."""
+        ret = self._invoice(remote_id)
+        root = qbxml(
+            self.company,
+            "<ReceivePaymentAddRq><ReceivePaymentAdd>"
+            f"<CustomerRef><ListID>{ret.findtext('CustomerRef/ListID')}</ListID></CustomerRef>"
+            f"<TxnDate>2015-11-20</TxnDate><RefNumber>{reference}</RefNumber><TotalAmount>{amount}</TotalAmount>"
+            f"<PaymentMethodRef><FullName>{method}</FullName></PaymentMethodRef>"
+            f"<AppliedToTxnAdd><TxnID>{remote_id}</TxnID><PaymentAmount>{amount}</PaymentAmount>"
+            "</AppliedToTxnAdd></ReceivePaymentAdd></ReceivePaymentAddRq>",
+        )
+        return root.findtext(".//ReceivePaymentRet/TxnID")
+
+    def payment_delete(self, remote_id: str) -> None:
+        qbxml(self.company, f"<TxnDelRq><TxnDelType>ReceivePayment</TxnDelType><TxnID>{remote_id}</TxnID></TxnDelRq>")
 
     def items_there(self) -> list[str]:
         """Items to sell: QuickBooks Desktop's sales tax items are a list of their own here."""

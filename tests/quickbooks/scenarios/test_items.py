@@ -16,7 +16,7 @@ from apps.catalog.models import Item
 from apps.catalog.services import item_update
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus
 from tests.factories import ItemFactory
-from tests.quickbooks.scenarios.conftest import item_defaults_set
+from tests.quickbooks.scenarios.conftest import LostAnswers, item_defaults_set
 
 pytestmark = pytest.mark.usefixtures("live_server")
 
@@ -181,7 +181,7 @@ def test_an_interrupted_create_is_linked_not_created_twice(side, division):
     pushing(side)
     ItemFactory(division=division, name="Labor")
 
-    lost = side.sync_losing_answers("Item")
+    lost = side.sync_through(lambda backend: LostAnswers(backend, "Item"))
 
     assert lost.status == SyncRunStatus.FAILED
     assert side.items_there() == ["Labor"] and not linked_items(division)
