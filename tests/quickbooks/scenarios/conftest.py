@@ -110,21 +110,22 @@ class LostAnswers:
 
 class EditedMeanwhile:
     """
-    A backend before whose first update of ``entity`` a QuickBooks user saves the record (``edit``): the version
-    FieldOffice read is out of date when its update arrives. Counts the updates of ``entity`` sent (``sent``).
+    A backend before whose first ``action`` (an update, a create) of ``entity`` a QuickBooks user changes QuickBooks
+    (``edit``): what FieldOffice read is out of date when its write arrives. Counts those writes sent (``sent``).
     """
 
-    def __init__(self, inner, entity: str, edit) -> None:
+    def __init__(self, inner, entity: str, edit, action: str = UPDATE) -> None:
         self.inner = inner
         self.entity = entity
         self.edit = edit
+        self.action = action
         self.sent = 0
 
     def __getattr__(self, name: str):
         return getattr(self.inner, name)
 
     def write(self, writes: list[Write]) -> list[WriteResult]:
-        updates = sum(1 for write in writes if write.entity == self.entity and write.action == UPDATE)
+        updates = sum(1 for write in writes if write.entity == self.entity and write.action == self.action)
         if updates and not self.sent:
             self.edit()
         self.sent += updates
