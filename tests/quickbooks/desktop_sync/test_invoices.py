@@ -191,32 +191,6 @@ def test_desktop_tax_is_taken_and_the_difference_noted(desktop_invoices, desktop
     assert "charged 7.25 tax" in note.text and "computed 7.00" in note.text
 
 
-def test_an_invoice_deleted_or_voided_in_desktop_is_noted_not_changed(
-    desktop_invoices, desktop_sync, company, division
-):
-    desktop_invoices()
-    customer = CustomerFactory(division=division, display_name="Juniper Jazz Club", taxable=False)
-    deleted = ready(customer, ("Repair", "1", "50", False))
-    voided = ready(customer, ("Tune-up", "1", "80", False))
-    desktop_sync()
-    deleted_id, voided_id = invoice_link(deleted).qbo_id, invoice_link(voided).qbo_id
-
-    qbxml(company, f"<TxnDelRq><TxnDelType>Invoice</TxnDelType><TxnID>{deleted_id}</TxnID></TxnDelRq>")
-    qbxml(company, f"<TxnVoidRq><TxnVoidType>Invoice</TxnVoidType><TxnID>{voided_id}</TxnID></TxnVoidRq>")
-    run = desktop_sync()
-
-    deleted.refresh_from_db()
-    voided.refresh_from_db()
-    assert deleted.status == voided.status == InvoiceStatus.UNPAID
-    assert "deleted in QuickBooks" in deleted.notes.get().text
-    assert "voided in QuickBooks" in voided.notes.get().text
-    assert sorted(run.entries.filter(entity="invoice").values_list("action", flat=True)) == [
-        SyncAction.SKIPPED,
-        SyncAction.SKIPPED,
-    ]
-    assert desktop_sync().entries.count() == 0
-
-
 def test_preferences_say_desktop_numbers_invoices_and_whether_it_charges_sales_tax(company):
     transport = EmulatorTransport(company)
     backend = DesktopBackend(transport)

@@ -311,39 +311,6 @@ def test_each_item_type_is_pushed_with_default_accounts_and_equipment_goes_as_in
     )
 
 
-def test_an_item_without_a_valid_account_fails_alone(desktop_items, desktop_sync, company):
-    division = desktop_items("to_quickbooks")
-    desktop_sync()
-    local_only = AccountFactory(division=division, name="Local Sales", account_type=AccountType.INCOME)
-    ItemFactory(division=division, name="No Accounts", item_type=ItemType.SERVICE)
-    ItemFactory(division=division, name="Local Account", item_type=ItemType.SERVICE, income_account=local_only)
-    ItemFactory(
-        division=division,
-        name="Wrong Expense",
-        item_type=ItemType.INVENTORY,
-        income_account=local_account(division, "Materials Income"),
-        expense_account=local_account(division, "Job Materials"),
-        asset_account=local_account(division, "Inventory Asset"),
-    )
-    ItemFactory(
-        division=division,
-        name="Good",
-        item_type=ItemType.SERVICE,
-        income_account=local_account(division, "Service Income"),
-    )
-
-    run = desktop_sync()
-
-    assert run.status == SyncRunStatus.PARTIAL
-    messages = dict(run.entries.filter(action="failed").values_list("record_label", "message"))
-    assert set(messages) == {"No Accounts", "Local Account", "Wrong Expense"}
-    assert "has no income account" in messages["No Accounts"]
-    assert "not in QuickBooks' chart of accounts" in messages["Local Account"]
-    assert "must be cost of goods sold" in messages["Wrong Expense"]
-    assert desktop_sync.transport.requests("ItemServiceAdd") == 1
-    assert item_ret(company, "Good").tag == "ItemServiceRet"
-
-
 def test_edits_go_out_as_mods_of_the_desktop_type_and_desktop_edits_are_not_pulled(
     desktop_items, desktop_sync, company
 ):

@@ -156,6 +156,44 @@ def test_voided_here_is_voided_there(side, division):
     assert side.sync().entries.count() == 0
 
 
+def test_an_invoice_deleted_or_voided_in_quickbooks_is_noted_not_changed(side, division):
+    sending(side)
+    customer = CustomerFactory(division=division, display_name="Juniper Jazz Club", taxable=False)
+    deleted = ready(customer, (None, "Repair", "1", "50", False))
+    voided = ready(customer, (None, "Tune-up", "1", "80", False))
+    assert_clean(side.sync())
+
+    side.invoice_gone(link_of(deleted).qbo_id, "deleted")
+    side.invoice_gone(link_of(voided).qbo_id, "voided")
+    run = side.sync()
+
+    deleted.refresh_from_db()
+    voided.refresh_from_db()
+    assert deleted.status == voided.status == InvoiceStatus.UNPAID
+    assert "deleted in QuickBooks" in deleted.notes.get().text
+    assert "voided in QuickBooks" in voided.notes.get().text
+    assert sorted(run.entries.values_list("entity", "action")) == [
+        ("invoice", SyncAction.SKIPPED),
+        ("invoice", SyncAction.SKIPPED),
+    ]
+    assert side.sync().entries.count() == 0
+
+
+def test_an_invoice_waits_while_its_customer_is_not_in_quickbooks(side, division):
+    side.invoices_ready()
+    side.configure("off", lists=False, invoices="to_quickbooks")
+    customer = CustomerFactory(division=division, display_name="Kiwi Kitchens", taxable=False)
+    invoice = ready(customer, (None, "Repair", "1", "50", False))
+
+    run = side.sync()
+
+    entry = run.entries.get(entity="invoice")
+    assert entry.action == SyncAction.SKIPPED and "Kiwi Kitchens is not in QuickBooks yet" in entry.message
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.READY_FOR_SYNC
+    assert side.invoices_there() == 0
+
+
 @pytest.mark.preview_unpredictable("The lost answer is only known when the connection drops")
 @pytest.mark.parametrize("numbers", [True, False], ids=["quickbooks-numbers", "fieldoffice-numbers"])
 def test_an_interrupted_create_is_found_by_its_marker_and_not_sent_twice(side, division, numbers):

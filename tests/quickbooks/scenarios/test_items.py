@@ -10,12 +10,12 @@ from decimal import Decimal
 
 import pytest
 
-from apps.accounting.models import Account, ItemType
+from apps.accounting.models import Account, AccountType, ItemType
 from apps.accounting.services import default_accounts_set
 from apps.catalog.models import Item
 from apps.catalog.services import item_update
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus
-from tests.factories import ItemFactory
+from tests.factories import AccountFactory, ItemFactory
 from tests.quickbooks.scenarios.conftest import LostAnswers, item_defaults_set
 
 pytestmark = pytest.mark.usefixtures("live_server")
@@ -194,3 +194,43 @@ def test_an_interrupted_create_is_linked_not_created_twice(side, division):
     assert linked.record_label == "Labor" and "not created twice" in linked.message
     assert RecordLink.objects.get(division=division, entity_type="Item").qbo_id == side.item_id("Labor")
     assert not side.sync().entries.exists()
+
+
+def test_an_item_without_a_valid_account_fails_alone(side, division):
+    side.chart_add()
+    side.configure("off", lists=False, inventory="to_quickbooks")
+    assert_clean(side.sync())  # The chart here; no default accounts yet.
+    account = {role: Account.objects.get(division=division, name=name) for role, name in side.accounts.items()}
+    local_only = AccountFactory(division=division, name="Local Sales", account_type=AccountType.INCOME)
+    ItemFactory(division=division, name="No Accounts", item_type=ItemType.SERVICE)
+    ItemFactory(division=division, name="Local Account", item_type=ItemType.SERVICE, income_account=local_only)
+    ItemFactory(
+        division=division,
+        name="Wrong Expense",
+        item_type=ItemType.INVENTORY,
+        income_account=account["income"],
+        expense_account=account["materials"],
+        asset_account=account["asset"],
+    )
+    ItemFactory(division=division, name="Good", item_type=ItemType.SERVICE, income_account=account["service income"])
+
+    run = side.sync()
+
+    assert run.status == SyncRunStatus.PARTIAL
+    messages = dict(run.entries.filter(action=SyncAction.FAILED).values_list("record_label", "message"))
+    assert set(messages) == {"No Accounts", "Local Account", "Wrong Expense"}
+    assert "has no income account" in messages["No Accounts"] and "Change default accounts" in messages["No Accounts"]
+    assert "not in QuickBooks' chart of accounts" in messages["Local Account"]
+    assert "must be cost of goods sold" in messages["Wrong Expense"]
+    assert side.items_there() == ["Good"] and side.created == {"item": 1}
+    assert side.item_there("Good")["type"] == "Service"
+
+    item_defaults_set(side)
+    item_update(item=Item.objects.get(division=division, name="Local Account"), income_account=None)
+    run = side.sync()
+
+    assert entries(run, action=SyncAction.CREATED) == [
+        ("item", "created", "Local Account"),
+        ("item", "created", "No Accounts"),
+    ]
+    assert entries(run, action=SyncAction.FAILED) == [("item", "failed", "Wrong Expense")]

@@ -129,36 +129,6 @@ def test_a_duplicate_number_fails_in_plain_words(division, connection, company, 
     assert invoice.status == InvoiceStatus.READY_FOR_SYNC
 
 
-def test_an_invoice_deleted_in_quickbooks_is_flagged_not_changed(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Juniper Jazz Club", taxable=False)
-    invoice = ready(customer, (None, "Repair", "1", "50", False))
-    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
-    sync(division)
-    (remote,) = remote_invoices(company)
-    entity_delete(company, "Invoice", {"Id": remote.entity_id, "SyncToken": str(remote.sync_token)})
-
-    run = sync(division)
-
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.UNPAID
-    assert "deleted in QuickBooks" in invoice.notes.get().text
-    assert run.entries.get(entity="invoice").action == "skipped"
-
-
-def test_an_invoice_waits_while_its_customer_is_not_in_quickbooks(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Kiwi Kitchens", taxable=False)
-    invoice = ready(customer, (None, "Repair", "1", "50", False))
-    configure(division, customers_direction="off", invoices_direction="to_quickbooks")
-
-    run = sync(division)
-
-    entry = run.entries.get(entity="invoice")
-    assert entry.action == "skipped" and "Kiwi Kitchens is not in QuickBooks yet" in entry.message
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.READY_FOR_SYNC
-    assert not remote_invoices(company)
-
-
 def test_historical_invoices_are_never_sent(division, connection, company, books):
     customer = CustomerFactory(division=division, display_name="Lime Lofts", taxable=False)
     invoice = ready(customer, (None, "Repair", "1", "50", False))

@@ -9,7 +9,6 @@ from django.utils import timezone
 from apps.accounting.models import Account, AccountType, ItemType
 from apps.accounting.services import default_accounts_set
 from apps.catalog.models import Item
-from apps.catalog.services import item_update
 from apps.qbo_sandbox.models import SandboxEntity
 from apps.quickbooks.models import RecordLink, SyncRunStatus, SyncTrigger
 from tests.factories import AccountFactory, ItemFactory
@@ -296,40 +295,6 @@ def test_each_item_type_is_pushed_with_default_accounts_and_equipment_goes_as_in
         Decimal("2600.00"),
         Decimal("3"),
     )
-
-
-def test_an_item_without_a_valid_account_fails_alone(division, connection, company, chart):
-    pulled(division, company, chart)
-    local_only = AccountFactory(division=division, name="Local Sales", account_type=AccountType.INCOME)
-    ItemFactory(division=division, name="No Accounts", item_type=ItemType.SERVICE)
-    ItemFactory(division=division, name="Local Account", item_type=ItemType.SERVICE, income_account=local_only)
-    ItemFactory(
-        division=division,
-        name="Wrong Expense",
-        item_type=ItemType.INVENTORY,
-        income_account=local_account(division, "Sales of Product Income"),
-        expense_account=local_account(division, "Job Materials"),
-        asset_account=local_account(division, "Inventory Asset"),
-    )
-    ItemFactory(
-        division=division, name="Good", item_type=ItemType.SERVICE, income_account=local_account(division, "Services")
-    )
-
-    run = sync(division)
-
-    assert run.status == SyncRunStatus.PARTIAL
-    messages = dict(run.entries.filter(action="failed").values_list("record_label", "message"))
-    assert set(messages) == {"No Accounts", "Local Account", "Wrong Expense"}
-    assert "has no income account" in messages["No Accounts"] and "Change default accounts" in messages["No Accounts"]
-    assert "not in QuickBooks' chart of accounts" in messages["Local Account"]
-    assert "must be cost of goods sold" in messages["Wrong Expense"]
-    assert [item.data["Name"] for item in remote_items(company)] == ["Good"]
-
-    defaults_set(division)
-    item_update(item=Item.objects.get(name="Local Account"), income_account=None)
-    run = sync(division)
-    assert sorted(label for _, _, label in entries(run, action="created")) == ["Local Account", "No Accounts"]
-    assert entries(run, action="failed") == [("item", "failed", "Wrong Expense")]
 
 
 def test_quickbooks_edits_are_not_pulled_when_fieldoffice_is_master(division, connection, company, chart):
