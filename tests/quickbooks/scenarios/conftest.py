@@ -145,6 +145,7 @@ class OnlineSide:
     accounts = ONLINE_ACCOUNTS
     service_items_have_sku = True
     memo_carries_marker = False  # The marker rides in the private note, the memo in the customer memo.
+    refuses_duplicate_numbers = True  # An invoice number another transaction has.
     not_for_sale: set[str] = set()
     terms_there_first: dict[str, int] = {}
     rates_there_first: set[str] = set()
@@ -435,6 +436,15 @@ class OnlineSide:
         }
         return remote_create(self.company, "Payment", payment).entity_id
 
+    def invoice_add(self, customer: str, number: str) -> None:
+        """An invoice made in QuickBooks, for one of its own customers."""
+        customer_id = remote_create(self.company, "Customer", {"DisplayName": customer}).entity_id
+        line = {"DetailType": "SalesItemLineDetail", "Amount": 10}
+        line["SalesItemLineDetail"] = {"ItemRef": {"value": self.services_item}}
+        remote_create(
+            self.company, "Invoice", {"CustomerRef": {"value": customer_id}, "DocNumber": number, "Line": [line]}
+        )
+
     def invoice_gone(self, remote_id: str, how: str) -> None:
         """Deleted or voided in QuickBooks."""
         invoice = self._invoice(remote_id)
@@ -462,6 +472,7 @@ class DesktopSide:
     accounts = DESKTOP_ACCOUNTS
     service_items_have_sku = False  # A service item in QuickBooks Desktop has no part number.
     memo_carries_marker = True  # One memo field: the marker, then the invoice's memo.
+    refuses_duplicate_numbers = False  # Its screens warn of a number another invoice has; qbXML takes it.
     # On QuickBooks Desktop's item list but not sold (a sales tax item): noted once at the first pull.
     not_for_sale = {"State Tax"}
     # What every new company file holds.
@@ -786,6 +797,17 @@ class DesktopSide:
             "</AppliedToTxnAdd></ReceivePaymentAdd></ReceivePaymentAddRq>",
         )
         return root.findtext(".//ReceivePaymentRet/TxnID")
+
+    def invoice_add(self, customer: str, number: str) -> None:
+        """An invoice made in QuickBooks, for one of its own customers."""
+        self.customer_add(customer)
+        item = f"<ItemRef><ListID>{self.services_item}</ListID></ItemRef>"
+        line = f"<InvoiceLineAdd>{item}<Amount>10.00</Amount></InvoiceLineAdd>"
+        qbxml(
+            self.company,
+            f"<InvoiceAddRq><InvoiceAdd><CustomerRef><FullName>{customer}</FullName></CustomerRef>"
+            f"<RefNumber>{number}</RefNumber>{line}</InvoiceAdd></InvoiceAddRq>",
+        )
 
     def invoice_gone(self, remote_id: str, how: str) -> None:
         """Deleted or voided in QuickBooks."""

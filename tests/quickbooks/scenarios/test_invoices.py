@@ -253,3 +253,27 @@ def test_payments_in_quickbooks_come_back_partly_then_fully_and_a_removed_one_is
     assert invoice.payments.count() == 1
     assert removed.entries.get(entity="payment").action == SyncAction.DEACTIVATED
     assert side.sync().counts == {}
+
+
+@pytest.mark.preview_unpredictable("QuickBooks refuses a number another invoice has only when the invoice arrives")
+def test_a_number_another_quickbooks_invoice_has_is_refused_in_plain_words_where_quickbooks_refuses_it(side, division):
+    sending(side)
+    side.invoice_add("Someone else", "9001")
+    customer = CustomerFactory(division=division, display_name="Fir Fitness", taxable=False)
+    invoice = ready(customer, (None, "Repair", "1", "50", False), number="9001")
+
+    run = side.sync()
+
+    invoice.refresh_from_db()
+    entry = run.entries.get(entity="invoice")
+    if side.refuses_duplicate_numbers:  # QuickBooks Online: in plain words, and the invoice waits here.
+        assert run.status == SyncRunStatus.PARTIAL
+        assert entry.action == SyncAction.FAILED and "already has the number" in entry.message
+        assert invoice.status == InvoiceStatus.READY_FOR_SYNC
+        assert side.invoices_there() == 1
+    else:  # QuickBooks Desktop takes a number another invoice has (its screens only warn).
+        assert_clean(run)
+        assert entry.action == SyncAction.CREATED
+        assert invoice.status == InvoiceStatus.UNPAID
+        assert side.invoice_there(link_of(invoice).qbo_id)["number"] == "9001"
+        assert side.invoices_there() == 2

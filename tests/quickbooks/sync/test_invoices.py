@@ -4,10 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from apps.invoicing.models import InvoiceStatus
 from apps.invoicing.services import invoice_approve, invoice_mark_for_sync
 from apps.invoicing.services.writes import invoice_create
-from apps.qbo_sandbox.entities import entity_create, entity_delete
+from apps.qbo_sandbox.entities import entity_delete
 from apps.qbo_sandbox.models import SandboxEntity
 from apps.quickbooks.models import SyncRunStatus
 from tests.factories import CustomerFactory, ServiceLocationFactory
@@ -96,37 +95,6 @@ def test_the_setting_and_quickbooks_disagreeing_is_said(division, connection, co
     assert "custom transaction numbers" in run.summary
     (remote,) = remote_invoices(company)
     assert remote.data["DocNumber"] == invoice.number == "FO-78"
-
-
-@pytest.mark.preview_unpredictable("QuickBooks refuses a number another invoice has only when the invoice arrives")
-def test_a_duplicate_number_fails_in_plain_words(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Fir Fitness", taxable=False)
-    remote_customer = remote_create(company, "Customer", {"DisplayName": "Someone else"})
-    entity_create(
-        company,
-        "Invoice",
-        {
-            "CustomerRef": {"value": remote_customer.entity_id},
-            "DocNumber": "9001",
-            "Line": [
-                {
-                    "DetailType": "SalesItemLineDetail",
-                    "Amount": 10,
-                    "SalesItemLineDetail": {"ItemRef": {"value": books["services"].entity_id}},
-                }
-            ],
-        },
-    )
-    invoice = ready(customer, (None, "Repair", "1", "50", False), number="9001")
-    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
-
-    run = sync(division)
-
-    assert run.status == SyncRunStatus.PARTIAL
-    entry = run.entries.get(entity="invoice")
-    assert entry.action == "failed" and "already has the number" in entry.message
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.READY_FOR_SYNC
 
 
 def test_historical_invoices_are_never_sent(division, connection, company, books):
