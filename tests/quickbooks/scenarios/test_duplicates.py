@@ -35,7 +35,6 @@ def test_one_way_push_skips_a_customer_name_quickbooks_already_has(side, divisio
     assert not linked_customers(division)
 
 
-@pytest.mark.preview_unpredictable("The name is taken in QuickBooks only once the sync has read it")
 def test_a_name_taken_in_quickbooks_while_it_is_sent_is_said_plainly_and_nothing_is_lost(side, division):
     CustomerFactory(division=division, display_name="Fir Farms", phone="555-0101")
     CustomerFactory(division=division, display_name="Oak Orchard")

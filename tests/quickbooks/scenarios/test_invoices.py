@@ -194,7 +194,6 @@ def test_an_invoice_waits_while_its_customer_is_not_in_quickbooks(side, division
     assert side.invoices_there() == 0
 
 
-@pytest.mark.preview_unpredictable("The lost answer is only known when the connection drops")
 @pytest.mark.parametrize("numbers", [True, False], ids=["quickbooks-numbers", "fieldoffice-numbers"])
 def test_an_interrupted_create_is_found_by_its_marker_and_not_sent_twice(side, division, numbers):
     sending(side, numbers=numbers)

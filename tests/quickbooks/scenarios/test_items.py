@@ -176,7 +176,6 @@ def test_an_item_changed_in_quickbooks_meanwhile_is_read_again_and_sent_once_mor
     assert (labor.name, labor.sales_price) == ("Labor", Decimal("105.00"))
 
 
-@pytest.mark.preview_unpredictable("The lost answer is only known when the connection drops")
 def test_an_interrupted_create_is_linked_not_created_twice(side, division):
     pushing(side)
     ItemFactory(division=division, name="Labor")
