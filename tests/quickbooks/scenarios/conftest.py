@@ -9,6 +9,7 @@ Every scenario also runs with a preview before each sync, which must count what 
 
 from collections import Counter
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 
@@ -19,6 +20,7 @@ from apps.qbd_sandbox.models import Record
 from apps.qbo_sandbox import store
 from apps.qbo_sandbox.entities import entity_delete, entity_void, taxcode_create
 from apps.qbo_sandbox.models import SandboxEntity
+from apps.quickbooks.client import QuickBooksClient
 from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.mapping.invoices import VOIDED
 from apps.quickbooks.models import RecordLink, SyncRun, SyncSettings, SyncTrigger
@@ -140,7 +142,6 @@ def _previewed(preview_first):
 class OnlineSide:
     """QuickBooks Online: the local sandbox's company, changed as QuickBooks' own screens change it."""
 
-    name = "online"
     capabilities: Capabilities = OnlineBackend.capabilities
     accounts = ONLINE_ACCOUNTS
     service_items_have_sku = True
@@ -154,6 +155,7 @@ class OnlineSide:
         self.division = division
         self.company = company
         self.connection = connection
+        self.asked: list[tuple[str, str]] = []  # What the last sync asked of QuickBooks' API: (method, path).
         # Records of the lists the last sync added or changed there, counted per list ("term", "tax code"...).
         self.written: dict[str, int] = {}
         self.created: dict[str, int] = {}  # Of those, the records it added.
@@ -190,7 +192,15 @@ class OnlineSide:
 
     def sync(self, **options) -> SyncRun:
         before = self._state()
-        run = sync(self.division, **options)
+        asked = self.asked = []
+        request = QuickBooksClient.request
+
+        def recorded(client, method, path, *args, **kwargs):
+            asked.append((method, path))
+            return request(client, method, path, *args, **kwargs)
+
+        with mock.patch.object(QuickBooksClient, "request", recorded):
+            run = sync(self.division, **options)
         after = self._state()
         self.written = Counter(WRITTEN_AS[key[0]] for key, value in after.items() if before.get(key) != value)
         self.created = Counter(WRITTEN_AS[key[0]] for key in after if key not in before)
@@ -460,14 +470,14 @@ class OnlineSide:
         return sorted(row.data["Name"] for row in rows)
 
     def reads_changes_only(self, run: SyncRun) -> bool:
-        """Whether the run asked QuickBooks only for what changed since the last: change data capture, one call."""
-        return run.api_calls <= 2
+        """Whether the last sync asked QuickBooks only for what changed since the one before: change data capture."""
+        reads = [path for method, path in self.asked if method == "GET" and path != "preferences"]
+        return bool(reads) and all(path == "cdc" for path in reads)
 
 
 class DesktopSide:
     """QuickBooks Desktop: a company file in the emulator, changed as QuickBooks' own screens change it."""
 
-    name = "desktop"
     capabilities: Capabilities = DesktopBackend.capabilities
     accounts = DESKTOP_ACCOUNTS
     service_items_have_sku = False  # A service item in QuickBooks Desktop has no part number.
@@ -827,7 +837,7 @@ class DesktopSide:
         return sorted(ret.findtext("Name") for ret in rets if ret.tag != "ItemSalesTaxRet")
 
     def reads_changes_only(self, run: SyncRun) -> bool:
-        """Whether the run asked QuickBooks only for what changed since the last: a modified-since query."""
+        """Whether the last sync asked QuickBooks only for what changed since the one before: a modified-since query."""
         return "<FromModifiedDate>" in self.desktop_sync.transport.documents[0]
 
 
