@@ -170,42 +170,16 @@ def pulled_items(company) -> None:
     item_add(company, "ItemService", "Overtime", f"<ParentRef><FullName>Labor</FullName></ParentRef>{service}")
 
 
-def test_each_item_type_is_pulled_with_its_accounts_stock_and_state(desktop_items, desktop_sync, company):
+def test_a_sub_item_arrives_and_the_sales_tax_item_is_noted_once_all_read_by_one_query(
+    desktop_items, desktop_sync, company
+):
+    """What each kind of item brings is a shared scenario (``tests/quickbooks/scenarios/test_items.py``)."""
     division = desktop_items("to_local")
     pulled_items(company)
 
     run = desktop_sync()
 
     assert_clean(run)
-    filt = Item.objects.get(division=division, name="Air Filter 16x25")
-    assert (filt.item_type, filt.sku, filt.description, filt.taxable) == (
-        ItemType.INVENTORY,
-        "AF-1625",
-        "Pleated, MERV 11",
-        True,
-    )
-    assert (filt.sales_price, filt.cost, filt.quantity_on_hand) == (Decimal("24.50"), Decimal("9.25"), Decimal("40"))
-    assert filt.income_account == local_account(division, "Materials Income")
-    assert filt.expense_account == local_account(division, "Cost of Goods Sold")
-    assert filt.asset_account == local_account(division, "Inventory Asset")
-    fittings = Item.objects.get(division=division, name="Copper Fittings")
-    assert (fittings.item_type, fittings.sku, fittings.sales_price, fittings.cost, fittings.taxable) == (
-        ItemType.NON_INVENTORY,
-        "CF-12",
-        Decimal("12.50"),
-        Decimal("4.10"),
-        False,
-    )
-    assert fittings.expense_account == local_account(division, "Job Materials") and fittings.asset_account is None
-    labor = Item.objects.get(division=division, name="Labor")
-    # One account for sales and purchases: an income account, so it is the income account here.
-    assert (labor.item_type, labor.sales_price, labor.description) == (
-        ItemType.SERVICE,
-        Decimal("95.00"),
-        "Hourly labor",
-    )
-    assert (labor.income_account, labor.expense_account) == (local_account(division, "Service Income"), None)
-    assert Item.objects.get(division=division, name="Old Visit").active is False
     assert Item.objects.get(division=division, name="Overtime").item_type == ItemType.SERVICE
     (note,) = run.entries.filter(entity="item", action=SyncAction.SKIPPED)
     assert note.record_label == "State Tax" and "Sales Tax items are not products or services" in note.message

@@ -145,6 +145,7 @@ class OnlineSide:
     capabilities: Capabilities = OnlineBackend.capabilities
     accounts = ONLINE_ACCOUNTS
     service_items_have_sku = True
+    says_when_stock_was_counted = True  # An inventory item's start date comes back.
     memo_carries_marker = False  # The marker rides in the private note, the memo in the customer memo.
     refuses_duplicate_numbers = True  # An invoice number another transaction has.
     not_for_sale: set[str] = set()
@@ -340,6 +341,50 @@ class OnlineSide:
         fields = {"Name": name, "Type": "Service", "UnitPrice": Decimal(price), "Active": active}
         remote_create(self.company, "Item", {**fields, "IncomeAccountRef": {"value": income}})
 
+    def items_of_each_kind_add(self) -> None:
+        """One item of each kind QuickBooks sells (stocked, not stocked, a service) and an inactive one."""
+        account = {
+            role: {"value": self._entity("Account", data__Name=name).entity_id} for role, name in self.accounts.items()
+        }
+        remote_create(
+            self.company,
+            "Item",
+            {
+                "Name": "Air Filter 16x25",
+                "Type": "Inventory",
+                "Sku": "AF-1625",
+                "Description": "Pleated, MERV 11",
+                "Taxable": True,
+                "UnitPrice": "24.50",
+                "PurchaseCost": "9.25",
+                "TrackQtyOnHand": True,
+                "QtyOnHand": 40,
+                "InvStartDate": "2024-03-01",
+                "IncomeAccountRef": account["income"],
+                "ExpenseAccountRef": account["cogs"],
+                "AssetAccountRef": account["asset"],
+            },
+        )
+        remote_create(
+            self.company,
+            "Item",
+            {
+                "Name": "Copper Fittings",
+                "Type": "NonInventory",
+                "Sku": "CF-12",
+                "Description": "Fittings",
+                "UnitPrice": 12.5,
+                "PurchaseCost": "4.10",
+                "IncomeAccountRef": account["income"],
+                "ExpenseAccountRef": account["materials"],
+            },
+        )
+        service = {"Type": "Service", "IncomeAccountRef": account["service income"]}
+        remote_create(
+            self.company, "Item", {"Name": "Labor", "Description": "Hourly labor", "UnitPrice": 95, **service}
+        )
+        remote_create(self.company, "Item", {"Name": "Old Visit", "Active": False, **service})
+
     def _item(self, name: str) -> SandboxEntity:
         return self._entity("Item", data__Name=name)
 
@@ -481,6 +526,7 @@ class DesktopSide:
     capabilities: Capabilities = DesktopBackend.capabilities
     accounts = DESKTOP_ACCOUNTS
     service_items_have_sku = False  # A service item in QuickBooks Desktop has no part number.
+    says_when_stock_was_counted = False  # Its inventory date is taken on adding an item, never read back.
     memo_carries_marker = True  # One memo field: the marker, then the invoice's memo.
     refuses_duplicate_numbers = False  # Its screens warn of a number another invoice has; qbXML takes it.
     # On QuickBooks Desktop's item list but not sold (a sales tax item): noted once at the first pull.
@@ -676,6 +722,32 @@ class DesktopSide:
         body += "<SalesTaxCodeRef><FullName>Non</FullName></SalesTaxCodeRef>"
         body += f"<SalesOrPurchase><Price>{price}</Price>{account}</SalesOrPurchase>"
         self._add("ItemService", body)
+
+    def items_of_each_kind_add(self) -> None:
+        """One item of each kind QuickBooks sells (stocked, not stocked, a service) and an inactive one."""
+        account = {role: f"<FullName>{name}</FullName>" for role, name in self.accounts.items()}
+        tax, non = (f"<SalesTaxCodeRef><FullName>{code}</FullName></SalesTaxCodeRef>" for code in ("Tax", "Non"))
+        self._add(
+            "ItemInventory",
+            "<Name>Air Filter 16x25</Name><ManufacturerPartNumber>AF-1625</ManufacturerPartNumber>"
+            f"{tax}<SalesDesc>Pleated, MERV 11</SalesDesc><SalesPrice>24.50</SalesPrice>"
+            f"<IncomeAccountRef>{account['income']}</IncomeAccountRef><PurchaseCost>9.25</PurchaseCost>"
+            f"<COGSAccountRef>{account['cogs']}</COGSAccountRef><AssetAccountRef>{account['asset']}</AssetAccountRef>"
+            "<QuantityOnHand>40</QuantityOnHand><InventoryDate>2024-03-01</InventoryDate>",
+        )
+        self._add(
+            "ItemNonInventory",
+            f"<Name>Copper Fittings</Name><ManufacturerPartNumber>CF-12</ManufacturerPartNumber>{non}"
+            "<SalesAndPurchase><SalesDesc>Fittings</SalesDesc><SalesPrice>12.5</SalesPrice>"
+            f"<IncomeAccountRef>{account['income']}</IncomeAccountRef><PurchaseCost>4.10</PurchaseCost>"
+            f"<ExpenseAccountRef>{account['materials']}</ExpenseAccountRef></SalesAndPurchase>",
+        )
+        service = (
+            f"{non}<SalesOrPurchase><Desc>Hourly labor</Desc><Price>95</Price>"
+            f"<AccountRef>{account['service income']}</AccountRef></SalesOrPurchase>"
+        )
+        self._add("ItemService", f"<Name>Labor</Name>{service}")
+        self._add("ItemService", f"<Name>Old Visit</Name><IsActive>false</IsActive>{service}")
 
     def _item(self, name: str):
         root = qbxml(self.company, f"<ItemQueryRq><FullName>{name}</FullName></ItemQueryRq>")

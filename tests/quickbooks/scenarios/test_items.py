@@ -6,6 +6,7 @@ What only one backend does (the item types each QuickBooks sells, its chart of a
 own tests (``tests/quickbooks/sync/test_items.py``, ``tests/quickbooks/desktop_sync/test_items.py``).
 """
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -71,6 +72,58 @@ def test_an_edit_in_quickbooks_comes_back_and_local_edits_are_never_pushed(side,
     assert (local.sales_price, local.active) == (Decimal("99.00"), False)
     assert entries(run, entity="item") == [("item", "deactivated", "Labor")]
     assert side.reads_changes_only(run)
+
+
+def test_each_item_type_is_pulled_with_its_accounts_stock_and_state(side, division):
+    side.chart_add()
+    side.items_of_each_kind_add()
+    side.configure("off", lists=False, inventory="to_local")
+
+    run = side.sync()
+
+    assert_clean(run)
+    account = {role: Account.objects.get(division=division, name=name) for role, name in side.accounts.items()}
+    filt = Item.objects.get(division=division, name="Air Filter 16x25")
+    assert (filt.item_type, filt.sku, filt.description, filt.taxable) == (
+        ItemType.INVENTORY,
+        "AF-1625",
+        "Pleated, MERV 11",
+        True,
+    )
+    assert (filt.sales_price, filt.cost) == (Decimal("24.50"), Decimal("9.25"))
+    counted = date(2024, 3, 1) if side.says_when_stock_was_counted else None
+    assert (filt.quantity_on_hand, filt.quantity_as_of) == (Decimal("40"), counted)
+    assert (filt.income_account, filt.expense_account, filt.asset_account) == (
+        account["income"],
+        account["cogs"],
+        account["asset"],
+    )
+    fittings = Item.objects.get(division=division, name="Copper Fittings")
+    assert (fittings.item_type, fittings.sku, fittings.sales_price, fittings.cost, fittings.taxable) == (
+        ItemType.NON_INVENTORY,
+        "CF-12",
+        Decimal("12.50"),
+        Decimal("4.10"),
+        False,
+    )
+    assert (fittings.expense_account, fittings.asset_account) == (account["materials"], None)
+    labor = Item.objects.get(division=division, name="Labor")
+    assert (labor.item_type, labor.sales_price, labor.description) == (
+        ItemType.SERVICE,
+        Decimal("95.00"),
+        "Hourly labor",
+    )
+    # QuickBooks Desktop keeps one account for a service's sales and purchases: an income one, so income here.
+    assert (labor.income_account, labor.expense_account) == (account["service income"], None)
+    assert Item.objects.get(division=division, name="Old Visit").active is False
+    assert entries(run, entity="item", action=SyncAction.CREATED) == [
+        ("item", "created", name) for name in ("Air Filter 16x25", "Copper Fittings", "Labor", "Old Visit")
+    ]
+
+    again = side.sync()
+
+    assert_clean(again)
+    assert again.counts == {} and not again.entries.exists()
 
 
 def test_one_way_pull_skips_a_local_item_of_the_same_name(side, division):
