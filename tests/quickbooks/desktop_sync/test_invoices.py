@@ -100,22 +100,6 @@ def pay(company, invoice, amount: str, *, method: str = "Check") -> str:
     return root.findtext(".//ReceivePaymentRet/TxnID")
 
 
-def test_quickbooks_desktop_numbers_the_invoice_when_asked(desktop_invoices, desktop_sync, company, division):
-    desktop_invoices(quickbooks_numbers=True)
-    customer = CustomerFactory(division=division, display_name="Dune Diner", taxable=False)
-    invoice = ready(customer, ("Hood cleaning", "1", "300", False), number="FO-77")
-
-    run = desktop_sync()
-
-    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
-    (sent,) = [document for document in desktop_sync.transport.documents if "<InvoiceAddRq" in document]
-    assert "<RefNumber>" not in sent.split("<InvoiceAddRq")[1].split("</InvoiceAddRq>")[0]
-    ret = invoice_ret(company, invoice_link(invoice).qbo_id)
-    invoice.refresh_from_db()
-    assert ret.findtext("RefNumber") == "1" and invoice.number == "1"
-    assert "custom transaction numbers" not in run.summary
-
-
 @pytest.mark.preview_unpredictable(
     "the invoice's customer is created by the same sync, and QuickBooks Desktop checks an invoice with its customer's "
     "record, which a preview does not have"

@@ -12,6 +12,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from lxml import etree
 
 from apps.accounting.models import Account, ItemType, PaymentTerm, TaxRate
 from apps.accounting.services import default_accounts_set
@@ -148,6 +149,7 @@ class OnlineSide:
     says_when_stock_was_counted = True  # An inventory item's start date comes back.
     memo_carries_marker = False  # The marker rides in the private note, the memo in the customer memo.
     refuses_duplicate_numbers = True  # An invoice number another transaction has.
+    first_invoice_number = "1001"  # What QuickBooks numbers a new company's first invoice.
     not_for_sale: set[str] = set()
     terms_there_first: dict[str, int] = {}
     rates_there_first: set[str] = set()
@@ -156,7 +158,7 @@ class OnlineSide:
         self.division = division
         self.company = company
         self.connection = connection
-        self.asked: list[tuple[str, str]] = []  # What the last sync asked of QuickBooks' API: (method, path).
+        self.asked: list[tuple] = []  # What the last sync asked of QuickBooks' API: (method, path, body).
         # Records of the lists the last sync added or changed there, counted per list ("term", "tax code"...).
         self.written: dict[str, int] = {}
         self.created: dict[str, int] = {}  # Of those, the records it added.
@@ -197,7 +199,7 @@ class OnlineSide:
         request = QuickBooksClient.request
 
         def recorded(client, method, path, *args, **kwargs):
-            asked.append((method, path))
+            asked.append((method, path, kwargs.get("body")))
             return request(client, method, path, *args, **kwargs)
 
         with mock.patch.object(QuickBooksClient, "request", recorded):
@@ -491,6 +493,13 @@ class OnlineSide:
         }
         return remote_create(self.company, "Payment", payment).entity_id
 
+    def numbers_sent(self) -> list[str]:
+        """The invoice numbers the last sync sent QuickBooks."""
+        bodies = [body for method, _, body in self.asked if method == "POST" and body]
+        operations = [item for body in bodies for item in body.get("BatchItemRequest", [body])]
+        invoices = [item.get("Invoice", item) for item in operations if "Invoice" in item or "Line" in item]
+        return [invoice["DocNumber"] for invoice in invoices if "DocNumber" in invoice]
+
     def invoice_add(self, customer: str, number: str) -> None:
         """An invoice made in QuickBooks, for one of its own customers."""
         customer_id = remote_create(self.company, "Customer", {"DisplayName": customer}).entity_id
@@ -516,7 +525,7 @@ class OnlineSide:
 
     def reads_changes_only(self, run: SyncRun) -> bool:
         """Whether the last sync asked QuickBooks only for what changed since the one before: change data capture."""
-        reads = [path for method, path in self.asked if method == "GET" and path != "preferences"]
+        reads = [path for method, path, _ in self.asked if method == "GET" and path != "preferences"]
         return bool(reads) and all(path == "cdc" for path in reads)
 
 
@@ -529,6 +538,7 @@ class DesktopSide:
     says_when_stock_was_counted = False  # Its inventory date is taken on adding an item, never read back.
     memo_carries_marker = True  # One memo field: the marker, then the invoice's memo.
     refuses_duplicate_numbers = False  # Its screens warn of a number another invoice has; qbXML takes it.
+    first_invoice_number = "1"
     # On QuickBooks Desktop's item list but not sold (a sales tax item): noted once at the first pull.
     not_for_sale = {"State Tax"}
     # What every new company file holds.
@@ -879,6 +889,14 @@ class DesktopSide:
             "</AppliedToTxnAdd></ReceivePaymentAdd></ReceivePaymentAddRq>",
         )
         return root.findtext(".//ReceivePaymentRet/TxnID")
+
+    def numbers_sent(self) -> list[str]:
+        """The invoice numbers the last sync sent QuickBooks."""
+        numbers = []
+        for document in self.desktop_sync.transport.documents:
+            for element in etree.fromstring(document.encode()).iter("InvoiceAdd", "InvoiceMod"):
+                numbers += [number.text for number in element.iter("RefNumber")]
+        return numbers
 
     def invoice_add(self, customer: str, number: str) -> None:
         """An invoice made in QuickBooks, for one of its own customers."""

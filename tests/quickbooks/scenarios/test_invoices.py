@@ -65,7 +65,7 @@ def test_an_invoice_goes_once_with_its_lines_and_totals_and_comes_back_unpaid(si
     assert_clean(run)
     there = side.invoice_there(link_of(invoice).qbo_id)
     assert there["customer"] == side.customer_id("Aspen Apartments")
-    assert there["number"] == invoice.number
+    assert there["number"] == invoice.number and side.numbers_sent() == [invoice.number]
     if side.memo_carries_marker:  # QuickBooks Desktop: one memo, the marker first.
         assert there["memo"] == f"FieldOffice invoice {invoice.pk}: Gate 4"
     else:  # QuickBooks Online: the marker in the private note, the memo for the customer.
@@ -87,6 +87,21 @@ def test_an_invoice_goes_once_with_its_lines_and_totals_and_comes_back_unpaid(si
     assert_clean(again)
     assert again.counts == {} and not again.entries.exists() and not side.written  # Sent once.
     assert side.invoices_there() == 1
+
+
+def test_quickbooks_numbers_the_invoice_when_asked(side, division):
+    sending(side, numbers=True)
+    customer = CustomerFactory(division=division, display_name="Dune Diner", taxable=False)
+    invoice = ready(customer, (None, "Hood cleaning", "1", "300", False), number="FO-77")
+
+    run = side.sync()
+
+    assert_clean(run)
+    assert side.numbers_sent() == []
+    there = side.invoice_there(link_of(invoice).qbo_id)
+    invoice.refresh_from_db()
+    assert there["number"] == invoice.number == side.first_invoice_number != "FO-77"
+    assert "custom transaction numbers" not in run.summary
 
 
 def test_a_zero_dollar_invoice_goes_and_is_paid(side, division):

@@ -58,25 +58,6 @@ def test_a_location_invoice_is_billed_to_its_sub_customer(division, connection, 
     assert remote.data["CustomerRef"]["value"] == remote_by_name(company, "Branch 7").entity_id
 
 
-def test_quickbooks_numbers_the_invoice_when_asked(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Dune Diner", taxable=False)
-    invoice = ready(customer, (None, "Hood cleaning", "1", "300", False), number="FO-77")
-    configure(
-        division,
-        customers_direction="to_quickbooks",
-        invoices_direction="to_quickbooks",
-        quickbooks_controls_invoice_numbers=True,
-    )
-
-    run = sync(division)
-
-    (remote,) = remote_invoices(company)
-    invoice.refresh_from_db()
-    assert remote.data["DocNumber"] and remote.data["DocNumber"] != "FO-77"
-    assert invoice.number == remote.data["DocNumber"]
-    assert "custom transaction numbers" not in run.summary
-
-
 def test_the_setting_and_quickbooks_disagreeing_is_said(division, connection, company, books):
     preferences = SandboxEntity.objects.get(company=company, entity_type="Preferences")
     preferences.data.setdefault("SalesFormsPrefs", {})["CustomTxnNumbers"] = True
