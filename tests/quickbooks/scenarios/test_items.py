@@ -2,8 +2,9 @@
 Items with QuickBooks, the scenarios both backends share, each run once per backend (``side``): pulled while
 QuickBooks keeps them, pushed while FieldOffice does, and never merged with a namesake in a one-way sync.
 
-What only one backend does (the item types each QuickBooks sells, its chart of accounts, reading long lists) has its
-own tests (``tests/quickbooks/sync/test_items.py``, ``tests/quickbooks/desktop_sync/test_items.py``).
+Each QuickBooks keeps a kind of item in its own way (Desktop: a list per kind); ``side.item_there`` reads either.
+What only one backend does (how each kind is sent, the chart of accounts, sub-items, reading long lists) has its own
+tests (``tests/quickbooks/sync/test_items.py``, ``tests/quickbooks/desktop_sync/test_items.py``).
 """
 
 from datetime import date
