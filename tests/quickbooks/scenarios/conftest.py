@@ -418,6 +418,10 @@ class OnlineSide:
     def item_id(self, name: str) -> str:
         return self._item(name).entity_id
 
+    def preview(self) -> SyncRun:
+        """What the next sync would do, as the integration page's preview asks."""
+        return run_division_sync(self.division.pk, SyncTrigger.PREVIEW)
+
     def sync_through(self, wrapper) -> SyncRun:
         """A sync whose backend is ``wrapper(backend)``: a fault between FieldOffice and QuickBooks."""
         backend = wrapper(OnlineBackend(client_for(self.connection)))
@@ -799,6 +803,10 @@ class DesktopSide:
 
     def item_id(self, name: str) -> str:
         return self._item(name).findtext("ListID")
+
+    def preview(self) -> SyncRun:
+        """What the next update would do, as the integration page's preview asks of the next Web Connector update."""
+        return self.desktop_sync._update(SyncTrigger.PREVIEW)
 
     def sync_through(self, wrapper) -> SyncRun:
         """A sync whose backend is ``wrapper(backend)``: a fault between FieldOffice and QuickBooks."""

@@ -287,3 +287,14 @@ def test_an_item_without_a_valid_account_fails_alone(side, division):
         ("item", "created", "No Accounts"),
     ]
     assert entries(run, action=SyncAction.FAILED) == [("item", "failed", "Wrong Expense")]
+
+
+def test_a_preview_writes_nothing_on_either_side(side, division):
+    pushing(side)
+    ItemFactory(division=division, name="Labor")
+
+    run = side.preview()
+
+    assert entries(run) == [("item", "created", "Labor")]
+    assert side.items_there() == []
+    assert not RecordLink.objects.filter(division=division, entity_type="Item").exists()

@@ -10,7 +10,7 @@ from apps.accounting.models import Account, AccountType, ItemType
 from apps.accounting.services import default_accounts_set
 from apps.catalog.models import Item
 from apps.qbo_sandbox.models import SandboxEntity
-from apps.quickbooks.models import RecordLink, SyncRunStatus, SyncTrigger
+from apps.quickbooks.models import RecordLink, SyncRunStatus
 from tests.factories import AccountFactory, ItemFactory
 from tests.quickbooks.sync.conftest import configure, entries, remote_create, remote_update, sync
 
@@ -229,15 +229,3 @@ def test_quickbooks_edits_are_not_pulled_when_fieldoffice_is_master(division, co
     assert run.entries.count() == 0
     labor.refresh_from_db()
     assert (labor.name, labor.sales_price) == ("Labor", Decimal("95.00"))
-
-
-def test_a_preview_writes_nothing_on_either_side(division, connection, company, chart):
-    pulled(division, company, chart)
-    defaults_set(division)
-    ItemFactory(division=division, name="Labor")
-
-    run = sync(division, SyncTrigger.PREVIEW)
-
-    assert entries(run) == [("item", "created", "Labor")]
-    assert remote_items(company) == []
-    assert not RecordLink.objects.filter(division=division, entity_type="Item").exists()
