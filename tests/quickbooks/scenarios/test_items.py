@@ -298,3 +298,16 @@ def test_a_preview_writes_nothing_on_either_side(side, division):
     assert entries(run) == [("item", "created", "Labor")]
     assert side.items_there() == []
     assert not RecordLink.objects.filter(division=division, entity_type="Item").exists()
+
+
+def test_quickbooks_edits_are_not_pulled_when_fieldoffice_is_master(side, division):
+    pushing(side)
+    labor = ItemFactory(division=division, name="Labor", sales_price=Decimal("95.00"))
+    assert_clean(side.sync())
+    side.item_change("Labor", new_name="Labour", price="150")
+
+    run = side.sync()
+
+    assert run.entries.count() == 0
+    labor.refresh_from_db()
+    assert (labor.name, labor.sales_price) == ("Labor", Decimal("95.00"))

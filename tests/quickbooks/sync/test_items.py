@@ -215,17 +215,3 @@ def test_each_item_type_is_pushed_with_default_accounts_and_equipment_goes_as_in
         Decimal("2600.00"),
         Decimal("3"),
     )
-
-
-def test_quickbooks_edits_are_not_pulled_when_fieldoffice_is_master(division, connection, company, chart):
-    pulled(division, company, chart)
-    defaults_set(division)
-    labor = ItemFactory(division=division, name="Labor", sales_price=Decimal("95.00"))
-    sync(division)
-    remote_update(company, "Item", remote_item(company, "Labor"), {"UnitPrice": 150, "Name": "Labour"})
-
-    run = sync(division)
-
-    assert run.entries.count() == 0
-    labor.refresh_from_db()
-    assert (labor.name, labor.sales_price) == ("Labor", Decimal("95.00"))
