@@ -8,15 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from apps.accounting.models import TaxRate
 from apps.customers.models import Customer
 from apps.invoicing.models import InvoiceStatus
-from apps.invoicing.services import invoice_approve, invoice_mark_for_sync, invoice_update, invoice_void
+from apps.invoicing.services import invoice_approve, invoice_mark_for_sync
 from apps.invoicing.services.writes import invoice_create
-from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.mapping.desktop.invoices import InvoicesAdapter, invoice_fields, invoice_record
 from apps.quickbooks.mapping.desktop.payments import PaymentsAdapter, payment_record
-from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus, SyncSettings, SyncTrigger
+from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus, SyncSettings
 from apps.quickbooks.sync.backend import CREATE, Write
 from apps.quickbooks.sync.desktop import DesktopBackend
-from apps.quickbooks.sync.engine import run_division_sync
 from tests.factories import CustomerFactory, TaxRateFactory
 from tests.quickbooks.desktop_sync.conftest import EmulatorTransport, customer_add, qbxml
 
@@ -102,61 +100,6 @@ def pay(company, invoice, amount: str, *, method: str = "Check") -> str:
     return root.findtext(".//ReceivePaymentRet/TxnID")
 
 
-def test_an_invoice_goes_to_quickbooks_desktop_with_its_number_and_comes_back_unpaid(
-    desktop_invoices, desktop_sync, company, division, services_item
-):
-    desktop_invoices()
-    customer = CustomerFactory(division=division, display_name="Aspen Apartments", taxable=False)
-    invoice = ready(
-        customer, ("Furnace tune-up", "2", "80.00", False), ("Trip charge", "1", "25", False), memo="Gate 4"
-    )
-
-    run = desktop_sync()
-
-    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
-    ret = invoice_ret(company, invoice_link(invoice).qbo_id)
-    customer_id = RecordLink.objects.get(content_type__model="customer", object_id=customer.pk).qbo_id
-    assert ret.findtext("CustomerRef/ListID") == customer_id
-    assert ret.findtext("RefNumber") == invoice.number
-    assert ret.findtext("Memo") == f"FieldOffice invoice {invoice.pk}: Gate 4"
-    lines = ret.findall("InvoiceLineRet")
-    assert [(line.findtext("ItemRef/ListID"), line.findtext("Desc")) for line in lines] == [
-        (services_item, "Furnace tune-up"),
-        (services_item, "Trip charge"),
-    ]
-    assert [tuple(Decimal(line.findtext(name)) for name in ("Quantity", "Rate", "Amount")) for line in lines] == [
-        (2, 80, Decimal("160.00")),
-        (1, 25, Decimal("25.00")),
-    ]
-    assert {line.findtext("SalesTaxCodeRef/FullName") for line in lines} == {"NON"}
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.UNPAID
-    assert (invoice.total, invoice.balance) == (Decimal("185.00"), Decimal("185.00"))
-    assert "custom transaction numbers" not in run.summary  # Desktop keeps a number it is given, or numbers it
-
-    again = desktop_sync()
-
-    assert again.status == SyncRunStatus.SUCCEEDED and again.counts == {}
-    assert desktop_sync.transport.requests("InvoiceAdd") == desktop_sync.transport.requests("InvoiceMod") == 0
-    assert desktop_invoice_count(company) == 1
-
-
-def test_quickbooks_desktop_numbers_the_invoice_when_asked(desktop_invoices, desktop_sync, company, division):
-    desktop_invoices(quickbooks_numbers=True)
-    customer = CustomerFactory(division=division, display_name="Dune Diner", taxable=False)
-    invoice = ready(customer, ("Hood cleaning", "1", "300", False), number="FO-77")
-
-    run = desktop_sync()
-
-    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
-    (sent,) = [document for document in desktop_sync.transport.documents if "<InvoiceAddRq" in document]
-    assert "<RefNumber>" not in sent.split("<InvoiceAddRq")[1].split("</InvoiceAddRq>")[0]
-    ret = invoice_ret(company, invoice_link(invoice).qbo_id)
-    invoice.refresh_from_db()
-    assert ret.findtext("RefNumber") == "1" and invoice.number == "1"
-    assert "custom transaction numbers" not in run.summary
-
-
 @pytest.mark.preview_unpredictable(
     "the invoice's customer is created by the same sync, and QuickBooks Desktop checks an invoice with its customer's "
     "record, which a preview does not have"
@@ -230,195 +173,6 @@ def test_desktop_tax_is_taken_and_the_difference_noted(desktop_invoices, desktop
     assert (invoice.tax, invoice.total, invoice.balance) == (Decimal("7.25"), Decimal("157.25"), Decimal("157.25"))
     note = invoice.notes.get()
     assert "charged 7.25 tax" in note.text and "computed 7.00" in note.text
-
-
-def test_zero_dollar_invoices_sync_and_are_paid(desktop_invoices, desktop_sync, company, division):
-    desktop_invoices()
-    customer = CustomerFactory(division=division, display_name="Cedar Church", taxable=False)
-    invoice = ready(customer, ("Warranty visit", "1", "0", False))
-
-    desktop_sync()
-
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.PAID and invoice.total == 0
-    assert invoice_ret(company, invoice_link(invoice).qbo_id).findtext("BalanceRemaining") == "0.00"
-
-
-class EditingTransport(EmulatorTransport):
-    """A QuickBooks user saves the invoice just before FieldOffice's InvoiceMod reaches it."""
-
-    def __init__(self, company, txn_id: str) -> None:
-        super().__init__(company)
-        self.txn_id = txn_id
-        self.edited = False
-
-    def exchange(self, document: str) -> str:
-        if "<InvoiceModRq" in document and not self.edited:
-            self.edited = True
-            ret = invoice_ret(self.company, self.txn_id)
-            qbxml(
-                self.company,
-                f"<InvoiceModRq><InvoiceMod><TxnID>{self.txn_id}</TxnID>"
-                f"<EditSequence>{ret.findtext('EditSequence')}</EditSequence><PONumber>PO-9</PONumber>"
-                "</InvoiceMod></InvoiceModRq>",
-            )
-        return super().exchange(document)
-
-
-def test_a_resynced_invoice_updates_the_same_desktop_invoice_and_is_retried_when_stale(
-    desktop_invoices, desktop_sync, company, division
-):
-    desktop_invoices()
-    customer = CustomerFactory(division=division, display_name="Grove Gym", taxable=False)
-    invoice = ready(customer, ("Repair", "1", "50", False), ("Filter", "2", "10", False))
-    desktop_sync()
-    txn_id = invoice_link(invoice).qbo_id
-    first_line = invoice_ret(company, txn_id).find("InvoiceLineRet").findtext("TxnLineID")
-    invoice.refresh_from_db()
-    invoice_update(
-        invoice=invoice,
-        lines=[
-            {
-                "description": "Repair, parts included",
-                "quantity": Decimal(1),
-                "unit_price": Decimal(75),
-                "taxable": False,
-            }
-        ],
-    )
-    invoice_mark_for_sync(invoice=invoice)
-    transport = EditingTransport(company, txn_id)
-
-    run = run_division_sync(
-        division.pk, SyncTrigger.WEB_CONNECTOR, backend=DesktopBackend(transport, utc_offset=desktop_sync.offset)
-    )
-
-    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
-    assert transport.requests("InvoiceMod") == 2  # refused as stale (3200), read again, sent again
-    assert run.entries.get(entity="invoice").action == SyncAction.UPDATED
-    assert desktop_invoice_count(company) == 1
-    ret = invoice_ret(company, txn_id)
-    lines = ret.findall("InvoiceLineRet")
-    assert [(line.findtext("TxnLineID"), line.findtext("Desc")) for line in lines] == [
-        (first_line, "Repair, parts included")
-    ]
-    assert ret.findtext("Subtotal") == "75.00" and ret.findtext("PONumber") == "PO-9"
-    invoice.refresh_from_db()
-    assert (invoice.status, invoice.total) == (InvoiceStatus.UNPAID, Decimal("75.00"))
-    assert invoice_link(invoice).sync_token == ret.findtext("EditSequence")
-
-
-def test_voided_here_is_voided_in_desktop(desktop_invoices, desktop_sync, company, division):
-    desktop_invoices()
-    customer = CustomerFactory(division=division, display_name="Hazel Hall", taxable=False)
-    invoice = ready(customer, ("Repair", "1", "50", False))
-    desktop_sync()
-    invoice.refresh_from_db()
-    invoice_void(invoice=invoice)
-
-    run = desktop_sync()
-
-    ret = invoice_ret(company, invoice_link(invoice).qbo_id)
-    assert ret.findtext("Memo") == f"VOID: FieldOffice invoice {invoice.pk}"
-    assert ret.findtext("Subtotal") == ret.findtext("BalanceRemaining") == "0.00"
-    assert run.entries.get(entity="invoice").action == SyncAction.DEACTIVATED
-    assert invoice_link(invoice).sync_token == ret.findtext("EditSequence")
-    assert desktop_sync().entries.count() == 0
-
-
-def test_payments_in_desktop_come_back_partly_then_fully_and_a_removed_one_is_removed(
-    desktop_invoices, desktop_sync, company, division
-):
-    desktop_invoices()
-    customer = CustomerFactory(division=division, display_name="Ivy Inn", taxable=False)
-    invoice = ready(customer, ("Boiler service", "1", "200", False))
-    desktop_sync()
-
-    pay(company, invoice, "50.00")
-    desktop_sync()
-    invoice.refresh_from_db()
-    assert (invoice.status, invoice.balance) == (InvoiceStatus.UNPAID, Decimal("150.00"))
-    payment = invoice.payments.get()
-    assert (payment.amount, payment.reference, payment.method) == (Decimal("50.00"), "CHK 42", "check")
-
-    second = pay(company, invoice, "150.00", method="Visa")
-    run = desktop_sync()
-    invoice.refresh_from_db()
-    assert (invoice.status, invoice.balance) == (InvoiceStatus.PAID, Decimal("0.00"))
-    assert invoice.payments.count() == 2
-    assert run.entries.get(entity="payment").action == SyncAction.CREATED
-
-    qbxml(company, f"<TxnDelRq><TxnDelType>ReceivePayment</TxnDelType><TxnID>{second}</TxnID></TxnDelRq>")
-    removed = desktop_sync()
-    invoice.refresh_from_db()
-    assert (invoice.status, invoice.balance) == (InvoiceStatus.UNPAID, Decimal("150.00"))
-    assert invoice.payments.count() == 1
-    assert removed.entries.get(entity="payment").action == SyncAction.DEACTIVATED
-    assert desktop_sync().counts == {}
-
-
-def test_an_invoice_deleted_or_voided_in_desktop_is_noted_not_changed(
-    desktop_invoices, desktop_sync, company, division
-):
-    desktop_invoices()
-    customer = CustomerFactory(division=division, display_name="Juniper Jazz Club", taxable=False)
-    deleted = ready(customer, ("Repair", "1", "50", False))
-    voided = ready(customer, ("Tune-up", "1", "80", False))
-    desktop_sync()
-    deleted_id, voided_id = invoice_link(deleted).qbo_id, invoice_link(voided).qbo_id
-
-    qbxml(company, f"<TxnDelRq><TxnDelType>Invoice</TxnDelType><TxnID>{deleted_id}</TxnID></TxnDelRq>")
-    qbxml(company, f"<TxnVoidRq><TxnVoidType>Invoice</TxnVoidType><TxnID>{voided_id}</TxnID></TxnVoidRq>")
-    run = desktop_sync()
-
-    deleted.refresh_from_db()
-    voided.refresh_from_db()
-    assert deleted.status == voided.status == InvoiceStatus.UNPAID
-    assert "deleted in QuickBooks" in deleted.notes.get().text
-    assert "voided in QuickBooks" in voided.notes.get().text
-    assert sorted(run.entries.filter(entity="invoice").values_list("action", flat=True)) == [
-        SyncAction.SKIPPED,
-        SyncAction.SKIPPED,
-    ]
-    assert desktop_sync().entries.count() == 0
-
-
-class DroppedTransport(EmulatorTransport):
-    """The connection drops after QuickBooks ran the invoices document, before its answer came back."""
-
-    def exchange(self, document: str) -> str:
-        answer = super().exchange(document)
-        if "<InvoiceAddRq" in document:
-            raise QuickBooksError("The Web Connector lost the connection.")
-        return answer
-
-
-def test_an_interrupted_push_is_found_by_its_marker_and_not_sent_twice(
-    desktop_invoices, desktop_sync, company, division
-):
-    desktop_invoices(quickbooks_numbers=True)
-    customer = CustomerFactory(division=division, display_name="Kiwi Kitchens", taxable=False)
-    invoice = ready(customer, ("Repair", "1", "50", False))
-    dropped = DroppedTransport(company)
-    backend = DesktopBackend(dropped, utc_offset=desktop_sync.offset)
-
-    failed = run_division_sync(division.pk, SyncTrigger.WEB_CONNECTOR, backend=backend)
-
-    assert failed.status == SyncRunStatus.FAILED
-    assert invoice_link(invoice).pending_since is not None and invoice_link(invoice).qbo_id == ""
-    desktop_sync.offset = backend.utc_offset
-
-    run = desktop_sync()
-
-    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
-    assert desktop_invoice_count(company) == 1
-    assert desktop_sync.transport.requests("InvoiceAdd") == 0
-    link = invoice_link(invoice)
-    assert link.pending_since is None and link.qbo_id
-    assert run.entries.get(entity="invoice", action=SyncAction.LINKED)
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.UNPAID
-    assert invoice.number == invoice_ret(company, link.qbo_id).findtext("RefNumber")
 
 
 def test_preferences_say_desktop_numbers_invoices_and_whether_it_charges_sales_tax(company):

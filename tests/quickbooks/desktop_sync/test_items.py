@@ -170,42 +170,16 @@ def pulled_items(company) -> None:
     item_add(company, "ItemService", "Overtime", f"<ParentRef><FullName>Labor</FullName></ParentRef>{service}")
 
 
-def test_each_item_type_is_pulled_with_its_accounts_stock_and_state(desktop_items, desktop_sync, company):
+def test_a_sub_item_arrives_and_the_sales_tax_item_is_noted_once_all_read_by_one_query(
+    desktop_items, desktop_sync, company
+):
+    """What each kind of item brings is a shared scenario (``tests/quickbooks/scenarios/test_items.py``)."""
     division = desktop_items("to_local")
     pulled_items(company)
 
     run = desktop_sync()
 
     assert_clean(run)
-    filt = Item.objects.get(division=division, name="Air Filter 16x25")
-    assert (filt.item_type, filt.sku, filt.description, filt.taxable) == (
-        ItemType.INVENTORY,
-        "AF-1625",
-        "Pleated, MERV 11",
-        True,
-    )
-    assert (filt.sales_price, filt.cost, filt.quantity_on_hand) == (Decimal("24.50"), Decimal("9.25"), Decimal("40"))
-    assert filt.income_account == local_account(division, "Materials Income")
-    assert filt.expense_account == local_account(division, "Cost of Goods Sold")
-    assert filt.asset_account == local_account(division, "Inventory Asset")
-    fittings = Item.objects.get(division=division, name="Copper Fittings")
-    assert (fittings.item_type, fittings.sku, fittings.sales_price, fittings.cost, fittings.taxable) == (
-        ItemType.NON_INVENTORY,
-        "CF-12",
-        Decimal("12.50"),
-        Decimal("4.10"),
-        False,
-    )
-    assert fittings.expense_account == local_account(division, "Job Materials") and fittings.asset_account is None
-    labor = Item.objects.get(division=division, name="Labor")
-    # One account for sales and purchases: an income account, so it is the income account here.
-    assert (labor.item_type, labor.sales_price, labor.description) == (
-        ItemType.SERVICE,
-        Decimal("95.00"),
-        "Hourly labor",
-    )
-    assert (labor.income_account, labor.expense_account) == (local_account(division, "Service Income"), None)
-    assert Item.objects.get(division=division, name="Old Visit").active is False
     assert Item.objects.get(division=division, name="Overtime").item_type == ItemType.SERVICE
     (note,) = run.entries.filter(entity="item", action=SyncAction.SKIPPED)
     assert note.record_label == "State Tax" and "Sales Tax items are not products or services" in note.message
@@ -216,42 +190,6 @@ def test_each_item_type_is_pulled_with_its_accounts_stock_and_state(desktop_item
 
     assert_clean(again)
     assert again.counts == {} and not again.entries.exists()  # Nothing changed; the tax item is noted once only.
-
-
-def test_an_edit_in_desktop_comes_back_and_local_edits_are_never_pushed(desktop_items, desktop_sync, company):
-    division = desktop_items("to_local")
-    labor = item_add(
-        company,
-        "ItemService",
-        "Labor",
-        f"{NON}<SalesOrPurchase><Price>95</Price><AccountRef><FullName>Service Income</FullName></AccountRef>"
-        "</SalesOrPurchase>",
-    )
-    desktop_sync()
-    local = Item.objects.get(division=division, name="Labor")
-
-    item_update(item=local, sales_price=Decimal("120.00"), taxable=True)
-    run = desktop_sync()
-
-    assert_clean(run)
-    assert not run.entries.exists()
-    assert desktop_sync.transport.requests("ItemServiceMod") == 0
-    assert item_ret(company, "Labor").findtext("EditSequence") == labor["EditSequence"]
-    local.refresh_from_db()
-    assert local.sales_price == Decimal("120.00")  # Kept until QuickBooks Desktop changes the item.
-
-    qbxml(
-        company,
-        f"<ItemServiceModRq><ItemServiceMod><ListID>{labor['ListID']}</ListID>"
-        f"<EditSequence>{labor['EditSequence']}</EditSequence><IsActive>false</IsActive>"
-        "<SalesOrPurchaseMod><Price>99</Price></SalesOrPurchaseMod></ItemServiceMod></ItemServiceModRq>",
-    )
-    run = desktop_sync()
-
-    local.refresh_from_db()
-    assert (local.sales_price, local.active) == (Decimal("99.00"), False)
-    assert entries(run, entity="item") == [("item", "deactivated", "Labor")]
-    assert "<FromModifiedDate>" in desktop_sync.transport.documents[0]
 
 
 # FieldOffice → QuickBooks Desktop.
@@ -347,39 +285,6 @@ def test_each_item_type_is_pushed_with_default_accounts_and_equipment_goes_as_in
     )
 
 
-def test_an_item_without_a_valid_account_fails_alone(desktop_items, desktop_sync, company):
-    division = desktop_items("to_quickbooks")
-    desktop_sync()
-    local_only = AccountFactory(division=division, name="Local Sales", account_type=AccountType.INCOME)
-    ItemFactory(division=division, name="No Accounts", item_type=ItemType.SERVICE)
-    ItemFactory(division=division, name="Local Account", item_type=ItemType.SERVICE, income_account=local_only)
-    ItemFactory(
-        division=division,
-        name="Wrong Expense",
-        item_type=ItemType.INVENTORY,
-        income_account=local_account(division, "Materials Income"),
-        expense_account=local_account(division, "Job Materials"),
-        asset_account=local_account(division, "Inventory Asset"),
-    )
-    ItemFactory(
-        division=division,
-        name="Good",
-        item_type=ItemType.SERVICE,
-        income_account=local_account(division, "Service Income"),
-    )
-
-    run = desktop_sync()
-
-    assert run.status == SyncRunStatus.PARTIAL
-    messages = dict(run.entries.filter(action="failed").values_list("record_label", "message"))
-    assert set(messages) == {"No Accounts", "Local Account", "Wrong Expense"}
-    assert "has no income account" in messages["No Accounts"]
-    assert "not in QuickBooks' chart of accounts" in messages["Local Account"]
-    assert "must be cost of goods sold" in messages["Wrong Expense"]
-    assert desktop_sync.transport.requests("ItemServiceAdd") == 1
-    assert item_ret(company, "Good").tag == "ItemServiceRet"
-
-
 def test_edits_go_out_as_mods_of_the_desktop_type_and_desktop_edits_are_not_pulled(
     desktop_items, desktop_sync, company
 ):
@@ -431,34 +336,6 @@ def test_edits_go_out_as_mods_of_the_desktop_type_and_desktop_edits_are_not_pull
     # Desktop changes quantities through inventory adjustments only: the Mod leaves the quantity alone.
     assert (ret.findtext("SalesPrice"), Decimal(ret.findtext("QuantityOnHand"))) == ("30.00", Decimal("4"))
     assert "<QuantityOnHand>" not in desktop_sync.transport.documents[-1]
-
-
-def test_a_name_desktop_already_has_is_skipped_not_merged(desktop_items, desktop_sync, company):
-    division = desktop_items("to_quickbooks")
-    qbxml(company, "<VendorAddRq><VendorAdd><Name>Acme Supply</Name></VendorAdd></VendorAddRq>")  # Other name space.
-    item_add(
-        company,
-        "ItemService",
-        "Labor",
-        "<SalesOrPurchase><AccountRef><FullName>Service Income</FullName></AccountRef></SalesOrPurchase>",
-    )
-    desktop_sync()
-    defaults_set(division)
-    ItemFactory(division=division, name="labor", item_type=ItemType.SERVICE)
-    ItemFactory(division=division, name="Acme Supply", item_type=ItemType.SERVICE)
-
-    run = desktop_sync()
-
-    (skipped,) = run.entries.filter(action=SyncAction.SKIPPED)
-    assert skipped.record_label == "labor" and "One-way sync never merges" in skipped.message
-    assert entries(run, action="created") == [("item", "created", "Acme Supply")]
-    assert (
-        not RecordLink.objects.filter(
-            division=division, entity_type="Item", object_id__in=Item.objects.filter(name="labor")
-        )
-        .exclude(qbo_id="")
-        .exists()
-    )
 
 
 def test_a_long_item_list_is_read_with_iterators(desktop_items, desktop_sync, company, division):

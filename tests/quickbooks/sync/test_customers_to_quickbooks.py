@@ -1,15 +1,13 @@
-"""FieldOffice → QuickBooks: customers, locations as sub-customers, duplicates, terms and tax rates pushed."""
-
+"""FieldOffice → QuickBooks: customers, locations as sub-customers, terms and tax rates pushed."""
 
 from apps.customers.services import customer_update
 from apps.qbo_sandbox.models import SandboxEntity
-from apps.quickbooks.models import RecordLink, SyncRunStatus
+from apps.quickbooks.models import SyncRunStatus
 from tests.factories import CustomerFactory, PaymentTermFactory, ServiceLocationFactory, TaxRateFactory
 from tests.quickbooks.sync.conftest import (
     configure,
     entries,
     remote_by_name,
-    remote_create,
     remote_customers,
     remote_update,
     sync,
@@ -40,19 +38,6 @@ def test_first_push_creates_customers_then_locations(division, connection, compa
         ("customer", "created"),
         ("service location", "created"),
     } <= {(entity, action) for entity, action, _ in entries(run)}
-
-
-def test_one_way_push_skips_a_name_quickbooks_already_has(division, connection, company):
-    remote_create(company, "Customer", {"DisplayName": "Fir Farms"})
-    CustomerFactory(division=division, display_name="Fir Farms")
-    configure(division, customers_direction="to_quickbooks")
-
-    run = sync(division)
-
-    assert len(remote_customers(company)) == 1
-    (entry,) = run.entries.filter(action="skipped")
-    assert "QuickBooks already has a customer named Fir Farms" in entry.message
-    assert not RecordLink.objects.filter(division=division, entity_type="Customer").exclude(qbo_id="").exists()
 
 
 def test_locations_with_a_common_name_get_their_customer_in_front(division, connection, company):

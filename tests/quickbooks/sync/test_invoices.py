@@ -4,13 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from apps.invoicing.models import InvoiceStatus
-from apps.invoicing.services import invoice_approve, invoice_mark_for_sync, invoice_update, invoice_void
+from apps.invoicing.services import invoice_approve, invoice_mark_for_sync
 from apps.invoicing.services.writes import invoice_create
-from apps.qbo_sandbox.entities import entity_create, entity_delete
+from apps.qbo_sandbox.entities import entity_delete
 from apps.qbo_sandbox.models import SandboxEntity
 from apps.quickbooks.models import SyncRunStatus
-from tests.factories import CustomerFactory, ItemFactory, ServiceLocationFactory
+from tests.factories import CustomerFactory, ServiceLocationFactory
 from tests.quickbooks.sync.conftest import configure, remote_by_name, remote_create, sync
 
 
@@ -47,31 +46,6 @@ def remote_invoices(company):
     return list(SandboxEntity.objects.filter(company=company, entity_type="Invoice").order_by("id"))
 
 
-def test_an_invoice_goes_to_quickbooks_and_comes_back_unpaid(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Aspen Apartments", taxable=False)
-    services = ItemFactory(division=division, name="Services")  # QuickBooks has an item of that name
-    invoice = ready(
-        customer, (services, "Furnace tune-up", "2", "80.00", False), (None, "Trip charge", "1", "25", False)
-    )
-    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
-
-    run = sync(division)
-
-    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message"))
-    (remote,) = remote_invoices(company)
-    assert remote.data["CustomerRef"]["value"] == remote_by_name(company, "Aspen Apartments").entity_id
-    assert remote.data["DocNumber"] == invoice.number
-    assert [
-        line["SalesItemLineDetail"]["ItemRef"]["value"] for line in remote.data["Line"] if "SalesItemLineDetail" in line
-    ] == [books["services"].entity_id, books["services"].entity_id]
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.UNPAID
-    assert (invoice.total, invoice.balance) == (Decimal("185.00"), Decimal("185.00"))
-    assert "QuickBooks invoice" in run.entries.get(entity="invoice").message
-
-    assert sync(division).entries.filter(entity="invoice").count() == 0  # sent once
-
-
 def test_a_location_invoice_is_billed_to_its_sub_customer(division, connection, company, books):
     customer = CustomerFactory(division=division, display_name="Birch Bank", taxable=False)
     branch = ServiceLocationFactory(customer=customer, name="Branch 7")
@@ -82,37 +56,6 @@ def test_a_location_invoice_is_billed_to_its_sub_customer(division, connection, 
 
     (remote,) = remote_invoices(company)
     assert remote.data["CustomerRef"]["value"] == remote_by_name(company, "Branch 7").entity_id
-
-
-def test_zero_dollar_invoices_sync_and_are_paid(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Cedar Church", taxable=False)
-    invoice = ready(customer, (None, "Warranty visit", "1", "0", False))
-    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
-
-    sync(division)
-
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.PAID and invoice.total == 0
-    assert len(remote_invoices(company)) == 1
-
-
-def test_quickbooks_numbers_the_invoice_when_asked(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Dune Diner", taxable=False)
-    invoice = ready(customer, (None, "Hood cleaning", "1", "300", False), number="FO-77")
-    configure(
-        division,
-        customers_direction="to_quickbooks",
-        invoices_direction="to_quickbooks",
-        quickbooks_controls_invoice_numbers=True,
-    )
-
-    run = sync(division)
-
-    (remote,) = remote_invoices(company)
-    invoice.refresh_from_db()
-    assert remote.data["DocNumber"] and remote.data["DocNumber"] != "FO-77"
-    assert invoice.number == remote.data["DocNumber"]
-    assert "custom transaction numbers" not in run.summary
 
 
 def test_the_setting_and_quickbooks_disagreeing_is_said(division, connection, company, books):
@@ -133,143 +76,6 @@ def test_the_setting_and_quickbooks_disagreeing_is_said(division, connection, co
     assert "custom transaction numbers" in run.summary
     (remote,) = remote_invoices(company)
     assert remote.data["DocNumber"] == invoice.number == "FO-78"
-
-
-@pytest.mark.preview_unpredictable("QuickBooks refuses a number another invoice has only when the invoice arrives")
-def test_a_duplicate_number_fails_in_plain_words(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Fir Fitness", taxable=False)
-    remote_customer = remote_create(company, "Customer", {"DisplayName": "Someone else"})
-    entity_create(
-        company,
-        "Invoice",
-        {
-            "CustomerRef": {"value": remote_customer.entity_id},
-            "DocNumber": "9001",
-            "Line": [
-                {
-                    "DetailType": "SalesItemLineDetail",
-                    "Amount": 10,
-                    "SalesItemLineDetail": {"ItemRef": {"value": books["services"].entity_id}},
-                }
-            ],
-        },
-    )
-    invoice = ready(customer, (None, "Repair", "1", "50", False), number="9001")
-    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
-
-    run = sync(division)
-
-    assert run.status == SyncRunStatus.PARTIAL
-    entry = run.entries.get(entity="invoice")
-    assert entry.action == "failed" and "already has the number" in entry.message
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.READY_FOR_SYNC
-
-
-def test_a_resent_invoice_updates_the_same_quickbooks_invoice(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Grove Gym", taxable=False)
-    invoice = ready(customer, (None, "Repair", "1", "50", False))
-    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
-    sync(division)
-    invoice.refresh_from_db()
-    invoice_update(
-        invoice=invoice,
-        lines=[
-            {
-                "description": "Repair, parts included",
-                "quantity": Decimal(1),
-                "unit_price": Decimal("75"),
-                "taxable": False,
-            }
-        ],
-    )
-    invoice_mark_for_sync(invoice=invoice)
-
-    run = sync(division)
-
-    (remote,) = remote_invoices(company)
-    assert Decimal(str(remote.data["TotalAmt"])) == Decimal("75")
-    assert run.entries.get(entity="invoice").action == "updated"
-
-
-def test_voided_here_is_voided_there(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Hazel Hall", taxable=False)
-    invoice = ready(customer, (None, "Repair", "1", "50", False))
-    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
-    sync(division)
-    invoice.refresh_from_db()
-    invoice_void(invoice=invoice)
-
-    run = sync(division)
-
-    (remote,) = remote_invoices(company)
-    assert remote.data["PrivateNote"].startswith("Voided") and Decimal(str(remote.data["TotalAmt"])) == 0
-    assert run.entries.get(entity="invoice").action == "deactivated"
-    assert sync(division).entries.count() == 0
-
-
-def _pay(company, remote_invoice, amount):
-    remote_invoice.refresh_from_db()
-    return entity_create(
-        company,
-        "Payment",
-        {
-            "CustomerRef": remote_invoice.data["CustomerRef"],
-            "TotalAmt": amount,
-            "Line": [{"Amount": amount, "LinkedTxn": [{"TxnId": remote_invoice.entity_id, "TxnType": "Invoice"}]}],
-        },
-    )
-
-
-def test_payments_in_quickbooks_come_back_partly_then_fully(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Ivy Inn", taxable=False)
-    invoice = ready(customer, (None, "Boiler service", "1", "200", False))
-    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
-    sync(division)
-    (remote,) = remote_invoices(company)
-
-    _pay(company, remote, 50)
-    sync(division)
-    invoice.refresh_from_db()
-    assert (invoice.status, invoice.balance) == (InvoiceStatus.UNPAID, Decimal("150.00"))
-    assert invoice.payments.get().amount == Decimal("50.00")
-
-    _pay(company, remote, 150)
-    run = sync(division)
-    invoice.refresh_from_db()
-    assert (invoice.status, invoice.balance) == (InvoiceStatus.PAID, Decimal("0.00"))
-    assert invoice.payments.count() == 2
-    assert run.entries.get(entity="payment").action == "created"
-
-
-def test_an_invoice_deleted_in_quickbooks_is_flagged_not_changed(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Juniper Jazz Club", taxable=False)
-    invoice = ready(customer, (None, "Repair", "1", "50", False))
-    configure(division, customers_direction="to_quickbooks", invoices_direction="to_quickbooks")
-    sync(division)
-    (remote,) = remote_invoices(company)
-    entity_delete(company, "Invoice", {"Id": remote.entity_id, "SyncToken": str(remote.sync_token)})
-
-    run = sync(division)
-
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.UNPAID
-    assert "deleted in QuickBooks" in invoice.notes.get().text
-    assert run.entries.get(entity="invoice").action == "skipped"
-
-
-def test_an_invoice_waits_while_its_customer_is_not_in_quickbooks(division, connection, company, books):
-    customer = CustomerFactory(division=division, display_name="Kiwi Kitchens", taxable=False)
-    invoice = ready(customer, (None, "Repair", "1", "50", False))
-    configure(division, customers_direction="off", invoices_direction="to_quickbooks")
-
-    run = sync(division)
-
-    entry = run.entries.get(entity="invoice")
-    assert entry.action == "skipped" and "Kiwi Kitchens is not in QuickBooks yet" in entry.message
-    invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.READY_FOR_SYNC
-    assert not remote_invoices(company)
 
 
 def test_historical_invoices_are_never_sent(division, connection, company, books):
