@@ -12,7 +12,7 @@ from apps.customers.models import Customer
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus
 from apps.quickbooks.sync.backend import CREATE
 from tests.factories import CustomerFactory
-from tests.quickbooks.scenarios.conftest import EditedMeanwhile
+from tests.quickbooks.scenarios.faults import EditedMeanwhile
 
 pytestmark = pytest.mark.usefixtures("live_server")
 

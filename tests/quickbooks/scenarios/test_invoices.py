@@ -17,7 +17,8 @@ from apps.invoicing.services import invoice_approve, invoice_mark_for_sync, invo
 from apps.invoicing.services.writes import invoice_create
 from apps.quickbooks.models import SyncAction, SyncRunStatus
 from tests.factories import CustomerFactory, ItemFactory
-from tests.quickbooks.scenarios.conftest import EditedMeanwhile, LostAnswers, link_of
+from tests.quickbooks.scenarios.faults import EditedMeanwhile, LostAnswers
+from tests.quickbooks.scenarios.helpers import link_of
 
 pytestmark = pytest.mark.usefixtures("live_server")
 

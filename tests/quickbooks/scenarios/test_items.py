@@ -18,7 +18,8 @@ from apps.catalog.models import Item
 from apps.catalog.services import item_update
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus
 from tests.factories import AccountFactory, ItemFactory
-from tests.quickbooks.scenarios.conftest import LostAnswers, item_defaults_set
+from tests.quickbooks.scenarios.faults import LostAnswers
+from tests.quickbooks.scenarios.helpers import item_defaults_set
 
 pytestmark = pytest.mark.usefixtures("live_server")
 

@@ -14,7 +14,7 @@ from apps.quickbooks.models import SyncRunStatus
 from apps.quickbooks.sync.backend import UPDATE
 from apps.quickbooks.sync.records import TAX_CODE, TERM
 from tests.factories import PaymentTermFactory, TaxRateFactory
-from tests.quickbooks.scenarios.conftest import link_of, rates_here, terms_here
+from tests.quickbooks.scenarios.helpers import link_of, rates_here, terms_here
 
 # Both systems keep a live server: QuickBooks Online's sandbox is reached over HTTP.
 pytestmark = pytest.mark.usefixtures("live_server")
