@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.models import OrmQ, Schedule
@@ -37,7 +38,7 @@ from apps.quickbooks.services.runs import (
     sync_run_request,
     sync_runs_reconcile,
 )
-from apps.quickbooks.services.schedules import SYNC_TASK, reconcile_schedule_update
+from apps.quickbooks.services.schedules import SYNC_TASK, reconcile_schedule_after_migrate, reconcile_schedule_update
 from apps.quickbooks.sync import engine
 from apps.quickbooks.tasks import sync_division, sync_runs_reconcile_task
 from tests.factories import CustomerFactory, DivisionFactory, UserFactory
@@ -216,6 +217,19 @@ def test_the_reconciler_is_scheduled_by_migrate_for_a_plain_qcluster(db):
     [again] = Schedule.objects.filter(func="apps.quickbooks.tasks.sync_runs_reconcile_task")
     schedule_check(again)
     call_command("migrate", verbosity=0)
+    assert Schedule.objects.filter(func="apps.quickbooks.tasks.sync_runs_reconcile_task").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_migrate_before_django_q2_has_its_tables_leaves_the_schedule_to_the_next(db, monkeypatch):
+    Schedule.objects.filter(func="apps.quickbooks.tasks.sync_runs_reconcile_task").delete()
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *args, **kwargs: ["quickbooks_syncrun"])
+
+    reconcile_schedule_after_migrate(using="default")
+
+    monkeypatch.undo()
+    assert not Schedule.objects.filter(func="apps.quickbooks.tasks.sync_runs_reconcile_task").exists()
+    reconcile_schedule_after_migrate(using="default")
     assert Schedule.objects.filter(func="apps.quickbooks.tasks.sync_runs_reconcile_task").count() == 1
 
 

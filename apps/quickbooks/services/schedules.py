@@ -9,7 +9,7 @@ off in settings).
 
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django_q.models import Schedule
 
 from apps.core.models import Division
@@ -88,6 +88,10 @@ def reconcile_schedule_after_migrate(**kwargs: Any) -> None:
     """
     ``post_migrate``: the reconciler's schedule is declared with the database, so that every worker running
     django-q2's scheduler finds it, a plain ``qcluster`` included (``manage.py workers`` declares it again at each
-    start, which repairs a schedule edited by hand).
+    start, which repairs a schedule edited by hand). A migrate of some apps only, before django-q2's own tables
+    exist, leaves it to the next one.
     """
+    using = kwargs.get("using", DEFAULT_DB_ALIAS)
+    if Schedule._meta.db_table not in connections[using].introspection.table_names():
+        return
     reconcile_schedule_update()
