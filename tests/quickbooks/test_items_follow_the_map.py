@@ -3,6 +3,8 @@ The items step plans with the account mapping, without QuickBooks: a backend tha
 stands in for it, and links stand for QuickBooks' chart as a sync leaves it.
 """
 
+from dataclasses import replace
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -33,7 +35,7 @@ class RecordingBackend:
     def write(self, writes: list[Write]) -> list[WriteResult]:
         self.sent.extend(writes)
         return [
-            WriteResult(write, record={**write.payload, "Id": f"9{index}", "SyncToken": "0"})
+            WriteResult(write, record=replace(write.payload, remote_id=f"9{index}", version="0"))
             for index, write in enumerate(writes)
         ]
 
@@ -92,8 +94,8 @@ def test_an_item_is_sent_with_the_account_its_own_is_mapped_to(division, labor):
     ctx = _items_step(division, backend)
 
     (write,) = backend.sent
-    assert write.payload["IncomeAccountRef"] == {"value": "11"}
-    assert write.payload["ExpenseAccountRef"] == {"value": "12"}
+    assert write.payload.income_account_id == "11"
+    assert write.payload.expense_account_id == "12"
     assert ctx.journal.entity_counts() == {"item": {"created": 1}}
 
 

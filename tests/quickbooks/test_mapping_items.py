@@ -32,6 +32,21 @@ def _item(**fields) -> Item:
     return Item(**values)
 
 
+def _payload(item: Item, refs: dict[str, str]) -> dict:
+    """What QuickBooks Online is sent for ``item``."""
+    return items.record_payload(items.item_sent(item, refs))
+
+
+def _comparable(obj: dict) -> dict:
+    """The comparable form of an item QuickBooks Online holds or is sent."""
+    return items.record_comparable(items.item_record(obj))
+
+
+def _fields(obj: dict, accounts: ItemAccounts, current_type: str | None = None) -> dict:
+    """The local fields of an item QuickBooks Online holds."""
+    return items.record_fields(items.item_record(obj), accounts, current_type)
+
+
 def _accounts() -> ItemAccounts:
     linked = ItemAccounts()
     linked.add(1, "11", AccountType.INCOME)
@@ -54,11 +69,11 @@ def _accounts() -> ItemAccounts:
     ],
 )
 def test_each_type_goes_as_its_quickbooks_type(item_type, remote_type):
-    assert items.item_payload(_item(item_type=item_type), REFS)["Type"] == remote_type
+    assert _payload(_item(item_type=item_type), REFS)["Type"] == remote_type
 
 
 def test_a_service_payload_has_no_stock_and_no_asset_account():
-    payload = items.item_payload(_item(), REFS)
+    payload = _payload(_item(), REFS)
 
     assert payload == {
         "Name": "Labor",
@@ -76,7 +91,7 @@ def test_a_service_payload_has_no_stock_and_no_asset_account():
 
 
 def test_stocked_items_track_quantity_from_their_count_date():
-    payload = items.item_payload(
+    payload = _payload(
         _item(item_type=ItemType.EQUIPMENT, quantity_on_hand=Decimal("2.5"), quantity_as_of=date(2024, 4, 1)), REFS
     )
 
@@ -92,15 +107,15 @@ def test_an_item_never_counted_starts_the_day_it_was_created_here():
     created = timezone.make_aware(datetime(2023, 2, 3, 12, 0))
     item = _item(item_type=ItemType.INVENTORY, created_at=created)
 
-    assert items.item_payload(item, REFS)["InvStartDate"] == "2023-02-03"
+    assert _payload(item, REFS)["InvStartDate"] == "2023-02-03"
     assert items.start_date(_item(item_type=ItemType.INVENTORY)) == timezone.localdate().isoformat()
 
 
 def test_names_lose_colons_and_are_cut_to_100_characters_and_descriptions_to_4000():
-    payload = items.item_payload(_item(name="Filters: 16x25", description="x" * 5000), {})
+    payload = _payload(_item(name="Filters: 16x25", description="x" * 5000), {})
     assert payload["Name"] == "Filters - 16x25"
     assert len(payload["Description"]) == 4000
-    assert len(items.item_payload(_item(name="y" * 120), {})["Name"]) == 100
+    assert len(_payload(_item(name="y" * 120), {})["Name"]) == 100
     assert "IncomeAccountRef" not in payload
 
 
@@ -108,7 +123,7 @@ def test_names_lose_colons_and_are_cut_to_100_characters_and_descriptions_to_400
 
 
 def test_a_payload_and_the_item_quickbooks_holds_for_it_compare_equal():
-    payload = items.item_payload(
+    payload = _payload(
         _item(item_type=ItemType.INVENTORY, quantity_on_hand=Decimal("40"), quantity_as_of=date(2024, 3, 1)), REFS
     )
     remote = {
@@ -125,7 +140,7 @@ def test_a_payload_and_the_item_quickbooks_holds_for_it_compare_equal():
         "MetaData": {"CreateTime": "2024-03-01T10:00:00-08:00"},
     }
 
-    assert content_hash(items.item_comparable(payload)) == content_hash(items.item_comparable(remote))
+    assert content_hash(_comparable(payload)) == content_hash(_comparable(remote))
 
 
 @pytest.mark.parametrize(
@@ -141,12 +156,12 @@ def test_a_payload_and_the_item_quickbooks_holds_for_it_compare_equal():
     ],
 )
 def test_any_synced_field_changes_the_hash(change):
-    payload = items.item_payload(_item(), REFS)
-    assert content_hash(items.item_comparable(payload)) != content_hash(items.item_comparable({**payload, **change}))
+    payload = _payload(_item(), REFS)
+    assert content_hash(_comparable(payload)) != content_hash(_comparable({**payload, **change}))
 
 
 def test_non_stocked_items_compare_without_stock_fields():
-    comparable = items.item_comparable({"Name": "Labor", "Type": "Service", "QtyOnHand": 5, "AssetAccountRef": "1"})
+    comparable = _comparable({"Name": "Labor", "Type": "Service", "QtyOnHand": 5, "AssetAccountRef": "1"})
     assert (comparable["QtyOnHand"], comparable["AssetAccountRef"], comparable["InvStartDate"]) == (None, "", "")
     assert comparable["Taxable"] is False  # QuickBooks leaves items non-taxable unless told.
 
@@ -175,7 +190,7 @@ def _remote(**fields) -> dict:
 
 
 def test_an_inventory_item_arrives_with_stock_prices_and_its_accounts():
-    fields = items.item_fields(_remote(), _accounts())
+    fields = _fields(_remote(), _accounts())
 
     assert fields == {
         "item_type": ItemType.INVENTORY,
@@ -195,21 +210,21 @@ def test_an_inventory_item_arrives_with_stock_prices_and_its_accounts():
 
 
 def test_an_inventory_item_linked_to_equipment_stays_equipment():
-    assert items.item_fields(_remote(), _accounts(), ItemType.EQUIPMENT)["item_type"] == ItemType.EQUIPMENT
-    assert items.item_fields(_remote(), _accounts(), ItemType.SERVICE)["item_type"] == ItemType.INVENTORY
-    service = items.item_fields(_remote(Type="Service"), _accounts(), ItemType.EQUIPMENT)
+    assert _fields(_remote(), _accounts(), ItemType.EQUIPMENT)["item_type"] == ItemType.EQUIPMENT
+    assert _fields(_remote(), _accounts(), ItemType.SERVICE)["item_type"] == ItemType.INVENTORY
+    service = _fields(_remote(Type="Service"), _accounts(), ItemType.EQUIPMENT)
     assert service["item_type"] == ItemType.SERVICE
 
 
 def test_non_stocked_items_have_no_stock_and_no_asset_account():
-    fields = items.item_fields(_remote(Type="NonInventory"), _accounts())
+    fields = _fields(_remote(Type="NonInventory"), _accounts())
 
     assert fields["item_type"] == ItemType.NON_INVENTORY
     assert (fields["quantity_on_hand"], fields["quantity_as_of"], fields["asset_account_id"]) == (0, None, None)
 
 
 def test_unlinked_accounts_and_accounts_of_the_wrong_type_are_left_to_the_defaults():
-    fields = items.item_fields(
+    fields = _fields(
         _remote(IncomeAccountRef={"value": "14"}, ExpenseAccountRef={"value": "404"}, AssetAccountRef=None),
         _accounts(),
     )
@@ -221,7 +236,7 @@ def test_unlinked_accounts_and_accounts_of_the_wrong_type_are_left_to_the_defaul
 
 
 def test_missing_and_odd_values_read_safely():
-    fields = items.item_fields(
+    fields = _fields(
         {"Name": "Odd", "Type": "Inventory", "UnitPrice": None, "InvStartDate": "2024-02-31"}, ItemAccounts()
     )
     assert (fields["sales_price"], fields["cost"], fields["taxable"], fields["active"]) == (0, 0, False, True)
@@ -229,10 +244,25 @@ def test_missing_and_odd_values_read_safely():
 
 
 def test_categories_and_bundles_are_not_items_to_sell():
-    assert items.is_sellable({"Type": "Service"}) and items.is_sellable({})
-    assert not items.is_sellable({"Type": "Category"})
-    assert not items.is_sellable({"Type": "Group"})
-    assert items.is_sub_item({"Name": "Filter", "ParentRef": {"value": "3"}}) and not items.is_sub_item({"Name": "F"})
+    assert items.item_record({"Type": "Service"}).synced and items.item_record({}).synced
+    category = items.item_record({"Type": "Category"})
+    assert not category.synced and (category.item_type, category.kind) == ("", "Category")
+    assert not items.item_record({"Type": "Group"}).synced
+    assert items.item_record({"Name": "Filter", "ParentRef": {"value": "3"}}).sub_item
+    assert not items.item_record({"Name": "F"}).sub_item
+
+
+def test_a_deleted_item_says_only_that():
+    record = items.item_record({"status": "Deleted", "Id": "7"})
+    assert (record.remote_id, record.deleted, record.synced) == ("7", True, False)
+
+
+def test_an_item_record_goes_back_as_the_json_it_was_read_from():
+    remote = _remote(Id="7", SyncToken="3")
+    payload = items.record_payload(items.item_record(remote))
+
+    assert (payload["Id"], payload["SyncToken"], payload["Type"]) == ("7", "3", "Inventory")
+    assert content_hash(_comparable(payload)) == content_hash(_comparable(remote))
 
 
 # Accounts.

@@ -194,14 +194,6 @@ def applied_payments(obj: dict[str, Any]) -> list[AppliedPayment]:
     ]
 
 
-def item_name(obj: dict[str, Any]) -> str:
-    return text(obj.get("Name"))
-
-
-def is_service_item(obj: dict[str, Any]) -> bool:
-    return obj.get("Type") == "Service" and obj.get("Active", True) is not False
-
-
 def customer_ref_id(obj: dict[str, Any]) -> str:
     return ref_id(obj.get("CustomerRef"))
 

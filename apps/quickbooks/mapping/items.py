@@ -1,5 +1,6 @@
 """
-Items ↔ QuickBooks products and services.
+Items ↔ QuickBooks products and services: the engine's ``ItemRecord`` from FieldOffice's items and back, and
+QuickBooks Online's JSON ↔ ``ItemRecord`` (QuickBooks Desktop's qbXML has its own, ``mapping.desktop.items``).
 
 QuickBooks knows Inventory, NonInventory and Service items (and Category, which groups items and is never sold, so
 it has no twin here). FieldOffice's equipment is stocked like inventory: it goes to QuickBooks as an Inventory item
@@ -81,22 +82,13 @@ def remote_type(obj: dict[str, Any]) -> str:
     return text(obj.get("Type")) or SERVICE
 
 
-def is_sellable(obj: dict[str, Any]) -> bool:
-    """An item that can go on an invoice line; categories (and bundles) are not."""
-    return remote_type(obj) in SELLABLE_TYPES
-
-
-def item_name(obj: dict[str, Any]) -> str:
-    """The name of a QuickBooks item or of an item payload."""
-    return text(obj.get("Name"))
-
-
 def is_sub_item(obj: dict[str, Any]) -> bool:
     """An item placed in a category: its name is only unique within it."""
     return bool(obj.get("SubItem")) or bool(ref_id(obj.get("ParentRef")))
 
 
-def _decimal(value: Any, places: Decimal) -> Decimal:
+def quantized(value: Any, places: Decimal) -> Decimal:
+    """``value`` as a Decimal rounded to ``places`` (zero when it is blank or not a number)."""
     try:
         return Decimal(str(value if value not in (None, "") else 0)).quantize(places, rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
@@ -110,14 +102,6 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def local_item_type(obj: dict[str, Any], current: str | None = None) -> str:
-    """The local type of a QuickBooks item; an Inventory item linked to equipment stays equipment."""
-    kind = remote_type(obj)
-    if kind == INVENTORY:
-        return ItemType.EQUIPMENT if current == ItemType.EQUIPMENT else ItemType.INVENTORY
-    return ItemType.NON_INVENTORY if kind == NON_INVENTORY else ItemType.SERVICE
-
-
 def start_date(item: Item) -> str:
     """When the quantity on hand was counted: the item's own date, else the day it was created here."""
     if item.quantity_as_of:
@@ -126,16 +110,11 @@ def start_date(item: Item) -> str:
     return created.isoformat()
 
 
-def item_payload(item: Item, accounts: dict[str, str]) -> dict[str, Any]:
-    """
-    What FieldOffice sends for an item (create, or sparse update with ``Id`` and ``SyncToken`` added). ``accounts``
-    maps the local account fields to the QuickBooks ids the item uses (its own accounts, else the defaults).
-    """
-    return record_payload(item_sent(item, accounts))
-
-
 def item_sent(item: Item, accounts: dict[str, str]) -> ItemRecord:
-    """The record FieldOffice sends for ``item`` (see ``item_payload``); equipment goes as inventory."""
+    """
+    The record FieldOffice sends for ``item``; equipment goes as inventory. ``accounts`` maps the local account fields
+    to the QuickBooks ids the item uses (its own accounts, else the defaults).
+    """
     stocked = item.item_type in STOCKED_ITEM_TYPES
     return ItemRecord(
         name=name_for_quickbooks(item.name, NAME_MAX),
@@ -184,77 +163,25 @@ def record_payload(record: ItemRecord) -> dict[str, Any]:
     return payload
 
 
-def item_comparable(obj: dict[str, Any]) -> dict[str, Any]:
-    """The synced fields of an item payload or of a QuickBooks item, normalised so that both compare."""
-    stocked = remote_type(obj) == INVENTORY
-    return {
-        "Name": item_name(obj),
-        "Type": remote_type(obj),
-        "Sku": text(obj.get("Sku")),
-        "Description": text(obj.get("Description")),
-        "Active": obj.get("Active", True) is not False,
-        "Taxable": obj.get("Taxable") is True,
-        "UnitPrice": _decimal(obj.get("UnitPrice"), CENT),
-        "PurchaseCost": _decimal(obj.get("PurchaseCost"), CENT),
-        "IncomeAccountRef": ref_id(obj.get("IncomeAccountRef")),
-        "ExpenseAccountRef": ref_id(obj.get("ExpenseAccountRef")),
-        "AssetAccountRef": ref_id(obj.get("AssetAccountRef")) if stocked else "",
-        "TrackQtyOnHand": stocked and obj.get("TrackQtyOnHand") is True,
-        "QtyOnHand": _decimal(obj.get("QtyOnHand"), QUANTITY) if stocked else None,
-        "InvStartDate": text(obj.get("InvStartDate")) if stocked else "",
-    }
-
-
-def item_fields(obj: dict[str, Any], accounts: ItemAccounts, current_type: str | None = None) -> dict[str, Any]:
-    """
-    The local fields of a QuickBooks item. An account QuickBooks names that is not linked here (or whose type the
-    item field does not take) is left empty: the item then uses the division's default for its type.
-    """
-    item_type = local_item_type(obj, current_type)
-    stocked = item_type in STOCKED_ITEM_TYPES
-    fields: dict[str, Any] = {
-        "item_type": item_type,
-        "name": text(obj.get("Name"), NAME_MAX),
-        "sku": text(obj.get("Sku"), SKU_MAX),
-        "description": text(obj.get("Description")),
-        "sales_price": _decimal(obj.get("UnitPrice"), CENT),
-        "cost": _decimal(obj.get("PurchaseCost"), CENT),
-        "taxable": obj.get("Taxable") is True,
-        "active": obj.get("Active", True) is not False,
-        "quantity_on_hand": _decimal(obj.get("QtyOnHand"), QUANTITY) if stocked else Decimal("0.0000"),
-        "quantity_as_of": _date(obj.get("InvStartDate")) if stocked else None,
-    }
-    for role, name in ACCOUNT_REFS.items():
-        local_id = accounts.local(ref_id(obj.get(name)), role)
-        fields[f"{role}_id"] = local_id if stocked or role != "asset_account" else None
-    return fields
-
-
-# The engine's item records.
-
-
 def item_record(obj: dict[str, Any]) -> ItemRecord:
-    """
-    A QuickBooks item (Online's JSON, or Desktop's item in its shape) as the engine's record; one change data capture
-    reports deleted says only that.
-    """
+    """A QuickBooks Online item as the engine's record; one change data capture reports deleted says only that."""
     if is_deleted(obj):
         return ItemRecord(remote_id=remote_id(obj), deleted=True)
     kind = remote_type(obj)
     return ItemRecord(
         remote_id=remote_id(obj),
         version=remote_sync_token(obj),
-        name=item_name(obj),
+        name=text(obj.get("Name")),
         item_type=LOCAL_TYPES.get(kind, ""),
         kind=kind,
         sku=text(obj.get("Sku")),
         description=text(obj.get("Description")),
         active=obj.get("Active", True) is not False,
         taxable=obj.get("Taxable") is True,
-        price=_decimal(obj.get("UnitPrice"), CENT),
-        cost=_decimal(obj.get("PurchaseCost"), CENT),
+        price=quantized(obj.get("UnitPrice"), CENT),
+        cost=quantized(obj.get("PurchaseCost"), CENT),
         tracks_quantity=obj.get("TrackQtyOnHand") is True,
-        quantity_on_hand=_decimal(obj.get("QtyOnHand"), QUANTITY),
+        quantity_on_hand=quantized(obj.get("QtyOnHand"), QUANTITY),
         quantity_as_of=_date(obj.get("InvStartDate")),
         income_account_id=ref_id(obj.get("IncomeAccountRef")),
         expense_account_id=ref_id(obj.get("ExpenseAccountRef")),
@@ -266,8 +193,8 @@ def item_record(obj: dict[str, Any]) -> ItemRecord:
 
 def record_comparable(record: ItemRecord) -> dict[str, Any]:
     """
-    An item record, read or to be sent, in the form of ``item_comparable`` (the same hash as the item it was read
-    from, or as the payload it is sent as).
+    The synced fields of an item record, read or to be sent, normalised so that both compare. The keys are those of
+    QuickBooks Online's item: the hashes links keep were taken of this form, for items of either backend.
     """
     stocked = record.item_type in STOCKED_ITEM_TYPES
     return {
@@ -277,21 +204,22 @@ def record_comparable(record: ItemRecord) -> dict[str, Any]:
         "Description": record.description,
         "Active": record.active,
         "Taxable": record.taxable,
-        "UnitPrice": _decimal(record.price, CENT),
-        "PurchaseCost": _decimal(record.cost, CENT),
+        "UnitPrice": quantized(record.price, CENT),
+        "PurchaseCost": quantized(record.cost, CENT),
         "IncomeAccountRef": record.income_account_id,
         "ExpenseAccountRef": record.expense_account_id,
         "AssetAccountRef": record.asset_account_id if stocked else "",
         "TrackQtyOnHand": stocked and record.tracks_quantity,
-        "QtyOnHand": _decimal(record.quantity_on_hand, QUANTITY) if stocked else None,
+        "QtyOnHand": quantized(record.quantity_on_hand, QUANTITY) if stocked else None,
         "InvStartDate": record.quantity_as_of.isoformat() if stocked and record.quantity_as_of else "",
     }
 
 
 def record_fields(record: ItemRecord, accounts: ItemAccounts, current_type: str | None = None) -> dict[str, Any]:
     """
-    The local fields of a QuickBooks item record (see ``item_fields``): an Inventory item linked to equipment stays
-    equipment, and an account that is not linked here (or whose type the item field does not take) is left empty.
+    The local fields of a QuickBooks item record: an Inventory item linked to equipment stays equipment, and an
+    account QuickBooks names that is not linked here (or whose type the item field does not take) is left empty, so
+    that the item uses the division's default for its type.
     """
     item_type = record.item_type
     if item_type == ItemType.INVENTORY and current_type == ItemType.EQUIPMENT:

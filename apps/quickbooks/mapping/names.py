@@ -21,13 +21,14 @@ class UniqueName:
     """The field a record is looked up by name with, its name, and whether the name counts (``counts``)."""
 
     field: str
-    name: Callable[[dict[str, Any]], str]
-    counts: Callable[[dict[str, Any]], bool] = lambda obj: True
+    name: Callable[[Any], str]
+    counts: Callable[[Any], bool] = lambda obj: True
 
 
 UNIQUE_NAMES: dict[str, UniqueName] = {
     customers.ENTITY: UniqueName("DisplayName", customers.payload_name),
-    items.ENTITY: UniqueName("Name", items.item_name, lambda obj: not items.is_sub_item(obj)),
+    # Items travel as the engine's records (``ItemRecord``).
+    items.ENTITY: UniqueName("Name", lambda record: record.name, lambda record: not record.sub_item),
 }
 
 

@@ -328,7 +328,7 @@ class SpecApply:
                 self.links.forget(queued.local.pk)  # Lost by QuickBooks (a resend): created again.
                 link = None
             queued.record = record
-            write = Write(self.spec.entity, queued.action, self.spec.to_wire(record), key=queued)
+            write = Write(self.spec.entity, queued.action, record, key=queued)
             if queued.action == UPDATE:
                 updates.append(write)
             elif self.spec.pending_creates and link is not None and link.pending_since:
@@ -380,10 +380,9 @@ class SpecApply:
         if entity not in self.ctx.snapshot.complete:
             oldest = min(each.link.pending_since for each in pending)
             found = self.ctx.backend.pull(changed=[entity], listed=[], since=oldest - CLOCK_TOLERANCE).of(entity)
-        records = [self.spec.from_wire(record) for record in found]
         return {
             name_key(_name(record)): record
-            for record in records
+            for record in found
             if not self.spec.deleted(record) and self.links.remote(record.remote_id) is None
         }
 
@@ -428,7 +427,7 @@ class SpecApply:
         if not result.ok:
             self._not_written(result, queued, label)
             return
-        record = self.spec.from_wire(result.record)
+        record = result.record
         if self.pulled:
             comparable = self.spec.remote_comparable(record)
         else:

@@ -84,6 +84,12 @@ def _object_id(ret: dict[str, Any]) -> str:
     return str(ret.get("ListID") or ret.get("TxnID") or "")
 
 
+def _deleted(adapter: Adapter, remote_id: str) -> Any:
+    """A record QuickBooks deleted, as the adapter's entity reports one (Online's shape for those without records)."""
+    make = getattr(adapter, "deleted_record", None)
+    return make(remote_id) if make is not None else {"status": "Deleted", "Id": remote_id}
+
+
 def _record_id(record: Any) -> str:
     """The engine's id of a record an adapter made: an engine record's, or an Online-shaped dictionary's."""
     return record.remote_id if isinstance(record, Record) else str(record.get("Id") or "")
@@ -268,7 +274,7 @@ class DesktopBackend:
             for ret, _ in items:
                 entity = self._deleted_entity(adapters, ret)
                 if entity:
-                    snapshot.records.setdefault(entity, []).append({"status": "Deleted", "Id": _object_id(ret)})
+                    snapshot.records.setdefault(entity, []).append(_deleted(adapters[entity], _object_id(ret)))
 
     def _deleted_requests(self, adapters: list[Adapter], since: datetime) -> dict[Any, Request]:
         requests: dict[Any, Request] = {}

@@ -5,9 +5,9 @@ The QuickBooks Online backend: the engine's reads and writes as few Accounting A
   (tax codes, rates and agencies, terms: CDC does not report them) that also counts what a full read must page
   through; a full read then pages by 1,000, the most a query returns.
 - Writes go 30 to a batch, the most Intuit takes; a tax code is created through the tax service, one per call.
-- The short lists and the chart of accounts are handed to the engine as its records (``sync.records``), translated
-  by ``mapping.terms``, ``mapping.tax`` and ``mapping.accounts`` as they are read; the other entities still travel as
-  Intuit's JSON.
+- The short lists, the chart of accounts and the items are handed to the engine as its records (``sync.records``),
+  translated by ``mapping.terms``, ``mapping.tax``, ``mapping.accounts`` and ``mapping.items`` as they are read and
+  written; the other entities still travel as Intuit's JSON.
 """
 
 import uuid
@@ -25,7 +25,7 @@ from apps.quickbooks.client import QuickBooksClient
 from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
 from apps.quickbooks.client.faults import batch_item_error
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping import accounts, drift, tax, terms
+from apps.quickbooks.mapping import accounts, drift, items, tax, terms
 from apps.quickbooks.models import QuickBooksConnection
 from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync.backend import (
@@ -63,11 +63,13 @@ RECORD_READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     TAX_RATE: tax.tax_rate_record,
     TAX_AGENCY: tax.agency_record,
     ACCOUNT: accounts.account_record,
+    ITEM: items.item_record,
 }
 RECORD_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
     TERM: terms.term_payload,
     TAX_AGENCY: tax.agency_payload,
     ACCOUNT: accounts.account_payload,
+    ITEM: items.record_payload,
 }
 # Intuit lets apps create terms, tax codes (through its tax service), agencies, accounts and items, and change terms
 # and items, not tax codes.

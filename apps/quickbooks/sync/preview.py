@@ -50,7 +50,7 @@ class PreviewBackend:
         self.backend = backend
         self._ids = count(1)
         # What this preview would have created, per entity: found by name as QuickBooks would find it.
-        self._created: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._created: dict[str, list[Any]] = defaultdict(list)
 
     @property
     def api_calls(self) -> int:
@@ -120,7 +120,9 @@ class PreviewBackend:
 
     def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[dict[str, Any]]:
         keys = {name_key(name) for name in names}
-        created = [record for record in self._created.get(entity, []) if name_key(str(record.get(field) or "")) in keys]
+        unique = UNIQUE_NAMES.get(entity)
+        made = self._created.get(entity, []) if unique is not None else []
+        created = [record for record in made if name_key(unique.name(record)) in keys]
         return self.backend.find_by_names(entity, names, field=field) + created
 
     def find_created_since(self, entity: str, since: datetime) -> list[dict[str, Any]]:

@@ -50,12 +50,12 @@ def remote_read(ctx: RunContext, spec: EntitySpec) -> list[Any]:
     The spec's QuickBooks records this run read, as records, with those an earlier run could not save here read
     again by id (``retries_failed``).
     """
-    read = [spec.from_wire(record) for record in ctx.snapshot.of(spec.entity)]
+    read = list(ctx.snapshot.of(spec.entity))
     if not spec.retries_failed:
         return read
     wanted = set(ctx.state.retry_remote.get(spec.entity, [])) - {record.remote_id for record in read}
     if wanted:
-        read.extend(spec.from_wire(record) for record in ctx.backend.read_by_ids(spec.entity, sorted(wanted)))
+        read.extend(ctx.backend.read_by_ids(spec.entity, sorted(wanted)))
     return read
 
 

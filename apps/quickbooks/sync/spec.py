@@ -164,10 +164,6 @@ class EntitySpec:
     # them in full while none is linked yet (changes since a cursor other syncs set would miss most); a push reads
     # them only on a full run. Such a run loads only the local records the records read may pair with.
     reads_changes: bool = False
-    # The records the backends still hand over in their wire form (QuickBooks Online's JSON, which Desktop's mapping
-    # imitates), translated once as the spec reads them, and back as it writes them.
-    from_wire: Callable[[Any], Any] = lambda record: record
-    to_wire: Callable[[Any], Any] = lambda record: record
     # A QuickBooks record reported deleted (it says nothing else): its linked record here is made inactive.
     deleted: Callable[[Any], bool] = lambda record: False
     # Why a record that is not ``listed`` is left out: said once, the first time a sync meets it (categories).

@@ -1,5 +1,6 @@
 """Items and the chart of accounts with QuickBooks Desktop, one way in either direction, through the engine."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -402,9 +403,14 @@ def test_one_account_for_sales_and_purchases_serves_both_roles_and_the_type_ride
         "ItemServiceRet",
     )
 
-    assert (record["Type"], record["SyncToken"], record["Taxable"]) == ("Service", "1700000000/Service", True)
-    assert record["IncomeAccountRef"] == record["ExpenseAccountRef"] == {"value": "80000008-1", "name": ""}
-    mod = item_fields({**record, "ExpenseAccountRef": None}, "ItemService")
+    assert (record.item_type, record.kind, record.version, record.taxable) == (
+        ItemType.SERVICE,
+        "Service",
+        "1700000000/Service",
+        True,
+    )
+    assert record.income_account_id == record.expense_account_id == "80000008-1"
+    mod = item_fields(replace(record, expense_account_id=""), "ItemService")
     assert (mod["ListID"], mod["EditSequence"]) == ("80000010-1", "1700000000")
     assert mod["SalesOrPurchaseMod"]["AccountRef"] == {"ListID": "80000008-1"}
     assert "ManufacturerPartNumber" not in mod  # Service items have none.

@@ -3,8 +3,8 @@ Between the engine's records and QuickBooks Desktop's qbXML: the only place, wit
 Desktop's element names.
 
 These modules translate Desktop's ``...Ret`` records into what the engine reads and the engine's writes into
-``...Add`` / ``...Mod`` requests. The short lists (terms, sales tax) and the chart of accounts are the engine's own
-records (``sync.records``); the other entities still take QuickBooks Online's shape (``Id``, ``SyncToken``,
+``...Add`` / ``...Mod`` requests. The short lists (terms, sales tax), the chart of accounts and the items are the
+engine's own records (``sync.records``); the other entities still take QuickBooks Online's shape (``Id``, ``SyncToken``,
 ``DisplayName``...) until they move onto records too. Where Desktop models something differently (service locations
 are a customer's ship-to addresses, not sub-customers; jobs are customers of their own), the translation says so in
 its docstring.

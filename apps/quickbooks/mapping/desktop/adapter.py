@@ -81,6 +81,8 @@ class Adapter(Protocol):
     def plan(self, writes: list[tuple[int, "Write"]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         """The requests for ``writes``, and the outcome of those refused before sending."""
 
+    # Optional: ``deleted_record(remote_id)``, the engine record of one QuickBooks reports deleted (entities without
+    # records get Online's ``{"status": "Deleted", "Id": ...}``).
     # Optional: ``digest(rets) -> list[dict]``, what a full read of the entity tells the user before or after a sync
     # (the customers' jobs that arrive as customers); the backend keeps it in ``DesktopBackend.digests``.
 

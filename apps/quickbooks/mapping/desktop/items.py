@@ -1,10 +1,10 @@
 """
-QuickBooks Desktop items ↔ the engine's item records (QuickBooks Online's shape, read by ``mapping.items``).
+QuickBooks Desktop items ↔ the engine's item records (``ItemRecord``), translated once as they are read and written.
 
 - ``ItemService``, ``ItemNonInventory`` and ``ItemInventory`` are the Service, NonInventory and Inventory items of
   the engine; equipment goes as an inventory item, as on Online. The other item types (other charges, sales tax
-  items and groups, discounts, subtotals, payments, groups, assemblies) are not items sold here: they arrive typed by
-  their Desktop kind ("Other Charge"...), which the items spec notes once and leaves out.
+  items and groups, discounts, subtotals, payments, groups, assemblies) are not items sold here: they arrive with no
+  type and their Desktop kind ("Other Charge"...), which the items spec notes once and leaves out.
 - A service or non-inventory item is sold through one account (``SalesOrPurchase``) or sold and bought through two
   (``SalesAndPurchase``): an item with an income and an expense account goes as the second. The one account of the
   first serves sales and purchases alike, so it is given as both the income and the expense account, and the local
@@ -15,20 +15,33 @@ QuickBooks Desktop items ↔ the engine's item records (QuickBooks Online's shap
 - The SKU is Desktop's manufacturer's part number, which service items do not have. Taxable is the sales tax code:
   "Tax" or "Non", Desktop's standard codes.
 - A Mod must name the record's own type (an ``ItemServiceMod`` for a service item) with its current edit sequence.
-  Both travel in the engine's ``SyncToken`` (``<EditSequence>/<Type>``), which the engine keeps on the item's link and
+  Both travel in the record's version (``<EditSequence>/<Type>``), which the engine keeps on the item's link and
   hands back with every update, so that no read is needed to learn them. Desktop cannot change an item between
   inventory and the other types: such an update is refused before it is sent.
 """
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+from django.utils.dateparse import parse_datetime
+
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, ref_id, text
+from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, meta, status_error, without_blanks
-from apps.quickbooks.mapping.items import INVENTORY, NON_INVENTORY, SERVICE, remote_type
+from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, status_error, without_blanks
+from apps.quickbooks.mapping.items import (
+    CENT,
+    INVENTORY,
+    LOCAL_TYPES,
+    NON_INVENTORY,
+    QUANTITY,
+    REMOTE_TYPES,
+    SERVICE,
+    quantized,
+)
+from apps.quickbooks.sync.records import ItemRecord
 
 ENTITY = "Item"
 QUERY = "ItemQuery"
@@ -74,11 +87,8 @@ def token_parts(token: str) -> tuple[str, str]:
     return edit_sequence, item_type if item_type in KIND_OF_TYPE else ""
 
 
-def _decimal(value: Any) -> Decimal:
-    try:
-        return Decimal(text(value) or "0")
-    except InvalidOperation:
-        return Decimal(0)
+def _amount(value: Any, places: Decimal = CENT) -> Decimal:
+    return quantized(text(value), places)
 
 
 def _taxable(ret: dict[str, Any]) -> bool:
@@ -86,135 +96,145 @@ def _taxable(ret: dict[str, Any]) -> bool:
     return bool(code) and name_key(code) != name_key(NON_TAXABLE_CODE)
 
 
-def _refs(**refs: Any) -> dict[str, dict[str, str]]:
-    return {name: ref for name, value in refs.items() if (ref := list_ref(value)) is not None}
+def _id(ref: Any) -> str:
+    return text(ref.get("ListID")) if isinstance(ref, dict) else ""
 
 
 def _sales(ret: dict[str, Any], kind: str) -> dict[str, Any]:
-    """Description, prices and accounts of a sellable ``...Ret`` in the engine's keys."""
+    """Description, prices, accounts and stock of a sellable ``...Ret``, as ``ItemRecord`` fields."""
     if kind == "ItemInventory":
         return {
-            "Description": text(ret.get("SalesDesc")),
-            "UnitPrice": _decimal(ret.get("SalesPrice")),
-            "PurchaseCost": _decimal(ret.get("PurchaseCost")),
-            **_refs(
-                IncomeAccountRef=ret.get("IncomeAccountRef"),
-                ExpenseAccountRef=ret.get("COGSAccountRef"),
-                AssetAccountRef=ret.get("AssetAccountRef"),
-            ),
-            "TrackQtyOnHand": True,
-            "QtyOnHand": _decimal(ret.get("QuantityOnHand")),
+            "description": text(ret.get("SalesDesc")),
+            "price": _amount(ret.get("SalesPrice")),
+            "cost": _amount(ret.get("PurchaseCost")),
+            "income_account_id": _id(ret.get("IncomeAccountRef")),
+            "expense_account_id": _id(ret.get("COGSAccountRef")),
+            "asset_account_id": _id(ret.get("AssetAccountRef")),
+            "tracks_quantity": True,
+            "quantity_on_hand": _amount(ret.get("QuantityOnHand"), QUANTITY),
         }
     if isinstance(both := ret.get("SalesAndPurchase"), dict):
         return {
-            "Description": text(both.get("SalesDesc")),
-            "UnitPrice": _decimal(both.get("SalesPrice")),
-            "PurchaseCost": _decimal(both.get("PurchaseCost")),
-            **_refs(IncomeAccountRef=both.get("IncomeAccountRef"), ExpenseAccountRef=both.get("ExpenseAccountRef")),
+            "description": text(both.get("SalesDesc")),
+            "price": _amount(both.get("SalesPrice")),
+            "cost": _amount(both.get("PurchaseCost")),
+            "income_account_id": _id(both.get("IncomeAccountRef")),
+            "expense_account_id": _id(both.get("ExpenseAccountRef")),
         }
     one = ret.get("SalesOrPurchase") if isinstance(ret.get("SalesOrPurchase"), dict) else {}
-    account = one.get("AccountRef")
+    account = _id(one.get("AccountRef"))
     return {
-        "Description": text(one.get("Desc")),
-        "UnitPrice": _decimal(one.get("Price")),
-        "PurchaseCost": Decimal(0),
-        **_refs(IncomeAccountRef=account, ExpenseAccountRef=account),
+        "description": text(one.get("Desc")),
+        "price": _amount(one.get("Price")),
+        "income_account_id": account,
+        "expense_account_id": account,
     }
 
 
-def item_record(ret: dict[str, Any], record_type: str) -> dict[str, Any]:
+def item_record(ret: dict[str, Any], record_type: str) -> ItemRecord:
     """An ``Item...Ret`` as the engine's item record; kinds not sold here keep only what the log shows."""
     kind = item_kind(record_type)
-    item_type = KINDS.get(kind, "")
+    remote = KINDS.get(kind, "")
     edit_sequence = text(ret.get("EditSequence"))
-    record: dict[str, Any] = {
-        "Id": text(ret.get("ListID")),
-        "SyncToken": sync_token(edit_sequence=edit_sequence, item_type=item_type) if item_type else edit_sequence,
-        "Name": text(ret.get("Name")),
-        "FullyQualifiedName": text(ret.get("FullName")) or text(ret.get("Name")),
-        "Type": item_type or OTHER_KINDS.get(kind, kind.removeprefix("Item")),
-        "Active": desktop_bool(ret.get("IsActive")),
-        "MetaData": meta(ret),
+    common = {
+        "remote_id": text(ret.get("ListID")),
+        "version": sync_token(edit_sequence=edit_sequence, item_type=remote) if remote else edit_sequence,
+        "name": text(ret.get("Name")),
+        "kind": remote or OTHER_KINDS.get(kind, kind.removeprefix("Item")),
+        "active": desktop_bool(ret.get("IsActive")),
+        "sub_item": list_ref(ret.get("ParentRef")) is not None,
+        "created_at": _time(ret.get("TimeCreated")),
     }
-    if parent := list_ref(ret.get("ParentRef")):
-        record.update(SubItem=True, ParentRef=parent)
-    if item_type:
-        record.update(Sku=text(ret.get("ManufacturerPartNumber")), Taxable=_taxable(ret), **_sales(ret, kind))
-    return record
+    if not remote:
+        return ItemRecord(**common)
+    return ItemRecord(
+        **common,
+        item_type=LOCAL_TYPES[remote],
+        sku=text(ret.get("ManufacturerPartNumber")),
+        taxable=_taxable(ret),
+        **_sales(ret, kind),
+    )
+
+
+def _time(value: Any) -> datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else None
 
 
 # The engine's writes.
 
 
-def _ref_out(value: Any) -> dict[str, str] | None:
-    remote = ref_id(value)
-    return {"ListID": remote} if remote else None
+def _ref_out(remote_id: str) -> dict[str, str] | None:
+    return {"ListID": remote_id} if remote_id else None
 
 
-def _sales_fields(payload: dict[str, Any], kind: str, *, mod: bool) -> dict[str, Any]:
-    description = text(payload.get("Description"), DESCRIPTION_MAX)
-    price = _decimal(payload.get("UnitPrice"))
-    income, expense = _ref_out(payload.get("IncomeAccountRef")), _ref_out(payload.get("ExpenseAccountRef"))
+def _sales_fields(record: ItemRecord, kind: str, *, mod: bool) -> dict[str, Any]:
+    description = text(record.description, DESCRIPTION_MAX)
+    income, expense = _ref_out(record.income_account_id), _ref_out(record.expense_account_id)
     if kind == "ItemInventory":
         fields = {
             "SalesDesc": description,
-            "SalesPrice": price,
+            "SalesPrice": record.price,
             "IncomeAccountRef": income,
-            "PurchaseCost": _decimal(payload.get("PurchaseCost")),
+            "PurchaseCost": record.cost,
             "COGSAccountRef": expense,
-            "AssetAccountRef": _ref_out(payload.get("AssetAccountRef")),
+            "AssetAccountRef": _ref_out(record.asset_account_id),
         }
         if not mod:
-            fields["QuantityOnHand"] = _decimal(payload.get("QtyOnHand"))
-            fields["InventoryDate"] = text(payload.get("InvStartDate")) or None
+            fields["QuantityOnHand"] = record.quantity_on_hand
+            fields["InventoryDate"] = record.quantity_as_of.isoformat() if record.quantity_as_of else None
         return fields
     if income and expense:
         both = {
             "SalesDesc": description,
-            "SalesPrice": price,
+            "SalesPrice": record.price,
             "IncomeAccountRef": income,
-            "PurchaseCost": _decimal(payload.get("PurchaseCost")),
+            "PurchaseCost": record.cost,
             "ExpenseAccountRef": expense,
         }
         return {"SalesAndPurchaseMod" if mod else "SalesAndPurchase": both}
-    one = {"Desc": description, "Price": price, "AccountRef": income or expense}
+    one = {"Desc": description, "Price": record.price, "AccountRef": income or expense}
     return {"SalesOrPurchaseMod" if mod else "SalesOrPurchase": one}
 
 
-def item_fields(payload: dict[str, Any], kind: str) -> dict[str, Any]:
+def item_fields(record: ItemRecord, kind: str) -> dict[str, Any]:
     """
-    The ``<kind>Add`` / ``<kind>Mod`` fields of an engine item payload (a Mod when it has an ``Id``: its edit
-    sequence is the one its ``SyncToken`` carries).
+    The ``<kind>Add`` / ``<kind>Mod`` fields of an item record (a Mod when it has a ``remote_id``: its edit sequence
+    is the one its version carries).
     """
-    mod = bool(payload.get("Id"))
+    mod = bool(record.remote_id)
     fields: dict[str, Any] = {}
     if mod:
-        fields["ListID"] = str(payload["Id"])
-        fields["EditSequence"] = token_parts(str(payload.get("SyncToken") or ""))[0]
-    fields["Name"] = name_for_quickbooks(text(payload.get("Name")), NAME_MAX)
-    fields["IsActive"] = payload.get("Active", True) is not False
+        fields["ListID"] = record.remote_id
+        fields["EditSequence"] = token_parts(record.version)[0]
+    fields["Name"] = name_for_quickbooks(record.name, NAME_MAX)
+    fields["IsActive"] = record.active
     if kind in WITH_PART_NUMBER:
-        fields["ManufacturerPartNumber"] = text(payload.get("Sku"), PART_NUMBER_MAX)
-    fields["SalesTaxCodeRef"] = {"FullName": TAXABLE_CODE if payload.get("Taxable") is True else NON_TAXABLE_CODE}
-    fields.update(_sales_fields(payload, kind, mod=mod))
+        fields["ManufacturerPartNumber"] = text(record.sku, PART_NUMBER_MAX)
+    fields["SalesTaxCodeRef"] = {"FullName": TAXABLE_CODE if record.taxable else NON_TAXABLE_CODE}
+    fields.update(_sales_fields(record, kind, mod=mod))
     # An empty element clears a field in a Mod; in an Add it says nothing, so it is left out.
     return fields if mod else without_blanks(fields)
 
 
-def mod_kind(payload: dict[str, Any]) -> str:
-    """The Desktop kind an update goes as: the record's own, which its ``SyncToken`` carries."""
-    item_type = token_parts(str(payload.get("SyncToken") or ""))[1] or remote_type(payload)
-    return KIND_OF_TYPE.get(item_type, KIND_OF_TYPE[SERVICE])
+def _kind_wanted(record: ItemRecord) -> str:
+    """The Desktop kind of the type an item record is sent as (equipment goes as inventory)."""
+    return KIND_OF_TYPE.get(REMOTE_TYPES.get(record.item_type, SERVICE), KIND_OF_TYPE[SERVICE])
 
 
-def kind_conflict(payload: dict[str, Any], kind: str) -> str:
+def mod_kind(record: ItemRecord) -> str:
+    """The Desktop kind an update goes as: the record's own, which its version carries."""
+    remote = token_parts(record.version)[1]
+    return KIND_OF_TYPE[remote] if remote else _kind_wanted(record)
+
+
+def kind_conflict(record: ItemRecord, kind: str) -> str:
     """Why an update cannot go as ``kind`` (Desktop keeps inventory and the other types apart), or ``""``."""
-    wanted = KIND_OF_TYPE.get(remote_type(payload), KIND_OF_TYPE[SERVICE])
+    wanted = _kind_wanted(record)
     if (wanted == "ItemInventory") == (kind == "ItemInventory"):
         return ""
     theirs, ours = KINDS[kind], KINDS[wanted]
     return (
-        f"{text(payload.get('Name'))} is a {_type_words(theirs)} item in QuickBooks Desktop and a "
+        f"{record.name} is a {_type_words(theirs)} item in QuickBooks Desktop and a "
         f"{_type_words(ours)} item here; QuickBooks Desktop cannot change an item between inventory and the other "
         "types: change the type back here, or make a new item."
     )
@@ -238,24 +258,27 @@ class ItemsAdapter(ListAdapter):
     deleted_types = tuple(KINDS)
     query_kinds = (QUERY,)
 
-    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+    def records(self, ret: dict[str, Any], record_type: str) -> list[ItemRecord]:
         return [item_record(ret, record_type)]
+
+    def deleted_record(self, remote_id: str) -> ItemRecord:
+        return ItemRecord(remote_id=remote_id, deleted=True)
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         planned: list[Planned] = []
         refused: dict[int, Outcome] = {}
         for index, write in writes:
-            payload = write.payload
-            if payload.get("Id"):
-                kind = mod_kind(payload)
-                if problem := kind_conflict(payload, kind):
+            record: ItemRecord = write.payload
+            if record.remote_id:
+                kind = mod_kind(record)
+                if problem := kind_conflict(record, kind):
                     refused[index] = (None, ApiError(problem))
                     continue
                 request = f"{kind}Mod"
             else:
-                kind = KIND_OF_TYPE.get(remote_type(payload), KIND_OF_TYPE[SERVICE])
+                kind = _kind_wanted(record)
                 request = f"{kind}Add"
-            planned.append(Planned(request, item_fields(payload, kind), [(index, write)], _answer(index)))
+            planned.append(Planned(request, item_fields(record, kind), [(index, write)], _answer(index)))
         return planned, refused
 
 

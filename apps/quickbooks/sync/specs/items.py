@@ -242,8 +242,6 @@ ITEMS = EntitySpec(
         ),
     ),
     reads_changes=True,
-    from_wire=mapping.item_record,
-    to_wire=mapping.record_payload,
     deleted=lambda record: record.deleted,
     unlisted_note=not_sold_note,
     namesake_refused=namesake_refused,

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models import Prefetch, Q
 
-from apps.accounting.models import PaymentTerm, TaxRate
+from apps.accounting.models import ItemType, PaymentTerm, TaxRate
 from apps.catalog.models import Item
 from apps.customers.models import Customer, ServiceLocation
 from apps.invoicing import services as invoicing
@@ -42,6 +42,7 @@ from apps.quickbooks.sync.backend import CREATE, UPDATE, VOID, Write, WriteResul
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
+from apps.quickbooks.sync.records import ItemRecord
 from apps.quickbooks.sync.steps.invoice_tax import InvoiceTaxWatch, tax_reads
 from apps.quickbooks.sync.writes import CLOCK_TOLERANCE, WRITES_PER_ROUND, Pending, Recovery, Writer
 
@@ -80,11 +81,15 @@ def invoices_sync(ctx: RunContext) -> None:
     step.push()
 
 
-def default_item_missing(name: str, found: dict[str, Any] | None) -> str:
+def default_item_missing(name: str, found: ItemRecord | None) -> str:
     """Why the default service item looked up by ``name`` cannot be used, in the words of the run's log."""
     if found is None:
         return f"QuickBooks has no item named '{name}'"
-    return f"QuickBooks' item '{mapping.item_name(found)}' is not an active service item"
+    return f"QuickBooks' item '{found.name}' is not an active service item"
+
+
+def is_service_item(record: ItemRecord) -> bool:
+    return record.item_type == ItemType.SERVICE and record.active and not record.deleted
 
 
 class InvoicesStep:
@@ -412,35 +417,35 @@ class InvoicesStep:
             names.append(default_name)
         if not names:
             return
-        found = {
-            name_key(mapping.item_name(obj)): obj
-            for obj in self.ctx.backend.find_by_names(mapping.ITEM_ENTITY, names, field="Name")
+        found: dict[str, ItemRecord] = {
+            name_key(record.name): record
+            for record in self.ctx.backend.find_by_names(mapping.ITEM_ENTITY, names, field="Name")
         }
         if not self.default_item_looked_up:
             self.default_item_looked_up = True
             default = found.get(name_key(default_name))
-            if default is not None and mapping.is_service_item(default):
-                self.default_item = remote_id(default)
+            if default is not None and is_service_item(default):
+                self.default_item = default.remote_id
                 self._default_item_remember(default)
             else:
                 self.default_item_missing = default_item_missing(default_name, default)
         item_links = self.ctx.link_set(Item, mapping.ITEM_ENTITY)
         item_links.load_local(item.pk for item in unlinked.values())
-        item_links.load_remote(remote_id(obj) for obj in found.values())
+        item_links.load_remote(record.remote_id for record in found.values())
         for name, item in unlinked.items():
-            obj = found.get(name_key(name))
-            if obj is None or item_links.is_linked(item.pk) or item_links.remote(remote_id(obj)) is not None:
+            record = found.get(name_key(name))
+            if record is None or item_links.is_linked(item.pk) or item_links.remote(record.remote_id) is not None:
                 continue
-            self.items[item.pk] = remote_id(obj)
-            item_links.set(item.pk, remote_id(obj), remote_sync_token(obj), "")
+            self.items[item.pk] = record.remote_id
+            item_links.set(item.pk, record.remote_id, record.version, "")
 
-    def _default_item_remember(self, obj: dict[str, Any]) -> None:
+    def _default_item_remember(self, record: ItemRecord) -> None:
         """The default service item found by name becomes the setting, shown (and changeable) in Configure Sync."""
         if self.ctx.preview:
             return
         settings = self.ctx.settings
-        settings.default_service_item_qbo_id = remote_id(obj)
-        settings.default_service_item_name = mapping.item_name(obj)[:100]
+        settings.default_service_item_qbo_id = record.remote_id
+        settings.default_service_item_name = record.name[:100]
         if settings.pk:
             type(settings).objects.filter(pk=settings.pk, default_service_item_qbo_id="").update(
                 default_service_item_qbo_id=settings.default_service_item_qbo_id,
