@@ -5,8 +5,8 @@ The engine plans a run as reads (``pull``) and writes (``Write``); a backend car
 (Online: HTTP calls now; Desktop: qbXML through the Web Connector) and returns plain objects and per-write results,
 so that the engine applies them the same way whatever the backend. Entity names and payloads come from the mapping
 layer; the engine never builds them itself. The entities that have moved onto the engine's records
-(``sync.records``: the short lists, the chart of accounts, the items) are read and written as those records; the others still
-travel as QuickBooks Online-shaped dictionaries, until they move too.
+(``sync.records``: the short lists, the chart of accounts, the items) are read and written as those records; the
+others still travel as QuickBooks Online-shaped dictionaries, until they move too.
 
 Each backend declares what its QuickBooks lets other apps do (``Capabilities``), so that the engine asks instead of
 knowing which QuickBooks it talks to.

@@ -17,7 +17,7 @@ from apps.quickbooks.mapping.common import content_hash
 from apps.quickbooks.models import PrimarySystem
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Capabilities
 from apps.quickbooks.sync.records import Record
-from apps.quickbooks.sync.spec import GONE, EntitySpec, MatchKey
+from apps.quickbooks.sync.spec import GONE, EntitySpec, MatchKey, PullApplies
 
 __all__ = ["GONE", "Decision", "Kind", "Pair", "PlanSettings", "pairs", "plan"]
 
@@ -65,7 +65,7 @@ class PlanSettings:
 
     master: str
     capabilities: Capabilities = field(default_factory=Capabilities)
-    # A full run: QuickBooks' values are applied even where they did not change there (``pulls_only_changes``).
+    # A full run: QuickBooks' values are applied even where they did not change there (``EntitySpec.pull_applies``).
     full: bool = False
     # When QuickBooks keeps the records: the local ones to create there all the same (``sent_anyway``), by key.
     sent: frozenset[int] = frozenset()
@@ -246,10 +246,11 @@ def _plan_pull(
         if spec.namesake_refused is not None:
             return Decision(Kind.KEPT_APART, spec.namesake_refused(local))
         return Decision(Kind.LINK)
-    if spec.pulls_new_versions_only and link.sync_token == remote.version and not settings.full:
+    applies = PullApplies.WHEN_DIFFERENT if settings.full else spec.pull_applies
+    if applies == PullApplies.AT_NEW_VERSION and link.sync_token == remote.version:
         return NOTHING  # Unchanged there: an edit here stands.
     agreed = link.content_hash == content_hash(spec.remote_comparable(remote))
-    if spec.pulls_only_changes and agreed and not settings.full:
+    if applies == PullApplies.WHEN_CHANGED_THERE and agreed:
         # Unchanged there since last applied: an edit here stands.
         return NOTHING if link.sync_token == remote.version else Decision(Kind.RELINK)
     fields = spec.fields_of(remote, local, settings.lookups)

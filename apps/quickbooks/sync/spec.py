@@ -14,6 +14,7 @@ is asked of the backend's capabilities when the plan is made.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -105,6 +106,22 @@ class SentAnyway:
     done: Callable[["RunContext", set[int]], None]
 
 
+class PullApplies(StrEnum):
+    """
+    When QuickBooks keeps a spec's records, when a linked local record takes QuickBooks' values. A full run applies
+    them whenever the two differ, whatever the spec says.
+    """
+
+    # Whenever the two differ: an edit here is undone at the next run.
+    WHEN_DIFFERENT = "when different"
+    # When the content changed there since it was last applied (the hash on the link): an edit here stands until
+    # QuickBooks changes the record's content.
+    WHEN_CHANGED_THERE = "when changed there"
+    # When QuickBooks has a new version of the record (the version on the link): an edit here stands until then, and
+    # an unchanged version costs no comparison (a long list).
+    AT_NEW_VERSION = "at a new version"
+
+
 @dataclass(frozen=True)
 class EntitySpec:
     """One synced entity. See the module's docstring; each field says what the engine takes from it."""
@@ -152,10 +169,8 @@ class EntitySpec:
     record_label: Callable[[Any], str] = lambda record: record.name
     # How records that are not linked are matched, in order (each record matched once): by name when empty.
     match_keys: tuple[MatchKey, ...] = ()
-    # When QuickBooks keeps the records: a linked record here takes QuickBooks' values only when they changed there
-    # since they were last applied (the hash on the link), so that an edit here stands until QuickBooks changes the
-    # record (True), or whenever the two differ (False). A full run applies them either way.
-    pulls_only_changes: bool = False
+    # When QuickBooks keeps the records: when a linked record here takes QuickBooks' values (``PullApplies``).
+    pull_applies: PullApplies = PullApplies.WHEN_DIFFERENT
     # Why a linked record QuickBooks no longer lists was made inactive here.
     gone: str = GONE
     # When QuickBooks keeps the records: the local ones created there all the same, if any.
@@ -176,9 +191,6 @@ class EntitySpec:
     # When FieldOffice keeps the records: the QuickBooks records an unlinked local record may be matched with (items
     # in a category are only named within it).
     matched_there: Callable[[Any], bool] = lambda record: True
-    # When QuickBooks keeps the records: a linked record here takes QuickBooks' values only when QuickBooks has a new
-    # version of it (an edit here stands until then; a full run applies them all).
-    pulls_new_versions_only: bool = False
     # A record QuickBooks keeps that cannot be saved here is read again at the next run.
     retries_failed: bool = False
     # Records applied per transaction, the run's progress told and its lease renewed after each (0: all in one).

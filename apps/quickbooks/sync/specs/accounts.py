@@ -26,7 +26,7 @@ from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.models import AccountMapping, PrimarySystem
 from apps.quickbooks.sync.context import RunContext, SyncRules
 from apps.quickbooks.sync.records import ACCOUNT, AccountRecord
-from apps.quickbooks.sync.spec import EntitySpec, MatchKey, Refs, SentAnyway
+from apps.quickbooks.sync.spec import EntitySpec, MatchKey, PullApplies, Refs, SentAnyway
 
 # What an account here holds at most (``Account``).
 NAME_MAX = 100
@@ -127,7 +127,7 @@ ACCOUNTS = EntitySpec(
         MatchKey(_number, lambda account: account.number),
         MatchKey(lambda record: name_key(_name(record)), lambda account: name_key(account.name)),
     ),
-    pulls_only_changes=True,
+    pull_applies=PullApplies.WHEN_CHANGED_THERE,
     gone=GONE,
     sent_anyway=SentAnyway(wanted=_asked, note=CREATED_AS_MAPPED, done=_mapping_done),
 )

@@ -42,7 +42,7 @@ from apps.quickbooks.models import AccountMapping, PrimarySystem
 from apps.quickbooks.sync.context import RunContext, SyncRules
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.records import ACCOUNT, ITEM, ItemRecord
-from apps.quickbooks.sync.spec import EntitySpec, MatchKey, Refs
+from apps.quickbooks.sync.spec import EntitySpec, MatchKey, PullApplies, Refs
 
 # Records applied in one transaction, between two renewals of the run's lease (and progress updates).
 ROUND = 300
@@ -247,7 +247,7 @@ ITEMS = EntitySpec(
     namesake_refused=namesake_refused,
     name_taken=name_taken,
     matched_there=lambda record: not record.sub_item,
-    pulls_new_versions_only=True,
+    pull_applies=PullApplies.AT_NEW_VERSION,
     retries_failed=True,
     round_size=ROUND,
     lookups=item_lookups,
