@@ -1,18 +1,35 @@
 """
-Customers ↔ QuickBooks customers, service locations ↔ QuickBooks sub-customers (jobs).
+Customers ↔ QuickBooks customers, service locations ↔ QuickBooks sub-customers (jobs): the engine's
+``CustomerRecord`` from FieldOffice's customers and locations and back, and QuickBooks Online's JSON ↔
+``CustomerRecord`` (QuickBooks Desktop's qbXML has its own, ``mapping.desktop.customers``).
 
 A service location goes to QuickBooks as a sub-customer of its customer, billed with its parent, its address as the
 shipping address, and taxed as its customer: QuickBooks taxes an invoice by the customer it bills (the sub-customer)
 and takes a customer as taxable unless told otherwise, so each location carries its customer's tax setting.
 QuickBooks names must be unique across customers, vendors and employees, jobs included, so a location whose plain
 name is taken is sent as "Customer - Location"; coming back, that prefix is dropped again.
+
+The comparable forms keep the keys of QuickBooks Online's customer: the hashes links keep were taken of them, for
+records of either backend.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from apps.customers.models import Customer, ServiceLocation
-from apps.quickbooks.mapping.common import name_for_quickbooks, ref, ref_id, text
+from apps.quickbooks.mapping.common import (
+    is_deleted,
+    name_for_quickbooks,
+    ref,
+    ref_id,
+    remote_created_at,
+    remote_id,
+    remote_sync_token,
+    remote_updated_at,
+    text,
+)
 from apps.quickbooks.mapping.refs import CustomerRefs
+from apps.quickbooks.sync.records import Address, CustomerRecord
 
 ENTITY = "Customer"
 DISPLAY_NAME_MAX = 500
@@ -20,123 +37,96 @@ DISPLAY_NAME_MAX = 500
 LOCATION_NAME_MAX = 100
 ADDRESS_KEYS = ("Line1", "Line2", "City", "CountrySubDivisionCode", "PostalCode", "Country")
 LOCAL_ADDRESS_MAX = (200, 200, 100, 100, 20, 100)
+# What places a job in QuickBooks Online: an update that keeps its place there leaves them out.
+PLACEMENT_KEYS = ("ParentRef", "Job", "BillWithParent")
 
 
-def _address(parts: tuple[str, ...]) -> dict[str, str]:
-    return {key: value for key, value in zip(ADDRESS_KEYS, parts, strict=True)}
+def _address_sent(*parts: str) -> Address:
+    street, street2, city, state, postal_code, country = (text(part) for part in parts)
+    return Address(
+        street=street, street2=street2, city=city, state=state, postal_code=postal_code, country=country
+    )
 
 
-def _address_comparable(value: Any) -> dict[str, str]:
-    value = value if isinstance(value, dict) else {}
-    return {key: text(value.get(key)) for key in ADDRESS_KEYS}
+def _address_comparable(address: Address) -> dict[str, str]:
+    return dict(zip(ADDRESS_KEYS, address.parts(), strict=True))
 
 
-def _address_local(value: Any) -> tuple[str, ...]:
-    value = value if isinstance(value, dict) else {}
-    return tuple(text(value.get(key), size) for key, size in zip(ADDRESS_KEYS, LOCAL_ADDRESS_MAX, strict=True))
-
-
-def is_job(obj: dict[str, Any]) -> bool:
-    """A sub-customer (job or project) of another customer."""
-    return bool(obj.get("Job")) or bool(ref_id(obj.get("ParentRef")))
-
-
-def parent_id(obj: dict[str, Any]) -> str:
-    return ref_id(obj.get("ParentRef"))
-
-
-def display_name(obj: dict[str, Any]) -> str:
-    return text(obj.get("DisplayName"))
-
-
-def level(obj: dict[str, Any]) -> int:
-    try:
-        return int(obj.get("Level") or 0)
-    except (TypeError, ValueError):
-        return 0
+def _address_local(address: Address) -> tuple[str, ...]:
+    return tuple(text(value, size) for value, size in zip(address.parts(), LOCAL_ADDRESS_MAX, strict=True))
 
 
 def _tax_setting(customer: Customer, refs: CustomerRefs) -> dict[str, Any]:
     """How QuickBooks is to tax ``customer`` and its locations: whether at all, and under which code by default."""
-    setting: dict[str, Any] = {"Taxable": customer.taxable}
-    if tax_code := refs.tax_rates.remote(customer.tax_rate_id):
-        setting["DefaultTaxCodeRef"] = ref(tax_code)
-    return setting
+    return {"taxable": customer.taxable, "tax_code_id": refs.tax_rates.remote(customer.tax_rate_id) or ""}
 
 
-def _tax_setting_comparable(obj: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "Taxable": obj.get("Taxable", True) is not False,
-        "DefaultTaxCodeRef": ref_id(obj.get("DefaultTaxCodeRef")),
-    }
+def _tax_setting_comparable(record: CustomerRecord) -> dict[str, Any]:
+    return {"Taxable": record.taxable, "DefaultTaxCodeRef": record.tax_code_id}
 
 
 # Customers.
 
 
-def customer_payload(customer: Customer, refs: CustomerRefs) -> dict[str, Any]:
-    """What FieldOffice sends for a customer (create, or sparse update with ``Id`` and ``SyncToken`` added)."""
-    payload: dict[str, Any] = {
-        "DisplayName": name_for_quickbooks(customer.display_name, DISPLAY_NAME_MAX),
-        "CompanyName": text(customer.company_name, 100),
-        "GivenName": text(customer.first_name, 100),
-        "FamilyName": text(customer.last_name, 100),
-        "PrimaryPhone": {"FreeFormNumber": text(customer.phone, 30)},
-        "PrimaryEmailAddr": {"Address": text(customer.email, 100)},
-        "BillAddr": _address(
-            (
-                customer.billing_street,
-                customer.billing_street2,
-                customer.billing_city,
-                customer.billing_state,
-                customer.billing_postal_code,
-                customer.billing_country,
-            )
+def customer_sent(customer: Customer, refs: CustomerRefs) -> CustomerRecord:
+    """What FieldOffice sends for a customer (an update once ``remote_id`` and ``version`` are set)."""
+    return CustomerRecord(
+        name=text(name_for_quickbooks(customer.display_name, DISPLAY_NAME_MAX)),
+        company_name=text(customer.company_name, 100),
+        first_name=text(customer.first_name, 100),
+        last_name=text(customer.last_name, 100),
+        phone=text(customer.phone, 30),
+        email=text(customer.email, 100),
+        billing=_address_sent(
+            customer.billing_street,
+            customer.billing_street2,
+            customer.billing_city,
+            customer.billing_state,
+            customer.billing_postal_code,
+            customer.billing_country,
         ),
-        "Active": customer.active,
+        active=customer.active,
+        term_id=refs.terms.remote(customer.payment_term_id) or "",
         **_tax_setting(customer, refs),
-    }
-    if term := refs.terms.remote(customer.payment_term_id):
-        payload["SalesTermRef"] = ref(term)
-    return payload
+    )
 
 
-def customer_comparable(obj: dict[str, Any]) -> dict[str, Any]:
-    """The synced fields of a customer payload or of a QuickBooks customer, normalised so that both compare."""
+def customer_comparable(record: CustomerRecord) -> dict[str, Any]:
+    """The synced fields of a customer, sent or read, normalised so that both compare."""
     return {
-        "DisplayName": display_name(obj),
-        "CompanyName": text(obj.get("CompanyName")),
-        "GivenName": text(obj.get("GivenName")),
-        "FamilyName": text(obj.get("FamilyName")),
-        "Phone": text((obj.get("PrimaryPhone") or {}).get("FreeFormNumber")),
-        "Email": text((obj.get("PrimaryEmailAddr") or {}).get("Address")),
-        "BillAddr": _address_comparable(obj.get("BillAddr")),
-        "Active": obj.get("Active", True) is not False,
-        "SalesTermRef": ref_id(obj.get("SalesTermRef")),
-        **_tax_setting_comparable(obj),
+        "DisplayName": record.name,
+        "CompanyName": record.company_name,
+        "GivenName": record.first_name,
+        "FamilyName": record.last_name,
+        "Phone": record.phone,
+        "Email": record.email,
+        "BillAddr": _address_comparable(record.billing),
+        "Active": record.active,
+        "SalesTermRef": record.term_id,
+        **_tax_setting_comparable(record),
     }
 
 
-def customer_fields(obj: dict[str, Any], refs: CustomerRefs) -> dict[str, Any]:
+def customer_fields(record: CustomerRecord, refs: CustomerRefs) -> dict[str, Any]:
     """The local fields of a QuickBooks (top-level) customer."""
-    street, street2, city, state, postal_code, country = _address_local(obj.get("BillAddr"))
+    street, street2, city, state, postal_code, country = _address_local(record.billing)
     return {
-        "display_name": text(obj.get("DisplayName"), 100),
-        "company_name": text(obj.get("CompanyName"), 100),
-        "first_name": text(obj.get("GivenName"), 100),
-        "last_name": text(obj.get("FamilyName"), 100),
-        "phone": text((obj.get("PrimaryPhone") or {}).get("FreeFormNumber"), 30),
-        "email": text((obj.get("PrimaryEmailAddr") or {}).get("Address"), 254),
+        "display_name": text(record.name, 100),
+        "company_name": text(record.company_name, 100),
+        "first_name": text(record.first_name, 100),
+        "last_name": text(record.last_name, 100),
+        "phone": text(record.phone, 30),
+        "email": text(record.email, 254),
         "billing_street": street,
         "billing_street2": street2,
         "billing_city": city,
         "billing_state": state,
         "billing_postal_code": postal_code,
         "billing_country": country,
-        "active": obj.get("Active", True) is not False,
-        "taxable": obj.get("Taxable", True) is not False,
-        "payment_term_id": refs.terms.local(ref_id(obj.get("SalesTermRef"))),
-        "tax_rate_id": refs.tax_rates.local(ref_id(obj.get("DefaultTaxCodeRef"))),
+        "active": record.active,
+        "taxable": record.taxable,
+        "payment_term_id": refs.terms.local(record.term_id),
+        "tax_rate_id": refs.tax_rates.local(record.tax_code_id),
     }
 
 
@@ -149,33 +139,30 @@ def location_display_name(location: ServiceLocation, customer_name: str, *, qual
     return name_for_quickbooks(name, DISPLAY_NAME_MAX)
 
 
-def location_payload(
+def location_sent(
     location: ServiceLocation, *, customer: Customer, refs: CustomerRefs, parent_remote_id: str, name: str
-) -> dict[str, Any]:
+) -> CustomerRecord:
     """What FieldOffice sends for a location of ``customer``: its sub-customer, with the customer's tax setting."""
-    return {
-        "DisplayName": name,
-        "Job": True,
-        "ParentRef": ref(parent_remote_id),
-        "BillWithParent": True,
-        "ShipAddr": _address(
-            (
-                location.street,
-                location.street2,
-                location.city,
-                location.state,
-                location.postal_code,
-                location.country,
-            )
+    return CustomerRecord(
+        name=text(name),
+        job=True,
+        parent_id=parent_remote_id,
+        shipping=_address_sent(
+            location.street,
+            location.street2,
+            location.city,
+            location.state,
+            location.postal_code,
+            location.country,
         ),
-        "Active": location.active,
+        active=location.active,
         **_tax_setting(customer, refs),
-    }
+    )
 
 
-def location_name(obj: dict[str, Any], customer_name: str) -> str:
+def location_name(record: CustomerRecord, customer_name: str) -> str:
     """A sub-customer's name as a location of ``customer_name``: the "Customer - " prefix FieldOffice adds dropped."""
-    name = display_name(obj)
+    name = record.name
     prefix = name_for_quickbooks(f"{customer_name} - ", DISPLAY_NAME_MAX) + " "
     if customer_name and name.casefold().startswith(prefix.casefold()) and len(name) > len(prefix):
         name = name[len(prefix) :]
@@ -188,51 +175,129 @@ def location_name_distinct(name: str, remote_id: str) -> str:
     return name[: LOCATION_NAME_MAX - len(suffix)] + suffix
 
 
-def location_comparable(obj: dict[str, Any], customer_name: str) -> dict[str, Any]:
+def location_comparable(record: CustomerRecord, customer_name: str) -> dict[str, Any]:
     """
-    A location payload or QuickBooks sub-customer, normalised (the name without FieldOffice's prefix). The tax
-    setting is its customer's, so a change of the customer's sends its locations again.
+    A location's sub-customer, sent or read, normalised (the name without FieldOffice's prefix). The tax setting is
+    its customer's, so a change of the customer's sends its locations again.
     """
     return {
-        "Name": location_name(obj, customer_name),
-        "ShipAddr": _address_comparable(obj.get("ShipAddr")),
-        "Active": obj.get("Active", True) is not False,
-        **_tax_setting_comparable(obj),
+        "Name": location_name(record, customer_name),
+        "ShipAddr": _address_comparable(record.shipping),
+        "Active": record.active,
+        **_tax_setting_comparable(record),
     }
 
 
-def location_comparable_held(payload: dict[str, Any], obj: dict[str, Any], customer_name: str) -> dict[str, Any]:
+def location_comparable_held(sent: CustomerRecord, held: CustomerRecord, customer_name: str) -> dict[str, Any]:
     """
-    What QuickBooks holds once its sub-customer ``obj`` is applied to the location ``payload`` is now made from: the
+    What QuickBooks holds once its sub-customer ``held`` is applied to the location ``sent`` is now made from: the
     location's fields, and QuickBooks' own tax setting, which a location here takes from its customer, never from
     QuickBooks. Where that setting differs from the customer's, the location is sent again.
     """
-    return {**location_comparable(payload, customer_name), **_tax_setting_comparable(obj)}
+    return {**location_comparable(sent, customer_name), **_tax_setting_comparable(held)}
 
 
-def location_fields(obj: dict[str, Any], customer_name: str) -> dict[str, Any]:
-    street, street2, city, state, postal_code, country = _address_local(obj.get("ShipAddr"))
+def location_fields(record: CustomerRecord, customer_name: str) -> dict[str, Any]:
+    street, street2, city, state, postal_code, country = _address_local(record.shipping)
     return {
-        "name": location_name(obj, customer_name),
+        "name": location_name(record, customer_name),
         "street": street,
         "street2": street2,
         "city": city,
         "state": state,
         "postal_code": postal_code,
         "country": country,
-        "active": obj.get("Active", True) is not False,
+        "active": record.active,
     }
 
 
-def payload_name(payload: dict[str, Any]) -> str:
-    """The name a customer or location payload sends."""
-    return str(payload.get("DisplayName") or "")
+def with_name(record: CustomerRecord, name: str) -> CustomerRecord:
+    return replace(record, name=name)
 
 
-def with_name(payload: dict[str, Any], name: str) -> dict[str, Any]:
-    return {**payload, "DisplayName": name}
-
-
-def location_update(payload: dict[str, Any]) -> dict[str, Any]:
+def location_update(record: CustomerRecord) -> CustomerRecord:
     """A location update: where the job sits in QuickBooks (under a job of a job, say) is QuickBooks' to keep."""
-    return {key: value for key, value in payload.items() if key not in ("ParentRef", "Job", "BillWithParent")}
+    return replace(record, keep_place=True)
+
+
+# QuickBooks Online's JSON.
+
+
+def _address_read(value: Any) -> Address:
+    value = value if isinstance(value, dict) else {}
+    return _address_sent(*(value.get(key) for key in ADDRESS_KEYS))
+
+
+def _level(obj: dict[str, Any]) -> int:
+    try:
+        return int(obj.get("Level") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def customer_record(obj: dict[str, Any]) -> CustomerRecord:
+    """A QuickBooks Online customer (or sub-customer) as the engine's record; a deleted one says only that."""
+    if is_deleted(obj):
+        return CustomerRecord(remote_id=remote_id(obj), deleted=True)
+    parent = ref_id(obj.get("ParentRef"))
+    return CustomerRecord(
+        remote_id=remote_id(obj),
+        version=remote_sync_token(obj),
+        name=text(obj.get("DisplayName")),
+        company_name=text(obj.get("CompanyName")),
+        first_name=text(obj.get("GivenName")),
+        last_name=text(obj.get("FamilyName")),
+        phone=text((obj.get("PrimaryPhone") or {}).get("FreeFormNumber")),
+        email=text((obj.get("PrimaryEmailAddr") or {}).get("Address")),
+        billing=_address_read(obj.get("BillAddr")),
+        shipping=_address_read(obj.get("ShipAddr")),
+        active=obj.get("Active", True) is not False,
+        taxable=obj.get("Taxable", True) is not False,
+        tax_code_id=ref_id(obj.get("DefaultTaxCodeRef")),
+        term_id=ref_id(obj.get("SalesTermRef")),
+        job=bool(obj.get("Job")) or bool(parent),
+        parent_id=parent,
+        level=_level(obj),
+        created_at=remote_created_at(obj),
+        updated_at=remote_updated_at(obj),
+    )
+
+
+def _address_payload(address: Address) -> dict[str, str]:
+    return dict(zip(ADDRESS_KEYS, address.parts(), strict=True))
+
+
+def record_payload(record: CustomerRecord) -> dict[str, Any]:
+    """
+    A customer record as QuickBooks Online takes it: a customer with its billing details, or a location's
+    sub-customer billed with its parent (placed under it unless the update keeps its place); ``Id`` and
+    ``SyncToken`` for an update.
+    """
+    if record.job:
+        payload: dict[str, Any] = {
+            "DisplayName": record.name,
+            "Job": True,
+            "ParentRef": ref(record.parent_id),
+            "BillWithParent": True,
+            "ShipAddr": _address_payload(record.shipping),
+        }
+        if record.keep_place:
+            payload = {key: value for key, value in payload.items() if key not in PLACEMENT_KEYS}
+    else:
+        payload = {
+            "DisplayName": record.name,
+            "CompanyName": record.company_name,
+            "GivenName": record.first_name,
+            "FamilyName": record.last_name,
+            "PrimaryPhone": {"FreeFormNumber": record.phone},
+            "PrimaryEmailAddr": {"Address": record.email},
+            "BillAddr": _address_payload(record.billing),
+        }
+    payload.update(Active=record.active, Taxable=record.taxable)
+    if record.tax_code_id:
+        payload["DefaultTaxCodeRef"] = ref(record.tax_code_id)
+    if record.term_id:
+        payload["SalesTermRef"] = ref(record.term_id)
+    if record.remote_id:
+        payload.update(Id=record.remote_id, SyncToken=record.version)
+    return payload

@@ -26,8 +26,8 @@ class UniqueName:
 
 
 UNIQUE_NAMES: dict[str, UniqueName] = {
-    customers.ENTITY: UniqueName("DisplayName", customers.payload_name),
-    # Items travel as the engine's records (``ItemRecord``).
+    # Both travel as the engine's records (``CustomerRecord``, ``ItemRecord``).
+    customers.ENTITY: UniqueName("DisplayName", lambda record: record.name),
     items.ENTITY: UniqueName("Name", lambda record: record.name, lambda record: not record.sub_item),
 }
 

@@ -5,8 +5,8 @@ The engine plans a run as reads (``pull``) and writes (``Write``); a backend car
 (Online: HTTP calls now; Desktop: qbXML through the Web Connector) and returns plain objects and per-write results,
 so that the engine applies them the same way whatever the backend. Entity names and payloads come from the mapping
 layer; the engine never builds them itself. The entities that have moved onto the engine's records
-(``sync.records``: the short lists, the chart of accounts, the items) are read and written as those records; the
-others still travel as QuickBooks Online-shaped dictionaries, until they move too.
+(``sync.records``: the short lists, the chart of accounts, the items, the customers) are read and written as those
+records; invoices and payments still travel as QuickBooks Online-shaped dictionaries, until they move too.
 
 Each backend declares what its QuickBooks lets other apps do (``Capabilities``), so that the engine asks instead of
 knowing which QuickBooks it talks to.
@@ -101,16 +101,16 @@ class Backend(Protocol):
     def write(self, writes: list[Write]) -> list[WriteResult]:
         """Carry out ``writes`` (in order, batched as the backend allows); one result per write, faults included."""
 
-    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[dict[str, Any]]:
+    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[Any]:
         """Records of ``entity``, active or not, whose ``field`` (the name) is one of ``names``."""
 
-    def find_created_since(self, entity: str, since: datetime) -> list[dict[str, Any]]:
+    def find_created_since(self, entity: str, since: datetime) -> list[Any]:
         """Records of ``entity`` created at or after ``since`` (to find what an interrupted run created)."""
 
     def preferences(self) -> dict[str, Any]:
         """The company's preferences (how it numbers invoices, whether it charges sales tax)."""
 
-    def read_by_ids(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
+    def read_by_ids(self, entity: str, ids: list[str]) -> list[Any]:
         """Records of ``entity``, active or not, by id (to retry a write refused as stale)."""
 
     def close(self) -> None: ...

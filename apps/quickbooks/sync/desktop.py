@@ -298,17 +298,17 @@ class DesktopBackend:
         deleted_type = ret.get("ListDelType") or ret.get("TxnDelType") or ""
         return next((entity for entity, adapter in adapters.items() if deleted_type in adapter.deleted_types), "")
 
-    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[dict[str, Any]]:
+    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[Any]:
         adapter = self._adapter(entity)
         found = self._read(entity, adapter.by_names(names, field))
         return found + adapter.named(self.seen[entity], {name_key(name) for name in names}, field)
 
-    def read_by_ids(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
+    def read_by_ids(self, entity: str, ids: list[str]) -> list[Any]:
         wanted = set(ids)
         found = self._read(entity, self._adapter(entity).by_ids(ids))
         return [record for record in found if _record_id(record) in wanted]
 
-    def find_created_since(self, entity: str, since: datetime) -> list[dict[str, Any]]:
+    def find_created_since(self, entity: str, since: datetime) -> list[Any]:
         adapter = self._adapter(entity)
         after = since - CURSOR_OVERLAP if self.utc_offset is not None else None
         found = self._run_queries({index: self._query(query, after) for index, query in enumerate(adapter.queries())})

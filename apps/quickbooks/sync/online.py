@@ -5,9 +5,9 @@ The QuickBooks Online backend: the engine's reads and writes as few Accounting A
   (tax codes, rates and agencies, terms: CDC does not report them) that also counts what a full read must page
   through; a full read then pages by 1,000, the most a query returns.
 - Writes go 30 to a batch, the most Intuit takes; a tax code is created through the tax service, one per call.
-- The short lists, the chart of accounts and the items are handed to the engine as its records (``sync.records``),
-  translated by ``mapping.terms``, ``mapping.tax``, ``mapping.accounts`` and ``mapping.items`` as they are read and
-  written; the other entities still travel as Intuit's JSON.
+- The short lists, the chart of accounts, the items and the customers are handed to the engine as its records
+  (``sync.records``), translated by ``mapping.terms``, ``mapping.tax``, ``mapping.accounts``, ``mapping.items`` and
+  ``mapping.customers`` as they are read and written; invoices and payments still travel as Intuit's JSON.
 """
 
 import uuid
@@ -25,7 +25,7 @@ from apps.quickbooks.client import QuickBooksClient
 from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
 from apps.quickbooks.client.faults import batch_item_error
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping import accounts, drift, items, tax, terms
+from apps.quickbooks.mapping import accounts, customers, drift, items, tax, terms
 from apps.quickbooks.models import QuickBooksConnection
 from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync.backend import (
@@ -40,7 +40,7 @@ from apps.quickbooks.sync.backend import (
     Write,
     WriteResult,
 )
-from apps.quickbooks.sync.records import ACCOUNT, ITEM, TAX_AGENCY, TAX_CODE, TAX_RATE, TERM
+from apps.quickbooks.sync.records import ACCOUNT, CUSTOMER, ITEM, TAX_AGENCY, TAX_CODE, TAX_RATE, TERM
 
 # Change data capture looks back at most 30 days; older cursors need a full read.
 CDC_MAX_AGE = timedelta(days=30) - timedelta(hours=1)
@@ -64,12 +64,14 @@ RECORD_READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     TAX_AGENCY: tax.agency_record,
     ACCOUNT: accounts.account_record,
     ITEM: items.item_record,
+    CUSTOMER: customers.customer_record,
 }
 RECORD_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
     TERM: terms.term_payload,
     TAX_AGENCY: tax.agency_payload,
     ACCOUNT: accounts.account_payload,
     ITEM: items.record_payload,
+    CUSTOMER: customers.record_payload,
 }
 # Intuit lets apps create terms, tax codes (through its tax service), agencies, accounts and items, and change terms
 # and items, not tax codes.
@@ -189,7 +191,7 @@ class OnlineBackend:
                 found[entity].extend(response.get(entity, []))
         return found
 
-    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[dict[str, Any]]:
+    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[Any]:
         found: list[dict[str, Any]] = []
         for start in range(0, len(names), NAMES_PER_QUERY):
             chunk = names[start : start + NAMES_PER_QUERY]
@@ -199,14 +201,14 @@ class OnlineBackend:
             found.extend(self.client.query(f"SELECT * FROM {entity} WHERE {where}").get(entity, []))
         return _records(entity, found)
 
-    def find_created_since(self, entity: str, since: datetime) -> list[dict[str, Any]]:
+    def find_created_since(self, entity: str, since: datetime) -> list[Any]:
         where = f"MetaData.CreateTime >= {self.client.quote(since.isoformat(timespec='seconds'))}"
         return _records(entity, self._query_pages(entity, where))
 
     def preferences(self) -> dict[str, Any]:
         return self.client.request("GET", "preferences").get("Preferences", {})
 
-    def read_by_ids(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
+    def read_by_ids(self, entity: str, ids: list[str]) -> list[Any]:
         found: list[dict[str, Any]] = []
         for start in range(0, len(ids), NAMES_PER_QUERY):
             chunk = ids[start : start + NAMES_PER_QUERY]

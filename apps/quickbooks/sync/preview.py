@@ -118,20 +118,20 @@ class PreviewBackend:
         version = str(int(token) + 1) if token.isdigit() else token
         return {**write.payload, "Id": payload_id(write.payload), "SyncToken": version}
 
-    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[dict[str, Any]]:
+    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[Any]:
         keys = {name_key(name) for name in names}
         unique = UNIQUE_NAMES.get(entity)
         made = self._created.get(entity, []) if unique is not None else []
         created = [record for record in made if name_key(unique.name(record)) in keys]
         return self.backend.find_by_names(entity, names, field=field) + created
 
-    def find_created_since(self, entity: str, since: datetime) -> list[dict[str, Any]]:
+    def find_created_since(self, entity: str, since: datetime) -> list[Any]:
         return self.backend.find_created_since(entity, since)
 
     def preferences(self) -> dict[str, Any]:
         return self.backend.preferences()
 
-    def read_by_ids(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
+    def read_by_ids(self, entity: str, ids: list[str]) -> list[Any]:
         return self.backend.read_by_ids(entity, [remote_id for remote_id in ids if not is_placeholder(remote_id)])
 
     def close(self) -> None:

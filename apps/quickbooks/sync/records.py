@@ -20,6 +20,7 @@ TAX_RATE = "TaxRate"
 TAX_AGENCY = "TaxAgency"
 ACCOUNT = "Account"
 ITEM = "Item"
+CUSTOMER = "Customer"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,3 +150,56 @@ class ItemRecord(Record):
     def synced(self) -> bool:
         """Whether it is a kind of item FieldOffice sells (not a category, a bundle or another kind)."""
         return bool(self.item_type) and not self.deleted
+
+
+@dataclass(frozen=True, kw_only=True)
+class Address:
+    """A postal address as QuickBooks keeps one (a customer's billing address, a job's shipping address)."""
+
+    street: str = ""
+    street2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+    def parts(self) -> tuple[str, str, str, str, str, str]:
+        return (self.street, self.street2, self.city, self.state, self.postal_code, self.country)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerRecord(Record):
+    """
+    A QuickBooks customer, or a job of one that FieldOffice keeps as a service location (``job``: QuickBooks Online's
+    sub-customer billed with its parent, QuickBooks Desktop's ship-to address), under ``parent_id`` at depth
+    ``level``. ``name`` is the name QuickBooks shows (unique across its customers, vendors and employees); the tax
+    setting is whether QuickBooks taxes it and the tax code it charges by default (``tax_code_id``); ``term_id`` its
+    payment term. ``keep_place``: an update that leaves the job where it sits in QuickBooks (under a job of a job,
+    say) rather than moving it under ``parent_id``.
+
+    ``own_name`` and ``parent_name``: a QuickBooks Desktop job that arrives as a customer of its own (named after its
+    parent, "Carefree - Main Office") keeps its own short name and its parent's full name, so that writing it back
+    leaves it where it is. ``deleted``: QuickBooks reported the record deleted, and says nothing else of it.
+    """
+
+    name: str = ""
+    company_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    email: str = ""
+    billing: Address = Address()
+    shipping: Address = Address()
+    active: bool = True
+    taxable: bool = True
+    tax_code_id: str = ""
+    term_id: str = ""
+    job: bool = False
+    parent_id: str = ""
+    level: int = 0
+    keep_place: bool = False
+    own_name: str = ""
+    parent_name: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    deleted: bool = False

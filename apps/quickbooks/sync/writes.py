@@ -58,13 +58,13 @@ class Shape:
     at: Callable[[Any, str, str], Any]
 
 
-# The engine's records (``sync.records``): the short lists.
+# The engine's records (``sync.records``): every entity but invoices and payments.
 RECORDS = Shape(
     identity=lambda record: (record.remote_id, record.version),
     target=lambda record: record.remote_id,
     at=lambda record, remote, version: replace(record, remote_id=remote, version=version),
 )
-# QuickBooks Online-shaped dictionaries: the entities that have no engine record yet (on either backend).
+# QuickBooks Online-shaped dictionaries: invoices and payments, which have no engine record yet (on either backend).
 ONLINE_DICTS = Shape(
     identity=lambda obj: (remote_id(obj), remote_sync_token(obj)),
     target=payload_id,

@@ -1,9 +1,11 @@
 """QuickBooks Desktop customers, jobs and ship-to addresses ↔ the engine's customer records."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from apps.quickbooks.mapping.desktop import customers as mapping
 from apps.quickbooks.mapping.desktop.common import desktop_offset, modified_filter_time, status_error
+from apps.quickbooks.sync.records import Address, CustomerRecord
 
 CAREFREE = {
     "ListID": "80000001-1700000000",
@@ -44,36 +46,36 @@ JOB = {
 def test_a_customer_arrives_with_the_seeds_field_mapping():
     record = mapping.customer_record(CAREFREE)
 
-    assert record["Id"] == CAREFREE["ListID"] and record["SyncToken"] == "1700000100"
-    assert record["DisplayName"] == "Carefree"  # Customer Name ↔ FieldOffice's company (display) name
-    assert record["CompanyName"] == "Carefree Homes LLC"
-    assert (record["GivenName"], record["FamilyName"]) == ("Ann", "Lee")
-    assert record["PrimaryPhone"] == {"FreeFormNumber": "918-555-0100"}
-    assert record["PrimaryEmailAddr"] == {"Address": "ann@carefree.example"}
-    assert record["BillAddr"]["Line1"] == "1 Main St" and record["BillAddr"]["CountrySubDivisionCode"] == "OK"
-    assert record["Taxable"] is False and record["Active"] is True
-    assert record["SalesTermRef"] == {"value": "20000-1", "name": "Net 30"}
-    assert "ParentRef" not in record and "Job" not in record
+    assert record.remote_id == CAREFREE["ListID"] and record.version == "1700000100"
+    assert record.name == "Carefree"  # Customer Name ↔ FieldOffice's company (display) name
+    assert record.company_name == "Carefree Homes LLC"
+    assert (record.first_name, record.last_name) == ("Ann", "Lee")
+    assert (record.phone, record.email) == ("918-555-0100", "ann@carefree.example")
+    assert record.billing == Address(street="1 Main St", city="Tulsa", state="OK", postal_code="74101")
+    assert record.taxable is False and record.active is True
+    assert record.term_id == "20000-1"
+    assert (record.parent_id, record.job, record.own_name) == ("", False, "")
+    assert record.updated_at == datetime(2015, 11, 21, 15, 15, tzinfo=UTC)
 
 
 def test_a_job_arrives_as_a_customer_under_its_full_name():
     record = mapping.customer_record(JOB)
 
-    assert record["DisplayName"] == "Carefree - Main Office"
-    assert "ParentRef" not in record and not record.get("Job")
-    assert record["DesktopJob"] == {"Name": "Main Office", "Parent": "Carefree"}
+    assert record.name == "Carefree - Main Office"
+    assert (record.parent_id, record.job) == ("", False)
+    assert (record.own_name, record.parent_name) == ("Main Office", "Carefree")
 
 
 def test_ship_to_addresses_arrive_as_locations_of_their_customer():
     records = mapping.customer_records(CAREFREE)
 
-    assert [record["DisplayName"] for record in records] == ["Carefree", "Main Office", "Warehouse"]
+    assert [record.name for record in records] == ["Carefree", "Main Office", "Warehouse"]
     office = records[1]
-    assert office["Id"] == "80000001-1700000000/main office"
-    assert office["Job"] is True and office["ParentRef"] == {"value": CAREFREE["ListID"]}
-    assert office["ShipAddr"]["Line1"] == "1 Main St"
-    assert office["SyncToken"] == CAREFREE["EditSequence"]
-    assert mapping.ship_to_owner(office["Id"]) == CAREFREE["ListID"]
+    assert office.remote_id == "80000001-1700000000/main office"
+    assert office.job is True and office.parent_id == CAREFREE["ListID"]
+    assert office.shipping.street == "1 Main St"
+    assert office.version == CAREFREE["EditSequence"]
+    assert mapping.ship_to_owner(office.remote_id) == CAREFREE["ListID"]
 
 
 def test_ship_to_addresses_are_taxed_as_their_customer():
@@ -86,30 +88,30 @@ def test_ship_to_addresses_are_taxed_as_their_customer():
 
     office = mapping.customer_records(exempt)[1]
 
-    assert office["Taxable"] is False
-    assert office["DefaultTaxCodeRef"] == {"value": "30000-1", "name": "Tulsa County"}
-    assert mapping.customer_records(taxable)[1]["Taxable"] is True
-    assert "DefaultTaxCodeRef" not in mapping.customer_records(taxable)[1]
-    assert set(mapping.ship_to_fields({**office, "Id": ""})) == {"Name", "Addr1", "City", "State"}
+    assert office.taxable is False
+    assert office.tax_code_id == "30000-1"
+    assert mapping.customer_records(taxable)[1].taxable is True
+    assert mapping.customer_records(taxable)[1].tax_code_id == ""
+    assert set(mapping.ship_to_fields(replace(office, remote_id=""))) == {"Name", "Addr1", "City", "State"}
 
 
-def test_a_customer_payload_becomes_desktop_fields_within_desktops_limits():
-    payload = {
-        "Id": CAREFREE["ListID"],
-        "SyncToken": "1700000100",
-        "DisplayName": "A customer name far longer than Desktop's forty-one characters",
-        "CompanyName": "Carefree Homes LLC",
-        "GivenName": "Ann",
-        "FamilyName": "Lee",
-        "PrimaryPhone": {"FreeFormNumber": "918-555-0100"},
-        "PrimaryEmailAddr": {"Address": "ann@carefree.example"},
-        "BillAddr": {"Line1": "1 Main St", "City": "Tulsa", "CountrySubDivisionCode": "OK", "PostalCode": "74101"},
-        "Active": False,
-        "Taxable": True,
-        "SalesTermRef": {"value": "20000-1"},
-    }
+def test_a_customer_record_becomes_desktop_fields_within_desktops_limits():
+    record = CustomerRecord(
+        remote_id=CAREFREE["ListID"],
+        version="1700000100",
+        name="A customer name far longer than Desktop's forty-one characters",
+        company_name="Carefree Homes LLC",
+        first_name="Ann",
+        last_name="Lee",
+        phone="918-555-0100",
+        email="ann@carefree.example",
+        billing=Address(street="1 Main St", city="Tulsa", state="OK", postal_code="74101"),
+        active=False,
+        taxable=True,
+        term_id="20000-1",
+    )
 
-    fields = mapping.customer_fields(payload)
+    fields = mapping.customer_fields(record)
 
     assert fields["ListID"] == CAREFREE["ListID"] and fields["EditSequence"] == "1700000100"
     assert len(fields["Name"]) <= mapping.NAME_MAX
@@ -120,37 +122,43 @@ def test_a_customer_payload_becomes_desktop_fields_within_desktops_limits():
 
 
 def test_a_new_customer_leaves_out_what_it_does_not_have():
-    fields = mapping.customer_fields({"DisplayName": "New Co", "PrimaryPhone": {"FreeFormNumber": ""}})
+    fields = mapping.customer_fields(CustomerRecord(name="New Co"))
 
     assert fields == {"Name": "New Co", "IsActive": "true", "SalesTaxCodeRef": {"FullName": "Tax"}}
 
 
 def test_a_job_written_back_keeps_its_own_name_unless_renamed_here():
-    job = mapping.customer_record(JOB)["DesktopJob"]
+    job = mapping.customer_record(JOB)
 
-    unchanged = mapping.customer_fields({"Id": JOB["ListID"], "DisplayName": "Carefree - Main Office"}, job=job)
-    renamed = mapping.customer_fields({"Id": JOB["ListID"], "DisplayName": "Carefree - North Office"}, job=job)
+    unchanged = mapping.customer_fields(CustomerRecord(remote_id=JOB["ListID"], name="Carefree - Main Office"), job=job)
+    renamed = mapping.customer_fields(CustomerRecord(remote_id=JOB["ListID"], name="Carefree - North Office"), job=job)
 
     assert unchanged["Name"] == "Main Office"
     assert renamed["Name"] == "North Office"
 
 
 def test_a_location_becomes_a_named_ship_to_of_its_customer():
-    payload = {
-        "DisplayName": "Warehouse",
-        "Job": True,
-        "ParentRef": {"value": CAREFREE["ListID"]},
-        "ShipAddr": {"Line1": "9 Dock Rd", "City": "Tulsa", "PostalCode": "74102"},
-    }
+    record = CustomerRecord(
+        name="Warehouse",
+        job=True,
+        parent_id=CAREFREE["ListID"],
+        shipping=Address(street="9 Dock Rd", city="Tulsa", postal_code="74102"),
+    )
+    update = CustomerRecord(remote_id="80000001-1700000000/warehouse", job=True, parent_id="other", keep_place=True)
 
-    assert mapping.location_parent_id(payload) == CAREFREE["ListID"]
-    assert mapping.location_parent_id({"Id": "80000001-1700000000/warehouse"}) == CAREFREE["ListID"]
-    assert mapping.ship_to_fields(payload) == {
+    assert mapping.location_parent_id(record) == CAREFREE["ListID"]
+    assert mapping.location_parent_id(update) == CAREFREE["ListID"]
+    assert mapping.ship_to_fields(record) == {
         "Name": "Warehouse",
         "Addr1": "9 Dock Rd",
         "City": "Tulsa",
         "PostalCode": "74102",
     }
+
+
+def test_a_deleted_customer_arrives_as_a_deleted_record():
+    record = mapping.CustomersAdapter().deleted_record(CAREFREE["ListID"])
+    assert (record.remote_id, record.deleted) == (CAREFREE["ListID"], True)
 
 
 def test_statuses_become_the_engines_codes_with_desktops_words():

@@ -23,7 +23,7 @@ from apps.qbo_sandbox.faults.counters import counters_sum
 from apps.qbo_sandbox.faults.guard import counter_base
 from apps.qbo_sandbox.models import SandboxEntity, SandboxGrant, SandboxToken
 from apps.quickbooks.mapping.common import name_key
-from apps.quickbooks.mapping.customers import location_name
+from apps.quickbooks.mapping.customers import customer_record, location_name
 from apps.quickbooks.models import RecordLink, SyncRun, SyncRunStatus, SyncState, SyncTrigger
 from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync import online, run_division_sync
@@ -105,7 +105,7 @@ class Chaos:
     def kills(self, writes) -> bool:
         jobs = self.kill_at == "locations"
         return not self.killed and any(
-            write.entity == "Customer" and write.action == CREATE and bool(write.payload.get("Job")) == jobs
+            write.entity == "Customer" and write.action == CREATE and write.payload.job == jobs
             for write in writes
         )
 
@@ -261,7 +261,7 @@ def assert_equal_on_both_sides(division, company) -> None:
         customer = by_id[location.customer_id]
         assert twin["Job"] is True
         assert top_level_of(remote, twin) == customer_twins[customer.pk]
-        assert location_name(twin, customer.display_name) == location.name
+        assert location_name(customer_record(twin), customer.display_name) == location.name
         address = twin.get("ShipAddr") or {}
         assert (address.get("Line1", ""), address.get("City", "")) == (location.street, location.city), location.name
     assert len(set(customer_twins.values()) | set(location_twins.values())) == len(customers) + len(locations)

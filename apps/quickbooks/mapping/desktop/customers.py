@@ -16,19 +16,14 @@ QuickBooks Desktop customers, jobs and ship-to addresses ↔ the engine's custom
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, ref_id, text
+from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Query, Seen
-from apps.quickbooks.mapping.desktop.common import (
-    NAME_IN_USE,
-    desktop_bool,
-    list_ref,
-    meta,
-    status_error,
-    without_blanks,
-)
+from apps.quickbooks.mapping.desktop.common import NAME_IN_USE, desktop_bool, desktop_time, status_error, without_blanks
+from apps.quickbooks.sync.records import Address, CustomerRecord
 
 ENTITY = "Customer"
 QUERY = "CustomerQuery"
@@ -50,25 +45,24 @@ COUNTRY_MAX = 31
 TAXABLE_CODE = "Tax"
 NON_TAXABLE_CODE = "Non"
 
-# The engine's address keys and Desktop's, in order.
+# The engine's address fields and Desktop's, in order.
 _ADDRESS = (
-    ("Line1", "Addr1", ADDRESS_LINE_MAX),
-    ("Line2", "Addr2", ADDRESS_LINE_MAX),
-    ("City", "City", CITY_MAX),
-    ("CountrySubDivisionCode", "State", STATE_MAX),
-    ("PostalCode", "PostalCode", POSTAL_CODE_MAX),
-    ("Country", "Country", COUNTRY_MAX),
+    ("street", "Addr1", ADDRESS_LINE_MAX),
+    ("street2", "Addr2", ADDRESS_LINE_MAX),
+    ("city", "City", CITY_MAX),
+    ("state", "State", STATE_MAX),
+    ("postal_code", "PostalCode", POSTAL_CODE_MAX),
+    ("country", "Country", COUNTRY_MAX),
 )
 
 
-def _address_in(value: Any) -> dict[str, str]:
+def _address_in(value: Any) -> Address:
     value = value if isinstance(value, dict) else {}
-    return {ours: text(value.get(theirs)) for ours, theirs, _ in _ADDRESS}
+    return Address(**{ours: text(value.get(theirs)) for ours, theirs, _ in _ADDRESS})
 
 
-def _address_out(value: Any) -> dict[str, str]:
-    value = value if isinstance(value, dict) else {}
-    return {theirs: text(value.get(ours), size) for ours, theirs, size in _ADDRESS}
+def _address_out(address: Address) -> dict[str, str]:
+    return {theirs: text(getattr(address, ours), size) for ours, theirs, size in _ADDRESS}
 
 
 def is_ship_to_id(record_id: str) -> bool:
@@ -90,41 +84,40 @@ def _taxable(ret: dict[str, Any]) -> bool:
 
 
 def _tax_setting(ret: dict[str, Any]) -> dict[str, Any]:
-    """A customer's tax setting as the engine's fields: taxable or not, and its sales tax item if it has one."""
-    setting: dict[str, Any] = {"Taxable": _taxable(ret)}
-    if tax := list_ref(ret.get("ItemSalesTaxRef")):
-        setting["DefaultTaxCodeRef"] = tax
-    return setting
+    """A customer's tax setting as record fields: taxable or not, and its sales tax item if it has one."""
+    return {"taxable": _taxable(ret), "tax_code_id": text((ret.get("ItemSalesTaxRef") or {}).get("ListID"))}
 
 
-def customer_record(ret: dict[str, Any]) -> dict[str, Any]:
+def _times(ret: dict[str, Any]) -> dict[str, datetime | None]:
+    return {"created_at": desktop_time(ret.get("TimeCreated")), "updated_at": desktop_time(ret.get("TimeModified"))}
+
+
+def customer_record(ret: dict[str, Any]) -> CustomerRecord:
     """A ``CustomerRet`` as the engine's customer record (a job as a customer of its own, under its full name)."""
     sublevel = int(ret.get("Sublevel") or 0)
     name = text(ret.get("Name"))
     display_name = name_for_quickbooks(text(ret.get("FullName")) or name, 500) if sublevel else name
-    record: dict[str, Any] = {
-        "Id": text(ret.get("ListID")),
-        "SyncToken": text(ret.get("EditSequence")),
-        "DisplayName": display_name,
-        "CompanyName": text(ret.get("CompanyName")),
-        "GivenName": text(ret.get("FirstName")),
-        "FamilyName": text(ret.get("LastName")),
-        "PrimaryPhone": {"FreeFormNumber": text(ret.get("Phone"))},
-        "PrimaryEmailAddr": {"Address": text(ret.get("Email"))},
-        "BillAddr": _address_in(ret.get("BillAddress")),
-        "Active": desktop_bool(ret.get("IsActive")),
+    return CustomerRecord(
+        remote_id=text(ret.get("ListID")),
+        version=text(ret.get("EditSequence")),
+        name=display_name,
+        company_name=text(ret.get("CompanyName")),
+        first_name=text(ret.get("FirstName")),
+        last_name=text(ret.get("LastName")),
+        phone=text(ret.get("Phone")),
+        email=text(ret.get("Email")),
+        billing=_address_in(ret.get("BillAddress")),
+        active=desktop_bool(ret.get("IsActive")),
+        term_id=text((ret.get("TermsRef") or {}).get("ListID")),
+        own_name=name if sublevel else "",
+        parent_name=text((ret.get("ParentRef") or {}).get("FullName")) if sublevel else "",
         **_tax_setting(ret),
-        "MetaData": meta(ret),
-    }
-    if terms := list_ref(ret.get("TermsRef")):
-        record["SalesTermRef"] = terms
-    if sublevel:
-        record["DesktopJob"] = {"Name": name, "Parent": text((ret.get("ParentRef") or {}).get("FullName"))}
-    return record
+        **_times(ret),
+    )
 
 
-def ship_to_records(ret: dict[str, Any]) -> list[dict[str, Any]]:
-    """A customer's ship-to addresses as the engine's location records (sub-customers of it)."""
+def ship_to_records(ret: dict[str, Any]) -> list[CustomerRecord]:
+    """A customer's ship-to addresses as the engine's location records (jobs of it)."""
     customer_id = text(ret.get("ListID"))
     records = []
     for address in ret.get("ShipToAddress") or []:
@@ -132,67 +125,69 @@ def ship_to_records(ret: dict[str, Any]) -> list[dict[str, Any]]:
         if not name:
             continue
         records.append(
-            {
-                "Id": ship_to_id(customer_id, name),
+            CustomerRecord(
+                remote_id=ship_to_id(customer_id, name),
                 # A ship-to changes with its customer: the customer's edit sequence stands for both.
-                "SyncToken": text(ret.get("EditSequence")),
-                "DisplayName": name,
-                "Job": True,
-                "ParentRef": {"value": customer_id},
-                "ShipAddr": _address_in(address),
-                "Active": True,
+                version=text(ret.get("EditSequence")),
+                name=name,
+                job=True,
+                parent_id=customer_id,
+                shipping=_address_in(address),
                 **_tax_setting(ret),
-                "MetaData": meta(ret),
-            }
+                **_times(ret),
+            )
         )
     return records
 
 
-def customer_records(ret: dict[str, Any]) -> list[dict[str, Any]]:
+def customer_records(ret: dict[str, Any]) -> list[CustomerRecord]:
     return [customer_record(ret), *ship_to_records(ret)]
 
 
-def _job_name(payload: dict[str, Any], job: dict[str, str]) -> str:
+def _job_name(record: CustomerRecord, job: CustomerRecord) -> str:
     """A job's own name from the full name the engine sends: unchanged unless it was renamed here."""
-    sent = text(payload.get("DisplayName"))
-    prefix = name_for_quickbooks(f"{job['Parent']} - ", 500) + " "
-    if name_key(sent) == name_key(name_for_quickbooks(f"{job['Parent']}:{job['Name']}", 500)):
-        return job["Name"]
+    sent = record.name
+    prefix = name_for_quickbooks(f"{job.parent_name} - ", 500) + " "
+    if name_key(sent) == name_key(name_for_quickbooks(f"{job.parent_name}:{job.own_name}", 500)):
+        return job.own_name
     return sent[len(prefix) :] if name_key(sent).startswith(name_key(prefix)) else sent
 
 
-def customer_fields(payload: dict[str, Any], *, job: dict[str, str] | None = None) -> dict[str, Any]:
-    """The ``CustomerAdd`` / ``CustomerMod`` fields of an engine customer payload (``Id`` / ``SyncToken`` for a mod)."""
+def customer_fields(record: CustomerRecord, *, job: CustomerRecord | None = None) -> dict[str, Any]:
+    """
+    The ``CustomerAdd`` / ``CustomerMod`` fields of a customer record (a mod when it has a ``remote_id``); ``job``:
+    the Desktop job it is, as last read, whose place and short name are kept.
+    """
     fields: dict[str, Any] = {}
-    if payload.get("Id"):
-        fields["ListID"] = str(payload["Id"])
-        fields["EditSequence"] = str(payload.get("SyncToken") or "")
-    name = _job_name(payload, job) if job else text(payload.get("DisplayName"))
+    if record.remote_id:
+        fields["ListID"] = record.remote_id
+        fields["EditSequence"] = record.version
+    name = _job_name(record, job) if job is not None and job.own_name else record.name
     fields.update(
         {
             "Name": name_for_quickbooks(name, NAME_MAX),
-            "IsActive": "true" if payload.get("Active", True) is not False else "false",
-            "CompanyName": text(payload.get("CompanyName"), COMPANY_MAX),
-            "FirstName": text(payload.get("GivenName"), PERSON_NAME_MAX),
-            "LastName": text(payload.get("FamilyName"), PERSON_NAME_MAX),
-            "BillAddress": _address_out(payload.get("BillAddr")),
-            "Phone": text((payload.get("PrimaryPhone") or {}).get("FreeFormNumber"), PHONE_MAX),
-            "Email": text((payload.get("PrimaryEmailAddr") or {}).get("Address"), EMAIL_MAX),
-            "SalesTaxCodeRef": {"FullName": TAXABLE_CODE if payload.get("Taxable", True) else NON_TAXABLE_CODE},
+            "IsActive": "true" if record.active else "false",
+            "CompanyName": text(record.company_name, COMPANY_MAX),
+            "FirstName": text(record.first_name, PERSON_NAME_MAX),
+            "LastName": text(record.last_name, PERSON_NAME_MAX),
+            "BillAddress": _address_out(record.billing),
+            "Phone": text(record.phone, PHONE_MAX),
+            "Email": text(record.email, EMAIL_MAX),
+            "SalesTaxCodeRef": {"FullName": TAXABLE_CODE if record.taxable else NON_TAXABLE_CODE},
         }
     )
-    if terms := ref_id(payload.get("SalesTermRef")):
-        fields["TermsRef"] = {"ListID": terms}
-    if tax := ref_id(payload.get("DefaultTaxCodeRef")):
-        fields["ItemSalesTaxRef"] = {"ListID": tax}
+    if record.term_id:
+        fields["TermsRef"] = {"ListID": record.term_id}
+    if record.tax_code_id:
+        fields["ItemSalesTaxRef"] = {"ListID": record.tax_code_id}
     # An empty element clears a field in a mod; in an add it says nothing, so it is left out.
-    return fields if payload.get("Id") else without_blanks(fields)
+    return fields if record.remote_id else without_blanks(fields)
 
 
-def ship_to_fields(payload: dict[str, Any]) -> dict[str, Any]:
-    """The ``ShipToAddress`` of a location payload (a sub-customer record)."""
-    name = name_for_quickbooks(text(payload.get("DisplayName")), NAME_MAX)
-    return {"Name": name, **without_blanks(_address_out(payload.get("ShipAddr")))}
+def ship_to_fields(record: CustomerRecord) -> dict[str, Any]:
+    """The ``ShipToAddress`` of a location record."""
+    name = name_for_quickbooks(record.name, NAME_MAX)
+    return {"Name": name, **without_blanks(_address_out(record.shipping))}
 
 
 def ship_to_mod(*, customer_id: str, edit_sequence: str, ship_tos: list[dict[str, Any]]) -> dict[str, Any]:
@@ -200,9 +195,12 @@ def ship_to_mod(*, customer_id: str, edit_sequence: str, ship_tos: list[dict[str
     return {"ListID": customer_id, "EditSequence": edit_sequence, "ShipToAddress": ship_tos}
 
 
-def location_parent_id(payload: dict[str, Any]) -> str:
-    """The customer a location payload belongs to: its parent reference, else the owner in its ship-to id."""
-    return ref_id(payload.get("ParentRef")) or ship_to_owner(str(payload.get("Id") or ""))
+def location_parent_id(record: CustomerRecord) -> str:
+    """
+    The customer a location record belongs to: the parent it is sent under, else (an update that keeps its place)
+    the owner in its ship-to id.
+    """
+    return ("" if record.keep_place else record.parent_id) or ship_to_owner(record.remote_id)
 
 
 # The backend's adapter.
@@ -213,21 +211,19 @@ class CustomersAdapter(ListAdapter):
     deleted_types = ("Customer",)
     query_kinds = (QUERY,)
 
-    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+    def records(self, ret: dict[str, Any], record_type: str) -> list[CustomerRecord]:
         return customer_records(ret)
+
+    def deleted_record(self, remote_id: str) -> CustomerRecord:
+        return CustomerRecord(remote_id=remote_id, deleted=True)
 
     def by_ids(self, ids: list[str]) -> list[Query]:
         # A ship-to address is read with its customer.
         return super().by_ids([ship_to_owner(record_id) for record_id in ids])
 
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
+    def named(self, seen: Seen, names: set[str], field: str) -> list[CustomerRecord]:
         # Ship-to addresses are named within their customer only: those of the customers seen this run.
-        return [
-            record
-            for ret in seen.values()
-            for record in ship_to_records(ret)
-            if name_key(record["DisplayName"]) in names
-        ]
+        return [record for ret in seen.values() for record in ship_to_records(ret) if name_key(record.name) in names]
 
     def digest(self, rets: list[dict[str, Any]]) -> list[dict[str, str]]:
         """The jobs among the customers: they arrive as customers of their own, named "Customer - Job"."""
@@ -237,7 +233,7 @@ class CustomersAdapter(ListAdapter):
                 "full_name": text(ret.get("FullName")),
                 "name": text(ret.get("Name")),
                 "parent": text((ret.get("ParentRef") or {}).get("FullName")),
-                "arrives_as": customer_record(ret)["DisplayName"],
+                "arrives_as": customer_record(ret).name,
             }
             for ret in rets
             if int(ret.get("Sublevel") or 0) > 0
@@ -245,7 +241,7 @@ class CustomersAdapter(ListAdapter):
 
     @staticmethod
     def _is_location(write: Any) -> bool:
-        return bool(write.payload.get("Job")) or is_ship_to_id(str(write.payload.get("Id") or ""))
+        return write.payload.job or is_ship_to_id(write.payload.remote_id)
 
     def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
         parents = {location_parent_id(write.payload) for _, write in writes if self._is_location(write)}
@@ -259,10 +255,11 @@ class CustomersAdapter(ListAdapter):
             if self._is_location(write):
                 by_parent.setdefault(location_parent_id(write.payload), []).append((index, write))
                 continue
-            known = seen.get(str(write.payload.get("Id") or "")) if write.payload.get("Id") else None
-            job = customer_record(known).get("DesktopJob") if known else None
-            kind = MOD if write.payload.get("Id") else ADD
-            fields = customer_fields(write.payload, job=job)
+            record: CustomerRecord = write.payload
+            known = seen.get(record.remote_id) if record.remote_id else None
+            job = customer_record(known) if known else None
+            kind = MOD if record.remote_id else ADD
+            fields = customer_fields(record, job=job)
             planned.append(Planned(kind, fields, [(index, write)], _customer_answer(index)))
         for parent, located in by_parent.items():
             ret = seen.get(parent)
@@ -270,12 +267,12 @@ class CustomersAdapter(ListAdapter):
                 error = ApiError("The customer this location belongs to is no longer in QuickBooks Desktop.")
                 refused.update({index: (None, error) for index, _ in located})
                 continue
-            taken = {name_key(record["DisplayName"]) for record in ship_to_records(ret)}
+            taken = {name_key(record.name) for record in ship_to_records(ret)}
             sending = []
             for index, write in located:
                 name = name_key(ship_to_fields(write.payload)["Name"])
-                if not write.payload.get("Id") and name in taken:
-                    message = f'"{write.payload.get("DisplayName")}" is already a ship-to address of this customer.'
+                if not write.payload.remote_id and name in taken:
+                    message = f'"{write.payload.name}" is already a ship-to address of this customer.'
                     refused[index] = (None, status_error(code=NAME_IN_USE, message=message))
                     continue
                 taken.add(name)
@@ -311,7 +308,7 @@ def _ship_tos_answer(sending: list[tuple[int, Any]]) -> Callable[[Any], dict[int
         error = _failure(response)
         if error is not None:
             return {index: (None, error) for index, _ in sending}
-        by_name = {name_key(record["DisplayName"]): record for record in ship_to_records(response.records[0])}
+        by_name = {name_key(record.name): record for record in ship_to_records(response.records[0])}
         outcomes: dict[int, Outcome] = {}
         for index, write in sending:
             record = by_name.get(name_key(ship_to_fields(write.payload)["Name"]))

@@ -21,16 +21,13 @@ QuickBooks Desktop items ↔ the engine's item records (``ItemRecord``), transla
 """
 
 from collections.abc import Callable
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
-
-from django.utils.dateparse import parse_datetime
 
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, status_error, without_blanks
+from apps.quickbooks.mapping.desktop.common import desktop_bool, desktop_time, list_ref, status_error, without_blanks
 from apps.quickbooks.mapping.items import (
     CENT,
     INVENTORY,
@@ -143,7 +140,7 @@ def item_record(ret: dict[str, Any], record_type: str) -> ItemRecord:
         "kind": remote or OTHER_KINDS.get(kind, kind.removeprefix("Item")),
         "active": desktop_bool(ret.get("IsActive")),
         "sub_item": list_ref(ret.get("ParentRef")) is not None,
-        "created_at": _time(ret.get("TimeCreated")),
+        "created_at": desktop_time(ret.get("TimeCreated")),
     }
     if not remote:
         return ItemRecord(**common)
@@ -154,10 +151,6 @@ def item_record(ret: dict[str, Any], record_type: str) -> ItemRecord:
         taxable=_taxable(ret),
         **_sales(ret, kind),
     )
-
-
-def _time(value: Any) -> datetime | None:
-    return parse_datetime(value) if isinstance(value, str) else None
 
 
 # The engine's writes.

@@ -9,7 +9,7 @@ the last run takes the later edit, and the losing version is kept in the run's l
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -23,16 +23,7 @@ from apps.customers import services as customer_services
 from apps.customers.models import Customer, ServiceLocation
 from apps.quickbooks.mapping import customers as mapping
 from apps.quickbooks.mapping import tax, terms
-from apps.quickbooks.mapping.common import (
-    content_hash,
-    is_deleted,
-    name_key,
-    remote_created_at,
-    remote_id,
-    remote_sync_token,
-    remote_updated_at,
-    with_identity,
-)
+from apps.quickbooks.mapping.common import content_hash, name_key
 from apps.quickbooks.mapping.refs import CustomerRefs
 from apps.quickbooks.models import RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
@@ -40,6 +31,7 @@ from apps.quickbooks.sync.bulk import PullBatch, PulledWrite
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
+from apps.quickbooks.sync.records import CustomerRecord
 from apps.quickbooks.sync.writes import (
     CLOCK_TOLERANCE,
     INTERRUPTED_CREATE,
@@ -95,7 +87,7 @@ def _locations_save(writes: Sequence[PulledWrite]) -> list[ServiceLocation | Val
 class _Pulled:
     """One QuickBooks customer or job being pulled: its values here, and what pulling it does (its entry)."""
 
-    obj: dict[str, Any]
+    obj: CustomerRecord
     qbo_id: str
     token: str
     fields: dict[str, Any]
@@ -140,7 +132,7 @@ class CustomersStep:
         if self.complete or ctx.resend:
             self.customer_links.load_all()
             self.location_links.load_all()
-        self.remote = {remote_id(obj): obj for obj in ctx.snapshot.of(mapping.ENTITY) if not is_deleted(obj)}
+        self.remote = {record.remote_id: record for record in ctx.snapshot.of(mapping.ENTITY) if not record.deleted}
         self.refs = _refs(ctx) if ctx.settings.sync_tax_rates_and_terms else CustomerRefs()
         self.customers: dict[int, Customer] = {}
         self.locations: dict[int, ServiceLocation] = {}
@@ -168,11 +160,11 @@ class CustomersStep:
             self.locations.update(found)
 
     def _customer_hash(self, customer: Customer) -> str:
-        return content_hash(mapping.customer_comparable(mapping.customer_payload(customer, self.refs)))
+        return content_hash(mapping.customer_comparable(mapping.customer_sent(customer, self.refs)))
 
     def _location_hash(self, location: ServiceLocation, customer: Customer, *, held: dict | None = None) -> str:
         """The hash of what is sent for ``location``; with ``held``, of what QuickBooks holds once it was pulled."""
-        payload = mapping.location_payload(
+        payload = mapping.location_sent(
             location, customer=customer, refs=self.refs, parent_remote_id="", name=location.name
         )
         if held is not None:
@@ -185,32 +177,32 @@ class CustomersStep:
         retry_ids = set(self.ctx.state.retry_remote.get(mapping.ENTITY, [])) - self.remote.keys()
         if retry_ids:
             for obj in self.ctx.backend.read_by_ids(mapping.ENTITY, sorted(retry_ids)):
-                self.remote.setdefault(remote_id(obj), obj)
+                self.remote.setdefault(obj.remote_id, obj)
         objects = list(self.remote.values())
-        tops = [obj for obj in objects if not mapping.is_job(obj)]
-        jobs = sorted((obj for obj in objects if mapping.is_job(obj)), key=mapping.level)
+        tops = [obj for obj in objects if not obj.job]
+        jobs = sorted((obj for obj in objects if obj.job), key=lambda obj: obj.level)
         self.journal.stage("Receiving customers from QuickBooks", total=len(objects))
         self._pull_load(objects, tops, jobs)
         self._pull_rounds(tops, self._pull_customer)
         self._sibling_locations_load(jobs)
         self._pull_rounds(jobs, self._pull_location)
 
-    def _pull_load(self, objects: list[dict], tops: list[dict], jobs: list[dict]) -> None:
+    def _pull_load(self, objects: list[CustomerRecord], tops: list[CustomerRecord], jobs: list[CustomerRecord]) -> None:
         """What the pull compares the records with: their links, the records linked, and those matched by name."""
-        ids = [remote_id(obj) for obj in objects] + [mapping.parent_id(obj) for obj in jobs]
+        ids = [obj.remote_id for obj in objects] + [obj.parent_id for obj in jobs]
         self.customer_links.load_remote(ids)
         self.location_links.load_remote(ids)
         self._customers_load(link.object_id for link in self.customer_links.by_remote.values())
         self._locations_load(link.object_id for link in self.location_links.by_remote.values())
         self._customers_load(location.customer_id for location in self.locations.values())
-        names = [name_key(mapping.display_name(obj)) for obj in tops]
+        names = [name_key(obj.name) for obj in tops]
         self.unlinked_by_name = self._unlinked_customers_by_name(names)
         self.pending_customers = self.customer_links.load_pending() if tops else {}
         self.pending_locations = self.location_links.load_pending() if jobs else {}
         self._customers_load(link.object_id for link in self.pending_customers.values())
         self._locations_load(link.object_id for link in self.pending_locations.values())
 
-    def _pull_rounds(self, objects: list[dict[str, Any]], pull_one: Callable[[dict[str, Any]], None]) -> None:
+    def _pull_rounds(self, objects: list[CustomerRecord], pull_one: Callable[[CustomerRecord], None]) -> None:
         """Pull ``objects`` round by round, each round's writes saved in bulk and together (one transaction)."""
         for start in range(0, len(objects), WRITES_PER_ROUND):
             round_objects = objects[start : start + WRITES_PER_ROUND]
@@ -237,7 +229,7 @@ class CustomersStep:
             found = {key: customer for key, customer in found.items() if not self.customer_links.is_linked(customer.pk)}
         return found
 
-    def _sibling_locations_load(self, jobs: list[dict[str, Any]]) -> None:
+    def _sibling_locations_load(self, jobs: list[CustomerRecord]) -> None:
         """Locations of the customers the jobs belong to, for matching by name."""
         customer_ids = {customer_id for obj in jobs if (customer_id := self._owner_of(obj)) is not None}
         query = ServiceLocation.objects.filter(customer__division=self.division)
@@ -250,19 +242,24 @@ class CustomersStep:
         if not self.complete:
             self.location_links.load_local(self.locations)
 
-    def _previewed_owner(self, obj: dict[str, Any]) -> str:
+    def _parent_id(self, remote_id: str) -> str:
+        """The parent of a QuickBooks record this run read (``""`` for a top-level one, or one not read)."""
+        record = self.remote.get(remote_id)
+        return record.parent_id if record is not None else ""
+
+    def _previewed_owner(self, obj: CustomerRecord) -> str:
         """Preview: the name of the top-level customer a job belongs to when this sync would create that customer."""
-        parent, seen = mapping.parent_id(obj), set()
+        parent, seen = obj.parent_id, set()
         while parent and parent not in seen:
             seen.add(parent)
             if parent in self.previewed_remote_customers:
                 return self.previewed_remote_customers[parent]
-            parent = mapping.parent_id(self.remote.get(parent, {}))
+            parent = self._parent_id(parent)
         return ""
 
-    def _owner_of(self, obj: dict[str, Any]) -> int | None:
+    def _owner_of(self, obj: CustomerRecord) -> int | None:
         """The local customer a QuickBooks job belongs to: its top-level ancestor's twin."""
-        parent = mapping.parent_id(obj)
+        parent = obj.parent_id
         seen = set()
         while parent and parent not in seen:
             seen.add(parent)
@@ -271,11 +268,11 @@ class CustomersStep:
             if (link := self.location_links.remote(parent)) is not None:
                 location = self.locations.get(link.object_id)
                 return location.customer_id if location else None
-            parent = mapping.parent_id(self.remote.get(parent, {}))
+            parent = self._parent_id(parent)
         return None
 
     def _conflict(
-        self, obj: dict[str, Any], record: Any, link: RecordLink, local_hash: str, losing_local: dict
+        self, obj: CustomerRecord, record: Any, link: RecordLink, local_hash: str, losing_local: dict
     ) -> bool | None:
         """
         In two-way sync, when both sides changed since the last run: ``True`` if FieldOffice's edit is later (kept
@@ -285,17 +282,17 @@ class CustomersStep:
             return None
         if not self.ctx.local_changed_since_last_run(record.updated_at):
             return None
-        remote_time = remote_updated_at(obj)
+        remote_time = obj.updated_at
         return remote_time is None or record.updated_at > remote_time
 
-    def _pull_customer(self, obj: dict[str, Any]) -> None:
-        qbo_id, token = remote_id(obj), remote_sync_token(obj)
+    def _pull_customer(self, obj: CustomerRecord) -> None:
+        qbo_id, token = obj.remote_id, obj.version
         link = self.customer_links.remote(qbo_id)
         if link is None and self.location_links.remote(qbo_id) is not None:
             self.batch.log(
                 CUSTOMER,
                 SyncAction.SKIPPED,
-                mapping.display_name(obj),
+                obj.name,
                 qbo_id=qbo_id,
                 message="This record became a top-level customer in QuickBooks; here it is a service location. "
                 "Nothing was changed.",
@@ -361,7 +358,7 @@ class CustomersStep:
             self._keep_local_version(CUSTOMER, customer.pk, pulled.label, pulled.obj, link, comparable)
             return True
         if local_wins is False:
-            pulled.lost(mapping.customer_comparable(mapping.customer_payload(customer, self.refs)))
+            pulled.lost(mapping.customer_comparable(mapping.customer_sent(customer, self.refs)))
         return False
 
     def _customer_apply(self, pulled: "_Pulled", customer: Customer | None) -> None:
@@ -405,21 +402,19 @@ class CustomersStep:
             entity, SyncAction.FAILED, label, qbo_id=qbo_id, message=f"{label} could not be saved here: {reason}"
         )
 
-    def _pending_match(self, pending: dict[str, RecordLink], obj: dict[str, Any]) -> RecordLink | None:
+    def _pending_match(self, pending: dict[str, RecordLink], obj: CustomerRecord) -> RecordLink | None:
         """The local record whose interrupted create made ``obj`` (same name sent, made after it was sent)."""
-        link = pending.get(name_key(mapping.display_name(obj)))
-        created = remote_created_at(obj)
+        link = pending.get(name_key(obj.name))
+        created = obj.created_at
         if link is None or (created is not None and created < link.pending_since - CLOCK_TOLERANCE):
             return None
-        del pending[name_key(mapping.display_name(obj))]
+        del pending[name_key(obj.name)]
         return link
 
-    def _link_keep_local(self, customer: Customer, obj: dict[str, Any], label: str, *, message: str = "") -> None:
+    def _link_keep_local(self, customer: Customer, obj: CustomerRecord, label: str, *, message: str = "") -> None:
         """Link to ``obj`` keeping FieldOffice's values (two-way with FieldOffice primary, or an interrupted create)."""
-        qbo_id = remote_id(obj)
-        self.customer_links.set(
-            customer.pk, qbo_id, remote_sync_token(obj), content_hash(mapping.customer_comparable(obj))
-        )
+        qbo_id = obj.remote_id
+        self.customer_links.set(customer.pk, qbo_id, obj.version, content_hash(mapping.customer_comparable(obj)))
         self.force_push.add((CUSTOMER, customer.pk))
         self.batch.log(
             CUSTOMER,
@@ -432,29 +427,29 @@ class CustomersStep:
         )
 
     def _keep_local_version(
-        self, entity: str, local_id: int, label: str, obj: dict[str, Any], link: RecordLink, losing: dict
+        self, entity: str, local_id: int, label: str, obj: CustomerRecord, link: RecordLink, losing: dict
     ) -> None:
         links = self.customer_links if entity == CUSTOMER else self.location_links
-        links.touch(link, sync_token=remote_sync_token(obj))
+        links.touch(link, sync_token=obj.version)
         self.force_push.add((entity, local_id))
         self.batch.log(
             entity,
             SyncAction.SKIPPED,
             label,
-            qbo_id=remote_id(obj),
+            qbo_id=obj.remote_id,
             object_id=local_id,
             message="Changed in both systems since the last sync: FieldOffice's later edit is kept and sent to "
             "QuickBooks; QuickBooks' version is in this entry's details.",
             details={"kept": "FieldOffice", "losing_version": losing},
         )
 
-    def _pull_location(self, obj: dict[str, Any]) -> None:
-        level = mapping.level(obj)
+    def _pull_location(self, obj: CustomerRecord) -> None:
+        level = obj.level
         if level != self.pulled_level:
             # A job's customer may be found through a job of the level above: those are saved first.
             self.batch.flush()
             self.pulled_level = level
-        qbo_id, token = remote_id(obj), remote_sync_token(obj)
+        qbo_id, token = obj.remote_id, obj.version
         link = self.location_links.remote(qbo_id)
         if link is not None and link.sync_token == token and not self.ctx.full:
             return
@@ -474,9 +469,9 @@ class CustomersStep:
             return
         self._location_apply(pulled, location, customer)
 
-    def _location_customer(self, obj: dict[str, Any]) -> Customer | None:
+    def _location_customer(self, obj: CustomerRecord) -> Customer | None:
         """The customer here a QuickBooks job is a location of; ``None`` (and said why) when there is none yet."""
-        qbo_id, label = remote_id(obj), mapping.display_name(obj)
+        qbo_id, label = obj.remote_id, obj.name
         customer_id = self._owner_of(obj)
         customer = self.customers.get(customer_id) if customer_id else None
         if customer is not None:
@@ -639,7 +634,7 @@ class CustomersStep:
         remote_names = self._remote_unlinked_names() if self.complete else {}
         creates, updates, pending = [], [], []
         for customer in customers:
-            payload = mapping.customer_payload(customer, self.refs)
+            payload = mapping.customer_sent(customer, self.refs)
             wanted = content_hash(mapping.customer_comparable(payload))
             link = self.customer_links.local(customer.pk)
             if link is not None and link.qbo_id:
@@ -653,7 +648,7 @@ class CustomersStep:
             if link is not None and link.pending_since:
                 pending.append(create)
                 continue
-            existing = remote_names.get(name_key(mapping.payload_name(payload)))
+            existing = remote_names.get(name_key(payload.name))
             if existing is not None and not self.ctx.two_way:
                 self._skip_existing_remote(CUSTOMER, customer.display_name, customer.pk, existing)
                 continue
@@ -663,13 +658,9 @@ class CustomersStep:
         writer.send(creates + updates)
         self._push_locations()
 
-    def _remote_unlinked_names(self) -> dict[str, dict[str, Any]]:
+    def _remote_unlinked_names(self) -> dict[str, CustomerRecord]:
         linked = self.customer_links.linked_remote_ids() | self.location_links.linked_remote_ids()
-        return {
-            name_key(mapping.display_name(obj)): obj
-            for qbo_id, obj in self.remote.items()
-            if qbo_id not in linked and not mapping.is_job(obj)
-        }
+        return {name_key(obj.name): obj for qbo_id, obj in self.remote.items() if qbo_id not in linked and not obj.job}
 
     def _update_for(
         self, entity, local_id: int, link: RecordLink, payload: dict, wanted: str, comparable
@@ -685,26 +676,26 @@ class CustomersStep:
                 return None
             if content_hash(comparable(current)) == wanted and not forced:
                 return None
-            token = remote_sync_token(current)
+            token = current.version
         elif wanted == link.content_hash and not forced:
             return None
-        body = with_identity(payload, link.qbo_id, token)
+        body = replace(payload, remote_id=link.qbo_id, version=token)
         return Write(mapping.ENTITY, UPDATE, body, key=(local_id, wanted))
 
-    def _skip_existing_remote(self, entity: str, label: str, local_id: int, existing: dict[str, Any]) -> None:
+    def _skip_existing_remote(self, entity: str, label: str, local_id: int, existing: CustomerRecord) -> None:
         self.journal.log(
             entity,
             SyncAction.SKIPPED,
             label,
-            qbo_id=remote_id(existing),
+            qbo_id=existing.remote_id,
             object_id=local_id,
-            message=f"QuickBooks already has a customer named {mapping.display_name(existing)} that is not linked "
+            message=f"QuickBooks already has a customer named {existing.name} that is not linked "
             "to this record. One-way sync never merges records: rename one of them, or use two-way sync to link them.",
         )
 
     def _links_of_remote_load(self, objects) -> None:
         """The links of records found in QuickBooks by name, so that one linked to another record is not taken."""
-        ids = [remote_id(obj) for obj in objects]
+        ids = [obj.remote_id for obj in objects]
         self.customer_links.load_remote(ids)
         self.location_links.load_remote(ids)
 
@@ -720,33 +711,30 @@ class CustomersStep:
             log_as=entity,
             label=lambda write: self._label(entity, write.key[0]),
             local_id=lambda write: write.key[0],
-            sent_name=lambda write: mapping.payload_name(write.payload),
+            sent_name=lambda write: write.payload.name,
             applied=lambda result: self._applied(entity, links, result),
             duplicates=lambda refused: self._resolve_duplicates(entity, links, refused),
             recovery=Recovery(
                 find=self._pending_found,
                 keys=_pending_keys,
                 fits=lambda pending, obj: _pending_fits(entity, pending, obj),
-                created_at=remote_created_at,
+                created_at=lambda record: record.created_at,
                 adopt=lambda pending, obj: _pending_adopt(entity, pending, obj),
             ),
             taken=self._remote_taken,
         )
 
-    def _pending_found(self, pending: list[Pending]) -> dict[str, dict[str, Any]]:
+    def _pending_found(self, pending: list[Pending]) -> dict[str, CustomerRecord]:
         """
         What QuickBooks holds under the names interrupted creates were sent with, or the records' names now, by name
         (with the links of those records, so that one linked to another record is not taken).
         """
         names = set()
         for write, link in pending:
-            names.add(mapping.payload_name(write.payload))
+            names.add(write.payload.name)
             if link.pending_name:
                 names.add(link.pending_name)
-        found = {
-            name_key(mapping.display_name(obj)): obj
-            for obj in self.ctx.backend.find_by_names(mapping.ENTITY, sorted(names))
-        }
+        found = {name_key(obj.name): obj for obj in self.ctx.backend.find_by_names(mapping.ENTITY, sorted(names))}
         self._links_of_remote_load(found.values())
         return found
 
@@ -766,10 +754,10 @@ class CustomersStep:
             self._failed(entity, links, result)
             return
         local_id, wanted = result.write.key
-        links.set(local_id, remote_id(result.record), remote_sync_token(result.record), wanted)
+        links.set(local_id, result.record.remote_id, result.record.version, wanted)
         action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
         self.journal.log(
-            entity, action, self._label(entity, local_id), qbo_id=remote_id(result.record), object_id=local_id
+            entity, action, self._label(entity, local_id), qbo_id=result.record.remote_id, object_id=local_id
         )
 
     def _failed(self, entity: str, links: LinkSet, result: WriteResult, *, message: str = "") -> None:
@@ -787,20 +775,18 @@ class CustomersStep:
 
     def _resolve_duplicates(self, entity: str, links: LinkSet, duplicates: list[WriteResult]) -> list[Write]:
         retries: list[Write] = []
-        names = [mapping.payload_name(result.write.payload) for result in duplicates]
-        found = {
-            name_key(mapping.display_name(obj)): obj for obj in self.ctx.backend.find_by_names(mapping.ENTITY, names)
-        }
+        names = [result.write.payload.name for result in duplicates]
+        found = {name_key(obj.name): obj for obj in self.ctx.backend.find_by_names(mapping.ENTITY, names)}
         self._links_of_remote_load(found.values())
         for result in duplicates:
             local_id, _ = result.write.key
             payload = result.write.payload
-            obj = found.get(name_key(mapping.payload_name(payload)))
+            obj = found.get(name_key(payload.name))
             if entity == LOCATION:
                 location = self.locations[local_id]
                 customer = self.customers[location.customer_id]
                 name = mapping.location_display_name(location, customer.display_name, qualified=True)
-                if name_key(name) != name_key(mapping.payload_name(payload)):
+                if name_key(name) != name_key(payload.name):
                     write = Write(
                         mapping.ENTITY, result.write.action, mapping.with_name(payload, name), key=result.write.key
                     )
@@ -808,23 +794,21 @@ class CustomersStep:
                     continue
             linkable = (
                 obj is not None
-                and links.remote(remote_id(obj)) is None
-                and (
-                    self.customer_links.remote(remote_id(obj)) is None
-                    and self.location_links.remote(remote_id(obj)) is None
-                )
-                and (mapping.is_job(obj) == (entity == LOCATION))
+                and links.remote(obj.remote_id) is None
+                and self.customer_links.remote(obj.remote_id) is None
+                and self.location_links.remote(obj.remote_id) is None
+                and obj.job == (entity == LOCATION)
                 and result.write.action == CREATE
             )
             if linkable and self.ctx.two_way:
-                links.set(local_id, remote_id(obj), remote_sync_token(obj), "")
-                body = with_identity(payload, remote_id(obj), remote_sync_token(obj))
+                links.set(local_id, obj.remote_id, obj.version, "")
+                body = replace(payload, remote_id=obj.remote_id, version=obj.version)
                 retries.append(Write(mapping.ENTITY, UPDATE, body, key=result.write.key))
                 self.journal.log(
                     entity,
                     SyncAction.LINKED,
                     self._label(entity, local_id),
-                    qbo_id=remote_id(obj),
+                    qbo_id=obj.remote_id,
                     object_id=local_id,
                     message="Matched by name in QuickBooks and linked; FieldOffice's details are sent.",
                 )
@@ -836,7 +820,7 @@ class CustomersStep:
                 self._skip_existing_remote(entity, self._label(entity, local_id), local_id, obj)
             elif obj is None:
                 # No customer has the name: a vendor or an employee does (QuickBooks shares one pool of names).
-                name = mapping.payload_name(payload)
+                name = payload.name
                 self._failed(
                     entity,
                     links,
@@ -867,7 +851,7 @@ class CustomersStep:
             if parent is None or not parent.qbo_id:
                 continue  # Its customer was not sent (skipped or failed, already logged): it waits with it.
             link = self.location_links.local(location.pk)
-            payload = mapping.location_payload(
+            payload = mapping.location_sent(
                 location,
                 customer=customer,
                 refs=self.refs,
@@ -885,7 +869,7 @@ class CustomersStep:
                     body = mapping.location_update(write.payload)
                     current = self.remote.get(link.qbo_id)
                     if current is not None and mapping.location_name(current, customer.display_name) == location.name:
-                        body = mapping.with_name(body, mapping.display_name(current))
+                        body = mapping.with_name(body, current.name)
                     updates.append(Write(write.entity, write.action, body, key=write.key))
                 elif self.ctx.resend and link.qbo_id not in self.remote:
                     creates.append(Write(mapping.ENTITY, CREATE, payload, key=(location.pk, wanted)))
@@ -900,19 +884,19 @@ class CustomersStep:
 def _pending_keys(pending: Pending) -> list[str]:
     """An interrupted create is matched by the name it was sent with, then by the record's name now."""
     sent = [name_key(pending.link.pending_name)] if pending.link.pending_name else []
-    return [*sent, name_key(mapping.payload_name(pending.write.payload))]
+    return [*sent, name_key(pending.write.payload.name)]
 
 
-def _pending_fits(entity: str, pending: Pending, obj: dict[str, Any]) -> bool:
+def _pending_fits(entity: str, pending: Pending, obj: CustomerRecord) -> bool:
     """A customer's create made a top-level customer; a location's, a job of the same parent."""
-    if mapping.is_job(obj) != (entity == LOCATION):
+    if obj.job != (entity == LOCATION):
         return False
-    return entity == CUSTOMER or mapping.parent_id(obj) == mapping.parent_id(pending.write.payload)
+    return entity == CUSTOMER or obj.parent_id == pending.write.payload.parent_id
 
 
-def _pending_adopt(entity: str, pending: Pending, obj: dict[str, Any]) -> Write:
+def _pending_adopt(entity: str, pending: Pending, obj: CustomerRecord) -> Write:
     """A location's update keeps the name its job was created under in QuickBooks."""
     write = pending.write
     if entity == LOCATION and pending.link.pending_name:
-        return Write(write.entity, write.action, mapping.with_name(write.payload, mapping.display_name(obj)), write.key)
+        return Write(write.entity, write.action, mapping.with_name(write.payload, obj.name), write.key)
     return write
