@@ -25,7 +25,7 @@ from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping import invoices as mapping
 from apps.quickbooks.mapping.common import ref_id, text
 from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, id_chunks
-from apps.quickbooks.mapping.desktop.common import list_ref, meta, status_error
+from apps.quickbooks.mapping.desktop.common import list_ref, meta, record_answer, response_error, status_error
 from apps.quickbooks.mapping.desktop.customers import (
     NON_TAXABLE_CODE,
     TAXABLE_CODE,
@@ -261,20 +261,8 @@ class InvoicesAdapter:
         return planned, refused
 
 
-def _failure(response: Any, *, record_expected: bool = True) -> ApiError | None:
-    if response is None:
-        return ApiError("QuickBooks Desktop did not answer for this invoice.")
-    if response.status_code != 0 or (record_expected and not response.records):
-        return status_error(code=response.status_code, message=response.message, severity=response.severity)
-    return None
-
-
 def _invoice_answer(index: int) -> Callable[[Any], dict[int, Outcome]]:
-    def answer(response: Any) -> dict[int, Outcome]:
-        error = _failure(response)
-        return {index: (None, error) if error else (invoice_record(response.records[0]), None)}
-
-    return answer
+    return record_answer(index, invoice_record, about="this invoice")
 
 
 def _void_plans(index: int, write: Any) -> list[Planned]:
@@ -283,16 +271,12 @@ def _void_plans(index: int, write: Any) -> list[Planned]:
     refused: dict[int, Outcome] = {}
 
     def voided(response: Any) -> dict[int, Outcome]:
-        if error := _failure(response, record_expected=False):
+        if error := response_error(response, about="this invoice", record_expected=False):
             refused[index] = (None, error)
         return dict(refused)
 
     def read(response: Any) -> dict[int, Outcome]:
-        if refused:
-            return {}
-        if error := _failure(response):
-            return {index: (None, error)}
-        return {index: (invoice_record(response.records[0]), None)}
+        return {} if refused else _invoice_answer(index)(response)
 
     return [
         Planned(VOID_REQUEST, {"TxnVoidType": DELETED_TYPE, "TxnID": txn_id}, [(index, write)], voided),
