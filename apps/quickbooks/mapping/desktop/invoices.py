@@ -24,7 +24,7 @@ from typing import Any
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping import invoices as mapping
 from apps.quickbooks.mapping.common import ref_id, text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, id_chunks
+from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, TransactionAdapter, id_chunks
 from apps.quickbooks.mapping.desktop.common import list_ref, meta, record_answer, response_error, status_error
 from apps.quickbooks.mapping.desktop.customers import (
     NON_TAXABLE_CODE,
@@ -189,12 +189,10 @@ def invoice_fields(
     }
 
 
-class InvoicesAdapter:
+class InvoicesAdapter(TransactionAdapter):
     entity = ENTITY
-    deleted_types = (DELETED_TYPE,)
-
-    def queries(self) -> list[Query]:
-        return [Query(QUERY, dict(WITH_LINES), transaction=True)]
+    txn_type = DELETED_TYPE
+    criteria = WITH_LINES
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
         # Customers are read only for their ship-to addresses (see ``needs``): they are no invoices.
@@ -203,18 +201,8 @@ class InvoicesAdapter:
     def by_ids(self, ids: list[str]) -> list[Query]:
         """Invoices by TxnID; a ship-to id reads its customer, whose address an invoice for the location needs."""
         customers = id_chunks(ship_to_owner(value) for value in ids if is_ship_to_id(value))
-        invoices = id_chunks(value for value in ids if not is_ship_to_id(value))
-        return [
-            *(Query(QUERY, {"TxnID": chunk, **WITH_LINES}, transaction=True) for chunk in invoices),
-            *(Query(CUSTOMER_QUERY, {"ListID": chunk}) for chunk in customers),
-        ]
-
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        """Invoices have no names (the engine finds its own by their marker)."""
-        return []
-
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
-        return []
+        invoices = super().by_ids(value for value in ids if not is_ship_to_id(value))
+        return [*invoices, *(Query(CUSTOMER_QUERY, {"ListID": chunk}) for chunk in customers)]
 
     def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
         """Updated invoices' current lines, and the customers of location invoices for their ship-to addresses."""
