@@ -111,15 +111,15 @@ def _amount(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-@dataclass(frozen=True)
-class CountComparison:
-    name: str
-    label: str
-    fieldoffice: int
-    quickbooks: int
+class _SideBySide:
+    """
+    What a count and the open balance have in common: the two sides differ when their figures do, and that is drift
+    only for a list the division's settings sync (otherwise the difference is expected).
+    """
+
+    fieldoffice: Any
+    quickbooks: Any
     synced: bool
-    compared: str
-    url: str = ""
 
     @property
     def differs(self) -> bool:
@@ -128,6 +128,17 @@ class CountComparison:
     @property
     def is_drift(self) -> bool:
         return self.synced and self.differs
+
+
+@dataclass(frozen=True)
+class CountComparison(_SideBySide):
+    name: str
+    label: str
+    fieldoffice: int
+    quickbooks: int
+    synced: bool
+    compared: str
+    url: str = ""
 
     @property
     def message(self) -> str:
@@ -154,18 +165,10 @@ class CountComparison:
 
 
 @dataclass(frozen=True)
-class MoneyComparison:
+class MoneyComparison(_SideBySide):
     fieldoffice: Decimal
     quickbooks: Decimal
     synced: bool
-
-    @property
-    def differs(self) -> bool:
-        return self.fieldoffice != self.quickbooks
-
-    @property
-    def is_drift(self) -> bool:
-        return self.synced and self.differs
 
     @property
     def message(self) -> str:
@@ -387,6 +390,16 @@ class LocalInvoice:
     @property
     def label(self) -> str:
         return f"Invoice {self.number}"
+
+    def difference_fields(self) -> dict[str, Any]:
+        """FieldOffice's side of an ``InvoiceDifference`` about this invoice."""
+        return {
+            "number": self.number,
+            "local_id": self.pk,
+            "fieldoffice_total": self.total,
+            "fieldoffice_balance": self.balance,
+            "url": self.url,
+        }
 
 
 LOCAL_FIELDS = ("pk", "number", "status", "total", "balance")
@@ -612,13 +625,7 @@ class _InvoiceComparison:
                 local_id=pk,
                 **amounts,
             )
-        amounts.update(
-            number=invoice.number,
-            local_id=invoice.pk,
-            fieldoffice_total=invoice.total,
-            fieldoffice_balance=invoice.balance,
-            url=invoice.url,
-        )
+        amounts.update(invoice.difference_fields())
         if pk not in self.open_here:
             return InvoiceDifference(
                 kind=DifferenceKind.SETTLED_HERE,
@@ -654,14 +661,7 @@ class _InvoiceComparison:
         )
 
     def _settled_there(self, invoice: LocalInvoice, qbo_id: str, remote: InvoiceFigures | None) -> InvoiceDifference:
-        amounts = {
-            "number": invoice.number,
-            "local_id": invoice.pk,
-            "qbo_id": qbo_id,
-            "fieldoffice_total": invoice.total,
-            "fieldoffice_balance": invoice.balance,
-            "url": invoice.url,
-        }
+        amounts = {"qbo_id": qbo_id, **invoice.difference_fields()}
         if remote is None:
             return InvoiceDifference(
                 kind=DifferenceKind.GONE_THERE,
@@ -683,11 +683,7 @@ class _InvoiceComparison:
             kind=DifferenceKind.NOT_SENT,
             message=f"{invoice.label} is {invoice.status_label} with {_amount(invoice.balance)} open in FieldOffice "
             "and is not linked to any QuickBooks invoice.",
-            number=invoice.number,
-            local_id=invoice.pk,
-            fieldoffice_total=invoice.total,
-            fieldoffice_balance=invoice.balance,
-            url=invoice.url,
+            **invoice.difference_fields(),
         )
 
 

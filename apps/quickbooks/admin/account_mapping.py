@@ -11,7 +11,7 @@ forged choice gets the same plain answer.
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -95,9 +95,7 @@ class AccountMappingForm(forms.Form):
 
 def account_mapping_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """``model_admin`` is the ``IntegrationAdmin``: its helpers find the division and build the page context."""
-    division = model_admin._division(request, object_id)
-    if not request.user.has_perms(PERMISSIONS):
-        raise PermissionDenied
+    division = model_admin._division(request, object_id, *PERMISSIONS)
     form = AccountMappingForm(division, request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and form.save() >= 0:
         messages.success(request, f"The account mapping of {division} has been saved; the next sync follows it.")

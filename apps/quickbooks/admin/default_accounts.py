@@ -14,7 +14,7 @@ plain answer.
 from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -91,9 +91,7 @@ class DefaultAccountsForm(forms.Form):
                 if row is None and not any(accounts.values()):
                     continue
                 try:
-                    default_accounts_set(
-                        division=self.division, item_type=item_type, accounts=accounts, user=self.user
-                    )
+                    default_accounts_set(division=self.division, item_type=item_type, accounts=accounts, user=self.user)
                 except ValidationError as error:
                     for role, problems in error.message_dict.items():
                         name = _field_name(item_type, role) if role in roles else None
@@ -110,9 +108,7 @@ def _pk(account: Account | None) -> int | None:
 
 def default_accounts_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """``model_admin`` is the ``IntegrationAdmin``: its helpers find the division and build the page context."""
-    division = model_admin._division(request, object_id)
-    if not request.user.has_perms([PERMISSION, DEFAULT_ACCOUNTS_PERMISSION]):
-        raise PermissionDenied
+    division = model_admin._division(request, object_id, PERMISSION, DEFAULT_ACCOUNTS_PERMISSION)
     form = DefaultAccountsForm(division, request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and form.save():
         messages.success(request, f"The default accounts of {division} have been saved.")

@@ -8,15 +8,17 @@ division and build the page context.
 """
 
 from functools import partial
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
 from apps.core.models import Division
+from apps.quickbooks.admin.shared import form_errors_add, only, service_call_told
 from apps.quickbooks.desktop.qwc import (
     ALL_EDITIONS,
     EDITION_LABELS,
@@ -51,29 +53,31 @@ SYNC_PERMISSION = "quickbooks.add_syncrun"
 PASSWORD_TOO_LONG = f"The password has at most {PASSWORD_MAX_LENGTH} characters."
 
 
+def _password_field(label: str, **extra: Any) -> forms.CharField:
+    """A new password, kept as typed (not stripped); the browser does not fill in a saved one."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        # The browser stops at the length the Web Connector's sign-in accepts (the service refuses longer ones too).
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": PASSWORD_TOO_LONG},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        **extra,
+    )
+
+
 class DesktopCredentialsForm(forms.Form):
     username = forms.CharField(
         label="Web Connector user name",
         max_length=USERNAME_MAX_LENGTH,
         help_text="Written into the .qwc file. Changing it means downloading the .qwc file again.",
     )
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        # The browser stops at the length the Web Connector's sign-in accepts (the service refuses longer ones too).
-        max_length=PASSWORD_MAX_LENGTH,
-        error_messages={"max_length": PASSWORD_TOO_LONG},
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    password = _password_field(
+        "Password",
         help_text="Typed into the Web Connector when the .qwc file is added; it is not in the file. FieldOffice "
         "keeps only a hash of it, so write it down where your team keeps passwords.",
     )
-    password_again = forms.CharField(
-        label="Password again",
-        strip=False,
-        max_length=PASSWORD_MAX_LENGTH,
-        error_messages={"max_length": PASSWORD_TOO_LONG},
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password_again = _password_field("Password again")
 
     def clean(self):
         cleaned = super().clean()
@@ -114,11 +118,6 @@ def _every(division: Division) -> str:
     return f"{minutes} minutes"
 
 
-def _require_manage(request: HttpRequest) -> None:
-    if not request.user.has_perm(MANAGE_PERMISSION):
-        raise PermissionDenied
-
-
 def desktop_section_context(*, request: HttpRequest, division: Division) -> dict | None:
     """What the integration page shows about QuickBooks Desktop; ``None`` unless the division uses Desktop."""
     if not desktop_is_chosen(division=division):
@@ -144,8 +143,7 @@ def desktop_section_context(*, request: HttpRequest, division: Division) -> dict
 
 
 def desktop_credentials_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
-    division = model_admin._division(request, object_id)
-    _require_manage(request)
+    division = model_admin._division(request, object_id, MANAGE_PERMISSION)
     connection = desktop_connection_for(division=division)
     initial = {"username": connection.username if connection else desktop_username_suggest(division=division)}
     form = DesktopCredentialsForm(request.POST or None, initial=initial)
@@ -158,8 +156,7 @@ def desktop_credentials_view(model_admin, request: HttpRequest, object_id: str) 
                 user=request.user,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_add(form, exc)
         else:
             messages.success(
                 request,
@@ -189,11 +186,9 @@ def _ready_for_download(request: HttpRequest, model_admin, division: Division) -
     return None
 
 
+@only("GET")
 def desktop_checklist_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
-    division = model_admin._division(request, object_id)
-    _require_manage(request)
+    division = model_admin._division(request, object_id, MANAGE_PERMISSION)
     if redirect := _ready_for_download(request, model_admin, division):
         return redirect
     form = EditionsForm(initial={"editions": list(EDITION_NAMES)})
@@ -211,16 +206,14 @@ def desktop_checklist_view(model_admin, request: HttpRequest, object_id: str) ->
     return render(request, "admin/quickbooks/desktop/checklist.html", context)
 
 
+@only("GET")
 def desktop_qwc_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """
     The ``.qwc`` download, for the editions ticked on the checklist. The checklist's form says it was used
     (``CHECKLIST_MARK``), so that a form sent with no edition ticked is sent back with a message instead of the
     three editions; a plain link to the download (no form) gives all of them.
     """
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
-    division = model_admin._division(request, object_id)
-    _require_manage(request)
+    division = model_admin._division(request, object_id, MANAGE_PERMISSION)
     if redirect := _ready_for_download(request, model_admin, division):
         return redirect
     form = EditionsForm(request.GET)
@@ -244,11 +237,9 @@ def desktop_qwc_view(model_admin, request: HttpRequest, object_id: str) -> HttpR
     return response
 
 
+@only("POST")
 def desktop_accept_move_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    division = model_admin._division(request, object_id)
-    _require_manage(request)
+    division = model_admin._division(request, object_id, MANAGE_PERMISSION)
     try:
         connection = desktop_company_file_move_accept(division=division, user=request.user)
     except ValidationError as exc:
@@ -262,22 +253,15 @@ def desktop_accept_move_view(model_admin, request: HttpRequest, object_id: str) 
     return HttpResponseRedirect(model_admin._page_url(division))
 
 
+@only("POST")
 def desktop_preview_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    division = model_admin._division(request, object_id)
-    if not request.user.has_perm(SYNC_PERMISSION):
-        raise PermissionDenied
-    try:
-        desktop_preview_request(division=division)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            "The next Web Connector update is a preview: it reads the company file and shows here what a sync would "
-            "do, writing nothing. Press Update Selected in the Web Connector, or wait for its schedule.",
-        )
+    division = model_admin._division(request, object_id, SYNC_PERMISSION)
+    service_call_told(
+        request,
+        partial(desktop_preview_request, division=division),
+        done="The next Web Connector update is a preview: it reads the company file and shows here what a sync "
+        "would do, writing nothing. Press Update Selected in the Web Connector, or wait for its schedule.",
+    )
     return HttpResponseRedirect(model_admin._page_url(division))
 
 

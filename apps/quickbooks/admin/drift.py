@@ -8,12 +8,14 @@ Whoever may sync may ask for it (``quickbooks.add_syncrun``): it spends the comp
 Connector update. Whoever may see the page may read the report a Web Connector update kept.
 """
 
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from apps.core.models import Division
+from apps.quickbooks.admin.shared import only, service_call_told
 from apps.quickbooks.desktop.selectors import (
     desktop_connection_for,
     desktop_drift_error,
@@ -47,20 +49,12 @@ def _report_page(model_admin, request: HttpRequest, division: Division, report: 
     return render(request, "admin/quickbooks/integration/drift.html", context)
 
 
+@only("POST")
 def drift_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """``model_admin`` is the ``IntegrationAdmin``: its helpers find the division and build the page context."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    division = model_admin._division(request, object_id)
-    if not request.user.has_perm(DRIFT_PERMISSION):
-        raise PermissionDenied
+    division = model_admin._division(request, object_id, DRIFT_PERMISSION)
     if desktop_is_chosen(division=division):
-        try:
-            desktop_drift_request(division=division)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, DESKTOP_ASKED)
+        service_call_told(request, partial(desktop_drift_request, division=division), done=DESKTOP_ASKED)
         return HttpResponseRedirect(model_admin._page_url(division))
     try:
         report = drift_check(division)
@@ -70,10 +64,9 @@ def drift_view(model_admin, request: HttpRequest, object_id: str) -> HttpRespons
     return _report_page(model_admin, request, division, report)
 
 
+@only("GET")
 def desktop_drift_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """The report of the last drift check a Web Connector update ran."""
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     division = model_admin._division(request, object_id)
     connection = desktop_connection_for(division=division)
     report = desktop_drift_report(connection=connection)

@@ -17,7 +17,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
     HttpResponseRedirect,
     JsonResponse,
 )
@@ -31,6 +30,7 @@ from apps.quickbooks.admin.default_accounts import default_accounts_view
 from apps.quickbooks.admin.desktop import desktop_section_context, desktop_urls
 from apps.quickbooks.admin.drift import desktop_drift_view, drift_view
 from apps.quickbooks.admin.forms import SyncSettingsForm
+from apps.quickbooks.admin.shared import form_errors_add, only
 from apps.quickbooks.conf import api_config
 from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.exports import (
@@ -135,12 +135,15 @@ class IntegrationAdmin(admin.ModelAdmin):
 
     # Helpers.
 
-    def _division(self, request: HttpRequest, object_id: str) -> Division:
+    def _division(self, request: HttpRequest, object_id: str, *permissions: str) -> Division:
+        """The division of the page, for a user who may see the page and has ``permissions`` (404, 403 otherwise)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         division = self.get_object(request, object_id)
         if division is None:
             raise Http404("No such division.")
+        if not request.user.has_perms(permissions):
+            raise PermissionDenied
         return division
 
     def _page_url(self, division: Division) -> str:
@@ -164,6 +167,15 @@ class IntegrationAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
+    def _confirmation(
+        self, request: HttpRequest, division: Division, connection, *, title: str, template: str
+    ) -> HttpResponse:
+        """The page that asks before Stop connection or Resend All Data, with the links the division's records have."""
+        context = self._context(
+            request, division, connection=connection, links_count=record_links_count(division=division), title=title
+        )
+        return render(request, f"admin/quickbooks/integration/{template}", context)
+
     def _context(self, request: HttpRequest, division: Division, **extra) -> dict:
         return {
             **self.admin_site.each_context(request),
@@ -176,9 +188,8 @@ class IntegrationAdmin(admin.ModelAdmin):
 
     # The page.
 
+    @only("GET")
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
-        if request.method != "GET":
-            return HttpResponseNotAllowed(["GET"])
         division = self._division(request, object_id)
         connection = connection_for(division=division)
         user = request.user
@@ -214,12 +225,9 @@ class IntegrationAdmin(admin.ModelAdmin):
 
     # Connect and disconnect.
 
+    @only("POST")
     def connect_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        division = self._division(request, object_id)
-        if not request.user.has_perm(MANAGE_PERMISSION):
-            raise PermissionDenied
+        division = self._division(request, object_id, MANAGE_PERMISSION)
         try:
             url = connection_authorization_url(
                 division=division, request=request, reset_links=request.POST.get("reset_links") == "on"
@@ -270,9 +278,7 @@ class IntegrationAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(back)
 
     def disconnect_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        division = self._division(request, object_id)
-        if not request.user.has_perm(MANAGE_PERMISSION):
-            raise PermissionDenied
+        division = self._division(request, object_id, MANAGE_PERMISSION)
         connection = QuickBooksConnection.objects.filter(division=division).first()
         if connection is None or connection.status == ConnectionStatus.DISCONNECTED:
             messages.info(request, "QuickBooks is not connected for this division.")
@@ -287,29 +293,25 @@ class IntegrationAdmin(admin.ModelAdmin):
                 if connection.last_error:
                     messages.warning(request, connection.last_error)
             return HttpResponseRedirect(self._page_url(division))
-        context = self._context(
+        return self._confirmation(
             request,
             division,
-            connection=connection,
-            links_count=record_links_count(division=division),
+            connection,
             title=f"Stop the QuickBooks connection of {division}?",
+            template="disconnect.html",
         )
-        return render(request, "admin/quickbooks/integration/disconnect.html", context)
 
     # Settings and Sync Now.
 
     def configure_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        division = self._division(request, object_id)
-        if not request.user.has_perm(CONFIGURE_PERMISSION):
-            raise PermissionDenied
+        division = self._division(request, object_id, CONFIGURE_PERMISSION)
         current = sync_settings_for(division=division)
         form = SyncSettingsForm(request.POST or None, instance=current)
         if request.method == "POST" and form.is_valid():
             try:
                 sync_settings_update(division=division, user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_errors_add(form, exc)
             else:
                 messages.success(request, "The sync settings have been saved.")
                 return HttpResponseRedirect(self._page_url(division))
@@ -330,12 +332,9 @@ class IntegrationAdmin(admin.ModelAdmin):
             messages.success(request, done)
         return HttpResponseRedirect(self._page_url(division))
 
+    @only("POST")
     def sync_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        division = self._division(request, object_id)
-        if not request.user.has_perm(SYNC_PERMISSION):
-            raise PermissionDenied
+        division = self._division(request, object_id, SYNC_PERMISSION)
         # Synchronize <list> posts the list it syncs; Sync Now posts none.
         try:
             scope = scope_parse(request.POST.get("only", ""))
@@ -347,12 +346,9 @@ class IntegrationAdmin(admin.ModelAdmin):
             request, division, SyncTrigger.MANUAL, f"{what} has been queued; its result appears below.", scope
         )
 
+    @only("POST")
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        division = self._division(request, object_id)
-        if not request.user.has_perm(SYNC_PERMISSION):
-            raise PermissionDenied
+        division = self._division(request, object_id, SYNC_PERMISSION)
         return self._request_run(
             request,
             division,
@@ -363,9 +359,7 @@ class IntegrationAdmin(admin.ModelAdmin):
 
     def resend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Resend All Data: a page that says what it does, then the run on Yes."""
-        division = self._division(request, object_id)
-        if not request.user.has_perm(MANAGE_PERMISSION):
-            raise PermissionDenied
+        division = self._division(request, object_id, MANAGE_PERMISSION)
         connection = connection_for(division=division)
         if connection is None or connection.status != ConnectionStatus.CONNECTED:
             messages.info(request, f"QuickBooks is not connected for {division}: connect it first.")
@@ -377,20 +371,14 @@ class IntegrationAdmin(admin.ModelAdmin):
                 SyncTrigger.RESEND,
                 f"Resend All Data of {division} has been queued; its progress appears below.",
             )
-        context = self._context(
-            request,
-            division,
-            connection=connection,
-            links_count=record_links_count(division=division),
-            title=f"Resend all data of {division} to QuickBooks?",
+        return self._confirmation(
+            request, division, connection, title=f"Resend all data of {division} to QuickBooks?", template="resend.html"
         )
-        return render(request, "admin/quickbooks/integration/resend.html", context)
 
     # Realtime Sync Status and downloads: whoever may see the page.
 
+    @only("GET")
     def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if request.method != "GET":
-            return HttpResponseNotAllowed(["GET"])
         division = self._division(request, object_id)
         # admin_view() already marks every answer as never to be cached.
         return JsonResponse(sync_status(division=division))

@@ -124,17 +124,25 @@ def desktop_company_file_move_accept(*, division: Division, user=None) -> Deskto
     return connection
 
 
+def _next_update_asked(*, division: Division, flag: str) -> DesktopConnection:
+    """
+    Raise ``flag`` (``preview_next``, ``drift_next``) on the division's connection, for its next Web Connector update
+    to act on. Updated in place rather than saved, so that a session running meanwhile keeps its own fields.
+    """
+    connection = DesktopConnection.objects.filter(division=division).first()
+    if connection is None or not connection.has_password:
+        raise ValidationError("Set up the Web Connector first: set its password and add the .qwc file to it.")
+    DesktopConnection.objects.filter(pk=connection.pk).update(**{flag: True}, updated_at=timezone.now())
+    setattr(connection, flag, True)
+    return connection
+
+
 def desktop_preview_request(*, division: Division) -> DesktopConnection:
     """
     Make the next Web Connector update a preview: it reads the company file and reports what a sync would do (and
     which QuickBooks jobs would arrive as customers), writing nothing on either side.
     """
-    connection = DesktopConnection.objects.filter(division=division).first()
-    if connection is None or not connection.has_password:
-        raise ValidationError("Set up the Web Connector first: set its password and add the .qwc file to it.")
-    DesktopConnection.objects.filter(pk=connection.pk).update(preview_next=True, updated_at=timezone.now())
-    connection.preview_next = True
-    return connection
+    return _next_update_asked(division=division, flag="preview_next")
 
 
 def desktop_drift_request(*, division: Division) -> DesktopConnection:
@@ -143,9 +151,4 @@ def desktop_drift_request(*, division: Division) -> DesktopConnection:
     keeps the report on the connection (``drift_report``). QuickBooks Desktop is reached only through the Web
     Connector, so the check cannot run now.
     """
-    connection = DesktopConnection.objects.filter(division=division).first()
-    if connection is None or not connection.has_password:
-        raise ValidationError("Set up the Web Connector first: set its password and add the .qwc file to it.")
-    DesktopConnection.objects.filter(pk=connection.pk).update(drift_next=True, updated_at=timezone.now())
-    connection.drift_next = True
-    return connection
+    return _next_update_asked(division=division, flag="drift_next")

@@ -40,6 +40,16 @@ def _active(obj: dict[str, Any]) -> bool:
     return obj.get("Active", True) is not False
 
 
+def _identity(obj: dict[str, Any], *, name_field: str = "Name") -> dict[str, Any]:
+    """What every tax object's record starts with: its id and sync token, its name, and whether it is active."""
+    return {
+        "remote_id": remote_id(obj),
+        "version": remote_sync_token(obj),
+        "name": text(obj.get(name_field)),
+        "active": _active(obj),
+    }
+
+
 def _sales_rate_ids(code: dict[str, Any]) -> tuple[str, ...]:
     """The ids of the code's sales rates, in the order QuickBooks applies them (``TaxOrder``)."""
     details = ((code.get("SalesTaxRateList") or {}).get("TaxRateDetail")) or []
@@ -49,10 +59,7 @@ def _sales_rate_ids(code: dict[str, Any]) -> tuple[str, ...]:
 
 def tax_code_record(code: dict[str, Any]) -> TaxCodeRecord:
     return TaxCodeRecord(
-        remote_id=remote_id(code),
-        version=remote_sync_token(code),
-        name=text(code.get("Name")),
-        active=_active(code),
+        **_identity(code),
         charges_tax=is_rate_code(code),
         taxable=code.get("Taxable", True) is not False,
         group=bool(code.get("TaxGroup")),
@@ -67,10 +74,7 @@ def tax_rate_record(rate: dict[str, Any]) -> TaxRateRecord:
         percent = Decimal(0)
     agency = rate.get("AgencyRef") or {}
     return TaxRateRecord(
-        remote_id=remote_id(rate),
-        version=remote_sync_token(rate),
-        name=text(rate.get("Name")),
-        active=_active(rate),
+        **_identity(rate),
         percent=percent,
         agency_id=ref_id(agency),
         agency_name=text(agency.get("name")) if isinstance(agency, dict) else "",
@@ -78,12 +82,7 @@ def tax_rate_record(rate: dict[str, Any]) -> TaxRateRecord:
 
 
 def agency_record(agency: dict[str, Any]) -> TaxAgencyRecord:
-    return TaxAgencyRecord(
-        remote_id=remote_id(agency),
-        version=remote_sync_token(agency),
-        name=text(agency.get("DisplayName")),
-        active=_active(agency),
-    )
+    return TaxAgencyRecord(**_identity(agency, name_field="DisplayName"))
 
 
 def tax_code_payload(record: TaxCodeRecord) -> dict[str, Any]:

@@ -5,6 +5,21 @@ from apps.core.models import Division
 from apps.quickbooks.encryption import secret_decrypt, secret_encrypt
 
 
+def _encrypted(field: str) -> property:
+    """
+    A secret read and written in plain text, stored encrypted in the model field ``field``. A property, so that
+    Django's model constructor takes it as a keyword as it did the hand-written ones.
+    """
+
+    def read(instance: models.Model) -> str:
+        return secret_decrypt(getattr(instance, field))
+
+    def write(instance: models.Model, value: str) -> None:
+        setattr(instance, field, secret_encrypt(value))
+
+    return property(read, write)
+
+
 class ConnectionStatus(models.TextChoices):
     CONNECTED = "connected", "Connected"
     NEEDS_RECONNECT = "needs_reconnect", "Needs reconnecting"
@@ -55,21 +70,8 @@ class QuickBooksConnection(models.Model):
     def __str__(self) -> str:
         return f"{self.division}: {self.company_name or self.realm_id or 'QuickBooks'} ({self.get_status_display()})"
 
-    @property
-    def access_token(self) -> str:
-        return secret_decrypt(self.access_token_encrypted)
-
-    @access_token.setter
-    def access_token(self, value: str) -> None:
-        self.access_token_encrypted = secret_encrypt(value)
-
-    @property
-    def refresh_token(self) -> str:
-        return secret_decrypt(self.refresh_token_encrypted)
-
-    @refresh_token.setter
-    def refresh_token(self, value: str) -> None:
-        self.refresh_token_encrypted = secret_encrypt(value)
+    access_token = _encrypted("access_token_encrypted")
+    refresh_token = _encrypted("refresh_token_encrypted")
 
     @property
     def is_connected(self) -> bool:

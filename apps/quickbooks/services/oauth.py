@@ -9,6 +9,8 @@ needed, never at import. It is not shared: it keeps the tokens of its last call 
 import json
 import logging
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import requests
@@ -112,39 +114,53 @@ def authorization_url(*, redirect_uri: str, state: str) -> str:
         return client.get_authorization_url([Scopes.ACCOUNTING], state_token=state)
 
 
-def code_exchange(*, code: str, redirect_uri: str, realm_id: str) -> IssuedTokens:
-    """Trade the authorization code for tokens: once, never retried (a second use revokes the connection)."""
+@contextmanager
+def _intuit_call(
+    what: str, refused: Callable[[AuthClientError], Exception] | None, *, redirect_uri: str = ""
+) -> Iterator[AuthClient]:
+    """
+    A client for one call to Intuit, whose failure is logged and raised as FieldOffice's: unreachable when it may
+    pass (no answer, a 5xx or 429), the app keys refused on a 401, otherwise what ``refused`` makes of Intuit's
+    refusal (``None``: the refusal is ignored).
+    """
     with auth_client_build(redirect_uri=redirect_uri) as client:
         try:
-            client.get_bearer_token(code, realm_id=realm_id)
+            yield client
         except (AuthClientError, requests.RequestException) as exc:
-            _log_failure("code exchange", exc)
-            if _transient(exc):
+            _log_failure(what, exc)
+            if _transient(exc) or not isinstance(exc, AuthClientError):
                 raise _unreachable() from exc
-            if isinstance(exc, AuthClientError) and exc.status_code == 401:
+            if exc.status_code == 401:
                 raise _keys_refused() from exc
-            raise AuthorizationFlowError(
-                "QuickBooks did not accept the sign-in: it expired or was already used. Press Connect again."
-            ) from exc
+            if refused is not None:
+                raise refused(exc) from exc
+
+
+def _sign_in_refused(exc: AuthClientError) -> Exception:
+    return AuthorizationFlowError(
+        "QuickBooks did not accept the sign-in: it expired or was already used. Press Connect again."
+    )
+
+
+def _renewal_refused(exc: AuthClientError) -> Exception:
+    if _oauth_error(exc) == "invalid_grant":
+        return NeedsReconnectError(
+            "QuickBooks no longer accepts FieldOffice's access to this company (it expired or was revoked in "
+            "QuickBooks). An Owner must reconnect."
+        )
+    return ConnectionProblem(f"QuickBooks refused to renew FieldOffice's access ({_oauth_error(exc)}).")
+
+
+def code_exchange(*, code: str, redirect_uri: str, realm_id: str) -> IssuedTokens:
+    """Trade the authorization code for tokens: once, never retried (a second use revokes the connection)."""
+    with _intuit_call("code exchange", _sign_in_refused, redirect_uri=redirect_uri) as client:
+        client.get_bearer_token(code, realm_id=realm_id)
         return _issued(client)
 
 
 def _refresh_once(refresh_token: str) -> IssuedTokens:
-    with auth_client_build() as client:
-        try:
-            client.refresh(refresh_token=refresh_token)
-        except (AuthClientError, requests.RequestException) as exc:
-            _log_failure("token refresh", exc)
-            if _transient(exc):
-                raise _unreachable() from exc
-            if exc.status_code == 401:
-                raise _keys_refused() from exc
-            if _oauth_error(exc) == "invalid_grant":
-                raise NeedsReconnectError(
-                    "QuickBooks no longer accepts FieldOffice's access to this company (it expired or was revoked "
-                    "in QuickBooks). An Owner must reconnect."
-                ) from exc
-            raise ConnectionProblem(f"QuickBooks refused to renew FieldOffice's access ({_oauth_error(exc)}).") from exc
+    with _intuit_call("token refresh", _renewal_refused) as client:
+        client.refresh(refresh_token=refresh_token)
         return _issued(client)
 
 
@@ -163,12 +179,5 @@ def tokens_refresh(refresh_token: str) -> IssuedTokens:
 
 def token_revoke(token: str) -> None:
     """End the connection at Intuit; a token it no longer knows counts as revoked."""
-    with auth_client_build() as client:
-        try:
-            client.revoke(token=token)
-        except (AuthClientError, requests.RequestException) as exc:
-            _log_failure("revoke", exc)
-            if _transient(exc):
-                raise _unreachable() from exc
-            if isinstance(exc, AuthClientError) and exc.status_code == 401:
-                raise _keys_refused() from exc
+    with _intuit_call("revoke", None) as client:
+        client.revoke(token=token)

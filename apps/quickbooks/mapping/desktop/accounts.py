@@ -12,39 +12,22 @@ account here, as Online's "Inventory" detail type is. Non-posting accounts (esti
 and are not part of the chart here. A sub-account keeps its full ``Parent:Child`` name, as on Online.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from apps.accounting.models import AccountType
-from apps.quickbooks.errors import ApiError
+from apps.quickbooks.mapping.accounts import TYPES as ONLINE_TYPES
 from apps.quickbooks.mapping.common import name_for_quickbooks, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import desktop_bool, list_ref, status_error
+from apps.quickbooks.mapping.desktop.common import adds_only, desktop_bool, list_ref
 from apps.quickbooks.sync.records import ACCOUNT, AccountRecord
 
 ENTITY = ACCOUNT
 QUERY = "AccountQuery"
 INVENTORY_ASSETS = "InventoryAssets"
 NON_POSTING = "NonPosting"
-# Desktop's AccountType values as FieldOffice's types; "OtherAsset" (long-term) has no twin here and reads as fixed
-# asset, as on Online.
-TYPES = {
-    "Bank": AccountType.BANK,
-    "AccountsReceivable": AccountType.ACCOUNTS_RECEIVABLE,
-    "OtherCurrentAsset": AccountType.OTHER_CURRENT_ASSET,
-    "FixedAsset": AccountType.FIXED_ASSET,
-    "OtherAsset": AccountType.FIXED_ASSET,
-    "AccountsPayable": AccountType.ACCOUNTS_PAYABLE,
-    "CreditCard": AccountType.CREDIT_CARD,
-    "OtherCurrentLiability": AccountType.OTHER_CURRENT_LIABILITY,
-    "LongTermLiability": AccountType.LONG_TERM_LIABILITY,
-    "Equity": AccountType.EQUITY,
-    "Income": AccountType.INCOME,
-    "OtherIncome": AccountType.OTHER_INCOME,
-    "CostOfGoodsSold": AccountType.COST_OF_GOODS_SOLD,
-    "Expense": AccountType.EXPENSE,
-    "OtherExpense": AccountType.OTHER_EXPENSE,
-}
+# Desktop's AccountType values as FieldOffice's types: Online's names written as one word ("Cost of Goods Sold" is
+# "CostOfGoodsSold"), so "OtherAsset" (long-term) reads as fixed asset here too.
+TYPES = {"".join(word[:1].upper() + word[1:] for word in name.split()): local for name, local in ONLINE_TYPES.items()}
 # What an account is created as in Desktop: the type Desktop reads back as each of FieldOffice's (an inventory asset
 # account is an other current asset there; Desktop makes its own "Inventory Asset" account).
 TYPES_OUT = {local: desktop for desktop, local in TYPES.items() if desktop != "OtherAsset"}
@@ -93,15 +76,14 @@ class AccountsAdapter(ListAdapter):
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         """An ``AccountAdd`` per account to create; a change of an account Desktop has is refused (``READ_ONLY``)."""
-        planned: list[Planned] = []
-        refused: dict[int, Outcome] = {}
-        for index, write in writes:
-            record: AccountRecord = write.payload
-            if record.remote_id:
-                refused[index] = (None, ApiError(READ_ONLY))
-                continue
-            planned.append(Planned("AccountAdd", account_add_fields(record), [(index, write)], _answer(index)))
-        return planned, refused
+        return adds_only(
+            writes,
+            kind="AccountAdd",
+            fields=account_add_fields,
+            record=account_record,
+            refusal=READ_ONLY,
+            about="this account",
+        )
 
 
 def account_add_fields(record: AccountRecord) -> dict[str, Any]:
@@ -115,18 +97,6 @@ def account_add_fields(record: AccountRecord) -> dict[str, Any]:
     if record.description:
         fields["Desc"] = record.description[:DESC_MAX]
     return fields
-
-
-def _answer(index: int) -> Callable[[Any], dict[int, Outcome]]:
-    def answer(response: Any) -> dict[int, Outcome]:
-        if response is None:
-            return {index: (None, ApiError("QuickBooks Desktop did not answer for this account."))}
-        if response.status_code != 0 or not response.records:
-            error = status_error(code=response.status_code, message=response.message, severity=response.severity)
-            return {index: (None, error)}
-        return {index: (account_record(response.records[0]), None)}
-
-    return answer
 
 
 ADAPTERS = [AccountsAdapter()]

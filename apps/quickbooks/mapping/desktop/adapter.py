@@ -124,3 +124,40 @@ class ListAdapter:
     def _chunked(self, key: str, values: list[str]) -> list[Query]:
         chunks = id_chunks(values)
         return [Query(kind, {key: chunk, **self.criteria}) for kind in self.query_kinds for chunk in chunks]
+
+
+class TransactionAdapter:
+    """
+    The common shape of a Desktop transaction's adapter: read with its fixed ``criteria`` (its lines), changes
+    filtered by ``ModifiedDateRangeFilter``, by ``TxnID`` in chunks; transactions have no names, and by default
+    nothing is read before a write. Subclasses name the query and write ``records`` and ``plan``.
+    """
+
+    entity: str
+    # The transaction type ("Invoice"): TxnDeletedQuery's TxnDelType for it, and its query is "<type>Query".
+    txn_type: str
+    criteria: Mapping[str, Any] = {}
+
+    @property
+    def deleted_types(self) -> tuple[str, ...]:
+        return (self.txn_type,)
+
+    @property
+    def query_kind(self) -> str:
+        return f"{self.txn_type}Query"
+
+    def queries(self) -> list[Query]:
+        return [Query(self.query_kind, dict(self.criteria), transaction=True)]
+
+    def by_ids(self, ids: Iterable[str]) -> list[Query]:
+        return [Query(self.query_kind, {"TxnID": chunk, **self.criteria}, transaction=True) for chunk in id_chunks(ids)]
+
+    def by_names(self, names: list[str], field: str) -> list[Query]:
+        """Transactions have no names (the engine finds its own by their marker)."""
+        return []
+
+    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
+        return []
+
+    def needs(self, writes: list[tuple[int, "Write"]], seen: Seen) -> list[str]:
+        return []

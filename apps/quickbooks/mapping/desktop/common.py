@@ -1,11 +1,13 @@
 """Desktop's statuses, times and flags in the engine's terms."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
 from apps.quickbooks.errors import ApiError, FaultDetail
+from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned
 
 # Desktop's status codes the engine reacts to, translated to the codes it knows from QuickBooks Online, so that one
 # step handles "name taken" and "changed meanwhile" whatever the backend.
@@ -31,6 +33,58 @@ def status_error(*, code: int, message: str, severity: str = "Error") -> ApiErro
         fault_type=severity,
         plain=IN_USE_MESSAGE if code in IN_USE else "",
     )
+
+
+def response_error(response: Any, *, about: str = "this record", record_expected: bool = True) -> ApiError | None:
+    """
+    Why a request for ``about`` failed: no answer (``None``), a status other than 0, or no record where the request
+    returns one; ``None`` when it went through.
+    """
+    if response is None:
+        return ApiError(f"QuickBooks Desktop did not answer for {about}.")
+    if response.status_code != 0 or (record_expected and not response.records):
+        return status_error(code=response.status_code, message=response.message, severity=response.severity)
+    return None
+
+
+def record_answer(
+    index: int, record: Callable[[dict[str, Any]], Any], *, about: str = "this record"
+) -> Callable[[Any], dict[int, Outcome]]:
+    """
+    The ``answer`` of a request made for the write ``index`` alone: the ``...Ret`` Desktop returned, as ``record``
+    reads it, or why the request failed.
+    """
+
+    def answer(response: Any) -> dict[int, Outcome]:
+        error = response_error(response, about=about)
+        return {index: (None, error) if error else (record(response.records[0]), None)}
+
+    return answer
+
+
+def adds_only(
+    writes: list[tuple[int, Any]],
+    *,
+    kind: str,
+    fields: Callable[[Any], dict[str, Any]],
+    record: Callable[[dict[str, Any]], Any],
+    refusal: str,
+    about: str = "this record",
+) -> tuple[list[Planned], dict[int, Outcome]]:
+    """
+    The plan of a list FieldOffice only adds to in Desktop: a ``kind`` request (an ``...Add``) of ``fields`` for each
+    new record, read back by ``record``; a change of a record Desktop has is refused with ``refusal`` (which may
+    name it: ``{name}``).
+    """
+    planned: list[Planned] = []
+    refused: dict[int, Outcome] = {}
+    for index, write in writes:
+        if write.payload.remote_id:
+            refused[index] = (None, ApiError(refusal.format(name=write.payload.name)))
+        else:
+            answer = record_answer(index, record, about=about)
+            planned.append(Planned(kind, fields(write.payload), [(index, write)], answer))
+    return planned, refused
 
 
 def desktop_bool(value: Any, default: bool = True) -> bool:

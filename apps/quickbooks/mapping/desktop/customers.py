@@ -22,7 +22,15 @@ from typing import Any
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Query, Seen
-from apps.quickbooks.mapping.desktop.common import NAME_IN_USE, desktop_bool, desktop_time, status_error, without_blanks
+from apps.quickbooks.mapping.desktop.common import (
+    NAME_IN_USE,
+    desktop_bool,
+    desktop_time,
+    record_answer,
+    response_error,
+    status_error,
+    without_blanks,
+)
 from apps.quickbooks.sync.records import Address, CustomerRecord
 
 ENTITY = "Customer"
@@ -260,7 +268,7 @@ class CustomersAdapter(ListAdapter):
             job = customer_record(known) if known else None
             kind = MOD if record.remote_id else ADD
             fields = customer_fields(record, job=job)
-            planned.append(Planned(kind, fields, [(index, write)], _customer_answer(index)))
+            planned.append(Planned(kind, fields, [(index, write)], record_answer(index, customer_record)))
         for parent, located in by_parent.items():
             ret = seen.get(parent)
             if ret is None:
@@ -287,25 +295,9 @@ class CustomersAdapter(ListAdapter):
         return planned, refused
 
 
-def _failure(response: Any) -> ApiError | None:
-    if response is None:
-        return ApiError("QuickBooks Desktop did not answer for this record.")
-    if response.status_code != 0 or not response.records:
-        return status_error(code=response.status_code, message=response.message, severity=response.severity)
-    return None
-
-
-def _customer_answer(index: int) -> Callable[[Any], dict[int, Outcome]]:
-    def answer(response: Any) -> dict[int, Outcome]:
-        error = _failure(response)
-        return {index: (None, error) if error else (customer_record(response.records[0]), None)}
-
-    return answer
-
-
 def _ship_tos_answer(sending: list[tuple[int, Any]]) -> Callable[[Any], dict[int, Outcome]]:
     def answer(response: Any) -> dict[int, Outcome]:
-        error = _failure(response)
+        error = response_error(response)
         if error is not None:
             return {index: (None, error) for index, _ in sending}
         by_name = {name_key(record.name): record for record in ship_to_records(response.records[0])}

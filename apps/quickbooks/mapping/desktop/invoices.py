@@ -24,8 +24,8 @@ from typing import Any
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping import invoices as mapping
 from apps.quickbooks.mapping.common import ref_id, text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, id_chunks
-from apps.quickbooks.mapping.desktop.common import list_ref, meta, status_error
+from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, TransactionAdapter, id_chunks
+from apps.quickbooks.mapping.desktop.common import list_ref, meta, record_answer, response_error, status_error
 from apps.quickbooks.mapping.desktop.customers import (
     NON_TAXABLE_CODE,
     TAXABLE_CODE,
@@ -189,12 +189,10 @@ def invoice_fields(
     }
 
 
-class InvoicesAdapter:
+class InvoicesAdapter(TransactionAdapter):
     entity = ENTITY
-    deleted_types = (DELETED_TYPE,)
-
-    def queries(self) -> list[Query]:
-        return [Query(QUERY, dict(WITH_LINES), transaction=True)]
+    txn_type = DELETED_TYPE
+    criteria = WITH_LINES
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
         # Customers are read only for their ship-to addresses (see ``needs``): they are no invoices.
@@ -203,18 +201,8 @@ class InvoicesAdapter:
     def by_ids(self, ids: list[str]) -> list[Query]:
         """Invoices by TxnID; a ship-to id reads its customer, whose address an invoice for the location needs."""
         customers = id_chunks(ship_to_owner(value) for value in ids if is_ship_to_id(value))
-        invoices = id_chunks(value for value in ids if not is_ship_to_id(value))
-        return [
-            *(Query(QUERY, {"TxnID": chunk, **WITH_LINES}, transaction=True) for chunk in invoices),
-            *(Query(CUSTOMER_QUERY, {"ListID": chunk}) for chunk in customers),
-        ]
-
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        """Invoices have no names (the engine finds its own by their marker)."""
-        return []
-
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
-        return []
+        invoices = super().by_ids(value for value in ids if not is_ship_to_id(value))
+        return [*invoices, *(Query(CUSTOMER_QUERY, {"ListID": chunk}) for chunk in customers)]
 
     def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
         """Updated invoices' current lines, and the customers of location invoices for their ship-to addresses."""
@@ -261,20 +249,8 @@ class InvoicesAdapter:
         return planned, refused
 
 
-def _failure(response: Any, *, record_expected: bool = True) -> ApiError | None:
-    if response is None:
-        return ApiError("QuickBooks Desktop did not answer for this invoice.")
-    if response.status_code != 0 or (record_expected and not response.records):
-        return status_error(code=response.status_code, message=response.message, severity=response.severity)
-    return None
-
-
 def _invoice_answer(index: int) -> Callable[[Any], dict[int, Outcome]]:
-    def answer(response: Any) -> dict[int, Outcome]:
-        error = _failure(response)
-        return {index: (None, error) if error else (invoice_record(response.records[0]), None)}
-
-    return answer
+    return record_answer(index, invoice_record, about="this invoice")
 
 
 def _void_plans(index: int, write: Any) -> list[Planned]:
@@ -283,16 +259,12 @@ def _void_plans(index: int, write: Any) -> list[Planned]:
     refused: dict[int, Outcome] = {}
 
     def voided(response: Any) -> dict[int, Outcome]:
-        if error := _failure(response, record_expected=False):
+        if error := response_error(response, about="this invoice", record_expected=False):
             refused[index] = (None, error)
         return dict(refused)
 
     def read(response: Any) -> dict[int, Outcome]:
-        if refused:
-            return {}
-        if error := _failure(response):
-            return {index: (None, error)}
-        return {index: (invoice_record(response.records[0]), None)}
+        return {} if refused else _invoice_answer(index)(response)
 
     return [
         Planned(VOID_REQUEST, {"TxnVoidType": DELETED_TYPE, "TxnID": txn_id}, [(index, write)], voided),

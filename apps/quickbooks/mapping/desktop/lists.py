@@ -16,7 +16,6 @@ QuickBooks Desktop's payment terms and sales tax ↔ the engine's records (``Ter
 - Tax agencies are vendors; only their names matter here, so vendors are read without the rest of their record.
 """
 
-from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import desktop_bool, status_error
+from apps.quickbooks.mapping.desktop.common import adds_only, desktop_bool, record_answer
 from apps.quickbooks.sync.records import (
     TAX_AGENCY,
     TAX_CODE,
@@ -142,16 +141,13 @@ class TermsAdapter(ListAdapter):
         return [term_record(ret, record_type)]
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
-        planned: list[Planned] = []
-        refused: dict[int, Outcome] = {}
-        for index, write in writes:
-            record: TermRecord = write.payload
-            if record.remote_id:
-                refused[index] = (None, ApiError(TERM_UNCHANGEABLE.format(name=record.name)))
-                continue
-            fields = standard_terms_fields(record)
-            planned.append(Planned(f"{STANDARD_TERMS}Add", fields, [(index, write)], _answer(index, term_record)))
-        return planned, refused
+        return adds_only(
+            writes,
+            kind=f"{STANDARD_TERMS}Add",
+            fields=standard_terms_fields,
+            record=term_record,
+            refusal=TERM_UNCHANGEABLE,
+        )
 
 
 # Sales tax items, codes and agencies.
@@ -260,7 +256,8 @@ class TaxCodesAdapter(ListAdapter):
             if record.remote_id and not record.version:
                 record = replace(record, version=text(known.get("EditSequence")))
             kind = f"{TAX_ITEM}Mod" if record.remote_id else f"{TAX_ITEM}Add"
-            planned.append(Planned(kind, tax_item_fields(record), [(index, write)], _answer(index, tax_code_record)))
+            answer = record_answer(index, tax_code_record)
+            planned.append(Planned(kind, tax_item_fields(record), [(index, write)], answer))
         return planned, refused
 
 
@@ -279,6 +276,11 @@ class TaxRatesAdapter(ListAdapter):
         return [], {index: (None, error) for index, _ in writes}
 
 
+def _vendor_fields(record: TaxAgencyRecord) -> dict[str, Any]:
+    """The ``VendorAdd`` of a tax agency: its name alone."""
+    return {"Name": name_for_quickbooks(record.name, VENDOR_NAME_MAX)}
+
+
 class TaxAgenciesAdapter(ListAdapter):
     entity = TAX_AGENCY
     deleted_types = (VENDOR,)
@@ -289,28 +291,9 @@ class TaxAgenciesAdapter(ListAdapter):
         return [agency_record(ret)]
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
-        planned: list[Planned] = []
-        refused: dict[int, Outcome] = {}
-        for index, write in writes:
-            record: TaxAgencyRecord = write.payload
-            if record.remote_id:
-                refused[index] = (None, ApiError(AGENCY_UNCHANGEABLE))
-                continue
-            fields = {"Name": name_for_quickbooks(record.name, VENDOR_NAME_MAX)}
-            planned.append(Planned(f"{VENDOR}Add", fields, [(index, write)], _answer(index, agency_record)))
-        return planned, refused
-
-
-def _answer(index: int, record: Callable[[dict[str, Any]], Any]) -> Callable[[Any], dict[int, Outcome]]:
-    def answer(response: Any) -> dict[int, Outcome]:
-        if response is None:
-            return {index: (None, ApiError("QuickBooks Desktop did not answer for this record."))}
-        if response.status_code != 0 or not response.records:
-            error = status_error(code=response.status_code, message=response.message, severity=response.severity)
-            return {index: (None, error)}
-        return {index: (record(response.records[0]), None)}
-
-    return answer
+        return adds_only(
+            writes, kind=f"{VENDOR}Add", fields=_vendor_fields, record=agency_record, refusal=AGENCY_UNCHANGEABLE
+        )
 
 
 ADAPTERS = [TermsAdapter(), TaxCodesAdapter(), TaxRatesAdapter(), TaxAgenciesAdapter()]

@@ -11,7 +11,7 @@ from typing import Any
 
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, id_chunks
+from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Seen, TransactionAdapter
 from apps.quickbooks.mapping.desktop.common import list_ref, meta
 
 ENTITY = "Payment"
@@ -48,28 +48,13 @@ def payment_record(ret: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-class PaymentsAdapter:
+class PaymentsAdapter(TransactionAdapter):
     entity = ENTITY
-    deleted_types = (DELETED_TYPE,)
-
-    def queries(self) -> list[Query]:
-        return [Query(QUERY, dict(WITH_APPLICATIONS), transaction=True)]
+    txn_type = DELETED_TYPE
+    criteria = WITH_APPLICATIONS
 
     def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
         return [payment_record(ret)]
-
-    def by_ids(self, ids: list[str]) -> list[Query]:
-        return [Query(QUERY, {"TxnID": chunk, **WITH_APPLICATIONS}, transaction=True) for chunk in id_chunks(ids)]
-
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        """Payments have no names."""
-        return []
-
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
-        return []
-
-    def needs(self, writes: list[tuple[int, Any]], seen: Seen) -> list[str]:
-        return []
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         error = ApiError("FieldOffice does not send payments to QuickBooks Desktop: they are recorded there.")
