@@ -331,17 +331,14 @@ class CustomersStep:
         if customer is None:
             return None
         if not self.ctx.two_way:
-            self.batch.log(
+            self._namesake_kept_apart(
                 CUSTOMER,
-                SyncAction.SKIPPED,
-                pulled.label,
-                qbo_id=pulled.qbo_id,
-                object_id=customer.pk,
-                message=f"FieldOffice already has a customer named {customer.display_name} that is not linked "
-                "to this QuickBooks customer. One-way sync never merges records: rename one of them, or "
-                "use two-way sync to link them.",
+                pulled,
+                customer.pk,
+                f"FieldOffice already has a customer named {customer.display_name} that is not linked to this "
+                "QuickBooks customer. One-way sync never merges records: rename one of them, or use two-way sync to "
+                "link them.",
             )
-            pulled.done = True
             return None
         pulled.action = SyncAction.LINKED
         if not self.ctx.quickbooks_primary:
@@ -349,6 +346,13 @@ class CustomersStep:
             pulled.done = True
             return None
         return customer
+
+    def _namesake_kept_apart(self, entity: str, pulled: "_Pulled", local_id: int, message: str) -> None:
+        """One-way sync met an unlinked local record of the pulled one's name: skipped (and said so), never merged."""
+        self.batch.log(
+            entity, SyncAction.SKIPPED, pulled.label, qbo_id=pulled.qbo_id, object_id=local_id, message=message
+        )
+        pulled.done = True
 
     def _customer_conflict(self, pulled: "_Pulled", customer: Customer, link: RecordLink) -> bool:
         """Two-way, both sides changed: ``True`` when FieldOffice's version is kept (nothing pulled)."""
@@ -510,16 +514,13 @@ class CustomersStep:
         if location is None:
             return None
         if not self.ctx.two_way:
-            self.batch.log(
+            self._namesake_kept_apart(
                 LOCATION,
-                SyncAction.SKIPPED,
-                pulled.label,
-                qbo_id=pulled.qbo_id,
-                object_id=location.pk,
-                message=f"{customer.display_name} already has a service location named {location.name} that "
-                "is not linked to QuickBooks. One-way sync never merges records.",
+                pulled,
+                location.pk,
+                f"{customer.display_name} already has a service location named {location.name} that is not linked "
+                "to QuickBooks. One-way sync never merges records.",
             )
-            pulled.done = True
             return None
         pulled.action = SyncAction.LINKED
         if not self.ctx.quickbooks_primary:

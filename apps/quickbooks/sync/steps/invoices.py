@@ -129,16 +129,8 @@ class InvoicesStep:
                 "for sync to send it again."
             )
             if not self.ctx.preview:
-                invoicing.invoice_note_add(invoice=invoice, text=message, source=SOURCE)
                 self.links.forget(invoice.pk)
-            self.journal.log(
-                INVOICE,
-                SyncAction.SKIPPED,
-                invoice.number,
-                qbo_id=remote_id(obj),
-                object_id=invoice.pk,
-                message=message,
-            )
+            self._left_unchanged(invoice, obj, message)
             return
         if mapping.is_voided(obj) and link.content_hash != VOIDED_HASH and invoice.status != InvoiceStatus.VOID:
             message = (
@@ -146,19 +138,19 @@ class InvoicesStep:
                 "was intended."
             )
             if not self.ctx.preview:
-                invoicing.invoice_note_add(invoice=invoice, text=message, source=SOURCE)
                 self.links.touch(link, sync_token=remote_sync_token(obj), content_hash=VOIDED_HASH)
-            self.journal.log(
-                INVOICE,
-                SyncAction.SKIPPED,
-                invoice.number,
-                qbo_id=remote_id(obj),
-                object_id=invoice.pk,
-                message=message,
-            )
+            self._left_unchanged(invoice, obj, message)
             return
         if not self.ctx.preview:
             self.links.touch(link, sync_token=remote_sync_token(obj))
+
+    def _left_unchanged(self, invoice: Invoice, obj: dict[str, Any], message: str) -> None:
+        """What QuickBooks did to ``invoice`` is not copied here: noted on the invoice and in the run's log."""
+        if not self.ctx.preview:
+            invoicing.invoice_note_add(invoice=invoice, text=message, source=SOURCE)
+        self.journal.log(
+            INVOICE, SyncAction.SKIPPED, invoice.number, qbo_id=remote_id(obj), object_id=invoice.pk, message=message
+        )
 
     def _payments_apply(self, payments: list[dict[str, Any]], applied: list, local: dict[int, Invoice]) -> None:
         existing = self._payment_links(payments)
@@ -625,26 +617,11 @@ class InvoicesStep:
         self.links.touch(
             self.links.local(invoice.pk), sync_token=remote_sync_token(result.record), content_hash=VOIDED_HASH
         )
-        self.journal.log(
-            INVOICE,
-            SyncAction.DEACTIVATED,
-            invoice.number,
-            qbo_id=remote_id(result.record),
-            object_id=invoice.pk,
-            message="Voided here: voided in QuickBooks too.",
-        )
+        self._log_written(result, SyncAction.DEACTIVATED, "Voided here: voided in QuickBooks too.")
 
     def _apply_resent(self, result: WriteResult) -> None:
         """Resend All Data: QuickBooks gets the invoice back as it is here; nothing changes here."""
-        invoice: Invoice = result.write.key
-        self.journal.log(
-            INVOICE,
-            SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED,
-            invoice.number,
-            qbo_id=remote_id(result.record),
-            object_id=invoice.pk,
-            message="Sent again as it is here (Resend All Data).",
-        )
+        self._log_written(result, _sent_as(result), "Sent again as it is here (Resend All Data).")
 
     def _apply_preview(self, result: WriteResult) -> None:
         """QuickBooks' figures come with its answer, which a preview does not get: the log forecasts its tax."""
@@ -682,15 +659,28 @@ class InvoicesStep:
                 f" QuickBooks charged {changed.quickbooks_tax} tax where FieldOffice computed "
                 f"{changed.fieldoffice_tax} (total {changed.fieldoffice_total}): {changed.reason}"
             )
+        details = {"total_changed_by_quickbooks": _tax_details(changed)} if changed else None
+        self._log_written(result, _sent_as(result), message, invoice=invoice, details=details)
+
+    def _log_written(
+        self,
+        result: WriteResult,
+        action: str,
+        message: str,
+        *,
+        invoice: Invoice | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """The run's entry for an invoice QuickBooks wrote (``invoice``: as it is now here, if it changed)."""
+        invoice = invoice or result.write.key
+        qbo_id = remote_id(result.record)
         self.journal.log(
-            INVOICE,
-            SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED,
-            invoice.number,
-            qbo_id=qbo_id,
-            object_id=invoice.pk,
-            message=message,
-            details={"total_changed_by_quickbooks": _tax_details(changed)} if changed else None,
+            INVOICE, action, invoice.number, qbo_id=qbo_id, object_id=invoice.pk, message=message, details=details
         )
+
+
+def _sent_as(result: WriteResult) -> str:
+    return SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
 
 
 def _tax_details(forecast: TaxForecast) -> dict[str, str]:
