@@ -10,10 +10,10 @@ How each QuickBooks keeps a location differs (Online: a sub-customer; Desktop: a
 
 import pytest
 
-from apps.customers.models import Customer
+from apps.customers.models import Customer, ServiceLocation
 from apps.customers.services import customer_update, service_location_update
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus
-from tests.factories import CustomerFactory, ServiceLocationFactory
+from tests.factories import CustomerFactory, PaymentTermFactory, ServiceLocationFactory, TaxRateFactory
 
 pytestmark = pytest.mark.usefixtures("live_server")
 
@@ -113,3 +113,70 @@ def test_a_record_changed_in_quickbooks_while_it_is_sent_is_read_again_and_sent_
     there = side.customer_there("Kiln Works")
     assert (there["phone"], there["notes"]) == ("555-0002", "Gate code 1234")
     assert side.customers_there() == 1
+
+
+# One way: what the other side does is left alone.
+
+
+def test_first_pull_creates_customers_and_locations(side, division):
+    side.customer_add("Acme Heating", company_name="Acme Heating LLC", phone="555-0100")
+    side.location_add("Acme Heating", "Warehouse", street="1 Dock St", city="Duluth")
+    side.configure("to_local", lists=False)
+
+    run = side.sync()
+
+    assert_clean(run)
+    customer = Customer.objects.get(division=division, display_name="Acme Heating")
+    assert customer.company_name == "Acme Heating LLC"
+    assert customer.phone == "555-0100"
+    location = ServiceLocation.objects.get(customer=customer)
+    assert (location.name, location.street, location.city) == ("Warehouse", "1 Dock St", "Duluth")
+    assert ("customer", "created", "Acme Heating") in entries(run)
+    assert RecordLink.objects.filter(division=division).count() >= 2
+
+
+def test_one_way_pull_skips_an_unlinked_local_namesake(side, division):
+    CustomerFactory(division=division, display_name="Cedar Roofing")
+    side.customer_add("Cedar Roofing")
+    side.configure("to_local", lists=False)
+
+    run = side.sync()
+
+    assert Customer.objects.filter(division=division, display_name__iexact="cedar roofing").count() == 1
+    assert entries(run) == [("customer", "skipped", "Cedar Roofing")]
+    assert not RecordLink.objects.filter(division=division, entity_type="Customer").exists()
+
+
+def test_first_push_creates_terms_and_tax_rates_then_customers_then_locations(side, division):
+    term = PaymentTermFactory(division=division, name="Net 45", due_days=45)
+    rate = TaxRateFactory(division=division, name="Duluth 8.875%", percent="8.8750", agency="MN Revenue")
+    customer = CustomerFactory(division=division, display_name="Delta Dairy", payment_term=term, tax_rate=rate)
+    ServiceLocationFactory(customer=customer, name="Barn 2", street="9 Farm Rd")
+    side.configure("to_quickbooks")
+
+    run = side.sync()
+
+    assert_clean(run)
+    assert side.locations_there("Delta Dairy") == {"Barn 2": "9 Farm Rd"}
+    assert side.location_there("Delta Dairy", "Barn 2")["street"] == "9 Farm Rd"  # Online: a job under it.
+    there = side.customer_there("Delta Dairy")
+    assert there["term"] == side.term_id("Net 45")
+    assert there["tax"] == side.tax_id("Duluth 8.875%")
+    assert {
+        ("payment term", "created"),
+        ("tax rate", "created"),
+        ("customer", "created"),
+        ("service location", "created"),
+    } <= {(entity, action) for entity, action, _ in entries(run)}
+
+
+def test_edits_in_quickbooks_are_not_pulled_in_one_way_push(side, division):
+    customer = CustomerFactory(division=division, display_name="Juniper Lofts", phone="555-0001")
+    side.configure("to_quickbooks", lists=False)
+    assert_clean(side.sync())
+    side.customer_change("Juniper Lofts", phone="555-0002")
+
+    side.sync()
+
+    customer.refresh_from_db()
+    assert customer.phone == "555-0001"
