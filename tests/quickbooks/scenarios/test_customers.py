@@ -8,12 +8,16 @@ How each QuickBooks keeps a location differs (Online: a sub-customer; Desktop: a
 (``tests/quickbooks/sync``, ``tests/quickbooks/desktop_sync``).
 """
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from apps.customers.models import Customer, ServiceLocation
 from apps.customers.services import customer_update, service_location_update
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus
 from tests.factories import CustomerFactory, PaymentTermFactory, ServiceLocationFactory, TaxRateFactory
+from tests.quickbooks.scenarios.helpers import last_run_was, local_edited_at
 
 pytestmark = pytest.mark.usefixtures("live_server")
 
@@ -24,6 +28,10 @@ def assert_clean(run) -> None:
 
 def entries(run) -> list[tuple[str, str, str]]:
     return sorted(run.entries.values_list("entity", "action", "record_label"))
+
+
+def customer_links(division):
+    return RecordLink.objects.filter(division=division, entity_type="Customer").exclude(qbo_id="")
 
 
 def test_an_edit_in_quickbooks_comes_back_and_an_idle_run_costs_little(side, division):
@@ -180,3 +188,193 @@ def test_edits_in_quickbooks_are_not_pulled_in_one_way_push(side, division):
 
     customer.refresh_from_db()
     assert customer.phone == "555-0001"
+
+
+# Two way, first sync: records on both sides under the same name are linked, and the primary's values win.
+
+
+def _namesakes(side, division):
+    local = CustomerFactory(division=division, display_name="Acme Heating", phone="612-555-0101", email="")
+    ServiceLocationFactory(customer=local, name="Main Plant", street="1 Local St", city="Minneapolis")
+    side.customer_add("ACME  heating", phone="218-555-0202")
+    side.location_add("ACME  heating", "main PLANT", street="2 Remote Rd", city="Duluth")
+    return local
+
+
+def test_first_sync_with_fieldoffice_primary_links_namesakes_and_sends_local_values(side, division):
+    local = _namesakes(side, division)
+    side.configure("two_way", lists=False, primary="local")
+
+    run = side.sync()
+
+    assert_clean(run)
+    assert side.customer_names_there() == ["Acme Heating"]
+    assert Customer.objects.filter(division=division).count() == 1
+    assert ServiceLocation.objects.filter(customer__division=division).count() == 1
+    assert side.customer_there("Acme Heating")["phone"] == "612-555-0101"
+    name_there = "Main Plant" if side.renames_locations else "main PLANT"
+    assert side.locations_there("Acme Heating") == {name_there: "1 Local St"}
+    assert side.location_there("Acme Heating", name_there)["city"] == "Minneapolis"
+    local.refresh_from_db()
+    assert (local.display_name, local.phone) == ("Acme Heating", "612-555-0101")
+    location = local.service_locations.get()
+    assert (location.name, location.street) == ("Main Plant", "1 Local St")
+    assert sorted((entity, action) for entity, action, _ in entries(run)) == [
+        ("customer", "linked"),
+        ("customer", "updated"),
+        ("service location", "linked"),
+        ("service location", "updated"),
+    ]
+    assert customer_links(division).count() == 2
+    assert side.sync().entries.count() == 0
+
+
+def test_first_sync_with_quickbooks_primary_links_namesakes_and_takes_quickbooks_values(side, division):
+    local = _namesakes(side, division)
+    version = side.customer_there("ACME  heating")["version"]
+    side.configure("two_way", lists=False, primary="quickbooks")
+
+    run = side.sync()
+
+    assert_clean(run)
+    assert side.customer_names_there() == ["ACME  heating"]
+    assert Customer.objects.filter(division=division).count() == 1
+    local.refresh_from_db()
+    assert local.display_name == "ACME  heating"
+    assert local.phone == "218-555-0202"
+    location = local.service_locations.get()
+    assert (location.name, location.street, location.city) == ("main PLANT", "2 Remote Rd", "Duluth")
+    there = side.customer_there("ACME  heating")
+    assert there["version"] == version, "QuickBooks' values won: nothing is sent back"
+    assert there["phone"] == "218-555-0202"
+    assert {(entity, action) for entity, action, _ in entries(run)} == {
+        ("customer", "linked"),
+        ("service location", "linked"),
+    }
+    assert customer_links(division).count() == 2
+    assert side.sync().entries.count() == 0
+
+
+# Two way, both sides edited since the last run: the later edit wins; the losing version is kept in the log.
+
+
+@pytest.mark.parametrize("primary", ["local", "quickbooks"])
+def test_conflict_quickbooks_edit_later_wins(side, division, primary):
+    customer = CustomerFactory(division=division, display_name="Birch Boilers", phone="555-0000")
+    side.configure("two_way", lists=False, primary=primary)
+    assert_clean(side.sync())
+    last_run_was(division, timedelta(hours=1))
+    customer_update(customer=customer, phone="555-1111", email="local@birch.example")
+    local_edited_at(customer, timezone.now() - timedelta(minutes=30))
+    side.customer_change("Birch Boilers", phone="555-2222")
+
+    run = side.sync()
+
+    assert_clean(run)
+    customer.refresh_from_db()
+    there = side.customer_there("Birch Boilers")
+    assert customer.phone == "555-2222"
+    assert customer.email == there["email"]
+    assert there["phone"] == "555-2222"
+    (entry,) = run.entries.filter(entity="customer")
+    assert entry.action == "updated"
+    assert entry.details["kept"] == "QuickBooks"
+    assert entry.details["losing_version"]["Phone"] == "555-1111"
+    assert entry.details["losing_version"]["Email"] == "local@birch.example"
+    assert "later edit" in entry.message
+    assert side.sync().entries.count() == 0
+
+
+@pytest.mark.parametrize("primary", ["local", "quickbooks"])
+def test_conflict_fieldoffice_edit_later_wins(side, division, primary):
+    customer = CustomerFactory(division=division, display_name="Cobalt Cooling", phone="555-0000")
+    side.configure("two_way", lists=False, primary=primary)
+    assert_clean(side.sync())
+    last_run_was(division, timedelta(hours=1))
+    side.customer_change(
+        "Cobalt Cooling",
+        phone="555-2222",
+        company_name="Cobalt Remote Inc",
+        at=timezone.now() - timedelta(minutes=30),
+    )
+    customer_update(customer=customer, phone="555-1111")
+
+    run = side.sync()
+
+    assert_clean(run)
+    customer.refresh_from_db()
+    there = side.customer_there("Cobalt Cooling")
+    assert customer.phone == "555-1111"
+    assert there["phone"] == "555-1111"
+    assert there["company"] == customer.company_name
+    (kept,) = run.entries.filter(entity="customer", action="skipped")
+    assert kept.details["kept"] == "FieldOffice"
+    assert kept.details["losing_version"]["Phone"] == "555-2222"
+    assert kept.details["losing_version"]["CompanyName"] == "Cobalt Remote Inc"
+    assert ("customer", "updated", "Cobalt Cooling") in entries(run)
+    assert side.sync().entries.count() == 0
+
+
+def test_conflict_on_a_location_later_quickbooks_edit_wins(side, division):
+    customer = CustomerFactory(division=division, display_name="Dune Dental")
+    location = ServiceLocationFactory(customer=customer, name="Clinic", street="1 Old St")
+    side.configure("two_way", lists=False, primary="local")
+    assert_clean(side.sync())
+    last_run_was(division, timedelta(hours=1))
+    service_location_update(location=location, street="2 Local St")
+    local_edited_at(location, timezone.now() - timedelta(minutes=30))
+    side.location_change("Dune Dental", "Clinic", street="3 Remote St")
+
+    run = side.sync()
+
+    assert_clean(run)
+    location.refresh_from_db()
+    assert location.street == "3 Remote St"
+    assert side.location_there("Dune Dental", "Clinic")["street"] == "3 Remote St"
+    (entry,) = run.entries.filter(entity="service location")
+    assert entry.details["kept"] == "QuickBooks"
+    assert "2 Local St" in entry.details["losing_version"]["address"]
+
+
+# Two way: a change on one side only flows to the other.
+
+
+@pytest.mark.parametrize("primary", ["local", "quickbooks"])
+def test_a_change_on_one_side_only_flows_to_the_other(side, division, primary):
+    fieldoffice_side = CustomerFactory(division=division, display_name="Elm Estates", phone="555-0001")
+    quickbooks_side = CustomerFactory(division=division, display_name="Fern Farms", phone="555-0002")
+    side.configure("two_way", lists=False, primary=primary)
+    assert_clean(side.sync())
+
+    customer_update(customer=fieldoffice_side, phone="555-1001", billing_city="St Paul")
+    side.customer_change("Fern Farms", phone="555-2002")
+    run = side.sync()
+
+    assert_clean(run)
+    assert entries(run) == [("customer", "updated", "Elm Estates"), ("customer", "updated", "Fern Farms")]
+    assert not run.entries.exclude(details={}).exists(), "no conflict"
+    there = side.customer_there("Elm Estates")
+    assert (there["phone"], there["city"]) == ("555-1001", "St Paul")
+    quickbooks_side.refresh_from_db()
+    assert quickbooks_side.phone == "555-2002"
+    fieldoffice_side.refresh_from_db()
+    assert fieldoffice_side.phone == "555-1001"
+    assert side.customer_there("Fern Farms")["phone"] == "555-2002"
+    assert side.customers_there() == 2
+    assert side.sync().entries.count() == 0
+
+
+def test_a_customer_created_on_each_side_appears_on_the_other(side, division):
+    side.configure("two_way", lists=False, primary="quickbooks")
+    assert_clean(side.sync())
+    CustomerFactory(division=division, display_name="Gale Glass", phone="555-0303")
+    side.customer_add("Hazel Homes", phone="555-0404")
+
+    run = side.sync()
+
+    assert_clean(run)
+    assert entries(run) == [("customer", "created", "Gale Glass"), ("customer", "created", "Hazel Homes")]
+    assert side.customer_there("Gale Glass")["phone"] == "555-0303"
+    assert Customer.objects.get(division=division, display_name="Hazel Homes").phone == "555-0404"
+    assert side.customers_there() == 2
+    assert side.sync().entries.count() == 0
