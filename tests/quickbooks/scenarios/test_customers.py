@@ -1,11 +1,14 @@
 """
 Customers and their service locations with QuickBooks, the scenarios both backends share, each run once per backend
 (``side``): what QuickBooks changes comes back, what FieldOffice changes goes once and only once, a name another
-QuickBooks list holds is explained, and a record changed in QuickBooks while it was being sent is sent again.
+QuickBooks list holds is explained, and a record changed in QuickBooks while it was being sent is sent again. One
+way, what the other side does is left alone; two way, the first sync links namesakes and the primary system's values
+win, an edit on one side flows to the other, both sides edited means the later edit wins (the losing version kept in
+the log), inactive on one side becomes inactive on the other, and what a run wrote does not come back.
 
-How each QuickBooks keeps a location differs (Online: a sub-customer; Desktop: a ship-to address of the customer);
-``side.locations_there`` reads either as name → street. What only one backend does has its own tests
-(``tests/quickbooks/sync``, ``tests/quickbooks/desktop_sync``).
+How each QuickBooks keeps a location differs (Online: a sub-customer; Desktop: a ship-to address of the customer,
+known by its name, with no inactive flag of its own); ``side.locations_there`` and ``side.location_there`` read
+either. What only one backend does has its own tests (``tests/quickbooks/sync``, ``tests/quickbooks/desktop_sync``).
 """
 
 from datetime import timedelta
@@ -378,3 +381,100 @@ def test_a_customer_created_on_each_side_appears_on_the_other(side, division):
     assert Customer.objects.get(division=division, display_name="Hazel Homes").phone == "555-0404"
     assert side.customers_there() == 2
     assert side.sync().entries.count() == 0
+
+
+# Two way: inactive on one side becomes inactive on the other (as far as QuickBooks keeps a location inactive).
+
+
+def test_made_inactive_here_becomes_inactive_in_quickbooks(side, division):
+    customer = CustomerFactory(division=division, display_name="Kale Kitchens")
+    location = ServiceLocationFactory(customer=customer, name="Kale Central Kitchen")
+    other = ServiceLocationFactory(
+        customer=CustomerFactory(division=division, display_name="Lark Lofts"), name="Loft 1"
+    )
+    side.configure("two_way", lists=False, primary="quickbooks")
+    assert_clean(side.sync())
+
+    customer_update(customer=customer, active=False)
+    service_location_update(location=other, active=False)
+    run = side.sync()
+
+    assert_clean(run)
+    assert side.customer_there("Kale Kitchens")["active"] is False
+    # Desktop keeps no inactive flag on a ship-to address: the location stays in use there.
+    assert side.location_there("Lark Lofts", "Loft 1")["active"] is not side.locations_go_inactive
+    assert side.customer_there("Lark Lofts")["active"] is True
+    # QuickBooks makes a customer's locations inactive with it; the runs that follow settle without echoes.
+    assert side.location_there("Kale Kitchens", "Kale Central Kitchen")["active"] is False
+    side.sync()
+    location.refresh_from_db()
+    assert location.active is False
+    assert side.sync().entries.count() == 0
+    customer.refresh_from_db()
+    assert customer.active is False
+    other.refresh_from_db()
+    assert other.active is False
+
+
+def test_made_inactive_in_quickbooks_becomes_inactive_here(side, division):
+    customer = CustomerFactory(division=division, display_name="Maple Motors")
+    location = ServiceLocationFactory(customer=customer, name="Maple Garage")
+    other = ServiceLocationFactory(
+        customer=CustomerFactory(division=division, display_name="Nettle Nursery"), name="Greenhouse"
+    )
+    side.configure("two_way", lists=False, primary="local")
+    assert_clean(side.sync())
+
+    side.customer_change("Maple Motors", active=False)
+    if side.locations_go_inactive:  # Desktop's ship-to addresses cannot be made inactive on their own.
+        side.location_change("Nettle Nursery", "Greenhouse", active=False)
+    run = side.sync()
+
+    assert_clean(run)
+    customer.refresh_from_db()
+    location.refresh_from_db()
+    other.refresh_from_db()
+    assert customer.active is False
+    assert location.active is False
+    assert other.active is not side.locations_go_inactive
+    assert Customer.objects.get(division=division, display_name="Nettle Nursery").active is True
+    assert ("customer", "deactivated", "Maple Motors") in entries(run)
+    greenhouse = ("service location", "deactivated", "Nettle Nursery: Greenhouse")
+    assert (greenhouse in entries(run)) is side.locations_go_inactive
+    assert side.customer_there("Maple Motors")["active"] is False
+    assert side.sync().entries.count() == 0
+
+
+# Two way, echoes: what a run wrote does not come back at the next one.
+
+
+def test_an_idle_run_after_a_two_way_run_makes_at_most_two_calls_and_logs_nothing(side, division):
+    for index in range(3):
+        customer = CustomerFactory(division=division, display_name=f"Local Customer {index}")
+        ServiceLocationFactory(customer=customer, name=f"Local Site {index}")
+    for index in range(3):
+        side.customer_add(f"Remote Customer {index}")
+        side.location_add(f"Remote Customer {index}", f"Remote Site {index}")
+    CustomerFactory(division=division, display_name="Shared Customer", phone="555-0001")
+    side.customer_add("shared customer", phone="1")
+    side.configure("two_way", lists=False, primary="local")
+
+    first = side.sync()
+    assert_clean(first)
+    assert Customer.objects.filter(division=division).count() == 7
+    assert ServiceLocation.objects.filter(customer__division=division).count() == 6
+    assert side.customers_there() == 7
+    assert sum(len(side.locations_there(name)) for name in side.customer_names_there()) == 6
+
+    idle = side.sync()
+    assert idle.status == SyncRunStatus.SUCCEEDED
+    assert idle.entries.count() == 0
+    assert side.calls(idle) <= 2
+
+    # Edits on both sides, then the run that applies them, then again nothing.
+    customer_update(customer=Customer.objects.get(display_name="Local Customer 0"), phone="555-9999")
+    side.location_change("Remote Customer 1", "Remote Site 1", street="1 New St")
+    assert_clean(side.sync())
+    idle = side.sync()
+    assert idle.entries.count() == 0
+    assert side.calls(idle) <= 2

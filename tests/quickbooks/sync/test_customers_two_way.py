@@ -1,6 +1,7 @@
 """
-Two-way customer sync with QuickBooks Online: sub-customers, inactivity and echoes. Namesakes linked, conflicts and
-one-sided changes run once per backend in ``tests.quickbooks.scenarios.test_customers``.
+Two-way customer sync with QuickBooks Online, what only Online does: its sub-customers (at any depth, their own tax
+setting) as service locations. What both backends do (namesakes linked, conflicts, one-sided changes, inactivity,
+echoes) runs once per backend in ``tests.quickbooks.scenarios.test_customers``.
 """
 
 from datetime import timedelta
@@ -155,98 +156,3 @@ def test_a_new_local_location_becomes_a_sub_customer(division, connection, compa
     assert link.object_id == location.pk
     assert ServiceLocation.objects.filter(customer=customer).count() == 1
     assert sync(division).entries.count() == 0
-
-
-# Inactive on one side becomes inactive on the other.
-
-
-def test_made_inactive_here_becomes_inactive_in_quickbooks(division, connection, company):
-    customer = CustomerFactory(division=division, display_name="Kale Kitchens")
-    location = ServiceLocationFactory(customer=customer, name="Kale Central Kitchen")
-    other = ServiceLocationFactory(
-        customer=CustomerFactory(division=division, display_name="Lark Lofts"), name="Loft 1"
-    )
-    two_way(division, "quickbooks")
-    assert_clean(sync(division))
-
-    customer_update(customer=customer, active=False)
-    service_location_update(location=other, active=False)
-    run = sync(division)
-
-    assert_clean(run)
-    assert remote_by_name(company, "Kale Kitchens").data["Active"] is False
-    assert remote_by_name(company, "Loft 1").data["Active"] is False
-    assert remote_by_name(company, "Lark Lofts").data["Active"] is True
-    # QuickBooks makes a customer's jobs inactive with it; the runs that follow settle without echoes.
-    assert remote_by_name(company, "Kale Central Kitchen").data["Active"] is False
-    sync(division)
-    location.refresh_from_db()
-    assert location.active is False
-    assert sync(division).entries.count() == 0
-    customer.refresh_from_db()
-    assert customer.active is False
-
-
-def test_made_inactive_in_quickbooks_becomes_inactive_here(division, connection, company):
-    customer = CustomerFactory(division=division, display_name="Maple Motors")
-    location = ServiceLocationFactory(customer=customer, name="Maple Garage")
-    other = ServiceLocationFactory(
-        customer=CustomerFactory(division=division, display_name="Nettle Nursery"), name="Greenhouse"
-    )
-    two_way(division, "local")
-    assert_clean(sync(division))
-
-    remote_update(company, "Customer", remote_by_name(company, "Maple Motors"), {"Active": False})
-    remote_update(company, "Customer", remote_by_name(company, "Greenhouse"), {"Active": False})
-    run = sync(division)
-
-    assert_clean(run)
-    customer.refresh_from_db()
-    location.refresh_from_db()
-    other.refresh_from_db()
-    assert customer.active is False
-    assert location.active is False
-    assert other.active is False
-    assert Customer.objects.get(division=division, display_name="Nettle Nursery").active is True
-    assert ("customer", "deactivated", "Maple Motors") in entries(run)
-    assert ("service location", "deactivated", "Nettle Nursery: Greenhouse") in entries(run)
-    assert remote_by_name(company, "Maple Motors").data["Active"] is False
-    assert sync(division).entries.count() == 0
-
-
-# Echo: what a run wrote does not come back at the next one.
-
-
-def test_an_idle_run_after_a_two_way_run_makes_at_most_two_calls_and_logs_nothing(division, connection, company):
-    for index in range(3):
-        customer = CustomerFactory(division=division, display_name=f"Local Customer {index}")
-        ServiceLocationFactory(customer=customer, name=f"Local Site {index}")
-    for index in range(3):
-        parent = remote_create(company, "Customer", {"DisplayName": f"Remote Customer {index}"})
-        remote_create(
-            company,
-            "Customer",
-            {"DisplayName": f"Remote Site {index}", "Job": True, "ParentRef": {"value": parent.entity_id}},
-        )
-    CustomerFactory(division=division, display_name="Shared Customer", phone="555-0001")
-    remote_create(company, "Customer", {"DisplayName": "shared customer", "PrimaryPhone": {"FreeFormNumber": "1"}})
-    two_way(division, "local")
-
-    first = sync(division)
-    assert_clean(first)
-    assert Customer.objects.filter(division=division).count() == 7
-    assert ServiceLocation.objects.filter(customer__division=division).count() == 6
-    assert len(remote_customers(company)) == 13
-
-    idle = sync(division)
-    assert idle.status == SyncRunStatus.SUCCEEDED
-    assert idle.entries.count() == 0
-    assert idle.api_calls <= 2
-
-    # Edits on both sides, then the run that applies them, then again nothing.
-    customer_update(customer=Customer.objects.get(display_name="Local Customer 0"), phone="555-9999")
-    remote_update(company, "Customer", remote_by_name(company, "Remote Site 1"), {"ShipAddr": {"Line1": "1 New St"}})
-    assert_clean(sync(division))
-    idle = sync(division)
-    assert idle.entries.count() == 0
-    assert idle.api_calls <= 2
