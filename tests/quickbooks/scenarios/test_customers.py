@@ -146,6 +146,22 @@ def test_first_pull_creates_customers_and_locations(side, division):
     assert RecordLink.objects.filter(division=division).count() >= 2
 
 
+def test_an_edit_of_a_customer_and_its_location_in_quickbooks_comes_back_at_the_next_run(side, division):
+    side.customer_add("Carefree", phone="918-555-0100")
+    side.location_add("Carefree", "Warehouse", street="9 Dock Rd", city="Tulsa")
+    side.configure("to_local", lists=False)
+    assert_clean(side.sync())
+
+    side.customer_change("Carefree", phone="918-555-0199")
+    side.location_change("Carefree", "Warehouse", street="10 Dock Rd")
+    run = side.sync()
+
+    assert_clean(run)
+    customer = Customer.objects.get(division=division, display_name="Carefree")
+    assert customer.phone == "918-555-0199"
+    assert customer.service_locations.get(name="Warehouse").street == "10 Dock Rd"
+
+
 def test_one_way_pull_skips_an_unlinked_local_namesake(side, division):
     CustomerFactory(division=division, display_name="Cedar Roofing")
     side.customer_add("Cedar Roofing")
@@ -191,6 +207,20 @@ def test_edits_in_quickbooks_are_not_pulled_in_one_way_push(side, division):
 
     customer.refresh_from_db()
     assert customer.phone == "555-0001"
+
+
+def test_a_push_only_run_without_tax_and_terms_reads_nothing_and_still_sends_edits(side, division):
+    customer = CustomerFactory(division=division, display_name="Fir Fencing", phone="555-0100")
+    side.configure("to_quickbooks", lists=False)
+    side.sync()
+    side.sync()  # Sets the cursor: from now on nothing needs reading from QuickBooks.
+    customer_update(customer=customer, phone="555-0199")
+
+    run = side.sync()
+
+    assert_clean(run)
+    assert side.calls(run) == 1  # The write alone: Desktop's edit sequence is the one the link keeps.
+    assert side.customer_there("Fir Fencing")["phone"] == "555-0199"
 
 
 # Two way, first sync: records on both sides under the same name are linked, and the primary's values win.
