@@ -241,13 +241,12 @@ class DesktopSide:
         street: str = "",
         city: str = "",
         active: bool | None = None,
-        at: datetime | None = None,
     ) -> None:
         """The customer's ship-to address ``name`` added or changed (by name): a new edit sequence of the customer."""
         assert active is None, "QuickBooks Desktop keeps no inactive flag on a ship-to address"
         address = f"<Addr1>{street}</Addr1>" if street else ""
         address += f"<City>{city}</City>" if city else ""
-        self._customer_mod(customer, f"<ShipToAddress><Name>{name}</Name>{address}</ShipToAddress>", at)
+        self._customer_mod(customer, f"<ShipToAddress><Name>{name}</Name>{address}</ShipToAddress>", None)
 
     def location_there(self, customer: str, name: str) -> dict:
         """A ship-to address: in use while its customer is (Desktop keeps no inactive flag on it)."""

@@ -210,7 +210,8 @@ class OnlineSide:
         record.save(update_fields=["data"])
 
     def customer_there(self, name: str) -> dict:
-        data = self._customer(name).data
+        customer = self._customer(name)
+        data = customer.data
         return {
             "phone": data.get("PrimaryPhone", {}).get("FreeFormNumber", ""),
             "email": data.get("PrimaryEmailAddr", {}).get("Address", ""),
@@ -220,7 +221,7 @@ class OnlineSide:
             "city": data.get("BillAddr", {}).get("City", ""),
             "term": data.get("SalesTermRef", {}).get("value", ""),
             "tax": data.get("DefaultTaxCodeRef", {}).get("value", ""),
-            "version": str(self._customer(name).sync_token),
+            "version": str(customer.sync_token),
         }
 
     def customer_names_there(self) -> list[str]:
@@ -236,14 +237,12 @@ class OnlineSide:
         job = {"DisplayName": name, "Job": True, "ParentRef": parent, "ShipAddr": address}
         remote_create(self.company, "Customer", job)
 
-    def location_change(
-        self, customer: str, name: str, *, street: str = "", active: bool | None = None, at: datetime | None = None
-    ) -> None:
+    def location_change(self, customer: str, name: str, *, street: str = "", active: bool | None = None) -> None:
         """Changed as QuickBooks' customer screen changes a sub-customer: a new SyncToken."""
         changes: dict = {"ShipAddr": {"Line1": street}} if street else {}
         if active is not None:
             changes["Active"] = active
-        self._edited_at(remote_update(self.company, "Customer", self._location(customer, name), changes), at)
+        remote_update(self.company, "Customer", self._location(customer, name), changes)
 
     def _location(self, customer: str, name: str) -> SandboxEntity:
         parent = self._customer(customer).entity_id
