@@ -1,4 +1,8 @@
-"""Customers, jobs and ship-to addresses with QuickBooks Desktop, through the engine and the Desktop backend."""
+"""
+Customers, jobs and ship-to addresses with QuickBooks Desktop, through the engine and the Desktop backend: what only
+Desktop does (jobs as customers of their own, records in use, iterators). What both backends do runs once per
+backend in ``tests.quickbooks.scenarios.test_customers``.
+"""
 
 import pytest
 
@@ -7,7 +11,7 @@ from apps.customers.services import customer_update
 from apps.qbd_sandbox import services as emulator
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunEntry
 from tests.factories import CustomerFactory
-from tests.quickbooks.desktop_sync.conftest import customer_add, customer_ret, qbxml
+from tests.quickbooks.desktop_sync.conftest import customer_add, customer_ret
 
 pytestmark = pytest.mark.django_db
 
@@ -61,26 +65,6 @@ def test_customers_jobs_and_ship_tos_arrive_and_an_idle_session_reads_once(
     assert idle.status == "succeeded" and idle.counts == {}
     assert len(desktop_sync.transport.documents) == 1  # One round trip: changed customers and deletions together.
     assert "<FromModifiedDate>" in desktop_sync.transport.documents[0]
-
-
-def test_an_edit_in_quickbooks_desktop_comes_back_at_the_next_session(desktop_division, desktop_sync, company):
-    desktop_division("to_local")
-    carefree = customer_add(company, "Carefree", extra=CAREFREE)
-    desktop_sync()
-
-    qbxml(
-        company,
-        f"<CustomerModRq><CustomerMod><ListID>{carefree['ListID']}</ListID>"
-        f"<EditSequence>{carefree['EditSequence']}</EditSequence>"
-        "<ShipToAddress><Name>Warehouse</Name><Addr1>10 Dock Rd</Addr1></ShipToAddress><Phone>918-555-0199</Phone>"
-        "</CustomerMod></CustomerModRq>",
-    )
-    run = desktop_sync()
-
-    assert run.status == "succeeded", run.error_summary
-    customer = Customer.objects.get(display_name="Carefree")
-    assert customer.phone == "918-555-0199"
-    assert customer.service_locations.get(name="Warehouse").street == "10 Dock Rd"
 
 
 @pytest.mark.preview_unpredictable(

@@ -1,6 +1,7 @@
 """QuickBooks Desktop's side of the shared scenarios: the company file emulator through the engine's backend."""
 
 from collections import Counter
+from datetime import datetime
 from decimal import Decimal
 
 from lxml import etree
@@ -24,6 +25,11 @@ class DesktopSide:
     memo_carries_marker = True  # One memo field: the marker, then the invoice's memo.
     refuses_duplicate_numbers = False  # Its screens warn of a number another invoice has; qbXML takes it.
     first_invoice_number = "1"
+    # A ship-to address has no inactive flag: a location made inactive here stays listed there (see the mapping).
+    locations_go_inactive = False
+    # A ship-to address is known by its name, matched ignoring case: a name that differs only in case is that address,
+    # which keeps the name QuickBooks has (qbXML has no way to rename one).
+    renames_locations = False
     # On QuickBooks Desktop's item list but not sold (a sales tax item): noted once at the first pull.
     not_for_sale = {"State Tax"}
     # What every new company file holds.
@@ -46,15 +52,16 @@ class DesktopSide:
         inventory: str = "off",
         invoices: str = "off",
         numbers: bool = False,
+        primary: str = "quickbooks",
     ) -> None:
-        """``numbers``: QuickBooks numbers the invoices."""
+        """``numbers``: QuickBooks numbers the invoices; ``primary``: the system that wins a two-way first sync."""
         # Written directly: the settings service does not offer tax rates, terms, items and invoices with Desktop yet.
         SyncSettings.objects.update_or_create(
             division=self.division,
             defaults={
                 "integration_type": "desktop",
                 "customers_direction": direction,
-                "customers_primary": "quickbooks" if direction == "two_way" else "",
+                "customers_primary": primary if direction == "two_way" else "",
                 "inventory_direction": inventory,
                 "invoices_direction": invoices,
                 "sync_tax_rates_and_terms": lists,
@@ -163,24 +170,44 @@ class DesktopSide:
 
     # Customers.
 
-    def customer_add(self, name: str, *, term: str = "", tax: str = "", phone: str = "") -> None:
-        # In qbXML's order: the phone before the terms before the tax.
-        refs = f"<Phone>{phone}</Phone>" if phone else ""
+    def customer_add(
+        self, name: str, *, term: str = "", tax: str = "", phone: str = "", company_name: str = ""
+    ) -> None:
+        # In qbXML's order: the company name before the phone before the terms before the tax.
+        refs = f"<CompanyName>{company_name}</CompanyName>" if company_name else ""
+        refs += f"<Phone>{phone}</Phone>" if phone else ""
         refs += f"<TermsRef><FullName>{term}</FullName></TermsRef>" if term else ""
         refs += f"<ItemSalesTaxRef><FullName>{tax}</FullName></ItemSalesTaxRef>" if tax else ""
         customer_add(self.company, name, extra=refs)
 
-    def customer_change(self, name: str, *, phone: str = "", notes: str = "", active: bool | None = None) -> None:
-        """Changed as QuickBooks' customer screen changes it: a new edit sequence."""
-        found = self._ret("CustomerQuery", FullName=name)
+    def customer_change(
+        self,
+        name: str,
+        *,
+        phone: str = "",
+        notes: str = "",
+        company_name: str = "",
+        active: bool | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Changed as QuickBooks' customer screen changes it: a new edit sequence; ``at``: when it says it was."""
+        # In qbXML's order.
         fields = f"<IsActive>{str(active).lower()}</IsActive>" if active is not None else ""
+        fields += f"<CompanyName>{company_name}</CompanyName>" if company_name else ""
         fields += f"<Phone>{phone}</Phone>" if phone else ""
         fields += f"<Notes>{notes}</Notes>" if notes else ""
+        self._customer_mod(name, fields, at)
+
+    def _customer_mod(self, name: str, fields: str, at: datetime | None) -> None:
+        found = self._ret("CustomerQuery", FullName=name)
+        list_id = found.findtext("ListID")
         qbxml(
             self.company,
-            f"<CustomerModRq><CustomerMod><ListID>{found.findtext('ListID')}</ListID>"
+            f"<CustomerModRq><CustomerMod><ListID>{list_id}</ListID>"
             f"<EditSequence>{found.findtext('EditSequence')}</EditSequence>{fields}</CustomerMod></CustomerModRq>",
         )
+        if at is not None:
+            Record.objects.filter(company=self.company, object_id=list_id).update(time_modified=at)
 
     def customer_there(self, name: str) -> dict:
         found = self._ret("CustomerQuery", FullName=name)
@@ -188,6 +215,46 @@ class DesktopSide:
             "phone": found.findtext("Phone") or "",
             "email": found.findtext("Email") or "",
             "notes": found.findtext("Notes") or "",
+            "active": found.findtext("IsActive") != "false",
+            "company": found.findtext("CompanyName") or "",
+            "city": found.findtext("BillAddress/City") or "",
+            "term": found.findtext("TermsRef/ListID") or "",
+            "tax": found.findtext("ItemSalesTaxRef/ListID") or "",
+            "version": found.findtext("EditSequence"),
+        }
+
+    def customer_names_there(self) -> list[str]:
+        """The top-level customers' names, sorted."""
+        root = qbxml(self.company, "<CustomerQueryRq><ActiveStatus>All</ActiveStatus></CustomerQueryRq>")
+        return sorted(ret.findtext("Name") for ret in root.iter("CustomerRet") if ret.findtext("Sublevel") == "0")
+
+    # Service locations: ship-to addresses of their customer.
+
+    def location_add(self, customer: str, name: str, *, street: str = "", city: str = "") -> None:
+        self.location_change(customer, name, street=street, city=city)
+
+    def location_change(
+        self,
+        customer: str,
+        name: str,
+        *,
+        street: str = "",
+        city: str = "",
+        active: bool | None = None,
+    ) -> None:
+        """The customer's ship-to address ``name`` added or changed (by name): a new edit sequence of the customer."""
+        assert active is None, "QuickBooks Desktop keeps no inactive flag on a ship-to address"
+        address = f"<Addr1>{street}</Addr1>" if street else ""
+        address += f"<City>{city}</City>" if city else ""
+        self._customer_mod(customer, f"<ShipToAddress><Name>{name}</Name>{address}</ShipToAddress>", None)
+
+    def location_there(self, customer: str, name: str) -> dict:
+        """A ship-to address: in use while its customer is (Desktop keeps no inactive flag on it)."""
+        found = self._ret("CustomerQuery", FullName=customer)
+        (address,) = [element for element in found.findall("ShipToAddress") if element.findtext("Name") == name]
+        return {
+            "street": address.findtext("Addr1") or "",
+            "city": address.findtext("City") or "",
             "active": found.findtext("IsActive") != "false",
         }
 

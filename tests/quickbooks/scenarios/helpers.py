@@ -1,10 +1,13 @@
 """Small readers the shared scenarios use: what is linked, and the lists as they stand here."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from apps.accounting.models import Account, ItemType, PaymentTerm, TaxRate
 from apps.accounting.services import default_accounts_set
-from apps.quickbooks.models import RecordLink
+from apps.quickbooks.models import RecordLink, SyncState
 
 
 def link_of(record) -> RecordLink:
@@ -34,3 +37,17 @@ def item_defaults_set(side) -> None:
     default_accounts_set(
         division=side.division, item_type=ItemType.SERVICE, accounts={"income_account": account["service income"]}
     )
+
+
+def last_run_was(division, ago: timedelta) -> None:
+    """
+    As if the last sync had run ``ago`` before now, on both sides: edits made since, here and in QuickBooks, are then
+    datable in between (and QuickBooks Desktop, which reads what changed since its cursor, still finds them).
+    """
+    SyncState.objects.filter(division=division).update(
+        local_cursor=timezone.now() - ago, remote_cursor=timezone.now() - ago
+    )
+
+
+def local_edited_at(record, at: datetime) -> None:
+    type(record).objects.filter(pk=record.pk).update(updated_at=at)

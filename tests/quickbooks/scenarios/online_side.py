@@ -1,12 +1,14 @@
 """QuickBooks Online's side of the shared scenarios: the local sandbox's company over real HTTP."""
 
 from collections import Counter
+from datetime import datetime
 from decimal import Decimal
 from unittest import mock
 
 from apps.qbo_sandbox import store
 from apps.qbo_sandbox.entities import entity_delete, entity_void, taxcode_create
 from apps.qbo_sandbox.models import SandboxEntity
+from apps.qbo_sandbox.timefmt import qbo_datetime
 from apps.quickbooks.client import QuickBooksClient
 from apps.quickbooks.mapping.invoices import VOIDED
 from apps.quickbooks.models import SyncRun, SyncTrigger
@@ -28,6 +30,8 @@ class OnlineSide:
     memo_carries_marker = False  # The marker rides in the private note, the memo in the customer memo.
     refuses_duplicate_numbers = True  # An invoice number another transaction has.
     first_invoice_number = "1001"  # What QuickBooks numbers a new company's first invoice.
+    locations_go_inactive = True  # A sub-customer is active or not, as any customer.
+    renames_locations = True  # A sub-customer is known by its id: its name changes as any customer's.
     not_for_sale: set[str] = set()
     terms_there_first: dict[str, int] = {}
     rates_there_first: set[str] = set()
@@ -50,9 +54,10 @@ class OnlineSide:
         inventory: str = "off",
         invoices: str = "off",
         numbers: bool = False,
+        primary: str = "local",
     ) -> None:
-        """``numbers``: QuickBooks numbers the invoices."""
-        primary = "local" if direction == "two_way" else ""
+        """``numbers``: QuickBooks numbers the invoices; ``primary``: the system that wins a two-way first sync."""
+        primary = primary if direction == "two_way" else ""
         configure(
             self.division,
             customers_direction=direction,
@@ -161,8 +166,12 @@ class OnlineSide:
 
     # Customers.
 
-    def customer_add(self, name: str, *, term: str = "", tax: str = "", phone: str = "") -> None:
+    def customer_add(
+        self, name: str, *, term: str = "", tax: str = "", phone: str = "", company_name: str = ""
+    ) -> None:
         refs = {"SalesTermRef": {"value": self.term_id(term)}} if term else {}
+        if company_name:
+            refs["CompanyName"] = company_name
         if tax:
             refs["DefaultTaxCodeRef"] = {"value": self.tax_id(tax)}
         if phone:
@@ -172,23 +181,83 @@ class OnlineSide:
     def _customer(self, name: str) -> SandboxEntity:
         return SandboxEntity.objects.get(company=self.company, entity_type="Customer", data__DisplayName=name)
 
-    def customer_change(self, name: str, *, phone: str = "", notes: str = "", active: bool | None = None) -> None:
-        """Changed as QuickBooks' customer screen changes it: a new SyncToken."""
+    def customer_change(
+        self,
+        name: str,
+        *,
+        phone: str = "",
+        notes: str = "",
+        company_name: str = "",
+        active: bool | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Changed as QuickBooks' customer screen changes it: a new SyncToken; ``at``: when QuickBooks says it was."""
         changes: dict = {"PrimaryPhone": {"FreeFormNumber": phone}} if phone else {}
         if notes:
             changes["Notes"] = notes
+        if company_name:
+            changes["CompanyName"] = company_name
         if active is not None:
             changes["Active"] = active
-        remote_update(self.company, "Customer", self._customer(name), changes)
+        self._edited_at(remote_update(self.company, "Customer", self._customer(name), changes), at)
+
+    def _edited_at(self, record: SandboxEntity, at: datetime | None) -> None:
+        """``record``'s ``MetaData.LastUpdatedTime`` set to ``at`` (change data capture still reports it)."""
+        if at is None:
+            return
+        record.refresh_from_db()
+        record.data["MetaData"]["LastUpdatedTime"] = qbo_datetime(at, self.company.time_zone)
+        record.save(update_fields=["data"])
 
     def customer_there(self, name: str) -> dict:
-        data = self._customer(name).data
+        customer = self._customer(name)
+        data = customer.data
         return {
             "phone": data.get("PrimaryPhone", {}).get("FreeFormNumber", ""),
             "email": data.get("PrimaryEmailAddr", {}).get("Address", ""),
             "notes": data.get("Notes", ""),
             "active": data.get("Active", True),
+            "company": data.get("CompanyName", ""),
+            "city": data.get("BillAddr", {}).get("City", ""),
+            "term": data.get("SalesTermRef", {}).get("value", ""),
+            "tax": data.get("DefaultTaxCodeRef", {}).get("value", ""),
+            "version": str(customer.sync_token),
         }
+
+    def customer_names_there(self) -> list[str]:
+        """The top-level customers' names, sorted."""
+        rows = SandboxEntity.objects.filter(company=self.company, entity_type="Customer", deleted_at=None)
+        return sorted(row.data["DisplayName"] for row in rows if not row.data.get("ParentRef"))
+
+    # Service locations: sub-customers.
+
+    def location_add(self, customer: str, name: str, *, street: str = "", city: str = "") -> None:
+        parent = {"value": self._customer(customer).entity_id}
+        address = {"Line1": street, "City": city}
+        job = {"DisplayName": name, "Job": True, "ParentRef": parent, "ShipAddr": address}
+        remote_create(self.company, "Customer", job)
+
+    def location_change(self, customer: str, name: str, *, street: str = "", active: bool | None = None) -> None:
+        """Changed as QuickBooks' customer screen changes a sub-customer: a new SyncToken."""
+        changes: dict = {"ShipAddr": {"Line1": street}} if street else {}
+        if active is not None:
+            changes["Active"] = active
+        remote_update(self.company, "Customer", self._location(customer, name), changes)
+
+    def _location(self, customer: str, name: str) -> SandboxEntity:
+        parent = self._customer(customer).entity_id
+        return SandboxEntity.objects.get(
+            company=self.company,
+            entity_type="Customer",
+            data__DisplayName=name,
+            data__Job=True,
+            data__ParentRef__value=parent,
+        )
+
+    def location_there(self, customer: str, name: str) -> dict:
+        data = self._location(customer, name).data
+        address = data.get("ShipAddr", {})
+        return {"street": address.get("Line1", ""), "city": address.get("City", ""), "active": data.get("Active", True)}
 
     def customers_there(self) -> int:
         """Top-level customers: the records customers here become."""

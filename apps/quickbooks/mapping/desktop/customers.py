@@ -10,9 +10,10 @@ QuickBooks Desktop customers, jobs and ship-to addresses ↔ the engine's custom
   sub-customer billed with its parent the way Online does). Each ship-to is presented to the engine as a location
   record whose id is ``<customer ListID>/<ship-to name>``; a write to it becomes a ``CustomerMod`` of its customer
   naming that ship-to, which Desktop adds or updates by name. Desktop keeps no "inactive" flag on a ship-to address,
-  so a location made inactive here stays listed there. An invoice to a location bills its customer (the ship-to only
-  addresses it), so a ship-to is taxed as its customer: its record carries the customer's tax setting, and writing it
-  sends none (the customer's own write does).
+  so a location made inactive here stays listed there, and a ship-to arrives active or not as its customer is (as
+  Online makes a customer's sub-customers inactive with it). An invoice to a location bills its customer (the
+  ship-to only addresses it), so a ship-to is taxed as its customer: its record carries the customer's tax setting,
+  and writing it sends none (the customer's own write does).
 """
 
 from collections.abc import Callable
@@ -141,6 +142,8 @@ def ship_to_records(ret: dict[str, Any]) -> list[CustomerRecord]:
                 job=True,
                 parent_id=customer_id,
                 shipping=_address_in(address),
+                # A ship-to has no inactive flag of its own: it is in use while its customer is.
+                active=desktop_bool(ret.get("IsActive")),
                 **_tax_setting(ret),
                 **_times(ret),
             )
