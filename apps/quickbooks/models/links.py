@@ -19,7 +19,8 @@ class RecordLink(models.Model):
     object_id = models.PositiveBigIntegerField()
     local_record = GenericForeignKey("content_type", "object_id")
     entity_type = models.CharField("QuickBooks entity", max_length=40)
-    qbo_id = models.CharField("QuickBooks ID", max_length=32, blank=True)
+    # Room for the longest id a backend gives: a Desktop ship-to address is "<ListID (36)>/<its name (41)>".
+    qbo_id = models.CharField("QuickBooks ID", max_length=100, blank=True)
     sync_token = models.CharField("SyncToken", max_length=32, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)

@@ -119,7 +119,8 @@ class SyncRunEntry(models.Model):
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="entries")
     entity = models.CharField(max_length=40)
     record_label = models.CharField("record", max_length=255, blank=True)
-    qbo_id = models.CharField("QuickBooks ID", max_length=32, blank=True)
+    # Room for the longest id a backend gives: a Desktop ship-to address is "<ListID (36)>/<its name (41)>".
+    qbo_id = models.CharField("QuickBooks ID", max_length=100, blank=True)
     action = models.CharField(max_length=20, choices=SyncAction.choices)
     message = models.TextField(blank=True)
     object_id = models.PositiveBigIntegerField("FieldOffice ID", null=True, blank=True)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from apps.quickbooks.mapping.desktop import customers as mapping
 from apps.quickbooks.mapping.desktop.common import desktop_offset, modified_filter_time, status_error
+from apps.quickbooks.models import RecordLink, SyncRunEntry
 from apps.quickbooks.sync.records import Address, CustomerRecord
 
 CAREFREE = {
@@ -154,6 +155,14 @@ def test_a_location_becomes_a_named_ship_to_of_its_customer():
         "City": "Tulsa",
         "PostalCode": "74102",
     }
+
+
+def test_the_longest_ship_to_id_fits_where_links_and_the_run_log_keep_ids():
+    """A ListID is up to 36 characters and a ship-to's name up to 41: PostgreSQL refuses what its column cannot hold."""
+    longest = mapping.ship_to_id("8" * 36, "N" * mapping.NAME_MAX)
+
+    assert len(longest) <= RecordLink._meta.get_field("qbo_id").max_length
+    assert len(longest) <= SyncRunEntry._meta.get_field("qbo_id").max_length
 
 
 def test_a_deleted_customer_arrives_as_a_deleted_record():

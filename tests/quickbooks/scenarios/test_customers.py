@@ -14,14 +14,12 @@ either. What only one backend does has its own tests (``tests/quickbooks/sync``,
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from apps.customers.models import Customer, ServiceLocation
 from apps.customers.services import customer_update, service_location_update
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus
 from tests.factories import CustomerFactory, PaymentTermFactory, ServiceLocationFactory, TaxRateFactory
-from tests.quickbooks.scenarios.desktop_side import DesktopSide
 from tests.quickbooks.scenarios.helpers import last_run_was, local_edited_at
 
 pytestmark = pytest.mark.usefixtures("live_server")
@@ -29,18 +27,6 @@ pytestmark = pytest.mark.usefixtures("live_server")
 
 def assert_clean(run) -> None:
     assert run.status == SyncRunStatus.SUCCEEDED, (run.error_summary, list(run.entries.values_list("message")))
-
-
-def long_ship_to_ids_overflow(request, side) -> None:
-    """
-    A known bug, on QuickBooks Desktop with PostgreSQL: a ship-to address's record id is ``<customer ListID>/<its
-    name>`` (``mapping/desktop/customers.py``), which passes the 32 characters ``RecordLink.qbo_id`` and
-    ``SyncRunEntry.qbo_id`` hold once the name has more than 12 ("Kale Central Kitchen"): PostgreSQL refuses the link
-    ("value too long for type character varying(32)") and the run fails. SQLite does not enforce the length.
-    """
-    if isinstance(side, DesktopSide) and connection.vendor == "postgresql":
-        reason = "Desktop ship-to ids longer than RecordLink.qbo_id's 32 characters are refused by PostgreSQL"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
 
 
 def entries(run) -> list[tuple[str, str, str]]:
@@ -430,8 +416,7 @@ def test_a_customer_created_on_each_side_appears_on_the_other(side, division):
 # Two way: inactive on one side becomes inactive on the other (as far as QuickBooks keeps a location inactive).
 
 
-def test_made_inactive_here_becomes_inactive_in_quickbooks(side, division, request):
-    long_ship_to_ids_overflow(request, side)
+def test_made_inactive_here_becomes_inactive_in_quickbooks(side, division):
     customer = CustomerFactory(division=division, display_name="Kale Kitchens")
     location = ServiceLocationFactory(customer=customer, name="Kale Central Kitchen")
     other = ServiceLocationFactory(
@@ -493,8 +478,7 @@ def test_made_inactive_in_quickbooks_becomes_inactive_here(side, division):
 # Two way, echoes: what a run wrote does not come back at the next one.
 
 
-def test_an_idle_run_after_a_two_way_run_makes_at_most_two_calls_and_logs_nothing(side, division, request):
-    long_ship_to_ids_overflow(request, side)
+def test_an_idle_run_after_a_two_way_run_makes_at_most_two_calls_and_logs_nothing(side, division):
     for index in range(3):
         customer = CustomerFactory(division=division, display_name=f"Local Customer {index}")
         ServiceLocationFactory(customer=customer, name=f"Local Site {index}")
