@@ -91,7 +91,7 @@ def test_each_run_gets_only_the_variables_it_is_given(tmp_path):
     # Writes what it was given and a report of one passed test where --junitxml points.
     fake_make.write_text(
         "#!/usr/bin/env bash\n"
-        'echo "${FIELDOFFICE_DB_TESTS_ONLY:-unset} ${DATABASE_URL:-unset}" >> "$MAKE_LOG"\n'
+        'echo "${FIELDOFFICE_DB_TESTS_ONLY:-unset} ${DATABASE_URL:-unset} ${@:1:2}" >> "$MAKE_LOG"\n'
         'all="$*"; report=${all##*--junitxml=}\n'
         'echo \'<testsuites><testsuite tests="1" failures="0" errors="0" skipped="0"/></testsuites>\' > "$report"\n'
     )
@@ -112,7 +112,10 @@ def test_each_run_gets_only_the_variables_it_is_given(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert log.read_text().splitlines() == ["unset unset", "1 postgres://x/y"]
+    assert log.read_text().splitlines() == [
+        "unset unset test PYTEST_WORKERS=4",
+        "1 postgres://x/y test PYTEST_WORKERS=4",
+    ]
     assert "one: passed" in result.stdout and "two: passed" in result.stdout
 
 
