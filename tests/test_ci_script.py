@@ -72,6 +72,12 @@ def test_make_test_lints_then_runs_pytest_with_the_given_arguments():
     result = subprocess.run(
         ["make", "-n", "test", "PYTEST_ARGS=-x -k invoice"],
         cwd=ROOT,
+        # The defaults, not those of a make this test runs under (CI's passes PYTEST_WORKERS on in MAKEFLAGS).
+        env={
+            name: value
+            for name, value in os.environ.items()
+            if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTEST_WORKERS", "PYTEST_ARGS"}
+        },
         capture_output=True,
         text=True,
         timeout=60,
