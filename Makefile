@@ -2,7 +2,9 @@
 #
 #   make run     install, migrate, load the demo company, start the web server and the background worker
 #   make test    install, lint, run the test suite (PYTEST_ARGS="-k invoice -x" to narrow it down; the suite runs in
-#                PYTEST_WORKERS processes, 2 by default: PYTEST_WORKERS=0 runs it in this one)
+#                PYTEST_WORKERS processes, 2 by default: PYTEST_WORKERS=0 runs it in this one;
+#                FIELDOFFICE_DB_TESTS_ONLY=1 keeps only the tests that reach the database or the cache, as CI's
+#                PostgreSQL and Redis run does)
 #
 # Everything lives in .venv; `make clean` removes what the commands created (not .env or the database).
 

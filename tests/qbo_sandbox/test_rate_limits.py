@@ -72,6 +72,7 @@ def clock(monkeypatch) -> FakeClock:
 # The limiter itself.
 
 
+@pytest.mark.uses_cache
 def test_a_window_admits_exactly_its_limit_from_many_threads():
     base = f"test:{uuid.uuid4()}"
     window = Window("minute", 50, 60)
@@ -91,6 +92,7 @@ def test_a_window_admits_exactly_its_limit_from_many_threads():
     assert admitted.count(True) == 50 and admitted.count(False) == 150
 
 
+@pytest.mark.uses_cache
 def test_a_window_rolls_off_slice_by_slice():
     base = f"test:{uuid.uuid4()}"
     window = Window("minute", 3, 60)  # 12 slices of 5 s
@@ -100,6 +102,7 @@ def test_a_window_rolls_off_slice_by_slice():
     assert windows_admit(base, [window], 1060.0) is None  # a minute after: it has rolled off
 
 
+@pytest.mark.uses_cache
 def test_refused_requests_use_no_budget():
     base = f"test:{uuid.uuid4()}"
     wide, narrow = Window("wide", 10, 60), Window("narrow", 1, 60)
@@ -112,6 +115,7 @@ def test_refused_requests_use_no_budget():
     assert counter_get(current) == 1
 
 
+@pytest.mark.uses_cache
 def test_the_in_flight_gauge_counts_places_across_threads():
     key = f"test:{uuid.uuid4()}:inflight"
     results: list[bool] = []

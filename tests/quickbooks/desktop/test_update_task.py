@@ -54,6 +54,7 @@ def _tasks() -> list[dict]:
     return [ormq.task for ormq in OrmQ.objects.order_by("pk")]
 
 
+@pytest.mark.uses_cache
 def test_the_quickbooks_app_gives_the_service_its_work_driver():
     previous = service.work_driver_set(driver=None)
     try:
@@ -224,6 +225,7 @@ def _looks(results: list):
     return lambda: remaining.pop(0)
 
 
+@pytest.mark.uses_cache
 def test_waiting_looks_again_with_a_bounded_backoff(monkeypatch):
     waits = _Waits()
     monkeypatch.setattr(relay, "_changed", waits)
@@ -234,6 +236,7 @@ def test_waiting_looks_again_with_a_bounded_backoff(monkeypatch):
     assert waits.pauses == [0.01, 0.02, 0.04, 0.08, 0.16, 0.2, 0.2, 0.2]
 
 
+@pytest.mark.uses_cache
 def test_a_wake_in_this_process_makes_the_next_look_quick_again(monkeypatch):
     waits = _Waits(woken_at=4)
     monkeypatch.setattr(relay, "_changed", waits)
@@ -243,6 +246,7 @@ def test_a_wake_in_this_process_makes_the_next_look_quick_again(monkeypatch):
     assert waits.pauses == [0.01, 0.02, 0.04, 0.08, 0.01, 0.02]
 
 
+@pytest.mark.uses_cache
 def test_waiting_stops_when_there_is_nothing_more_to_wait_for(monkeypatch):
     waits = _Waits()
     monkeypatch.setattr(relay, "_changed", waits)

@@ -10,6 +10,7 @@ from apps.customers.models import Customer
 from apps.customers.services import customer_update
 from apps.qbd_sandbox import services as emulator
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunEntry
+from apps.quickbooks.sync import desktop as desktop_backend
 from tests.factories import CustomerFactory
 from tests.quickbooks.desktop_sync.conftest import customer_add, customer_ret
 
@@ -91,14 +92,17 @@ def test_a_record_in_use_waits_for_the_next_session(desktop_division, desktop_sy
     assert customer_ret(company, link.qbo_id).findtext("Phone") == "555-0002"
 
 
-def test_a_long_list_is_read_with_iterators(desktop_division, desktop_sync, company, division):
+def test_a_long_list_is_read_with_iterators(desktop_division, desktop_sync, company, division, monkeypatch):
+    # Pages of 50 instead of 500: the same iterator, Start then Continue, over a list a tenth as long.
+    monkeypatch.setattr(desktop_backend, "PAGE_SIZE", 50)
     desktop_division("to_local")
-    emulator.company_seed(company, customers=1200)
+    emulator.company_seed(company, customers=120)
 
     run = desktop_sync()
 
     assert run.status == "succeeded", run.error_summary
-    assert Customer.objects.filter(division=division).count() >= 1200
+    assert Customer.objects.filter(division=division).count() >= 120
     documents = desktop_sync.transport.documents
-    assert len(documents) == 3  # 500 + 500 + 200
+    assert len(documents) == 3  # 50 + 50 + 20
+    assert "<MaxReturned>50</MaxReturned>" in documents[0]
     assert 'iterator="Start"' in documents[0] and 'iterator="Continue"' in documents[1]

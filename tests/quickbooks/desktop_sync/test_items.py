@@ -15,6 +15,7 @@ from apps.qbd_sandbox import services as emulator
 from apps.quickbooks.mapping.desktop.accounts import account_record
 from apps.quickbooks.mapping.desktop.items import item_fields, item_record
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus, SyncSettings
+from apps.quickbooks.sync import desktop as desktop_backend
 from apps.quickbooks.sync.specs.accounts import account_fields
 from tests.factories import AccountFactory, ItemFactory
 from tests.quickbooks.desktop_sync.conftest import qbxml
@@ -339,16 +340,19 @@ def test_edits_go_out_as_mods_of_the_desktop_type_and_desktop_edits_are_not_pull
     assert "<QuantityOnHand>" not in desktop_sync.transport.documents[-1]
 
 
-def test_a_long_item_list_is_read_with_iterators(desktop_items, desktop_sync, company, division):
+def test_a_long_item_list_is_read_with_iterators(desktop_items, desktop_sync, company, division, monkeypatch):
+    # Pages of 50 instead of 500: the same iterator, Start then Continue, over a list a tenth as long.
+    monkeypatch.setattr(desktop_backend, "PAGE_SIZE", 50)
     desktop_items("to_local")
-    emulator.company_seed(company, items=1100)
+    emulator.company_seed(company, items=110)
 
     run = desktop_sync()
 
     assert_clean(run)
-    assert Item.objects.filter(division=division).count() == 1100
+    assert Item.objects.filter(division=division).count() == 110
     documents = desktop_sync.transport.documents
-    assert len(documents) == 3  # 500 + 500 + 100 items; the chart and deletions ride in the first.
+    assert len(documents) == 3  # 50 + 50 + 10 items; the chart and deletions ride in the first.
+    assert "<MaxReturned>50</MaxReturned>" in documents[0]
     assert 'iterator="Start"' in documents[0] and 'iterator="Continue"' in documents[1]
     assert "<AccountQueryRq" in documents[0] and "<AccountQueryRq" not in documents[1]
 
