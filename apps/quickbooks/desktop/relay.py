@@ -27,10 +27,13 @@ from apps.quickbooks.errors import QuickBooksError
 from apps.quickbooks.models import DesktopExchange, DesktopExchangeState, DesktopSession, DesktopSessionStatus
 from apps.quickbooks.sync.lock import RENEW_EVERY
 
-# Between two looks at the rows a waiter pauses FIRST_POLL_SECONDS, then twice as long each time up to POLL_SECONDS:
-# an answer that comes at once costs a few milliseconds, a long wait (QuickBooks on a large request) a query or five
-# a second.
+# Between two looks at the rows a waiter pauses FIRST_POLL_SECONDS, then twice as long each time up to
+# FAST_POLL_SECONDS for the first FAST_WAIT_SECONDS, then up to POLL_SECONDS: an answer that comes at once costs a few
+# milliseconds, one that comes within seconds (the usual round trip: the other side polls too) at most 50 ms more, and
+# a long wait (QuickBooks on a large request) five queries a second.
 FIRST_POLL_SECONDS = 0.01
+FAST_POLL_SECONDS = 0.05
+FAST_WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.2
 # QuickBooks can take minutes on a large request; past this the session is taken for lost.
 ANSWER_TIMEOUT_SECONDS = 900.0
@@ -53,9 +56,11 @@ def wait_for(look: Callable[[], T | None], *, seconds: float, stop: Callable[[],
     """
     What ``look`` finds (anything but ``None``), looking again until it finds something, ``stop`` says there is
     nothing more to wait for, or ``seconds`` have passed (then ``None``). Between looks it pauses with a bounded
-    backoff (``FIRST_POLL_SECONDS`` doubling up to ``POLL_SECONDS``), cut short by a ``wake`` in this process.
+    backoff (``FIRST_POLL_SECONDS`` doubling up to ``FAST_POLL_SECONDS``, and up to ``POLL_SECONDS`` once the wait
+    passed ``FAST_WAIT_SECONDS``), cut short by a ``wake`` in this process.
     """
-    deadline = time.monotonic() + seconds
+    started = time.monotonic()
+    deadline = started + seconds
     delay = FIRST_POLL_SECONDS
     while True:
         found = look()
@@ -66,7 +71,8 @@ def wait_for(look: Callable[[], T | None], *, seconds: float, stop: Callable[[],
             return None
         with _changed:
             woken = _changed.wait(min(delay, left))
-        delay = FIRST_POLL_SECONDS if woken else min(delay * 2, POLL_SECONDS)
+        longest = FAST_POLL_SECONDS if time.monotonic() - started < FAST_WAIT_SECONDS else POLL_SECONDS
+        delay = FIRST_POLL_SECONDS if woken else min(delay * 2, longest)
 
 
 class SessionEndedError(QuickBooksError):

@@ -230,10 +230,23 @@ def test_waiting_looks_again_with_a_bounded_backoff(monkeypatch):
     waits = _Waits()
     monkeypatch.setattr(relay, "_changed", waits)
 
-    found = relay.wait_for(_looks([None] * 8 + ["answer"]), seconds=60)
+    found = relay.wait_for(_looks([None] * 6 + ["answer"]), seconds=60)
 
     assert found == "answer"
-    assert waits.pauses == [0.01, 0.02, 0.04, 0.08, 0.16, 0.2, 0.2, 0.2]
+    assert waits.pauses == [0.01, 0.02, 0.04, 0.05, 0.05, 0.05]
+
+
+@pytest.mark.uses_cache
+def test_a_long_wait_looks_less_often(monkeypatch):
+    """Past the first seconds (QuickBooks on a large request), five looks a second at the most."""
+    waits = _Waits()
+    monkeypatch.setattr(relay, "_changed", waits)
+    clock = iter([100.0, 100.0, 101.0, 104.0, 106.0, 107.0, 108.0, 109.0, 110.0])
+    monkeypatch.setattr(relay.time, "monotonic", lambda: next(clock))
+
+    relay.wait_for(_looks([None] * 4 + ["answer"]), seconds=60)
+
+    assert waits.pauses == [0.01, 0.02, 0.04, 0.08]
 
 
 @pytest.mark.uses_cache
@@ -243,7 +256,7 @@ def test_a_wake_in_this_process_makes_the_next_look_quick_again(monkeypatch):
 
     relay.wait_for(_looks([None] * 6 + ["answer"]), seconds=60)
 
-    assert waits.pauses == [0.01, 0.02, 0.04, 0.08, 0.01, 0.02]
+    assert waits.pauses == [0.01, 0.02, 0.04, 0.05, 0.01, 0.02]
 
 
 @pytest.mark.uses_cache
