@@ -6,6 +6,7 @@ from django import db
 from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync.backend import CREATE, Write
 from apps.quickbooks.sync.online import OnlineBackend
+from apps.quickbooks.sync.records import CustomerRecord
 from tests.quickbooks.sync.conftest import remote_customers
 from tests.quickbooks.sync.test_invoices import books  # noqa: F401  (a fixture, used by name)
 
@@ -15,9 +16,9 @@ def test_batches_go_out_together_and_answer_in_order(connection, company):
         # The sandbox's writes serialise on a row lock; SQLite's shared in-memory test database has none.
         pytest.skip("needs a database whose writers wait for each other (PostgreSQL)")
     backend = OnlineBackend(client_for(connection), concurrency=4)
-    writes = [Write("Customer", CREATE, {"DisplayName": f"Parallel {n:03d}"}, key=n) for n in range(100)]
+    writes = [Write("Customer", CREATE, CustomerRecord(name=f"Parallel {n:03d}"), key=n) for n in range(100)]
     # In the same batch as the first 007: a batch runs in order, batches among themselves do not.
-    writes.insert(8, Write("Customer", CREATE, {"DisplayName": "Parallel 007"}, key="duplicate"))
+    writes.insert(8, Write("Customer", CREATE, CustomerRecord(name="Parallel 007"), key="duplicate"))
 
     results = backend.write(writes)
     backend.close()
@@ -25,7 +26,8 @@ def test_batches_go_out_together_and_answer_in_order(connection, company):
     assert [result.write.key for result in results] == [write.key for write in writes]
     duplicate = results.pop(8)
     assert all(result.ok for result in results)
-    assert [result.record["DisplayName"] for result in results] == [f"Parallel {n:03d}" for n in range(100)]
+    assert [result.record.name for result in results] == [f"Parallel {n:03d}" for n in range(100)]
+    assert all(result.record.remote_id for result in results)
     assert duplicate.error is not None and duplicate.error.code == "6240"
     assert backend.api_calls == 4  # 101 writes: 4 batches of up to 30
     assert len(remote_customers(company)) == 100
