@@ -135,16 +135,23 @@ def item_sent(item: Item, accounts: dict[str, str]) -> ItemRecord:
     )
 
 
-def record_payload(record: ItemRecord) -> dict[str, Any]:
-    """An item record as QuickBooks Online takes it (with ``Id`` and ``SyncToken`` when it is an update)."""
-    stocked = record.item_type in STOCKED_ITEM_TYPES
-    payload: dict[str, Any] = {
+def _described(record: ItemRecord) -> dict[str, Any]:
+    """What an item says of itself, in QuickBooks Online's keys: what it is sent as and compared by alike."""
+    return {
         "Name": record.name,
         "Type": REMOTE_TYPES.get(record.item_type, record.kind),
         "Sku": record.sku,
         "Description": record.description,
         "Active": record.active,
         "Taxable": record.taxable,
+    }
+
+
+def record_payload(record: ItemRecord) -> dict[str, Any]:
+    """An item record as QuickBooks Online takes it (with ``Id`` and ``SyncToken`` when it is an update)."""
+    stocked = record.item_type in STOCKED_ITEM_TYPES
+    payload: dict[str, Any] = {
+        **_described(record),
         "UnitPrice": record.price,
         "PurchaseCost": record.cost,
         "TrackQtyOnHand": stocked,
@@ -198,12 +205,7 @@ def record_comparable(record: ItemRecord) -> dict[str, Any]:
     """
     stocked = record.item_type in STOCKED_ITEM_TYPES
     return {
-        "Name": record.name,
-        "Type": REMOTE_TYPES.get(record.item_type, record.kind),
-        "Sku": record.sku,
-        "Description": record.description,
-        "Active": record.active,
-        "Taxable": record.taxable,
+        **_described(record),
         "UnitPrice": quantized(record.price, CENT),
         "PurchaseCost": quantized(record.cost, CENT),
         "IncomeAccountRef": record.income_account_id,
