@@ -95,10 +95,6 @@ def with_identity(payload: dict[str, Any], remote: str, sync_token: str) -> dict
     return {**payload, "Id": remote, "SyncToken": sync_token}
 
 
-def with_sync_token(payload: dict[str, Any], sync_token: str) -> dict[str, Any]:
-    return {**payload, "SyncToken": sync_token}
-
-
 def payload_id(payload: dict[str, Any]) -> str:
     """The QuickBooks id an update payload is for."""
     return str(payload.get("Id") or "")

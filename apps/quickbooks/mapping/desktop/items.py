@@ -27,7 +27,7 @@ from typing import Any
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, text
 from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import desktop_bool, desktop_time, list_ref, status_error, without_blanks
+from apps.quickbooks.mapping.desktop.common import desktop_bool, desktop_time, list_ref, response_error, without_blanks
 from apps.quickbooks.mapping.items import (
     CENT,
     INVENTORY,
@@ -277,10 +277,8 @@ class ItemsAdapter(ListAdapter):
 
 def _answer(index: int) -> Callable[[Any], dict[int, Outcome]]:
     def answer(response: Any) -> dict[int, Outcome]:
-        if response is None:
-            return {index: (None, ApiError("QuickBooks Desktop did not answer for this item."))}
-        if response.status_code != 0 or not response.records:
-            error = status_error(code=response.status_code, message=response.message, severity=response.severity)
+        # The record's element names its kind (``ItemServiceRet``...), which ``record_answer``'s reader is not given.
+        if error := response_error(response, about="this item"):
             return {index: (None, error)}
         return {index: (item_record(response.records[0], response.record_types[0]), None)}
 
