@@ -55,7 +55,7 @@ def _approved(customer, number: str, lines, location=None) -> Invoice:
 def _remote_invoices(company) -> dict[int, SandboxEntity]:
     """QuickBooks' invoices by the FieldOffice invoice each was created from."""
     found = SandboxEntity.objects.filter(company=company, entity_type="Invoice", deleted_at__isnull=True)
-    return {marked_invoice_id(entity.data): entity for entity in found}
+    return {marked_invoice_id(entity.data.get("PrivateNote")): entity for entity in found}
 
 
 def _row(page, number: str):

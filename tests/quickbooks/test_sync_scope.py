@@ -16,6 +16,7 @@ from apps.quickbooks.models import RecordLink, SyncRun, SyncRunStatus, SyncSetti
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.backend import Snapshot
 from apps.quickbooks.sync.context import RunContext, SyncRules
+from apps.quickbooks.sync.records import CompanyPreferences
 from apps.quickbooks.sync.steps import (
     STEPS,
     ScopeError,
@@ -57,11 +58,11 @@ class RecordingBackend:
     def read_by_ids(self, entity, ids):
         return []
 
-    def find_by_names(self, entity, names, *, field="DisplayName"):
+    def find_by_names(self, entity, names):
         return []
 
     def preferences(self):
-        return {}
+        return CompanyPreferences()
 
     def close(self) -> None:
         pass

@@ -4,6 +4,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from apps.quickbooks.mapping.desktop.preferences import preferences_record as desktop_preferences
+from apps.quickbooks.mapping.invoices import invoice_record
+from apps.quickbooks.mapping.preferences import preferences_record
 from apps.quickbooks.mapping.tax_forecast import (
     CodeChoice,
     CompanyTax,
@@ -83,14 +86,19 @@ def test_codes_are_read_from_quickbooks_records_markers_and_inactive_ones_left_o
     assert found["10"].percents == (D("6.875"), D("1.15")) and found["10"].percent == D("8.025")
     assert found["10"].label == "Minneapolis combined (8.025 %)"
     # The company's default is its oldest code: "9" comes before "10".
-    assert company_tax({"TaxPrefs": {"UsingSalesTax": True, "PartnerTaxEnabled": True}}, found).default_code.id == "9"
+    assert (
+        company_tax(
+            preferences_record({"TaxPrefs": {"UsingSalesTax": True, "PartnerTaxEnabled": True}}), found
+        ).default_code.id
+        == "9"
+    )
 
 
 def test_the_company_says_how_it_picks_a_code():
-    automated = company_tax({"TaxPrefs": {"UsingSalesTax": True, "PartnerTaxEnabled": True}}, {})
-    named = company_tax({"TaxPrefs": {"UsingSalesTax": True, "PartnerTaxEnabled": False}}, {})
-    desktop = company_tax({"TaxPrefs": {"UsingSalesTax": True}}, {}, desktop=True)
-    untaxed = company_tax({"TaxPrefs": {"UsingSalesTax": False}}, {})
+    automated = company_tax(preferences_record({"TaxPrefs": {"UsingSalesTax": True, "PartnerTaxEnabled": True}}), {})
+    named = company_tax(preferences_record({"TaxPrefs": {"UsingSalesTax": True, "PartnerTaxEnabled": False}}), {})
+    desktop = company_tax(desktop_preferences({"SalesTaxPreferences": {}}), {})
+    untaxed = company_tax(preferences_record({"TaxPrefs": {"UsingSalesTax": False}}), {})
 
     assert (automated.choice, named.choice, desktop.choice) == (
         CodeChoice.AUTOMATED,
@@ -167,13 +175,15 @@ def test_an_exempt_customers_location_is_not_taxed_by_quickbooks():
 
 def test_tax_quickbooks_charged_an_exempt_customer_anyway_is_explained_as_its_taxable_record_there():
     """A sub-customer or customer made taxable in QuickBooks itself: the reason names it, whatever was sent."""
-    charged = {
-        "TxnTaxDetail": {
-            "TxnTaxCodeRef": {"value": "1"},
-            "TotalTax": 13.7,
-            "TaxLine": [{"Amount": 13.7, "TaxLineDetail": {"TaxPercent": 7.25, "NetAmountTaxable": 189}}],
+    charged = invoice_record(
+        {
+            "TxnTaxDetail": {
+                "TxnTaxCodeRef": {"value": "1"},
+                "TotalTax": 13.7,
+                "TaxLine": [{"Amount": 13.7, "TaxLineDetail": {"TaxPercent": 7.25, "NetAmountTaxable": 189}}],
+            }
         }
-    }
+    )
     exempt = {"tax": D("0.00"), "total": D("508.00"), "customer_taxable": False, "billed_taxable": False}
 
     by_location = charged_reason(_invoice(**exempt, by_location=True), AUTOMATED, charged, {"1": CALIFORNIA})
@@ -198,21 +208,27 @@ def test_no_tax_without_sales_tax_or_for_a_customer_quickbooks_does_not_tax():
 
 def test_what_quickbooks_charged_is_explained_from_its_invoice():
     invoice = _invoice()
-    other_code = {
-        "TxnTaxDetail": {
-            "TxnTaxCodeRef": {"value": "1"},
-            "TotalTax": 13.7,
-            "TaxLine": [{"Amount": 13.7, "TaxLineDetail": {"TaxPercent": 7.25, "NetAmountTaxable": 189}}],
+    other_code = invoice_record(
+        {
+            "TxnTaxDetail": {
+                "TxnTaxCodeRef": {"value": "1"},
+                "TotalTax": 13.7,
+                "TaxLine": [{"Amount": 13.7, "TaxLineDetail": {"TaxPercent": 7.25, "NetAmountTaxable": 189}}],
+            }
         }
-    }
-    other_lines = {
-        "TxnTaxDetail": {
-            "TxnTaxCodeRef": {"value": "2"},
-            "TotalTax": 23.28,
-            "TaxLine": [{"Amount": 23.28, "TaxLineDetail": {"TaxPercent": 8.025, "NetAmountTaxable": 290}}],
+    )
+    other_lines = invoice_record(
+        {
+            "TxnTaxDetail": {
+                "TxnTaxCodeRef": {"value": "2"},
+                "TotalTax": 23.28,
+                "TaxLine": [{"Amount": 23.28, "TaxLineDetail": {"TaxPercent": 8.025, "NetAmountTaxable": 290}}],
+            }
         }
-    }
-    unknown_code = {"TxnTaxDetail": {"TxnTaxCodeRef": {"value": "55", "name": "Hennepin"}, "TotalTax": 1}}
+    )
+    unknown_code = invoice_record(
+        {"TxnTaxDetail": {"TxnTaxCodeRef": {"value": "55", "name": "Hennepin"}, "TotalTax": 1}}
+    )
     codes = {"1": CALIFORNIA, "2": MINNEAPOLIS}
 
     named = CompanyTax(sales_tax=True, choice=CodeChoice.NAMED)

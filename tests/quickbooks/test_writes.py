@@ -16,7 +16,7 @@ from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import sync_state_get
-from apps.quickbooks.sync.records import TermRecord
+from apps.quickbooks.sync.records import CustomerRecord, TermRecord
 from apps.quickbooks.sync.writes import (
     CLOCK_TOLERANCE,
     INTERRUPTED_CREATE,
@@ -53,7 +53,7 @@ class ScriptedBackend:
         self.rounds: list[list[Write]] = []
         self.refusals: dict[str, list[ApiError]] = {}
         self.current: dict[str, object] = {}
-        self.created: list[dict] = []
+        self.created: list[CustomerRecord] = []
         self.pending_seen: list[dict[int, str]] = []
         self.read_ids: list[list[str]] = []
 
@@ -62,7 +62,7 @@ class ScriptedBackend:
         self.pending_seen.append(dict(RecordLink.objects.filter(qbo_id="").values_list("object_id", "pending_name")))
         results = []
         for write in writes:
-            name = _name(write.payload)
+            name = write.payload.name
             if self.refusals.get(name):
                 results.append(WriteResult(write, error=self.refusals[name].pop(0)))
                 continue
@@ -73,23 +73,17 @@ class ScriptedBackend:
         self.read_ids.append(list(ids))
         return [self.current[remote_id] for remote_id in ids if remote_id in self.current]
 
-    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list:
-        return [obj for obj in self.created if obj["DisplayName"] in names]
+    def find_by_names(self, entity: str, names: list[str]) -> list:
+        return [obj for obj in self.created if obj.name in names]
 
     def close(self) -> None:
         pass
 
 
-def _name(payload) -> str:
-    return payload.name if isinstance(payload, TermRecord) else payload["DisplayName"]
-
-
 def _accepted(write: Write):
-    if isinstance(write.payload, TermRecord):
-        return replace(write.payload, version=str(int(write.payload.version) + 1))
     if write.action == CREATE:
-        return {**write.payload, "Id": f"9{write.key}", "SyncToken": "0"}
-    return {**write.payload, "SyncToken": str(int(write.payload["SyncToken"]) + 1)}
+        return replace(write.payload, remote_id=f"9{write.key}", version="0")
+    return replace(write.payload, version=str(int(write.payload.version) + 1))
 
 
 @pytest.fixture
@@ -137,16 +131,16 @@ def writer(ctx, outcomes: Outcomes, **options) -> Writer:
         label=lambda write: f"customer {write.key}",
         local_id=lambda write: write.key,
         applied=outcomes,
-        **{"sent_name": lambda write: write.payload["DisplayName"], **options},
+        **{"sent_name": lambda write: write.payload.name, **options},
     )
 
 
 def create(customer) -> Write:
-    return Write(ENTITY, CREATE, {"DisplayName": customer.display_name}, key=customer.pk)
+    return Write(ENTITY, CREATE, CustomerRecord(name=customer.display_name), key=customer.pk)
 
 
 def update(customer, remote_id: str, version: str) -> Write:
-    payload = {"DisplayName": customer.display_name, "Id": remote_id, "SyncToken": version}
+    payload = CustomerRecord(name=customer.display_name, remote_id=remote_id, version=version)
     return Write(ENTITY, UPDATE, payload, key=customer.pk)
 
 
@@ -171,7 +165,7 @@ def test_creates_are_marked_pending_under_the_name_sent_just_before_their_round(
     links.set(linked.pk, "70", "3", "hash")
 
     def linked_as_answered(result: WriteResult) -> None:  # what a step does with an accepted write
-        links.set(result.write.key, result.record["Id"], result.record["SyncToken"], "")
+        links.set(result.write.key, result.record.remote_id, result.record.version, "")
 
     sending = writer(ctx, Outcomes(), per_round=1, links=links)
     sending.applied = linked_as_answered
@@ -206,19 +200,19 @@ def _pending(ctx, customer, *, name: str = "", minutes_ago: int = 10) -> RecordL
     return link
 
 
-def _made(name: str, remote_id: str, created) -> dict:
-    return {"DisplayName": name, "Id": remote_id, "SyncToken": "2", "created": created}
+def _made(name: str, remote_id: str, created) -> CustomerRecord:
+    return CustomerRecord(name=name, remote_id=remote_id, version="2", created_at=created)
 
 
 def _recovery(backend: ScriptedBackend, **options) -> Recovery:
     def find(pending):
         names = sorted({link.pending_name for _, link in pending})
-        return {obj["DisplayName"]: obj for obj in backend.find_by_names(ENTITY, names)}
+        return {obj.name: obj for obj in backend.find_by_names(ENTITY, names)}
 
     return Recovery(
         find=find,
-        keys=lambda pending: [pending.link.pending_name, pending.write.payload["DisplayName"]],
-        created_at=lambda obj: obj["created"],
+        keys=lambda pending: [pending.link.pending_name, pending.write.payload.name],
+        created_at=lambda obj: obj.created_at,
         **options,
     )
 
@@ -236,7 +230,7 @@ def test_an_interrupted_create_is_linked_to_what_quickbooks_made_and_sent_as_its
     writes = sending.recover([create(renamed)])
 
     assert [(write.action, write.payload) for write in writes] == [
-        (UPDATE, {"DisplayName": "Acme Plumbing Inc", "Id": "501", "SyncToken": "2"})
+        (UPDATE, CustomerRecord(name="Acme Plumbing Inc", remote_id="501", version="2"))
     ]
     link = RecordLink.objects.get(object_id=renamed.pk)
     assert (link.qbo_id, link.sync_token, link.content_hash, link.pending_name) == ("501", "2", "", "")
@@ -266,7 +260,7 @@ def test_an_interrupted_create_is_sent_again_when_quickbooks_made_nothing_for_it
         _made(unfit.display_name, "603", now),
     ]
     outcomes = Outcomes()
-    recovery = _recovery(backend=ctx.backend, fits=lambda pending, obj: obj["Id"] != "603")
+    recovery = _recovery(backend=ctx.backend, fits=lambda pending, obj: obj.remote_id != "603")
     sending = writer(ctx, outcomes, links=links, recovery=recovery)
 
     writes = sending.recover([create(customer) for customer in (none_made, made_before, taken, unfit)])
@@ -290,7 +284,7 @@ def test_made_within_the_clocks_tolerance_before_the_mark_counts_as_the_creates(
 
     writes = writer(ctx, Outcomes(), links=links, recovery=_recovery(backend=ctx.backend)).recover([create(customer)])
 
-    assert [(write.action, write.payload["Id"]) for write in writes] == [(UPDATE, "610")]
+    assert [(write.action, write.payload.remote_id) for write in writes] == [(UPDATE, "610")]
 
 
 def test_what_quickbooks_holds_already_is_linked_at_its_content_and_not_sent(ctx, division):
@@ -317,12 +311,12 @@ def test_an_adopted_write_is_sent_as_the_update_of_the_record_found(ctx, divisio
 
     def adopt(pending, obj):
         write = pending.write
-        return Write(write.entity, write.action, {**write.payload, "DisplayName": obj["DisplayName"] + "!"}, write.key)
+        return Write(write.entity, write.action, replace(write.payload, name=obj.name + "!"), write.key)
 
     recovery = _recovery(backend=ctx.backend, adopt=adopt, message="Found again.")
     writes = writer(ctx, Outcomes(), links=links, recovery=recovery).recover([create(customer)])
 
-    assert writes[0].payload == {"DisplayName": customer.display_name + "!", "Id": "630", "SyncToken": "2"}
+    assert writes[0].payload == CustomerRecord(name=customer.display_name + "!", remote_id="630", version="2")
     ctx.journal.flush()
     assert ctx.run.entries.get().message == "Found again."
 
@@ -333,7 +327,7 @@ def test_an_adopted_write_is_sent_as_the_update_of_the_record_found(ctx, divisio
 def test_a_stale_write_is_read_again_rebuilt_on_the_fresh_version_and_sent_once_more(ctx, division):
     customer, other = CustomerFactory.create_batch(2, division=division)
     ctx.backend.refusals[customer.display_name] = [stale()]
-    ctx.backend.current["40"] = {"Id": "40", "SyncToken": "8", "DisplayName": "changed there"}
+    ctx.backend.current["40"] = CustomerRecord(remote_id="40", version="8", name="changed there")
     outcomes = Outcomes()
 
     writer(ctx, outcomes).send([update(customer, "40", "5"), update(other, "41", "1")])
@@ -342,7 +336,7 @@ def test_a_stale_write_is_read_again_rebuilt_on_the_fresh_version_and_sent_once_
     assert len(ctx.backend.rounds) == 2
     retried = ctx.backend.rounds[1]
     assert [(write.action, write.payload) for write in retried] == [
-        (UPDATE, {"DisplayName": customer.display_name, "Id": "40", "SyncToken": "8"})
+        (UPDATE, CustomerRecord(name=customer.display_name, remote_id="40", version="8"))
     ]
     # Each write reaches the step once, with its final outcome.
     assert [(result.write.key, result.ok) for result in outcomes.results] == [(other.pk, True), (customer.pk, True)]
@@ -352,7 +346,9 @@ def test_stale_writes_wait_for_every_round_and_are_read_again_together(ctx, divi
     first, second = CustomerFactory.create_batch(2, division=division)
     for customer in (first, second):
         ctx.backend.refusals[customer.display_name] = [stale()]
-    ctx.backend.current.update({"1": {"Id": "1", "SyncToken": "4"}, "2": {"Id": "2", "SyncToken": "6"}})
+    ctx.backend.current.update(
+        {"1": CustomerRecord(remote_id="1", version="4"), "2": CustomerRecord(remote_id="2", version="6")}
+    )
     outcomes = Outcomes()
 
     writer(ctx, outcomes, per_round=1).send([update(first, "1", "3"), update(second, "2", "5")])
@@ -365,7 +361,7 @@ def test_stale_writes_wait_for_every_round_and_are_read_again_together(ctx, divi
 def test_a_write_stale_again_fails_and_is_not_sent_a_third_time(ctx, division):
     customer = CustomerFactory(division=division)
     ctx.backend.refusals[customer.display_name] = [stale(), stale()]
-    ctx.backend.current["40"] = {"Id": "40", "SyncToken": "8"}
+    ctx.backend.current["40"] = CustomerRecord(remote_id="40", version="8")
     outcomes = Outcomes()
 
     writer(ctx, outcomes).send([update(customer, "40", "5")])
@@ -382,7 +378,7 @@ def test_a_stale_write_quickbooks_no_longer_has_fails_with_its_refusal(ctx, divi
     writer(ctx, outcomes).send([update(customer, "40", "5")])
 
     assert len(ctx.backend.rounds) == 1
-    assert [(result.write.payload["SyncToken"], result.error.code) for result in outcomes.results] == [("5", "5010")]
+    assert [(result.write.payload.version, result.error.code) for result in outcomes.results] == [("5", "5010")]
 
 
 def test_engine_records_are_rebuilt_on_the_fresh_version_too(ctx, division):
@@ -405,14 +401,14 @@ def test_names_in_use_are_resolved_after_every_round_and_sent_with_the_stale_ret
     taken, stale_one, fine = CustomerFactory.create_batch(3, division=division)
     ctx.backend.refusals[taken.display_name] = [name_in_use()]
     ctx.backend.refusals[stale_one.display_name] = [stale()]
-    ctx.backend.current["50"] = {"Id": "50", "SyncToken": "2"}
+    ctx.backend.current["50"] = CustomerRecord(remote_id="50", version="2")
     outcomes = Outcomes()
     resolved: list[list[int]] = []
 
     def duplicates(refused: list[WriteResult]) -> list[Write]:
         resolved.append([result.write.key for result in refused])
         # The entity renames the record and sends it again.
-        return [Write(ENTITY, CREATE, {"DisplayName": f"{taken.display_name} (2)"}, key=taken.pk)]
+        return [Write(ENTITY, CREATE, CustomerRecord(name=f"{taken.display_name} (2)"), key=taken.pk)]
 
     sending = writer(ctx, outcomes, per_round=1, duplicates=duplicates)
     sending.send([create(taken), update(stale_one, "50", "1"), create(fine)])
@@ -475,7 +471,7 @@ def test_a_create_refused_for_good_leaves_nothing_pending_and_a_linked_record_is
 def test_a_create_sent_again_under_another_name_is_pending_under_that_name(ctx, division):
     customer = CustomerFactory(division=division)
     ctx.backend.refusals[customer.display_name] = [name_in_use()]
-    renamed = Write(ENTITY, CREATE, {"DisplayName": f"{customer.display_name} (2)"}, key=customer.pk)
+    renamed = Write(ENTITY, CREATE, CustomerRecord(name=f"{customer.display_name} (2)"), key=customer.pk)
 
     writer(ctx, Outcomes(), duplicates=lambda refused: [renamed]).send([create(customer)])
 

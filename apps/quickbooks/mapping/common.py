@@ -85,16 +85,3 @@ def content_hash(comparable: dict[str, Any]) -> str:
     """A fingerprint of a comparable form: equal hashes mean both sides hold the same synced content."""
     encoded = json.dumps(_plain(comparable), sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
-
-
-# A payload's identity in QuickBooks: the steps build updates with these, never with QuickBooks' field names.
-
-
-def with_identity(payload: dict[str, Any], remote: str, sync_token: str) -> dict[str, Any]:
-    """``payload`` as an update of QuickBooks record ``remote`` at version ``sync_token``."""
-    return {**payload, "Id": remote, "SyncToken": sync_token}
-
-
-def payload_id(payload: dict[str, Any]) -> str:
-    """The QuickBooks id an update payload is for."""
-    return str(payload.get("Id") or "")

@@ -18,17 +18,16 @@ DUPLICATE_NAME = "6240"
 
 @dataclass(frozen=True)
 class UniqueName:
-    """The field a record is looked up by name with, its name, and whether the name counts (``counts``)."""
+    """A record's name, and whether the name counts (``counts``)."""
 
-    field: str
     name: Callable[[Any], str]
     counts: Callable[[Any], bool] = lambda obj: True
 
 
 UNIQUE_NAMES: dict[str, UniqueName] = {
     # Both travel as the engine's records (``CustomerRecord``, ``ItemRecord``).
-    customers.ENTITY: UniqueName("DisplayName", lambda record: record.name),
-    items.ENTITY: UniqueName("Name", lambda record: record.name, lambda record: not record.sub_item),
+    customers.ENTITY: UniqueName(lambda record: record.name),
+    items.ENTITY: UniqueName(lambda record: record.name, lambda record: not record.sub_item),
 }
 
 

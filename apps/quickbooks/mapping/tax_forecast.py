@@ -26,8 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from apps.quickbooks.mapping import tax
-from apps.quickbooks.mapping.common import ref_id, text
-from apps.quickbooks.sync.records import TaxCodeRecord, TaxRateRecord
+from apps.quickbooks.sync.records import CompanyPreferences, InvoiceRecord, TaxCodeRecord, TaxRateRecord
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -110,19 +109,12 @@ class CompanyTax:
         return self.choice != CodeChoice.NAMED_ELSE_CUSTOMER
 
 
-def company_tax(
-    preferences: dict[str, Any], codes: dict[str, QuickBooksTaxCode], *, desktop: bool = False
-) -> CompanyTax:
+def company_tax(preferences: CompanyPreferences, codes: dict[str, QuickBooksTaxCode]) -> CompanyTax:
     """The company's way with tax, from its preferences and its codes (the oldest one is its default)."""
-    prefs = preferences.get("TaxPrefs") or {}
-    if desktop:
-        choice = CodeChoice.NAMED_ELSE_CUSTOMER
-    else:
-        choice = CodeChoice.AUTOMATED if prefs.get("PartnerTaxEnabled") else CodeChoice.NAMED
     oldest = min(codes, key=_natural_key, default=None)
     return CompanyTax(
-        sales_tax=bool(prefs.get("UsingSalesTax", True)),
-        choice=choice,
+        sales_tax=preferences.sales_tax,
+        choice=preferences.tax_code_choice or CodeChoice.NAMED,
         default_code=codes[oldest] if oldest is not None else None,
     )
 
@@ -263,28 +255,19 @@ def difference_reason(
 
 
 def charged_reason(
-    invoice: InvoiceTax, company: CompanyTax, record: dict[str, Any], codes: dict[str, QuickBooksTaxCode]
+    invoice: InvoiceTax, company: CompanyTax, record: InvoiceRecord, codes: dict[str, QuickBooksTaxCode]
 ) -> str:
     """
     Why QuickBooks charged the tax of ``record`` (the invoice it made) when FieldOffice computed another: read from
     the code and the taxable amount it reports, else from the forecast.
     """
-    detail = record.get("TxnTaxDetail") or {}
-    code_id = ref_id(detail.get("TxnTaxCodeRef"))
+    code_id = record.tax_code_id
     code = codes.get(code_id)
     if code is None and code_id:
-        name = text((detail.get("TxnTaxCodeRef") or {}).get("name")) or f"Id {code_id}"
-        percents = tuple(
-            Decimal(str((line.get("TaxLineDetail") or {}).get("TaxPercent") or 0))
-            for line in detail.get("TaxLine") or []
-        )
-        code = QuickBooksTaxCode(id=code_id, name=name, percents=percents)
+        name = record.tax_code_name or f"Id {code_id}"
+        code = QuickBooksTaxCode(id=code_id, name=name, percents=tuple(rate.percent for rate in record.charged))
     if code is None:
         return tax_forecast(invoice, company).reason or "QuickBooks computed the tax its own way."
-    bases = [
-        (line.get("TaxLineDetail") or {}).get("NetAmountTaxable")
-        for line in detail.get("TaxLine") or []
-        if (line.get("TaxLineDetail") or {}).get("NetAmountTaxable") is not None
-    ]
+    bases = [rate.taxable_base for rate in record.charged if rate.taxable_base is not None]
     base = _money(bases[0]) if bases else invoice.taxable_base
     return difference_reason(invoice, company, code=code, base=base)

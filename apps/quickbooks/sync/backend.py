@@ -22,6 +22,7 @@ from apps.quickbooks.errors import ApiError
 
 if TYPE_CHECKING:
     from apps.core.models import Division
+    from apps.quickbooks.sync.records import CompanyPreferences
 
 CREATE = "create"
 UPDATE = "update"
@@ -101,13 +102,13 @@ class Backend(Protocol):
     def write(self, writes: list[Write]) -> list[WriteResult]:
         """Carry out ``writes`` (in order, batched as the backend allows); one result per write, faults included."""
 
-    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[Any]:
-        """Records of ``entity``, active or not, whose ``field`` (the name) is one of ``names``."""
+    def find_by_names(self, entity: str, names: list[str]) -> list[Any]:
+        """Records of ``entity``, active or not, named one of ``names`` (each backend knows what names them)."""
 
     def find_created_since(self, entity: str, since: datetime) -> list[Any]:
         """Records of ``entity`` created at or after ``since`` (to find what an interrupted run created)."""
 
-    def preferences(self) -> dict[str, Any]:
+    def preferences(self) -> "CompanyPreferences":
         """The company's preferences (how it numbers invoices, whether it charges sales tax)."""
 
     def read_by_ids(self, entity: str, ids: list[str]) -> list[Any]:

@@ -39,7 +39,7 @@ from apps.quickbooks.mapping.desktop.common import (
 from apps.quickbooks.mapping.desktop.lists import TERM_UNCHANGEABLE
 from apps.quickbooks.mapping.desktop.registry import ADAPTERS
 from apps.quickbooks.sync.backend import Capabilities, DriftReading, InvoiceFigures, Snapshot, Write, WriteResult
-from apps.quickbooks.sync.records import ACCOUNT, ITEM, TAX_AGENCY, TAX_CODE, TERM, Record
+from apps.quickbooks.sync.records import ACCOUNT, ITEM, TAX_AGENCY, TAX_CODE, TERM, CompanyPreferences, Record
 
 PAGE_SIZE = 500
 REQUESTS_PER_EXCHANGE = 250
@@ -84,17 +84,6 @@ def _object_id(ret: dict[str, Any]) -> str:
     return str(ret.get("ListID") or ret.get("TxnID") or "")
 
 
-def _deleted(adapter: Adapter, remote_id: str) -> Any:
-    """A record QuickBooks deleted, as the adapter's entity reports one (Online's shape for those without records)."""
-    make = getattr(adapter, "deleted_record", None)
-    return make(remote_id) if make is not None else {"status": "Deleted", "Id": remote_id}
-
-
-def _record_id(record: Any) -> str:
-    """The engine's id of a record an adapter made: an engine record's, or an Online-shaped dictionary's."""
-    return record.remote_id if isinstance(record, Record) else str(record.get("Id") or "")
-
-
 class DesktopBackend:
     capabilities = CAPABILITIES
 
@@ -114,7 +103,7 @@ class DesktopBackend:
         # What full reads told about their entity, for the user (``Adapter.digest``).
         self.digests: dict[str, list[dict[str, Any]]] = {}
         self._sequence = 0
-        self._preferences: dict[str, Any] | None = None
+        self._preferences: CompanyPreferences | None = None
 
     def close(self) -> None:
         self.transport.close()
@@ -273,8 +262,9 @@ class DesktopBackend:
                 continue
             for ret, _ in items:
                 entity = self._deleted_entity(adapters, ret)
-                if entity:
-                    snapshot.records.setdefault(entity, []).append(_deleted(adapters[entity], _object_id(ret)))
+                deleted_record = getattr(adapters.get(entity), "deleted_record", None)
+                if deleted_record is not None:
+                    snapshot.records.setdefault(entity, []).append(deleted_record(_object_id(ret)))
 
     def _deleted_requests(self, adapters: list[Adapter], since: datetime) -> dict[Any, Request]:
         requests: dict[Any, Request] = {}
@@ -298,15 +288,15 @@ class DesktopBackend:
         deleted_type = ret.get("ListDelType") or ret.get("TxnDelType") or ""
         return next((entity for entity, adapter in adapters.items() if deleted_type in adapter.deleted_types), "")
 
-    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[Any]:
+    def find_by_names(self, entity: str, names: list[str]) -> list[Record]:
         adapter = self._adapter(entity)
-        found = self._read(entity, adapter.by_names(names, field))
-        return found + adapter.named(self.seen[entity], {name_key(name) for name in names}, field)
+        found = self._read(entity, adapter.by_names(names))
+        return found + adapter.named(self.seen[entity], {name_key(name) for name in names})
 
     def read_by_ids(self, entity: str, ids: list[str]) -> list[Any]:
         wanted = set(ids)
         found = self._read(entity, self._adapter(entity).by_ids(ids))
-        return [record for record in found if _record_id(record) in wanted]
+        return [record for record in found if record.remote_id in wanted]
 
     def find_created_since(self, entity: str, since: datetime) -> list[Any]:
         adapter = self._adapter(entity)
@@ -321,8 +311,8 @@ class DesktopBackend:
             for record in adapter.records(ret, record_type)
         ]
 
-    def preferences(self) -> dict[str, Any]:
-        """The company's preferences in the engine's shape (see ``mapping.desktop.preferences``), read once a run."""
+    def preferences(self) -> CompanyPreferences:
+        """The company's preferences as the engine reads them (see ``mapping.desktop.preferences``), read once a run."""
         if self._preferences is None:
             query = self._request(preferences.QUERY, {"IncludeRetElement": preferences.RETURNED})
             (response,) = self._exchange([query])

@@ -5,9 +5,9 @@ The QuickBooks Online backend: the engine's reads and writes as few Accounting A
   (tax codes, rates and agencies, terms: CDC does not report them) that also counts what a full read must page
   through; a full read then pages by 1,000, the most a query returns.
 - Writes go 30 to a batch, the most Intuit takes; a tax code is created through the tax service, one per call.
-- The short lists, the chart of accounts, the items and the customers are handed to the engine as its records
-  (``sync.records``), translated by ``mapping.terms``, ``mapping.tax``, ``mapping.accounts``, ``mapping.items`` and
-  ``mapping.customers`` as they are read and written; invoices and payments still travel as Intuit's JSON.
+- Every record is handed to the engine as its record (``sync.records``), translated as it is read and written by
+  ``mapping.terms``, ``mapping.tax``, ``mapping.accounts``, ``mapping.items``, ``mapping.customers`` and
+  ``mapping.invoices`` (invoices and payments); the company's preferences by ``mapping.preferences``.
 """
 
 import uuid
@@ -25,7 +25,8 @@ from apps.quickbooks.client import QuickBooksClient
 from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
 from apps.quickbooks.client.faults import batch_item_error
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping import accounts, customers, drift, items, tax, terms
+from apps.quickbooks.mapping import accounts, customers, drift, invoices, items, tax, terms
+from apps.quickbooks.mapping.preferences import preferences_record
 from apps.quickbooks.models import QuickBooksConnection
 from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync.backend import (
@@ -40,7 +41,19 @@ from apps.quickbooks.sync.backend import (
     Write,
     WriteResult,
 )
-from apps.quickbooks.sync.records import ACCOUNT, CUSTOMER, ITEM, TAX_AGENCY, TAX_CODE, TAX_RATE, TERM
+from apps.quickbooks.sync.records import (
+    ACCOUNT,
+    CUSTOMER,
+    INVOICE,
+    ITEM,
+    PAYMENT,
+    TAX_AGENCY,
+    TAX_CODE,
+    TAX_RATE,
+    TERM,
+    CompanyPreferences,
+    Record,
+)
 
 # Change data capture looks back at most 30 days; older cursors need a full read.
 CDC_MAX_AGE = timedelta(days=30) - timedelta(hours=1)
@@ -55,7 +68,10 @@ NAMES_PER_QUERY = 50
 ALL_ACTIVITY = "Active IN (true, false)"
 # Lists that have no Active field to filter on.
 # Transactions have no Active field either (they are voided or deleted instead).
-WITHOUT_ACTIVE = frozenset({TAX_AGENCY, "Invoice", "Payment", "Estimate", "CreditMemo", "SalesReceipt"})
+WITHOUT_ACTIVE = frozenset({TAX_AGENCY, INVOICE, PAYMENT, "Estimate", "CreditMemo", "SalesReceipt"})
+# The field each entity is named by where it is not ``Name``: those whose names QuickBooks keeps unique across
+# customers, vendors and employees.
+NAME_FIELDS = {CUSTOMER: "DisplayName", "Vendor": "DisplayName", "Employee": "DisplayName"}
 # The entities read as the engine's records, and those written from them: Intuit's JSON ↔ record.
 RECORD_READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     TERM: terms.term_record,
@@ -65,6 +81,8 @@ RECORD_READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     ACCOUNT: accounts.account_record,
     ITEM: items.item_record,
     CUSTOMER: customers.customer_record,
+    INVOICE: invoices.invoice_record,
+    PAYMENT: invoices.payment_record,
 }
 RECORD_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
     TERM: terms.term_payload,
@@ -72,6 +90,7 @@ RECORD_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
     ACCOUNT: accounts.account_payload,
     ITEM: items.record_payload,
     CUSTOMER: customers.record_payload,
+    INVOICE: invoices.invoice_payload,
 }
 # Intuit lets apps create terms, tax codes (through its tax service), agencies, accounts and items, and change terms
 # and items, not tax codes.
@@ -86,10 +105,10 @@ def _quoted_list(client: QuickBooksClient, values: list[str]) -> str:
     return ", ".join(client.quote(value) for value in values)
 
 
-def _records(entity: str, rows: list[dict[str, Any]]) -> list[Any]:
-    """``rows`` as the engine takes them: its records for the entities that have one, else as Intuit sent them."""
-    reader = RECORD_READERS.get(entity)
-    return [reader(row) for row in rows] if reader else rows
+def _records(entity: str, rows: list[dict[str, Any]]) -> list[Record]:
+    """``rows`` as the engine takes them: its records."""
+    reader = RECORD_READERS[entity]
+    return [reader(row) for row in rows]
 
 
 class OnlineBackend:
@@ -191,7 +210,8 @@ class OnlineBackend:
                 found[entity].extend(response.get(entity, []))
         return found
 
-    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[Any]:
+    def find_by_names(self, entity: str, names: list[str]) -> list[Record]:
+        field = NAME_FIELDS.get(entity, "Name")
         found: list[dict[str, Any]] = []
         for start in range(0, len(names), NAMES_PER_QUERY):
             chunk = names[start : start + NAMES_PER_QUERY]
@@ -205,8 +225,8 @@ class OnlineBackend:
         where = f"MetaData.CreateTime >= {self.client.quote(since.isoformat(timespec='seconds'))}"
         return _records(entity, self._query_pages(entity, where))
 
-    def preferences(self) -> dict[str, Any]:
-        return self.client.request("GET", "preferences").get("Preferences", {})
+    def preferences(self) -> CompanyPreferences:
+        return preferences_record(self.client.request("GET", "preferences").get("Preferences", {}))
 
     def read_by_ids(self, entity: str, ids: list[str]) -> list[Any]:
         found: list[dict[str, Any]] = []
@@ -255,18 +275,16 @@ class OnlineBackend:
             connections.close_all()
 
     def _void(self, write: Write) -> WriteResult:
-        payload = write.payload
         try:
-            record = self.client.void(write.entity, str(payload["Id"]), str(payload["SyncToken"]))
+            answer = self.client.void(write.entity, write.payload.remote_id, write.payload.version)
         except ApiError as error:
             return WriteResult(write, error=error)
-        return WriteResult(write, record=record)
+        return WriteResult(write, record=_records(write.entity, [answer])[0])
 
     def _batch_write(self, chunk: list[tuple[int, Write]]) -> dict[int, WriteResult]:
         items = []
         for index, write in chunk:
-            writer = RECORD_WRITERS.get(write.entity)
-            payload = writer(write.payload) if writer else write.payload
+            payload = RECORD_WRITERS[write.entity](write.payload)
             body = payload if write.action == CREATE else {**payload, "sparse": True}
             items.append({"bId": str(index), "operation": write.action, write.entity: body})
         by_index = dict(chunk)
@@ -284,8 +302,7 @@ class OnlineBackend:
                 results[index] = WriteResult(write, error=batch_item_error(answer["Fault"]))
             else:
                 record = answer.get(write.entity)
-                reader = RECORD_READERS.get(write.entity)
-                results[index] = WriteResult(write, record=reader(record) if reader and record else record)
+                results[index] = WriteResult(write, record=RECORD_READERS[write.entity](record) if record else None)
         for index, write in chunk:
             results.setdefault(index, WriteResult(write, error=ApiError("QuickBooks did not answer for this record.")))
         return results

@@ -27,12 +27,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from apps.core.models import Division
-from apps.quickbooks.mapping.common import name_key, payload_id, remote_sync_token
+from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.mapping.names import UNIQUE_NAMES, duplicate_name_error
 from apps.quickbooks.models import RecordLink
 from apps.quickbooks.sync.backend import CREATE, Backend, Capabilities, Snapshot, Write, WriteResult
 from apps.quickbooks.sync.links import LinkSet
-from apps.quickbooks.sync.records import Record
+from apps.quickbooks.sync.records import CompanyPreferences, Record
 
 # QuickBooks ids are digits (Online) or ListIDs like "80000001-1234567890" (Desktop): this prefix is neither.
 PLACEHOLDER_PREFIX = "preview:"
@@ -105,30 +105,24 @@ class PreviewBackend:
         taken: dict[str, set[str]] = defaultdict(set)
         for entity, names in wanted.items():
             unique = UNIQUE_NAMES[entity]
-            found = self.find_by_names(entity, sorted(names), field=unique.field)
+            found = self.find_by_names(entity, sorted(names))
             taken[entity] = {name_key(unique.name(obj)) for obj in found if unique.counts(obj)}
         return taken
 
-    def _accepted(self, write: Write) -> Any:
-        if isinstance(write.payload, Record):
-            return _record_accepted(write.payload, write.action, next(self._ids))
-        if write.action == CREATE:
-            return {**write.payload, "Id": f"{PLACEHOLDER_PREFIX}{next(self._ids)}", "SyncToken": "0"}
-        token = remote_sync_token(write.payload)
-        version = str(int(token) + 1) if token.isdigit() else token
-        return {**write.payload, "Id": payload_id(write.payload), "SyncToken": version}
+    def _accepted(self, write: Write) -> Record:
+        return _record_accepted(write.payload, write.action, next(self._ids))
 
-    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list[Any]:
+    def find_by_names(self, entity: str, names: list[str]) -> list[Record]:
         keys = {name_key(name) for name in names}
         unique = UNIQUE_NAMES.get(entity)
         made = self._created.get(entity, []) if unique is not None else []
         created = [record for record in made if name_key(unique.name(record)) in keys]
-        return self.backend.find_by_names(entity, names, field=field) + created
+        return self.backend.find_by_names(entity, names) + created
 
     def find_created_since(self, entity: str, since: datetime) -> list[Any]:
         return self.backend.find_created_since(entity, since)
 
-    def preferences(self) -> dict[str, Any]:
+    def preferences(self) -> CompanyPreferences:
         return self.backend.preferences()
 
     def read_by_ids(self, entity: str, ids: list[str]) -> list[Any]:
@@ -149,10 +143,9 @@ def _record_accepted(record: Record, action: str, number: int) -> Record:
 def _refers_to_placeholder(value: Any) -> bool:
     if isinstance(value, str):
         return is_placeholder(value)
-    if isinstance(value, Record):
+    if dataclasses.is_dataclass(value):
+        # A record, or a part of one (an invoice's lines).
         return any(_refers_to_placeholder(getattr(value, item.name)) for item in dataclasses.fields(value))
-    if isinstance(value, dict):
-        return any(_refers_to_placeholder(item) for item in value.values())
     if isinstance(value, list | tuple):
         return any(_refers_to_placeholder(item) for item in value)
     return False

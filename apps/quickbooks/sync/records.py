@@ -21,6 +21,8 @@ TAX_AGENCY = "TaxAgency"
 ACCOUNT = "Account"
 ITEM = "Item"
 CUSTOMER = "Customer"
+INVOICE = "Invoice"
+PAYMENT = "Payment"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,3 +205,89 @@ class CustomerRecord(Record):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     deleted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceLine:
+    """
+    A line of an invoice: its item (QuickBooks' id), what it says, how many at what price for what amount, and
+    whether it is taxed. ``line_id`` is QuickBooks' id of a line it holds (a change keeps its lines by it), "" for a
+    line sent.
+    """
+
+    item_id: str = ""
+    description: str = ""
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    amount: Decimal = Decimal("0.00")
+    taxable: bool = False
+    line_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaxCharged:
+    """One rate QuickBooks charged on an invoice, and the amount it charged it on (``None`` when it does not say)."""
+
+    percent: Decimal
+    taxable_base: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceRecord(Record):
+    """
+    A QuickBooks invoice: billed to ``customer_id`` (a customer, or a job FieldOffice keeps as a service location),
+    with its payment term and tax code, and its lines. ``number`` "" sent: QuickBooks numbers it. ``origin_id`` is
+    the FieldOffice invoice it was created from, which QuickBooks keeps with it where it never prints it, so that an
+    interrupted run finds the invoice it created instead of creating it twice.
+
+    What QuickBooks made of it comes back with it: the ``tax`` it charged (per rate: ``charged``, with the code's name
+    ``tax_code_name``), its ``total`` and the ``balance`` still owed. ``voided`` and ``deleted``: QuickBooks voided
+    it (a voided invoice totals nothing), or reported it deleted and says nothing else of it.
+    """
+
+    number: str = ""
+    customer_id: str = ""
+    invoice_date: date | None = None
+    due_date: date | None = None
+    term_id: str = ""
+    tax_code_id: str = ""
+    tax_code_name: str = ""
+    memo: str = ""
+    origin_id: int | None = None
+    lines: tuple[InvoiceLine, ...] = ()
+    tax: Decimal = Decimal("0.00")
+    total: Decimal = Decimal("0.00")
+    balance: Decimal = Decimal("0.00")
+    charged: tuple[TaxCharged, ...] = ()
+    voided: bool = False
+    created_at: datetime | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentRecord(Record):
+    """
+    A payment QuickBooks recorded: when, how (``method``: the payment method's name there, "" when none), its
+    reference (a check number), and what it pays: ``applied``, the invoices it pays by QuickBooks' id, with the amount
+    of money received for each. ``deleted``: QuickBooks reported it deleted and says nothing else of it.
+    """
+
+    paid_on: date | None = None
+    method: str = ""
+    reference: str = ""
+    applied: tuple[tuple[str, Decimal], ...] = ()
+    deleted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompanyPreferences:
+    """
+    What the engine reads of a QuickBooks company's preferences. ``custom_numbers``: whether it takes invoice numbers
+    from whoever creates the invoice (and does not number them), ``None`` when it has no such switch and takes either.
+    ``sales_tax``: whether it charges sales tax; ``tax_code_choice``: how it picks the tax code of an invoice
+    (``mapping.tax_forecast.CodeChoice``).
+    """
+
+    custom_numbers: bool | None = None
+    sales_tax: bool = True
+    tax_code_choice: str = ""

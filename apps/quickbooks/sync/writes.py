@@ -16,9 +16,9 @@ in use.
 - Names in use (6240): an entity that can do something about them (link the record of that name, rename) resolves
   them once every round was sent (``Writer.duplicates``); what it sends then goes with the stale retries.
 
-The module never reads a QuickBooks field: it is given the writes, the mapping's way of reading and stamping a
-record's identity (``Shape``), and per entity a few callables (``Writer``, ``Recovery``). What the step does with
-each final outcome (link, log, take QuickBooks' figures) is the step's ``applied``.
+The module never reads a QuickBooks field: it is given the writes (the engine's records, ``sync.records``, whose
+``remote_id`` and ``version`` it reads and stamps), and per entity a few callables (``Writer``, ``Recovery``). What
+the step does with each final outcome (link, log, take QuickBooks' figures) is the step's ``applied``.
 """
 
 from collections.abc import Callable, Iterable
@@ -29,7 +29,6 @@ from typing import Any, NamedTuple
 from django.db import transaction
 
 from apps.quickbooks.errors import FaultError, QuickBooksError
-from apps.quickbooks.mapping.common import payload_id, remote_id, remote_sync_token, with_identity
 from apps.quickbooks.models import RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
@@ -43,38 +42,6 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
 STALE = "5010"
 DUPLICATE_NAME = "6240"
 INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrupted; linked, not created twice."
-
-
-@dataclass(frozen=True)
-class Shape:
-    """
-    How the writes of an entity carry a QuickBooks record's identity: the id and version of a record read or
-    returned (``identity``), the id an update is for (``target``), and a write's payload as a change of a given
-    record at a given version (``at``). The mapping's knowledge, given to the engine.
-    """
-
-    identity: Callable[[Any], tuple[str, str]]
-    target: Callable[[Any], str]
-    at: Callable[[Any, str, str], Any]
-
-
-# The engine's records (``sync.records``): every entity but invoices and payments.
-RECORDS = Shape(
-    identity=lambda record: (record.remote_id, record.version),
-    target=lambda record: record.remote_id,
-    at=lambda record, remote, version: replace(record, remote_id=remote, version=version),
-)
-# QuickBooks Online-shaped dictionaries: invoices and payments, which have no engine record yet (on either backend).
-ONLINE_DICTS = Shape(
-    identity=lambda obj: (remote_id(obj), remote_sync_token(obj)),
-    target=payload_id,
-    at=with_identity,
-)
-
-
-def shape_of(payload: Any) -> Shape:
-    """The shape of ``payload``: an engine record's, or an Online-shaped dictionary's."""
-    return RECORDS if isinstance(payload, Record) else ONLINE_DICTS
 
 
 def error_code(result: WriteResult) -> str:
@@ -235,18 +202,15 @@ class Writer:
         """The stale writes on QuickBooks' current versions; one QuickBooks no longer has fails as it was refused."""
         if not stale:
             return []
-        targets = [shape_of(result.write.payload).target(result.write.payload) for result in stale]
-        current = {}
-        for record in self.ctx.backend.read_by_ids(self.entity, targets):
-            remote, version = shape_of(record).identity(record)
-            current[remote] = version
+        targets = [result.write.payload.remote_id for result in stale]
+        current = {record.remote_id: record.version for record in self.ctx.backend.read_by_ids(self.entity, targets)}
         retries = []
         for result, target in zip(stale, targets, strict=True):
             write = result.write
             if target not in current:
                 self.applied(result)
                 continue
-            payload = shape_of(write.payload).at(write.payload, target, current[target])
+            payload = replace(write.payload, remote_id=target, version=current[target])
             retries.append(Write(write.entity, write.action, payload, key=write.key))
         return retries
 
@@ -272,15 +236,14 @@ class Writer:
                 writes.extend(self._adopt(each, record))
         return writes
 
-    def _made_for(self, pending: Pending, record: Any) -> bool:
-        remote, _ = shape_of(record).identity(record)
-        if self.taken(remote) or not self.recovery.fits(pending, record):
+    def _made_for(self, pending: Pending, record: Record) -> bool:
+        if self.taken(record.remote_id) or not self.recovery.fits(pending, record):
             return False
         created = self.recovery.created_at(record) if self.recovery.created_at else None
         return created is None or created >= pending.link.pending_since - CLOCK_TOLERANCE
 
-    def _adopt(self, pending: Pending, record: Any) -> list[Write]:
-        remote, version = shape_of(record).identity(record)
+    def _adopt(self, pending: Pending, record: Record) -> list[Write]:
+        remote, version = record.remote_id, record.version
         local_id = self.local_id(pending.write)
         held = self.recovery.holds(pending, record)
         write = pending.write if held else self.recovery.adopt(pending, record)
@@ -296,7 +259,7 @@ class Writer:
         if held:
             return []
         # What QuickBooks got then may differ from the record now (renamed since): it is sent as it is.
-        payload = shape_of(write.payload).at(write.payload, remote, version)
+        payload = replace(write.payload, remote_id=remote, version=version)
         return [Write(write.entity, UPDATE, payload, key=write.key)]
 
 

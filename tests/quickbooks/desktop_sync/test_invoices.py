@@ -1,5 +1,7 @@
 """Invoices to QuickBooks Desktop, and payments, voids and deletions coming back, through the engine."""
 
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,9 +14,11 @@ from apps.invoicing.services import invoice_approve, invoice_mark_for_sync
 from apps.invoicing.services.writes import invoice_create
 from apps.quickbooks.mapping.desktop.invoices import InvoicesAdapter, invoice_fields, invoice_record
 from apps.quickbooks.mapping.desktop.payments import PaymentsAdapter, payment_record
+from apps.quickbooks.mapping.tax_forecast import CodeChoice
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus, SyncSettings
 from apps.quickbooks.sync.backend import CREATE, Write
 from apps.quickbooks.sync.desktop import DesktopBackend
+from apps.quickbooks.sync.records import CompanyPreferences, InvoiceLine, InvoiceRecord, PaymentRecord
 from tests.factories import CustomerFactory, TaxRateFactory
 from tests.quickbooks.desktop_sync.conftest import EmulatorTransport, customer_add, qbxml
 
@@ -182,11 +186,14 @@ def test_preferences_say_desktop_numbers_invoices_and_whether_it_charges_sales_t
     preferences = backend.preferences()
     backend.preferences()
 
-    assert preferences == {"SalesFormsPrefs": {}, "TaxPrefs": {"UsingSalesTax": True}}
+    # No "custom numbers" switch: Desktop keeps the number sent, and numbers an invoice sent without one.
+    assert preferences == CompanyPreferences(
+        custom_numbers=None, sales_tax=True, tax_code_choice=CodeChoice.NAMED_ELSE_CUSTOMER
+    )
     assert transport.requests("PreferencesQuery") == 1  # read once a run
     company.sales_tax_enabled = False
     company.save()
-    assert DesktopBackend(EmulatorTransport(company)).preferences()["TaxPrefs"] == {"UsingSalesTax": False}
+    assert DesktopBackend(EmulatorTransport(company)).preferences().sales_tax is False
 
 
 # The translations on their own.
@@ -217,60 +224,79 @@ INVOICE_RET = {
 }
 
 
-def test_an_invoice_ret_reads_as_the_online_record_the_step_reads():
+def test_an_invoice_ret_reads_as_the_engine_record():
     record = invoice_record(INVOICE_RET)
 
-    assert (record["Id"], record["SyncToken"], record["DocNumber"]) == ("1A-1", "77", "1001")
-    assert (record["TotalAmt"], record["Balance"], record["TxnTaxDetail"]["TotalTax"]) == ("107.25", "57.25", "7.25")
-    assert record["TxnTaxDetail"]["TxnTaxCodeRef"] == {"value": "80000009-1", "name": "State Tax"}
-    assert (record["PrivateNote"], record["CustomerMemo"]) == ("FieldOffice invoice 12", {"value": "Gate 4"})
-    (line,) = record["Line"]
-    assert line["SalesItemLineDetail"]["TaxCodeRef"] == {"value": "TAX"}
-    assert line["SalesItemLineDetail"]["ItemRef"]["value"] == "80000005-1"
+    assert (record.remote_id, record.version, record.number) == ("1A-1", "77", "1001")
+    assert (record.customer_id, record.invoice_date, record.due_date) == (
+        "80000001-1",
+        date(2015, 11, 2),
+        date(2015, 12, 2),
+    )
+    assert (record.total, record.balance, record.tax) == (Decimal("107.25"), Decimal("57.25"), Decimal("7.25"))
+    assert (record.tax_code_id, record.tax_code_name) == ("80000009-1", "State Tax")
+    assert (record.origin_id, record.memo, record.voided) == (12, "Gate 4", False)
+    assert record.lines == (
+        InvoiceLine(
+            item_id="80000005-1",
+            description="Parts",
+            quantity=Decimal(1),
+            unit_price=Decimal(100),
+            amount=Decimal("100.00"),
+            taxable=True,
+            line_id="1A-2",
+        ),
+    )
 
     voided = invoice_record(
         {**INVOICE_RET, "Memo": "VOID: FieldOffice invoice 12", "Subtotal": "0.00", "SalesTaxTotal": "0.00"}
     )
     foreign = invoice_record({**INVOICE_RET, "Memo": "Note: call first"})
+    edited = invoice_record({**INVOICE_RET, "Memo": "Call first (FieldOffice invoice 12)"})
 
-    assert voided["PrivateNote"] == "Voided: FieldOffice invoice 12" and voided["TotalAmt"] == "0.00"
-    assert foreign["PrivateNote"] == "Note: call first" and "CustomerMemo" not in foreign
+    assert (voided.voided, voided.origin_id, voided.total) == (True, 12, Decimal("0.00"))
+    assert (foreign.origin_id, foreign.memo) == (None, "Note: call first")
+    assert edited.origin_id == 12
 
 
 def test_an_update_keeps_desktop_lines_by_position_and_adds_the_rest():
-    payload = {
-        "Id": "1A-1",
-        "SyncToken": "77",
-        "CustomerRef": {"value": "80000001-1"},
-        "TxnDate": "2015-11-02",
-        "PrivateNote": "FieldOffice invoice 12",
-        "Line": [
-            {
-                "Amount": Decimal("100.00"),
-                "Description": "Parts",
-                "SalesItemLineDetail": {"ItemRef": {"value": "80000005-1"}, "Qty": 1, "UnitPrice": 100},
-            },
-            {"Amount": Decimal("5.00"), "Description": "Fee", "SalesItemLineDetail": {"Qty": 1, "UnitPrice": 5}},
-        ],
-    }
+    record = InvoiceRecord(
+        remote_id="1A-1",
+        version="77",
+        customer_id="80000001-1",
+        invoice_date=date(2015, 11, 2),
+        origin_id=12,
+        lines=(
+            InvoiceLine(
+                item_id="80000005-1",
+                description="Parts",
+                quantity=Decimal(1),
+                unit_price=Decimal(100),
+                amount=Decimal("100.00"),
+            ),
+            InvoiceLine(description="Fee", quantity=Decimal(1), unit_price=Decimal(5), amount=Decimal("5.00")),
+        ),
+    )
 
-    fields = invoice_fields(payload, line_ids=["1A-2", "1A-3", "1A-4"])
-    grown = invoice_fields(payload, line_ids=["1A-2"])
+    fields = invoice_fields(record, line_ids=["1A-2", "1A-3", "1A-4"])
+    grown = invoice_fields(record, line_ids=["1A-2"])
 
     assert (fields["TxnID"], fields["EditSequence"], fields["Memo"]) == ("1A-1", "77", "FieldOffice invoice 12")
+    assert (fields["TxnDate"], fields["CustomerRef"]) == ("2015-11-02", {"ListID": "80000001-1"})
     assert [line["TxnLineID"] for line in fields["InvoiceLineMod"]] == ["1A-2", "1A-3"]  # 1A-4 is deleted
     assert [line["TxnLineID"] for line in grown["InvoiceLineMod"]] == ["1A-2", "-1"]
     assert [line["SalesTaxCodeRef"] for line in fields["InvoiceLineMod"]] == [{"FullName": "Non"}] * 2
     assert "InvoiceLineAdd" not in fields
 
-    added = invoice_fields({**payload, "Id": None}, line_ids=[])
+    added = invoice_fields(replace(record, remote_id="", version="", memo="Gate 4"), line_ids=[])
+    assert added["Memo"] == "FieldOffice invoice 12: Gate 4"
     assert [line["Amount"] for line in added["InvoiceLineAdd"]] == [Decimal("100.00"), Decimal("5.00")]
     assert "TxnID" not in added
 
 
 def test_a_location_whose_ship_to_is_gone_is_refused_before_sending():
     adapter = InvoicesAdapter()
-    payload = {"CustomerRef": {"value": "80000001-1/north barn"}, "TxnDate": "2015-11-02", "Line": []}
+    payload = InvoiceRecord(customer_id="80000001-1/north barn", invoice_date=date(2015, 11, 2))
     seen = {"80000001-1": {"ListID": "80000001-1", "ShipToAddress": [{"Name": "South Barn", "Addr1": "2 Farm Rd"}]}}
 
     class Seen(dict):
@@ -283,7 +309,7 @@ def test_a_location_whose_ship_to_is_gone_is_refused_before_sending():
     assert adapter.needs([(0, Write("Invoice", CREATE, payload))], Seen()) == ["80000001-1/north barn"]
 
 
-def test_payments_read_as_online_payments_and_are_never_written():
+def test_payments_read_as_the_engine_records_and_are_never_written():
     record = payment_record(
         {
             "TxnID": "2B-1",
@@ -299,13 +325,11 @@ def test_payments_read_as_online_payments_and_are_never_written():
         }
     )
 
-    assert (record["Id"], record["TotalAmt"], record["PaymentRefNum"]) == ("2B-1", "80.00", "CHK 42")
-    assert record["PaymentMethodRef"] == {"value": "80000011-1", "name": "Check"}
-    assert [(line["Amount"], line["LinkedTxn"][0]["TxnId"]) for line in record["Line"]] == [
-        ("50.00", "1A-1"),
-        ("30.00", "1A-5"),
-    ]
-    planned, refused = PaymentsAdapter().plan([(0, Write("Payment", CREATE, {}))], None)
+    assert (record.remote_id, record.version, record.reference, record.method) == ("2B-1", "3", "CHK 42", "Check")
+    assert record.paid_on == date(2015, 11, 20)
+    # The discount is not money received.
+    assert record.applied == (("1A-1", Decimal("50.00")), ("1A-5", Decimal("30.00")))
+    planned, refused = PaymentsAdapter().plan([(0, Write("Payment", CREATE, PaymentRecord()))], None)
     assert planned == [] and refused[0][1] is not None
 
 

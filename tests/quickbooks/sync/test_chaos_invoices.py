@@ -25,6 +25,7 @@ from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.backend import CREATE, UPDATE, WriteResult
 from apps.quickbooks.sync.online import OnlineBackend
+from apps.quickbooks.sync.records import InvoiceRecord
 from tests.factories import CustomerFactory, ItemFactory, ServiceLocationFactory, TaxRateFactory
 from tests.quickbooks.sync.conftest import configure
 from tests.quickbooks.sync.test_chaos import (
@@ -61,7 +62,7 @@ class InvoiceChaos(Chaos):
 
     def __init__(self, company) -> None:
         super().__init__(company, kill_at="invoices")
-        self.orphans: list[dict] = []
+        self.orphans: list[InvoiceRecord] = []
 
     def backend(self, connection) -> "InvoiceChaosBackend":
         return InvoiceChaosBackend(self, OnlineBackend(client_for(connection)))
@@ -72,8 +73,8 @@ class InvoiceChaosBackend(ChaosBackend):
 
     chaos: InvoiceChaos
 
-    def find_by_names(self, entity, names, *, field="DisplayName"):
-        return self.inner.find_by_names(entity, names, field=field)
+    def find_by_names(self, entity, names):
+        return self.inner.find_by_names(entity, names)
 
     def find_created_since(self, entity, since):
         return self.inner.find_created_since(entity, since)
@@ -224,7 +225,7 @@ def assert_each_invoice_sent_once(division, company, *, quickbooks_numbers: bool
     twins = links_by_local(division, Invoice)
 
     assert {invoice.status for invoice in invoices} <= {InvoiceStatus.UNPAID, InvoiceStatus.PAID}
-    markers = Counter(marked_invoice_id(entity.data) for entity in remote.values())
+    markers = Counter(marked_invoice_id(entity.data.get("PrivateNote")) for entity in remote.values())
     assert [pk for pk, count in markers.items() if count > 1] == [], "two QuickBooks invoices of one invoice"
     assert set(markers) == {invoice.pk for invoice in invoices}, "a QuickBooks invoice of no invoice here"
     assert len(remote) == len(invoices)
@@ -236,7 +237,7 @@ def assert_each_invoice_sent_once(division, company, *, quickbooks_numbers: bool
     assert [number for number, count in doc_numbers.items() if count > 1] == [], "two QuickBooks invoices, one number"
     for invoice in invoices:
         twin = remote[twins[invoice.pk]].data
-        assert marked_invoice_id(twin) == invoice.pk
+        assert marked_invoice_id(twin.get("PrivateNote")) == invoice.pk
         assert Decimal(str(twin["TotalAmt"])) == invoice.total, invoice.number
         assert Decimal(str(twin["Balance"])) == invoice.balance, invoice.number
         assert invoice.amount_paid == invoice.total - invoice.balance, invoice.number
@@ -270,7 +271,7 @@ def test_invoices_under_faults_are_sent_once(division, connection, company, seed
     # What the killed run created is what its invoices are linked to: found by the marker, not sent again.
     twins = links_by_local(division, Invoice)
     for orphan in chaos.orphans:
-        assert twins[marked_invoice_id(orphan)] == orphan["Id"]
+        assert twins[orphan.origin_id] == orphan.remote_id
     assert SyncRunEntry.objects.filter(run__division=division, entity="invoice", action="linked").exists()
     zero = Invoice.objects.get(pk=invoices[-1].pk)
     assert (zero.total, zero.status) == (ZERO, InvoiceStatus.PAID)
@@ -326,7 +327,7 @@ def _kill_after_invoice_creates(division, connection, company) -> InvoiceChaos:
 def test_the_run_after_an_invoice_kill_links_what_quickbooks_created(division, connection, company, numbering):
     invoices = _killed_book(division, company, numbering)
     chaos = _kill_after_invoice_creates(division, connection, company)
-    numbers = {marked_invoice_id(orphan): orphan.get("DocNumber") for orphan in chaos.orphans}
+    numbers = {orphan.origin_id: orphan.number for orphan in chaos.orphans}
 
     after = run_division_sync(division.pk, SyncTrigger.MANUAL)
 
@@ -361,8 +362,8 @@ def test_quickbooks_keeps_its_number_when_the_update_after_a_kill_fails(division
     """
     (invoice, *_others) = _killed_book(division, company, "quickbooks")
     chaos = _kill_after_invoice_creates(division, connection, company)
-    (orphan,) = [orphan for orphan in chaos.orphans if marked_invoice_id(orphan) == invoice.pk]
-    quickbooks_number = orphan["DocNumber"]
+    (orphan,) = [orphan for orphan in chaos.orphans if orphan.origin_id == invoice.pk]
+    quickbooks_number = orphan.number
     assert quickbooks_number and not quickbooks_number.startswith("FO-")
 
     failed = run_division_sync(
@@ -372,7 +373,7 @@ def test_quickbooks_keeps_its_number_when_the_update_after_a_kill_fails(division
     assert failed.entries.filter(entity="invoice", action="failed").count() == 3
     settle(division)
 
-    remote = SandboxEntity.objects.get(company=company, entity_type="Invoice", entity_id=orphan["Id"])
+    remote = SandboxEntity.objects.get(company=company, entity_type="Invoice", entity_id=orphan.remote_id)
     invoice.refresh_from_db()
     assert len(_remote_invoices(company)) == 3
     assert remote.data["DocNumber"] == quickbooks_number, "QuickBooks' number was replaced by FieldOffice's"

@@ -69,10 +69,10 @@ class Adapter(Protocol):
     def by_ids(self, ids: list[str]) -> list[Query]:
         """Queries that read the Desktop records behind engine ids (all of them, active or not)."""
 
-    def by_names(self, names: list[str], field: str) -> list[Query]:
-        """Queries that read the records named ``names`` (``field``: the engine's name field)."""
+    def by_names(self, names: list[str]) -> list[Query]:
+        """Queries that read the records named ``names``."""
 
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
+    def named(self, seen: Seen, names: set[str]) -> list[Any]:
         """Engine records named ``names`` (name keys) found among records seen that no query can find by name."""
 
     def needs(self, writes: list[tuple[int, "Write"]], seen: Seen) -> list[str]:
@@ -81,8 +81,8 @@ class Adapter(Protocol):
     def plan(self, writes: list[tuple[int, "Write"]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
         """The requests for ``writes``, and the outcome of those refused before sending."""
 
-    # Optional: ``deleted_record(remote_id)``, the engine record of one QuickBooks reports deleted (entities without
-    # records get Online's ``{"status": "Deleted", "Id": ...}``).
+    # Optional: ``deleted_record(remote_id)``, the engine record of one QuickBooks reports deleted. Entities read for
+    # their changes have one; a list read in full has none (a record deleted there is one no longer listed).
     # Optional: ``digest(rets) -> list[dict]``, what a full read of the entity tells the user before or after a sync
     # (the customers' jobs that arrive as customers); the backend keeps it in ``DesktopBackend.digests``.
 
@@ -112,10 +112,10 @@ class ListAdapter:
     def by_ids(self, ids: list[str]) -> list[Query]:
         return self._chunked("ListID", ids)
 
-    def by_names(self, names: list[str], field: str) -> list[Query]:
+    def by_names(self, names: list[str]) -> list[Query]:
         return self._chunked("FullName", names)
 
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
+    def named(self, seen: Seen, names: set[str]) -> list[Any]:
         return []
 
     def needs(self, writes: list[tuple[int, "Write"]], seen: Seen) -> list[str]:
@@ -152,11 +152,11 @@ class TransactionAdapter:
     def by_ids(self, ids: Iterable[str]) -> list[Query]:
         return [Query(self.query_kind, {"TxnID": chunk, **self.criteria}, transaction=True) for chunk in id_chunks(ids)]
 
-    def by_names(self, names: list[str], field: str) -> list[Query]:
+    def by_names(self, names: list[str]) -> list[Query]:
         """Transactions have no names (the engine finds its own by their marker)."""
         return []
 
-    def named(self, seen: Seen, names: set[str], field: str) -> list[dict[str, Any]]:
+    def named(self, seen: Seen, names: set[str]) -> list[Any]:
         return []
 
     def needs(self, writes: list[tuple[int, "Write"]], seen: Seen) -> list[str]:

@@ -118,11 +118,6 @@ def modified_filter_time(moment: datetime, offset: timedelta) -> str:
     return local.isoformat(timespec="seconds")
 
 
-def meta(ret: dict[str, Any]) -> dict[str, str]:
-    """``TimeCreated`` / ``TimeModified`` in the engine's ``MetaData`` shape."""
-    return {"CreateTime": ret.get("TimeCreated") or "", "LastUpdatedTime": ret.get("TimeModified") or ""}
-
-
 def list_ref(value: Any) -> dict[str, str] | None:
     """A Desktop ``...Ref`` (``ListID``, ``FullName``) as the engine's reference (``value``, ``name``)."""
     if not isinstance(value, dict) or not value.get("ListID"):

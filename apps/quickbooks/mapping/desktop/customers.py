@@ -232,7 +232,7 @@ class CustomersAdapter(ListAdapter):
         # A ship-to address is read with its customer.
         return super().by_ids([ship_to_owner(record_id) for record_id in ids])
 
-    def named(self, seen: Seen, names: set[str], field: str) -> list[CustomerRecord]:
+    def named(self, seen: Seen, names: set[str]) -> list[CustomerRecord]:
         # Ship-to addresses are named within their customer only: those of the customers seen this run.
         return [record for ret in seen.values() for record in ship_to_records(ret) if name_key(record.name) in names]
 

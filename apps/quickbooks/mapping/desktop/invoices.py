@@ -1,31 +1,33 @@
 """
-FieldOffice invoices → QuickBooks Desktop invoices, and what Desktop did to them back in the engine's shape.
+The engine's invoice records ↔ QuickBooks Desktop invoices.
 
-- The engine's ``PrivateNote`` marker ("FieldOffice invoice 123") is Desktop's ``Memo``, which invoice queries return,
-  so an interrupted push is found again; the invoice's own memo follows it (``marker: memo``). Desktop has no free
+- The marker of the FieldOffice invoice a record comes from ("FieldOffice invoice 123", the record's ``origin_id``)
+  is Desktop's ``Memo``, which invoice queries return, so an interrupted push is found again; the invoice's own memo
+  follows it (``marker: memo``). Desktop has no free
   text printed on the invoice (its customer message is a list), so the memo is kept where Desktop shows it: on the
   invoice screen and statements.
 - A service location is a ship-to address of its customer (see ``customers``): its invoice goes to that customer with
   the ship-to as ``ShipAddress``. A customer that is a Desktop job is billed as that job.
 - ``RefNumber`` is FieldOffice's number (at most 11 characters in Desktop), or none when QuickBooks numbers invoices;
-  Desktop then gives the next number, which comes back as ``DocNumber``.
+  Desktop then gives the next number, which comes back as the record's.
 - Lines are sent with quantity, rate and amount (so Desktop's amount is FieldOffice's) and the standard "Tax" / "Non"
   sales tax codes; Desktop works out the tax from the sales tax item. An ``InvoiceMod`` keeps Desktop's lines by
   position (``TxnLineID``), adds the extra ones ("-1") and drops those no longer there.
-- Desktop's ``Subtotal`` + ``SalesTaxTotal`` is the engine's ``TotalAmt``, ``BalanceRemaining`` its ``Balance``.
+- Desktop's ``Subtotal`` + ``SalesTaxTotal`` is the record's total, ``BalanceRemaining`` its balance.
 - A void is ``TxnVoid``, then the voided invoice is read back. Desktop zeroes a voided invoice and writes "VOID:"
-  before its memo; it comes back with a ``PrivateNote`` starting "Voided", as QuickBooks Online marks one.
+  before its memo: the record is ``voided``.
 """
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping import invoices as mapping
-from apps.quickbooks.mapping.common import ref_id, text
+from apps.quickbooks.mapping.common import text
 from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, TransactionAdapter, id_chunks
-from apps.quickbooks.mapping.desktop.common import list_ref, meta, record_answer, response_error, status_error
+from apps.quickbooks.mapping.desktop.common import desktop_time, record_answer, response_error, status_error
 from apps.quickbooks.mapping.desktop.customers import (
     NON_TAXABLE_CODE,
     TAXABLE_CODE,
@@ -35,6 +37,7 @@ from apps.quickbooks.mapping.desktop.customers import (
 )
 from apps.quickbooks.mapping.desktop.payments import PaymentsAdapter
 from apps.quickbooks.sync.backend import VOID
+from apps.quickbooks.sync.records import InvoiceLine, InvoiceRecord
 
 ENTITY = mapping.ENTITY
 QUERY = "InvoiceQuery"
@@ -51,82 +54,80 @@ DESC_MAX = 4095
 STRING_TOO_LONG = 3070
 # What Desktop puts before the memo of a voided transaction, and how the engine recognises one.
 VOID_MEMO = "VOID:"
-VOIDED_NOTE = f"{mapping.VOIDED}: "
+CENT = Decimal("0.01")
 MEMO_SEPARATOR = ": "
 WITH_LINES = {"IncludeLineItems": "true"}
 _ADDRESS = ("Addr1", "Addr2", "Addr3", "Addr4", "Addr5", "City", "State", "PostalCode", "Country", "Note")
 
 
 def _money(value: Any) -> Decimal:
-    return Decimal(text(value) or "0")
+    return Decimal(text(value) or "0").quantize(CENT)
 
 
-def _memo_parts(memo: str) -> tuple[str, str, bool]:
-    """Desktop's memo as (private note, customer memo, voided)."""
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(text(value)[:10]) if text(value) else None
+
+
+def _memo_parts(memo: str) -> tuple[int | None, str, bool]:
+    """Desktop's memo as (the FieldOffice invoice it marks, customer memo, voided)."""
     voided = memo.startswith(VOID_MEMO)
     if voided:
         memo = memo[len(VOID_MEMO) :].strip()
     head, separator, rest = memo.partition(MEMO_SEPARATOR)
-    invoice_id = mapping.marked_invoice_id({"PrivateNote": head}) if separator else None
-    if invoice_id is not None and head == mapping.MARKER.format(pk=invoice_id):
-        return head, rest, voided
-    return memo, "", voided
+    invoice_id = mapping.marked_invoice_id(head)
+    if invoice_id is not None and head == mapping.marker(invoice_id):
+        return invoice_id, rest if separator else "", voided
+    # Not as FieldOffice writes it (edited in QuickBooks): a marker anywhere in it still tells where it came from.
+    return mapping.marked_invoice_id(memo), memo, voided
 
 
-def _memo(payload: dict[str, Any]) -> str:
-    note = text(payload.get("PrivateNote"))
-    memo = text((payload.get("CustomerMemo") or {}).get("value"))
+def _memo(record: InvoiceRecord) -> str:
+    note = mapping.marker(record.origin_id) if record.origin_id is not None else ""
+    memo = record.memo
     return text(f"{note}{MEMO_SEPARATOR}{memo}" if note and memo else note or memo, MEMO_MAX)
 
 
-def _tax_code(line: dict[str, Any]) -> str:
+def _taxable(line: dict[str, Any]) -> bool:
     code = text((line.get("SalesTaxCodeRef") or {}).get("FullName")).casefold()
-    return mapping.TAXABLE if code and code != NON_TAXABLE_CODE.casefold() else mapping.NON_TAXABLE
+    return bool(code) and code != NON_TAXABLE_CODE.casefold()
 
 
-def _line_record(line: dict[str, Any]) -> dict[str, Any]:
-    detail: dict[str, Any] = {
-        "Qty": text(line.get("Quantity")) or "0",
-        "UnitPrice": text(line.get("Rate")) or "0",
-        "TaxCodeRef": {"value": _tax_code(line)},
-    }
-    if item := list_ref(line.get("ItemRef")):
-        detail["ItemRef"] = item
-    return {
-        "Id": text(line.get("TxnLineID")),
-        "DetailType": "SalesItemLineDetail",
-        "Amount": text(line.get("Amount")) or "0",
-        "Description": text(line.get("Desc")),
-        "SalesItemLineDetail": detail,
-    }
+def _line_record(line: dict[str, Any]) -> InvoiceLine:
+    return InvoiceLine(
+        item_id=text((line.get("ItemRef") or {}).get("ListID")),
+        description=text(line.get("Desc")),
+        quantity=Decimal(text(line.get("Quantity")) or "0"),
+        unit_price=Decimal(text(line.get("Rate")) or "0"),
+        amount=_money(line.get("Amount")),
+        taxable=_taxable(line),
+        line_id=text(line.get("TxnLineID")),
+    )
 
 
-def invoice_record(ret: dict[str, Any]) -> dict[str, Any]:
-    """An ``InvoiceRet`` as the engine's invoice record (QuickBooks Online's shape)."""
-    note, memo, voided = _memo_parts(text(ret.get("Memo")))
+def invoice_record(ret: dict[str, Any]) -> InvoiceRecord:
+    """An ``InvoiceRet`` as the engine's invoice record."""
+    origin_id, memo, voided = _memo_parts(text(ret.get("Memo")))
     subtotal, tax = _money(ret.get("Subtotal")), _money(ret.get("SalesTaxTotal"))
-    record: dict[str, Any] = {
-        "Id": text(ret.get("TxnID")),
-        "SyncToken": text(ret.get("EditSequence")),
-        "TxnDate": text(ret.get("TxnDate")),
-        "DueDate": text(ret.get("DueDate")),
-        "DocNumber": text(ret.get("RefNumber")),
-        "PrivateNote": f"{VOIDED_NOTE}{note}" if voided else note,
-        "TotalAmt": format(subtotal + tax, "f"),
-        "Balance": text(ret.get("BalanceRemaining")) or "0",
-        "TxnTaxDetail": {"TotalTax": format(tax, "f")},
-        "Line": [_line_record(line) for line in ret.get("InvoiceLineRet") or []],
-        "MetaData": meta(ret),
-    }
-    if customer := list_ref(ret.get("CustomerRef")):
-        record["CustomerRef"] = customer
-    if memo:
-        record["CustomerMemo"] = {"value": memo}
-    if terms := list_ref(ret.get("TermsRef")):
-        record["SalesTermRef"] = terms
-    if tax_item := list_ref(ret.get("ItemSalesTaxRef")):
-        record["TxnTaxDetail"]["TxnTaxCodeRef"] = tax_item
-    return record
+    tax_item = ret.get("ItemSalesTaxRef") or {}
+    return InvoiceRecord(
+        remote_id=text(ret.get("TxnID")),
+        version=text(ret.get("EditSequence")),
+        number=text(ret.get("RefNumber")),
+        customer_id=text((ret.get("CustomerRef") or {}).get("ListID")),
+        invoice_date=_day(ret.get("TxnDate")),
+        due_date=_day(ret.get("DueDate")),
+        term_id=text((ret.get("TermsRef") or {}).get("ListID")),
+        tax_code_id=text(tax_item.get("ListID")),
+        tax_code_name=text(tax_item.get("FullName")),
+        memo=memo,
+        origin_id=origin_id,
+        lines=tuple(_line_record(line) for line in ret.get("InvoiceLineRet") or []),
+        tax=tax,
+        total=subtotal + tax,
+        balance=_money(ret.get("BalanceRemaining")),
+        voided=voided,
+        created_at=desktop_time(ret.get("TimeCreated")),
+    )
 
 
 def _ship_address(customer: dict[str, Any], ship_to: str) -> dict[str, str] | None:
@@ -139,54 +140,48 @@ def _ship_address(customer: dict[str, Any], ship_to: str) -> dict[str, str] | No
     return None
 
 
-def _line_fields(line: dict[str, Any]) -> dict[str, Any]:
-    detail = line.get("SalesItemLineDetail") or {}
+def _line_fields(line: InvoiceLine) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    if item := ref_id(detail.get("ItemRef")):
-        fields["ItemRef"] = {"ListID": item}
-    fields["Desc"] = text(line.get("Description"), DESC_MAX) or None
-    if detail.get("Qty") is not None:
-        fields["Quantity"] = Decimal(str(detail["Qty"]))
-    if detail.get("UnitPrice") is not None:
-        fields["Rate"] = Decimal(str(detail["UnitPrice"]))
-    fields["Amount"] = Decimal(str(line.get("Amount") or 0)).quantize(Decimal("0.01"))
-    taxable = ref_id(detail.get("TaxCodeRef")) == mapping.TAXABLE
-    fields["SalesTaxCodeRef"] = {"FullName": TAXABLE_CODE if taxable else NON_TAXABLE_CODE}
+    if line.item_id:
+        fields["ItemRef"] = {"ListID": line.item_id}
+    fields["Desc"] = text(line.description, DESC_MAX) or None
+    if line.quantity is not None:
+        fields["Quantity"] = line.quantity
+    if line.unit_price is not None:
+        fields["Rate"] = line.unit_price
+    fields["Amount"] = line.amount.quantize(CENT)
+    fields["SalesTaxCodeRef"] = {"FullName": TAXABLE_CODE if line.taxable else NON_TAXABLE_CODE}
     return fields
 
 
 def invoice_fields(
-    payload: dict[str, Any], *, ship_address: dict[str, str] | None = None, line_ids: Sequence[str] = ()
+    record: InvoiceRecord, *, ship_address: dict[str, str] | None = None, line_ids: Sequence[str] = ()
 ) -> dict[str, Any]:
     """
-    The ``InvoiceAdd`` fields of an engine invoice payload, or the ``InvoiceMod`` fields of an update (``Id``): its
-    lines then keep ``line_ids`` (Desktop's current lines) in order.
+    The ``InvoiceAdd`` fields of an invoice record, or the ``InvoiceMod`` fields of an update (a record with its
+    ``remote_id``): its lines then keep ``line_ids`` (Desktop's current lines) in order.
     """
-    customer = ship_to_owner(ref_id(payload.get("CustomerRef")))
-    fields: dict[str, Any] = {"CustomerRef": {"ListID": customer}, "TxnDate": text(payload.get("TxnDate"))}
-    if number := text(payload.get("DocNumber")):
-        fields["RefNumber"] = number
+    fields: dict[str, Any] = {"CustomerRef": {"ListID": ship_to_owner(record.customer_id)}}
+    if record.invoice_date:
+        fields["TxnDate"] = record.invoice_date.isoformat()
+    if record.number:
+        fields["RefNumber"] = record.number
     if ship_address:
         fields["ShipAddress"] = ship_address
-    if terms := ref_id(payload.get("SalesTermRef")):
-        fields["TermsRef"] = {"ListID": terms}
-    if due := text(payload.get("DueDate")):
-        fields["DueDate"] = due
-    if tax_item := ref_id((payload.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef")):
-        fields["ItemSalesTaxRef"] = {"ListID": tax_item}
-    if memo := _memo(payload):
+    if record.term_id:
+        fields["TermsRef"] = {"ListID": record.term_id}
+    if record.due_date:
+        fields["DueDate"] = record.due_date.isoformat()
+    if record.tax_code_id:
+        fields["ItemSalesTaxRef"] = {"ListID": record.tax_code_id}
+    if memo := _memo(record):
         fields["Memo"] = memo
-    lines = [_line_fields(line) for line in payload.get("Line") or []]
-    if not payload.get("Id"):
+    lines = [_line_fields(line) for line in record.lines]
+    if not record.remote_id:
         return {**fields, "InvoiceLineAdd": lines}
     kept = list(line_ids)
     mods = [{"TxnLineID": kept[index] if index < len(kept) else NEW_LINE, **line} for index, line in enumerate(lines)]
-    return {
-        "TxnID": str(payload["Id"]),
-        "EditSequence": text(payload.get("SyncToken")),
-        **fields,
-        "InvoiceLineMod": mods,
-    }
+    return {"TxnID": record.remote_id, "EditSequence": record.version, **fields, "InvoiceLineMod": mods}
 
 
 class InvoicesAdapter(TransactionAdapter):
@@ -194,9 +189,12 @@ class InvoicesAdapter(TransactionAdapter):
     txn_type = DELETED_TYPE
     criteria = WITH_LINES
 
-    def records(self, ret: dict[str, Any], record_type: str) -> list[dict[str, Any]]:
+    def records(self, ret: dict[str, Any], record_type: str) -> list[InvoiceRecord]:
         # Customers are read only for their ship-to addresses (see ``needs``): they are no invoices.
         return [invoice_record(ret)] if record_type in ("InvoiceRet", "") else []
+
+    def deleted_record(self, remote_id: str) -> InvoiceRecord:
+        return InvoiceRecord(remote_id=remote_id, deleted=True)
 
     def by_ids(self, ids: list[str]) -> list[Query]:
         """Invoices by TxnID; a ship-to id reads its customer, whose address an invoice for the location needs."""
@@ -210,11 +208,11 @@ class InvoicesAdapter(TransactionAdapter):
         for _, write in writes:
             if write.action == VOID:
                 continue
-            customer = ref_id(write.payload.get("CustomerRef"))
+            customer = write.payload.customer_id
             if is_ship_to_id(customer) and seen.get(ship_to_owner(customer)) is None:
                 wanted.add(customer)
-            if write.payload.get("Id") and seen.get(str(write.payload["Id"])) is None:
-                wanted.add(str(write.payload["Id"]))
+            if write.payload.remote_id and seen.get(write.payload.remote_id) is None:
+                wanted.add(write.payload.remote_id)
         return sorted(wanted)
 
     def plan(self, writes: list[tuple[int, Any]], seen: Seen) -> tuple[list[Planned], dict[int, Outcome]]:
@@ -224,7 +222,8 @@ class InvoicesAdapter(TransactionAdapter):
             if write.action == VOID:
                 planned.extend(_void_plans(index, write))
                 continue
-            number = text(write.payload.get("DocNumber"))
+            record: InvoiceRecord = write.payload
+            number = record.number
             if len(number) > REF_NUMBER_MAX:
                 message = (
                     f"The invoice number {number} is longer than the {REF_NUMBER_MAX} characters QuickBooks Desktop "
@@ -232,7 +231,7 @@ class InvoicesAdapter(TransactionAdapter):
                 )
                 refused[index] = (None, status_error(code=STRING_TOO_LONG, message=message))
                 continue
-            customer = ref_id(write.payload.get("CustomerRef"))
+            customer = record.customer_id
             ship_address = None
             if is_ship_to_id(customer):
                 owner = seen.get(ship_to_owner(customer))
@@ -241,10 +240,10 @@ class InvoicesAdapter(TransactionAdapter):
                     error = ApiError("The ship-to address of this service location is no longer in QuickBooks Desktop.")
                     refused[index] = (None, error)
                     continue
-            current = seen.get(str(write.payload.get("Id") or "")) if write.payload.get("Id") else None
+            current = seen.get(record.remote_id) if record.remote_id else None
             line_ids = [text(line.get("TxnLineID")) for line in (current or {}).get("InvoiceLineRet") or []]
-            fields = invoice_fields(write.payload, ship_address=ship_address, line_ids=line_ids)
-            kind = MOD if write.payload.get("Id") else ADD
+            fields = invoice_fields(record, ship_address=ship_address, line_ids=line_ids)
+            kind = MOD if record.remote_id else ADD
             planned.append(Planned(kind, fields, [(index, write)], _invoice_answer(index)))
         return planned, refused
 
@@ -255,7 +254,7 @@ def _invoice_answer(index: int) -> Callable[[Any], dict[int, Outcome]]:
 
 def _void_plans(index: int, write: Any) -> list[Planned]:
     """``TxnVoid`` answers with the id only: the voided invoice is read back after it, in the same document."""
-    txn_id = str(write.payload.get("Id") or "")
+    txn_id = write.payload.remote_id
     refused: dict[int, Outcome] = {}
 
     def voided(response: Any) -> dict[int, Outcome]:

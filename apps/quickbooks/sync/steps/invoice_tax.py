@@ -13,9 +13,8 @@ from apps.invoicing import services as invoicing
 from apps.invoicing.calculations import money
 from apps.invoicing.models import Invoice, InvoiceStatus
 from apps.quickbooks.mapping import tax_forecast
-from apps.quickbooks.models import IntegrationType
 from apps.quickbooks.sync.context import RunContext
-from apps.quickbooks.sync.records import TAX_CODE, TAX_RATE
+from apps.quickbooks.sync.records import TAX_CODE, TAX_RATE, CompanyPreferences, InvoiceRecord
 
 # How many invoices a summary names before "and N more".
 NAMED_IN_SUMMARY = 10
@@ -32,14 +31,12 @@ def tax_reads(ctx: RunContext) -> list[str]:
 class InvoiceTaxWatch:
     """Forecasts and explanations for one run's invoices; ``tax_codes`` maps local tax rates to QuickBooks codes."""
 
-    def __init__(self, ctx: RunContext, *, tax_codes: dict[int, str], preferences: dict) -> None:
+    def __init__(self, ctx: RunContext, *, tax_codes: dict[int, str], preferences: CompanyPreferences) -> None:
         self.ctx = ctx
         self.tax_codes = tax_codes
         self.rates = {rate.pk: rate for rate in TaxRate.objects.filter(division=ctx.division)}
         self.codes = tax_forecast.tax_codes_charging(ctx.snapshot.of(TAX_CODE), ctx.snapshot.of(TAX_RATE))
-        self.company = tax_forecast.company_tax(
-            preferences, self.codes, desktop=ctx.settings.integration_type == IntegrationType.DESKTOP
-        )
+        self.company = tax_forecast.company_tax(preferences, self.codes)
         # Invoices QuickBooks will total (preview) or totalled (sync) differently, in the order they were sent.
         self.different: list[tax_forecast.TaxForecast] = []
 
@@ -83,19 +80,19 @@ class InvoiceTaxWatch:
             self.different.append(result)
         return result
 
-    def charged(self, invoice: Invoice, record: dict, *, tax_charged: Decimal) -> tax_forecast.TaxForecast | None:
+    def charged(self, invoice: Invoice, record: InvoiceRecord) -> tax_forecast.TaxForecast | None:
         """
-        QuickBooks charged ``tax_charged`` on ``invoice`` (``record`` is its invoice): against what FieldOffice
+        The tax QuickBooks charged on ``invoice`` (``record`` is its invoice there) against what FieldOffice
         computed, with the reason when they differ (kept); ``None`` when they agree. Call it before the invoice takes
         QuickBooks' figures.
         """
         facts = self.invoice_tax(invoice)
-        if tax_charged == facts.tax:
+        if record.tax == facts.tax:
             return None
         result = tax_forecast.TaxForecast(
             number=facts.number,
             fieldoffice_tax=facts.tax,
-            quickbooks_tax=money(tax_charged),
+            quickbooks_tax=money(record.tax),
             fieldoffice_total=facts.total,
             reason=tax_forecast.charged_reason(facts, self.company, record, self.codes),
         )

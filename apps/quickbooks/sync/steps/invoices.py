@@ -13,6 +13,7 @@ an invoice voided or deleted in QuickBooks is flagged with a note here, never ch
 
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -28,21 +29,22 @@ from apps.customers.models import Customer, ServiceLocation
 from apps.invoicing import services as invoicing
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
 from apps.quickbooks.mapping import invoices as mapping
-from apps.quickbooks.mapping.common import (
-    content_hash,
-    is_deleted,
-    name_key,
-    remote_id,
-    remote_sync_token,
-    with_identity,
-)
+from apps.quickbooks.mapping.common import content_hash, name_key
 from apps.quickbooks.mapping.tax_forecast import TaxForecast
 from apps.quickbooks.models import RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, VOID, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
-from apps.quickbooks.sync.records import ItemRecord
+from apps.quickbooks.sync.records import (
+    CUSTOMER,
+    TAX_CODE,
+    TERM,
+    CompanyPreferences,
+    InvoiceRecord,
+    ItemRecord,
+    PaymentRecord,
+)
 from apps.quickbooks.sync.steps.invoice_tax import InvoiceTaxWatch, tax_reads
 from apps.quickbooks.sync.writes import CLOCK_TOLERANCE, WRITES_PER_ROUND, Pending, Recovery, Writer
 
@@ -107,52 +109,52 @@ class InvoicesStep:
         if not invoices and not payments:
             return
         self.journal.stage("Receiving payments from QuickBooks", total=len(invoices) + len(payments))
-        self.links.load_remote(remote_id(obj) for obj in invoices)
-        applied = [part for obj in payments if not is_deleted(obj) for part in mapping.applied_payments(obj)]
+        self.links.load_remote(record.remote_id for record in invoices)
+        applied = [part for record in payments if not record.deleted for part in mapping.applied_payments(record)]
         self.links.load_remote(part.invoice_id for part in applied)
         linked = {link.object_id for link in self.links.by_remote.values()}
         local = Invoice.objects.filter(division=self.ctx.division, pk__in=linked).in_bulk()
         with transaction.atomic():
-            for obj in invoices:
-                self._invoice_changed(obj, local)
+            for record in invoices:
+                self._invoice_changed(record, local)
             self._payments_apply(payments, applied, local)
         self.journal.advance(len(invoices) + len(payments))
 
-    def _invoice_changed(self, obj: dict[str, Any], local: dict[int, Invoice]) -> None:
-        link = self.links.remote(remote_id(obj))
+    def _invoice_changed(self, record: InvoiceRecord, local: dict[int, Invoice]) -> None:
+        link = self.links.remote(record.remote_id)
         invoice = local.get(link.object_id) if link else None
         if invoice is None:
             return
-        if is_deleted(obj):
+        if record.deleted:
             message = (
                 f"Invoice {invoice.number} was deleted in QuickBooks. It is unchanged here: void it here, or mark it "
                 "for sync to send it again."
             )
             if not self.ctx.preview:
                 self.links.forget(invoice.pk)
-            self._left_unchanged(invoice, obj, message)
+            self._left_unchanged(invoice, record, message)
             return
-        if mapping.is_voided(obj) and link.content_hash != VOIDED_HASH and invoice.status != InvoiceStatus.VOID:
+        if record.voided and link.content_hash != VOIDED_HASH and invoice.status != InvoiceStatus.VOID:
             message = (
                 f"Invoice {invoice.number} was voided in QuickBooks. It is unchanged here: void it here too if that "
                 "was intended."
             )
             if not self.ctx.preview:
-                self.links.touch(link, sync_token=remote_sync_token(obj), content_hash=VOIDED_HASH)
-            self._left_unchanged(invoice, obj, message)
+                self.links.touch(link, sync_token=record.version, content_hash=VOIDED_HASH)
+            self._left_unchanged(invoice, record, message)
             return
         if not self.ctx.preview:
-            self.links.touch(link, sync_token=remote_sync_token(obj))
+            self.links.touch(link, sync_token=record.version)
 
-    def _left_unchanged(self, invoice: Invoice, obj: dict[str, Any], message: str) -> None:
+    def _left_unchanged(self, invoice: Invoice, record: InvoiceRecord, message: str) -> None:
         """What QuickBooks did to ``invoice`` is not copied here: noted on the invoice and in the run's log."""
         if not self.ctx.preview:
             invoicing.invoice_note_add(invoice=invoice, text=message, source=SOURCE)
         self.journal.log(
-            INVOICE, SyncAction.SKIPPED, invoice.number, qbo_id=remote_id(obj), object_id=invoice.pk, message=message
+            INVOICE, SyncAction.SKIPPED, invoice.number, qbo_id=record.remote_id, object_id=invoice.pk, message=message
         )
 
-    def _payments_apply(self, payments: list[dict[str, Any]], applied: list, local: dict[int, Invoice]) -> None:
+    def _payments_apply(self, payments: list[PaymentRecord], applied: list, local: dict[int, Invoice]) -> None:
         existing = self._payment_links(payments)
         local_payments = Payment.objects.filter(pk__in=[link.object_id for link in existing.values()]).in_bulk()
         self._payments_removed(payments, applied, existing, local_payments)
@@ -164,9 +166,9 @@ class InvoicesStep:
             link = existing.get(part.key)
             self._payment_part_apply(part, invoice, local_payments.get(link.object_id) if link else None)
 
-    def _payment_links(self, payments: list[dict[str, Any]]) -> dict[str, RecordLink]:
+    def _payment_links(self, payments: list[PaymentRecord]) -> dict[str, RecordLink]:
         """Local payments of these QuickBooks payments (links "payment id:invoice id"), to change or remove."""
-        prefixes = [Q(qbo_id__startswith=f"{remote_id(obj)}:") for obj in payments if remote_id(obj)]
+        prefixes = [Q(qbo_id__startswith=f"{record.remote_id}:") for record in payments if record.remote_id]
         if not prefixes:
             return {}
         return {
@@ -178,7 +180,7 @@ class InvoicesStep:
 
     def _payments_removed(
         self,
-        payments: list[dict[str, Any]],
+        payments: list[PaymentRecord],
         applied: list,
         existing: dict[str, RecordLink],
         local_payments: dict[int, Payment],
@@ -187,9 +189,9 @@ class InvoicesStep:
         keys_by_payment: dict[str, set[str]] = defaultdict(set)
         for part in applied:
             keys_by_payment[part.payment_id].add(part.key)
-        for obj in payments:
-            payment_id = remote_id(obj)
-            wanted = set() if is_deleted(obj) else keys_by_payment.get(payment_id, set())
+        for record in payments:
+            payment_id = record.remote_id
+            wanted = set() if record.deleted else keys_by_payment.get(payment_id, set())
             for key, link in existing.items():
                 if key.split(":")[0] == payment_id and key not in wanted:
                     self._payment_remove(link, local_payments.get(link.object_id))
@@ -258,7 +260,9 @@ class InvoicesStep:
                 status__in=[InvoiceStatus.UNPAID, InvoiceStatus.PAID], pk__in=_invoice_links(ctx).values("object_id")
             )
             wanted |= sent
-        self.remote_invoices = {remote_id(obj): obj for obj in ctx.snapshot.of(mapping.ENTITY) if not is_deleted(obj)}
+        self.remote_invoices: dict[str, InvoiceRecord] = {
+            record.remote_id: record for record in ctx.snapshot.of(mapping.ENTITY) if not record.deleted
+        }
         ready_ids = list(
             Invoice.objects.filter(wanted, division=ctx.division, is_history=False)
             .order_by("pk")
@@ -269,10 +273,10 @@ class InvoicesStep:
             return
         self.journal.stage("Sending invoices to QuickBooks", total=len(ready_ids) + len(voids))
         # As this sync leaves them: a customer it sends before its invoices is in QuickBooks by now (a preview too).
-        self.customers = ctx.linked_ids(Customer, "Customer")
-        self.locations = ctx.linked_ids(ServiceLocation, "Customer")
-        self.terms = ctx.linked_ids(PaymentTerm, "Term")
-        self.tax_codes = ctx.linked_ids(TaxRate, "TaxCode")
+        self.customers = ctx.linked_ids(Customer, CUSTOMER)
+        self.locations = ctx.linked_ids(ServiceLocation, CUSTOMER)
+        self.terms = ctx.linked_ids(PaymentTerm, TERM)
+        self.tax_codes = ctx.linked_ids(TaxRate, TAX_CODE)
         self.items = ctx.linked_ids(Item, mapping.ITEM_ENTITY)
         self.default_item = ctx.settings.default_service_item_qbo_id
         self.default_item_looked_up = bool(self.default_item)
@@ -365,11 +369,11 @@ class InvoicesStep:
         writes = []
         for invoice in voided:
             link = self.links.local(invoice.pk)
-            body = with_identity({}, link.qbo_id, link.sync_token)
+            body = InvoiceRecord(remote_id=link.qbo_id, version=link.sync_token)
             writes.append(Write(mapping.ENTITY, VOID, body, key=invoice))
         return writes
 
-    def _preferences(self) -> dict[str, Any]:
+    def _preferences(self) -> CompanyPreferences:
         """QuickBooks' preferences (how it numbers invoices and charges tax), read once per run of the step."""
         if getattr(self, "preferences", None) is None:
             self.preferences = self.ctx.backend.preferences()
@@ -377,7 +381,7 @@ class InvoicesStep:
 
     def _numbering(self) -> bool:
         """Whether FieldOffice's numbers are sent; says so when the setting and QuickBooks' preference disagree."""
-        custom = mapping.custom_numbers(self._preferences())
+        custom = self._preferences().custom_numbers
         quickbooks_numbers = self.ctx.settings.quickbooks_controls_invoice_numbers
         if custom is None:
             return not quickbooks_numbers
@@ -410,8 +414,7 @@ class InvoicesStep:
         if not names:
             return
         found: dict[str, ItemRecord] = {
-            name_key(record.name): record
-            for record in self.ctx.backend.find_by_names(mapping.ITEM_ENTITY, names, field="Name")
+            name_key(record.name): record for record in self.ctx.backend.find_by_names(mapping.ITEM_ENTITY, names)
         }
         if not self.default_item_looked_up:
             self.default_item_looked_up = True
@@ -460,8 +463,8 @@ class InvoicesStep:
         )
         link = self.links.local(invoice.pk)
         number = send_number or (link is not None and bool(link.qbo_id))
-        payload = mapping.invoice_payload(invoice, lines, refs, send_number=number, default_item=self.default_item)
-        return self._write_of(invoice, link, payload)
+        record = mapping.invoice_sent(invoice, lines, refs, send_number=number, default_item=self.default_item)
+        return self._write_of(invoice, link, record)
 
     def _customer_ref(self, invoice: Invoice) -> str | None:
         """The QuickBooks customer billed: the service location's sub-customer when the invoice has one."""
@@ -518,9 +521,9 @@ class InvoicesStep:
             "to QuickBooks (inventory sync)."
         )
 
-    def _write_of(self, invoice: Invoice, link: RecordLink | None, payload: dict[str, Any]) -> Write | None:
+    def _write_of(self, invoice: Invoice, link: RecordLink | None, record: InvoiceRecord) -> Write | None:
         """
-        The write sending ``payload``: an update of the invoice sent before, else a create. Resend All Data sends an
+        The write sending ``record``: an update of the invoice sent before, else a create. Resend All Data sends an
         invoice again only if QuickBooks' copy differs, and creates it anew if QuickBooks lost it.
         """
         sent_before = link is not None and bool(link.qbo_id)
@@ -530,34 +533,31 @@ class InvoicesStep:
             if current is None:
                 # QuickBooks lost it (a restored backup): sent again as a new invoice.
                 self.links.forget(invoice.pk)
-                return Write(mapping.ENTITY, CREATE, payload, key=invoice)
-            same = content_hash(mapping.invoice_comparable(current)) == content_hash(
-                mapping.invoice_comparable(payload)
-            )
+                return Write(mapping.ENTITY, CREATE, record, key=invoice)
+            same = content_hash(mapping.invoice_comparable(current)) == content_hash(mapping.invoice_comparable(record))
             if same and invoice.status != InvoiceStatus.READY_FOR_SYNC:
                 return None
-            token = remote_sync_token(current)
+            token = current.version
         if sent_before:
-            body = with_identity(payload, link.qbo_id, token)
-            return Write(mapping.ENTITY, UPDATE, body, key=invoice)
-        return Write(mapping.ENTITY, CREATE, payload, key=invoice)
+            return Write(mapping.ENTITY, UPDATE, replace(record, remote_id=link.qbo_id, version=token), key=invoice)
+        return Write(mapping.ENTITY, CREATE, record, key=invoice)
 
-    def _pending_found(self, pending: list[Pending]) -> dict[int, dict[str, Any]]:
+    def _pending_found(self, pending: list[Pending]) -> dict[int, InvoiceRecord]:
         """The invoices QuickBooks created since the oldest interrupted create was recorded, by their marker."""
         since = min(link.pending_since for _, link in pending) - CLOCK_TOLERANCE
         return {
-            mapping.marked_invoice_id(obj): obj
-            for obj in self.ctx.backend.find_created_since(mapping.ENTITY, since)
-            if mapping.marked_invoice_id(obj) is not None
+            record.origin_id: record
+            for record in self.ctx.backend.find_created_since(mapping.ENTITY, since)
+            if record.origin_id is not None
         }
 
-    def _pending_adopt(self, pending: Pending, obj: dict[str, Any]) -> Write:
+    def _pending_adopt(self, pending: Pending, found: InvoiceRecord) -> Write:
         """The invoice found takes the number QuickBooks gave it, so that no later update sends ours instead."""
         write = pending.write
-        if self.send_number or not mapping.sent_invoice(obj).number or self.ctx.preview:
+        if self.send_number or not found.number or self.ctx.preview:
             return write
-        invoicing.invoice_number_adopt(invoice=write.key, number=mapping.sent_invoice(obj).number, source=SOURCE)
-        return Write(write.entity, write.action, mapping.with_number(write.payload, write.key.number), write.key)
+        invoicing.invoice_number_adopt(invoice=write.key, number=found.number, source=SOURCE)
+        return Write(write.entity, write.action, replace(write.payload, number=write.key.number), write.key)
 
     def _round_send(self, writes: list[Write], links: LinkSet, sender: ThreadPoolExecutor | None):
         """Mark the round's creates pending, then send it: now, or in the sender thread (a future)."""
@@ -586,15 +586,13 @@ class InvoicesStep:
         elif result.write.action == VOID:
             self._apply_voided(result)
         else:
-            # Figures QuickBooks answered wrongly fail the write before its link is kept.
-            sent = mapping.sent_invoice(result.record)
-            self.links.set(invoice.pk, remote_id(result.record), remote_sync_token(result.record), "")
+            self.links.set(invoice.pk, result.record.remote_id, result.record.version, "")
             if invoice.status != InvoiceStatus.READY_FOR_SYNC:
                 self._apply_resent(result)
             elif self.ctx.preview:
                 self._apply_preview(result)
             else:
-                self._apply_sent(result, sent, send_number)
+                self._apply_sent(result, send_number)
 
     def _apply_failed(self, result: WriteResult) -> None:
         """A refusal is logged; a create refused for good is forgotten, so that the next sync creates it afresh."""
@@ -614,9 +612,7 @@ class InvoicesStep:
 
     def _apply_voided(self, result: WriteResult) -> None:
         invoice: Invoice = result.write.key
-        self.links.touch(
-            self.links.local(invoice.pk), sync_token=remote_sync_token(result.record), content_hash=VOIDED_HASH
-        )
+        self.links.touch(self.links.local(invoice.pk), sync_token=result.record.version, content_hash=VOIDED_HASH)
         self._log_written(result, SyncAction.DEACTIVATED, "Voided here: voided in QuickBooks too.")
 
     def _apply_resent(self, result: WriteResult) -> None:
@@ -637,12 +633,13 @@ class InvoicesStep:
             INVOICE, SyncAction(verb), invoice.number, object_id=invoice.pk, message=message, details=details
         )
 
-    def _apply_sent(self, result: WriteResult, sent: mapping.SentInvoice, send_number: bool) -> None:
+    def _apply_sent(self, result: WriteResult, send_number: bool) -> None:
         """The invoice takes QuickBooks' tax, total, balance (and number); a tax QuickBooks changed is said."""
         invoice: Invoice = result.write.key
-        qbo_id = remote_id(result.record)
+        sent: InvoiceRecord = result.record
+        qbo_id = sent.remote_id
         # Against FieldOffice's own figures, before the invoice takes QuickBooks'.
-        changed = self.tax_watch.charged(invoice, result.record, tax_charged=sent.tax) if self.tax_watch else None
+        changed = self.tax_watch.charged(invoice, sent) if self.tax_watch else None
         invoice = invoicing.invoice_sent_apply(
             invoice=invoice,
             tax=sent.tax,
@@ -673,7 +670,7 @@ class InvoicesStep:
     ) -> None:
         """The run's entry for an invoice QuickBooks wrote (``invoice``: as it is now here, if it changed)."""
         invoice = invoice or result.write.key
-        qbo_id = remote_id(result.record)
+        qbo_id = result.record.remote_id
         self.journal.log(
             INVOICE, action, invoice.number, qbo_id=qbo_id, object_id=invoice.pk, message=message, details=details
         )
