@@ -1,8 +1,12 @@
-"""The one account FieldOffice writes to QuickBooks Desktop: an account an Owner asked to create there."""
+"""
+The one account FieldOffice writes to QuickBooks Desktop, an account an Owner asked to create there, as qbXML has it;
+and no change to an account Desktop has. Creating one through a sync is a shared scenario
+(``tests/quickbooks/scenarios/test_accounts.py``).
+"""
 
 import pytest
 
-from apps.accounting.models import Account, AccountType, ItemType
+from apps.accounting.models import AccountType
 from apps.quickbooks.mapping.desktop.accounts import (
     READ_ONLY,
     TYPES_OUT,
@@ -10,62 +14,10 @@ from apps.quickbooks.mapping.desktop.accounts import (
     account_add_fields,
     account_type,
 )
-from apps.quickbooks.models import AccountMapping, RecordLink, SyncRunStatus, SyncSettings
-from apps.quickbooks.services.account_mapping import account_mapping_set
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write
 from apps.quickbooks.sync.records import ACCOUNT, AccountRecord
-from tests.factories import AccountFactory, ItemFactory
-from tests.quickbooks.desktop_sync.conftest import qbxml
 
 pytestmark = pytest.mark.django_db
-
-
-def account_ret(company, name: str):
-    return qbxml(company, f"<AccountQueryRq><FullName>{name}</FullName></AccountQueryRq>").find(".//AccountRet")
-
-
-@pytest.fixture
-def pushing_items(division):
-    SyncSettings.objects.update_or_create(
-        division=division,
-        defaults={
-            "integration_type": "desktop",
-            "customers_direction": "off",
-            "inventory_direction": "to_quickbooks",
-            "invoices_direction": "off",
-            "sync_tax_rates_and_terms": False,
-        },
-    )
-    return division
-
-
-def test_an_account_to_create_is_added_to_the_company_file_and_the_item_names_it(pushing_items, desktop_sync, company):
-    division = pushing_items
-    desktop_sync()  # Reads the company file's chart.
-    labor = AccountFactory(division=division, name="Subcontracted Labor", account_type=AccountType.COST_OF_GOODS_SOLD)
-    income = Account.objects.get(division=division, name="Construction Income")
-    ItemFactory(
-        division=division, name="Labor hour", item_type=ItemType.SERVICE, income_account=income, expense_account=labor
-    )
-    failed = desktop_sync()
-    assert failed.status == SyncRunStatus.PARTIAL
-    assert "not in QuickBooks' chart of accounts" in failed.entries.get(action="failed").message
-
-    account_mapping_set(division=division, account=labor, create_in_quickbooks=True)
-    run = desktop_sync()
-
-    assert run.status == SyncRunStatus.SUCCEEDED, list(run.entries.values_list("message", flat=True))
-    assert run.entity_counts == {"account": {"created": 1}, "item": {"created": 1}}
-    created = account_ret(company, "Subcontracted Labor")
-    assert created.findtext("AccountType") == "CostOfGoodsSold"
-    link = RecordLink.objects.get(division=division, entity_type=ACCOUNT, object_id=labor.pk)
-    assert link.qbo_id == created.findtext("ListID")
-    assert not AccountMapping.objects.filter(account=labor).exists()  # Linked now: nothing left to map.
-    item = qbxml(company, "<ItemQueryRq><FullName>Labor hour</FullName></ItemQueryRq>").find(".//ItemServiceRet")
-    assert created.findtext("ListID") in {element.text for element in item.iter("ListID")}
-    again = desktop_sync()
-    assert again.entries.count() == 0 and again.status == SyncRunStatus.SUCCEEDED
-    assert desktop_sync.transport.requests("AccountAdd") == 0
 
 
 def test_what_an_account_is_created_as():

@@ -1,7 +1,9 @@
-"""Items and the chart of accounts with QuickBooks Desktop, one way in either direction, through the engine."""
+"""
+Items and the chart of accounts with QuickBooks Desktop only, one way in either direction, through the engine: what
+both backends do with them is a shared scenario (``tests/quickbooks/scenarios/test_items.py``, ``test_accounts.py``).
+"""
 
 from dataclasses import replace
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -17,24 +19,17 @@ from apps.quickbooks.mapping.desktop.items import item_fields, item_record
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus, SyncSettings
 from apps.quickbooks.sync import desktop as desktop_backend
 from apps.quickbooks.sync.specs.accounts import account_fields
-from tests.factories import AccountFactory, ItemFactory
+from tests.factories import ItemFactory
 from tests.quickbooks.desktop_sync.conftest import qbxml
+from tests.quickbooks.scenarios.common import DESKTOP_CHART
 
 pytestmark = pytest.mark.django_db
-
-# What ``company_file_create`` puts in a company file, plus what this test needs.
-CHART = (
-    "<AccountAddRq><AccountAdd><Name>Service Income</Name><AccountType>Income</AccountType>"
-    "<AccountNumber>4300</AccountNumber></AccountAdd></AccountAddRq>"
-    "<AccountAddRq><AccountAdd><Name>Checking</Name><AccountType>Bank</AccountType></AccountAdd></AccountAddRq>"
-    "<AccountAddRq><AccountAdd><Name>Estimates</Name><AccountType>NonPosting</AccountType></AccountAdd></AccountAddRq>"
-)
 
 
 @pytest.fixture
 def desktop_items(division, company):
     """Sets the division's inventory direction with the Desktop backend (the settings service refuses it yet)."""
-    qbxml(company, CHART)
+    qbxml(company, DESKTOP_CHART)
 
     def configure(direction: str):
         SyncSettings.objects.update_or_create(
@@ -58,11 +53,6 @@ def assert_clean(run) -> None:
 
 def entries(run, **filters) -> list[tuple[str, str, str]]:
     return list(run.entries.filter(**filters).values_list("entity", "action", "record_label"))
-
-
-def account_id(company, name: str) -> str:
-    root = qbxml(company, f"<AccountQueryRq><FullName>{name}</FullName></AccountQueryRq>")
-    return root.findtext(".//AccountRet/ListID")
 
 
 def item_add(company, kind: str, name: str, body: str = "") -> dict[str, str]:
@@ -95,42 +85,6 @@ def defaults_set(division) -> None:
         accounts={"income_account": income, "expense_account": materials},
     )
     default_accounts_set(division=division, item_type=ItemType.SERVICE, accounts={"income_account": service_income})
-
-
-# The chart of accounts.
-
-
-def test_the_chart_of_accounts_is_pulled_and_matched_by_number_then_name(desktop_items, desktop_sync, company):
-    division = desktop_items("to_local")
-    by_number = AccountFactory(division=division, name="Parts Sales", number="4200", account_type=AccountType.INCOME)
-    by_name = AccountFactory(division=division, name="checking", number="", account_type=AccountType.BANK)
-
-    run = desktop_sync()
-
-    assert_clean(run)
-    by_number.refresh_from_db()
-    by_name.refresh_from_db()
-    assert (by_number.name, by_number.number) == ("Materials Income", "4200")
-    assert (by_name.name, by_name.account_type) == ("Checking", AccountType.BANK)
-    assert local_account(division, "Cost of Goods Sold").account_type == AccountType.COST_OF_GOODS_SOLD
-    assert local_account(division, "Inventory Asset").account_type == AccountType.OTHER_CURRENT_ASSET
-    assert local_account(division, "Sales Tax Payable").account_type == AccountType.OTHER_CURRENT_LIABILITY
-    assert not Account.objects.filter(division=division, name="Estimates").exists()  # Non-posting.
-    links = RecordLink.objects.filter(division=division, entity_type="Account").exclude(qbo_id="")
-    assert links.count() == Account.objects.filter(division=division).count() == 10
-    assert "<AccountQueryRq" in desktop_sync.transport.documents[0]
-
-    checking = qbxml(company, "<AccountQueryRq><FullName>Checking</FullName></AccountQueryRq>").find(".//AccountRet")
-    qbxml(
-        company,
-        f"<AccountModRq><AccountMod><ListID>{checking.findtext('ListID')}</ListID>"
-        f"<EditSequence>{checking.findtext('EditSequence')}</EditSequence><Name>Operating Checking</Name>"
-        "<IsActive>false</IsActive></AccountMod></AccountModRq>",
-    )
-    run = desktop_sync()
-
-    assert entries(run, entity="account") == [("account", "deactivated", "Operating Checking")]
-    assert local_account(division, "Operating Checking").active is False
 
 
 # QuickBooks Desktop → FieldOffice.
@@ -203,88 +157,6 @@ def pushing(desktop_items, desktop_sync):
     assert_clean(desktop_sync())
     defaults_set(division)
     return division
-
-
-def test_each_item_type_is_pushed_with_default_accounts_and_equipment_goes_as_inventory(
-    desktop_items, desktop_sync, company
-):
-    division = pushing(desktop_items, desktop_sync)
-    ItemFactory(division=division, name="Labor", item_type=ItemType.SERVICE, sku="", description="Hourly labor")
-    ItemFactory(division=division, name="Fittings", item_type=ItemType.NON_INVENTORY, sku="CF-12", taxable=True)
-    ItemFactory(
-        division=division,
-        name="Filter",
-        item_type=ItemType.INVENTORY,
-        quantity_on_hand=Decimal("12.5"),
-        quantity_as_of=date(2024, 5, 1),
-        description="MERV 11",
-    )
-    furnace = ItemFactory(
-        division=division,
-        name="Furnace 80k",
-        item_type=ItemType.EQUIPMENT,
-        quantity_on_hand=Decimal("3"),
-        sales_price=Decimal("2400.00"),
-        cost=Decimal("1500.00"),
-    )
-    ItemFactory(division=division, name="Retired Part", item_type=ItemType.NON_INVENTORY, active=False)
-    ItemFactory(division=division, name="A name longer than Desktop allows for items", item_type=ItemType.SERVICE)
-
-    run = desktop_sync()
-
-    assert_clean(run)
-    ids = {name: account_id(company, name) for name in ("Service Income", "Materials Income", "Job Materials")}
-    labor = item_ret(company, "Labor")
-    assert labor.tag == "ItemServiceRet" and labor.find("SalesAndPurchase") is None
-    assert labor.findtext("SalesOrPurchase/AccountRef/ListID") == ids["Service Income"]
-    assert (labor.findtext("SalesOrPurchase/Desc"), labor.findtext("SalesOrPurchase/Price")) == (
-        "Hourly labor",
-        "95.00",
-    )
-    fittings = item_ret(company, "Fittings")
-    assert fittings.tag == "ItemNonInventoryRet" and fittings.findtext("ManufacturerPartNumber") == "CF-12"
-    assert fittings.findtext("SalesTaxCodeRef/FullName") == "TAX"
-    assert fittings.findtext("SalesAndPurchase/IncomeAccountRef/ListID") == ids["Materials Income"]
-    assert fittings.findtext("SalesAndPurchase/ExpenseAccountRef/ListID") == ids["Job Materials"]
-    assert fittings.findtext("SalesAndPurchase/PurchaseCost") == "40.00"
-    filt = item_ret(company, "Filter")
-    assert filt.tag == "ItemInventoryRet" and filt.findtext("SalesDesc") == "MERV 11"
-    assert Decimal(filt.findtext("QuantityOnHand")) == Decimal("12.5")
-    assert filt.findtext("COGSAccountRef/FullName") == "Cost of Goods Sold"
-    assert filt.findtext("AssetAccountRef/FullName") == "Inventory Asset"
-    assert "<InventoryDate>2024-05-01</InventoryDate>" in desktop_sync.transport.documents[-1]
-    unit = item_ret(company, "Furnace 80k")
-    assert unit.tag == "ItemInventoryRet" and Decimal(unit.findtext("QuantityOnHand")) == 3
-    assert (unit.findtext("SalesPrice"), unit.findtext("PurchaseCost")) == ("2400.00", "1500.00")
-    assert item_ret(company, "Retired Part").findtext("IsActive") == "false"
-    assert item_ret(company, "A name longer than Desktop allo").tag == "ItemServiceRet"  # 31 characters.
-    assert len(entries(run, entity="item", action="created")) == 6
-
-    again = desktop_sync()
-
-    assert_clean(again)
-    assert not again.entries.exists()
-    assert all(
-        desktop_sync.transport.requests(f"Item{kind}Add") == 0 for kind in ("Service", "NonInventory", "Inventory")
-    )
-
-    # The same company later syncs from QuickBooks Desktop: the furnace stays equipment here.
-    desktop_items("to_local")
-    ret = item_ret(company, "Furnace 80k")
-    qbxml(
-        company,
-        f"<ItemInventoryModRq><ItemInventoryMod><ListID>{ret.findtext('ListID')}</ListID>"
-        f"<EditSequence>{ret.findtext('EditSequence')}</EditSequence><SalesPrice>2600</SalesPrice>"
-        "</ItemInventoryMod></ItemInventoryModRq>",
-    )
-    run = desktop_sync()
-    assert_clean(run)
-    furnace.refresh_from_db()
-    assert (furnace.item_type, furnace.sales_price, furnace.quantity_on_hand) == (
-        ItemType.EQUIPMENT,
-        Decimal("2600.00"),
-        Decimal("3"),
-    )
 
 
 def test_edits_go_out_as_mods_of_the_desktop_type_and_desktop_edits_are_not_pulled(

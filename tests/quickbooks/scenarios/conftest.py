@@ -1,6 +1,6 @@
 """
-The scenarios both backends share (payment terms, tax rates, customers and their locations, items, invoices and
-payments, interrupted creates, stale versions, names in use), run once per backend:
+The scenarios both backends share (payment terms, tax rates, customers and their locations, the chart of accounts,
+items, invoices and payments, interrupted creates, stale versions, names in use), run once per backend:
 ``side`` is QuickBooks Online (the local sandbox over real HTTP) or QuickBooks Desktop (the company file emulator
 through the engine's Desktop backend), behind one small interface that does to QuickBooks what its own screens do
 and reads back what it holds (``online_side``, ``desktop_side``; ``faults`` puts either through lost answers and

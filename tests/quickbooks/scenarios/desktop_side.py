@@ -12,7 +12,13 @@ from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.backend import Capabilities
 from apps.quickbooks.sync.desktop import DesktopBackend
 from tests.quickbooks.desktop_sync.conftest import DesktopSync, EmulatorTransport, customer_add, qbxml
-from tests.quickbooks.scenarios.common import DESKTOP_ACCOUNTS, DESKTOP_CHART, TERMS_DESKTOP_HAS, WRITTEN_AS
+from tests.quickbooks.scenarios.common import (
+    DESKTOP_ACCOUNTS,
+    DESKTOP_CHART,
+    DESKTOP_CHART_HERE,
+    TERMS_DESKTOP_HAS,
+    WRITTEN_AS,
+)
 
 
 class DesktopSide:
@@ -20,6 +26,10 @@ class DesktopSide:
 
     capabilities: Capabilities = DesktopBackend.capabilities
     accounts = DESKTOP_ACCOUNTS
+    chart_here = DESKTOP_CHART_HERE
+    # Non-posting accounts (estimates, purchase orders) hold no money: not part of the chart here.
+    chart_left_out = {"Estimates"}
+    item_name_max = 31  # What QuickBooks keeps of an item's name (qbXML 13.0).
     service_items_have_sku = False  # A service item in QuickBooks Desktop has no part number.
     says_when_stock_was_counted = False  # Its inventory date is taken on adding an item, never read back.
     memo_carries_marker = True  # One memo field: the marker, then the invoice's memo.
@@ -277,6 +287,26 @@ class DesktopSide:
         """What items need beyond the chart every company file has."""
         qbxml(self.company, DESKTOP_CHART)
 
+    def chart_read_first(self) -> bool:
+        """Whether the last sync read QuickBooks' chart of accounts in its first request, with the other reads."""
+        return "<AccountQueryRq" in self.desktop_sync.transport.documents[0]
+
+    def account_change(self, name: str, *, new_name: str = "", active: bool | None = None) -> None:
+        """Changed as QuickBooks' chart of accounts screen changes it: a new edit sequence."""
+        found = self._ret("AccountQuery", FullName=name)
+        fields = f"<Name>{new_name}</Name>" if new_name else ""
+        fields += f"<IsActive>{str(active).lower()}</IsActive>" if active is not None else ""
+        qbxml(
+            self.company,
+            f"<AccountModRq><AccountMod><ListID>{found.findtext('ListID')}</ListID>"
+            f"<EditSequence>{found.findtext('EditSequence')}</EditSequence>{fields}</AccountMod></AccountModRq>",
+        )
+
+    def account_there(self, name: str) -> dict | None:
+        """QuickBooks' account: its id and its type; None if none."""
+        found = self._ret("AccountQuery", FullName=name)
+        return {"id": found.findtext("ListID"), "type": found.findtext("AccountType")} if found is not None else None
+
     def item_add(self, name: str, *, price: str = "0", active: bool = True) -> None:
         """A service item, sold into the service income account."""
         account = f"<AccountRef><FullName>{self.accounts['service income']}</FullName></AccountRef>"
@@ -317,18 +347,26 @@ class DesktopSide:
         return ret
 
     def item_change(self, name: str, *, new_name: str = "", price: str = "", notes: str = "", active=None) -> None:
-        """Changed as QuickBooks' item screen changes it: a new edit sequence (service items here)."""
+        """Changed as QuickBooks' item screen changes it, whatever its kind: a new edit sequence."""
         found = self._item(name)
+        kind = found.tag.removesuffix("Ret")
         fields = f"<Name>{new_name}</Name>" if new_name else ""
         fields += f"<IsActive>{str(active).lower()}</IsActive>" if active is not None else ""
-        price = f"<Price>{price}</Price>" if price else ""
-        notes = f"<Desc>{notes}</Desc>" if notes else ""
-        fields += f"<SalesOrPurchaseMod>{notes}{price}</SalesOrPurchaseMod>" if price or notes else ""
+        # Where the sales price and description are: in the one account's block, in the sold-and-bought block, or
+        # (an inventory part) on the item itself.
+        if found.find("SalesOrPurchase") is not None:
+            sales = f"<Desc>{notes}</Desc>" if notes else ""
+            sales += f"<Price>{price}</Price>" if price else ""
+            fields += f"<SalesOrPurchaseMod>{sales}</SalesOrPurchaseMod>" if sales else ""
+        else:
+            sales = f"<SalesDesc>{notes}</SalesDesc>" if notes else ""
+            sales += f"<SalesPrice>{price}</SalesPrice>" if price else ""
+            in_block = found.find("SalesAndPurchase") is not None
+            fields += f"<SalesAndPurchaseMod>{sales}</SalesAndPurchaseMod>" if in_block and sales else sales
         qbxml(
             self.company,
-            f"<ItemServiceModRq><ItemServiceMod><ListID>{found.findtext('ListID')}</ListID>"
-            f"<EditSequence>{found.findtext('EditSequence')}</EditSequence>{fields}</ItemServiceMod>"
-            "</ItemServiceModRq>",
+            f"<{kind}ModRq><{kind}Mod><ListID>{found.findtext('ListID')}</ListID>"
+            f"<EditSequence>{found.findtext('EditSequence')}</EditSequence>{fields}</{kind}Mod></{kind}ModRq>",
         )
 
     def item_there(self, name: str) -> dict:
@@ -336,18 +374,37 @@ class DesktopSide:
         price = found.findtext("SalesOrPurchase/Price") or found.findtext("SalesAndPurchase/SalesPrice")
         price = price or found.findtext("SalesPrice") or "0"
         description = found.findtext("SalesOrPurchase/Desc") or found.findtext("SalesAndPurchase/SalesDesc")
+        cost = found.findtext("SalesAndPurchase/PurchaseCost") or found.findtext("PurchaseCost") or "0"
+        quantity = found.findtext("QuantityOnHand")
         return {
             "price": Decimal(price),
+            "cost": Decimal(cost),
             "taxable": found.findtext("SalesTaxCodeRef/FullName", "").lower() == "tax",
             "active": found.findtext("IsActive") != "false",
             "description": description or found.findtext("SalesDesc") or "",
             "type": found.tag.removeprefix("Item").removesuffix("Ret"),
             "sku": found.findtext("ManufacturerPartNumber") or "",
+            # One account for a service sold or bought: an income one (the scenarios' services are sold).
             "income": found.findtext("SalesOrPurchase/AccountRef/FullName")
             or found.findtext("SalesAndPurchase/IncomeAccountRef/FullName")
             or found.findtext("IncomeAccountRef/FullName"),
+            "expense": found.findtext("SalesAndPurchase/ExpenseAccountRef/FullName")
+            or found.findtext("COGSAccountRef/FullName"),
+            "asset": found.findtext("AssetAccountRef/FullName"),
+            "quantity": Decimal(quantity) if quantity is not None else None,
             "version": found.findtext("EditSequence"),
         }
+
+    def stock_counted_on(self, name: str) -> str:
+        """
+        The day QuickBooks was told the item's stock was counted: the inventory date the last sync added it with
+        (QuickBooks Desktop takes it on adding an item and never reads it back).
+        """
+        for document in self.desktop_sync.transport.documents:
+            for added in etree.fromstring(document.encode()).iter("ItemInventoryAdd"):
+                if added.findtext("Name") == name:
+                    return added.findtext("InventoryDate")
+        raise AssertionError(f"The last sync added no inventory part named {name}")
 
     def item_id(self, name: str) -> str:
         return self._item(name).findtext("ListID")

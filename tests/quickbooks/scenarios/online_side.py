@@ -16,7 +16,7 @@ from apps.quickbooks.services.connection import client_for
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.backend import Capabilities
 from apps.quickbooks.sync.online import OnlineBackend
-from tests.quickbooks.scenarios.common import CENT, ONLINE_ACCOUNTS, ONLINE_CHART, WRITTEN_AS
+from tests.quickbooks.scenarios.common import CENT, ONLINE_ACCOUNTS, ONLINE_CHART, ONLINE_CHART_HERE, WRITTEN_AS
 from tests.quickbooks.sync.conftest import configure, remote_create, remote_update, sync
 
 
@@ -25,6 +25,9 @@ class OnlineSide:
 
     capabilities: Capabilities = OnlineBackend.capabilities
     accounts = ONLINE_ACCOUNTS
+    chart_here = ONLINE_CHART_HERE
+    chart_left_out: set[str] = set()  # Its API lists no non-posting account.
+    item_name_max = 100  # What QuickBooks keeps of an item's name.
     service_items_have_sku = True
     says_when_stock_was_counted = True  # An inventory item's start date comes back.
     memo_carries_marker = False  # The marker rides in the private note, the memo in the customer memo.
@@ -284,6 +287,35 @@ class OnlineSide:
         for name, fields in ONLINE_CHART.items():
             remote_create(self.company, "Account", {"Name": name, **fields})
 
+    def chart_read_first(self) -> bool:
+        """Whether the last sync read QuickBooks' chart of accounts in its first request, with the other reads."""
+        method, path, body = self.asked[0]
+        queries = [item.get("Query", "") for item in (body or {}).get("BatchItemRequest", [])]
+        return (method, path) == ("POST", "batch") and any(" FROM Account " in query for query in queries)
+
+    def account_change(self, name: str, *, new_name: str = "", active: bool | None = None) -> None:
+        """Changed as QuickBooks' chart of accounts screen changes it: a new SyncToken."""
+        changes: dict = {"Name": new_name} if new_name else {}
+        if active is not None:
+            changes["Active"] = active
+        remote_update(self.company, "Account", self._entity("Account", data__Name=name), changes)
+
+    def account_there(self, name: str) -> dict | None:
+        """
+        QuickBooks' account, None if it has none: its id and its type, in one word as QuickBooks Desktop writes it
+        ("Cost of Goods Sold" is "CostOfGoodsSold").
+        """
+        found = SandboxEntity.objects.filter(
+            company=self.company, entity_type="Account", deleted_at=None, data__Name=name
+        ).first()
+        if found is None:
+            return None
+        words = found.data["AccountType"].split()
+        return {"id": found.entity_id, "type": "".join(word[:1].upper() + word[1:] for word in words)}
+
+    def _account_name(self, ref: dict | None) -> str | None:
+        return self._entity("Account", entity_id=ref["value"]).data["Name"] if ref else None
+
     def item_add(self, name: str, *, price: str = "0", active: bool = True) -> None:
         """A service item, sold into the service income account."""
         income = self._entity("Account", data__Name=self.accounts["service income"]).entity_id
@@ -349,18 +381,27 @@ class OnlineSide:
         remote_update(self.company, "Item", self._item(name), changes)
 
     def item_there(self, name: str) -> dict:
+        """The item; its accounts by name (None where it names none), its stock None unless QuickBooks tracks it."""
         item = self._item(name)
         data = item.data
         return {
             "price": Decimal(str(data.get("UnitPrice", 0))),
+            "cost": Decimal(str(data.get("PurchaseCost", 0))),
             "taxable": data.get("Taxable", False),
             "active": data.get("Active", True),
             "description": data.get("Description", ""),
             "type": data["Type"],
             "sku": data.get("Sku", ""),
-            "income": self._entity("Account", entity_id=data["IncomeAccountRef"]["value"]).data["Name"],
+            "income": self._account_name(data.get("IncomeAccountRef")),
+            "expense": self._account_name(data.get("ExpenseAccountRef")),
+            "asset": self._account_name(data.get("AssetAccountRef")),
+            "quantity": Decimal(str(data["QtyOnHand"])) if data.get("TrackQtyOnHand") else None,
             "version": str(item.sync_token),
         }
+
+    def stock_counted_on(self, name: str) -> str:
+        """The day QuickBooks was told the item's stock was counted: its start date."""
+        return self._item(name).data["InvStartDate"]
 
     def item_id(self, name: str) -> str:
         return self._item(name).entity_id

@@ -2,15 +2,17 @@
 Items with QuickBooks, the scenarios both backends share, each run once per backend (``side``): pulled while
 QuickBooks keeps them, pushed while FieldOffice does, and never merged with a namesake in a one-way sync.
 
-Each QuickBooks keeps a kind of item in its own way (Desktop: a list per kind); ``side.item_there`` reads either.
-What only one backend does (how each kind is sent, the chart of accounts, sub-items, reading long lists) has its own
-tests (``tests/quickbooks/sync/test_items.py``, ``tests/quickbooks/desktop_sync/test_items.py``).
+Each QuickBooks keeps a kind of item in its own way (Desktop: a list per kind, a service's one account or two in blocks
+of their own); ``side.item_there`` reads either. The chart of accounts items use has scenarios of its own
+(``test_accounts``). What only one backend does (the request each kind is sent in, categories, sub-items, reading long
+lists) has its own tests (``tests/quickbooks/sync/test_items.py``, ``tests/quickbooks/desktop_sync/test_items.py``).
 """
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from apps.accounting.models import Account, AccountType, ItemType
 from apps.accounting.services import default_accounts_set
@@ -144,6 +146,103 @@ def test_one_way_pull_skips_a_local_item_of_the_same_name(side, division):
 
 
 # FieldOffice → QuickBooks.
+
+
+def test_each_item_type_is_pushed_with_default_accounts_and_equipment_goes_as_inventory(side, division):
+    pushing(side)
+    account = {role: Account.objects.get(division=division, name=name) for role, name in side.accounts.items()}
+    long_name = "A name longer than Desktop allows for items"
+    ItemFactory(division=division, name="Labor", item_type=ItemType.SERVICE, sku="", description="Hourly labor")
+    ItemFactory(
+        division=division,
+        name="Subcontracting",
+        item_type=ItemType.SERVICE,
+        sku="",
+        income_account=account["service income"],
+        expense_account=account["materials"],
+    )
+    ItemFactory(division=division, name="Fittings", item_type=ItemType.NON_INVENTORY, sku="CF-12", taxable=True)
+    ItemFactory(
+        division=division,
+        name="Filter",
+        item_type=ItemType.INVENTORY,
+        quantity_on_hand=Decimal("12.5"),
+        quantity_as_of=date(2024, 5, 1),
+        description="MERV 11",
+    )
+    furnace = ItemFactory(
+        division=division,
+        name="Furnace 80k",
+        item_type=ItemType.EQUIPMENT,
+        quantity_on_hand=Decimal("3"),
+        sales_price=Decimal("2400.00"),
+        cost=Decimal("1500.00"),
+    )
+    ItemFactory(division=division, name="Retired Part", item_type=ItemType.NON_INVENTORY, taxable=False, active=False)
+    ItemFactory(division=division, name=long_name, item_type=ItemType.SERVICE, sku="")
+
+    run = side.sync()
+
+    assert_clean(run)
+    names = ["Labor", "Subcontracting", "Fittings", "Filter", "Furnace 80k", "Retired Part", long_name]
+    assert entries(run) == sorted(("item", "created", name) for name in names)
+    assert side.items_there() == sorted([*names[:-1], long_name[: side.item_name_max]])
+    assert side.created == {"item": len(names)}
+    income, service_income = side.accounts["income"], side.accounts["service income"]
+    cogs, materials, asset = side.accounts["cogs"], side.accounts["materials"], side.accounts["asset"]
+    labor = side.item_there("Labor")
+    # Sold only: its income account alone (QuickBooks Desktop: the one account of a service sold or bought).
+    assert (labor["type"], labor["income"], labor["expense"]) == ("Service", service_income, None)
+    assert (labor["description"], labor["price"], labor["quantity"]) == ("Hourly labor", Decimal("95"), None)
+    subcontracting = side.item_there("Subcontracting")
+    assert (subcontracting["type"], subcontracting["income"], subcontracting["expense"]) == (
+        "Service",
+        service_income,
+        materials,
+    )
+    fittings = side.item_there("Fittings")
+    assert (fittings["type"], fittings["sku"], fittings["taxable"], fittings["cost"]) == (
+        "NonInventory",
+        "CF-12",
+        True,
+        Decimal("40"),
+    )
+    assert (fittings["income"], fittings["expense"], fittings["asset"]) == (income, materials, None)
+    retired = side.item_there("Retired Part")
+    assert (retired["type"], retired["active"], retired["taxable"]) == ("NonInventory", False, False)
+    filt = side.item_there("Filter")
+    assert (filt["type"], filt["quantity"], filt["description"]) == ("Inventory", Decimal("12.5"), "MERV 11")
+    assert (filt["income"], filt["expense"], filt["asset"]) == (income, cogs, asset)
+    assert side.stock_counted_on("Filter") == "2024-05-01"
+    unit = side.item_there("Furnace 80k")
+    assert (unit["type"], unit["quantity"], unit["price"], unit["cost"]) == (
+        "Inventory",
+        Decimal("3"),
+        Decimal("2400"),
+        Decimal("1500"),
+    )
+    assert (unit["income"], unit["expense"], unit["asset"]) == (income, cogs, asset)
+    # Never counted here: the day it was created here.
+    assert side.stock_counted_on("Furnace 80k") == timezone.localdate(furnace.created_at).isoformat()
+    assert side.item_there(long_name[: side.item_name_max])["type"] == "Service"
+
+    again = side.sync()
+
+    assert_clean(again)
+    assert not again.entries.exists() and not side.written
+
+    # The same company later syncs from QuickBooks: the furnace stays equipment here.
+    side.configure("off", lists=False, inventory="to_local")
+    side.item_change("Furnace 80k", price="2600")
+    run = side.sync()
+
+    assert_clean(run)
+    furnace.refresh_from_db()
+    assert (furnace.item_type, furnace.sales_price, furnace.quantity_on_hand) == (
+        ItemType.EQUIPMENT,
+        Decimal("2600.00"),
+        Decimal("3"),
+    )
 
 
 def test_a_name_quickbooks_already_has_is_skipped_not_merged(side, division):
