@@ -19,7 +19,7 @@ from apps.quickbooks.sync.backend import CREATE, UPDATE, Capabilities
 from apps.quickbooks.sync.records import Record
 from apps.quickbooks.sync.spec import GONE, EntitySpec, MatchKey, PullApplies
 
-__all__ = ["GONE", "Decision", "Kind", "Pair", "PlanSettings", "pairs", "plan"]
+__all__ = ["GONE", "BothWays", "Decision", "Kind", "Pair", "PlanSettings", "pairs", "plan", "plan_both_ways"]
 
 
 class Kind(StrEnum):
@@ -39,12 +39,21 @@ class Kind(StrEnum):
     KEPT_APART = "kept apart"
     # A local record that cannot be sent as it is: failed alone, with the reason, and sent again once it can.
     REFUSED = "refused"
+    # Synced both ways, FieldOffice primary, matched by name (or found as what an interrupted create made): linked at
+    # QuickBooks' version, FieldOffice's values sent.
+    LINK_KEEP_HERE = "link, keep here"
+    # Synced both ways, changed on both sides since the last run, FieldOffice's edit the later: kept and sent, and
+    # QuickBooks' version logged.
+    KEEP_HERE = "keep here"
 
 
 @dataclass(frozen=True)
 class Decision:
     kind: Kind
     reason: str = ""
+    # Synced both ways, changed on both sides since the last run, QuickBooks' edit the later: applied here, and
+    # FieldOffice's version logged.
+    conflict: bool = False
 
 
 NOTHING = Decision(Kind.NOTHING)
@@ -334,3 +343,76 @@ def _plan_changes_push(
 
 def _name(record: Record) -> str:
     return str(getattr(record, "name", "") or "")
+
+
+# Records synced both ways (customers and their service locations).
+
+MATCHED_KEEP_HERE = "Matched by name; FieldOffice is the primary system, so its details are sent to QuickBooks."
+KEPT_HERE = (
+    "Changed in both systems since the last sync: FieldOffice's later edit is kept and sent to QuickBooks; "
+    "QuickBooks' version is in this entry's details."
+)
+KEPT_THERE = (
+    "Changed in both systems since the last sync: QuickBooks' later edit was kept; FieldOffice's version is in this "
+    "entry's details."
+)
+
+
+@dataclass(frozen=True)
+class BothWays:
+    """
+    The rules of a spec QuickBooks sends its records from: one way (``two_way`` off: never merged with a namesake
+    here), or both ways, with the system whose values a record matched by name takes (``quickbooks_primary``);
+    ``full``: a full run, which looks at records QuickBooks did not change too.
+    """
+
+    two_way: bool = False
+    quickbooks_primary: bool = True
+    full: bool = False
+
+
+def unchanged_there(link: LinkLike | None, remote: Record, rules: BothWays) -> bool:
+    """A linked record QuickBooks has not changed since it was last synced: nothing to do (but in a full run)."""
+    return link is not None and link.sync_token == remote.version and not rules.full
+
+
+def plan_both_ways(
+    remote: Record,
+    local: Any,
+    link: LinkLike | None,
+    rules: BothWays,
+    *,
+    local_hash: str = "",
+    local_changed: bool = False,
+    local_edited_at: Any = None,
+    remote_edited_at: Any = None,
+    namesake_refused: str = "",
+) -> Decision:
+    """
+    What a run does with a QuickBooks record of a spec that QuickBooks sends its records from, one way or both
+    ways: ``local`` is its twin here (by ``link``) or, unlinked, the local record it matches (``None``: none).
+
+    - Unchanged there since last synced: nothing (its changes here, if any, are the push's).
+    - No twin: created here.
+    - A namesake here, not linked: one way, kept apart (``namesake_refused`` says why); both ways, linked, taking
+      QuickBooks' values when it is the primary system (``LINK``), else keeping FieldOffice's and sending them.
+    - Linked, and both ways: when the content here changed since it was last synced too (``local_hash`` differs
+      from the link's, and ``local_changed`` since the last run), the later edit wins: FieldOffice's (``KEEP_HERE``;
+      QuickBooks' without a time), else QuickBooks' (``UPDATE_HERE`` with ``conflict``). Otherwise QuickBooks'
+      values are applied here.
+    """
+    if unchanged_there(link, remote, rules):
+        return NOTHING
+    if local is None:
+        return Decision(Kind.CREATE_HERE)
+    if link is None:
+        if not rules.two_way:
+            return Decision(Kind.KEPT_APART, namesake_refused)
+        if not rules.quickbooks_primary:
+            return Decision(Kind.LINK_KEEP_HERE, MATCHED_KEEP_HERE)
+        return Decision(Kind.LINK)
+    if rules.two_way and local_changed and local_hash != link.content_hash:
+        if remote_edited_at is None or (local_edited_at is not None and local_edited_at > remote_edited_at):
+            return Decision(Kind.KEEP_HERE, KEPT_HERE)
+        return Decision(Kind.UPDATE_HERE, KEPT_THERE, conflict=True)
+    return Decision(Kind.UPDATE_HERE)

@@ -31,6 +31,7 @@ from apps.quickbooks.sync.bulk import PullBatch, PulledWrite
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
+from apps.quickbooks.sync.plan import BothWays, Decision, Kind, plan_both_ways, unchanged_there
 from apps.quickbooks.sync.records import CustomerRecord
 from apps.quickbooks.sync.writes import (
     CLOCK_TOLERANCE,
@@ -98,11 +99,10 @@ class _Pulled:
     # Nothing is left to do (linked, skipped): the record is not saved here.
     done: bool = False
 
-    def lost(self, losing_version: dict[str, Any]) -> None:
+    def lost(self, message: str, losing_version: dict[str, Any]) -> None:
         """Both sides changed since the last sync and QuickBooks' edit is later: FieldOffice's version is logged."""
         self.details = {"kept": "QuickBooks", "losing_version": losing_version}
-        self.message = "Changed in both systems since the last sync: QuickBooks' later edit was kept; FieldOffice's "
-        self.message += "version is in this entry's details."
+        self.message = message
 
     def deactivated(self) -> None:
         if self.action == SyncAction.UPDATED:
@@ -126,6 +126,7 @@ class CustomersStep:
         self.ctx = ctx
         self.division = ctx.division
         self.journal = ctx.journal
+        self.rules = BothWays(two_way=ctx.two_way, quickbooks_primary=ctx.quickbooks_primary, full=ctx.full)
         self.customer_links = ctx.link_set(Customer, mapping.ENTITY)
         self.location_links = ctx.link_set(ServiceLocation, mapping.ENTITY)
         self.complete = mapping.ENTITY in ctx.snapshot.complete
@@ -271,22 +272,19 @@ class CustomersStep:
             parent = self._parent_id(parent)
         return None
 
-    def _conflict(
-        self, obj: CustomerRecord, record: Any, link: RecordLink, local_hash: str, losing_local: dict
-    ) -> bool | None:
-        """
-        In two-way sync, when both sides changed since the last run: ``True`` if FieldOffice's edit is later (kept
-        and pushed), ``False`` if QuickBooks' is (applied); ``None`` when there is no conflict.
-        """
-        if not self.ctx.two_way or local_hash == link.content_hash:
-            return None
-        if not self.ctx.local_changed_since_last_run(record.updated_at):
-            return None
-        remote_time = obj.updated_at
-        return remote_time is None or record.updated_at > remote_time
+    def _edits(self, obj: CustomerRecord, local: Any, link: RecordLink | None, local_hash: Callable[[], str]) -> dict:
+        """What a two-way plan compares of a linked pair: the content here, and when each side was last edited."""
+        if not (self.ctx.two_way and link is not None and local is not None):
+            return {}
+        return {
+            "local_hash": local_hash(),
+            "local_changed": self.ctx.local_changed_since_last_run(local.updated_at),
+            "local_edited_at": local.updated_at,
+            "remote_edited_at": obj.updated_at,
+        }
 
     def _pull_customer(self, obj: CustomerRecord) -> None:
-        qbo_id, token = obj.remote_id, obj.version
+        qbo_id = obj.remote_id
         link = self.customer_links.remote(qbo_id)
         if link is None and self.location_links.remote(qbo_id) is not None:
             self.batch.log(
@@ -298,72 +296,81 @@ class CustomersStep:
                 "Nothing was changed.",
             )
             return
-        if link is not None and link.sync_token == token and not self.ctx.full:
+        if unchanged_there(link, obj, self.rules):
             return
         fields = mapping.customer_fields(obj, self.refs)
-        pulled = _Pulled(obj, qbo_id, token, fields, label=fields["display_name"])
+        pulled = _Pulled(obj, qbo_id, obj.version, fields, label=fields["display_name"])
         customer = self.customers.get(link.object_id) if link else None
         if link is not None and customer is None:
             # Deleted here since: QuickBooks still has it, so it comes back rather than being lost.
             self.customer_links.forget(link.object_id)
             link = None
+        namesake_refused = ""
         if customer is None:
-            customer = self._customer_unlinked(pulled)
-            if pulled.done:
+            pending = self._pending_match(self.pending_customers, obj)
+            if pending is not None and (made := self.customers.get(pending.object_id)) is not None:
+                self._link_keep_here(CUSTOMER, pulled, made.pk, INTERRUPTED_CREATE)
                 return
-        elif link is not None and self._customer_conflict(pulled, customer, link):
-            return
-        self._customer_apply(pulled, customer)
-
-    def _customer_unlinked(self, pulled: "_Pulled") -> Customer | None:
-        """
-        The customer here that a QuickBooks customer no record is linked to becomes: one an interrupted create made
-        it from (linked), or one of its name (linked in two-way, else skipped). ``pulled.done`` when nothing is left
-        to do; ``None`` when it is a new customer here.
-        """
-        if (pending := self._pending_match(self.pending_customers, pulled.obj)) is not None:
-            customer = self.customers.get(pending.object_id)
+            customer = self.unlinked_by_name.pop(name_key(pulled.label), None)
             if customer is not None:
-                self._link_keep_local(customer, pulled.obj, pulled.label, message=INTERRUPTED_CREATE)
-                pulled.done = True
-                return None
-        customer = self.unlinked_by_name.pop(name_key(pulled.label), None)
-        if customer is None:
-            return None
-        if not self.ctx.two_way:
-            self._namesake_kept_apart(
-                CUSTOMER,
-                pulled,
-                customer.pk,
-                f"FieldOffice already has a customer named {customer.display_name} that is not linked to this "
-                "QuickBooks customer. One-way sync never merges records: rename one of them, or use two-way sync to "
-                "link them.",
-            )
-            return None
-        pulled.action = SyncAction.LINKED
-        if not self.ctx.quickbooks_primary:
-            self._link_keep_local(customer, pulled.obj, pulled.label)
-            pulled.done = True
-            return None
-        return customer
-
-    def _namesake_kept_apart(self, entity: str, pulled: "_Pulled", local_id: int, message: str) -> None:
-        """One-way sync met an unlinked local record of the pulled one's name: skipped (and said so), never merged."""
-        self.batch.log(
-            entity, SyncAction.SKIPPED, pulled.label, qbo_id=pulled.qbo_id, object_id=local_id, message=message
+                namesake_refused = (
+                    f"FieldOffice already has a customer named {customer.display_name} that is not linked to this "
+                    "QuickBooks customer. One-way sync never merges records: rename one of them, or use two-way sync "
+                    "to link them."
+                )
+        decision = plan_both_ways(
+            obj,
+            customer,
+            link,
+            self.rules,
+            namesake_refused=namesake_refused,
+            **self._edits(obj, customer, link, lambda: self._customer_hash(customer)),
         )
-        pulled.done = True
+        self._carry_out(
+            CUSTOMER,
+            pulled,
+            customer,
+            decision,
+            apply=self._customer_apply,
+            losing_here=lambda: mapping.customer_comparable(mapping.customer_sent(customer, self.refs)),
+        )
 
-    def _customer_conflict(self, pulled: "_Pulled", customer: Customer, link: RecordLink) -> bool:
-        """Two-way, both sides changed: ``True`` when FieldOffice's version is kept (nothing pulled)."""
-        local_wins = self._conflict(pulled.obj, customer, link, self._customer_hash(customer), {})
-        if local_wins is True:
-            comparable = mapping.customer_comparable(pulled.obj)
-            self._keep_local_version(CUSTOMER, customer.pk, pulled.label, pulled.obj, link, comparable)
-            return True
-        if local_wins is False:
-            pulled.lost(mapping.customer_comparable(mapping.customer_sent(customer, self.refs)))
-        return False
+    def _carry_out(
+        self,
+        entity: str,
+        pulled: "_Pulled",
+        local: Any,
+        decision: Decision,
+        *,
+        apply: Callable[["_Pulled", Any], None],
+        losing_here: Callable[[], dict[str, Any]],
+    ) -> None:
+        """What the plan decided for a pulled customer or job (``local``: its twin or namesake here, if any)."""
+        kind = decision.kind
+        if kind == Kind.NOTHING:
+            return
+        if kind == Kind.KEPT_APART:
+            # One-way sync met an unlinked local record of the pulled one's name: skipped (and said so), never merged.
+            self.batch.log(
+                entity,
+                SyncAction.SKIPPED,
+                pulled.label,
+                qbo_id=pulled.qbo_id,
+                object_id=local.pk,
+                message=decision.reason,
+            )
+            return
+        if kind == Kind.LINK_KEEP_HERE:
+            self._link_keep_here(entity, pulled, local.pk, decision.reason)
+            return
+        if kind == Kind.KEEP_HERE:
+            self._keep_here(entity, pulled, local.pk, decision.reason)
+            return
+        if kind == Kind.LINK:
+            pulled.action = SyncAction.LINKED
+        if decision.conflict:
+            pulled.lost(decision.reason, losing_here())
+        apply(pulled, local)
 
     def _customer_apply(self, pulled: "_Pulled", customer: Customer | None) -> None:
         """Save QuickBooks' customer here (in the batch), then link and log it."""
@@ -415,36 +422,40 @@ class CustomersStep:
         del pending[name_key(obj.name)]
         return link
 
-    def _link_keep_local(self, customer: Customer, obj: CustomerRecord, label: str, *, message: str = "") -> None:
-        """Link to ``obj`` keeping FieldOffice's values (two-way with FieldOffice primary, or an interrupted create)."""
-        qbo_id = obj.remote_id
-        self.customer_links.set(customer.pk, qbo_id, obj.version, content_hash(mapping.customer_comparable(obj)))
-        self.force_push.add((CUSTOMER, customer.pk))
+    def _comparable_there(self, entity: str, obj: CustomerRecord) -> dict[str, Any]:
+        """QuickBooks' content of a customer or job, as its link keeps it (a job's as its location's)."""
+        if entity == CUSTOMER:
+            return mapping.customer_comparable(obj)
+        customer_id = self._owner_of(obj)
+        customer = self.customers.get(customer_id) if customer_id else None
+        return mapping.location_comparable(obj, customer.display_name if customer else "")
+
+    def _link_keep_here(self, entity: str, pulled: "_Pulled", local_id: int, message: str) -> None:
+        """
+        Linked to the pulled record keeping FieldOffice's values, which are sent (two-way with FieldOffice primary,
+        or what an interrupted create made).
+        """
+        links = self.customer_links if entity == CUSTOMER else self.location_links
+        comparable = self._comparable_there(entity, pulled.obj)
+        links.set(local_id, pulled.qbo_id, pulled.token, content_hash(comparable))
+        self.force_push.add((entity, local_id))
         self.batch.log(
-            CUSTOMER,
-            SyncAction.LINKED,
-            label,
-            qbo_id=qbo_id,
-            object_id=customer.pk,
-            message=message
-            or "Matched by name; FieldOffice is the primary system, so its details are sent to QuickBooks.",
+            entity, SyncAction.LINKED, pulled.label, qbo_id=pulled.qbo_id, object_id=local_id, message=message
         )
 
-    def _keep_local_version(
-        self, entity: str, local_id: int, label: str, obj: CustomerRecord, link: RecordLink, losing: dict
-    ) -> None:
+    def _keep_here(self, entity: str, pulled: "_Pulled", local_id: int, message: str) -> None:
+        """Both sides changed and FieldOffice's edit is the later: kept and sent, QuickBooks' version logged."""
         links = self.customer_links if entity == CUSTOMER else self.location_links
-        links.touch(link, sync_token=obj.version)
+        links.touch(links.remote(pulled.qbo_id), sync_token=pulled.token)
         self.force_push.add((entity, local_id))
         self.batch.log(
             entity,
             SyncAction.SKIPPED,
-            label,
-            qbo_id=obj.remote_id,
+            pulled.label,
+            qbo_id=pulled.qbo_id,
             object_id=local_id,
-            message="Changed in both systems since the last sync: FieldOffice's later edit is kept and sent to "
-            "QuickBooks; QuickBooks' version is in this entry's details.",
-            details={"kept": "FieldOffice", "losing_version": losing},
+            message=message,
+            details={"kept": "FieldOffice", "losing_version": self._comparable_there(entity, pulled.obj)},
         )
 
     def _pull_location(self, obj: CustomerRecord) -> None:
@@ -453,25 +464,50 @@ class CustomersStep:
             # A job's customer may be found through a job of the level above: those are saved first.
             self.batch.flush()
             self.pulled_level = level
-        qbo_id, token = obj.remote_id, obj.version
+        qbo_id = obj.remote_id
         link = self.location_links.remote(qbo_id)
-        if link is not None and link.sync_token == token and not self.ctx.full:
+        if unchanged_there(link, obj, self.rules):
             return
         customer = self._location_customer(obj)
         if customer is None:
             return
         fields = mapping.location_fields(obj, customer.display_name)
-        pulled = _Pulled(obj, qbo_id, token, fields, label=f"{customer.display_name}: {fields['name']}")
+        pulled = _Pulled(obj, qbo_id, obj.version, fields, label=f"{customer.display_name}: {fields['name']}")
         location = self.locations.get(link.object_id) if link else None
         if location is not None and location.customer_id != customer.pk:
             fields["customer"] = customer
+        namesake_refused = ""
         if location is None:
-            location = self._location_unlinked(pulled, customer, link)
-            if pulled.done:
+            pending = self._pending_match(self.pending_locations, obj)
+            made = self.locations.get(pending.object_id) if pending is not None else None
+            if made is not None and made.customer_id == customer.pk:
+                self._link_keep_here(LOCATION, pulled, made.pk, INTERRUPTED_CREATE)
                 return
-        elif link is not None and self._location_conflict(pulled, location, customer, link):
-            return
-        self._location_apply(pulled, location, customer)
+            if link is not None:
+                self.location_links.forget(link.object_id)
+                link = None
+            location = self._location_by_name(pulled, customer)
+            if location is not None:
+                namesake_refused = (
+                    f"{customer.display_name} already has a service location named {location.name} that is not "
+                    "linked to QuickBooks. One-way sync never merges records."
+                )
+        decision = plan_both_ways(
+            obj,
+            location,
+            link,
+            self.rules,
+            namesake_refused=namesake_refused,
+            **self._edits(obj, location, link, lambda: self._location_hash(location, customer)),
+        )
+        self._carry_out(
+            LOCATION,
+            pulled,
+            location,
+            decision,
+            apply=lambda pulled, location: self._location_apply(pulled, location, customer),
+            losing_here=lambda: {"name": location.name, "address": location.address_line},
+        )
 
     def _location_customer(self, obj: CustomerRecord) -> Customer | None:
         """The customer here a QuickBooks job is a location of; ``None`` (and said why) when there is none yet."""
@@ -495,39 +531,6 @@ class CustomersStep:
         )
         return None
 
-    def _location_unlinked(
-        self, pulled: "_Pulled", customer: Customer, link: RecordLink | None
-    ) -> ServiceLocation | None:
-        """
-        The location here that a QuickBooks job no location is linked to becomes: one an interrupted create made it
-        from, or one of its customer's of its name (linked in two-way, else skipped). ``pulled.done`` when nothing
-        is left to do; ``None`` when it is a new location here.
-        """
-        if (pending := self._pending_match(self.pending_locations, pulled.obj)) is not None:
-            candidate = self.locations.get(pending.object_id)
-            if candidate is not None and candidate.customer_id == customer.pk:
-                self._location_link_keep_local(pulled, candidate, customer, message=INTERRUPTED_CREATE)
-                return None
-        if link is not None:
-            self.location_links.forget(link.object_id)
-        location = self._location_by_name(pulled, customer)
-        if location is None:
-            return None
-        if not self.ctx.two_way:
-            self._namesake_kept_apart(
-                LOCATION,
-                pulled,
-                location.pk,
-                f"{customer.display_name} already has a service location named {location.name} that is not linked "
-                "to QuickBooks. One-way sync never merges records.",
-            )
-            return None
-        pulled.action = SyncAction.LINKED
-        if not self.ctx.quickbooks_primary:
-            self._location_link_keep_local(pulled, location, customer)
-            return None
-        return location
-
     def _location_by_name(self, pulled: "_Pulled", customer: Customer) -> ServiceLocation | None:
         """
         The unlinked location of ``customer`` with the job's name; when a linked one has it, the job's location
@@ -542,31 +545,6 @@ class CustomersStep:
             pulled.fields["name"] = mapping.location_name_distinct(pulled.fields["name"], pulled.qbo_id)
             return None
         return location
-
-    def _location_link_keep_local(
-        self, pulled: "_Pulled", location: ServiceLocation, customer: Customer, *, message: str = ""
-    ) -> None:
-        """Link to the job keeping FieldOffice's values (two-way with FieldOffice primary, or an interrupted create)."""
-        comparable = mapping.location_comparable(pulled.obj, customer.display_name)
-        self.location_links.set(location.pk, pulled.qbo_id, pulled.token, content_hash(comparable))
-        self.force_push.add((LOCATION, location.pk))
-        self.batch.log(
-            LOCATION, SyncAction.LINKED, pulled.label, qbo_id=pulled.qbo_id, object_id=location.pk, message=message
-        )
-        pulled.done = True
-
-    def _location_conflict(
-        self, pulled: "_Pulled", location: ServiceLocation, customer: Customer, link: RecordLink
-    ) -> bool:
-        """Two-way, both sides changed: ``True`` when FieldOffice's version is kept (nothing pulled)."""
-        local_wins = self._conflict(pulled.obj, location, link, self._location_hash(location, customer), {})
-        if local_wins is True:
-            comparable = mapping.location_comparable(pulled.obj, customer.display_name)
-            self._keep_local_version(LOCATION, location.pk, pulled.label, pulled.obj, link, comparable)
-            return True
-        if local_wins is False:
-            pulled.lost({"name": location.name, "address": location.address_line})
-        return False
 
     def _location_apply(self, pulled: "_Pulled", location: ServiceLocation | None, customer: Customer) -> None:
         """Save QuickBooks' job here as a location of ``customer`` (in the batch), then link and log it."""
