@@ -19,18 +19,22 @@ from apps.qbd_sandbox.models import CompanyFile, Record
 from apps.qbd_sandbox.qbxml.common import TERMS_KINDS
 from apps.qbd_sandbox.qbxml.fields import CENT
 
+# Name, type, number, and the SpecialAccountType QuickBooks gives the accounts it makes itself (its receivables,
+# undeposited funds, inventory asset, sales tax and cost of goods sold accounts). Special types are read-only in
+# qbXML, so no request can make one: the company file is made with them.
 ACCOUNTS = [
-    ("Accounts Receivable", "AccountsReceivable", "1200"),
-    ("Undeposited Funds", "OtherCurrentAsset", "1499"),
-    ("Inventory Asset", "OtherCurrentAsset", "1120"),
-    ("Sales Tax Payable", "OtherCurrentLiability", "2200"),
-    ("Construction Income", "Income", "4100"),
-    ("Materials Income", "Income", "4200"),
-    ("Cost of Goods Sold", "CostOfGoodsSold", "5000"),
-    ("Job Materials", "Expense", "6100"),
+    ("Accounts Receivable", "AccountsReceivable", "1200", "AccountsReceivable"),
+    ("Undeposited Funds", "OtherCurrentAsset", "1499", "UndepositedFunds"),
+    ("Inventory Asset", "OtherCurrentAsset", "1120", "InventoryAssets"),
+    ("Sales Tax Payable", "OtherCurrentLiability", "2200", "SalesTaxPayable"),
+    ("Construction Income", "Income", "4100", ""),
+    ("Materials Income", "Income", "4200", ""),
+    ("Cost of Goods Sold", "CostOfGoodsSold", "5000", "CostOfGoodsSold"),
+    ("Job Materials", "Expense", "6100", ""),
 ]
+SPECIAL_ACCOUNTS = {name: special for name, _, _, special in ACCOUNTS if special}
 DEFAULTS: list[tuple[str, dict[str, Any]]] = [
-    *[("Account", {"Name": name, "AccountType": kind, "AccountNumber": number}) for name, kind, number in ACCOUNTS],
+    *[("Account", {"Name": name, "AccountType": kind, "AccountNumber": number}) for name, kind, number, _ in ACCOUNTS],
     ("SalesTaxCode", {"Name": "TAX", "IsTaxable": True, "Desc": "Taxable Sales"}),
     ("SalesTaxCode", {"Name": "NON", "IsTaxable": False, "Desc": "Non-Taxable Sales"}),
     ("StandardTerms", {"Name": "Due on receipt", "StdDueDays": 0}),
@@ -69,12 +73,20 @@ JOB_CUSTOMER_EVERY = 5
 
 
 def defaults_ensure(company: CompanyFile) -> None:
-    """Accounts, sales tax codes and item, terms and payment methods a company file has (those missing are added)."""
+    """
+    Accounts, sales tax codes and item, terms and payment methods a company file has (those missing are added).
+
+    An account added here that QuickBooks makes itself carries its ``SpecialAccountType``; one already in the file is
+    left as it is.
+    """
     ctx = Ctx(company)
     existing = set(Record.objects.filter(company=company).values_list("kind", "name_key"))
     for kind, data in DEFAULTS:
         if (kind, data["Name"].lower()) not in existing:
-            list_add(ctx, kind, dict(data))
+            record = list_add(ctx, kind, dict(data))
+            if kind == "Account" and data["Name"] in SPECIAL_ACCOUNTS:
+                record.data = {**record.data, "SpecialAccountType": SPECIAL_ACCOUNTS[data["Name"]]}
+                record.save(update_fields=["data"])
     if company.default_item_sales_tax_id is None:
         company.default_item_sales_tax = ctx.record_named("State Tax", ("ItemSalesTax",))
         company.save(update_fields=["default_item_sales_tax"])

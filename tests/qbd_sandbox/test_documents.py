@@ -30,6 +30,14 @@ def _parse_error(company, session, request) -> QbXmlError:
         document(E.CustomerAddRq(E.CustomerAdd(E.CompanyName("No name")))),  # Name is required
         document(E.CustomerQueryRq(E.ActiveStatus("Sometimes"))),
         document(E.CustomerQueryRq(bogus="1")),
+        # Read-only: QuickBooks sets it on its own accounts.
+        document(
+            E.AccountAddRq(
+                E.AccountAdd(
+                    E.Name("Stock"), E.AccountType("OtherCurrentAsset"), E.SpecialAccountType("InventoryAssets")
+                )
+            )
+        ),
     ],
 )
 def test_documents_quickbooks_cannot_read_are_refused_with_the_parse_hresult(company, session, request_body):

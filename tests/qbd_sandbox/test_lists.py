@@ -293,6 +293,29 @@ def test_items_tax_codes_terms_and_accounts_are_added(one, request_, ret, checks
         assert response.find(f"{ret}/{path}").text == expected
 
 
+def test_an_account_mod_keeps_the_special_account_type_quickbooks_gave_it(one):
+    ret = one(E.AccountQueryRq(E.FullName("Inventory Asset"))).find("AccountRet")
+
+    response = one(
+        E.AccountModRq(
+            E.AccountMod(
+                E.ListID(ret.findtext("ListID")), E.EditSequence(ret.findtext("EditSequence")), E.Desc("Parts on hand")
+            )
+        )
+    )
+
+    assert status(response) == (0, "Info"), response.get("statusMessage")
+    assert response.findtext("AccountRet/Desc") == "Parts on hand"
+    assert response.findtext("AccountRet/SpecialAccountType") == "InventoryAssets"
+
+
+def test_an_account_added_by_a_request_has_no_special_account_type(one):
+    response = one(E.AccountAddRq(E.AccountAdd(E.Name("Truck Stock"), E.AccountType("OtherCurrentAsset"))))
+
+    assert status(response) == (0, "Info"), response.get("statusMessage")
+    assert response.find("AccountRet/SpecialAccountType") is None
+
+
 def test_a_sales_tax_code_name_is_at_most_three_characters(one):
     response = one(E.SalesTaxCodeAddRq(E.SalesTaxCodeAdd(E.Name("TAXX"), E.IsTaxable("true"))))
 

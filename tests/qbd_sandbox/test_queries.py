@@ -192,6 +192,21 @@ def test_account_query_filters_by_account_type(one):
     assert [ret.find("Name").text for ret in response] == ["Construction Income", "Materials Income"]
 
 
+def test_the_accounts_quickbooks_makes_itself_carry_their_special_account_type_after_the_account_type(one):
+    response = one(
+        E.AccountQueryRq(E.FullName("Inventory Asset"), E.FullName("Undeposited Funds"), E.FullName("Job Materials"))
+    )
+    rets = {ret.findtext("Name"): ret for ret in response}
+    tags = [child.tag for child in rets["Inventory Asset"]]
+
+    assert {name: ret.findtext("SpecialAccountType") for name, ret in rets.items()} == {
+        "Inventory Asset": "InventoryAssets",
+        "Undeposited Funds": "UndepositedFunds",
+        "Job Materials": None,
+    }
+    assert tags[tags.index("AccountType") :][:3] == ["AccountType", "SpecialAccountType", "AccountNumber"]
+
+
 def test_five_hundred_records_come_back_in_a_few_queries(company, session):
     """A page of customers with their jobs' and ship-tos' data is read in a fixed number of queries."""
     from apps.qbd_sandbox.services import company_seed

@@ -37,6 +37,30 @@ ACCOUNT_TYPES = (
     "OtherExpense",
     "OtherIncome",
 )
+# What QuickBooks marks the accounts it makes and uses itself with (read-only: no Add or Mod sets it).
+SPECIAL_ACCOUNT_TYPES = (
+    "AccountsPayable",
+    "AccountsReceivable",
+    "CondenseItemAdjustmentExpenses",
+    "CostOfGoodsSold",
+    "DirectDepositLiabilities",
+    "Estimates",
+    "ExchangeGainLoss",
+    "InventoryAssets",
+    "ItemReceiptAccount",
+    "OpeningBalanceEquity",
+    "PayrollExpenses",
+    "PayrollLiabilities",
+    "PettyCash",
+    "PurchaseOrders",
+    "ReconciliationDifferences",
+    "RetainedEarnings",
+    "SalesOrders",
+    "SalesTaxPayable",
+    "UncategorizedExpenses",
+    "UncategorizedIncome",
+    "UndepositedFunds",
+)
 PAYMENT_METHOD_TYPES = (
     "AmericanExpress",
     "Cash",
@@ -407,6 +431,15 @@ ACCOUNT_ADD = (
     S("TaxLineID", ignore=True),
     ref("CurrencyRef"),
 )
+ACCOUNT_RET = (
+    *list_header(),
+    *hierarchy("Account"),
+    *insert_after(
+        ret_fields(ACCOUNT_ADD, skip={"Name", "IsActive", "ParentRef"}),
+        "AccountType",
+        F("SpecialAccountType", "enum", choices=SPECIAL_ACCOUNT_TYPES),
+    ),
+)
 PAYMENT_METHOD_ADD = (
     S("Name", 31, required=True),
     F("IsActive", "bool"),
@@ -422,11 +455,7 @@ SETUP_SPECS = {
     "SalesTaxCode": (SALES_TAX_CODE_ADD, mod_spec(SALES_TAX_CODE_ADD), _flat_ret(SALES_TAX_CODE_ADD)),
     "StandardTerms": (STANDARD_TERMS_ADD, None, _flat_ret(STANDARD_TERMS_ADD)),
     "DateDrivenTerms": (DATE_DRIVEN_TERMS_ADD, None, _flat_ret(DATE_DRIVEN_TERMS_ADD)),
-    "Account": (
-        ACCOUNT_ADD,
-        mod_spec(ACCOUNT_ADD),
-        (*list_header(), *hierarchy("Account"), *ret_fields(ACCOUNT_ADD, skip={"Name", "IsActive", "ParentRef"})),
-    ),
+    "Account": (ACCOUNT_ADD, mod_spec(ACCOUNT_ADD), ACCOUNT_RET),
     "PaymentMethod": (PAYMENT_METHOD_ADD, None, _flat_ret(PAYMENT_METHOD_ADD)),
 }
 NAME_SPECS = {

@@ -78,9 +78,7 @@ ONLINE_CHART_HERE = {
 DESKTOP_CHART_HERE = {
     "Accounts Receivable": (AccountType.ACCOUNTS_RECEIVABLE, "1200"),
     "Undeposited Funds": (AccountType.OTHER_CURRENT_ASSET, "1499"),
-    # The emulator's company file does not mark its inventory asset account as QuickBooks does its own
-    # (``SpecialAccountType``): an other current asset here.
-    "Inventory Asset": (AccountType.OTHER_CURRENT_ASSET, "1120"),
+    "Inventory Asset": (AccountType.INVENTORY_ASSET, "1120"),  # Marked ``SpecialAccountType`` ``InventoryAssets``.
     "Sales Tax Payable": (AccountType.OTHER_CURRENT_LIABILITY, "2200"),
     "Construction Income": (AccountType.INCOME, "4100"),
     "Materials Income": (AccountType.INCOME, "4200"),

@@ -302,6 +302,10 @@ class DesktopSide:
             f"<EditSequence>{found.findtext('EditSequence')}</EditSequence>{fields}</AccountMod></AccountModRq>",
         )
 
+    def income_account_add(self, name: str) -> None:
+        """An income account added on QuickBooks' chart of accounts screen."""
+        self._add("Account", f"<Name>{name}</Name><AccountType>Income</AccountType>")
+
     def account_there(self, name: str) -> dict | None:
         """QuickBooks' account: its id and its type; None if none."""
         found = self._ret("AccountQuery", FullName=name)

@@ -300,6 +300,10 @@ class OnlineSide:
             changes["Active"] = active
         remote_update(self.company, "Account", self._entity("Account", data__Name=name), changes)
 
+    def income_account_add(self, name: str) -> None:
+        """An income account added on QuickBooks' chart of accounts screen."""
+        remote_create(self.company, "Account", {"Name": name, "AccountType": "Income"})
+
     def account_there(self, name: str) -> dict | None:
         """
         QuickBooks' account, None if it has none: its id and its type, in one word as QuickBooks Desktop writes it

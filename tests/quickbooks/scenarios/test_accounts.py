@@ -1,11 +1,11 @@
 """
 The chart of accounts with QuickBooks, the scenarios both backends share, each run once per backend (``side``): pulled
-while items sync, matched by number then by name, and the one account FieldOffice writes there, one an Owner asked
-to create on the account mapping page.
+while items sync, matched by number then by name, the one account FieldOffice writes there, one an Owner asked to
+create on the account mapping page, and items already sent following a new mapping.
 
 Each QuickBooks starts with a chart of its own (``side.chart_here``: what it arrives as here). What only one backend
 does (how each reads or writes an account's type, Desktop refusing any change to its chart) has its own tests
-(``tests/quickbooks/sync/test_account_mapping.py``, ``tests/quickbooks/desktop_sync/test_accounts.py``).
+(``tests/quickbooks/test_mapping_items.py``, ``tests/quickbooks/desktop_sync/test_accounts.py``).
 """
 
 import pytest
@@ -74,14 +74,20 @@ def test_the_chart_of_accounts_is_pulled_and_matched_by_number_then_name(side, d
     assert (checking.name, checking.active) == ("Operating Checking", False)
 
 
-def test_an_item_whose_accounts_quickbooks_lacks_fails_until_one_is_mapped_and_one_created_there(side, division):
-    side.chart_add()
-    # Neither account is in QuickBooks' chart: one is mapped to an account there, the other created there.
+def labor_hour(division) -> tuple[Account, Account]:
+    """A service item whose income and cost accounts QuickBooks' chart lacks; returns those accounts."""
     income = AccountFactory(division=division, name="Labor Income", number="4900", account_type=AccountType.INCOME)
     labor = AccountFactory(division=division, name="Subcontracted Labor", account_type=AccountType.COST_OF_GOODS_SOLD)
     ItemFactory(
         division=division, name="Labor hour", item_type=ItemType.SERVICE, income_account=income, expense_account=labor
     )
+    return income, labor
+
+
+def test_an_item_whose_accounts_quickbooks_lacks_fails_until_one_is_mapped_and_one_created_there(side, division):
+    side.chart_add()
+    # Neither account is in QuickBooks' chart: one is mapped to an account there, the other created there.
+    income, labor = labor_hour(division)
     side.configure("off", lists=False, inventory="to_quickbooks")
 
     failed = side.sync()  # Reads QuickBooks' chart; the item cannot go.
@@ -118,3 +124,27 @@ def test_an_item_whose_accounts_quickbooks_lacks_fails_until_one_is_mapped_and_o
 
     assert_clean(again)
     assert again.entries.count() == 0 and not side.written
+
+
+def test_an_item_already_sent_follows_a_new_mapping(side, division):
+    side.chart_add()
+    income, labor = labor_hour(division)
+    side.configure("off", lists=False, inventory="to_quickbooks")
+    side.sync()  # Reads QuickBooks' chart; the item cannot go.
+    service_income = Account.objects.get(division=division, name=side.accounts["service income"])
+    account_mapping_set(division=division, account=income, quickbooks_account=service_income)
+    account_mapping_set(division=division, account=labor, create_in_quickbooks=True)
+    assert_clean(side.sync())
+    assert side.item_there("Labor hour")["income"] == side.accounts["service income"]
+    side.income_account_add("Other Services")
+    assert_clean(side.sync())  # Reads the new account.
+
+    other_services = Account.objects.get(division=division, name="Other Services")
+    account_mapping_set(division=division, account=income, quickbooks_account=other_services)
+    run = side.sync()
+
+    assert_clean(run)
+    assert run.entity_counts == {"item": {"updated": 1}}
+    assert side.written == {"item": 1}  # The item sent again, nothing else.
+    there = side.item_there("Labor hour")
+    assert (there["income"], there["expense"]) == ("Other Services", "Subcontracted Labor")
