@@ -48,7 +48,7 @@ class RunJournal:
                 action=action,
                 record_label=label[:255],
                 message=message,
-                qbo_id=qbo_id[:32],
+                qbo_id=qbo_id[: SyncRunEntry._meta.get_field("qbo_id").max_length],
                 object_id=object_id,
                 details=details or {},
             )
