@@ -6,28 +6,24 @@ one are added, and records left out are removed. ``None`` leaves the set as it i
 
 ``customers_bulk_upsert`` and ``locations_bulk_upsert`` save many records at once (a pull from QuickBooks): each is
 checked by the same rules as one saved alone (``apps.customers.rules``), and the records that pass are written a
-batch at a time; one that fails is left out with its error.
+batch at a time; one that fails is left out with its error (``apps.core.upserts``).
 """
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 
+from apps.core.rules import record_validate
+from apps.core.upserts import BULK_BATCH_SIZE, Upsert, bulk_upsert
 from apps.customers.filetypes import attachment_file_check
 from apps.customers.models import Contact, Customer, CustomerAttachment, CustomerNote, ServiceLocation
-from apps.customers.rules import record_validate, records_validate
 
 Rows = Sequence[Mapping[str, Any]]
-RecordT = TypeVar("RecordT", Customer, ServiceLocation)
-# Records checked and written together: one query per rule and per relation for the checks, a few for the writes.
-BULK_BATCH_SIZE = 500
 
 
 @transaction.atomic
@@ -79,14 +75,6 @@ def _customer_clean(customer: Customer) -> None:
     record_validate(customer)
 
 
-@dataclass(frozen=True)
-class Upsert(Generic[RecordT]):
-    """A record to save: ``record`` changed to ``fields``, or, when ``record`` is ``None``, a new one made of them."""
-
-    record: RecordT | None
-    fields: Mapping[str, Any]
-
-
 def customers_bulk_upsert(
     *, rows: Sequence[Upsert[Customer]], batch_size: int = BULK_BATCH_SIZE
 ) -> list[Customer | ValidationError]:
@@ -100,7 +88,7 @@ def customers_bulk_upsert(
             return customer_create(**row.fields)
         return customer_update(customer=row.record, **row.fields)
 
-    return _bulk_upsert(model=Customer, rows=rows, one=one, batch_size=batch_size)
+    return bulk_upsert(model=Customer, rows=rows, one=one, batch_size=batch_size)
 
 
 def locations_bulk_upsert(
@@ -117,64 +105,7 @@ def locations_bulk_upsert(
             return service_location_create(**row.fields)
         return service_location_update(location=row.record, **row.fields)
 
-    return _bulk_upsert(model=ServiceLocation, rows=rows, one=one, batch_size=batch_size)
-
-
-def _bulk_upsert(
-    *,
-    model: type[RecordT],
-    rows: Sequence[Upsert[RecordT]],
-    one: Callable[[Upsert[RecordT]], RecordT],
-    batch_size: int,
-) -> list[RecordT | ValidationError]:
-    results: list[RecordT | ValidationError] = []
-    for start in range(0, len(rows), batch_size):
-        results.extend(_batch_upsert(model=model, rows=rows[start : start + batch_size], one=one))
-    return results
-
-
-def _batch_upsert(
-    *, model: type[RecordT], rows: Sequence[Upsert[RecordT]], one: Callable[[Upsert[RecordT]], RecordT]
-) -> list[RecordT | ValidationError]:
-    records = []
-    for row in rows:
-        record = model(**row.fields) if row.record is None else row.record
-        if row.record is not None:
-            for name, value in row.fields.items():
-                setattr(record, name, value)
-        records.append(record)
-    outcomes = records_validate(records)
-    passed = [(row, record) for row, record, error in zip(rows, records, outcomes, strict=True) if error is None]
-    creates = [record for row, record in passed if row.record is None]
-    updates = [record for row, record in passed if row.record is not None]
-    try:
-        with transaction.atomic():
-            if creates:
-                model.objects.bulk_create(creates)
-            if updates:
-                _bulk_update(model=model, records=updates, rows=[row for row, _ in passed if row.record is not None])
-    except IntegrityError:
-        # The database saw a clash the checks could not (renames that free and take a name within one statement):
-        # the batch is saved one record at a time instead, each checked and written alone.
-        return [_one_saved(one, row) for row in rows]
-    return [record if error is None else error for record, error in zip(records, outcomes, strict=True)]
-
-
-def _bulk_update(*, model: type[RecordT], records: list[RecordT], rows: list[Upsert[RecordT]]) -> None:
-    names = {model._meta.get_field(name).name for row in rows for name in row.fields}
-    # bulk_update() does not stamp auto_now fields: updated_at is how a sync finds local changes.
-    now = timezone.now()
-    for record in records:
-        record.updated_at = now
-    model.objects.bulk_update(records, sorted(names | {"updated_at"}))
-
-
-def _one_saved(one: Callable[[Upsert[RecordT]], RecordT], row: Upsert[RecordT]) -> RecordT | ValidationError:
-    try:
-        with transaction.atomic():
-            return one(row)
-    except ValidationError as error:
-        return error
+    return bulk_upsert(model=ServiceLocation, rows=rows, one=one, batch_size=batch_size)
 
 
 def _children_replace(*, customer: Customer, model: type[models.Model], key: str, rows: Rows) -> None:

@@ -12,20 +12,26 @@ same way for every entity.
 - Links (``LinkSet``, the one answer to "is it linked") keep QuickBooks' version and the hash of the content both
   sides agreed on; the run's log (``RunJournal``) gets one entry per record that changed, failed or was reported.
 - A long list (``EntitySpec.reads_changes``: items) is read for its changes, and only the local records those may
-  pair with are loaded (``sync.reads``); its records are saved here a round at a time, and, when sent, its
+  pair with are loaded (``sync.reads``); its records are saved here a round at a time, in bulk through the domain's
+  bulk service when the spec names one (``save_many``: each record checked by the same rules, one refused failing
+  alone), and, when sent, its
   candidates are the local records its spec picks, its creates are marked pending and those an interrupted run left
   are recovered (``sync.writes.Recovery``).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
+from apps.core.upserts import Upsert
 from apps.quickbooks.mapping.common import content_hash, name_key
 from apps.quickbooks.models import PrimarySystem, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Capabilities, Write, WriteResult
+from apps.quickbooks.sync.bulk import PullBatch, PulledWrite
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
@@ -148,6 +154,12 @@ class SpecApply:
         self.pulled = pulled
         self.queued: list[_Queued] = []
         self.lookups: Any = None
+        # QuickBooks' records saved here in bulk, a round at a time, when the spec has a bulk service.
+        self.batch = PullBatch(ctx.journal, preview=False) if pulled and spec.save_many and not ctx.preview else None
+
+    def _log(self, *args: Any, **kwargs: Any) -> None:
+        """The run's entry, in its place among those of the records waiting to be saved in bulk."""
+        (self.batch or self.ctx.journal).log(*args, **kwargs)
 
     def run(self, found: list[Pair], settings: PlanSettings) -> None:
         """
@@ -163,6 +175,8 @@ class SpecApply:
                     if not self.spec.round_size and (pair.remote is not None or not self.pulled):
                         self.ctx.journal.advance()
                     self.carry_out(pair, plan(self.spec, pair.remote, pair.local, pair.link, settings))
+                if self.batch is not None:
+                    self.batch.flush()
             if self.spec.round_size:
                 self.ctx.journal.advance(sum(1 for pair in rounded if pair.remote is not None or not self.pulled))
                 self.ctx.heartbeat()
@@ -199,23 +213,45 @@ class SpecApply:
         fields = self.spec.fields_of(remote, local, self.lookups)
         label = str(fields.get("name") or remote.remote_id)
         changed = local is None or any(getattr(local, name) != value for name, value in fields.items())
+        if changed and self.batch is not None:
+            self.batch.add(self._pulled_write(remote, local, fields, label, LOGGED_AS[decision.kind]))
+            return
         if changed and not self.ctx.preview:
             try:
                 local = self._write_here(local, fields)
             except ValidationError as error:
-                if self.spec.retries_failed:
-                    self.ctx.retry_later(self.spec.entity, remote.remote_id)
-                message = f"{label} could not be saved here: {'; '.join(error.messages)}"
-                self.ctx.journal.log(
-                    self.spec.label, SyncAction.FAILED, label, message=message, qbo_id=remote.remote_id
-                )
+                self._save_failed(remote, label, error)
                 return
         if local is not None:  # In a preview, a record created here is not: nothing links to it.
             self._link_remote(local, remote)
         object_id = local.pk if local is not None else None
-        self.ctx.journal.log(
-            self.spec.label, LOGGED_AS[decision.kind], label, qbo_id=remote.remote_id, object_id=object_id
+        self._log(self.spec.label, LOGGED_AS[decision.kind], label, qbo_id=remote.remote_id, object_id=object_id)
+
+    def _pulled_write(self, remote: Record, local: Any, fields: dict[str, Any], label: str, action: str) -> PulledWrite:
+        """QuickBooks' record saved here with the round's others, then linked and logged in its place."""
+        return PulledWrite(
+            entity=self.spec.label,
+            label=label,
+            record=local,
+            fields=fields if local is not None else {"division": self.ctx.division, **fields},
+            save=self._save_many,
+            links=self.links,
+            remote_id=remote.remote_id,
+            version=remote.version,
+            content_hash=lambda saved: content_hash(self.spec.remote_comparable(remote)),
+            saved=lambda saved: None,
+            failed=partial(self._save_failed, remote, label),
+            action=action,
         )
+
+    def _save_many(self, writes: Sequence[PulledWrite]) -> list[models.Model | ValidationError]:
+        return self.spec.save_many([Upsert(record=write.record, fields=write.fields) for write in writes])
+
+    def _save_failed(self, remote: Record, label: str, error: ValidationError) -> None:
+        if self.spec.retries_failed:
+            self.ctx.retry_later(self.spec.entity, remote.remote_id)
+        message = f"{label} could not be saved here: {'; '.join(error.messages)}"
+        self._log(self.spec.label, SyncAction.FAILED, label, message=message, qbo_id=remote.remote_id)
 
     def _stale_link_forget(self, remote: Record) -> None:
         """A link of ``remote`` to a record deleted here since is forgotten: QuickBooks' record comes back."""
@@ -234,7 +270,7 @@ class SpecApply:
             label = str(fields.get("name") or pair.remote.remote_id)
         else:
             label = self.spec.record_label(pair.local)
-        self.ctx.journal.log(
+        self._log(
             self.spec.label,
             SyncAction.SKIPPED,
             label,
@@ -248,7 +284,7 @@ class SpecApply:
         link = pair.link
         if link is not None and link.qbo_id:
             self.links.touch(link, content_hash="")
-        self.ctx.journal.log(
+        self._log(
             self.spec.label,
             SyncAction.FAILED,
             self.spec.record_label(pair.local),
@@ -269,11 +305,9 @@ class SpecApply:
                 self.spec.deactivate(**{self.spec.instance_argument: pair.local}, by_master_system=True)
             except ValidationError as error:
                 message = "; ".join(error.messages)
-                self.ctx.journal.log(
-                    self.spec.label, SyncAction.FAILED, label, message=message, object_id=pair.local.pk
-                )
+                self._log(self.spec.label, SyncAction.FAILED, label, message=message, object_id=pair.local.pk)
                 return
-        self.ctx.journal.log(
+        self._log(
             self.spec.label,
             SyncAction.DEACTIVATED,
             label,
@@ -298,7 +332,7 @@ class SpecApply:
             wanted = content_hash(self.spec.comparable_here(local, self.lookups))
             self.links.set(local.pk, remote.remote_id, remote.version, wanted)
         action = SyncAction.LINKED if decision.kind == Kind.LINK else SyncAction.SKIPPED
-        self.ctx.journal.log(
+        self._log(
             self.spec.label,
             action,
             self.spec.record_label(local),
@@ -414,10 +448,10 @@ class SpecApply:
             entity, name = result.write.entity, result.write.key
             if not result.ok:
                 refused.add(key)
-                self.ctx.journal.log(labels[entity], SyncAction.FAILED, name, message=plain_reason(result.error, name))
+                self._log(labels[entity], SyncAction.FAILED, name, message=plain_reason(result.error, name))
                 continue
             self.refs.add(entity, result.record, name=name)
-            self.ctx.journal.log(labels[entity], SyncAction.CREATED, name, qbo_id=result.record.remote_id)
+            self._log(labels[entity], SyncAction.CREATED, name, qbo_id=result.record.remote_id)
         return refused
 
     def _written(self, result: WriteResult) -> None:
@@ -434,9 +468,7 @@ class SpecApply:
             comparable = self.spec.comparable_here(local, self.lookups)
         self.links.set(local.pk, record.remote_id, record.version, content_hash(comparable))
         action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
-        self.ctx.journal.log(
-            self.spec.label, action, label, qbo_id=record.remote_id, object_id=local.pk, message=queued.note
-        )
+        self._log(self.spec.label, action, label, qbo_id=record.remote_id, object_id=local.pk, message=queued.note)
 
     def _not_written(self, result: WriteResult, queued: _Queued, label: str) -> None:
         """
@@ -449,7 +481,7 @@ class SpecApply:
         if duplicate and result.write.action == CREATE and self.spec.name_taken is not None:
             self.links.forget(local.pk)
             message = self.spec.name_taken(name)
-            self.ctx.journal.log(self.spec.label, SyncAction.SKIPPED, label, object_id=local.pk, message=message)
+            self._log(self.spec.label, SyncAction.SKIPPED, label, object_id=local.pk, message=message)
             return
         link = link_release(self.links, local.pk, result.error) if self.spec.retries_failed else None
         if duplicate and self.spec.name_in_use is not None:
@@ -457,9 +489,7 @@ class SpecApply:
         else:
             message = plain_reason(result.error, label)
         qbo_id = link.qbo_id if link is not None else ""
-        self.ctx.journal.log(
-            self.spec.label, SyncAction.FAILED, label, qbo_id=qbo_id, object_id=local.pk, message=message
-        )
+        self._log(self.spec.label, SyncAction.FAILED, label, qbo_id=qbo_id, object_id=local.pk, message=message)
 
 
 def _name(record: Record | None) -> str:

@@ -12,7 +12,7 @@ A spec never sees a backend: a record's remote side is the engine's record, and 
 is asked of the backend's capabilities when the plan is made.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -195,6 +195,10 @@ class EntitySpec:
     retries_failed: bool = False
     # Records applied per transaction, the run's progress told and its lease renewed after each (0: all in one).
     round_size: int = 0
+    # The domain's bulk service, when QuickBooks keeps the records: its records of a round saved at once, each checked
+    # by the same rules as ``create`` and ``update`` check one (``Upsert`` rows; a new record's fields name its
+    # division); for each row, the record saved or the error that kept it out. Unset: saved one at a time.
+    save_many: Callable[[Sequence[Any]], list[Any]] | None = None
     # What the mapping needs from here, looked up once a run (the accounts linked to QuickBooks), and the local
     # fields of a QuickBooks record given the local record it is paired with (or ``None``) and those lookups; when
     # unset, ``fields`` gives them from the record alone.

@@ -250,6 +250,7 @@ ITEMS = EntitySpec(
     pull_applies=PullApplies.AT_NEW_VERSION,
     retries_failed=True,
     round_size=ROUND,
+    save_many=lambda rows: catalog.items_bulk_upsert(rows=rows),
     lookups=item_lookups,
     local_fields=item_fields,
     push_candidates=items_to_send,
