@@ -13,12 +13,14 @@ from apps.quickbooks.models import RecordLink
 from apps.quickbooks.sync.plan import (
     KEPT_HERE,
     KEPT_THERE,
+    LOST_THERE,
     MATCHED_KEEP_HERE,
     NOTHING,
     BothWays,
     Decision,
     Kind,
     plan_both_ways,
+    plan_sent,
     unchanged_there,
 )
 from apps.quickbooks.sync.records import CustomerRecord
@@ -126,3 +128,75 @@ def test_unchanged_there_needs_a_link_at_quickbooks_version():
     assert not unchanged_there(link(version="2"), remote(version="3"), ONE_WAY)
     assert not unchanged_there(None, remote(), ONE_WAY)
     assert not unchanged_there(link(version="3"), remote(version="3"), ONE_WAY_FULL)
+
+
+# Sent: the local record's side (``plan_sent``), what is sent for it hashing to "sent".
+
+TAKEN = "QuickBooks already has a customer named Acme that is not linked to this record."
+
+
+def in_flight() -> RecordLink:
+    """A create an interrupted run sent without learning the outcome."""
+    return RecordLink(division_id=1, object_id=1, qbo_id="", pending_since=EDITED, pending_name="Acme")
+
+
+SENT_CASES = [
+    # (why, link, rules, options, decision)
+    ("never sent", None, ONE_WAY, {}, Decision(Kind.CREATE_THERE)),
+    ("unchanged since sent", link(agreed="sent"), ONE_WAY, {}, NOTHING),
+    ("changed here since sent", link(agreed="before"), ONE_WAY, {}, Decision(Kind.UPDATE_THERE)),
+    (
+        "unchanged, but its edit won a conflict",
+        link(agreed="sent"),
+        QUICKBOOKS_PRIMARY,
+        {"forced": True},
+        Decision(Kind.UPDATE_THERE),
+    ),
+    (
+        "a namesake there, one way: never merged",
+        None,
+        ONE_WAY,
+        {"namesake": remote()},
+        Decision(Kind.KEPT_APART, TAKEN),
+    ),
+    (
+        "a namesake there, both ways: created, and linked when QuickBooks says the name is in use",
+        None,
+        FIELDOFFICE_PRIMARY,
+        {"namesake": remote()},
+        Decision(Kind.CREATE_THERE),
+    ),
+    (
+        "in flight: recovered, whatever has the name",
+        in_flight(),
+        ONE_WAY,
+        {"namesake": remote()},
+        Decision(Kind.CREATE_THERE),
+    ),
+    (
+        "resend: QuickBooks holds what is sent",
+        link(agreed="before"),
+        ONE_WAY,
+        {"resend": True, "held_hash": "sent"},
+        NOTHING,
+    ),
+    (
+        "resend: QuickBooks' copy differs",
+        link(agreed="sent"),
+        ONE_WAY,
+        {"resend": True, "held_hash": "other"},
+        Decision(Kind.UPDATE_THERE),
+    ),
+    (
+        "resend: QuickBooks lost it",
+        link(agreed="sent"),
+        ONE_WAY,
+        {"resend": True},
+        Decision(Kind.CREATE_THERE, LOST_THERE),
+    ),
+]
+
+
+@pytest.mark.parametrize(("why", "linked", "rules", "options", "decision"), SENT_CASES, ids=[c[0] for c in SENT_CASES])
+def test_a_record_sent_is_decided_by_its_link_and_the_two_way_rules(why, linked, rules, options, decision):
+    assert plan_sent("sent", linked, rules, namesake_refused=TAKEN, **options) == decision

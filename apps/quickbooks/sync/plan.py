@@ -19,7 +19,18 @@ from apps.quickbooks.sync.backend import CREATE, UPDATE, Capabilities
 from apps.quickbooks.sync.records import Record
 from apps.quickbooks.sync.spec import GONE, EntitySpec, MatchKey, PullApplies
 
-__all__ = ["GONE", "BothWays", "Decision", "Kind", "Pair", "PlanSettings", "pairs", "plan", "plan_both_ways"]
+__all__ = [
+    "GONE",
+    "BothWays",
+    "Decision",
+    "Kind",
+    "Pair",
+    "PlanSettings",
+    "pairs",
+    "plan",
+    "plan_both_ways",
+    "plan_sent",
+]
 
 
 class Kind(StrEnum):
@@ -416,3 +427,39 @@ def plan_both_ways(
             return Decision(Kind.KEEP_HERE, KEPT_HERE)
         return Decision(Kind.UPDATE_HERE, KEPT_THERE, conflict=True)
     return Decision(Kind.UPDATE_HERE)
+
+
+LOST_THERE = "QuickBooks no longer has it (a restored backup, say): created there again."
+
+
+def plan_sent(
+    local_hash: str,
+    link: LinkLike | None,
+    rules: BothWays,
+    *,
+    resend: bool = False,
+    held_hash: str | None = None,
+    forced: bool = False,
+    namesake: Record | None = None,
+    namesake_refused: str = "",
+) -> Decision:
+    """
+    What a run does with a local record of a spec FieldOffice sends, one way or both ways (``local_hash``: the hash
+    of what is sent for it).
+
+    - Linked there: updated when what is sent changed since it was last sent (the link's hash), or when it is
+      ``forced`` (its edit won a conflict, or it was linked keeping FieldOffice's values). A resend compares with
+      QuickBooks' copy instead (``held_hash``; ``None``: QuickBooks lost the record, which is created again).
+    - Not linked (or an interrupted create, which the writer recovers): created there, but for an unlinked
+      ``namesake`` there one way, kept apart (``namesake_refused`` says why). Both ways it is created all the same:
+      QuickBooks answers that the name is in use, and the record of that name is linked.
+    """
+    if link is not None and link.qbo_id:
+        if resend:
+            if held_hash is None:
+                return Decision(Kind.CREATE_THERE, LOST_THERE)
+            return NOTHING if held_hash == local_hash and not forced else Decision(Kind.UPDATE_THERE)
+        return NOTHING if link.content_hash == local_hash and not forced else Decision(Kind.UPDATE_THERE)
+    if namesake is not None and not _in_flight(link) and not rules.two_way:
+        return Decision(Kind.KEPT_APART, namesake_refused)
+    return Decision(Kind.CREATE_THERE)

@@ -31,7 +31,7 @@ from apps.quickbooks.sync.bulk import PullBatch, PulledWrite
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
-from apps.quickbooks.sync.plan import BothWays, Decision, Kind, plan_both_ways, unchanged_there
+from apps.quickbooks.sync.plan import BothWays, Decision, Kind, plan_both_ways, plan_sent, unchanged_there
 from apps.quickbooks.sync.records import CustomerRecord
 from apps.quickbooks.sync.writes import (
     CLOCK_TOLERANCE,
@@ -82,6 +82,21 @@ def _customers_save(writes: Sequence[PulledWrite]) -> list[Customer | Validation
 def _locations_save(writes: Sequence[PulledWrite]) -> list[ServiceLocation | ValidationError]:
     rows = [customer_services.Upsert(record=write.record, fields=write.fields) for write in writes]
     return customer_services.locations_bulk_upsert(rows=rows)
+
+
+_NAME_TAKEN = (
+    "QuickBooks already has a customer named {name} that is not linked to this record. One-way sync never merges "
+    "records: rename one of them, or use two-way sync to link them."
+)
+
+
+@dataclass
+class _Queue:
+    """The writes of a push: creates, updates, and the creates an interrupted run left in flight."""
+
+    creates: list[Write] = field(default_factory=list)
+    updates: list[Write] = field(default_factory=list)
+    pending: list[Write] = field(default_factory=list)
 
 
 @dataclass
@@ -611,55 +626,84 @@ class CustomersStep:
         for customer in customers:
             self.customers[customer.pk] = customer
         remote_names = self._remote_unlinked_names() if self.complete else {}
-        creates, updates, pending = [], [], []
+        queue = _Queue()
         for customer in customers:
-            payload = mapping.customer_sent(customer, self.refs)
-            wanted = content_hash(mapping.customer_comparable(payload))
-            link = self.customer_links.local(customer.pk)
-            if link is not None and link.qbo_id:
-                write = self._update_for(CUSTOMER, customer.pk, link, payload, wanted, mapping.customer_comparable)
-                if write is not None:
-                    updates.append(write)
-                elif self.ctx.resend and link.qbo_id not in self.remote:
-                    creates.append(Write(mapping.ENTITY, CREATE, payload, key=(customer.pk, wanted)))
-                continue
-            create = Write(mapping.ENTITY, CREATE, payload, key=(customer.pk, wanted))
-            if link is not None and link.pending_since:
-                pending.append(create)
-                continue
-            existing = remote_names.get(name_key(payload.name))
-            if existing is not None and not self.ctx.two_way:
-                self._skip_existing_remote(CUSTOMER, customer.display_name, customer.pk, existing)
-                continue
-            creates.append(create)
-        writer = self._writer(CUSTOMER, self.customer_links)
-        creates.extend(writer.recover(pending))
-        writer.send(creates + updates)
+            record = mapping.customer_sent(customer, self.refs)
+            wanted = content_hash(mapping.customer_comparable(record))
+            namesake = remote_names.get(name_key(record.name))
+            refused = _NAME_TAKEN.format(name=namesake.name) if namesake is not None else ""
+            decision = self._plan_sent(CUSTOMER, customer.pk, wanted, mapping.customer_comparable, namesake, refused)
+            if decision.kind == Kind.KEPT_APART:
+                self._skip_existing_remote(CUSTOMER, customer.display_name, customer.pk, namesake)
+            else:
+                self._queue(queue, CUSTOMER, customer.pk, record, wanted, decision)
+        self._send(CUSTOMER, queue)
         self._push_locations()
+
+    def _plan_sent(
+        self,
+        entity: str,
+        local_id: int,
+        wanted: str,
+        comparable: Callable[[CustomerRecord], dict[str, Any]],
+        namesake: CustomerRecord | None = None,
+        namesake_refused: str = "",
+    ) -> Decision:
+        """
+        What is done with a customer or location whose record sent hashes to ``wanted`` (``comparable`` reads
+        QuickBooks' copy the same way), by ``plan_sent``.
+        """
+        link = (self.customer_links if entity == CUSTOMER else self.location_links).local(local_id)
+        held = self.remote.get(link.qbo_id) if self.ctx.resend and link is not None and link.qbo_id else None
+        return plan_sent(
+            wanted,
+            link,
+            self.rules,
+            resend=self.ctx.resend,
+            held_hash=content_hash(comparable(held)) if held is not None else None,
+            forced=(entity, local_id) in self.force_push,
+            namesake=namesake,
+            namesake_refused=namesake_refused,
+        )
+
+    def _queue(
+        self, queue: "_Queue", entity: str, local_id: int, record: CustomerRecord, wanted: str, decision: Decision
+    ) -> None:
+        """The write a decision calls for: an update at QuickBooks' version, or a create (recovered when in flight)."""
+        links = self.customer_links if entity == CUSTOMER else self.location_links
+        link = links.local(local_id)
+        key = (local_id, wanted)
+        if decision.kind == Kind.UPDATE_THERE:
+            held = self.remote.get(link.qbo_id) if self.ctx.resend else None
+            version = held.version if held is not None else link.sync_token
+            body = replace(record, remote_id=link.qbo_id, version=version)
+            queue.updates.append(Write(mapping.ENTITY, UPDATE, self._update_body(entity, local_id, body), key=key))
+        elif decision.kind == Kind.CREATE_THERE:
+            if link is not None and link.qbo_id:
+                links.forget(local_id)  # QuickBooks lost it: created again.
+            create = Write(mapping.ENTITY, CREATE, record, key=key)
+            (queue.pending if link is not None and link.pending_since else queue.creates).append(create)
+
+    def _update_body(self, entity: str, local_id: int, body: CustomerRecord) -> CustomerRecord:
+        """A location's update leaves its job where it sits there, under the name it has there when it is its own."""
+        if entity == CUSTOMER:
+            return body
+        location = self.locations[local_id]
+        customer_name = self.customers[location.customer_id].display_name
+        body = mapping.location_update(body)
+        current = self.remote.get(body.remote_id)
+        if current is not None and mapping.location_name(current, customer_name) == location.name:
+            body = mapping.with_name(body, current.name)
+        return body
+
+    def _send(self, entity: str, queue: "_Queue") -> None:
+        writer = self._writer(entity, self.customer_links if entity == CUSTOMER else self.location_links)
+        queue.creates.extend(writer.recover(queue.pending))
+        writer.send(queue.creates + queue.updates)
 
     def _remote_unlinked_names(self) -> dict[str, CustomerRecord]:
         linked = self.customer_links.linked_remote_ids() | self.location_links.linked_remote_ids()
         return {name_key(obj.name): obj for qbo_id, obj in self.remote.items() if qbo_id not in linked and not obj.job}
-
-    def _update_for(
-        self, entity, local_id: int, link: RecordLink, payload: dict, wanted: str, comparable
-    ) -> Write | None:
-        """The update a linked record needs, or ``None`` when QuickBooks holds it already."""
-        forced = (entity, local_id) in self.force_push
-        token = link.sync_token
-        if self.ctx.resend:
-            current = self.remote.get(link.qbo_id)
-            if current is None:
-                # QuickBooks lost it (a restored backup): created again below.
-                (self.customer_links if entity == CUSTOMER else self.location_links).forget(local_id)
-                return None
-            if content_hash(comparable(current)) == wanted and not forced:
-                return None
-            token = current.version
-        elif wanted == link.content_hash and not forced:
-            return None
-        body = replace(payload, remote_id=link.qbo_id, version=token)
-        return Write(mapping.ENTITY, UPDATE, body, key=(local_id, wanted))
 
     def _skip_existing_remote(self, entity: str, label: str, local_id: int, existing: CustomerRecord) -> None:
         self.journal.log(
@@ -668,8 +712,7 @@ class CustomersStep:
             label,
             qbo_id=existing.remote_id,
             object_id=local_id,
-            message=f"QuickBooks already has a customer named {existing.name} that is not linked "
-            "to this record. One-way sync never merges records: rename one of them, or use two-way sync to link them.",
+            message=_NAME_TAKEN.format(name=existing.name),
         )
 
     def _links_of_remote_load(self, objects) -> None:
@@ -822,42 +865,28 @@ class CustomersStep:
         self.location_links.load_local(location.pk for location in locations)
         if self.ctx.preview:
             locations = [self.locations.get(location.pk, location) for location in locations]
-        creates, updates, pending = [], [], []
+        queue = _Queue()
         for location in locations:
             self.locations[location.pk] = location
             customer = self.customers[location.customer_id]
             parent = self.customer_links.local(customer.pk)
             if parent is None or not parent.qbo_id:
                 continue  # Its customer was not sent (skipped or failed, already logged): it waits with it.
-            link = self.location_links.local(location.pk)
-            payload = mapping.location_sent(
+            record = mapping.location_sent(
                 location,
                 customer=customer,
                 refs=self.refs,
                 parent_remote_id=parent.qbo_id,
                 name=mapping.location_display_name(location, customer.display_name, qualified=False),
             )
-            wanted = content_hash(mapping.location_comparable(payload, customer.display_name))
-            if link is not None and link.qbo_id:
 
-                def comparable(obj, name=customer.display_name):
-                    return mapping.location_comparable(obj, name)
+            def comparable(record: CustomerRecord, name: str = customer.display_name) -> dict[str, Any]:
+                return mapping.location_comparable(record, name)
 
-                write = self._update_for(LOCATION, location.pk, link, payload, wanted, comparable)
-                if write is not None:
-                    body = mapping.location_update(write.payload)
-                    current = self.remote.get(link.qbo_id)
-                    if current is not None and mapping.location_name(current, customer.display_name) == location.name:
-                        body = mapping.with_name(body, current.name)
-                    updates.append(Write(write.entity, write.action, body, key=write.key))
-                elif self.ctx.resend and link.qbo_id not in self.remote:
-                    creates.append(Write(mapping.ENTITY, CREATE, payload, key=(location.pk, wanted)))
-                continue
-            create = Write(mapping.ENTITY, CREATE, payload, key=(location.pk, wanted))
-            (pending if link is not None and link.pending_since else creates).append(create)
-        writer = self._writer(LOCATION, self.location_links)
-        creates.extend(writer.recover(pending))
-        writer.send(creates + updates)
+            wanted = content_hash(comparable(record))
+            decision = self._plan_sent(LOCATION, location.pk, wanted, comparable)
+            self._queue(queue, LOCATION, location.pk, record, wanted, decision)
+        self._send(LOCATION, queue)
 
 
 def _pending_keys(pending: Pending) -> list[str]:
