@@ -36,6 +36,7 @@ from apps.quickbooks.sync.backend import CREATE, UPDATE, VOID, Write, WriteResul
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
+from apps.quickbooks.sync.plan import BothWays, Kind, plan_sent
 from apps.quickbooks.sync.records import (
     CUSTOMER,
     TAX_CODE,
@@ -54,6 +55,8 @@ SOURCE = "QuickBooks sync"
 # An invoice's interrupted create is found by the marker in its note: what is logged when it is linked.
 INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrupted; linked, not sent twice."
 VOIDED_HASH = "void"
+# Invoices go one way, and have no namesakes there.
+SENT = BothWays()
 WAITS_FOR_CUSTOMER = "It is sent once the customer is (customer sync from FieldOffice to QuickBooks, or two-way)."
 
 
@@ -526,20 +529,24 @@ class InvoicesStep:
         The write sending ``record``: an update of the invoice sent before, else a create. Resend All Data sends an
         invoice again only if QuickBooks' copy differs, and creates it anew if QuickBooks lost it.
         """
-        sent_before = link is not None and bool(link.qbo_id)
-        token = link.sync_token if link is not None else ""
-        if self.ctx.resend and sent_before:
-            current = self.remote_invoices.get(link.qbo_id)
-            if current is None:
-                # QuickBooks lost it (a restored backup): sent again as a new invoice.
-                self.links.forget(invoice.pk)
-                return Write(mapping.ENTITY, CREATE, record, key=invoice)
-            same = content_hash(mapping.invoice_comparable(current)) == content_hash(mapping.invoice_comparable(record))
-            if same and invoice.status != InvoiceStatus.READY_FOR_SYNC:
-                return None
-            token = current.version
-        if sent_before:
-            return Write(mapping.ENTITY, UPDATE, replace(record, remote_id=link.qbo_id, version=token), key=invoice)
+        resend = self.ctx.resend
+        held = self.remote_invoices.get(link.qbo_id) if resend and link is not None and link.qbo_id else None
+        decision = plan_sent(
+            # Only a resend compares contents: an invoice marked ready is sent whatever it holds.
+            content_hash(mapping.invoice_comparable(record)) if resend else "",
+            link,
+            SENT,
+            resend=resend,
+            held_hash=content_hash(mapping.invoice_comparable(held)) if held is not None else None,
+            forced=invoice.status == InvoiceStatus.READY_FOR_SYNC,
+        )
+        if decision.kind == Kind.NOTHING:
+            return None
+        if decision.kind == Kind.UPDATE_THERE:
+            version = held.version if held is not None else link.sync_token
+            return Write(mapping.ENTITY, UPDATE, replace(record, remote_id=link.qbo_id, version=version), key=invoice)
+        if link is not None and link.qbo_id:
+            self.links.forget(invoice.pk)  # QuickBooks lost it (a restored backup): sent again as a new invoice.
         return Write(mapping.ENTITY, CREATE, record, key=invoice)
 
     def _pending_found(self, pending: list[Pending]) -> dict[int, InvoiceRecord]:
