@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.db import connection, models
+from django.db.models.functions import Lower
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -65,6 +66,28 @@ Rule = UniqueRule | CheckRule
 def pairs_filter(first: str, second: str, keys: set) -> models.Q:
     """Stored records whose (``first``, ``second``) may be one of ``keys`` (a superset: each part matched alone)."""
     return models.Q(**{f"{first}__in": {key[0] for key in keys}, f"{second}__in": {key[1] for key in keys}})
+
+
+def unique_lowered(constraint: str, *, scope: str, name: str) -> UniqueRule:
+    """
+    A unique constraint on ``scope`` (a foreign key) and ``Lower(name)``: a name of its own within its scope (a
+    division, a customer), whatever the case.
+    """
+    scope_id = f"{scope}_id"
+    alias = f"rules_lower_{name}"
+
+    def key(record: models.Model) -> Hashable | None:
+        owner = getattr(record, scope_id)
+        return (owner, db_lower(getattr(record, name))) if owner else None
+
+    return UniqueRule(
+        constraint,
+        fields=(scope, name),
+        key=key,
+        candidates=lambda keys: pairs_filter(scope_id, alias, keys),
+        only=(scope_id, name),
+        aliases=((alias, Lower(name)),),
+    )
 
 
 RULES: dict[type[models.Model], tuple[Rule, ...]] = {}
