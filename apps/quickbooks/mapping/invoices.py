@@ -144,7 +144,11 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _day(value: Any) -> date | None:
-    return date.fromisoformat(str(value)[:10]) if value else None
+    """A date QuickBooks gives ("2026-03-02"); ``None`` when it gives none, or something that is not one."""
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _line_payload(line: LineRecord) -> dict[str, Any]:

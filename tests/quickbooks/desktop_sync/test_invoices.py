@@ -257,6 +257,7 @@ def test_an_invoice_ret_reads_as_the_engine_record():
     assert (voided.voided, voided.origin_id, voided.total) == (True, 12, Decimal("0.00"))
     assert (foreign.origin_id, foreign.memo) == (None, "Note: call first")
     assert edited.origin_id == 12
+    assert invoice_record({**INVOICE_RET, "TxnDate": "11/02/2015"}).invoice_date is None
 
 
 def test_an_update_keeps_desktop_lines_by_position_and_adds_the_rest():

@@ -1,7 +1,7 @@
 """Desktop's statuses, times and flags in the engine's terms."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
@@ -91,6 +91,14 @@ def desktop_bool(value: Any, default: bool = True) -> bool:
     if value is None or value == "":
         return default
     return str(value).strip().lower() == "true"
+
+
+def desktop_date(value: Any) -> date | None:
+    """A qbXML date ("2015-11-02"); ``None`` when there is none, or something that is not one."""
+    try:
+        return date.fromisoformat(str(value).strip()[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def desktop_time(value: Any) -> datetime | None:

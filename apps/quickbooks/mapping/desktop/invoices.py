@@ -19,7 +19,6 @@ The engine's invoice records ↔ QuickBooks Desktop invoices.
 """
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +26,13 @@ from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping import invoices as mapping
 from apps.quickbooks.mapping.common import text
 from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, TransactionAdapter, id_chunks
-from apps.quickbooks.mapping.desktop.common import desktop_time, record_answer, response_error, status_error
+from apps.quickbooks.mapping.desktop.common import (
+    desktop_date,
+    desktop_time,
+    record_answer,
+    response_error,
+    status_error,
+)
 from apps.quickbooks.mapping.desktop.customers import (
     NON_TAXABLE_CODE,
     TAXABLE_CODE,
@@ -62,10 +67,6 @@ _ADDRESS = ("Addr1", "Addr2", "Addr3", "Addr4", "Addr5", "City", "State", "Posta
 
 def _money(value: Any) -> Decimal:
     return Decimal(text(value) or "0").quantize(CENT)
-
-
-def _day(value: Any) -> date | None:
-    return date.fromisoformat(text(value)[:10]) if text(value) else None
 
 
 def _memo_parts(memo: str) -> tuple[int | None, str, bool]:
@@ -114,8 +115,8 @@ def invoice_record(ret: dict[str, Any]) -> InvoiceRecord:
         version=text(ret.get("EditSequence")),
         number=text(ret.get("RefNumber")),
         customer_id=text((ret.get("CustomerRef") or {}).get("ListID")),
-        invoice_date=_day(ret.get("TxnDate")),
-        due_date=_day(ret.get("DueDate")),
+        invoice_date=desktop_date(ret.get("TxnDate")),
+        due_date=desktop_date(ret.get("DueDate")),
         term_id=text((ret.get("TermsRef") or {}).get("ListID")),
         tax_code_id=text(tax_item.get("ListID")),
         tax_code_name=text(tax_item.get("FullName")),

@@ -6,13 +6,13 @@ amount received for it. An early-payment discount Desktop applies lowers the inv
 received, so it is not part of the payment here. FieldOffice never writes payments to QuickBooks: writes are refused.
 """
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import text
 from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Seen, TransactionAdapter
+from apps.quickbooks.mapping.desktop.common import desktop_date
 from apps.quickbooks.sync.records import INVOICE, PAYMENT, PaymentRecord
 
 ENTITY = PAYMENT
@@ -30,11 +30,10 @@ def payment_record(ret: dict[str, Any]) -> PaymentRecord:
         invoice_id = text(line.get("TxnID"))
         if invoice_id and text(line.get("TxnType")) == INVOICE:
             applied[invoice_id] = applied.get(invoice_id, ZERO) + Decimal(text(line.get("Amount")) or "0")
-    paid_on = text(ret.get("TxnDate"))
     return PaymentRecord(
         remote_id=text(ret.get("TxnID")),
         version=text(ret.get("EditSequence")),
-        paid_on=date.fromisoformat(paid_on[:10]) if paid_on else None,
+        paid_on=desktop_date(ret.get("TxnDate")),
         method=text((ret.get("PaymentMethodRef") or {}).get("FullName")),
         reference=text(ret.get("RefNumber"), 100),
         applied=tuple(applied.items()),
