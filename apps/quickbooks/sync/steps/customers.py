@@ -111,8 +111,6 @@ class _Pulled:
     action: str = SyncAction.UPDATED
     message: str = ""
     details: dict[str, Any] = field(default_factory=dict)
-    # Nothing is left to do (linked, skipped): the record is not saved here.
-    done: bool = False
 
     def lost(self, message: str, losing_version: dict[str, Any]) -> None:
         """Both sides changed since the last sync and QuickBooks' edit is later: FieldOffice's version is logged."""
