@@ -59,7 +59,9 @@ class AccountFactory(factory.django.DjangoModelFactory):
 
     division = DefaultDivision()
     name = factory.Sequence(lambda n: f"Account {n}")
-    number = factory.Sequence(lambda n: f"{4000 + n}")
+    # Numbers no chart of accounts a test sets up in QuickBooks uses (4100, 5000...): a sync matches accounts by
+    # number first, so a number drawn by chance must not make a local account the twin of one of QuickBooks'.
+    number = factory.Sequence(lambda n: f"{90000 + n}")
     account_type = AccountType.INCOME
 
 
