@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from apps.accounting.models import PaymentTerm, TaxRate
+from apps.core.upserts import Upsert
 from apps.customers import services as customer_services
 from apps.customers.models import Customer, ServiceLocation
 from apps.quickbooks.mapping import customers as mapping
@@ -75,12 +76,12 @@ def _refs(ctx: RunContext) -> CustomerRefs:
 
 
 def _customers_save(writes: Sequence[PulledWrite]) -> list[Customer | ValidationError]:
-    rows = [customer_services.Upsert(record=write.record, fields=write.fields) for write in writes]
+    rows = [Upsert(record=write.record, fields=write.fields) for write in writes]
     return customer_services.customers_bulk_upsert(rows=rows)
 
 
 def _locations_save(writes: Sequence[PulledWrite]) -> list[ServiceLocation | ValidationError]:
-    rows = [customer_services.Upsert(record=write.record, fields=write.fields) for write in writes]
+    rows = [Upsert(record=write.record, fields=write.fields) for write in writes]
     return customer_services.locations_bulk_upsert(rows=rows)
 
 
