@@ -39,7 +39,7 @@ class RecordingBackend:
             for index, write in enumerate(writes)
         ]
 
-    def find_by_names(self, entity: str, names: list[str], *, field: str = "DisplayName") -> list:
+    def find_by_names(self, entity: str, names: list[str], *, within=()) -> list:
         return []
 
     def close(self) -> None:

@@ -58,7 +58,7 @@ class RecordingBackend:
     def read_by_ids(self, entity, ids):
         return []
 
-    def find_by_names(self, entity, names):
+    def find_by_names(self, entity, names, *, within=()):
         return []
 
     def preferences(self):

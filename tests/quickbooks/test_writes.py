@@ -73,7 +73,7 @@ class ScriptedBackend:
         self.read_ids.append(list(ids))
         return [self.current[remote_id] for remote_id in ids if remote_id in self.current]
 
-    def find_by_names(self, entity: str, names: list[str]) -> list:
+    def find_by_names(self, entity: str, names: list[str], *, within=()) -> list:
         return [obj for obj in self.created if obj.name in names]
 
     def close(self) -> None:

@@ -12,7 +12,7 @@ Each backend declares what its QuickBooks lets other apps do (``Capabilities``),
 knowing which QuickBooks it talks to.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -102,8 +102,12 @@ class Backend(Protocol):
     def write(self, writes: list[Write]) -> list[WriteResult]:
         """Carry out ``writes`` (in order, batched as the backend allows); one result per write, faults included."""
 
-    def find_by_names(self, entity: str, names: list[str]) -> list[Any]:
-        """Records of ``entity``, active or not, named one of ``names`` (each backend knows what names them)."""
+    def find_by_names(self, entity: str, names: list[str], *, within: Sequence[str] = ()) -> list[Any]:
+        """
+        Records of ``entity``, active or not, named one of ``names`` (each backend knows what names them); with
+        ``within``, the records (by id) whose children are looked up too, where a child is named only under its
+        parent (a customer's Desktop ship-to addresses).
+        """
 
     def find_created_since(self, entity: str, since: datetime) -> list[Any]:
         """Records of ``entity`` created at or after ``since`` (to find what an interrupted run created)."""

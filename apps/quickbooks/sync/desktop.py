@@ -288,9 +288,12 @@ class DesktopBackend:
         deleted_type = ret.get("ListDelType") or ret.get("TxnDelType") or ""
         return next((entity for entity, adapter in adapters.items() if deleted_type in adapter.deleted_types), "")
 
-    def find_by_names(self, entity: str, names: list[str]) -> list[Record]:
+    def find_by_names(self, entity: str, names: list[str], *, within: Sequence[str] = ()) -> list[Record]:
         adapter = self._adapter(entity)
         found = self._read(entity, adapter.by_names(names))
+        # What is named only within its parent (ship-to addresses) is found among the parents read: ``within``
+        # read now, and those this run has seen.
+        self._read(entity, adapter.by_ids(list(within)))
         return found + adapter.named(self.seen[entity], {name_key(name) for name in names})
 
     def read_by_ids(self, entity: str, ids: list[str]) -> list[Any]:

@@ -11,7 +11,7 @@ The QuickBooks Online backend: the engine's reads and writes as few Accounting A
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
@@ -210,7 +210,8 @@ class OnlineBackend:
                 found[entity].extend(response.get(entity, []))
         return found
 
-    def find_by_names(self, entity: str, names: list[str]) -> list[Record]:
+    def find_by_names(self, entity: str, names: list[str], *, within: Sequence[str] = ()) -> list[Record]:
+        # ``within`` asks nothing more: a sub-customer's DisplayName is unique in the company, and found by it.
         field = NAME_FIELDS.get(entity, "Name")
         found: list[dict[str, Any]] = []
         for start in range(0, len(names), NAMES_PER_QUERY):

@@ -18,7 +18,7 @@ duplicate invoice number, a record changed there meanwhile, a fault).
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import count
 from typing import Any
@@ -112,12 +112,13 @@ class PreviewBackend:
     def _accepted(self, write: Write) -> Record:
         return _record_accepted(write.payload, write.action, next(self._ids))
 
-    def find_by_names(self, entity: str, names: list[str]) -> list[Record]:
+    def find_by_names(self, entity: str, names: list[str], *, within: Sequence[str] = ()) -> list[Record]:
         keys = {name_key(name) for name in names}
         unique = UNIQUE_NAMES.get(entity)
         made = self._created.get(entity, []) if unique is not None else []
         created = [record for record in made if name_key(unique.name(record)) in keys]
-        return self.backend.find_by_names(entity, names) + created
+        within = [remote_id for remote_id in within if not is_placeholder(remote_id)]
+        return self.backend.find_by_names(entity, names, within=within) + created
 
     def find_created_since(self, entity: str, since: datetime) -> list[Any]:
         return self.backend.find_created_since(entity, since)

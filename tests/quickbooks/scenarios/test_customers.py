@@ -20,7 +20,8 @@ from apps.customers.models import Customer, ServiceLocation
 from apps.customers.services import customer_update, service_location_update
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus
 from tests.factories import CustomerFactory, PaymentTermFactory, ServiceLocationFactory, TaxRateFactory
-from tests.quickbooks.scenarios.helpers import last_run_was, local_edited_at
+from tests.quickbooks.scenarios.faults import LostAnswers
+from tests.quickbooks.scenarios.helpers import last_run_was, link_of, local_edited_at
 
 pytestmark = pytest.mark.usefixtures("live_server")
 
@@ -508,3 +509,38 @@ def test_an_idle_run_after_a_two_way_run_makes_at_most_two_calls_and_logs_nothin
     idle = side.sync()
     assert idle.entries.count() == 0
     assert side.calls(idle) <= 2
+
+
+def test_an_interrupted_create_of_a_customer_then_of_a_location_is_linked_not_made_twice(side, division):
+    customer = CustomerFactory(division=division, display_name="Benson Farms", phone="555-0101")
+    side.configure("to_quickbooks", lists=False)
+
+    failed = side.sync_through(lambda backend: LostAnswers(backend, "Customer"))
+
+    assert failed.status == SyncRunStatus.FAILED
+    assert link_of(customer).pending_since is not None and link_of(customer).qbo_id == ""
+    assert side.customers_there() == 1
+
+    run = side.sync()
+
+    assert_clean(run)
+    assert side.customers_there() == 1 and link_of(customer).qbo_id and link_of(customer).pending_since is None
+    linked = run.entries.get(entity="customer", action=SyncAction.LINKED)
+    assert "interrupted" in linked.message
+
+    # Its location's create is lost the same way: found under its customer, not added twice.
+    location = ServiceLocationFactory(customer=customer, name="North Barn", street="1 Farm Rd")
+
+    failed = side.sync_through(lambda backend: LostAnswers(backend, "Customer"))
+
+    assert failed.status == SyncRunStatus.FAILED
+    assert link_of(location).pending_since is not None
+    assert side.locations_there("Benson Farms") == {"North Barn": "1 Farm Rd"}
+
+    run = side.sync()
+
+    assert_clean(run)
+    assert side.locations_there("Benson Farms") == {"North Barn": "1 Farm Rd"}
+    assert link_of(location).qbo_id and link_of(location).pending_since is None
+    assert run.entries.filter(entity="service location", action=SyncAction.LINKED).exists()
+    assert not side.sync().entries.exists()

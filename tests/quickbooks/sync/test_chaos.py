@@ -126,8 +126,8 @@ class ChaosBackend:
     def pull(self, **kwargs):
         return self.inner.pull(**kwargs)
 
-    def find_by_names(self, entity, names):
-        return self.inner.find_by_names(entity, names)
+    def find_by_names(self, entity, names, *, within=()):
+        return self.inner.find_by_names(entity, names, within=within)
 
     def read_by_ids(self, entity, ids):
         return self.inner.read_by_ids(entity, ids)

@@ -73,8 +73,8 @@ class InvoiceChaosBackend(ChaosBackend):
 
     chaos: InvoiceChaos
 
-    def find_by_names(self, entity, names):
-        return self.inner.find_by_names(entity, names)
+    def find_by_names(self, entity, names, *, within=()):
+        return self.inner.find_by_names(entity, names, within=within)
 
     def find_created_since(self, entity, since):
         return self.inner.find_created_since(entity, since)

@@ -145,7 +145,9 @@ def ship_to_records(ret: dict[str, Any]) -> list[CustomerRecord]:
                 # A ship-to has no inactive flag of its own: it is in use while its customer is.
                 active=desktop_bool(ret.get("IsActive")),
                 **_tax_setting(ret),
-                **_times(ret),
+                # Its customer's last change stands for its own; when it was added, Desktop does not say (not when
+                # its customer was: an interrupted run's ship-to is found by its name under its customer).
+                updated_at=desktop_time(ret.get("TimeModified")),
             )
         )
     return records

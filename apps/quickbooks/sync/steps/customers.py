@@ -736,7 +736,7 @@ class CustomersStep:
             applied=lambda result: self._applied(entity, links, result),
             duplicates=lambda refused: self._resolve_duplicates(entity, links, refused),
             recovery=Recovery(
-                find=self._pending_found,
+                find=partial(self._pending_found, entity),
                 keys=_pending_keys,
                 fits=lambda pending, obj: _pending_fits(entity, pending, obj),
                 created_at=lambda record: record.created_at,
@@ -745,17 +745,22 @@ class CustomersStep:
             taken=self._remote_taken,
         )
 
-    def _pending_found(self, pending: list[Pending]) -> dict[str, CustomerRecord]:
+    def _pending_found(self, entity: str, pending: list[Pending]) -> dict[str, CustomerRecord]:
         """
         What QuickBooks holds under the names interrupted creates were sent with, or the records' names now, by name
         (with the links of those records, so that one linked to another record is not taken).
+
+        A location is looked up within its customer too: a QuickBooks that keeps it in its customer's record
+        (Desktop's ship-to addresses) names it only there.
         """
         names = set()
         for write, link in pending:
             names.add(write.payload.name)
             if link.pending_name:
                 names.add(link.pending_name)
-        found = {name_key(obj.name): obj for obj in self.ctx.backend.find_by_names(mapping.ENTITY, sorted(names))}
+        parents = {write.payload.parent_id for write, _ in pending if entity == LOCATION and write.payload.parent_id}
+        records = self.ctx.backend.find_by_names(mapping.ENTITY, sorted(names), within=sorted(parents))
+        found = {name_key(obj.name): obj for obj in records}
         self._links_of_remote_load(found.values())
         return found
 
