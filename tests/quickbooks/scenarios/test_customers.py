@@ -511,9 +511,11 @@ def test_an_idle_run_after_a_two_way_run_makes_at_most_two_calls_and_logs_nothin
     assert side.calls(idle) <= 2
 
 
-def test_an_interrupted_create_of_a_customer_then_of_a_location_is_linked_not_made_twice(side, division):
+@pytest.mark.parametrize("direction", ["to_quickbooks", "two_way"])
+def test_an_interrupted_create_of_a_customer_then_of_a_location_is_linked_not_made_twice(side, division, direction):
+    """One way, the next push finds what the lost creates made; two ways, the pull before it does."""
     customer = CustomerFactory(division=division, display_name="Benson Farms", phone="555-0101")
-    side.configure("to_quickbooks", lists=False)
+    side.configure(direction, lists=False, **({"primary": "local"} if direction == "two_way" else {}))
 
     failed = side.sync_through(lambda backend: LostAnswers(backend, "Customer"))
 
