@@ -127,6 +127,23 @@ def test_a_record_changed_in_quickbooks_while_it_is_sent_is_read_again_and_sent_
     assert side.customers_there() == 1
 
 
+def test_a_location_whose_customer_changed_in_quickbooks_while_it_is_sent_is_sent_once_more(side, division):
+    customer = CustomerFactory(division=division, display_name="Kiln Works", phone="555-0001")
+    location = ServiceLocationFactory(customer=customer, name="Yard", street="1 Clay Rd")
+    side.configure("to_quickbooks", lists=False)
+    assert_clean(side.sync())
+    # Someone edits the customer in QuickBooks: its version (a Desktop ship-to's too) is now out of date.
+    side.customer_change("Kiln Works", notes="Gate code 1234")
+    service_location_update(location=location, street="1A Clay Rd")
+
+    run = side.sync()
+
+    assert_clean(run)
+    assert side.locations_there("Kiln Works") == {"Yard": "1A Clay Rd"}
+    assert side.customer_there("Kiln Works")["notes"] == "Gate code 1234"
+    assert [(entity, action) for entity, action, _ in entries(run)] == [("service location", "updated")]
+
+
 # One way: what the other side does is left alone.
 
 
