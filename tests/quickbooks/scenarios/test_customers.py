@@ -563,3 +563,24 @@ def test_an_interrupted_create_of_a_customer_then_of_a_location_is_linked_not_ma
     assert link_of(location).qbo_id and link_of(location).pending_since is None
     assert run.entries.filter(entity="service location", action=SyncAction.LINKED).exists()
     assert not side.sync().entries.exists()
+
+
+def test_a_location_renamed_here_goes_under_its_new_name_and_its_changes_follow(side, division):
+    customer = CustomerFactory(division=division, display_name="Kiln Works")
+    location = ServiceLocationFactory(customer=customer, name="Yard", street="1 Clay Rd")
+    side.configure("to_quickbooks", lists=False)
+    assert_clean(side.sync())
+
+    service_location_update(location=location, name="Back Yard")
+    run = side.sync()
+
+    assert_clean(run)
+    # QuickBooks Desktop cannot rename a ship-to address: the new name is added, the old one stays there.
+    left_behind = {} if side.renames_locations else {"Yard": "1 Clay Rd"}
+    assert side.locations_there("Kiln Works") == {"Back Yard": "1 Clay Rd", **left_behind}
+    assert [(entity, action) for entity, action, _ in entries(run)] == [("service location", "updated")]
+
+    service_location_update(location=location, street="2 Clay Rd")
+    assert_clean(side.sync())
+    assert side.locations_there("Kiln Works") == {"Back Yard": "2 Clay Rd", **left_behind}
+    assert not side.sync().entries.exists()
