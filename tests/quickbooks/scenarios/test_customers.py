@@ -584,3 +584,22 @@ def test_a_location_renamed_here_goes_under_its_new_name_and_its_changes_follow(
     assert_clean(side.sync())
     assert side.locations_there("Kiln Works") == {"Back Yard": "2 Clay Rd", **left_behind}
     assert not side.sync().entries.exists()
+
+
+def test_two_way_a_location_renamed_here_does_not_come_back_under_its_old_name(side, division):
+    customer = CustomerFactory(division=division, display_name="Kiln Works")
+    location = ServiceLocationFactory(customer=customer, name="Yard", street="1 Clay Rd")
+    side.configure("two_way", lists=False, primary="local")
+    assert_clean(side.sync())
+
+    service_location_update(location=location, name="Back Yard")
+    assert_clean(side.sync())
+    run = side.sync()
+
+    assert_clean(run)
+    if not side.renames_locations:
+        # Known and not fixed yet: the ship-to left behind under the old name (qbXML cannot rename one) is pulled
+        # back as a new location at the next run.
+        pytest.xfail("QuickBooks Desktop keeps the old ship-to, and two-way sync pulls it back as a new location")
+    assert list(ServiceLocation.objects.filter(customer=customer).values_list("name", flat=True)) == ["Back Yard"]
+    assert not run.entries.exists()
