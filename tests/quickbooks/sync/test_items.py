@@ -82,3 +82,37 @@ def test_items_are_listed_once_when_inventory_is_switched_on_after_other_syncs(d
 
     assert_clean(run)
     assert Item.objects.filter(division=division, name="Labor").exists()
+
+
+@pytest.mark.preview_unpredictable("a preview saves nothing here, so it never learns that FieldOffice refuses one")
+def test_an_item_that_cannot_be_saved_here_fails_alone_and_is_read_again_at_the_next_run(
+    division, connection, company, chart
+):
+    for name in ("Labor", "Filter"):
+        remote_create(company, "Item", {"Name": name, "Type": "Service", "IncomeAccountRef": ref(chart["Services"])})
+    # A price FieldOffice refuses, as a QuickBooks item written by another app might carry.
+    refused = remote_create(
+        company,
+        "Item",
+        {"Name": "Refund", "Type": "Service", "UnitPrice": -5, "IncomeAccountRef": ref(chart["Services"])},
+    )
+    configure(division, inventory_direction="to_local")
+
+    first = sync(division)
+
+    assert first.status == SyncRunStatus.PARTIAL
+    (failed,) = first.entries.filter(entity="item", action="failed")
+    assert failed.message == "Refund could not be saved here: Ensure this value is greater than or equal to 0."
+    assert sorted(Item.objects.filter(division=division).values_list("name", flat=True)) == ["Filter", "Labor"]
+    assert first.entries.filter(entity="item", action="created").count() == 2
+
+    # Unchanged there, so change data capture does not report it: it is read again by its id all the same.
+    second = sync(division)
+
+    assert [(entry.record_label, entry.action) for entry in second.entries.all()] == [("Refund", "failed")]
+
+    remote_update(company, "Item", refused, {"UnitPrice": 5})
+    again = sync(division)
+
+    assert_clean(again)
+    assert Item.objects.get(division=division, name="Refund").sales_price == 5
