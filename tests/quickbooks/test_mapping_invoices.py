@@ -16,8 +16,8 @@ from apps.quickbooks.sync.records import InvoiceLine, InvoiceRecord
 SENT = InvoiceRecord(
     number="1017",
     customer_id="58",
-    invoice_date=date(2026, 3, 2),
-    due_date=date(2026, 4, 1),
+    invoice_date=date(2015, 11, 2),
+    due_date=date(2015, 12, 2),
     term_id="3",
     tax_code_id="7",
     memo="Gate code 4411",
@@ -46,7 +46,7 @@ def test_an_invoice_sent_is_written_as_intuit_takes_it():
     payload = invoice_payload(SENT)
 
     assert payload["CustomerRef"] == {"value": "58"} and payload["SalesTermRef"] == {"value": "3"}
-    assert (payload["TxnDate"], payload["DueDate"], payload["DocNumber"]) == ("2026-03-02", "2026-04-01", "1017")
+    assert (payload["TxnDate"], payload["DueDate"], payload["DocNumber"]) == ("2015-11-02", "2015-12-02", "1017")
     # The marker an interrupted run finds its invoice by, where QuickBooks never prints it.
     assert payload["PrivateNote"] == "FieldOffice invoice 12"
     assert payload["TxnTaxDetail"] == {"TxnTaxCodeRef": {"value": "7"}}
@@ -76,7 +76,7 @@ def test_what_quickbooks_made_of_an_invoice_reads_back_as_the_record_sent_with_i
         "SyncToken": "0",
         "TotalAmt": 394.17,
         "Balance": 394.17,
-        "MetaData": {"CreateTime": "2026-03-02T10:15:00-08:00"},
+        "MetaData": {"CreateTime": "2015-11-02T10:15:00-08:00"},
         "TxnTaxDetail": {
             "TxnTaxCodeRef": {"value": "7", "name": "Minneapolis"},
             "TotalTax": 15.17,
@@ -102,7 +102,7 @@ def test_what_quickbooks_made_of_an_invoice_reads_back_as_the_record_sent_with_i
 def test_a_voided_or_deleted_invoice_and_a_date_quickbooks_garbled_read_plainly():
     voided = invoice_record({"Id": "145", "PrivateNote": "Voided: FieldOffice invoice 12", "TotalAmt": 0})
     deleted = invoice_record({"Id": "146", "status": "Deleted"})
-    garbled = invoice_record({"Id": "147", "TxnDate": "03/02/2026", "TotalAmt": 10})
+    garbled = invoice_record({"Id": "147", "TxnDate": "11/02/2015", "TotalAmt": 10})
 
     assert voided.voided and voided.origin_id == 12
     assert deleted.deleted and deleted.remote_id == "146"
@@ -114,7 +114,7 @@ def test_a_payment_reads_as_the_invoices_it_pays_with_the_amount_applied_to_each
         {
             "Id": "301",
             "SyncToken": "1",
-            "TxnDate": "2026-03-20",
+            "TxnDate": "2015-11-20",
             "PaymentRefNum": "CHK 42",
             "PaymentMethodRef": {"value": "2", "name": "Visa"},
             "Line": [
@@ -130,7 +130,7 @@ def test_a_payment_reads_as_the_invoices_it_pays_with_the_amount_applied_to_each
     assert (part.key, part.amount, part.paid_on, part.method, part.reference) == (
         "301:145",
         Decimal("75.00"),
-        date(2026, 3, 20),
+        date(2015, 11, 20),
         "credit_card",
         "CHK 42",
     )

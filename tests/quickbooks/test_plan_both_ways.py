@@ -26,7 +26,7 @@ from apps.quickbooks.sync.plan import (
 from apps.quickbooks.sync.records import CustomerRecord
 
 # A fixed moment: the plan compares times, never with the clock.
-EDITED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+EDITED = datetime(2015, 11, 2, 9, 30, tzinfo=UTC)
 ONE_WAY = BothWays(two_way=False)
 ONE_WAY_FULL = BothWays(two_way=False, full=True)
 QUICKBOOKS_PRIMARY = BothWays(two_way=True, quickbooks_primary=True)
