@@ -53,8 +53,8 @@ class Capabilities:
 @dataclass(frozen=True)
 class Write:
     """
-    One create or update. ``payload`` is an engine record (``sync.records``) for the entities that have one, else a
-    QuickBooks Online-shaped dictionary. ``key`` is the engine's handle on the local record.
+    One create, update or void. ``payload`` is an engine record (``sync.records``); ``key`` is the engine's handle on
+    the local record.
     """
 
     entity: str

@@ -33,6 +33,7 @@ from apps.quickbooks.models import RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
+from apps.quickbooks.sync.plan import Decision, Kind
 from apps.quickbooks.sync.records import Record
 
 # Writes sent between two renewals of the run's lease (and two progress updates): ten batches.
@@ -261,6 +262,24 @@ class Writer:
         # What QuickBooks got then may differ from the record now (renamed since): it is sent as it is.
         payload = replace(write.payload, remote_id=remote, version=version)
         return [Write(write.entity, UPDATE, payload, key=write.key)]
+
+
+def sent_write(
+    entity: str, decision: Decision, record: Record, *, links: LinkSet, local_id: int, key: Any, held: Record | None
+) -> Write | None:
+    """
+    The write a ``plan_sent`` decision calls for: an update of the linked record at QuickBooks' version (``held``'s,
+    the copy a resend read, else the link's), a create (the link of a record QuickBooks lost let go first), or none.
+    """
+    link = links.local(local_id)
+    if decision.kind == Kind.UPDATE_THERE:
+        version = held.version if held is not None else link.sync_token
+        return Write(entity, UPDATE, replace(record, remote_id=link.qbo_id, version=version), key=key)
+    if decision.kind != Kind.CREATE_THERE:
+        return None
+    if link is not None and link.qbo_id:
+        links.forget(local_id)  # QuickBooks lost it (a restored backup): created again.
+    return Write(entity, CREATE, record, key=key)
 
 
 def link_release(links: LinkSet, local_id: int, error: QuickBooksError | None) -> RecordLink | None:

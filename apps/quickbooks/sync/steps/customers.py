@@ -42,6 +42,7 @@ from apps.quickbooks.sync.writes import (
     Recovery,
     Writer,
     link_release,
+    sent_write,
 )
 
 CUSTOMER = "customer"
@@ -671,17 +672,16 @@ class CustomersStep:
         """The write a decision calls for: an update at QuickBooks' version, or a create (recovered when in flight)."""
         links = self.customer_links if entity == CUSTOMER else self.location_links
         link = links.local(local_id)
-        key = (local_id, wanted)
-        if decision.kind == Kind.UPDATE_THERE:
-            held = self.remote.get(link.qbo_id) if self.ctx.resend else None
-            version = held.version if held is not None else link.sync_token
-            body = replace(record, remote_id=link.qbo_id, version=version)
-            queue.updates.append(Write(mapping.ENTITY, UPDATE, self._update_body(entity, local_id, body), key=key))
-        elif decision.kind == Kind.CREATE_THERE:
-            if link is not None and link.qbo_id:
-                links.forget(local_id)  # QuickBooks lost it: created again.
-            create = Write(mapping.ENTITY, CREATE, record, key=key)
-            (queue.pending if link is not None and link.pending_since else queue.creates).append(create)
+        held = self.remote.get(link.qbo_id) if self.ctx.resend and link is not None and link.qbo_id else None
+        write = sent_write(
+            mapping.ENTITY, decision, record, links=links, local_id=local_id, key=(local_id, wanted), held=held
+        )
+        if write is None:
+            return
+        if write.action == UPDATE:
+            queue.updates.append(replace(write, payload=self._update_body(entity, local_id, write.payload)))
+        else:
+            (queue.pending if link is not None and link.pending_since else queue.creates).append(write)
 
     def _update_body(self, entity: str, local_id: int, body: CustomerRecord) -> CustomerRecord:
         """A location's update leaves its job where it sits there, under the name it has there when it is its own."""

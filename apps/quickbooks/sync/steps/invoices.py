@@ -32,11 +32,11 @@ from apps.quickbooks.mapping import invoices as mapping
 from apps.quickbooks.mapping.common import content_hash, name_key
 from apps.quickbooks.mapping.tax_forecast import TaxForecast
 from apps.quickbooks.models import RecordLink, SyncAction
-from apps.quickbooks.sync.backend import CREATE, UPDATE, VOID, Write, WriteResult
+from apps.quickbooks.sync.backend import CREATE, VOID, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
-from apps.quickbooks.sync.plan import BothWays, Kind, plan_sent
+from apps.quickbooks.sync.plan import BothWays, plan_sent
 from apps.quickbooks.sync.records import (
     CUSTOMER,
     TAX_CODE,
@@ -47,7 +47,14 @@ from apps.quickbooks.sync.records import (
     PaymentRecord,
 )
 from apps.quickbooks.sync.steps.invoice_tax import InvoiceTaxWatch, tax_reads
-from apps.quickbooks.sync.writes import CLOCK_TOLERANCE, WRITES_PER_ROUND, Pending, Recovery, Writer
+from apps.quickbooks.sync.writes import (
+    CLOCK_TOLERANCE,
+    WRITES_PER_ROUND,
+    Pending,
+    Recovery,
+    Writer,
+    sent_write,
+)
 
 INVOICE = "invoice"
 PAYMENT = "payment"
@@ -540,14 +547,9 @@ class InvoicesStep:
             held_hash=content_hash(mapping.invoice_comparable(held)) if held is not None else None,
             forced=invoice.status == InvoiceStatus.READY_FOR_SYNC,
         )
-        if decision.kind == Kind.NOTHING:
-            return None
-        if decision.kind == Kind.UPDATE_THERE:
-            version = held.version if held is not None else link.sync_token
-            return Write(mapping.ENTITY, UPDATE, replace(record, remote_id=link.qbo_id, version=version), key=invoice)
-        if link is not None and link.qbo_id:
-            self.links.forget(invoice.pk)  # QuickBooks lost it (a restored backup): sent again as a new invoice.
-        return Write(mapping.ENTITY, CREATE, record, key=invoice)
+        return sent_write(
+            mapping.ENTITY, decision, record, links=self.links, local_id=invoice.pk, key=invoice, held=held
+        )
 
     def _pending_found(self, pending: list[Pending]) -> dict[int, InvoiceRecord]:
         """The invoices QuickBooks created since the oldest interrupted create was recorded, by their marker."""
