@@ -8,7 +8,7 @@ from apps.quickbooks.models.desktop import (
 )
 from apps.quickbooks.models.desktop_exchange import DesktopExchange, DesktopExchangeState
 from apps.quickbooks.models.integration import Integration
-from apps.quickbooks.models.links import RecordLink
+from apps.quickbooks.models.links import LeftBehindRecord, RecordLink
 from apps.quickbooks.models.runs import SyncAction, SyncRun, SyncRunEntry, SyncRunStatus, SyncTrigger
 from apps.quickbooks.models.state import SyncState
 from apps.quickbooks.models.sync_settings import (
@@ -35,6 +35,7 @@ __all__ = [
     "IntegrationType",
     "InventoryDirection",
     "InvoicesDirection",
+    "LeftBehindRecord",
     "PrimarySystem",
     "QuickBooksConnection",
     "RecordLink",

@@ -54,3 +54,31 @@ class RecordLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_type} {self.qbo_id}"
+
+
+class LeftBehindRecord(models.Model):
+    """
+    A QuickBooks record that an update replaced instead of changing it, so it is no longer synced.
+
+    QuickBooks Desktop cannot rename a ship-to address. When a service location is renamed here, Desktop adds a
+    ship-to under the new name and keeps the old one. The location is linked to the new ship-to; the old one is
+    recorded here, so that a pull does not bring it back as a new location. The record stops being left behind
+    once a link points at it again, for example when the location takes its old name back.
+    """
+
+    division = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="+")
+    entity_type = models.CharField("QuickBooks entity", max_length=40)
+    qbo_id = models.CharField("QuickBooks ID", max_length=100)
+    left_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "record left behind in QuickBooks"
+        verbose_name_plural = "records left behind in QuickBooks"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "entity_type", "qbo_id"], name="quickbooks_left_behind_unique_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_type} {self.qbo_id}"

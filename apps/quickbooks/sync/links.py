@@ -4,7 +4,7 @@ The links between local records and their QuickBooks twins, loaded in one query 
 ``LinkSet`` holds the links of one kind of local record (its content type) to one QuickBooks entity.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.core.models import Division
 from apps.quickbooks.mapping.common import name_key
-from apps.quickbooks.models import RecordLink
+from apps.quickbooks.models import LeftBehindRecord, RecordLink
 
 # Ids per "IN (...)" query: SQLite allows 32,766 variables a statement, older builds 999.
 IN_CHUNK = 900
@@ -29,6 +29,8 @@ class LinkSet:
         self.by_local: dict[int, RecordLink] = {}
         self.by_remote: dict[str, RecordLink] = {}
         self._loaded_all = False
+        # QuickBooks records an update replaced (``LeftBehindRecord``), once loaded.
+        self._left: set[str] | None = None
 
     def _queryset(self):
         return RecordLink.objects.filter(division=self.division, content_type=self.content_type)
@@ -103,6 +105,10 @@ class LinkSet:
             )
         elif link.qbo_id and link.qbo_id != remote_id:
             self.by_remote.pop(link.qbo_id, None)
+        if self._left and remote_id in self._left:
+            # Linked again (a location that took its old name back): synced again.
+            self._left = self._left - {remote_id}
+            self._unleave(remote_id)
         link.qbo_id = remote_id
         link.sync_token = sync_token
         link.content_hash = content_hash
@@ -188,6 +194,28 @@ class LinkSet:
         """Delete a link ``forget`` let go of (a preview drops it from its plan instead)."""
         if link.pk:
             link.delete()
+
+    def left_behind(self) -> Set[str]:
+        """The ids of the QuickBooks records updates replaced (``LeftBehindRecord``), which are no longer synced."""
+        if self._left is None:
+            records = LeftBehindRecord.objects.filter(division=self.division, entity_type=self.entity)
+            self._left = set(records.values_list("qbo_id", flat=True))
+        return self._left
+
+    def leave_behind(self, remote_id: str) -> None:
+        """
+        QuickBooks answered an update of ``remote_id`` with another record and kept this one, since it cannot rename
+        the record. The record is no longer synced.
+        """
+        if remote_id not in self.left_behind():
+            self._left = {*self._left, remote_id}
+            self._leave(remote_id)
+
+    def _leave(self, remote_id: str) -> None:
+        LeftBehindRecord.objects.get_or_create(division=self.division, entity_type=self.entity, qbo_id=remote_id)
+
+    def _unleave(self, remote_id: str) -> None:
+        LeftBehindRecord.objects.filter(division=self.division, entity_type=self.entity, qbo_id=remote_id).delete()
 
     def unlinked_filter(self) -> models.Q:
         """Local records of this kind with no QuickBooks twin yet (or one whose create did not finish)."""

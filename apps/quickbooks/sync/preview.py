@@ -249,6 +249,12 @@ class PreviewLinkSet(LinkSet):
     def _drop(self, link: RecordLink) -> None:
         self.plan.drop(self.content_type.pk, link.object_id)
 
+    def _leave(self, remote_id: str) -> None:
+        """A preview leaves nothing behind in QuickBooks: its answers are its own."""
+
+    def _unleave(self, remote_id: str) -> None:
+        """Nothing left behind is taken back by a preview."""
+
 
 def linked_ids(
     division: Division, model: type[models.Model], entity: str, plan: PlannedLinks | None = None

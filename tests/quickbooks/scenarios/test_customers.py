@@ -593,13 +593,26 @@ def test_two_way_a_location_renamed_here_does_not_come_back_under_its_old_name(s
     assert_clean(side.sync())
 
     service_location_update(location=location, name="Back Yard")
-    assert_clean(side.sync())
+    renamed = side.sync()
     run = side.sync()
 
+    assert_clean(renamed)
     assert_clean(run)
-    if not side.renames_locations:
-        # Known and not fixed yet: the ship-to left behind under the old name (qbXML cannot rename one) is pulled
-        # back as a new location at the next run.
-        pytest.xfail("QuickBooks Desktop keeps the old ship-to, and two-way sync pulls it back as a new location")
     assert list(ServiceLocation.objects.filter(customer=customer).values_list("name", flat=True)) == ["Back Yard"]
     assert not run.entries.exists()
+    if not side.renames_locations:
+        # QuickBooks Desktop keeps the old ship-to address; it is said once, and no longer synced.
+        assert side.locations_there("Kiln Works") == {"Back Yard": "1 Clay Rd", "Yard": "1 Clay Rd"}
+        [updated] = renamed.entries.filter(entity="service location")
+        assert "cannot rename it" in updated.message and "(Yard)" in updated.message
+        # Edited there later, it still does not come back.
+        side.location_change("Kiln Works", "Yard", street="9 Old Rd")
+        assert not side.sync().entries.filter(action=SyncAction.CREATED).exists()
+    assert ServiceLocation.objects.filter(customer=customer).count() == 1
+
+    # Taking its old name back, it is linked to the old ship-to again, which is synced again.
+    service_location_update(location=location, name="Yard", street="3 Clay Rd")
+    assert_clean(side.sync())
+    assert side.locations_there("Kiln Works")["Yard"] == "3 Clay Rd"
+    assert ServiceLocation.objects.filter(customer=customer).count() == 1
+    assert not side.sync().entries.exists()

@@ -148,7 +148,10 @@ class CustomersStep:
         if self.complete or ctx.resend:
             self.customer_links.load_all()
             self.location_links.load_all()
-        self.remote = {record.remote_id: record for record in ctx.snapshot.of(mapping.ENTITY) if not record.deleted}
+        read = [record for record in ctx.snapshot.of(mapping.ENTITY) if not record.deleted]
+        # Records QuickBooks kept when it could not rename them are no longer synced.
+        left = self.location_links.left_behind() if any(record.job for record in read) else set()
+        self.remote = {record.remote_id: record for record in read if record.remote_id not in left}
         self.refs = _refs(ctx) if ctx.settings.sync_tax_rates_and_terms else CustomerRefs()
         self.customers: dict[int, Customer] = {}
         self.locations: dict[int, ServiceLocation] = {}
@@ -780,10 +783,22 @@ class CustomersStep:
             self._failed(entity, links, result)
             return
         local_id, wanted = result.write.key
+        replaced = result.write.payload.remote_id
+        message = ""
+        if result.write.action == UPDATE and replaced and replaced != result.record.remote_id:
+            # QuickBooks cannot rename it (a Desktop ship-to address): the old record stays there, and must not
+            # come back here as a new one.
+            links.leave_behind(replaced)
+            message = _left_behind(self.remote.get(replaced))
         links.set(local_id, result.record.remote_id, result.record.version, wanted)
         action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
         self.journal.log(
-            entity, action, self._label(entity, local_id), qbo_id=result.record.remote_id, object_id=local_id
+            entity,
+            action,
+            self._label(entity, local_id),
+            qbo_id=result.record.remote_id,
+            object_id=local_id,
+            message=message,
         )
 
     def _failed(self, entity: str, links: LinkSet, result: WriteResult, *, message: str = "") -> None:
@@ -891,6 +906,15 @@ class CustomersStep:
             decision = self._plan_sent(LOCATION, location.pk, wanted, comparable)
             self._queue(queue, LOCATION, location.pk, record, wanted, decision)
         self._send(LOCATION, queue)
+
+
+def _left_behind(old: CustomerRecord | None) -> str:
+    """What the log says of a record QuickBooks kept under its old name when it took the new one as another."""
+    which = f" ({old.name})" if old is not None else ""
+    return (
+        "QuickBooks cannot rename it: it added it under its new name and kept the old one"
+        f"{which}, which FieldOffice no longer syncs. Delete or rename that one in QuickBooks if it is not used."
+    )
 
 
 def _pending_keys(pending: Pending) -> list[str]:
