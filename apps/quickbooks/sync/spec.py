@@ -6,7 +6,8 @@ engine record it is synced with (``sync.records``), which system keeps it under 
 run must read, how records are matched (by link, then by its keys in order: by name unless it says otherwise, the
 chart of accounts by number first), and the mapping functions between the local model and the record, the comparable
 forms included. The engine does the rest, the same way for every spec: ``sync.plan``
-decides what to do with each pair of records, ``sync.apply`` does it (journal, links, writes through the backend).
+decides what to do with each pair of records, ``sync.apply`` does it (journal, links, writes through the backend);
+a spec planned by the two-way rules (``both_ways``: customers) is carried out by ``sync.both_ways``.
 
 A spec never sees a backend: a record's remote side is the engine's record, and what QuickBooks lets other apps do
 is asked of the backend's capabilities when the plan is made.
@@ -223,6 +224,17 @@ class EntitySpec:
     name_in_use: Callable[[str], str] | None = None
     # The stage shown while records are sent (``stage`` if unset).
     push_stage: str = ""
+    # The rules of a spec planned as records synced both ways are (customers), whichever way the settings send them:
+    # given the run, its ``plan.BothWays`` (one way or both ways, and the primary system). Such a spec is synced by
+    # ``sync.both_ways``; ``master`` then says only whether the settings sync it.
+    both_ways: Callable[["RunContext"], Any] | None = None
+    # The local field records are named by (matched by name, and named in the run's log), and the path from the
+    # local model to its division.
+    name_field: str = "name"
+    division_path: str = "division"
+    # What the log says of a QuickBooks record pulled as one of this spec's that is linked to a local record of
+    # another kind (a job that became a top-level customer, linked to a service location here); left alone.
+    linked_elsewhere: str = ""
 
     def fields_of(self, remote: Any, local: Any, lookups: Any = None) -> Fields:
         """The local field values a pull writes for ``remote`` into ``local`` (``None``: a record created here)."""
