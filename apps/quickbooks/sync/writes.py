@@ -15,6 +15,9 @@ in use.
   itself retries each one's); a second refusal is final.
 - Names in use (6240): an entity that can do something about them (link the record of that name, rename) resolves
   them once every round was sent (``Writer.duplicates``); what it sends then goes with the stale retries.
+- Concurrency: a long push built a round at a time (``rounds_send``: invoices) keeps one round in flight while the
+  one before is applied here, when the backend sends from threads anyway (its ``concurrency``): the limiter, not
+  this process, then sets the pace.
 
 The module never reads a QuickBooks field: it is given the writes (the engine's records, ``sync.records``, whose
 ``remote_id`` and ``version`` it reads and stamps), and per entity a few callables (``Writer``, ``Recovery``). What
@@ -22,11 +25,12 @@ the step does with each final outcome (link, log, take QuickBooks' figures) is t
 """
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from apps.quickbooks.errors import FaultError, QuickBooksError
 from apps.quickbooks.models import RecordLink, SyncAction
@@ -262,6 +266,42 @@ class Writer:
         # What QuickBooks got then may differ from the record now (renamed since): it is sent as it is.
         payload = replace(write.payload, remote_id=remote, version=version)
         return [Write(write.entity, UPDATE, payload, key=write.key)]
+
+
+def rounds_send(ctx: RunContext, rounds: Iterable[tuple[Writer, list[Write]]]) -> None:
+    """
+    Each round's writes sent, then their outcomes applied by the round's writer (``Writer.round_done``, then its
+    retries). The rounds are built as they are needed; where the backend sends from threads anyway (its
+    ``concurrency``), one round is in flight while the one before is applied here, from a single sender thread.
+    """
+    pipelined = getattr(ctx.backend, "concurrency", 1) > 1
+    sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quickbooks-round") if pipelined else None
+    in_flight: tuple[Writer, Future | list[WriteResult], int] | None = None
+    try:
+        for writer, writes in rounds:
+            writer.mark(writes)
+            results = ctx.backend.write(writes) if sender is None else sender.submit(_write_in_thread, ctx, writes)
+            if in_flight is not None:
+                _round_apply(*in_flight)
+            in_flight = (writer, results, len(writes))
+        if in_flight is not None:
+            _round_apply(*in_flight)
+    finally:
+        if sender is not None:
+            sender.shutdown(wait=True)
+
+
+def _write_in_thread(ctx: RunContext, writes: list[Write]) -> list[WriteResult]:
+    try:
+        return ctx.backend.write(writes)
+    finally:
+        connections.close_all()
+
+
+def _round_apply(writer: Writer, results: Future | list[WriteResult], sent: int) -> None:
+    """A round's outcomes applied (QuickBooks' answer, waited for when it comes from the sender thread)."""
+    results = results.result() if isinstance(results, Future) else results
+    writer.retry(writer.round_done(results, sent))
 
 
 def sent_write(

@@ -12,7 +12,6 @@ an invoice voided or deleted in QuickBooks is flagged with a note here, never ch
 """
 
 from collections import defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from functools import reduce
 from operator import or_
@@ -20,7 +19,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Prefetch, Q
 
 from apps.accounting.models import ItemType, PaymentTerm, TaxRate
@@ -53,6 +52,7 @@ from apps.quickbooks.sync.writes import (
     Pending,
     Recovery,
     Writer,
+    rounds_send,
     sent_write,
 )
 
@@ -296,32 +296,24 @@ class InvoicesStep:
         self.tax_watch = (
             InvoiceTaxWatch(ctx, tax_codes=self.tax_codes, preferences=self._preferences()) if ready_ids else None
         )
-        # While QuickBooks answers one round, the one before is applied here: the limiter, not this process,
-        # sets the pace. Only when batches go out from threads anyway (one at a time keeps to one thread).
-        sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quickbooks-round") if self._pipelined() else None
-        in_flight = None
-        try:
-            for start in range(0, len(ready_ids), WRITES_PER_ROUND):
-                writes = self._round_writes(ready_ids[start : start + WRITES_PER_ROUND])
-                sent = self._round_send(writes, self.links, sender)
-                if in_flight is not None:
-                    self._round_apply(*in_flight)
-                in_flight = sent
-            if in_flight is not None:
-                self._round_apply(*in_flight)
-                in_flight = None
-        finally:
-            if sender is not None:
-                sender.shutdown(wait=True)
+        # Read a round at a time, so memory does not grow with their number; one is in flight while the one before
+        # is applied here.
+        rounds = (
+            self._round_writes(ready_ids[start : start + WRITES_PER_ROUND])
+            for start in range(0, len(ready_ids), WRITES_PER_ROUND)
+        )
+        rounds_send(ctx, ((self._writer(links), writes) for writes, links in rounds))
         if voids:
             links = ctx.link_set(Invoice, mapping.ENTITY)
             links.load_local(write.key.pk for write in voids)
-            self._round_apply(*self._round_send(voids, links, None))
+            rounds_send(ctx, [(self._writer(links), voids)])
         if self.tax_watch is not None and (note := self.tax_watch.summary_note()):
             ctx.notes.append(note)
 
-    def _round_writes(self, ids: list[int]) -> list[Write]:
-        """The writes of a round of ready invoices (read now, with their own links); interrupted creates first."""
+    def _round_writes(self, ids: list[int]) -> tuple[list[Write], LinkSet]:
+        """
+        The writes of a round of ready invoices (read now), interrupted creates first, and the round's own links.
+        """
         self.links = self.ctx.link_set(Invoice, mapping.ENTITY)
         ready = list(
             Invoice.objects.filter(pk__in=ids)
@@ -342,10 +334,13 @@ class InvoicesStep:
                 pending.append(write)
             else:
                 writes.append(write)
-        return self._writer(self.links).recover(pending) + writes
+        return self._writer(self.links).recover(pending) + writes, self.links
 
     def _writer(self, links: LinkSet) -> Writer:
-        """How invoices are written: the engine's ``Writer``, with what is theirs (the invoice is the write's key)."""
+        """
+        How a round of invoices is written: the engine's ``Writer``, with what is theirs (the invoice is the write's
+        key); its outcomes are applied with the round's links.
+        """
         return Writer(
             self.ctx,
             links,
@@ -354,7 +349,7 @@ class InvoicesStep:
             label=lambda write: write.key.number,
             local_id=lambda write: write.key.pk,
             sent_name=lambda write: write.key.number,
-            applied=lambda result: self._apply(result, self.send_number),
+            applied=lambda result: self._apply(result, links),
             recovery=Recovery(
                 find=self._pending_found,
                 keys=lambda pending: [pending.write.key.pk],
@@ -362,9 +357,6 @@ class InvoicesStep:
                 message=INTERRUPTED_CREATE,
             ),
         )
-
-    def _pipelined(self) -> bool:
-        return getattr(self.ctx.backend, "concurrency", 1) > 1
 
     def _voids_due(self) -> list[Write]:
         """Invoices voided here that QuickBooks still has open."""
@@ -568,27 +560,9 @@ class InvoicesStep:
         invoicing.invoice_number_adopt(invoice=write.key, number=found.number, source=SOURCE)
         return Write(write.entity, write.action, replace(write.payload, number=write.key.number), write.key)
 
-    def _round_send(self, writes: list[Write], links: LinkSet, sender: ThreadPoolExecutor | None):
-        """Mark the round's creates pending, then send it: now, or in the sender thread (a future)."""
-        self._writer(links).mark(writes)
-        if sender is None:
-            return self.ctx.backend.write(writes), links, writes
-        return sender.submit(self._write_in_thread, writes), links, writes
-
-    def _write_in_thread(self, writes: list[Write]) -> list[WriteResult]:
-        try:
-            return self.ctx.backend.write(writes)
-        finally:
-            connections.close_all()
-
-    def _round_apply(self, results: Future | list[WriteResult], links: LinkSet, writes: list[Write]) -> None:
-        """A round's outcomes applied (QuickBooks' answer, waited for when it comes from the sender thread)."""
-        results = results.result() if isinstance(results, Future) else results
+    def _apply(self, result: WriteResult, links: LinkSet) -> None:
+        """A write's outcome, with the links of its round."""
         self.links = links
-        writer = self._writer(links)
-        writer.retry(writer.round_done(results, len(writes)))
-
-    def _apply(self, result: WriteResult, send_number: bool) -> None:
         invoice: Invoice = result.write.key
         if not result.ok:
             self._apply_failed(result)
@@ -601,7 +575,7 @@ class InvoicesStep:
             elif self.ctx.preview:
                 self._apply_preview(result)
             else:
-                self._apply_sent(result, send_number)
+                self._apply_sent(result, self.send_number)
 
     def _apply_failed(self, result: WriteResult) -> None:
         """A refusal is logged; a create refused for good is forgotten, so that the next sync creates it afresh."""
