@@ -15,7 +15,7 @@ from django.utils import timezone
 from apps.quickbooks.models import QuickBooksConnection, SyncRun, SyncRunStatus, SyncSettings, SyncTrigger
 from apps.quickbooks.services.runs import sync_run_request, sync_runs_reconcile
 from apps.quickbooks.services.schedules import SYNC_TASK
-from apps.quickbooks.sync.steps import ScopeError
+from apps.quickbooks.sync.scope import ScopeError
 
 BUTTONS = {
     "payment terms": "Synchronize Payment terms",

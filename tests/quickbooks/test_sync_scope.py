@@ -17,15 +17,8 @@ from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.backend import Snapshot
 from apps.quickbooks.sync.context import RunContext, SyncRules
 from apps.quickbooks.sync.records import CompanyPreferences
-from apps.quickbooks.sync.steps import (
-    STEPS,
-    ScopeError,
-    pull_plan,
-    scope_choices,
-    scope_note,
-    scope_parse,
-    scope_steps,
-)
+from apps.quickbooks.sync.scope import ScopeError, pull_plan, scope_choices, scope_note, scope_parse, scope_steps
+from apps.quickbooks.sync.steps import STEPS
 from tests.factories import InvoiceFactory, ItemFactory
 
 LISTS = ["Term", "TaxCode", "TaxRate", "TaxAgency"]

@@ -74,7 +74,7 @@ from apps.quickbooks.services.connection import (
 from apps.quickbooks.services.runs import sync_run_request
 from apps.quickbooks.services.sync_settings import sync_settings_update
 from apps.quickbooks.sync.context import SyncRules
-from apps.quickbooks.sync.steps import ScopeError, scope_choices, scope_parse
+from apps.quickbooks.sync.scope import ScopeError, scope_choices, scope_parse
 
 CONFIGURE_PERMISSION = "quickbooks.change_syncsettings"
 SYNC_PERMISSION = "quickbooks.add_syncrun"

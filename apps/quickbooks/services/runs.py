@@ -55,7 +55,7 @@ from apps.quickbooks.selectors import (
 )
 from apps.quickbooks.services.schedules import SYNC_TASK
 from apps.quickbooks.sync.lock import lock_acquire
-from apps.quickbooks.sync.steps import scope_parse
+from apps.quickbooks.sync.scope import scope_parse
 
 if TYPE_CHECKING:
     from apps.quickbooks.sync.backend import Backend
@@ -207,7 +207,7 @@ def sync_run_request(
 ) -> SyncRun:
     """
     Queue a run of ``division``: Sync Now (``MANUAL``), ``PREVIEW`` or ``RESEND``, of every list or of those named in
-    ``scope`` (as the page names them: ``["customers"]``; ``sync.steps.ScopeError``, a ``ValueError``, for a name no
+    ``scope`` (as the page names them: ``["customers"]``; ``sync.scope.ScopeError``, a ``ValueError``, for a name no
     list has); refused while the division is not connected or a live run (of any kind, scoped or not) holds it. A run
     whose worker stopped does not: it is closed as lost first.
     """

@@ -37,7 +37,7 @@ from apps.quickbooks.sync.backend import Backend, BackendUnavailableError, backe
 from apps.quickbooks.sync.context import LockLostError, RunContext
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import lock_acquire, lock_release, sync_state_get
-from apps.quickbooks.sync.steps import ScopeError, pull_plan, scope_note, scope_parse, scope_steps
+from apps.quickbooks.sync.scope import ScopeError, pull_plan, scope_note, scope_parse, scope_steps
 
 logger = logging.getLogger(__name__)
 

@@ -30,7 +30,8 @@ from apps.quickbooks.models import SyncRun, SyncRunStatus, SyncTrigger
 from apps.quickbooks.models.runs import scope_label
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.measure import sql_queries_counted
-from apps.quickbooks.sync.steps import STEPS, ScopeError, scope_parse
+from apps.quickbooks.sync.scope import ScopeError, scope_parse
+from apps.quickbooks.sync.steps import STEPS
 
 ACTIONS = ("created", "updated", "linked", "deactivated", "skipped", "failed")
 
