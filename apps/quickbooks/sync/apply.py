@@ -1,6 +1,6 @@
 """
-The engine's one apply: a spec's records read, paired, planned (``sync.plan``) and the decisions carried out, the
-same way for every entity.
+The engine's apply for the specs synced one way: a spec's records read, paired, planned (``sync.plan``) and the
+decisions carried out, the same way for every entity (those planned by the two-way rules: ``sync.both_ways``).
 
 - Here: the spec's domain services with ``by_master_system=True``; a record they refuse fails alone, with their
   reasons. A preview writes nothing here and keeps the links it would write in memory (``RunContext.link_set``).

@@ -8,6 +8,7 @@ later edit, and the losing version is kept in the run's log. A location lives un
 customer, and what it is sent with, is ``steps.customers``.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from apps.accounting.models import PaymentTerm, TaxRate
@@ -139,35 +140,32 @@ CUSTOMERS = EntitySpec(
     created_at=lambda record: record.created_at,
 )
 
-LOCATIONS = EntitySpec(
+# A location is one of its customer's jobs there (or ship-to addresses): the customers' spec, but for what is its own.
+LOCATIONS = replace(
+    CUSTOMERS,
     name="service locations",
     label="service location",
     stage="Receiving service locations from QuickBooks",
     push_stage="Sending service locations to QuickBooks",
     model=ServiceLocation,
-    entity=CUSTOMER,
-    record_type=CustomerRecord,
     create=_location_create,
     update=_location_update,
     deactivate=_location_deactivate,
     instance_argument="location",
-    master=customers_master,
-    both_ways=customers_rules,
     # Its fields, the record sent and their comparable forms depend on its customer: ``steps.customers``.
     fields=_location_only,
+    local_fields=None,
     remote_comparable=_location_only,
     local_comparable=_location_only,
-    to_record=_not_sent,
-    lookups=customer_refs,
+    sent_record=None,
     local_name=lambda location: location.name,
+    name_field="name",
+    record_label=lambda location: location.name,
     division_path="customer__division",
-    reads=(CUSTOMER,),
     depends_on=("customers",),
     listed=lambda record: record.job,
     matched_there=lambda record: record.job,
-    name_in_use=lambda name: NAME_IN_USE.format(name=name),
-    retries_failed=True,
+    linked_elsewhere="",
+    namesake_refused=None,
     save_many=lambda rows: customer_services.locations_bulk_upsert(rows=rows),
-    pending_creates=True,
-    created_at=lambda record: record.created_at,
 )

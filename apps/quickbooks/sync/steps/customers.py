@@ -21,6 +21,7 @@ from apps.quickbooks.models import SyncAction
 from apps.quickbooks.sync.backend import Write, WriteResult
 from apps.quickbooks.sync.both_ways import BothWaysApply, EntityRead, Pulled, Queue
 from apps.quickbooks.sync.context import RunContext
+from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.plan import unchanged_there
 from apps.quickbooks.sync.records import CustomerRecord
 from apps.quickbooks.sync.specs import CUSTOMERS, LOCATIONS
@@ -58,7 +59,7 @@ class LocationsApply(BothWaysApply):
     """Service locations: the two-way rules, with their customer found through their parents there."""
 
     def __init__(
-        self, ctx: RunContext, links: Any, read: EntityRead, refs: CustomerRefs, *, customers: BothWaysApply
+        self, ctx: RunContext, links: LinkSet, read: EntityRead, refs: CustomerRefs, *, customers: BothWaysApply
     ) -> None:
         super().__init__(ctx, LOCATIONS, links, read, refs)
         self.customers = customers
