@@ -23,6 +23,7 @@ from apps.quickbooks.sync.writes import (
     Recovery,
     Writer,
     link_release,
+    rounds_send,
 )
 from tests.factories import CustomerFactory
 
@@ -145,6 +146,77 @@ def update(customer, remote_id: str, version: str) -> Write:
 
 
 # Rounds.
+
+
+class Events:
+    """What happened, in order: rounds built, sent, and outcomes applied."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+
+def _built(events: Events, ctx, name: str, customers) -> tuple[Writer, list[Write]]:
+    events.seen.append(f"built {name}")
+
+    def applied(result: WriteResult) -> None:
+        events.seen.append(f"applied {name}")
+
+    return writer(ctx, applied, per_round=10), [create(customer) for customer in customers]
+
+
+class ThreadedBackend(ScriptedBackend):
+    """A backend that sends from threads (Online's): it accepts every write, and reads nothing here meanwhile."""
+
+    concurrency = 3
+
+    def write(self, writes: list[Write]) -> list[WriteResult]:
+        self.rounds.append(list(writes))
+        return [WriteResult(write, record=_accepted(write)) for write in writes]
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_push_built_round_by_round_applies_each_round_after_the_next_is_built(ctx, division, threaded):
+    """
+    Every round is built when it is needed, sent once, and its outcomes applied in order: with a backend that sends
+    from threads, while the next one is in flight.
+    """
+    if threaded:
+        ctx.backend = ThreadedBackend()
+    first, second = (
+        CustomerFactory.create_batch(2, division=division),
+        CustomerFactory.create_batch(1, division=division),
+    )
+    events = Events()
+
+    rounds_send(ctx, (_built(events, ctx, name, customers) for name, customers in [("A", first), ("B", second)]))
+
+    assert events.seen == ["built A", "built B", "applied A", "applied A", "applied B"]
+    assert [len(sent) for sent in ctx.backend.rounds] == [2, 1]
+    assert ctx.run.progress_done == 3
+    if not threaded:
+        # Each create was marked pending before its round went.
+        assert ctx.backend.pending_seen[0].keys() == {customer.pk for customer in first}
+
+
+def test_a_round_left_with_stale_versions_is_retried_before_the_next_round_is_applied(ctx, division):
+    customer, other = CustomerFactory.create_batch(2, division=division)
+    ctx.backend.current["91"] = CustomerRecord(remote_id="91", version="4")
+    ctx.backend.refusals[customer.display_name] = [stale()]
+    outcomes = Outcomes()
+
+    rounds_send(
+        ctx,
+        iter(
+            [
+                (writer(ctx, outcomes), [update(customer, "91", "1")]),
+                (writer(ctx, outcomes), [create(other)]),
+            ]
+        ),
+    )
+
+    assert outcomes.codes() == ["ok", "ok"]
+    assert [result.write.key for result in outcomes.results] == [customer.pk, other.pk]
+    assert ctx.backend.rounds[-1][0].payload.version == "4"
 
 
 def test_writes_go_in_rounds_each_applied_then_counted_and_the_lease_renewed(ctx, division):

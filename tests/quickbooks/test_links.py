@@ -1,0 +1,50 @@
+"""
+Links between local records and QuickBooks' (``sync.links``): records an update left behind in QuickBooks are no longer
+synced until a link points at them again, and a preview leaves nothing behind.
+"""
+
+from apps.customers.models import ServiceLocation
+from apps.quickbooks.models import LeftBehindRecord
+from apps.quickbooks.sync.links import LinkSet
+from apps.quickbooks.sync.preview import PlannedLinks, PreviewLinkSet
+from tests.factories import DivisionFactory, ServiceLocationFactory
+
+ENTITY = "Customer"
+
+
+def test_a_record_left_behind_is_kept_once_and_taken_back_when_linked_again(division):
+    location = ServiceLocationFactory(customer__division=division)
+    links = LinkSet(division, ServiceLocation, ENTITY)
+    links.set(location.pk, "80/Yard", "1", "hash")
+
+    # Renamed here: QuickBooks answered with another record and kept the old one.
+    links.leave_behind("80/Yard")
+    links.leave_behind("80/Yard")
+    links.set(location.pk, "80/Back Yard", "2", "hash")
+
+    assert LinkSet(division, ServiceLocation, ENTITY).left_behind() == {"80/Yard"}
+    assert LeftBehindRecord.objects.get().entity_type == ENTITY
+
+    # Its old name back: linked to the old record again, which is synced again.
+    links.leave_behind("80/Back Yard")
+    links.set(location.pk, "80/Yard", "3", "hash")
+
+    assert LinkSet(division, ServiceLocation, ENTITY).left_behind() == {"80/Back Yard"}
+
+
+def test_records_left_behind_are_the_divisions_and_the_entitys_own(division):
+    LeftBehindRecord.objects.create(division=DivisionFactory(), entity_type=ENTITY, qbo_id="80/Yard")
+    LeftBehindRecord.objects.create(division=division, entity_type="Item", qbo_id="81")
+
+    assert LinkSet(division, ServiceLocation, ENTITY).left_behind() == set()
+
+
+def test_a_preview_leaves_nothing_behind(division):
+    location = ServiceLocationFactory(customer__division=division)
+    links = PreviewLinkSet(division, ServiceLocation, ENTITY, PlannedLinks())
+    links.set(location.pk, "80/Yard", "1", "hash")
+
+    links.leave_behind("80/Yard")
+
+    assert links.left_behind() == {"80/Yard"}
+    assert not LeftBehindRecord.objects.exists()
