@@ -1,10 +1,12 @@
 """
 The links between local records and their QuickBooks twins, loaded in one query per need and written in bulk.
 
-``LinkSet`` holds the links of one kind of local record (its content type) to one QuickBooks entity.
+``LinkSet`` holds the links of one kind of local record (its content type) to one QuickBooks entity. The links a
+round of writes sets are saved together at the end of the round (``saved_together``), not one query each.
 """
 
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Iterator, Set
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,12 +33,16 @@ class LinkSet:
         self._loaded_all = False
         # QuickBooks records an update replaced (``LeftBehindRecord``), once loaded.
         self._left: set[str] | None = None
+        # Inside ``saved_together``: the links set since it began, by local id, saved at its end.
+        self._unsaved: dict[int, RecordLink] | None = None
 
     def _queryset(self):
         return RecordLink.objects.filter(division=self.division, content_type=self.content_type)
 
     def _keep(self, links: Iterable[RecordLink]) -> None:
         for link in links:
+            if self._unsaved and link.object_id in self._unsaved:
+                continue  # Set since it was read: what is held is newer.
             self.by_local[link.object_id] = link
             if link.qbo_id:
                 self.by_remote[link.qbo_id] = link
@@ -82,9 +88,30 @@ class LinkSet:
     def set(self, local_id: int, remote_id: str, sync_token: str, content_hash: str) -> RecordLink:
         """Link (or relink) a local record to ``remote_id`` and save it."""
         link = self._prepared(local_id, remote_id, sync_token, content_hash)
-        self._store(link)
+        if self._unsaved is not None:
+            self._unsaved[local_id] = link
+        else:
+            self._store(link)
         self._keep_set(link)
         return link
+
+    @contextmanager
+    def saved_together(self) -> Iterator[None]:
+        """
+        The links ``set`` inside the block are saved together when it ends (the outcomes of a round of writes, in
+        its transaction), not one query each; meanwhile they answer as set. Nothing is saved if the block fails.
+        """
+        if self._unsaved is not None:
+            yield
+            return
+        self._unsaved = {}
+        try:
+            yield
+            unsaved = list(self._unsaved.values())
+        finally:
+            self._unsaved = None
+        if unsaved:
+            self._store_many(unsaved)
 
     def set_many(self, rows: Iterable[tuple[int, str, str, str]]) -> list[RecordLink]:
         """``set`` for many records at once (local id, remote id, sync token, content hash): saved in bulk."""
@@ -137,6 +164,11 @@ class LinkSet:
             RecordLink.objects.bulk_update(changed, LINK_FIELDS, batch_size=500)
 
     def touch(self, link: RecordLink, *, sync_token: str | None = None, content_hash: str | None = None) -> None:
+        if self._unsaved and self._unsaved.get(link.object_id) is link:
+            # Saved with the others, all its fields at once.
+            link.sync_token = link.sync_token if sync_token is None else sync_token
+            link.content_hash = link.content_hash if content_hash is None else content_hash
+            return
         fields = []
         if sync_token is not None and sync_token != link.sync_token:
             link.sync_token = sync_token
@@ -183,6 +215,8 @@ class LinkSet:
             RecordLink.objects.bulk_update(renamed, ["pending_name", "pending_since"], batch_size=500)
 
     def forget(self, local_id: int) -> None:
+        if self._unsaved:
+            self._unsaved.pop(local_id, None)
         link = self.by_local.pop(local_id, None)
         if link is None:
             return

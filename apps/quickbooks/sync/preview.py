@@ -19,6 +19,7 @@ duplicate invoice number, a record changed there meanwhile, a fault).
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from itertools import count
 from typing import Any
@@ -245,6 +246,10 @@ class PreviewLinkSet(LinkSet):
 
     def mark_pending(self, creates: Iterable[tuple[int, str]]) -> None:
         """Nothing is on its way: the preview's writes are answered at once."""
+
+    def saved_together(self) -> AbstractContextManager[None]:
+        """A preview's links go to its plan as they are set."""
+        return nullcontext()
 
     def _drop(self, link: RecordLink) -> None:
         self.plan.drop(self.content_type.pk, link.object_id)

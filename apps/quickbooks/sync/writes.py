@@ -165,7 +165,7 @@ class Writer:
         lease. Returns the results held back for ``retry``: stale versions, and names in use the entity resolves.
         """
         held: list[WriteResult] = []
-        with transaction.atomic():
+        with transaction.atomic(), self.links.saved_together():
             for result in results:
                 if self._retried(result):
                     held.append(result)
@@ -199,7 +199,7 @@ class Writer:
         # that a run interrupted before the answer finds what it made.
         self.mark(retries)
         results = self.ctx.backend.write(retries)
-        with transaction.atomic():
+        with transaction.atomic(), self.links.saved_together():
             for result in results:
                 self.applied(result)
 
