@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 
 from apps.core.models import Division
@@ -161,7 +161,7 @@ class LinkSet:
             # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+, which later saves need.
             RecordLink.objects.bulk_create(new, batch_size=500)
         if changed:
-            RecordLink.objects.bulk_update(changed, LINK_FIELDS, batch_size=500)
+            _links_update(changed)
 
     def touch(self, link: RecordLink, *, sync_token: str | None = None, content_hash: str | None = None) -> None:
         if self._unsaved and self._unsaved.get(link.object_id) is link:
@@ -259,3 +259,22 @@ class LinkSet:
     def stale_filter(self) -> models.Q:
         """Local records whose last push failed (their link's content hash was cleared)."""
         return models.Q(pk__in=self._queryset().filter(content_hash="").exclude(qbo_id="").values("object_id"))
+
+
+def _links_update(links: list[RecordLink]) -> None:
+    """
+    Save the ``LINK_FIELDS`` of stored links: one statement, run for each link (``executemany``). Django's
+    ``bulk_update`` builds a CASE per field and row instead, which on SQLite costs more than saving them one by one.
+    """
+    meta = RecordLink._meta
+    fields = [meta.get_field(name) for name in LINK_FIELDS]
+    connection = connections[router.db_for_write(RecordLink)]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(link, field.attname), connection) for field in fields] + [link.pk]
+        for link in links
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
