@@ -336,35 +336,60 @@ class BothWaysApply:
 
     def apply_here(self, pulled: Pulled, local: Any) -> None:
         """Save QuickBooks' record here (in the batch), then link and log it."""
-        fields = pulled.fields
-        changed = local is None or any(getattr(local, name) != value for name, value in fields.items())
-        if changed and local is not None and local.active and not fields["active"]:
-            pulled.deactivated()
-        if local is None:
-            pulled.action = SyncAction.CREATED
-            if self.ctx.preview:
-                # Created here by this sync: what is under it in QuickBooks comes with it in the same sync.
-                self.would_create[pulled.remote_id] = pulled.label
-                self.batch.log(self.spec.label, pulled.action, pulled.label, qbo_id=pulled.remote_id)
-                return
-            fields = {self.spec.division_path: self.ctx.division, **fields}
+        saving = self.saving(pulled, local, {self.spec.division_path: self.ctx.division})
+        if saving is None:
+            # Created here by this sync: what is under it in QuickBooks comes with it in the same sync.
+            self.would_create[pulled.remote_id] = pulled.label
+            return
+        fields, changed = saving
 
         def saved(record: Any) -> None:
             self.local[record.pk] = record
             if changed:
                 self.pulled.add(record.pk)
 
+        self.batch_add(pulled, local, fields if changed else None, content_hash=self.local_hash, saved=saved)
+
+    def saving(self, pulled: Pulled, local: Any, new: dict[str, Any]) -> tuple[dict[str, Any], bool] | None:
+        """
+        The fields a pulled record saves here (a new one with ``new``, its division or its parent), and whether they
+        change anything; its entry's action follows. ``None`` for a record a preview would create (it is logged).
+        """
+        fields = pulled.fields
+        changed = local is None or any(getattr(local, name) != value for name, value in fields.items())
+        if local is not None:
+            if changed and local.active and not fields["active"]:
+                pulled.deactivated()
+            return fields, changed
+        pulled.action = SyncAction.CREATED
+        if self.ctx.preview:
+            self.batch.log(self.spec.label, pulled.action, pulled.label, qbo_id=pulled.remote_id)
+            return None
+        return {**new, **fields}, True
+
+    def batch_add(
+        self,
+        pulled: Pulled,
+        local: Any,
+        fields: dict[str, Any] | None,
+        *,
+        content_hash: Callable[[Any], str],
+        saved: Callable[[Any], None],
+        keys: Iterable[Any] = (),
+    ) -> None:
+        """A pulled record saved with the round's others (``fields``: ``None`` when nothing changes), then linked."""
         self.batch.add(
             pulled.write(
                 self.spec.label,
                 record=local,
-                fields=fields if changed else None,
+                fields=fields,
                 save=self.save_many,
                 links=self.links,
-                content_hash=self.local_hash,
+                content_hash=content_hash,
                 saved=saved,
                 failed=lambda error: self.pull_failed(pulled, error),
-                logged=changed or pulled.action != SyncAction.UPDATED,
+                logged=fields is not None or pulled.action != SyncAction.UPDATED,
+                keys=tuple(keys),
             )
         )
 

@@ -229,19 +229,13 @@ class LocationsApply(BothWaysApply):
 
     def _apply_location(self, pulled: Pulled, location: ServiceLocation | None, customer: Customer) -> None:
         """Save QuickBooks' job here as a location of ``customer`` (in the batch), then link and log it."""
-        fields = pulled.fields
-        changed = location is None or any(getattr(location, name) != value for name, value in fields.items())
+        saving = self.saving(pulled, location, {"customer": customer})
+        if saving is None:
+            return
+        fields, changed = saving
         # QuickBooks' tax setting of a location it already had is compared with its customer's, so that a different
         # one is sent (a location created from it now waits for a change here, as a preview cannot send it).
         held = pulled.record if location is not None else None
-        if location is None:
-            pulled.action = SyncAction.CREATED
-            if self.ctx.preview:
-                self.batch.log(self.spec.label, pulled.action, pulled.label, qbo_id=pulled.remote_id)
-                return
-            fields = {"customer": customer, **fields}
-        elif changed and location.active and not fields["active"]:
-            pulled.deactivated()
 
         def saved(record: ServiceLocation) -> None:
             self.local[record.pk] = record
@@ -250,19 +244,13 @@ class LocationsApply(BothWaysApply):
         keys = [(customer.pk, name_key(pulled.fields["name"]))]
         if location is not None:
             keys.append((location.customer_id, name_key(location.name)))
-        self.batch.add(
-            pulled.write(
-                self.spec.label,
-                record=location,
-                fields=fields if changed else None,
-                save=self.save_many,
-                links=self.links,
-                content_hash=lambda record: self.location_hash(record, customer, held=held),
-                saved=saved,
-                failed=lambda error: self.pull_failed(pulled, error),
-                logged=changed or pulled.action != SyncAction.UPDATED,
-                keys=tuple(keys),
-            )
+        self.batch_add(
+            pulled,
+            location,
+            fields if changed else None,
+            content_hash=lambda record: self.location_hash(record, customer, held=held),
+            saved=saved,
+            keys=keys,
         )
 
     # Push.
