@@ -627,8 +627,8 @@ class BothWaysApply:
         replaced = result.write.payload.remote_id
         message = ""
         if result.write.action == UPDATE and replaced and replaced != result.record.remote_id:
-            # QuickBooks cannot rename it (a Desktop ship-to address): the old record stays there, and must not
-            # come back here as a new one.
+            # QuickBooks cannot rename it (a ship-to address, known by its name): the old record stays there, and
+            # must not come back here as a new one.
             self.links.leave_behind(replaced)
             message = _left_behind(self.read.records.get(replaced))
         self.links.set(local_id, result.record.remote_id, result.record.version, wanted)

@@ -1,6 +1,7 @@
 """
-Customers and their service locations (QuickBooks customers and their jobs, or Desktop's ship-to addresses): synced
-one way either way, or both ways with a primary system, by the two-way rules (``sync.both_ways``).
+Customers and their service locations (QuickBooks customers and their jobs, or a customer's named ship-to
+addresses): synced one way either way, or both ways with a primary system, by the two-way rules
+(``sync.both_ways``).
 
 Matched by link, then by name: one-way sync skips an unlinked record whose name the other side already uses
 (logged, never merged); two-way links it. In two-way, a record changed on both sides since the last run takes the

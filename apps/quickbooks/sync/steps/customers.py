@@ -1,6 +1,6 @@
 """
-Customers and their service locations (QuickBooks sub-customers, or Desktop's ship-to addresses), by the two-way
-rules (``sync.both_ways``, specs ``CUSTOMERS`` and ``LOCATIONS``).
+Customers and their service locations (QuickBooks sub-customers, or a customer's named ship-to addresses), by the
+two-way rules (``sync.both_ways``, specs ``CUSTOMERS`` and ``LOCATIONS``).
 
 Pull (QuickBooks → FieldOffice, two-way): top-level customers first, then sub-customers by depth, each becoming a
 location of its top-level customer. Push (FieldOffice → QuickBooks, two-way): customers first, then locations, whose
@@ -303,7 +303,10 @@ class LocationsApply(BothWaysApply):
         return body
 
     def pending_within(self, pending: list[Pending]) -> list[str]:
-        """A location is looked up within its customer too: Desktop names its ship-to addresses only there."""
+        """
+        A location is looked up within its customer too: a QuickBooks that keeps it in its customer's record names it
+        only there.
+        """
         return sorted({write.payload.parent_id for write, _ in pending if write.payload.parent_id})
 
     def pending_fits(self, pending: Pending, record: CustomerRecord) -> bool:
