@@ -82,3 +82,13 @@ def test_links_set_together_are_not_saved_when_the_block_fails(division):
     assert not RecordLink.objects.exists()
     links.set(location.pk, "91", "1", "hash")
     assert RecordLink.objects.get().qbo_id == "91"
+
+
+def test_records_left_behind_known_to_another_link_set_of_the_entity_are_not_read_again(
+    division, django_assert_num_queries
+):
+    LeftBehindRecord.objects.create(division=division, entity_type=ENTITY, qbo_id="80/Yard")
+    known = LinkSet(division, ServiceLocation, ENTITY).left_behind()
+
+    with django_assert_num_queries(0):
+        assert LinkSet(division, ServiceLocation, ENTITY).left_behind(known=known) == {"80/Yard"}

@@ -20,7 +20,7 @@ any of them is taken. ``BothWaysApply`` syncs one spec; a kind whose records liv
 it with how a record finds its parent.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -65,10 +65,11 @@ class EntityRead:
         self.entity = entity
         self.link_sets = list(link_sets)
         read = [record for record in ctx.snapshot.of(entity) if not record.deleted]
-        left: set[str] = set()
+        left: Set[str] | None = None
         for links in self.link_sets if read else ():
-            left |= links.left_behind()
+            left = links.left_behind(known=left)
         # Records QuickBooks kept when it could not rename them are no longer synced.
+        left = left or set()
         self.records: dict[str, Record] = {record.remote_id: record for record in read if record.remote_id not in left}
         self.complete = entity in ctx.snapshot.complete
         if self.complete or ctx.resend:

@@ -229,11 +229,17 @@ class LinkSet:
         if link.pk:
             link.delete()
 
-    def left_behind(self) -> Set[str]:
-        """The ids of the QuickBooks records updates replaced (``LeftBehindRecord``), which are no longer synced."""
+    def left_behind(self, *, known: Set[str] | None = None) -> Set[str]:
+        """
+        The ids of the QuickBooks records updates replaced (``LeftBehindRecord``), which are no longer synced. They
+        are kept per entity: ``known``, those another link set of the entity loaded, saves reading them again.
+        """
         if self._left is None:
-            records = LeftBehindRecord.objects.filter(division=self.division, entity_type=self.entity)
-            self._left = set(records.values_list("qbo_id", flat=True))
+            if known is None:
+                known = LeftBehindRecord.objects.filter(division=self.division, entity_type=self.entity).values_list(
+                    "qbo_id", flat=True
+                )
+            self._left = set(known)
         return self._left
 
     def leave_behind(self, remote_id: str) -> None:

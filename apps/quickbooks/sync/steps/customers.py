@@ -25,7 +25,6 @@ from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.plan import unchanged_there
 from apps.quickbooks.sync.records import CustomerRecord
 from apps.quickbooks.sync.specs import CUSTOMERS, LOCATIONS
-from apps.quickbooks.sync.specs.customers import customer_refs
 from apps.quickbooks.sync.writes import INTERRUPTED_CREATE, Pending
 
 
@@ -43,7 +42,7 @@ def customers_sync(ctx: RunContext) -> None:
     customer_links = ctx.link_set(Customer, mapping.ENTITY)
     location_links = ctx.link_set(ServiceLocation, mapping.ENTITY)
     read = EntityRead(ctx, mapping.ENTITY, [customer_links, location_links])
-    refs = customer_refs(ctx)
+    refs = CUSTOMERS.lookups(ctx)
     customers = BothWaysApply(ctx, CUSTOMERS, customer_links, read, refs)
     locations = LocationsApply(ctx, location_links, read, refs, customers=customers)
     if ctx.customers_pull:
