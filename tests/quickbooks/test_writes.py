@@ -10,18 +10,27 @@ import pytest
 from django.utils import timezone
 
 from apps.customers.models import Customer
-from apps.quickbooks.errors import ApiError, DuplicateNameError, FaultDetail, StaleObjectError, UnavailableError
+from apps.quickbooks.errors import (
+    ApiError,
+    DuplicateNameError,
+    FaultDetail,
+    ObjectNotFoundError,
+    StaleObjectError,
+    UnavailableError,
+)
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRun, SyncSettings, SyncTrigger
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import sync_state_get
+from apps.quickbooks.sync.plan import LOST_THERE
 from apps.quickbooks.sync.records import CustomerRecord, TermRecord
 from apps.quickbooks.sync.writes import (
     CLOCK_TOLERANCE,
     INTERRUPTED_CREATE,
     Recovery,
     Writer,
+    as_new,
     link_release,
     rounds_send,
 )
@@ -40,6 +49,10 @@ def stale() -> ApiError:
 
 def name_in_use() -> ApiError:
     return _fault(DuplicateNameError, "6240")
+
+
+def not_found() -> ApiError:
+    return _fault(ObjectNotFoundError, "610")
 
 
 class ScriptedBackend:
@@ -464,6 +477,52 @@ def test_engine_records_are_rebuilt_on_the_fresh_version_too(ctx, division):
 
     assert ctx.backend.rounds[1][0].payload == TermRecord(remote_id="3", version="4", name=term.name, due_days=30)
     assert outcomes.codes() == ["ok"]
+
+
+# Records QuickBooks lost.
+
+
+def test_an_update_of_a_record_quickbooks_lost_goes_again_as_a_create_and_says_so(ctx, division):
+    customer, other = CustomerFactory.create_batch(2, division=division)
+    links = ctx.link_set(Customer, ENTITY)
+    links.set(customer.pk, "40", "5", "old")
+    ctx.backend.refusals[customer.display_name] = [not_found()]
+    outcomes = Outcomes()
+
+    writer(ctx, outcomes, links=links, recreate=as_new).send([update(customer, "40", "5"), update(other, "41", "1")])
+
+    assert ctx.backend.read_ids == [["40"]]
+    (again,) = ctx.backend.rounds[1]
+    assert (again.action, again.payload.remote_id, again.payload.version, again.note) == (CREATE, "", "", LOST_THERE)
+    # It went as a create, marked pending under its name: the lost record's link is gone.
+    assert ctx.backend.pending_seen[1] == {customer.pk: customer.display_name}
+    assert [(result.write.key, result.write.action, result.ok) for result in outcomes.results] == [
+        (other.pk, UPDATE, True),
+        (customer.pk, CREATE, True),
+    ]
+
+
+def test_a_record_quickbooks_still_has_is_not_made_twice_when_the_fault_names_another(ctx, division):
+    # Online's 610 also answers an update naming an inactive record: the record itself is still there.
+    customer = CustomerFactory(division=division)
+    ctx.backend.refusals[customer.display_name] = [not_found()]
+    ctx.backend.current["40"] = CustomerRecord(remote_id="40", version="5")
+    outcomes = Outcomes()
+
+    writer(ctx, outcomes, recreate=as_new).send([update(customer, "40", "5")])
+
+    assert len(ctx.backend.rounds) == 1
+    assert outcomes.codes() == ["610"]
+
+
+def test_without_recreate_an_update_of_a_lost_record_fails_at_once(ctx, division):
+    customer = CustomerFactory(division=division)
+    ctx.backend.refusals[customer.display_name] = [not_found()]
+    outcomes = Outcomes()
+
+    writer(ctx, outcomes).send([update(customer, "40", "5")])
+
+    assert (ctx.backend.read_ids, len(ctx.backend.rounds), outcomes.codes()) == ([], 1, ["610"])
 
 
 # Names in use.

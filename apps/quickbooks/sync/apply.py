@@ -45,6 +45,7 @@ from apps.quickbooks.sync.writes import (
     Pending,
     Recovery,
     Writer,
+    as_new,
     error_code,
     link_release,
 )
@@ -388,6 +389,7 @@ class SpecApply:
             # matched by its name at the next run, and linked (``sync.plan``).
             sent_name=(lambda write: _name(write.key.record)) if pending else None,
             recovery=self._recovery() if pending else None,
+            recreate=as_new,
             # Each record moved the progress on as it was planned.
             progress=False,
         )
@@ -468,7 +470,8 @@ class SpecApply:
             comparable = self.spec.comparable_here(local, self.lookups)
         self.links.set(local.pk, record.remote_id, record.version, content_hash(comparable))
         action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
-        self._log(self.spec.label, action, label, qbo_id=record.remote_id, object_id=local.pk, message=queued.note)
+        message = result.write.note or queued.note
+        self._log(self.spec.label, action, label, qbo_id=record.remote_id, object_id=local.pk, message=message)
 
     def _not_written(self, result: WriteResult, queued: _Queued, label: str) -> None:
         """

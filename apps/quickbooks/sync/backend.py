@@ -4,9 +4,8 @@ What the sync engine asks of a QuickBooks backend, and what comes back.
 The engine plans a run as reads (``pull``) and writes (``Write``); a backend carries them out against its QuickBooks
 (Online: HTTP calls now; Desktop: qbXML through the Web Connector) and returns plain objects and per-write results,
 so that the engine applies them the same way whatever the backend. Entity names and payloads come from the mapping
-layer; the engine never builds them itself. The entities that have moved onto the engine's records
-(``sync.records``: the short lists, the chart of accounts, the items, the customers) are read and written as those
-records; invoices and payments still travel as QuickBooks Online-shaped dictionaries, until they move too.
+layer; the engine never builds them itself. Every entity is read and written as the engine's records
+(``sync.records``), whatever the backend's wire format.
 
 Each backend declares what its QuickBooks lets other apps do (``Capabilities``), so that the engine asks instead of
 knowing which QuickBooks it talks to.
@@ -54,13 +53,14 @@ class Capabilities:
 class Write:
     """
     One create, update or void. ``payload`` is an engine record (``sync.records``); ``key`` is the engine's handle on
-    the local record.
+    the local record; ``note``, what the run's log says of it besides its outcome (created again: QuickBooks lost it).
     """
 
     entity: str
     action: str
     payload: Any
     key: Any = None
+    note: str = ""
 
 
 @dataclass

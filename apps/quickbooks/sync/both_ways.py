@@ -46,6 +46,7 @@ from apps.quickbooks.sync.writes import (
     Pending,
     Recovery,
     Writer,
+    as_new,
     link_release,
     sent_write,
 )
@@ -166,6 +167,8 @@ class BothWaysApply:
         self.batch = PullBatch(ctx.journal, preview=ctx.preview)
         self.pending: dict[str, RecordLink] = {}
         self.unlinked_by_name: dict[str, models.Model] = {}
+        # Records QuickBooks lost (deleted there), created there again by this run's push.
+        self.made_again: set[int] = set()
 
     # Loading.
 
@@ -530,8 +533,13 @@ class BothWaysApply:
             return self.read.records.get(link.qbo_id)
         return None
 
-    def queue(self, queue: Queue, local_id: int, record: Record, wanted: str, decision: Decision) -> None:
-        """The write a decision calls for: an update at QuickBooks' version, or a create (recovered when in flight)."""
+    def queue(
+        self, queue: Queue, local_id: int, record: Record, wanted: str, decision: Decision, *, note: str = ""
+    ) -> None:
+        """
+        The write a decision calls for: an update at QuickBooks' version, or a create (recovered when in flight);
+        ``note``: what the log says of it.
+        """
         link = self.links.local(local_id)
         write = sent_write(
             self.spec.entity,
@@ -544,6 +552,7 @@ class BothWaysApply:
         )
         if write is None:
             return
+        write = replace(write, note=note or decision.reason)
         if write.action == UPDATE:
             queue.updates.append(replace(write, payload=self.update_body(local_id, write.payload)))
         else:
@@ -580,6 +589,7 @@ class BothWaysApply:
             sent_name=lambda write: write.payload.name,
             applied=self.applied,
             duplicates=self.resolve_duplicates,
+            recreate=self.recreate,
             recovery=Recovery(
                 find=self.pending_found,
                 keys=_pending_keys,
@@ -589,6 +599,11 @@ class BothWaysApply:
             ),
             taken=self.read.taken,
         )
+
+    def recreate(self, write: Write) -> Write:
+        """A record QuickBooks lost, sent as a new one (see ``Writer.recreate``); noted, for what depends on it."""
+        self.made_again.add(write.key[0])
+        return as_new(write)
 
     def pending_found(self, pending: list[Pending]) -> dict[str, Record]:
         """
@@ -626,7 +641,7 @@ class BothWaysApply:
             return
         local_id, wanted = result.write.key
         replaced = result.write.payload.remote_id
-        message = ""
+        message = result.write.note
         if result.write.action == UPDATE and replaced and replaced != result.record.remote_id:
             # QuickBooks cannot rename it (a ship-to address, known by its name): the old record stays there, and
             # must not come back here as a new one.

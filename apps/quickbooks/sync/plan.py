@@ -429,7 +429,7 @@ def plan_both_ways(
     return Decision(Kind.UPDATE_HERE)
 
 
-LOST_THERE = "QuickBooks no longer has it (a restored backup, say): created there again."
+LOST_THERE = "QuickBooks no longer has it (deleted there, or a restored backup): created there again."
 
 
 def plan_sent(

@@ -13,6 +13,10 @@ in use.
   Desktop's status 3200, which its backend reports as 5010). Such a write is held back, read again by id, rebuilt
   on the fresh version and sent once more (``retry``: after every round in ``send``; a step that sends its rounds
   itself retries each one's); a second refusal is final.
+- Records QuickBooks lost (610 to an update: deleted there, or a backup restored): for an entity that makes them
+  again (``Writer.recreate``), the record is read by id; when QuickBooks has it no more, the update goes again as a
+  create with the stale retries, logged as ``LOST_THERE``. One it still has (the fault was about a record it refers
+  to) fails as refused.
 - Names in use (6240): an entity that can do something about them (link the record of that name, rename) resolves
   them once every round was sent (``Writer.duplicates``); what it sends then goes with the stale retries.
 - Concurrency: a long push built a round at a time (``rounds_send``: invoices) keeps one round in flight while the
@@ -37,7 +41,7 @@ from apps.quickbooks.models import RecordLink, SyncAction
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
-from apps.quickbooks.sync.plan import Decision, Kind
+from apps.quickbooks.sync.plan import LOST_THERE, Decision, Kind
 from apps.quickbooks.sync.records import Record
 
 # Writes sent between two renewals of the run's lease (and two progress updates): ten batches.
@@ -46,6 +50,7 @@ WRITES_PER_ROUND = 300
 CLOCK_TOLERANCE = timedelta(minutes=5)
 STALE = "5010"
 DUPLICATE_NAME = "6240"
+NOT_FOUND = "610"
 INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrupted; linked, not created twice."
 
 
@@ -106,6 +111,8 @@ class Writer:
     - ``sent_name``: the name a create is marked pending under; ``None`` marks none (creates found again by name).
     - ``duplicates``: for an entity that resolves names in use, the writes to send again for those refused so.
     - ``recovery``: how its interrupted creates are found (``recover``).
+    - ``recreate``: for an entity whose records QuickBooks may lose, the write that makes again the record of an
+      update refused so (``as_new``: the update's record without its id); ``None``: such an update fails.
     - ``taken``: whether a QuickBooks record is linked to a local record already (by default, of ``links``).
     - ``progress``: whether the sent writes advance the run's progress (a step that counts them otherwise does not).
     """
@@ -123,6 +130,7 @@ class Writer:
         sent_name: Callable[[Write], str] | None = None,
         duplicates: Callable[[list[WriteResult]], list[Write]] | None = None,
         recovery: Recovery | None = None,
+        recreate: Callable[[Write], Write] | None = None,
         taken: Callable[[str], bool] | None = None,
         progress: bool = True,
         per_round: int = WRITES_PER_ROUND,
@@ -137,6 +145,7 @@ class Writer:
         self.sent_name = sent_name
         self.duplicates = duplicates
         self.recovery = recovery
+        self.recreate = recreate
         self.taken = taken or (lambda remote: links.remote(remote) is not None)
         self.progress = progress
         self.per_round = per_round
@@ -178,18 +187,21 @@ class Writer:
 
     def _retried(self, result: WriteResult) -> bool:
         code = error_code(result)
+        if code == NOT_FOUND:
+            return result.write.action == UPDATE and self.recreate is not None
         return code == STALE or (code == DUPLICATE_NAME and self.duplicates is not None)
 
     # Retries.
 
     def retry(self, held: list[WriteResult]) -> None:
         """
-        Stale writes read again and rebuilt on the fresh version, names in use resolved by the entity; what that
-        gives is sent once, and every outcome of it is final.
+        Stale writes read again and rebuilt on the fresh version, records QuickBooks lost made again, names in use
+        resolved by the entity; what that gives is sent once, and every outcome of it is final.
         """
         if not held:
             return
         retries = self._fresh([result for result in held if error_code(result) == STALE])
+        retries.extend(self._made_again([result for result in held if error_code(result) == NOT_FOUND]))
         duplicates = [result for result in held if error_code(result) == DUPLICATE_NAME]
         if duplicates:
             retries.extend(self.duplicates(duplicates))
@@ -218,6 +230,24 @@ class Writer:
             payload = replace(write.payload, remote_id=target, version=current[target])
             retries.append(Write(write.entity, write.action, payload, key=write.key))
         return retries
+
+    def _made_again(self, lost: list[WriteResult]) -> list[Write]:
+        """
+        The creates of the records QuickBooks no longer has, read again by id to be sure (Online's 610 also means
+        "a record it refers to is inactive"): those it still has fail as they were refused.
+        """
+        if not lost:
+            return []
+        targets = [result.write.payload.remote_id for result in lost]
+        held = {record.remote_id for record in self.ctx.backend.read_by_ids(self.entity, targets)}
+        creates = []
+        for result, target in zip(lost, targets, strict=True):
+            if target in held:
+                self.applied(result)
+                continue
+            self.links.forget(self.local_id(result.write))
+            creates.append(replace(self.recreate(result.write), action=CREATE, note=LOST_THERE))
+        return creates
 
     # Interrupted creates.
 
@@ -266,6 +296,11 @@ class Writer:
         # What QuickBooks got then may differ from the record now (renamed since): it is sent as it is.
         payload = replace(write.payload, remote_id=remote, version=version)
         return [Write(write.entity, UPDATE, payload, key=write.key)]
+
+
+def as_new(write: Write) -> Write:
+    """The write of ``write``'s record as a record QuickBooks does not have yet: no id, no version."""
+    return replace(write, payload=replace(write.payload, remote_id="", version=""))
 
 
 def rounds_send(ctx: RunContext, rounds: Iterable[tuple[Writer, list[Write]]]) -> None:

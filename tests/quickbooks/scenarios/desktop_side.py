@@ -219,6 +219,11 @@ class DesktopSide:
         if at is not None:
             Record.objects.filter(company=self.company, object_id=list_id).update(time_modified=at)
 
+    def customer_lost(self, name: str) -> None:
+        """Deleted in QuickBooks (its customer list's Delete), its ship-to addresses with it."""
+        list_id = self._ret("CustomerQuery", FullName=name).findtext("ListID")
+        qbxml(self.company, f"<ListDelRq><ListDelType>Customer</ListDelType><ListID>{list_id}</ListID></ListDelRq>")
+
     def customer_there(self, name: str) -> dict:
         found = self._ret("CustomerQuery", FullName=name)
         return {
@@ -349,6 +354,12 @@ class DesktopSide:
         root = qbxml(self.company, f"<ItemQueryRq><FullName>{name}</FullName></ItemQueryRq>")
         (ret,) = [element for element in root.find(".//ItemQueryRs") if element.tag.endswith("Ret")]
         return ret
+
+    def item_lost(self, name: str) -> None:
+        """Deleted in QuickBooks (its item list's Delete)."""
+        found = self._item(name)
+        kind, list_id = found.tag.removesuffix("Ret"), found.findtext("ListID")
+        qbxml(self.company, f"<ListDelRq><ListDelType>{kind}</ListDelType><ListID>{list_id}</ListID></ListDelRq>")
 
     def item_change(self, name: str, *, new_name: str = "", price: str = "", notes: str = "", active=None) -> None:
         """Changed as QuickBooks' item screen changes it, whatever its kind: a new edit sequence."""

@@ -212,6 +212,16 @@ class OnlineSide:
         record.data["MetaData"]["LastUpdatedTime"] = qbo_datetime(at, self.company.time_zone)
         record.save(update_fields=["data"])
 
+    def customer_lost(self, name: str) -> None:
+        """
+        Gone from QuickBooks with its sub-customers, as an older backup restored leaves it (QuickBooks Online never
+        deletes a customer; it makes it inactive).
+        """
+        customer = self._customer(name)
+        rows = SandboxEntity.objects.filter(company=self.company, entity_type="Customer")
+        rows.filter(data__ParentRef__value=customer.entity_id).delete()
+        customer.delete()
+
     def customer_there(self, name: str) -> dict:
         customer = self._customer(name)
         data = customer.data
@@ -372,6 +382,10 @@ class OnlineSide:
 
     def _item(self, name: str) -> SandboxEntity:
         return self._entity("Item", data__Name=name)
+
+    def item_lost(self, name: str) -> None:
+        """Gone from QuickBooks, as an older backup restored leaves it (QuickBooks Online never deletes an item)."""
+        self._item(name).delete()
 
     def item_change(self, name: str, *, new_name: str = "", price: str = "", notes: str = "", active=None) -> None:
         """Changed as QuickBooks' product screen changes it: a new SyncToken."""

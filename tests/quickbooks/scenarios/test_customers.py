@@ -147,6 +147,43 @@ def test_a_location_whose_customer_changed_in_quickbooks_while_it_is_sent_is_sen
 # One way: what the other side does is left alone.
 
 
+@pytest.mark.preview_unpredictable(
+    "a preview does not send the customer's change, so it does not learn that QuickBooks no longer has the customer"
+)
+@pytest.mark.parametrize("direction", ["to_quickbooks", "two_way"])
+def test_a_customer_quickbooks_lost_is_created_there_again_with_its_locations_when_it_changes(
+    side, division, direction
+):
+    customer = CustomerFactory(division=division, display_name="Pike Orchards", phone="555-0001")
+    ServiceLocationFactory(customer=customer, name="Packing Shed", street="4 Orchard Ln")
+    ServiceLocationFactory(customer=customer, name="Cold Store", street="6 Orchard Ln")
+    CustomerFactory(division=division, display_name="Quarry Stone", phone="555-0002")
+    side.configure(direction, lists=False, primary="local")
+    assert_clean(side.sync())
+    side.customer_lost("Pike Orchards")
+    customer_update(customer=customer, phone="555-0101")
+
+    run = side.sync()
+
+    assert_clean(run)
+    assert entries(run) == [
+        ("customer", "created", "Pike Orchards"),
+        ("service location", "created", "Pike Orchards: Cold Store"),
+        ("service location", "created", "Pike Orchards: Packing Shed"),
+    ]
+    again = run.entries.get(entity="customer")
+    assert again.message == "QuickBooks no longer has it (deleted there, or a restored backup): created there again."
+    assert again.qbo_id == link_of(customer).qbo_id
+    assert side.customer_there("Pike Orchards")["phone"] == "555-0101"
+    assert side.locations_there("Pike Orchards") == {"Packing Shed": "4 Orchard Ln", "Cold Store": "6 Orchard Ln"}
+    assert side.customers_there() == 2
+
+    idle = side.sync()
+
+    assert_clean(idle)
+    assert idle.entries.count() == 0
+
+
 def test_first_pull_creates_customers_and_locations(side, division):
     side.customer_add("Acme Heating", company_name="Acme Heating LLC", phone="555-0100")
     side.location_add("Acme Heating", "Warehouse", street="1 Dock St", city="Duluth")

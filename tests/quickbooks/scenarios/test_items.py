@@ -330,6 +330,29 @@ def test_an_item_changed_in_quickbooks_meanwhile_is_read_again_and_sent_once_mor
     assert (labor.name, labor.sales_price) == ("Labor", Decimal("105.00"))
 
 
+@pytest.mark.preview_unpredictable(
+    "a preview does not send the item's change, so it does not learn that QuickBooks no longer has the item"
+)
+def test_an_item_quickbooks_lost_is_created_there_again_when_it_changes(side, division):
+    pushing(side)
+    labor = ItemFactory(division=division, name="Labor", sales_price=Decimal("95.00"))
+    ItemFactory(division=division, name="Trip Charge", sales_price=Decimal("45.00"))
+    assert_clean(side.sync())
+    side.item_lost("Labor")
+
+    item_update(item=labor, sales_price=Decimal("105.00"))
+    run = side.sync()
+
+    assert_clean(run)
+    assert entries(run) == [("item", "created", "Labor")]
+    assert run.entries.get().message == (
+        "QuickBooks no longer has it (deleted there, or a restored backup): created there again."
+    )
+    assert side.item_there("Labor")["price"] == Decimal("105")
+    assert sorted(side.items_there()) == ["Labor", "Trip Charge"]
+    assert side.sync().entries.count() == 0
+
+
 def test_an_interrupted_create_is_linked_not_created_twice(side, division):
     pushing(side)
     ItemFactory(division=division, name="Labor")

@@ -13,8 +13,10 @@ from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned
 # step handles "name taken" and "changed meanwhile" whatever the backend.
 NAME_IN_USE = 3100
 STALE = 3200
+# "The given object ID ... is invalid": the record a change names is no longer there (deleted in QuickBooks).
+INVALID_ID = 3000
 IN_USE = frozenset({3170, 3175, 3176, 3180})
-ENGINE_CODES = {NAME_IN_USE: "6240", STALE: "5010"}
+ENGINE_CODES = {NAME_IN_USE: "6240", STALE: "5010", INVALID_ID: "610"}
 # Records in use by another QuickBooks user: not the record's fault, tried again at the next session.
 IN_USE_CODE = "desktop-in-use"
 IN_USE_MESSAGE = (

@@ -27,6 +27,8 @@ from apps.quickbooks.sync.records import CustomerRecord
 from apps.quickbooks.sync.specs import CUSTOMERS, LOCATIONS
 from apps.quickbooks.sync.writes import INTERRUPTED_CREATE, Pending
 
+MADE_AGAIN_WITH_CUSTOMER = "QuickBooks no longer had its customer, which was created there again: so was it."
+
 
 def customers_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
     """Pulling needs QuickBooks' changes; pushing alone needs its customers only on a full run (names, resend)."""
@@ -257,8 +259,11 @@ class LocationsApply(BothWaysApply):
     def push(self) -> None:
         # A location is sent with its customer's tax setting: a change of its customer may change it too (here, or
         # pulled by this run, which a preview holds in memory only).
+        # Those of a customer QuickBooks lost and this run made again are made again with it.
         cursor = self.ctx.state.local_cursor
-        changed = Q(customer__updated_at__gt=cursor) | Q(customer_id__in=self.customers.pulled) if cursor else None
+        changed = Q(customer_id__in=self.customers.made_again)
+        if cursor:
+            changed |= Q(customer__updated_at__gt=cursor) | Q(customer_id__in=self.customers.pulled)
         query = ServiceLocation.objects.filter(customer__division=self.ctx.division)
         locations = list(self.candidates(query, changed=changed))
         if not locations:
@@ -276,6 +281,11 @@ class LocationsApply(BothWaysApply):
             parent = self.customers.links.local(customer.pk)
             if parent is None or not parent.qbo_id:
                 continue  # Its customer was not sent (skipped or failed, already logged): it waits with it.
+            note = ""
+            if customer.pk in self.customers.made_again and self.links.local(location.pk) is not None:
+                # What QuickBooks had of it went with its customer.
+                self.links.forget(location.pk)
+                note = MADE_AGAIN_WITH_CUSTOMER
             record = mapping.location_sent(
                 location,
                 customer=customer,
@@ -288,7 +298,8 @@ class LocationsApply(BothWaysApply):
                 return mapping.location_comparable(record, name)
 
             wanted = content_hash(comparable(record))
-            self.queue(queue, location.pk, record, wanted, self.plan_sent(location.pk, wanted, comparable))
+            decision = self.plan_sent(location.pk, wanted, comparable)
+            self.queue(queue, location.pk, record, wanted, decision, note=note)
         self.send(queue)
 
     def update_body(self, local_id: int, body: CustomerRecord) -> CustomerRecord:
