@@ -260,6 +260,7 @@ class TaxRateAdmin(
     ReadOnlyWhileKeptElsewhereAdmin,
 ):
     resource_classes = [TaxRateResource]
+    import_kind = "tax_rates"
     read_only_display = {"percent": "percent_display"}
     list_display = ["name", "percent_display", "agency", "active", "division"]
     list_filter = ["active", "division"]
@@ -282,6 +283,7 @@ class PaymentTermAdmin(
     ExportAdminMixin, DivisionLabelsAdminMixin, IntegrationsAdminMixin, ReadOnlyWhileKeptElsewhereAdmin
 ):
     resource_classes = [PaymentTermResource]
+    import_kind = "payment_terms"
     list_display = ["name", "due_days", "active", "division"]
     list_filter = ["active", "division"]
     list_select_related = ["division"]

@@ -25,6 +25,7 @@ class ItemAdmin(
     admin.ModelAdmin,
 ):
     resource_classes = [ItemResource]
+    import_kind = "items"
     list_display = [
         "name", "sku", "item_type", "division", "sales_price_amount", "cost_amount", "quantity_on_hand_display",
         "taxable", "active",

@@ -20,7 +20,9 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db.models import Field as ModelField
 from django.db.models import Model, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from import_export import resources, widgets
 from import_export.admin import ExportMixin
@@ -34,6 +36,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 WIDTH_SAMPLE_ROWS = 100
 MAX_COLUMN_WIDTH = 60
 MONEY_FORMAT = "#,##0.00"
+# Who may import from Excel (the imports app's own permission).
+IMPORT_PERMISSION = "imports.import_from_excel"
 
 
 def escape_formulae_on_export() -> bool:
@@ -261,14 +265,25 @@ class ExportAdminMixin(ExportMixin):
     """
     An "Export" button on a changelist: the rows it lists, as xlsx or csv, with the admin's ``resource_classes``.
 
-    Whoever may view the list may export it (``IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"``). It adds no import
-    button: imports have a page of their own.
+    Whoever may view the list may export it (``IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"``). Imports have a page
+    of their own, with its checks, preview and record of every import: a list whose records can be imported
+    (``import_kind``, the kind's key there) gets an "Import" button that opens it with that kind chosen, for those
+    who may import.
     """
 
     export_formats = [XLSX, CSV]
     export_form_class = ExportForm
     # Excel reads a UTF-8 csv file as UTF-8 only when it starts with a byte-order mark.
     to_encoding = "utf-8-sig"
+    import_export_change_list_template = "admin/core/change_list_export.html"
+    import_kind: ClassVar[str] = ""
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self.import_kind and request.user.has_perm(IMPORT_PERMISSION):
+            page = reverse("admin:imports_excelimport_changelist")
+            extra_context["import_url"] = f"{page}?{urlencode({'kind': self.import_kind})}"
+        return super().changelist_view(request, extra_context)
 
     def get_data_for_export(self, request, queryset: QuerySet, **kwargs):
         # The formats above neutralise text by its type, so every format gets numbers and dates as Python values

@@ -11,16 +11,18 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from apps.core.admin_filters import DivisionLabelledRelatedFilter
+from apps.core.admin_filters import DateRangeFilter, DivisionLabelledRelatedFilter
 from apps.core.admin_utils import DivisionLabelsAdminMixin, FastChangeListMixin, IntegrationsAdminMixin
 from apps.core.display import format_percent
 from apps.core.resources import ExportAdminMixin
 from apps.customers.downloads import stored_file_response
 from apps.customers.filetypes import file_type_of
 from apps.customers.models import Contact, Customer, CustomerAttachment, CustomerNote, ServiceLocation
-from apps.customers.resources import CustomerResource, ServiceLocationResource
+from apps.customers.resources import CustomerNoteResource, CustomerResource, ServiceLocationResource
 
 ATTACHMENT_FILE_URL = "admin:customers_customerattachment_file"
+# How much of a note the list of notes shows; its page shows all of it.
+NOTE_SHOWN_LENGTH = 120
 
 
 class ServiceLocationInline(admin.TabularInline):
@@ -87,11 +89,19 @@ class CustomerAttachmentInline(admin.TabularInline):
     readonly_fields = ["file_name"]
 
 
+def note_author_set(note: CustomerNote, request: HttpRequest) -> None:
+    """A note written in the admin remembers who wrote it (and is signed by them, unless it names an author)."""
+    if note.created_by_id is None:
+        note.created_by = request.user
+        note.author = note.author or str(request.user)
+
+
 @admin.register(Customer)
 class CustomerAdmin(
     ExportAdminMixin, DivisionLabelsAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
 ):
     resource_classes = [CustomerResource]
+    import_kind = "customers"
     # Fits a 1366 px screen beside the navigation and the filters: phone and email share a column, and the tax
     # column says "Not taxable" rather than taking a column of its own. "division" shows only with several.
     list_display = ["display_name", "number_column", "division", "contact", "billing_city", "tax_column", "active"]
@@ -171,9 +181,8 @@ class CustomerAdmin(
         # Notes written in the admin remember who wrote them.
         instances = formset.save(commit=False)
         for instance in instances:
-            if isinstance(instance, CustomerNote) and instance.created_by_id is None:
-                instance.created_by = request.user
-                instance.author = instance.author or str(request.user)
+            if isinstance(instance, CustomerNote):
+                note_author_set(instance, request)
             instance.save()
         for obj in formset.deleted_objects:
             obj.delete()
@@ -213,3 +222,68 @@ class ServiceLocationAdmin(
         if request.GET.get("field_name") == "service_location" and customer.isdigit():
             queryset = queryset.filter(customer_id=customer)
         return queryset, may_have_duplicates
+
+
+class NoteCustomerFilter(admin.SimpleListFilter):
+    """
+    The customer whose notes are listed. Its choices are the customers with notes while they are few enough to
+    list; beyond that only the customer chosen is shown (search finds a customer's notes by its name or number).
+    """
+
+    title = "customer"
+    parameter_name = "customer"
+    most_listed = 30
+
+    def lookups(self, request, model_admin):
+        with_notes = Customer.objects.filter(notes__isnull=False).distinct().order_by("display_name", "pk")
+        listed = list(with_notes.values_list("pk", "display_name")[: self.most_listed + 1])
+        if len(listed) <= self.most_listed:
+            return [(str(pk), name) for pk, name in listed]
+        chosen = Customer.objects.filter(pk=self.value()).values_list("pk", "display_name") if self.value() else []
+        return [(str(pk), name) for pk, name in chosen]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(customer_id=int(value))
+
+
+@admin.register(CustomerNote)
+class CustomerNoteAdmin(ExportAdminMixin, DivisionLabelsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
+    """Every customer's notes in one list: searched, filtered by customer, date and division, and exported."""
+
+    resource_classes = [CustomerNoteResource]
+    import_kind = "customer_notes"
+    list_display = ["noted_on", "customer", "division", "author", "short_text"]
+    list_display_links = ["noted_on", "short_text"]
+    list_filter = [
+        ("noted_on", DateRangeFilter),
+        NoteCustomerFilter,
+        ("customer__division", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["customer"]
+    search_fields = ["text", "author", "customer__display_name", "customer__number"]
+    autocomplete_fields = ["customer"]
+    fields = ["customer", "noted_on", "author", "text", "created_by"]
+    readonly_fields = ["created_by"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})}}
+
+    def get_queryset(self, request):
+        # Annotated rather than joined, as for service locations: the export narrows the query with only().
+        return super().get_queryset(request).annotate(division_name=F("customer__division__name"))
+
+    @admin.display(description="division", ordering="division_name")
+    def division(self, note: CustomerNote) -> str:
+        return note.division_name
+
+    @admin.display(description="text")
+    def short_text(self, note: CustomerNote) -> str:
+        text = " ".join(note.text.split())
+        return text if len(text) <= NOTE_SHOWN_LENGTH else f"{text[:NOTE_SHOWN_LENGTH]}…"
+
+    def save_model(self, request, obj, form, change) -> None:
+        note_author_set(obj, request)
+        super().save_model(request, obj, form, change)

@@ -1,10 +1,10 @@
-"""The columns of the customer and service location exports (see ``apps.core.resources``)."""
+"""The columns of the customer, service location and note exports (see ``apps.core.resources``)."""
 
 from django.db.models import Prefetch
 from import_export.fields import Field
 
 from apps.core.resources import ExportResource
-from apps.customers.models import Customer, ServiceLocation
+from apps.customers.models import Customer, CustomerNote, ServiceLocation
 
 # What a location's text is made of (``ServiceLocation.__str__``), and whether it is still in use.
 LOCATION_TEXT_FIELDS = ("name", "street", "street2", "city", "state", "postal_code", "country", "active")
@@ -83,3 +83,14 @@ class ServiceLocationResource(ExportResource):
             "country",
             "active",
         )
+
+
+class CustomerNoteResource(ExportResource):
+    """The columns of the notes import (``Customer`` by display name): an exported file imports again unchanged."""
+
+    column_headers = {"customer__display_name": "Customer", "noted_on": "Date", "author": "Author", "text": "Text"}
+    export_select_related = ("customer",)
+
+    class Meta:
+        model = CustomerNote
+        fields = ("customer__display_name", "noted_on", "author", "text")

@@ -1,11 +1,14 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.core.selectors import division_get_default
 from apps.customers.models import Customer, CustomerNote, ServiceLocation
-from tests.factories import CustomerFactory, ServiceLocationFactory, TaxRateFactory
+from tests.factories import CustomerFactory, CustomerNoteFactory, ServiceLocationFactory, TaxRateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +96,62 @@ def test_invoice_location_picker_offers_only_the_chosen_customers_locations(admi
 
     assert len(everyone) == 2
     assert [result["id"] for result in only_mine] == [str(mine.pk)]
+
+
+NOTES = reverse("admin:customers_customernote_changelist")
+
+
+def _listed_notes(response) -> list[str]:
+    assert response.status_code == 200
+    return [note.text for note in response.context["cl"].result_list]
+
+
+def test_notes_list_searches_and_filters_by_customer_and_date(admin_client):
+    bar = CustomerFactory(display_name="Basement Bar", number="C-77")
+    deli = CustomerFactory(display_name="Corner Deli")
+    today = timezone.localdate()
+    CustomerNoteFactory(customer=bar, noted_on=today - timedelta(days=3), text="Door code 4411")
+    CustomerNoteFactory(customer=bar, noted_on=today - timedelta(days=300), text="Dog on site")
+    CustomerNoteFactory(customer=deli, noted_on=today - timedelta(days=3), author="Jo", text="Back entrance")
+
+    assert _listed_notes(admin_client.get(NOTES)) == ["Back entrance", "Door code 4411", "Dog on site"]
+    assert _listed_notes(admin_client.get(NOTES, {"q": "C-77"})) == ["Door code 4411", "Dog on site"]
+    assert _listed_notes(admin_client.get(NOTES, {"q": "jo"})) == ["Back entrance"]
+    assert _listed_notes(admin_client.get(NOTES, {"customer": str(deli.pk)})) == ["Back entrance"]
+    since = (today - timedelta(days=30)).isoformat()
+    assert _listed_notes(admin_client.get(NOTES, {"customer": str(bar.pk), "noted_on__gte": since})) == [
+        "Door code 4411"
+    ]
+    assert _listed_notes(admin_client.get(NOTES, {"customer": "not-a-number"})) == []
+
+
+def test_notes_list_names_the_customers_with_notes_while_few(admin_client):
+    bar = CustomerFactory(display_name="Basement Bar")
+    CustomerFactory(display_name="No Notes Inc")
+    CustomerNoteFactory(customer=bar)
+
+    response = admin_client.get(NOTES)
+
+    (customer_filter,) = [spec for spec in response.context["cl"].filter_specs if spec.title == "customer"]
+    assert customer_filter.lookup_choices == [(str(bar.pk), "Basement Bar")]
+
+
+def test_notes_list_costs_the_same_queries_for_more_notes(admin_client):
+    CustomerNoteFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(NOTES)
+    CustomerNoteFactory.create_batch(40)
+    with CaptureQueriesContext(connection) as many:
+        admin_client.get(NOTES)
+    assert len(many) == len(few)
+
+
+def test_a_note_added_from_the_notes_list_is_signed_by_its_writer(admin_client, superuser):
+    bar = CustomerFactory(display_name="Basement Bar")
+    data = {"customer": bar.pk, "noted_on": "2022-08-15", "author": "", "text": "Gate code 0000"}
+
+    response = admin_client.post(reverse("admin:customers_customernote_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    note = CustomerNote.objects.get(customer=bar)
+    assert (note.created_by, note.author) == (superuser, str(superuser))

@@ -37,13 +37,50 @@ def test_export_page_offers_xlsx_and_csv(admin_client, label):
     assert choices == ["xlsx", "csv"]
 
 
+# The lists whose records the Import from Excel page takes, and the kind their Import button chooses there.
+IMPORTED_FROM_LISTS = {
+    "accounting.paymentterm": "payment_terms",
+    "accounting.taxrate": "tax_rates",
+    "catalog.item": "items",
+    "customers.customer": "customers",
+    "customers.customernote": "customer_notes",
+    "invoicing.invoice": "invoices",
+}
+
+
+def _import_links(html: str) -> list[str]:
+    return [unescape(href) for href in re.findall(r'<a href="([^"]+)" class="import_link">', html)]
+
+
 @pytest.mark.parametrize("label", EXPORTING_ADMINS)
-def test_no_import_button_on_the_lists(admin_client, label):
+def test_import_opens_the_import_page_with_the_lists_kind_and_only_there(admin_client, label):
     app_label, model_name = label.split(".")
+    # Imports run on their own page (checks, preview, record), never the library's import view on a list.
     with pytest.raises(NoReverseMatch):
         reverse(f"admin:{app_label}_{model_name}_import")
     response = admin_client.get(reverse(f"admin:{app_label}_{model_name}_changelist"))
-    assert 'class="import_link"' not in response.content.decode()
+
+    kind = IMPORTED_FROM_LISTS.get(label)
+    page = reverse("admin:imports_excelimport_changelist")
+    assert _import_links(response.content.decode()) == ([f"{page}?kind={kind}"] if kind else [])
+
+
+def test_the_import_page_opens_with_the_kind_the_list_chose(admin_client):
+    page = reverse("admin:imports_excelimport_changelist")
+
+    response = admin_client.get(page, {"kind": "customer_notes"})
+
+    assert response.context["form"]["kind"].value() == "customer_notes"
+
+
+def test_no_import_button_for_who_may_not_import(client, read_only_user):
+    client.force_login(read_only_user)
+
+    response = client.get(reverse("admin:customers_customernote_changelist"))
+
+    assert response.status_code == 200
+    assert _import_links(response.content.decode()) == []
+    assert 'class="export_link"' in response.content.decode()
 
 
 def test_export_button_keeps_the_lists_search_and_filters(admin_client):

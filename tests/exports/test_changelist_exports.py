@@ -14,6 +14,7 @@ from tests.exports.helpers import export
 from tests.factories import (
     AccountFactory,
     CustomerFactory,
+    CustomerNoteFactory,
     DefaultAccountsFactory,
     DivisionFactory,
     InvoiceFactory,
@@ -59,6 +60,7 @@ HEADERS = {
         "Country",
         "Active",
     ],
+    "customers.customernote": ["Customer", "Date", "Author", "Text"],
     "catalog.item": [
         "Name",
         "SKU",
@@ -173,6 +175,23 @@ def test_service_locations_export_the_filtered_rows(admin_client, file_format):
     assert exported.column("Name") == ["Lake Store"]
     row = exported.row_by("Name", "Lake Store")
     assert (row["Customer"], row["City"], row["State / province"]) == ("Basement Bar", "Minneapolis", "MN")
+
+
+def test_customer_notes_export_the_searched_and_dated_rows_in_the_imports_columns(admin_client, file_format):
+    bar = CustomerFactory(display_name="Basement Bar")
+    today = timezone.localdate()
+    CustomerNoteFactory(customer=bar, noted_on=today - timedelta(days=10), author="Jo", text="Door code 4411")
+    CustomerNoteFactory(customer=bar, noted_on=today - timedelta(days=400), author="Jo", text="Door code 1234")
+    CustomerNoteFactory(customer=CustomerFactory(display_name="Corner Deli"), text="Door code at the back")
+    since = (today - timedelta(days=30)).isoformat()
+
+    exported = export(admin_client, "customers.customernote", file_format, {"q": "bar", "noted_on__gte": since})
+
+    assert exported.headers == HEADERS["customers.customernote"]
+    (row,) = exported.rows
+    noted_on = (today - timedelta(days=10)) if file_format == "xlsx" else (today - timedelta(days=10)).isoformat()
+    assert row[0] == "Basement Bar" and row[2:] == ["Jo", "Door code 4411"]
+    assert (row[1].date() if hasattr(row[1], "date") else row[1]) == noted_on
 
 
 def test_items_export_the_filtered_rows_with_prices_and_accounts(admin_client, file_format):

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 DOMAIN_LISTS = [
     "customers.customer",
     "customers.servicelocation",
+    "customers.customernote",
     "catalog.item",
     "accounting.account",
     "accounting.defaultaccounts",

@@ -192,6 +192,7 @@ class InvoiceAdmin(
     ExportAdminMixin, DivisionLabelsAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
 ):
     resource_classes = [InvoiceResource]
+    import_kind = "invoices"
     # Named, not found by convention: the export mixin puts its own list template first and extends this one.
     change_list_template = "admin/invoicing/invoice/change_list.html"
     # Fits a 1366 px screen beside the navigation and the filters, with room for one more narrow column: the

@@ -1,0 +1,38 @@
+"""
+A list exported from the admin imports again unchanged: its columns are the import's, so re-importing the file finds
+every record as it is (0 to create, 0 to update). One test per kind whose export is the import's, on the demo data.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from apps.core.selectors import division_get_default
+from apps.customers.models import CustomerNote
+from apps.demo.services import demo_seed
+from apps.imports.models import ImportStatus
+from tests.exports.helpers import post_export
+from tests.imports.helpers import start
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_client(client):
+    """The demo company, and its Owner signed in."""
+    summary = demo_seed()
+    client.force_login(get_user_model().objects.get(email=summary.admin_email))
+    return client
+
+
+def test_exported_customer_notes_import_again_with_no_change(demo_client):
+    division = division_get_default()
+    notes = CustomerNote.objects.filter(customer__division=division).count()
+    assert notes >= 3
+
+    in_division = {"customer__division__id__exact": division.pk}
+    exported = post_export(demo_client, "customers.customernote", "xlsx", in_division)
+    record = start("customer_notes", exported.content, division=division)
+
+    assert record.status == ImportStatus.CHECKED, (record.message, record.errors)
+    assert (record.rows, record.error_count) == (notes, 0)
+    assert (record.to_create, record.to_update, record.to_skip) == (0, 0, notes)
