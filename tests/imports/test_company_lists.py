@@ -4,11 +4,18 @@ from decimal import Decimal
 
 import pytest
 
-from apps.accounting.models import PaymentTerm, TaxRate
+from apps.accounting.models import AccountType, PaymentTerm, TaxRate
 from apps.catalog.models import Item
 from apps.customers.models import Customer
 from apps.imports.models import ImportStatus
-from tests.factories import CustomerFactory, ItemFactory, ServiceLocationFactory, TaxRateFactory
+from tests.factories import (
+    AccountFactory,
+    CustomerFactory,
+    DivisionFactory,
+    ItemFactory,
+    ServiceLocationFactory,
+    TaxRateFactory,
+)
 from tests.imports.helpers import errors_of, kind_rows, run, start, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +59,7 @@ def test_tax_rate_and_term_errors():
         (3, "Name", "This name is on row 2 already."),
     ]
     terms = start("payment_terms", xlsx_bytes(kind_rows("payment_terms", {"name": "Net", "due_days": 2.5})))
-    assert errors_of(terms) == [(2, "Due days", "“2.5” is not a whole number.")]
+    assert errors_of(terms) == [(2, "Due in days", "“2.5” is not a whole number.")]
 
 
 def test_items_with_types_prices_and_stock():
@@ -75,6 +82,67 @@ def test_items_with_types_prices_and_stock():
     assert Item.objects.get(name="Boiler").quantity_on_hand == Decimal("3")
     assert Item.objects.get(name="Filter").sales_price == Decimal("12.00")
     assert not Item.objects.filter(name__in=["Labor", "Pipe"]).exists()
+
+
+def test_items_name_their_accounts_by_name_each_of_its_kind():
+    service_income = AccountFactory(name="Service Income", account_type=AccountType.INCOME)
+    AccountFactory(name="Job Materials", account_type=AccountType.COST_OF_GOODS_SOLD)
+    ItemFactory(name="Filter", income_account=None)
+    record = start(
+        "items",
+        xlsx_bytes(
+            kind_rows(
+                "items",
+                {"name": "filter", "income_account": " service income "},
+                {"name": "Labor", "income_account": "Sales"},
+                {"name": "Pipe", "income_account": "Job Materials"},
+            )
+        ),
+    )
+
+    assert errors_of(record) == [
+        (3, "Income account", "No account is named “Sales”. Add it to the chart of accounts first."),
+        (4, "Income account", "“Job Materials” is not an income account."),
+    ]
+    assert (record.to_create, record.to_update) == (0, 1)
+    assert record.samples["update"][0]["changes"] == [
+        {"field": "Income account", "old": "(empty)", "new": str(service_income)}
+    ]
+    run(record, valid_rows_only=True)
+    assert Item.objects.get(name="Filter").income_account == service_income
+
+
+def test_a_row_of_another_division_is_refused_and_the_import_divisions_rows_go_in():
+    DivisionFactory(name="Snow Removal")
+    record = start(
+        "payment_terms",
+        xlsx_bytes(
+            kind_rows(
+                "payment_terms",
+                {"name": "Net 30", "due_days": 30, "division": "main"},
+                {"name": "Net 15", "due_days": 15, "division": "Snow Removal"},
+                {"name": "Net 10", "due_days": 10},
+            )
+        ),
+    )
+
+    assert errors_of(record) == [
+        (
+            3,
+            "Division",
+            "This row is of the division “Snow Removal”, and this import goes into “Main”. Import it into its own "
+            "division, or clear the cell.",
+        )
+    ]
+    assert record.to_create == 2
+
+
+def test_terms_keep_importing_under_their_former_header():
+    data = xlsx_bytes(kind_rows("payment_terms", {"name": "Net 30", "Due days": 30}, headers=["Name", "Due days"]))
+
+    record = run(start("payment_terms", data))
+
+    assert record.created == 1 and PaymentTerm.objects.get(name="Net 30").due_days == 30
 
 
 def test_customers_with_service_locations():

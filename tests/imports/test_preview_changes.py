@@ -114,7 +114,7 @@ def test_tax_rates_terms_and_items_show_their_changes():
 
     PaymentTermFactory(name="Net 30", due_days=15, active=False)
     terms = _start("payment_terms", {"name": "Net 30", "due_days": 30, "active": "Yes"})
-    assert _changes(terms) == [("Due days", "15", "30"), ("Active", "No", "Yes")]
+    assert _changes(terms) == [("Due in days", "15", "30"), ("Active", "No", "Yes")]
 
     ItemFactory(name="Furnace tune-up", sales_price=Decimal("99.00"), description="Tune-up")
     items = _start("items", {"name": "Furnace tune-up", "sales_price": "$129.50", "item_type": "Service"})

@@ -6,6 +6,8 @@ every record as it is (0 to create, 0 to update). One test per kind whose export
 import pytest
 from django.contrib.auth import get_user_model
 
+from apps.accounting.models import PaymentTerm, TaxRate
+from apps.catalog.models import Item
 from apps.core.selectors import division_get_default
 from apps.customers.models import CustomerNote
 from apps.demo.services import demo_seed
@@ -36,3 +38,24 @@ def test_exported_customer_notes_import_again_with_no_change(demo_client):
     assert record.status == ImportStatus.CHECKED, (record.message, record.errors)
     assert (record.rows, record.error_count) == (notes, 0)
     assert (record.to_create, record.to_update, record.to_skip) == (0, 0, notes)
+
+
+@pytest.mark.parametrize(
+    ("label", "kind", "model"),
+    [
+        ("accounting.taxrate", "tax_rates", TaxRate),
+        ("accounting.paymentterm", "payment_terms", PaymentTerm),
+        ("catalog.item", "items", Item),
+    ],
+)
+def test_an_exported_list_imports_again_with_no_change(demo_client, label, kind, model):
+    division = division_get_default()
+    count = model.objects.filter(division=division).count()
+    assert count >= 3
+
+    exported = post_export(demo_client, label, "xlsx", {"division__id__exact": division.pk})
+    record = start(kind, exported.content, division=division)
+
+    assert record.status == ImportStatus.CHECKED, (record.message, record.errors)
+    assert (record.rows, record.error_count) == (count, 0), record.errors
+    assert (record.to_create, record.to_update, record.to_skip) == (0, 0, count), record.samples

@@ -4,6 +4,9 @@ Kinds whose records are known by their name within the division: tax rates, paym
 A row whose name is new creates a record; a row whose name exists updates the values its cells give (an empty
 cell leaves the value as it is); a row that changes nothing is left alone. While another system keeps the division's
 tax rates or terms (``apps.core.masters``), the rows that would create or change one are refused with the reason.
+
+The columns are those of the lists' exports too (an item's accounts by name, the division), so that a list exported
+from the admin imports again unchanged: a row of another division than the import's is refused, with the reason.
 """
 
 import copy
@@ -15,7 +18,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from apps.accounting import services as accounting_services
-from apps.accounting.models import ItemType, PaymentTerm, TaxRate
+from apps.accounting.models import (
+    ASSET_ACCOUNT_TYPES,
+    EXPENSE_ACCOUNT_TYPES,
+    INCOME_ACCOUNT_TYPES,
+    Account,
+    ItemType,
+    PaymentTerm,
+    TaxRate,
+)
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Item
 from apps.core.masters import master_elsewhere
@@ -45,12 +56,38 @@ class NamedRecordKind(ImportKind):
     def defaults(self) -> dict[str, Any]:
         return {}
 
+    def existing(self, context: ImportContext) -> models.QuerySet:
+        """The division's records a row may update."""
+        return self.model.objects.filter(division=context.division)
+
+    def in_division(self, row: ParsedRow, context: ImportContext, plan: Plan) -> bool:
+        """Whether the row is of the import's division (its Division cell, when it has one, names it)."""
+        named = row["division"]
+        if named is None or norm(named) == norm(context.division.name):
+            return True
+        plan.error(
+            row.number,
+            DIVISION.header,
+            f"This row is of the division “{named}”, and this import goes into “{context.division.name}”. "
+            "Import it into its own division, or clear the cell.",
+        )
+        return False
+
+    def lookups(self, context: ImportContext) -> Any:
+        """What ``resolve`` finds other records in, read once an import."""
+        return None
+
+    def resolve(self, row: ParsedRow, values: dict[str, Any], lookups: Any, plan: Plan) -> bool:
+        """Turn the cells that name other records into those records (``False``, and said why, when one is unknown)."""
+        return True
+
     def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
         plan = Plan()
-        existing = {norm(obj.name): obj for obj in self.model.objects.filter(division=context.division)}
+        existing = {norm(obj.name): obj for obj in self.existing(context)}
         headers = {field: self.header(key) for key, field in self.fields.items()}
         columns = {field: self.column(key) for key, field in self.fields.items()}
         first_seen: dict[str, int] = {}
+        lookups = self.lookups(context)
         for row in rows:
             if row.invalid:
                 continue
@@ -59,7 +96,11 @@ class NamedRecordKind(ImportKind):
                 plan.error(row.number, self.header("name"), f"This name is on row {first_seen[key]} already.")
                 continue
             first_seen[key] = row.number
+            if not self.in_division(row, context, plan):
+                continue
             values = {field: row[column] for column, field in self.fields.items() if row[column] is not None}
+            if not self.resolve(row, values, lookups, plan):
+                continue
             current = existing.get(key)
             if current is None:
                 instance = self.model(division=context.division, **{**self.defaults(), **values})
@@ -116,6 +157,13 @@ ACTIVE = Column(
     help="Yes or No. Empty: Yes for a new record, unchanged otherwise.",
     example="Yes",
 )
+# The lists' exports name each record's division: a file exported from them imports again as it is.
+DIVISION = Column(
+    "division",
+    "Division",
+    max_length=100,
+    help="Empty, or the division you import into (the lists' exports fill it in).",
+)
 
 
 class TaxRateKind(KeptElsewhereRefusingKind):
@@ -152,6 +200,7 @@ class TaxRateKind(KeptElsewhereRefusingKind):
             example="Example Tax Agency",
         ),
         ACTIVE,
+        DIVISION,
     )
     fields = {"name": "name", "percent": "percent", "agency": "agency", "active": "active"}
     create = staticmethod(accounting_services.tax_rate_create)
@@ -178,19 +227,34 @@ class PaymentTermKind(KeptElsewhereRefusingKind):
         ),
         Column(
             "due_days",
-            "Due days",
+            "Due in days",
             ColumnType.INTEGER,
             required=True,
             maximum=32767,
             help="Days from the invoice date to the due date.",
             example=30,
+            aliases=("Due days",),
         ),
         ACTIVE,
+        DIVISION,
     )
     fields = {"name": "name", "due_days": "due_days", "active": "active"}
     create = staticmethod(accounting_services.payment_term_create)
     update = staticmethod(accounting_services.payment_term_update)
     instance_argument = "payment_term"
+
+
+# An item's accounts: column key (the item's field), header, and the kind of account it takes.
+ITEM_ACCOUNTS = (
+    ("income_account", "Income account", "income"),
+    ("expense_account", "Expense account", "expense"),
+    ("asset_account", "Asset account", "asset"),
+)
+ACCOUNT_TYPES = {
+    "income_account": INCOME_ACCOUNT_TYPES,
+    "expense_account": EXPENSE_ACCOUNT_TYPES,
+    "asset_account": ASSET_ACCOUNT_TYPES,
+}
 
 
 class ItemKind(NamedRecordKind):
@@ -235,6 +299,11 @@ class ItemKind(NamedRecordKind):
             example=None,
         ),
         Column("quantity_as_of", "Quantity as of", ColumnType.DATE, help="The date the quantity was counted."),
+        *(
+            Column(key, header, max_length=100, help=f"The name of an {kind} account of the chart of accounts.")
+            for key, header, kind in ITEM_ACCOUNTS
+        ),
+        DIVISION,
     )
     fields = {
         "name": "name",
@@ -247,6 +316,10 @@ class ItemKind(NamedRecordKind):
         "active": "active",
         "quantity_on_hand": "quantity_on_hand",
         "quantity_as_of": "quantity_as_of",
+        # Set by ``resolve``: the accounts the row names.
+        "income_account": "income_account",
+        "expense_account": "expense_account",
+        "asset_account": "asset_account",
     }
     create = staticmethod(catalog_services.item_create)
     update = staticmethod(catalog_services.item_update)
@@ -254,3 +327,31 @@ class ItemKind(NamedRecordKind):
 
     def defaults(self) -> dict[str, Any]:
         return {"item_type": ItemType.SERVICE}
+
+    def existing(self, context: ImportContext) -> models.QuerySet:
+        # Their accounts are compared with the row's.
+        return super().existing(context).select_related(*(key for key, _, _ in ITEM_ACCOUNTS))
+
+    def lookups(self, context: ImportContext) -> dict[str, Account]:
+        """The division's accounts, by name."""
+        return {norm(account.name): account for account in Account.objects.filter(division=context.division)}
+
+    def resolve(self, row: ParsedRow, values: dict[str, Any], lookups: Any, plan: Plan) -> bool:
+        """The accounts the row names, found by name in the division's chart of accounts, each of its kind."""
+        accounts = lookups
+        found = True
+        for key, header, kind in ITEM_ACCOUNTS:
+            name = row[key]
+            if name is None:
+                continue
+            account = accounts.get(norm(name))
+            if account is None:
+                plan.error(row.number, header, f"No account is named “{name}”. Add it to the chart of accounts first.")
+                found = False
+            elif account.account_type not in ACCOUNT_TYPES[key]:
+                plan.error(row.number, header, f"“{account.name}” is not an {kind} account.")
+                found = False
+            else:
+                values[key] = account
+        return found
+
