@@ -1,7 +1,56 @@
-"""The columns of the account, default account, tax rate and payment term exports (see ``apps.core.resources``)."""
+"""
+The columns of the account, default account, tax rate and payment term exports (see ``apps.core.resources``); tax
+rates and payment terms are imported from the same columns (``apps.core.columns``).
+"""
 
 from apps.accounting.models import Account, DefaultAccounts, PaymentTerm, TaxRate
+from apps.core.columns import ACTIVE, DIVISION, Column, ColumnType, exported_fields
 from apps.core.resources import ExportResource
+
+TAX_RATE_COLUMNS = (
+    Column(
+        "name",
+        "Name",
+        required=True,
+        max_length=100,
+        help="Unique within the division.",
+        example="Example tax rate (delete me)",
+    ),
+    Column(
+        "percent",
+        "Percent",
+        ColumnType.DECIMAL,
+        required=True,
+        places=4,
+        help="From 0 to 100; 7.875 means 7.875 %.",
+        example=7.875,
+    ),
+    Column("agency", "Tax agency", max_length=100, help="Who collects the tax.", example="Example Tax Agency"),
+    ACTIVE,
+    DIVISION,
+)
+PAYMENT_TERM_COLUMNS = (
+    Column(
+        "name",
+        "Name",
+        required=True,
+        max_length=100,
+        help="Unique within the division.",
+        example="Example terms (delete me)",
+    ),
+    Column(
+        "due_days",
+        "Due in days",
+        ColumnType.INTEGER,
+        required=True,
+        maximum=32767,
+        help="Days from the invoice date to the due date.",
+        example=30,
+        aliases=("Due days",),
+    ),
+    ACTIVE,
+    DIVISION,
+)
 
 
 class AccountResource(ExportResource):
@@ -34,18 +83,18 @@ class DefaultAccountsResource(ExportResource):
 
 
 class TaxRateResource(ExportResource):
-    column_headers = {"percent": "Percent", "division__name": "Division"}
+    columns = TAX_RATE_COLUMNS
     export_select_related = ("division",)
 
     class Meta:
         model = TaxRate
-        fields = ("name", "percent", "agency", "active", "division__name")
+        fields = exported_fields(TAX_RATE_COLUMNS)
 
 
 class PaymentTermResource(ExportResource):
-    column_headers = {"due_days": "Due in days", "division__name": "Division"}
+    columns = PAYMENT_TERM_COLUMNS
     export_select_related = ("division",)
 
     class Meta:
         model = PaymentTerm
-        fields = ("name", "due_days", "active", "division__name")
+        fields = exported_fields(PAYMENT_TERM_COLUMNS)

@@ -30,6 +30,8 @@ from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
+from apps.core.columns import Column
+
 # What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Columns of an xlsx export are sized from their header and the first rows, never from a scan of every row.
@@ -73,7 +75,9 @@ class ExportResource(resources.ModelResource):
 
     Subclasses list their columns in ``Meta.fields`` (in order; related objects as ``"customer__display_name"``)
     and may name them in ``column_headers``; other model fields are headed by their verbose name ("Customer
-    number"). Choice fields export their labels.
+    number"). Choice fields export their labels. A list whose export the import reads again declares its
+    ``columns`` once (``Meta.fields = exported_fields(columns)``): they head the export, the import's template and
+    its reader alike.
 
     The export query loads the columns and nothing else: ``export_select_related`` joins the related rows the
     columns read, ``export_prefetch_related`` loads related lists with one query per chunk of rows, and
@@ -83,6 +87,8 @@ class ExportResource(resources.ModelResource):
     """
 
     column_headers: ClassVar[dict[str, str]] = {}
+    # The list's columns when its import reads the same file (``apps.core.columns``): their headers head the export.
+    columns: ClassVar[tuple[Column, ...]] = ()
     export_select_related: ClassVar[tuple[str, ...]] = ()
     export_prefetch_related: ClassVar[tuple[str | Prefetch, ...]] = ()
     export_also_loads: ClassVar[tuple[str, ...]] = ()
@@ -94,7 +100,8 @@ class ExportResource(resources.ModelResource):
     @classmethod
     def field_from_django_field(cls, field_name: str, django_field: ModelField, readonly: bool) -> Field:
         field = super().field_from_django_field(field_name, django_field, readonly)
-        field.column_name = cls.column_headers.get(field_name) or capfirst(django_field.verbose_name)
+        headers = {**{column.exported_as: column.header for column in cls.columns}, **cls.column_headers}
+        field.column_name = headers.get(field_name) or capfirst(django_field.verbose_name)
         if django_field.choices:
             field.widget = ChoiceLabelWidget(django_field.flatchoices)
         return field

@@ -1,10 +1,34 @@
-"""The columns of the customer, service location and note exports (see ``apps.core.resources``)."""
+"""
+The columns of the customer, service location and note exports (see ``apps.core.resources``); notes are imported
+from the same columns (``apps.core.columns``).
+"""
 
 from django.db.models import Prefetch
 from import_export.fields import Field
 
+from apps.core.columns import Column, ColumnType, exported_fields
 from apps.core.resources import ExportResource
 from apps.customers.models import Customer, CustomerNote, ServiceLocation
+
+# The templates' example customer, which no real customer is: a template uploaded as it is can match nobody. The
+# examples of the kinds that name a customer name it too.
+EXAMPLE_CUSTOMER = "Example Customer (delete me)"
+CUSTOMER_HELP = "The customer's display name or customer number, as in FieldOffice."
+
+NOTE_COLUMNS = (
+    Column(
+        "customer",
+        "Customer",
+        required=True,
+        max_length=100,
+        help=CUSTOMER_HELP,
+        example=EXAMPLE_CUSTOMER,
+        attribute="customer__display_name",
+    ),
+    Column("noted_on", "Date", ColumnType.DATE, required=True, help="The note's date.", example="2022-08-15"),
+    Column("author", "Author", max_length=100, help="Who wrote the note.", example="Example Person"),
+    Column("text", "Text", required=True, help="The note itself.", example="Example note: side door code 0000."),
+)
 
 # What a location's text is made of (``ServiceLocation.__str__``), and whether it is still in use.
 LOCATION_TEXT_FIELDS = ("name", "street", "street2", "city", "state", "postal_code", "country", "active")
@@ -86,11 +110,11 @@ class ServiceLocationResource(ExportResource):
 
 
 class CustomerNoteResource(ExportResource):
-    """The columns of the notes import (``Customer`` by display name): an exported file imports again unchanged."""
+    """The notes import's columns (the customer by display name): an exported file imports again unchanged."""
 
-    column_headers = {"customer__display_name": "Customer", "noted_on": "Date", "author": "Author", "text": "Text"}
+    columns = NOTE_COLUMNS
     export_select_related = ("customer",)
 
     class Meta:
         model = CustomerNote
-        fields = ("customer__display_name", "noted_on", "author", "text")
+        fields = exported_fields(NOTE_COLUMNS)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from apps.imports.columns import EXAMPLE_MARKER, CellError, Column, header_key, is_example_mark
+from apps.core.columns import EXAMPLE_MARKER, CellError, Column, header_key, is_example_mark
 from apps.imports.files import ImportFileError, workbook_rows
 from apps.imports.kinds.base import ImportKind, ParsedRow, RowError
 

@@ -15,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from apps.imports.columns import EXAMPLE_MARKER, Column, ColumnType, parse_date
+from apps.core.columns import EXAMPLE_MARKER, Column, ColumnType, parse_date
 from apps.imports.kinds import ImportKind
 from apps.imports.models import ImportRecord
 

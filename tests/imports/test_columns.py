@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.imports.columns import CellError, parse_boolean, parse_date, parse_decimal, parse_integer, parse_text
+from apps.core.columns import CellError, parse_boolean, parse_date, parse_decimal, parse_integer, parse_text
 
 
 @pytest.mark.parametrize(

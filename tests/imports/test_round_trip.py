@@ -1,21 +1,49 @@
 """
-A list exported from the admin imports again unchanged: its columns are the import's, so re-importing the file finds
-every record as it is (0 to create, 0 to update). One test per kind whose export is the import's, on the demo data.
+A list exported from the admin imports again unchanged: its columns are the import's, declared once with the list's
+resource, so re-importing the file finds every record as it is (0 to create, 0 to update). One test per kind whose
+export is the import's, on the demo data.
 """
 
+import io
+
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 
 from apps.accounting.models import PaymentTerm, TaxRate
+from apps.accounting.resources import PaymentTermResource, TaxRateResource
 from apps.catalog.models import Item
+from apps.catalog.resources import ItemResource
 from apps.core.selectors import division_get_default
 from apps.customers.models import CustomerNote
+from apps.customers.resources import CustomerNoteResource
 from apps.demo.services import demo_seed
+from apps.imports.kinds import kind_get
 from apps.imports.models import ImportStatus
+from apps.imports.workbooks import template_workbook
 from tests.exports.helpers import post_export
 from tests.imports.helpers import start
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("kind_key", "resource_class"),
+    [
+        ("customer_notes", CustomerNoteResource),
+        ("tax_rates", TaxRateResource),
+        ("payment_terms", PaymentTermResource),
+        ("items", ItemResource),
+    ],
+)
+def test_the_template_the_import_and_the_export_have_one_definition_of_the_columns(kind_key, resource_class):
+    kind = kind_get(kind_key)
+    headers = [column.header for column in resource_class.columns]
+
+    assert kind.columns is resource_class.columns
+    assert [field.column_name for field in resource_class().get_export_fields()] == headers
+    template = openpyxl.load_workbook(io.BytesIO(template_workbook(kind))).active
+    assert [cell.value for cell in template[1]] == ["Example", *headers]
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from apps.accounting.models import PaymentTerm, TaxRate
 from apps.catalog.models import Item
+from apps.core.columns import EXAMPLE_MARKER, ColumnType
 from apps.core.selectors import division_get_default
 from apps.customers.models import Customer, CustomerAttachment, CustomerNote, ServiceLocation
-from apps.imports.columns import EXAMPLE_MARKER, ColumnType
 from apps.imports.kinds import KINDS
 from apps.imports.models import ImportRecord, ImportStatus
 from apps.invoicing.models import Invoice

@@ -21,10 +21,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 
+from apps.core.columns import Column, ColumnType
 from apps.customers import services as customer_services
 from apps.customers.filetypes import attachment_file_check
 from apps.customers.models import Customer, CustomerAttachment
-from apps.imports.columns import Column, ColumnType
+from apps.customers.resources import CUSTOMER_HELP, EXAMPLE_CUSTOMER
 from apps.imports.files import DamagedMember, member_read
 from apps.imports.kinds.base import (
     Action,
@@ -36,8 +37,6 @@ from apps.imports.kinds.base import (
     changed_values,
     new_values,
 )
-from apps.imports.kinds.customers import EXAMPLE_CUSTOMER
-from apps.imports.kinds.notes import CUSTOMER_HELP
 from apps.imports.matching import CustomerLookup, NotFound, norm
 
 # Folders and files that archivers add on their own.

@@ -15,9 +15,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from apps.accounting.models import PaymentTerm, TaxRate
+from apps.core.columns import Column, ColumnType
 from apps.customers import services as customer_services
 from apps.customers.models import Customer, ServiceLocation
-from apps.imports.columns import Column, ColumnType
+from apps.customers.resources import EXAMPLE_CUSTOMER
 from apps.imports.kinds.base import (
     Action,
     Change,
@@ -52,10 +53,8 @@ ADDRESS_FIELDS = ("street", "street2", "city", "state", "postal_code", "country"
 # Column key → field of the service location.
 LOCATION_COLUMNS = {f"location_{name}": name for name in ADDRESS_FIELDS}
 CUSTOMER_KEYS = (*CUSTOMER_FIELDS, "tax_rate", "payment_term")
-# The templates' example customer, which no real customer is: a template uploaded as it is can match nobody. The other
-# kinds' examples name it too.
+# The templates' example customer's number (its name: ``EXAMPLE_CUSTOMER``).
 EXAMPLE_NUMBER = "EXAMPLE-0001"
-EXAMPLE_CUSTOMER = "Example Customer (delete me)"
 EXAMPLE_LOCATION = "Example location"
 
 

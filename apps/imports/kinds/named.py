@@ -27,10 +27,12 @@ from apps.accounting.models import (
     PaymentTerm,
     TaxRate,
 )
+from apps.accounting.resources import PAYMENT_TERM_COLUMNS, TAX_RATE_COLUMNS
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Item
+from apps.catalog.resources import ITEM_ACCOUNTS, ITEM_COLUMNS
+from apps.core.columns import DIVISION
 from apps.core.masters import master_elsewhere
-from apps.imports.columns import Column, ColumnType
 from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan, changed_values, new_values
 from apps.imports.matching import norm
 
@@ -150,22 +152,6 @@ class KeptElsewhereRefusingKind(NamedRecordKind):
         return plan
 
 
-ACTIVE = Column(
-    "active",
-    "Active",
-    ColumnType.BOOLEAN,
-    help="Yes or No. Empty: Yes for a new record, unchanged otherwise.",
-    example="Yes",
-)
-# The lists' exports name each record's division: a file exported from them imports again as it is.
-DIVISION = Column(
-    "division",
-    "Division",
-    max_length=100,
-    help="Empty, or the division you import into (the lists' exports fill it in).",
-)
-
-
 class TaxRateKind(KeptElsewhereRefusingKind):
     key = "tax_rates"
     label = "Tax rates"
@@ -174,34 +160,7 @@ class TaxRateKind(KeptElsewhereRefusingKind):
     description = "Sales tax rates, by name. Import them before customers and invoices that use them."
     changelist = "admin:accounting_taxrate_changelist"
     model = TaxRate
-    columns = (
-        Column(
-            "name",
-            "Name",
-            required=True,
-            max_length=100,
-            help="Unique within the division.",
-            example="Example tax rate (delete me)",
-        ),
-        Column(
-            "percent",
-            "Percent",
-            ColumnType.DECIMAL,
-            required=True,
-            places=4,
-            help="From 0 to 100; 7.875 means 7.875 %.",
-            example=7.875,
-        ),
-        Column(
-            "agency",
-            "Tax agency",
-            max_length=100,
-            help="Who collects the tax.",
-            example="Example Tax Agency",
-        ),
-        ACTIVE,
-        DIVISION,
-    )
+    columns = TAX_RATE_COLUMNS
     fields = {"name": "name", "percent": "percent", "agency": "agency", "active": "active"}
     create = staticmethod(accounting_services.tax_rate_create)
     update = staticmethod(accounting_services.tax_rate_update)
@@ -216,40 +175,13 @@ class PaymentTermKind(KeptElsewhereRefusingKind):
     description = "When invoices are due, by name: “Net 30” is due 30 days after the invoice date."
     changelist = "admin:accounting_paymentterm_changelist"
     model = PaymentTerm
-    columns = (
-        Column(
-            "name",
-            "Name",
-            required=True,
-            max_length=100,
-            help="Unique within the division.",
-            example="Example terms (delete me)",
-        ),
-        Column(
-            "due_days",
-            "Due in days",
-            ColumnType.INTEGER,
-            required=True,
-            maximum=32767,
-            help="Days from the invoice date to the due date.",
-            example=30,
-            aliases=("Due days",),
-        ),
-        ACTIVE,
-        DIVISION,
-    )
+    columns = PAYMENT_TERM_COLUMNS
     fields = {"name": "name", "due_days": "due_days", "active": "active"}
     create = staticmethod(accounting_services.payment_term_create)
     update = staticmethod(accounting_services.payment_term_update)
     instance_argument = "payment_term"
 
 
-# An item's accounts: column key (the item's field), header, and the kind of account it takes.
-ITEM_ACCOUNTS = (
-    ("income_account", "Income account", "income"),
-    ("expense_account", "Expense account", "expense"),
-    ("asset_account", "Asset account", "asset"),
-)
 ACCOUNT_TYPES = {
     "income_account": INCOME_ACCOUNT_TYPES,
     "expense_account": EXPENSE_ACCOUNT_TYPES,
@@ -265,46 +197,7 @@ class ItemKind(NamedRecordKind):
     description = "Parts, materials, services and equipment you sell, by name."
     changelist = "admin:catalog_item_changelist"
     model = Item
-    columns = (
-        Column(
-            "name",
-            "Name",
-            required=True,
-            max_length=100,
-            help="Unique within the division.",
-            example="Example item (delete me)",
-        ),
-        Column(
-            "item_type",
-            "Type",
-            ColumnType.CHOICE,
-            choices=tuple(ItemType.choices),
-            help="Inventory, Non-inventory, Service or Equipment. Empty: Service.",
-            example="Service",
-        ),
-        Column("sku", "SKU", max_length=100, help="Your stock number.", example="EXAMPLE-0001"),
-        Column(
-            "description", "Description", help="Copied to invoice lines.", example="Example: annual furnace tune-up"
-        ),
-        Column("sales_price", "Sales price", ColumnType.DECIMAL, help="Zero or more.", example=129.50),
-        Column("cost", "Cost", ColumnType.DECIMAL, help="Zero or more.", example=40),
-        Column("taxable", "Taxable", ColumnType.BOOLEAN, help="Yes or No. Empty: Yes for a new item.", example="Yes"),
-        ACTIVE,
-        Column(
-            "quantity_on_hand",
-            "Quantity on hand",
-            ColumnType.DECIMAL,
-            places=4,
-            help="Inventory and equipment only; zero or more.",
-            example=None,
-        ),
-        Column("quantity_as_of", "Quantity as of", ColumnType.DATE, help="The date the quantity was counted."),
-        *(
-            Column(key, header, max_length=100, help=f"The name of an {kind} account of the chart of accounts.")
-            for key, header, kind in ITEM_ACCOUNTS
-        ),
-        DIVISION,
-    )
+    columns = ITEM_COLUMNS
     fields = {
         "name": "name",
         "item_type": "item_type",

@@ -8,9 +8,10 @@ from functools import cached_property, partial
 
 from django.db import transaction
 
+from apps.core.columns import Column
 from apps.customers import services as customer_services
 from apps.customers.models import CustomerNote
-from apps.imports.columns import Column, ColumnType
+from apps.customers.resources import NOTE_COLUMNS
 from apps.imports.kinds.base import (
     Action,
     ImportContext,
@@ -21,10 +22,7 @@ from apps.imports.kinds.base import (
     changed_values,
     new_values,
 )
-from apps.imports.kinds.customers import EXAMPLE_CUSTOMER
 from apps.imports.matching import CustomerLookup, NotFound
-
-CUSTOMER_HELP = "The customer's display name or customer number, as in FieldOffice."
 
 
 def note_text_key(text: str) -> str:
@@ -39,12 +37,7 @@ class CustomerNoteKind(ImportKind):
     sheet_name = "Notes"
     description = "Dated notes on your customers, one row a note."
     changelist = "admin:customers_customer_changelist"
-    columns = (
-        Column("customer", "Customer", required=True, max_length=100, help=CUSTOMER_HELP, example=EXAMPLE_CUSTOMER),
-        Column("noted_on", "Date", ColumnType.DATE, required=True, help="The note's date.", example="2022-08-15"),
-        Column("author", "Author", max_length=100, help="Who wrote the note.", example="Example Person"),
-        Column("text", "Text", required=True, help="The note itself.", example="Example note: side door code 0000."),
-    )
+    columns = NOTE_COLUMNS
 
     def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
         plan = Plan()

@@ -1,8 +1,12 @@
 """
-The columns of an import and how a cell becomes a typed value.
+The columns of a list's spreadsheet, as its export writes them and its import reads them, and how a cell becomes a
+typed value.
 
-A cell's parser returns the value (``None`` for an empty cell) or raises ``CellError`` with a message that names
-the value and says what was expected; the row number and the column header are added by the caller.
+A kind of record whose export and import are one file declares its columns once, in its app's ``resources.py``:
+the export's resource and the import's template and reader take them from there (``Column.attribute``: what the
+export reads for it). A cell's parser returns the value (``None`` for an empty cell) or raises ``CellError`` with a
+message that names the value and says what was expected; the row number and the column header are added by the
+caller.
 """
 
 import math
@@ -180,7 +184,10 @@ def parse_choice(value: Any, *, choices: Sequence[tuple[str, str]]) -> str | Non
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an import: its header in the workbook, its type, and what the template says about it."""
+    """
+    One column of a list's spreadsheet: its header, its type, and what the import's template says about it (its
+    export writes it under the same header).
+    """
 
     key: str
     header: str
@@ -197,6 +204,12 @@ class Column:
     aliases: tuple[str, ...] = field(default=())
     # Required once per record of several rows (an invoice's customer): the column must exist, a cell may be empty.
     once: bool = False
+    # What the list's export reads for this column ("customer__display_name"); the key itself when empty.
+    attribute: str = ""
+
+    @property
+    def exported_as(self) -> str:
+        return self.attribute or self.key
 
     def parse(self, value: Any) -> Any:
         if self.type == ColumnType.TEXT:
@@ -238,3 +251,26 @@ def is_example_mark(value: Any) -> bool:
 def header_key(text: Any) -> str:
     """Headers match whatever their case and spacing: " invoice  Number " is "Invoice number"."""
     return " ".join(str(text or "").split()).casefold().rstrip(" *")
+
+
+# Columns many lists have.
+ACTIVE = Column(
+    "active",
+    "Active",
+    ColumnType.BOOLEAN,
+    help="Yes or No. Empty: Yes for a new record, unchanged otherwise.",
+    example="Yes",
+)
+# The lists' exports name each record's division: a file exported from them imports again as it is.
+DIVISION = Column(
+    "division",
+    "Division",
+    max_length=100,
+    help="Empty, or the division you import into (the lists' exports fill it in).",
+    attribute="division__name",
+)
+
+
+def exported_fields(columns: Sequence[Column]) -> tuple[str, ...]:
+    """What a resource's export reads for ``columns``, in their order (its ``Meta.fields``)."""
+    return tuple(column.exported_as for column in columns)
