@@ -4,18 +4,11 @@ rates and payment terms are imported from the same columns (``apps.core.columns`
 """
 
 from apps.accounting.models import Account, DefaultAccounts, PaymentTerm, TaxRate
-from apps.core.columns import ACTIVE, DIVISION, Column, ColumnType, exported_fields
+from apps.core.columns import ACTIVE, DIVISION, Column, ColumnType, exported_fields, name_column
 from apps.core.resources import ExportResource
 
 TAX_RATE_COLUMNS = (
-    Column(
-        "name",
-        "Name",
-        required=True,
-        max_length=100,
-        help="Unique within the division.",
-        example="Example tax rate (delete me)",
-    ),
+    name_column(example="Example tax rate (delete me)"),
     Column(
         "percent",
         "Percent",
@@ -30,14 +23,7 @@ TAX_RATE_COLUMNS = (
     DIVISION,
 )
 PAYMENT_TERM_COLUMNS = (
-    Column(
-        "name",
-        "Name",
-        required=True,
-        max_length=100,
-        help="Unique within the division.",
-        example="Example terms (delete me)",
-    ),
+    name_column(example="Example terms (delete me)"),
     Column(
         "due_days",
         "Due in days",

@@ -2,7 +2,7 @@
 
 from apps.accounting.models import ItemType
 from apps.catalog.models import Item
-from apps.core.columns import ACTIVE, DIVISION, Column, ColumnType, exported_fields
+from apps.core.columns import ACTIVE, DIVISION, Column, ColumnType, exported_fields, name_column
 from apps.core.resources import ExportResource
 
 # An item's accounts: its field, the column's header, and the kind of account it takes (found by name on import).
@@ -13,14 +13,7 @@ ITEM_ACCOUNTS = (
 )
 
 ITEM_COLUMNS = (
-    Column(
-        "name",
-        "Name",
-        required=True,
-        max_length=100,
-        help="Unique within the division.",
-        example="Example item (delete me)",
-    ),
+    name_column(example="Example item (delete me)"),
     Column(
         "item_type",
         "Type",

@@ -254,6 +254,13 @@ def header_key(text: Any) -> str:
 
 
 # Columns many lists have.
+
+
+def name_column(*, example: str) -> Column:
+    """The name a list's records are known by within their division."""
+    return Column("name", "Name", required=True, max_length=100, help="Unique within the division.", example=example)
+
+
 ACTIVE = Column(
     "active",
     "Active",
