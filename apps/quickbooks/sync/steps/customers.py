@@ -9,6 +9,7 @@ within its customer (a second one of a linked name gets a name of its own), and 
 with its customer's tax setting, under "Customer - Location" when QuickBooks has its plain name already.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Q
@@ -311,6 +312,11 @@ class LocationsApply(BothWaysApply):
         if current is not None and mapping.location_name(current, customer_name) == location.name:
             body = mapping.with_name(body, current.name)
         return body
+
+    def recreate(self, write: Write) -> Write:
+        """A location QuickBooks lost is made again under its customer (its update left it where it was there)."""
+        again = super().recreate(write)
+        return replace(again, payload=replace(again.payload, keep_place=False))
 
     def pending_within(self, pending: list[Pending]) -> list[str]:
         """
