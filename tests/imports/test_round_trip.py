@@ -15,8 +15,8 @@ from apps.accounting.resources import PaymentTermResource, TaxRateResource
 from apps.catalog.models import Item
 from apps.catalog.resources import ItemResource
 from apps.core.selectors import division_get_default
-from apps.customers.models import CustomerNote
-from apps.customers.resources import CustomerNoteResource
+from apps.customers.models import Customer, CustomerNote
+from apps.customers.resources import CustomerNoteResource, CustomerResource
 from apps.demo.services import demo_seed
 from apps.imports.kinds import kind_get
 from apps.imports.models import ImportStatus
@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("kind_key", "resource_class"),
     [
+        ("customers", CustomerResource),
         ("customer_notes", CustomerNoteResource),
         ("tax_rates", TaxRateResource),
         ("payment_terms", PaymentTermResource),
@@ -87,3 +88,17 @@ def test_an_exported_list_imports_again_with_no_change(demo_client, label, kind,
     assert record.status == ImportStatus.CHECKED, (record.message, record.errors)
     assert (record.rows, record.error_count) == (count, 0), record.errors
     assert (record.to_create, record.to_update, record.to_skip) == (0, 0, count), record.samples
+
+
+def test_exported_customers_with_their_service_locations_import_again_with_no_change(demo_client):
+    division = division_get_default()
+    customers = Customer.objects.filter(division=division)
+    with_locations = customers.filter(service_locations__isnull=False).distinct().count()
+    assert with_locations >= 3
+
+    exported = post_export(demo_client, "customers.customer", "xlsx", {"division__id__exact": division.pk})
+    record = start("customers", exported.content, division=division)
+
+    assert record.status == ImportStatus.CHECKED, (record.message, record.errors)
+    assert record.error_count == 0, record.errors
+    assert (record.to_create, record.to_update, record.to_skip) == (0, 0, customers.count()), record.samples

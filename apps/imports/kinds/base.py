@@ -22,7 +22,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.core.columns import EXAMPLE_MARKER, Column, ColumnType
+from apps.core.columns import DIVISION, EXAMPLE_MARKER, Column, ColumnType
 from apps.core.models import Division
 from apps.imports.matching import norm
 
@@ -207,6 +207,19 @@ class ImportKind:
                 if not context.valid_rows_only:
                     break
         return errors
+
+    def in_division(self, row: ParsedRow, context: ImportContext, plan: Plan) -> bool:
+        """Whether the row is of the import's division (its Division cell, when it has one, names it)."""
+        named = row["division"]
+        if named is None or norm(named) == norm(context.division.name):
+            return True
+        plan.error(
+            row.number,
+            DIVISION.header,
+            f"This row is of the division “{named}”, and this import goes into “{context.division.name}”. "
+            "Import it into its own division, or clear the cell.",
+        )
+        return False
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)

@@ -1,7 +1,8 @@
 """
 Customers with their service locations, for a company that starts without QuickBooks (or without a customer list).
 
-One row a customer, or one row per service location with the customer's columns on each (or on the first only).
+One row a customer, or one row per service location with the customer's columns on each (or on the first only), as
+the customer list's export writes them (its columns are the export's: ``apps.customers.resources``).
 A customer is known by its number when the row gives one, else by its display name. An existing customer is updated
 with the values the rows give: an empty cell leaves a value as it is, and locations not in the file are kept.
 """
@@ -15,10 +16,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from apps.accounting.models import PaymentTerm, TaxRate
-from apps.core.columns import Column, ColumnType
+from apps.core.columns import Column
 from apps.customers import services as customer_services
 from apps.customers.models import Customer, ServiceLocation
-from apps.customers.resources import EXAMPLE_CUSTOMER
+from apps.customers.resources import CUSTOMER_COLUMNS
 from apps.imports.kinds.base import (
     Action,
     Change,
@@ -53,13 +54,6 @@ ADDRESS_FIELDS = ("street", "street2", "city", "state", "postal_code", "country"
 # Column key → field of the service location.
 LOCATION_COLUMNS = {f"location_{name}": name for name in ADDRESS_FIELDS}
 CUSTOMER_KEYS = (*CUSTOMER_FIELDS, "tax_rate", "payment_term")
-# The templates' example customer's number (its name: ``EXAMPLE_CUSTOMER``).
-EXAMPLE_NUMBER = "EXAMPLE-0001"
-EXAMPLE_LOCATION = "Example location"
-
-
-def _text(key: str, header: str, max_length: int, help: str = "", example: Any = None) -> Column:
-    return Column(key, header, max_length=max_length, help=help, example=example)
 
 
 @dataclass
@@ -86,58 +80,14 @@ class CustomerKind(ImportKind):
     )
     changelist = "admin:customers_customer_changelist"
     valid_rows_note = "a customer with an error on any of its rows is left out whole"
-    columns = (
-        _text(
-            "number",
-            "Customer number",
-            30,
-            "Your own reference; unique. Identifies the customer when given.",
-            EXAMPLE_NUMBER,
-        ),
-        Column(
-            "display_name",
-            "Display name",
-            once=True,
-            max_length=100,
-            help="The name on invoices and lists; unique.",
-            example=EXAMPLE_CUSTOMER,
-        ),
-        _text("company_name", "Company name", 100, example="Example Company LLC"),
-        _text("first_name", "First name", 100, example="Example"),
-        _text("last_name", "Last name", 100, example="Person"),
-        _text("phone", "Phone", 30, example="612-555-0199"),
-        _text("email", "Email", 254, example="billing@example.com"),
-        _text("billing_street", "Billing street", 200, example="100 Example Street"),
-        _text("billing_street2", "Billing street 2", 200),
-        _text("billing_city", "Billing city", 100, example="Minneapolis"),
-        _text("billing_state", "Billing state", 100, example="MN"),
-        _text("billing_postal_code", "Billing postal code", 20, example="55401"),
-        _text("billing_country", "Billing country", 100, example="USA"),
-        Column(
-            "taxable", "Taxable", ColumnType.BOOLEAN, help="Yes or No. Empty: Yes for a new customer.", example="Yes"
-        ),
-        _text("tax_rate", "Tax rate", 100, "The name of a tax rate."),
-        _text("payment_term", "Terms", 100, "The name of a payment term, such as Net 30."),
-        Column("active", "Active", ColumnType.BOOLEAN, help="Yes or No. Empty: Yes for a new customer.", example="Yes"),
-        _text(
-            "location_name",
-            "Service location",
-            100,
-            "A place where you work for the customer; one a row.",
-            EXAMPLE_LOCATION,
-        ),
-        _text("location_street", "Location street", 200, example="100 Example Street"),
-        _text("location_street2", "Location street 2", 200),
-        _text("location_city", "Location city", 100, example="Minneapolis"),
-        _text("location_state", "Location state", 100, example="MN"),
-        _text("location_postal_code", "Location postal code", 20, example="55401"),
-        _text("location_country", "Location country", 100, example="USA"),
-    )
+    columns = CUSTOMER_COLUMNS
 
-    def _group(self, rows: Sequence[ParsedRow], plan: Plan) -> list[CustomerRows]:
+    def _group(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[CustomerRows]:
         groups: dict[str, CustomerRows] = {}
         for row in rows:
             if row["display_name"] is None and row["number"] is None:
+                continue
+            if not self.in_division(row, context, plan):
                 continue
             key = f"#{norm(row['number'])}" if row["number"] else norm(row["display_name"])
             group = groups.setdefault(key, CustomerRows(key=key))
@@ -180,7 +130,7 @@ class CustomerKind(ImportKind):
             locations.setdefault(location.customer_id, {})[norm(location.name)] = location
         claimed: dict[int, int] = {}
         new_names: dict[str, int] = {}
-        for group in self._group(rows, plan):
+        for group in self._group(rows, context, plan):
             if group.invalid:
                 continue
             values = dict(group.values)

@@ -31,7 +31,6 @@ from apps.accounting.resources import PAYMENT_TERM_COLUMNS, TAX_RATE_COLUMNS
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Item
 from apps.catalog.resources import ITEM_ACCOUNTS, ITEM_COLUMNS
-from apps.core.columns import DIVISION
 from apps.core.masters import master_elsewhere
 from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan, changed_values, new_values
 from apps.imports.matching import norm
@@ -61,19 +60,6 @@ class NamedRecordKind(ImportKind):
     def existing(self, context: ImportContext) -> models.QuerySet:
         """The division's records a row may update."""
         return self.model.objects.filter(division=context.division)
-
-    def in_division(self, row: ParsedRow, context: ImportContext, plan: Plan) -> bool:
-        """Whether the row is of the import's division (its Division cell, when it has one, names it)."""
-        named = row["division"]
-        if named is None or norm(named) == norm(context.division.name):
-            return True
-        plan.error(
-            row.number,
-            DIVISION.header,
-            f"This row is of the division “{named}”, and this import goes into “{context.division.name}”. "
-            "Import it into its own division, or clear the cell.",
-        )
-        return False
 
     def lookups(self, context: ImportContext) -> Any:
         """What ``resolve`` finds other records in, read once an import."""
