@@ -1,10 +1,12 @@
 """
 The columns of the account, default account, tax rate and payment term exports (see ``apps.core.resources``); tax
-rates and payment terms are imported from the same columns (``apps.core.columns``).
+rates and payment terms are imported by the same resources (``apps.core.importing``).
 """
 
+from apps.accounting import services
 from apps.accounting.models import Account, DefaultAccounts, PaymentTerm, TaxRate
 from apps.core.columns import ACTIVE, DIVISION, Column, ColumnType, exported_fields, name_column
+from apps.core.importing import RecordResource
 from apps.core.resources import ExportResource
 
 TAX_RATE_COLUMNS = (
@@ -68,18 +70,24 @@ class DefaultAccountsResource(ExportResource):
         )
 
 
-class TaxRateResource(ExportResource):
+class TaxRateResource(RecordResource):
     columns = TAX_RATE_COLUMNS
     export_select_related = ("division",)
+    create = staticmethod(services.tax_rate_create)
+    update = staticmethod(services.tax_rate_update)
+    instance_argument = "tax_rate"
 
     class Meta:
         model = TaxRate
         fields = exported_fields(TAX_RATE_COLUMNS)
 
 
-class PaymentTermResource(ExportResource):
+class PaymentTermResource(RecordResource):
     columns = PAYMENT_TERM_COLUMNS
     export_select_related = ("division",)
+    create = staticmethod(services.payment_term_create)
+    update = staticmethod(services.payment_term_update)
+    instance_argument = "payment_term"
 
     class Meta:
         model = PaymentTerm

@@ -1,9 +1,20 @@
-"""The columns of the item export, which the item import reads too (``apps.core.resources``, ``apps.core.columns``)."""
+"""The item export's columns, and the item import by the same resource (``apps.core.importing``)."""
 
-from apps.accounting.models import ItemType
+from typing import Any
+
+from django.db.models import QuerySet
+
+from apps.accounting.models import (
+    ASSET_ACCOUNT_TYPES,
+    EXPENSE_ACCOUNT_TYPES,
+    INCOME_ACCOUNT_TYPES,
+    Account,
+    ItemType,
+)
+from apps.catalog import services
 from apps.catalog.models import Item
-from apps.core.columns import ACTIVE, DIVISION, Column, ColumnType, exported_fields, name_column
-from apps.core.resources import ExportResource
+from apps.core.columns import ACTIVE, DIVISION, Column, ColumnType, exported_fields, name_column, norm
+from apps.core.importing import RecordResource
 
 # An item's accounts: its field, the column's header, and the kind of account it takes (found by name on import).
 ITEM_ACCOUNTS = (
@@ -11,6 +22,11 @@ ITEM_ACCOUNTS = (
     ("expense_account", "Expense account", "expense"),
     ("asset_account", "Asset account", "asset"),
 )
+ACCOUNT_TYPES = {
+    "income_account": INCOME_ACCOUNT_TYPES,
+    "expense_account": EXPENSE_ACCOUNT_TYPES,
+    "asset_account": ASSET_ACCOUNT_TYPES,
+}
 
 ITEM_COLUMNS = (
     name_column(example="Example item (delete me)"),
@@ -51,10 +67,39 @@ ITEM_COLUMNS = (
 )
 
 
-class ItemResource(ExportResource):
+class ItemResource(RecordResource):
     columns = ITEM_COLUMNS
     export_select_related = ("income_account", "expense_account", "asset_account", "division")
+    create = staticmethod(services.item_create)
+    update = staticmethod(services.item_update)
+    instance_argument = "item"
+    defaults = {"item_type": ItemType.SERVICE}
 
     class Meta:
         model = Item
         fields = exported_fields(ITEM_COLUMNS)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.accounts: dict[str, Account] = {}
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        super().before_import(dataset, **kwargs)
+        self.accounts = {norm(account.name): account for account in Account.objects.filter(division=self.division)}
+
+    def existing_query(self) -> QuerySet:
+        # Their accounts are compared with the rows'.
+        return super().existing_query().select_related(*ACCOUNT_TYPES)
+
+    def reference(self, column: Column, value: Any) -> Any:
+        """An account named by the row: of the division's chart of accounts, and of the kind the column takes."""
+        types = ACCOUNT_TYPES.get(column.key)
+        if types is None:
+            return value
+        account = self.accounts.get(norm(value))
+        if account is None:
+            raise ValueError(f"No account is named “{value}”. Add it to the chart of accounts first.")
+        if account.account_type not in types:
+            kind = next(kind for key, _, kind in ITEM_ACCOUNTS if key == column.key)
+            raise ValueError(f"“{account.name}” is not an {kind} account.")
+        return account

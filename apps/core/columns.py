@@ -57,6 +57,11 @@ class ColumnType(StrEnum):
     CHOICE = "choice"
 
 
+def norm(text: str | None) -> str:
+    """A name as it is matched: whatever its case and spacing ("  Net  30 " is "net 30")."""
+    return " ".join((text or "").split()).casefold()
+
+
 def _shown(value: Any) -> str:
     text = value.isoformat() if isinstance(value, date | datetime) else str(value)
     text = text.strip()

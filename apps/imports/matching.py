@@ -10,15 +10,12 @@ from collections.abc import Iterable
 
 from apps.accounting.models import PaymentTerm, TaxRate
 from apps.catalog.models import Item
+from apps.core.columns import norm
 from apps.customers.models import Customer, ServiceLocation
 
 
 class NotFound(LookupError):
     """No record, or more than one, fits the reference; the message says which and what to do."""
-
-
-def norm(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
 
 
 class CustomerLookup:

@@ -1,38 +1,38 @@
 """
 Kinds whose records are known by their name within the division: tax rates, payment terms and items.
 
-A row whose name is new creates a record; a row whose name exists updates the values its cells give (an empty
-cell leaves the value as it is); a row that changes nothing is left alone. While another system keeps the division's
-tax rates or terms (``apps.core.masters``), the rows that would create or change one are refused with the reason.
+Each is imported by its list's own resource, on django-import-export's workflow (``apps.core.importing``): a row
+whose name is new creates a record; a row whose name exists updates the values its cells give (an empty cell leaves
+the value as it is); a row that changes nothing is left alone. While another system keeps the division's tax rates
+or terms (``apps.core.masters``), the rows that would create or change one are refused with the reason.
 
-The columns are those of the lists' exports too (an item's accounts by name, the division), so that a list exported
-from the admin imports again unchanged: a row of another division than the import's is refused, with the reason.
+The columns are those of the lists' exports (an item's accounts by name, the division), so that a list exported from
+the admin imports again unchanged: a row of another division than the import's is refused, with the reason.
 """
 
-import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
+import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from import_export.results import RowResult
 
-from apps.accounting import services as accounting_services
-from apps.accounting.models import (
-    ASSET_ACCOUNT_TYPES,
-    EXPENSE_ACCOUNT_TYPES,
-    INCOME_ACCOUNT_TYPES,
-    Account,
-    ItemType,
-    PaymentTerm,
-    TaxRate,
-)
-from apps.accounting.resources import PAYMENT_TERM_COLUMNS, TAX_RATE_COLUMNS
-from apps.catalog import services as catalog_services
-from apps.catalog.models import Item
-from apps.catalog.resources import ITEM_ACCOUNTS, ITEM_COLUMNS
+from apps.accounting.resources import PAYMENT_TERM_COLUMNS, TAX_RATE_COLUMNS, PaymentTermResource, TaxRateResource
+from apps.catalog.resources import ITEM_COLUMNS, ItemResource
+from apps.core.importing import RecordResource
 from apps.core.masters import master_elsewhere
-from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan, changed_values, new_values
+from apps.imports.kinds.base import (
+    Action,
+    ImportContext,
+    ImportKind,
+    ParsedRow,
+    Plan,
+    RowError,
+    changed_values,
+    new_values,
+)
 from apps.imports.matching import norm
 
 
@@ -47,80 +47,99 @@ def model_errors(
 
 
 class NamedRecordKind(ImportKind):
-    model: type[models.Model]
-    # Column key → model field, for the columns copied as they are.
-    fields: dict[str, str]
-    create: Callable[..., models.Model]
-    update: Callable[..., models.Model]
-    instance_argument: str
+    """
+    A kind imported by its list's resource (``apps.core.importing.RecordResource``): the preview is the library's
+    dry run, the import its real run, each row's outcome turned into the page's actions and row errors.
+    """
 
-    def defaults(self) -> dict[str, Any]:
-        return {}
+    resource_class: type[RecordResource]
 
-    def existing(self, context: ImportContext) -> models.QuerySet:
-        """The division's records a row may update."""
-        return self.model.objects.filter(division=context.division)
-
-    def lookups(self, context: ImportContext) -> Any:
-        """What ``resolve`` finds other records in, read once an import."""
-        return None
-
-    def resolve(self, row: ParsedRow, values: dict[str, Any], lookups: Any, plan: Plan) -> bool:
-        """Turn the cells that name other records into those records (``False``, and said why, when one is unknown)."""
-        return True
+    @property
+    def model(self) -> type[models.Model]:
+        return self.resource_class._meta.model
 
     def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
         plan = Plan()
-        existing = {norm(obj.name): obj for obj in self.existing(context)}
-        headers = {field: self.header(key) for key, field in self.fields.items()}
-        columns = {field: self.column(key) for key, field in self.fields.items()}
+        kept = self._rows(rows, context, plan)
+        resource = self.resource_class(division=context.division)
+        result = resource.import_data(self._dataset(row.values for row in kept), dry_run=True, raise_errors=False)
+        self._base_errors(result, plan)
+        for row, outcome in zip(kept, result.rows, strict=False):
+            if self._row_errors(row.number, outcome, plan):
+                continue
+            plan.actions.append(self._action(resource, row, outcome))
+        return plan
+
+    def _rows(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[ParsedRow]:
+        """The rows the resource imports: readable, of the import's division, and the first of their name."""
+        kept: list[ParsedRow] = []
         first_seen: dict[str, int] = {}
-        lookups = self.lookups(context)
         for row in rows:
-            if row.invalid:
+            if row.invalid or not self.in_division(row, context, plan):
                 continue
             key = norm(row["name"])
             if key in first_seen:
                 plan.error(row.number, self.header("name"), f"This name is on row {first_seen[key]} already.")
                 continue
             first_seen[key] = row.number
-            if not self.in_division(row, context, plan):
-                continue
-            values = {field: row[column] for column, field in self.fields.items() if row[column] is not None}
-            if not self.resolve(row, values, lookups, plan):
-                continue
-            current = existing.get(key)
-            if current is None:
-                instance = self.model(division=context.division, **{**self.defaults(), **values})
-                describe = partial(new_values, {**self.defaults(), **values}, columns)
-                action = Action("create", [row.number], str(values["name"]), values, describe)
-            else:
-                values.pop("name")  # the same name, perhaps in another case: keep the stored spelling
-                changes = {field: value for field, value in values.items() if getattr(current, field) != value}
-                instance = copy.copy(current)
-                for field, value in changes.items():
-                    setattr(instance, field, value)
-                action = Action(
-                    "update" if changes else "skip",
-                    [row.number],
-                    str(current),
-                    (current, changes),
-                    partial(changed_values, current, changes, columns),
-                )
-            try:
-                instance.full_clean(exclude=["division"], validate_unique=False)
-            except ValidationError as error:
-                model_errors(error, headers, row.number, plan)
-                continue
-            plan.actions.append(action)
-        return plan
+            kept.append(row)
+        return kept
 
-    def write(self, *, action: Action, context: ImportContext) -> None:
-        if action.type == "create":
-            self.create(division=context.division, **{**self.defaults(), **action.payload})
-        else:
-            current, changes = action.payload
-            self.update(**{self.instance_argument: current}, **changes)
+    def _dataset(self, rows: Iterable[dict[str, Any]]) -> tablib.Dataset:
+        """Rows (column key → typed value) as the resource reads them: by column header."""
+        dataset = tablib.Dataset(headers=[column.header for column in self.columns])
+        for values in rows:
+            dataset.append([values.get(column.key) for column in self.columns])
+        return dataset
+
+    @staticmethod
+    def _base_errors(result: Any, plan: Plan) -> None:
+        """What failed before any row (the division's records could not be read): the whole file's error."""
+        for error in result.base_errors:
+            plan.error(None, "", str(error.error))
+
+    def _row_errors(self, number: int, outcome: Any, plan: Plan) -> bool:
+        """A row the resource refused, its reasons on the columns they are about; whether it was refused."""
+        if outcome.import_type == RowResult.IMPORT_TYPE_INVALID:
+            headers = {column.key: column.header for column in self.columns}
+            model_errors(outcome.validation_error, headers, number, plan)
+            return True
+        if outcome.import_type == RowResult.IMPORT_TYPE_ERROR:
+            for error in outcome.errors:
+                plan.error(number, "", str(error.error))
+            return True
+        return False
+
+    def _action(self, resource: RecordResource, row: ParsedRow, outcome: Any) -> Action:
+        """The page's action for a row the resource would create, update or leave as it is."""
+        columns = {column.key: column for column in resource.imported_columns()}
+        instance, values = outcome.instance, dict(row.values)
+        if outcome.import_type == RowResult.IMPORT_TYPE_NEW:
+            given = {
+                key: getattr(instance, key)
+                for key in columns
+                if row[key] is not None or key in resource.defaults
+            }
+            return Action("create", [row.number], str(given["name"]), values, partial(new_values, given, columns))
+        # The record as it is (the library's copy from before the row's values were set on it).
+        current = outcome.original or instance
+        if outcome.import_type == RowResult.IMPORT_TYPE_SKIP:
+            return Action("skip", [row.number], str(current))
+        changes = resource.changes(current, instance)
+        return Action("update", [row.number], str(current), values, partial(changed_values, current, changes, columns))
+
+    def apply(self, *, actions: Iterable[Action], context: ImportContext) -> list[RowError]:
+        """The rows of the records to create or update, imported for real by the resource (each in a savepoint)."""
+        written = [action for action in actions if action.type != "skip"]
+        if not written:
+            return []
+        dataset = self._dataset(action.payload for action in written)
+        result = self.resource_class(division=context.division).import_data(dataset, raise_errors=False)
+        plan = Plan()
+        self._base_errors(result, plan)
+        for action, outcome in zip(written, result.rows, strict=False):
+            self._row_errors(action.rows[0], outcome, plan)
+        return plan.errors
 
 
 class KeptElsewhereRefusingKind(NamedRecordKind):
@@ -145,12 +164,8 @@ class TaxRateKind(KeptElsewhereRefusingKind):
     sheet_name = "Tax rates"
     description = "Sales tax rates, by name. Import them before customers and invoices that use them."
     changelist = "admin:accounting_taxrate_changelist"
-    model = TaxRate
+    resource_class = TaxRateResource
     columns = TAX_RATE_COLUMNS
-    fields = {"name": "name", "percent": "percent", "agency": "agency", "active": "active"}
-    create = staticmethod(accounting_services.tax_rate_create)
-    update = staticmethod(accounting_services.tax_rate_update)
-    instance_argument = "tax_rate"
 
 
 class PaymentTermKind(KeptElsewhereRefusingKind):
@@ -160,19 +175,8 @@ class PaymentTermKind(KeptElsewhereRefusingKind):
     sheet_name = "Payment terms"
     description = "When invoices are due, by name: “Net 30” is due 30 days after the invoice date."
     changelist = "admin:accounting_paymentterm_changelist"
-    model = PaymentTerm
+    resource_class = PaymentTermResource
     columns = PAYMENT_TERM_COLUMNS
-    fields = {"name": "name", "due_days": "due_days", "active": "active"}
-    create = staticmethod(accounting_services.payment_term_create)
-    update = staticmethod(accounting_services.payment_term_update)
-    instance_argument = "payment_term"
-
-
-ACCOUNT_TYPES = {
-    "income_account": INCOME_ACCOUNT_TYPES,
-    "expense_account": EXPENSE_ACCOUNT_TYPES,
-    "asset_account": ASSET_ACCOUNT_TYPES,
-}
 
 
 class ItemKind(NamedRecordKind):
@@ -182,55 +186,5 @@ class ItemKind(NamedRecordKind):
     sheet_name = "Items"
     description = "Parts, materials, services and equipment you sell, by name."
     changelist = "admin:catalog_item_changelist"
-    model = Item
+    resource_class = ItemResource
     columns = ITEM_COLUMNS
-    fields = {
-        "name": "name",
-        "item_type": "item_type",
-        "sku": "sku",
-        "description": "description",
-        "sales_price": "sales_price",
-        "cost": "cost",
-        "taxable": "taxable",
-        "active": "active",
-        "quantity_on_hand": "quantity_on_hand",
-        "quantity_as_of": "quantity_as_of",
-        # Set by ``resolve``: the accounts the row names.
-        "income_account": "income_account",
-        "expense_account": "expense_account",
-        "asset_account": "asset_account",
-    }
-    create = staticmethod(catalog_services.item_create)
-    update = staticmethod(catalog_services.item_update)
-    instance_argument = "item"
-
-    def defaults(self) -> dict[str, Any]:
-        return {"item_type": ItemType.SERVICE}
-
-    def existing(self, context: ImportContext) -> models.QuerySet:
-        # Their accounts are compared with the row's.
-        return super().existing(context).select_related(*(key for key, _, _ in ITEM_ACCOUNTS))
-
-    def lookups(self, context: ImportContext) -> dict[str, Account]:
-        """The division's accounts, by name."""
-        return {norm(account.name): account for account in Account.objects.filter(division=context.division)}
-
-    def resolve(self, row: ParsedRow, values: dict[str, Any], lookups: Any, plan: Plan) -> bool:
-        """The accounts the row names, found by name in the division's chart of accounts, each of its kind."""
-        accounts = lookups
-        found = True
-        for key, header, kind in ITEM_ACCOUNTS:
-            name = row[key]
-            if name is None:
-                continue
-            account = accounts.get(norm(name))
-            if account is None:
-                plan.error(row.number, header, f"No account is named “{name}”. Add it to the chart of accounts first.")
-                found = False
-            elif account.account_type not in ACCOUNT_TYPES[key]:
-                plan.error(row.number, header, f"“{account.name}” is not an {kind} account.")
-                found = False
-            else:
-                values[key] = account
-        return found
-

@@ -1,0 +1,130 @@
+"""
+A list's resource that imports its own export, on django-import-export's import workflow (``import_data``: an
+instance found or made per row, its fields set, compared, validated, saved, a result per row).
+
+What FieldOffice adds to the library's workflow, for the lists whose records are known by their name within the
+division (tax rates, payment terms, items):
+
+- The rows come typed: the Import from Excel page reads the cells with the resource's ``columns`` (``apps.core.
+  columns``: Yes/No, dates, money, choices by label) and hands each row over as column header → value.
+- A row's record is the division's record of that name, whatever its case and spacing; an update keeps the stored
+  spelling. An empty cell leaves a value as it is; a new record starts from ``defaults``.
+- Cells that name other records (an item's accounts) become those records (``reference``); an unknown name, or a
+  record of the wrong kind, is the cell's error.
+- A row is checked by the model's own rules (``full_clean``) and saved through the domain's services (``create``,
+  ``update``), never by the library saving the model. A dry run checks and compares only, and writes nothing.
+"""
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+
+from apps.core.columns import DIVISION, Column, norm
+from apps.core.resources import ExportResource
+
+
+class RecordResource(ExportResource):
+    """
+    See the module's docstring. Subclasses set ``create``, ``update`` and ``instance_argument`` (the services and
+    the name their update takes the record by), and may set ``defaults`` and ``reference``.
+    """
+
+    key: ClassVar[str] = "name"
+    defaults: ClassVar[dict[str, Any]] = {}
+    create: ClassVar[Callable[..., Model]]
+    update: ClassVar[Callable[..., Model]]
+    instance_argument: ClassVar[str]
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        store_instance = True
+        skip_html_diff = True
+        use_transactions = True
+
+    def __init__(self, *, division: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.division = division
+        self.existing: dict[str, Model] = {}
+
+    @classmethod
+    def imported_columns(cls) -> tuple[Column, ...]:
+        """The columns a row's record takes values from (the division names where the row belongs, nothing more)."""
+        return tuple(column for column in cls.columns if column is not DIVISION)
+
+    @classmethod
+    def key_column(cls) -> Column:
+        return next(column for column in cls.columns if column.key == cls.key)
+
+    def existing_query(self) -> QuerySet:
+        """The division's records a row may update."""
+        return self._meta.model.objects.filter(division=self.division)
+
+    def reference(self, column: Column, value: Any) -> Any:
+        """The record a cell names (``ValueError``, with the reason, when there is none); the value itself here."""
+        return value
+
+    # django-import-export's import workflow.
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        self.existing = {norm(getattr(record, self.key)): record for record in self.existing_query()}
+
+    def get_instance(self, instance_loader: Any, row: dict[str, Any]) -> Model | None:
+        return self.existing.get(norm(row.get(self.key_column().header)))
+
+    def init_instance(self, row: dict[str, Any] | None = None) -> Model:
+        return self._meta.model(division=self.division, **self.defaults)
+
+    def import_instance(self, instance: Model, row: dict[str, Any], **kwargs: Any) -> None:
+        errors: dict[str, ValidationError] = {}
+        for column in self.imported_columns():
+            value = row.get(column.header)
+            if value is None or (column.key == self.key and instance.pk is not None):
+                continue
+            try:
+                setattr(instance, column.key, self.reference(column, value))
+            except ValueError as error:
+                errors[column.key] = ValidationError(str(error), code="invalid")
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(
+        self, instance: Model, original: Model | None, row: dict[str, Any], import_validation_errors: Any = None
+    ) -> bool:
+        if instance.pk is None or import_validation_errors:
+            return False
+        return not self.changes(original, instance)
+
+    def changes(self, original: Model | None, instance: Model) -> dict[str, Any]:
+        """The values ``instance`` has that ``original`` had not (every value given, for a new record)."""
+        return {
+            column.key: getattr(instance, column.key)
+            for column in self.imported_columns()
+            if original is None or getattr(original, column.key) != getattr(instance, column.key)
+        }
+
+    def validate_instance(self, instance: Model, import_validation_errors: Any = None, validate_unique: bool = True):
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=["division", *errors], validate_unique=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance: Model, is_create: bool, row: dict[str, Any], **kwargs: Any) -> None:
+        if kwargs.get("dry_run"):
+            return
+        values = {
+            column.key: getattr(instance, column.key)
+            for column in self.imported_columns()
+            if row.get(column.header) is not None or (is_create and column.key in self.defaults)
+        }
+        if is_create:
+            saved = type(self).create(division=self.division, **values)
+            instance.pk = saved.pk
+        else:
+            values.pop(self.key, None)
+            type(self).update(**{self.instance_argument: instance}, **values)
