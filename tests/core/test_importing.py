@@ -60,13 +60,16 @@ def test_a_dry_run_writes_nothing_and_reports_what_the_import_would_do():
     division = division_get_default()
     TaxRateFactory(division=division, name="Minneapolis", percent=Decimal("7.875"))
 
-    result = TaxRateResource(division=division).import_data(
+    resource = TaxRateResource(division=division)
+
+    result = resource.import_data(
         rows(TaxRateResource, {"name": "Minneapolis", "percent": Decimal("8")}, {"name": "St Paul", "percent": 7}),
         dry_run=True,
     )
 
     assert outcomes(result) == [RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_NEW]
-    assert result.rows[0].original.percent == Decimal("7.8750")
+    updated = result.rows[0].instance
+    assert (resource.original_of(updated).percent, updated.percent) == (Decimal("7.8750"), Decimal("8"))
     assert list(TaxRate.objects.values_list("name", "percent")) == [("Minneapolis", Decimal("7.8750"))]
 
 

@@ -121,8 +121,8 @@ class NamedRecordKind(ImportKind):
                 if row[key] is not None or key in resource.defaults
             }
             return Action("create", [row.number], str(given["name"]), values, partial(new_values, given, columns))
-        # The record as it is (the library's copy from before the row's values were set on it).
-        current = outcome.original or instance
+        # The record as it is (the resource's copy from before the row's values were set on it).
+        current = resource.original_of(instance) or instance
         if outcome.import_type == RowResult.IMPORT_TYPE_SKIP:
             return Action("skip", [row.number], str(current))
         changes = resource.changes(current, instance)
