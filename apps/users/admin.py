@@ -8,7 +8,7 @@ FieldOffice are office staff who work in the admin), and a superuser's account (
 changed or deleted. API tokens follow the same line: a superuser's token is neither shown nor made by anyone else.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from rest_framework.authtoken.admin import TokenAdmin as BaseTokenAdmin
@@ -87,9 +87,33 @@ if admin.site.is_registered(TokenProxy):
     admin.site.unregister(TokenProxy)
 
 
+# How much of someone else's API key the token list shows: enough to tell the keys apart, not to use one.
+KEY_END_SHOWN = 4
+
+
 @admin.register(TokenProxy)
 class TokenAdmin(BaseTokenAdmin):
-    """DRF's API tokens; a superuser's token is theirs alone: others neither see it nor make one for them."""
+    """
+    DRF's API tokens. A key is a password: the list shows it whole only to its own user, and to others only its last
+    characters; whoever makes a token for someone sees its key once, to hand it over. A superuser's token is theirs
+    alone: others neither see it nor make one for them.
+    """
+
+    def get_list_display(self, request):
+        @admin.display(description="key")
+        def key(token) -> str:
+            return token.key if token.user_id == request.user.pk else f"…{token.key[-KEY_END_SHOWN:]}"
+
+        return (key, "user", "created")
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and obj.user_id != request.user.pk:
+            messages.info(
+                request,
+                f"The API key of {obj.user} is {obj.key}. Copy it now and hand it over: this list shows only its last "
+                f"{KEY_END_SHOWN} characters to anyone but {obj.user}.",
+            )
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

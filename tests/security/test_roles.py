@@ -494,6 +494,21 @@ def test_an_owner_sees_no_superuser_s_api_token_and_cannot_make_one(owner, super
     assert Token.objects.filter(user=superuser).count() == 1
 
 
+def test_an_owner_sees_only_the_end_of_someone_elses_api_key_but_the_whole_key_once_when_making_it(
+    owner, office_user
+):
+    own = Token.objects.create(user=owner)
+    client = _client(owner)
+
+    added = client.post(reverse("admin:authtoken_tokenproxy_add"), {"user": office_user.pk}, follow=True)
+    listing = client.get(reverse("admin:authtoken_tokenproxy_changelist")).content.decode()
+
+    key = Token.objects.get(user=office_user).key
+    assert key in added.content.decode()  # shown once, to be handed over
+    assert key not in listing and f"…{key[-4:]}" in listing
+    assert own.key in listing
+
+
 # django-q2 schedules and tasks.
 
 
