@@ -20,7 +20,7 @@ division (tax rates, payment terms, items):
 """
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -38,6 +38,9 @@ class RecordResource(ExportResource):
 
     key: ClassVar[str] = "name"
     defaults: ClassVar[dict[str, Any]] = {}
+    # What the model's checks leave out: the division is the resource's own (a kind whose other relations are
+    # known to exist leaves them out too, saving a query a row).
+    unchecked: ClassVar[tuple[str, ...]] = ("division",)
     create: ClassVar[Callable[..., Model]]
     update: ClassVar[Callable[..., Model]]
     instance_argument: ClassVar[str]
@@ -48,10 +51,12 @@ class RecordResource(ExportResource):
         skip_diff = True
         use_transactions = True
 
-    def __init__(self, *, division: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *, division: Any = None, user: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.division = division
-        self.existing: dict[str, Model] = {}
+        # Who imports (the records that keep their writer).
+        self.user = user
+        self.existing: dict[Hashable, Model] = {}
         self.originals: dict[Any, Model] = {}
         self.checking = False
 
@@ -68,6 +73,18 @@ class RecordResource(ExportResource):
         """The division's records a row may update."""
         return self._meta.model.objects.filter(division=self.division)
 
+    def row_key(self, row: dict[str, Any]) -> Hashable:
+        """What the row's record is known by: its name, whatever its case and spacing."""
+        return norm(row.get(self.key_column().header))
+
+    def record_key(self, record: Model) -> Hashable:
+        """What a stored record is known by, as ``row_key`` gives it."""
+        return norm(getattr(record, self.key))
+
+    def keeps(self, column: Column, instance: Model) -> bool:
+        """Whether the record keeps its own value of ``column`` whatever the row says (an update keeps its name)."""
+        return column.key == self.key and instance.pk is not None
+
     def reference(self, column: Column, value: Any) -> Any:
         """The record a cell names (``ValueError``, with the reason, when there is none); the value itself here."""
         return value
@@ -79,10 +96,10 @@ class RecordResource(ExportResource):
         return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
-        self.existing = {norm(getattr(record, self.key)): record for record in self.existing_query()}
+        self.existing = {self.record_key(record): record for record in self.existing_query()}
 
     def get_instance(self, instance_loader: Any, row: dict[str, Any]) -> Model | None:
-        return self.existing.get(norm(row.get(self.key_column().header)))
+        return self.existing.get(self.row_key(row))
 
     def init_instance(self, row: dict[str, Any] | None = None) -> Model:
         return self._meta.model(division=self.division, **self.defaults)
@@ -98,7 +115,7 @@ class RecordResource(ExportResource):
         errors: dict[str, ValidationError] = {}
         for column in self.imported_columns():
             value = row.get(column.header)
-            if value is None or (column.key == self.key and instance.pk is not None):
+            if value is None or self.keeps(column, instance):
                 continue
             try:
                 setattr(instance, column.key, self.reference(column, value))
@@ -119,14 +136,15 @@ class RecordResource(ExportResource):
         return {
             column.key: getattr(instance, column.key)
             for column in self.imported_columns()
-            if original is None or getattr(original, column.key) != getattr(instance, column.key)
+            if original is None
+            or (not self.keeps(column, original) and getattr(original, column.key) != getattr(instance, column.key))
         }
 
     def validate_instance(self, instance: Model, import_validation_errors: Any = None, validate_unique: bool = True):
         errors = dict(import_validation_errors or {})
         if self.checking:
             try:
-                instance.full_clean(exclude=["division", *errors], validate_unique=False)
+                instance.full_clean(exclude=[*self.unchecked, *errors], validate_unique=False)
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
         if errors:

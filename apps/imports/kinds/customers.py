@@ -30,7 +30,7 @@ from apps.imports.kinds.base import (
     changed_values,
     new_values,
 )
-from apps.imports.kinds.named import model_errors
+from apps.imports.kinds.resource import model_errors
 from apps.imports.matching import NameLookup, NotFound, norm
 
 CUSTOMER_FIELDS = (

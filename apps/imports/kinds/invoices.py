@@ -21,7 +21,7 @@ from apps.core.columns import Column, ColumnType
 from apps.customers.models import Customer
 from apps.customers.resources import CUSTOMER_HELP, EXAMPLE_CUSTOMER, EXAMPLE_LOCATION, EXAMPLE_NUMBER
 from apps.imports.kinds.base import EMPTY, Action, Change, ImportContext, ImportKind, ParsedRow, Plan, RowError, shown
-from apps.imports.kinds.named import model_errors
+from apps.imports.kinds.resource import model_errors
 from apps.imports.matching import CustomerLookup, NameLookup, NotFound
 from apps.invoicing import services as invoicing_services
 from apps.invoicing.models import Invoice, InvoiceLine, Payment

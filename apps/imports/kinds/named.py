@@ -10,73 +10,26 @@ The columns are those of the lists' exports (an item's accounts by name, the div
 the admin imports again unchanged: a row of another division than the import's is refused, with the reason.
 """
 
-from collections.abc import Iterable, Sequence
-from functools import partial
-from typing import Any
+from collections.abc import Sequence
 
-import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from import_export.results import RowResult
 
 from apps.accounting.resources import PAYMENT_TERM_COLUMNS, TAX_RATE_COLUMNS, PaymentTermResource, TaxRateResource
 from apps.catalog.resources import ITEM_COLUMNS, ItemResource
+from apps.core.columns import norm
 from apps.core.importing import RecordResource
 from apps.core.masters import master_elsewhere
-from apps.imports.kinds.base import (
-    Action,
-    ImportContext,
-    ImportKind,
-    ParsedRow,
-    Plan,
-    RowError,
-    changed_values,
-    new_values,
-)
-from apps.imports.matching import norm
+from apps.imports.kinds.base import ImportContext, ParsedRow, Plan
+from apps.imports.kinds.resource import ResourceKind
 
 
-def model_errors(
-    error: ValidationError, headers: dict[str, str], row: int, plan: Plan, *, default_column: str = ""
-) -> None:
-    """Report a model's validation errors on the columns their fields come from."""
-    for field, messages in error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]:
-        column = headers.get(field, default_column) if field != NON_FIELD_ERRORS else default_column
-        for message in messages:
-            plan.error(row, column, message)
+class NamedRecordKind(ResourceKind):
+    """A kind whose records are known by their name: a name the file gives twice is an error on the second row."""
 
-
-class NamedRecordKind(ImportKind):
-    """
-    A kind imported by its list's resource (``apps.core.importing.RecordResource``): the preview is the library's
-    dry run, the import its real run, each row's outcome turned into the page's actions and row errors.
-    """
-
-    resource_class: type[RecordResource]
-
-    @property
-    def model(self) -> type[models.Model]:
-        return self.resource_class._meta.model
-
-    def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
-        plan = Plan()
-        kept = self._rows(rows, context, plan)
-        resource = self.resource_class(division=context.division)
-        result = resource.import_data(self._dataset(row.values for row in kept), dry_run=True, raise_errors=False)
-        self._base_errors(result, plan)
-        for row, outcome in zip(kept, result.rows, strict=False):
-            if self._row_errors(row.number, outcome, plan):
-                continue
-            plan.actions.append(self._action(resource, row, outcome))
-        return plan
-
-    def _rows(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[ParsedRow]:
-        """The rows the resource imports: readable, of the import's division, and the first of their name."""
+    def kept_rows(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[ParsedRow]:
         kept: list[ParsedRow] = []
         first_seen: dict[str, int] = {}
-        for row in rows:
-            if row.invalid or not self.in_division(row, context, plan):
-                continue
+        for row in super().kept_rows(rows, context, plan):
             key = norm(row["name"])
             if key in first_seen:
                 plan.error(row.number, self.header("name"), f"This name is on row {first_seen[key]} already.")
@@ -85,61 +38,8 @@ class NamedRecordKind(ImportKind):
             kept.append(row)
         return kept
 
-    def _dataset(self, rows: Iterable[dict[str, Any]]) -> tablib.Dataset:
-        """Rows (column key → typed value) as the resource reads them: by column header."""
-        dataset = tablib.Dataset(headers=[column.header for column in self.columns])
-        for values in rows:
-            dataset.append([values.get(column.key) for column in self.columns])
-        return dataset
-
-    @staticmethod
-    def _base_errors(result: Any, plan: Plan) -> None:
-        """What failed before any row (the division's records could not be read): the whole file's error."""
-        for error in result.base_errors:
-            plan.error(None, "", str(error.error))
-
-    def _row_errors(self, number: int, outcome: Any, plan: Plan) -> bool:
-        """A row the resource refused, its reasons on the columns they are about; whether it was refused."""
-        if outcome.import_type == RowResult.IMPORT_TYPE_INVALID:
-            headers = {column.key: column.header for column in self.columns}
-            model_errors(outcome.validation_error, headers, number, plan)
-            return True
-        if outcome.import_type == RowResult.IMPORT_TYPE_ERROR:
-            for error in outcome.errors:
-                plan.error(number, "", str(error.error))
-            return True
-        return False
-
-    def _action(self, resource: RecordResource, row: ParsedRow, outcome: Any) -> Action:
-        """The page's action for a row the resource would create, update or leave as it is."""
-        columns = {column.key: column for column in resource.imported_columns()}
-        instance, values = outcome.instance, dict(row.values)
-        if outcome.import_type == RowResult.IMPORT_TYPE_NEW:
-            given = {
-                key: getattr(instance, key)
-                for key in columns
-                if row[key] is not None or key in resource.defaults
-            }
-            return Action("create", [row.number], str(given["name"]), values, partial(new_values, given, columns))
-        # The record as it is (the resource's copy from before the row's values were set on it).
-        current = resource.original_of(instance) or instance
-        if outcome.import_type == RowResult.IMPORT_TYPE_SKIP:
-            return Action("skip", [row.number], str(current))
-        changes = resource.changes(current, instance)
-        return Action("update", [row.number], str(current), values, partial(changed_values, current, changes, columns))
-
-    def apply(self, *, actions: Iterable[Action], context: ImportContext) -> list[RowError]:
-        """The rows of the records to create or update, imported for real by the resource (each in a savepoint)."""
-        written = [action for action in actions if action.type != "skip"]
-        if not written:
-            return []
-        dataset = self._dataset(action.payload for action in written)
-        result = self.resource_class(division=context.division).import_data(dataset, raise_errors=False)
-        plan = Plan()
-        self._base_errors(result, plan)
-        for action, outcome in zip(written, result.rows, strict=False):
-            self._row_errors(action.rows[0], outcome, plan)
-        return plan.errors
+    def record_label(self, resource: RecordResource, instance: models.Model, current: models.Model | None) -> str:
+        return str(current) if current is not None else str(instance.name)
 
 
 class KeptElsewhereRefusingKind(NamedRecordKind):
