@@ -10,7 +10,8 @@ division (tax rates, payment terms, items):
 - A row's record is the division's record of that name, whatever its case and spacing; an update keeps the stored
   spelling. An empty cell leaves a value as it is; a new record starts from ``defaults``.
 - Cells that name other records (an item's accounts) become those records (``reference``); an unknown name, or a
-  record of the wrong kind, is the cell's error.
+  record of the wrong kind, is the cell's error. A row that repeats an earlier row's record is left out
+  (``repeats``).
 - A row is checked by the model's own rules (``full_clean``) and saved through the domain's services (``create``,
   ``update``), never by the library saving the model. A dry run checks and compares only, and writes nothing; the
   real run leaves the checks to the services, which make them anyway.
@@ -59,11 +60,18 @@ class RecordResource(ExportResource):
         self.existing: dict[Hashable, Model] = {}
         self.originals: dict[Any, Model] = {}
         self.checking = False
+        # The row being imported (its position in the dataset), the first row of each record, and the rows that
+        # repeat an earlier one (left out).
+        self.position = 0
+        self.first_rows: dict[Hashable, int] = {}
+        self.repeats: dict[int, int] = {}
 
     @classmethod
     def imported_columns(cls) -> tuple[Column, ...]:
         """The columns a row's record takes values from (the division names where the row belongs, nothing more)."""
-        return tuple(column for column in cls.columns if column is not DIVISION)
+        if "_imported_columns" not in cls.__dict__:
+            cls._imported_columns = tuple(column for column in cls.columns if column is not DIVISION)
+        return cls._imported_columns
 
     @classmethod
     def key_column(cls) -> Column:
@@ -104,6 +112,10 @@ class RecordResource(ExportResource):
     def init_instance(self, row: dict[str, Any] | None = None) -> Model:
         return self._meta.model(division=self.division, **self.defaults)
 
+    def import_row(self, row: dict[str, Any], instance_loader: Any, **kwargs: Any) -> Any:
+        self.position = kwargs.get("row_number", 0)
+        return super().import_row(row, instance_loader, **kwargs)
+
     def original_of(self, instance: Model) -> Model | None:
         """The record a row updates as it was before (``None`` for a new one)."""
         return self.originals.get(instance.pk) if instance.pk is not None else None
@@ -127,6 +139,11 @@ class RecordResource(ExportResource):
     def skip_row(
         self, instance: Model, original: Model | None, row: dict[str, Any], import_validation_errors: Any = None
     ) -> bool:
+        key = self.row_key(row)
+        if key in self.first_rows:
+            self.repeats[self.position] = self.first_rows[key]
+            return True
+        self.first_rows[key] = self.position
         if instance.pk is None or import_validation_errors:
             return False
         return not self.changes(self.original_of(instance), instance)

@@ -55,10 +55,13 @@ class ResourceKind(ImportKind):
         resource = self.resource_class(division=context.division, user=context.user)
         result = resource.import_data(self._dataset(row.values for row in kept), dry_run=True, raise_errors=False)
         self._base_errors(result, plan)
-        for row, outcome in zip(kept, result.rows, strict=False):
+        for position, (row, outcome) in enumerate(zip(kept, result.rows, strict=False), start=1):
             if self._row_errors(row.number, outcome, plan):
                 continue
-            plan.actions.append(self._action(resource, row, outcome))
+            action = self._action(resource, row, outcome)
+            if position in resource.repeats:
+                action.label = f"{action.label} (same as row {kept[resource.repeats[position] - 1].number})"
+            plan.actions.append(action)
         return plan
 
     def kept_rows(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[ParsedRow]:
@@ -120,7 +123,8 @@ class ResourceKind(ImportKind):
         if not written:
             return []
         dataset = self._dataset(action.payload for action in written)
-        result = self.resource_class(division=context.division).import_data(dataset, raise_errors=False)
+        resource = self.resource_class(division=context.division, user=context.user)
+        result = resource.import_data(dataset, raise_errors=False)
         plan = Plan()
         self._base_errors(result, plan)
         for action, outcome in zip(written, result.rows, strict=False):
