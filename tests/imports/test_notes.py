@@ -65,3 +65,30 @@ def test_reimport_creates_nothing_new(bar):
     )
     record = start("customer_notes", data)
     assert (record.to_create, record.to_skip) == (0, 1)
+
+
+def test_a_note_the_file_repeats_is_left_out_and_a_known_notes_author_follows_the_file(bar, office_user):
+    known = CustomerNoteFactory(customer=bar, noted_on=date(2022, 8, 15), text="Door code 4411", author="Jo")
+    data = xlsx_bytes(
+        kind_rows(
+            "customer_notes",
+            {"customer": "1001", "noted_on": date(2022, 8, 15), "author": "Sam", "text": "Door code 4411"},
+            {"customer": "Basement Bar", "noted_on": date(2022, 8, 16), "text": "Dog on site"},
+            {"customer": "basement bar", "noted_on": "08/16/2022", "text": "  Dog on site "},
+        )
+    )
+
+    record = start("customer_notes", data, user=office_user)
+
+    assert (record.to_create, record.to_update, record.to_skip, record.error_count) == (1, 1, 1, 0)
+    assert record.samples["update"][0]["changes"] == [{"field": "Author", "old": "Jo", "new": "Sam"}]
+    (repeat,) = record.samples["skip"]
+    assert repeat["rows"] == "4" and repeat["label"].endswith("(same as row 3)")
+    record = run(record, user=office_user)
+    assert (record.created, record.updated) == (1, 1)
+    known.refresh_from_db()
+    assert (known.author, known.text) == ("Sam", "Door code 4411")
+    assert list(CustomerNote.objects.filter(customer=bar).order_by("noted_on").values_list("text", "created_by")) == [
+        ("Door code 4411", None),
+        ("Dog on site", office_user.pk),
+    ]
