@@ -33,7 +33,7 @@ def test_the_demo_keeps_only_its_seed():
         # And the options each command has always had.
         ["bench_changelists", "--rows", "10", "--keep"],
         ["bench_export", "--rows", "10", "--keep", "--no-memory"],
-        ["bench_import", "--lines", "12", "--invoices", "5", "--notes", "4", "--customers", "3", "--reimport"],
+        ["bench_import", "--lines", "12", "--invoices", "5", "--notes", "4", "--items", "4", "--reimport"],
         ["bench_sandbox", "--customers", "10", "--threads", "1", "--server-processes", "1", "--json"],
         ["bench_sync", "--scenario", "pull", "--customers", "10", "--with-jobs", "2", "--jobs-per-customer", "1"],
         ["bench_sync", "--scenario", "items", "--items", "10", "--server-processes", "1", "--json"],

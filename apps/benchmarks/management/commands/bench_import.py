@@ -1,5 +1,5 @@
 """
-Measure the Excel import on large files: historical invoices (50,000 lines, about 15,000 invoices) and notes.
+Measure the Excel import on large files: historical invoices (50,000 lines, about 15,000 invoices), notes and items.
 
 Creates a "Benchmark import" division with customers, their service locations, a tax rate and items, writes the
 workbooks itself (openpyxl's write-only mode), then checks and imports each through the same services as the
@@ -40,17 +40,31 @@ def _peak_mib() -> float:
 
 
 class Command(BaseCommand):
-    help = "Time the Excel import of historical invoices and notes on generated workbooks, and report peak memory."
+    help = (
+        "Time the Excel import of historical invoices, notes and items on generated workbooks, and report peak memory."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--lines", type=int, default=50_000, help="Invoice lines in the invoice workbook.")
         parser.add_argument("--invoices", type=int, default=15_000, help="Invoices the lines are spread over.")
         parser.add_argument("--notes", type=int, default=5_000, help="Rows of the notes workbook.")
+        parser.add_argument("--items", type=int, default=5_000, help="New items in the items workbook.")
         parser.add_argument("--customers", type=int, default=1_000, help="Customers of the benchmark division.")
         parser.add_argument("--reimport", action="store_true", help="Also check each file a second time.")
         parser.add_argument("--keep", action="store_true", help="Keep the benchmark division and its rows.")
 
-    def handle(self, *args, lines: int, invoices: int, notes: int, customers: int, reimport: bool, keep: bool, **opts):
+    def handle(
+        self,
+        *args,
+        lines: int,
+        invoices: int,
+        notes: int,
+        items: int,
+        customers: int,
+        reimport: bool,
+        keep: bool,
+        **opts,
+    ):
         if invoices > lines:
             raise CommandError("There cannot be more invoices than lines.")
         if Division.objects.filter(slug=SLUG).exists():
@@ -73,6 +87,9 @@ class Command(BaseCommand):
                 notes_path = Path(folder) / "notes.xlsx"
                 self._notes_workbook(notes_path, division, rows=notes)
                 self._measure("customer_notes", notes_path, division, reimport=reimport)
+                items_path = Path(folder) / "items.xlsx"
+                self._items_workbook(items_path, rows=items)
+                self._measure("items", items_path, division, reimport=reimport)
         finally:
             if not keep:
                 self._remove(division)
@@ -186,6 +203,25 @@ class Command(BaseCommand):
                     f"Note {index}: called about the spring maintenance visit; gate code {index % 9000 + 1000}.",
                 ]
             )
+        workbook.save(path)
+
+    @staticmethod
+    def _items_workbook(path: Path, *, rows: int) -> None:
+        """New services and parts, each with a price and a cost, in the items template's columns."""
+        kind = kind_get("items")
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(kind.sheet_name)
+        sheet.append([column.header for column in kind.columns])
+        for index in range(rows):
+            values = {
+                "name": f"Benchmark item {index}",
+                "item_type": "Service" if index % 2 else "Non-inventory",
+                "sku": f"BENCH-{index}",
+                "sales_price": Decimal(index % 500) + Decimal("0.95"),
+                "cost": Decimal(index % 300),
+                "taxable": "Yes",
+            }
+            sheet.append([values.get(column.key) for column in kind.columns])
         workbook.save(path)
 
     def _remove(self, division: Division) -> None:
