@@ -2,13 +2,14 @@
 A list's resource that imports its own export, on django-import-export's import workflow (``import_data``: an
 instance found or made per row, its fields set, compared, validated, saved, a result per row).
 
-What FieldOffice adds to the library's workflow, for the lists whose records are known by their name within the
-division (tax rates, payment terms, items):
+What FieldOffice adds to the library's workflow, for the lists whose rows are one record each (tax rates, payment
+terms and items, known by their name; customer notes, by their customer, date and text):
 
 - The rows come typed: the Import from Excel page reads the cells with the resource's ``columns`` (``apps.core.
   columns``: Yes/No, dates, money, choices by label) and hands each row over as column header → value.
-- A row's record is the division's record of that name, whatever its case and spacing; an update keeps the stored
-  spelling. An empty cell leaves a value as it is; a new record starts from ``defaults``.
+- A row's record is the division's record it is known by (``row_key``, ``record_key``: by default its name,
+  whatever its case and spacing); an update keeps what the record is known by as stored (``keeps``). An empty cell
+  leaves a value as it is; a new record starts from ``defaults``.
 - Cells that name other records (an item's accounts) become those records (``reference``); an unknown name, or a
   record of the wrong kind, is the cell's error. A row that repeats an earlier row's record is left out
   (``repeats``).
