@@ -81,7 +81,7 @@ class ResourceKind(ImportKind):
 
     @staticmethod
     def _base_errors(result: Any, plan: Plan) -> None:
-        """What failed before any row (the division's records could not be read): the whole file's error."""
+        """What failed outside any row (reading the division's records, a bulk write): the whole file's error."""
         for error in result.base_errors:
             plan.error(None, "", str(error.error))
 
@@ -118,7 +118,10 @@ class ResourceKind(ImportKind):
         return Action("update", [row.number], label, values, partial(changed_values, current, changes, columns))
 
     def apply(self, *, actions: Iterable[Action], context: ImportContext) -> list[RowError]:
-        """The rows of the records to create or update, imported for real by the resource (each in a savepoint)."""
+        """
+        The rows of the records to create or update, imported for real by the resource (each in a savepoint, or
+        written in bulk by a resource that writes so).
+        """
         written = [action for action in actions if action.type != "skip"]
         if not written:
             return []
