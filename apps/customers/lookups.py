@@ -29,15 +29,10 @@ class CustomerLookup:
             "pk", "number", "display_name", "company_name"
         )
         for pk, number, display_name, company_name in rows.iterator(chunk_size=5000):
-            if number:
-                self.by_number[norm(number)] = pk
-            self.by_name[norm(display_name)] = pk
-            if company_name:
-                self.by_company[norm(company_name)].append(pk)
-            self.names[pk] = display_name
+            self.add(pk=pk, number=number, display_name=display_name, company_name=company_name)
 
     def add(self, *, pk: int, number: str, display_name: str, company_name: str = "") -> None:
-        """Make a customer created during this import findable by the rows that follow."""
+        """Make a customer findable (one created during an import, by the rows that follow)."""
         if number:
             self.by_number[norm(number)] = pk
         self.by_name[norm(display_name)] = pk
