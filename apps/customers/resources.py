@@ -47,8 +47,6 @@ NOTE_COLUMNS = (
 )
 NOTE_CUSTOMER, NOTE_DATE, NOTE_AUTHOR, NOTE_TEXT = NOTE_COLUMNS
 
-# What the export writes of a service location.
-LOCATION_TEXT_FIELDS = ("name", "street", "street2", "city", "state", "postal_code", "country")
 LOCATION_PREFIX = "location_"
 # The templates' example customer's number, and its location's name.
 EXAMPLE_NUMBER = "EXAMPLE-0001"
@@ -59,17 +57,30 @@ def _text(key: str, header: str, max_length: int, help: str = "", example: Any =
     return Column(key, header, max_length=max_length, help=help, example=example, **options)
 
 
+# The parts of an address, in the order of the columns: field, header, most characters, example.
+ADDRESS_PARTS = (
+    ("street", "street", 200, "100 Example Street"),
+    ("street2", "street 2", 200, None),
+    ("city", "city", 100, "Minneapolis"),
+    ("state", "state", 100, "MN"),
+    ("postal_code", "postal code", 20, "55401"),
+    ("country", "country", 100, "USA"),
+)
+ADDRESS_FIELDS = tuple(field for field, _, _, _ in ADDRESS_PARTS)
+
+
+def _address_columns(key_prefix: str, header: str) -> tuple[Column, ...]:
+    """An address's columns: ``billing_street`` headed "Billing street", and so on."""
+    return tuple(
+        _text(f"{key_prefix}{field}", f"{header} {label}", max_length, example=example)
+        for field, label, max_length, example in ADDRESS_PARTS
+    )
+
+
 LOCATION_NAME = _text(
     "location_name", "Service location", 100, "A place where you work for the customer; one a row.", EXAMPLE_LOCATION
 )
-LOCATION_SHEET_COLUMNS = (
-    _text("location_street", "Location street", 200, example="100 Example Street"),
-    _text("location_street2", "Location street 2", 200),
-    _text("location_city", "Location city", 100, example="Minneapolis"),
-    _text("location_state", "Location state", 100, example="MN"),
-    _text("location_postal_code", "Location postal code", 20, example="55401"),
-    _text("location_country", "Location country", 100, example="USA"),
-)
+LOCATION_SHEET_COLUMNS = _address_columns(LOCATION_PREFIX, "Location")
 CUSTOMER_COLUMNS = (
     _text(
         "number",
@@ -91,12 +102,7 @@ CUSTOMER_COLUMNS = (
     _text("last_name", "Last name", 100, example="Person"),
     _text("phone", "Phone", 30, example="612-555-0199"),
     _text("email", "Email", 254, example="billing@example.com"),
-    _text("billing_street", "Billing street", 200, example="100 Example Street"),
-    _text("billing_street2", "Billing street 2", 200),
-    _text("billing_city", "Billing city", 100, example="Minneapolis"),
-    _text("billing_state", "Billing state", 100, example="MN"),
-    _text("billing_postal_code", "Billing postal code", 20, example="55401"),
-    _text("billing_country", "Billing country", 100, example="USA"),
+    *_address_columns("billing_", "Billing"),
     Column("taxable", "Taxable", ColumnType.BOOLEAN, help="Yes or No. Empty: Yes for a new customer.", example="Yes"),
     _text("tax_rate", "Tax rate", 100, "The name of a tax rate.", attribute="tax_rate__name"),
     _text(
@@ -155,7 +161,7 @@ class CustomerResource(ExportResource):
     export_prefetch_related = (
         Prefetch(
             "service_locations",
-            queryset=ServiceLocation.objects.only("customer", *LOCATION_TEXT_FIELDS).order_by("name", "pk"),
+            queryset=ServiceLocation.objects.only("customer", "name", *ADDRESS_FIELDS).order_by("name", "pk"),
             to_attr="export_service_locations",
         ),
     )

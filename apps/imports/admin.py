@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from apps.core.resources import IMPORT_PERMISSION
 from apps.customers.downloads import stored_file_response
 from apps.customers.filetypes import EXCEL, FileType
 from apps.imports import services
@@ -25,7 +26,6 @@ from apps.imports.preview import count_text, example_note, preview_sections
 from apps.imports.selectors import import_record_progress, import_records_recent
 from apps.imports.workbooks import errors_workbook, template_workbook
 
-IMPORT_PERMISSION = "imports.import_from_excel"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = FileType("zip archive", "application/zip")
 ERRORS_SHOWN = 500

@@ -19,7 +19,7 @@ from apps.accounting.models import PaymentTerm, TaxRate
 from apps.core.columns import Column
 from apps.customers import services as customer_services
 from apps.customers.models import Customer, ServiceLocation
-from apps.customers.resources import CUSTOMER_COLUMNS
+from apps.customers.resources import ADDRESS_FIELDS, CUSTOMER_COLUMNS, LOCATION_PREFIX
 from apps.imports.kinds.base import (
     Action,
     Change,
@@ -50,9 +50,8 @@ CUSTOMER_FIELDS = (
     "taxable",
     "active",
 )
-ADDRESS_FIELDS = ("street", "street2", "city", "state", "postal_code", "country")
 # Column key → field of the service location.
-LOCATION_COLUMNS = {f"location_{name}": name for name in ADDRESS_FIELDS}
+LOCATION_COLUMNS = {f"{LOCATION_PREFIX}{name}": name for name in ADDRESS_FIELDS}
 CUSTOMER_KEYS = (*CUSTOMER_FIELDS, "tax_rate", "payment_term")
 
 
