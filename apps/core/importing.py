@@ -22,14 +22,22 @@ terms and items, known by their name; customer notes, by their customer, date an
 """
 
 import copy
-from collections.abc import Callable, Hashable
-from typing import Any, ClassVar
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, ClassVar, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 
 from apps.core.columns import DIVISION, Column, norm
 from apps.core.resources import ExportResource
+
+
+class Problem(NamedTuple):
+    """What is wrong with a row beyond its record's own checks: the file's row number, a column key, the reason."""
+
+    row: int
+    column: str
+    message: str
 
 
 class RecordResource(ExportResource):
@@ -53,11 +61,18 @@ class RecordResource(ExportResource):
         skip_diff = True
         use_transactions = True
 
-    def __init__(self, *, division: Any = None, user: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *, division: Any = None, user: Any = None, row_numbers: Sequence[int] = (), **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.division = division
         # Who imports (the records that keep their writer).
         self.user = user
+        # The file's row number of each row of the dataset (by default, its position), for the messages.
+        self.row_numbers = row_numbers
+        # A record's problems found on particular rows of the file, by the record's import row: reported instead
+        # of a record's own validation errors.
+        self.problems: dict[int, list[Problem]] = {}
         self.existing: dict[Hashable, Model] = {}
         self.originals: dict[Any, Model] = {}
         self.checking = False
@@ -66,6 +81,14 @@ class RecordResource(ExportResource):
         self.position = 0
         self.first_rows: dict[Hashable, int] = {}
         self.repeats: dict[int, int] = {}
+
+    def row_number(self, position: int) -> int:
+        """The file's row number of the dataset's row at ``position`` (from 1)."""
+        return self.row_numbers[position - 1] if self.row_numbers else position
+
+    def rows_of(self, position: int) -> list[int]:
+        """The file's rows of the record imported at ``position``: its own row."""
+        return [self.row_number(position)]
 
     @classmethod
     def imported_columns(cls) -> tuple[Column, ...]:

@@ -12,7 +12,7 @@ and dates. The xlsx one also streams rows with openpyxl's write-only mode, so a 
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -67,6 +67,12 @@ class ChoiceLabelWidget(widgets.Widget):
         if value is None:
             return ""
         return self.labels.get(value, str(value))
+
+
+def column_field(columns: Sequence[Column], key: str) -> Field:
+    """The export's field for the column ``key``: the attribute of the same name of what a row is made from."""
+    column = next(column for column in columns if column.key == key)
+    return Field(attribute=column.key, column_name=column.header)
 
 
 class ExportResource(resources.ModelResource):

@@ -8,11 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from apps.core.columns import norm
+from apps.core.lookups import NotFound
 from apps.customers.models import Customer, ServiceLocation
-
-
-class NotFound(LookupError):
-    """No record, or more than one, fits the reference; the message says which and what to do."""
 
 
 class CustomerLookup:

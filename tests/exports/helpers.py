@@ -45,19 +45,19 @@ def export_url(label: str, params: dict | None = None) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def export_form_data(label: str, file_format: str) -> dict[str, str]:
-    """What the Export page posts with every column ticked, as a browser sends it."""
+def export_form_data(label: str, file_format: str, resource: int = 0) -> dict[str, str]:
+    """What the Export page posts with every column of the ``resource``-th export ticked, as a browser sends it."""
     model_admin = admin.site._registry[apps.get_model(label)]
     formats = [format_class().get_title() for format_class in model_admin.get_export_formats()]
-    (resource_class,) = model_admin.resource_classes
+    resource_class = model_admin.resource_classes[resource]
     prefix = resource_class.__name__.lower()
-    data = {"format": str(formats.index(file_format)), "resource": "0"}
+    data = {"format": str(formats.index(file_format)), "resource": str(resource)}
     data.update({f"{prefix}_{name}": "on" for name in resource_class().get_export_order()})
     return data
 
 
-def post_export(client: Client, label: str, file_format: str, params: dict | None = None):
-    return client.post(export_url(label, params), export_form_data(label, file_format))
+def post_export(client: Client, label: str, file_format: str, params: dict | None = None, *, resource: int = 0):
+    return client.post(export_url(label, params), export_form_data(label, file_format, resource))
 
 
 def read_export(response, file_format: str) -> Exported:

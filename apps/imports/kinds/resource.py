@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from import_export.results import RowResult
 
+from apps.core.grouped_importing import GroupedRecordResource
 from apps.core.importing import RecordResource
 from apps.imports.kinds.base import (
     Action,
@@ -52,17 +53,25 @@ class ResourceKind(ImportKind):
     def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
         plan = Plan()
         kept = self.kept_rows(rows, context, plan)
-        resource = self.resource_class(division=context.division, user=context.user)
+        resource = self.resource_for(context, kept)
         result = resource.import_data(self._dataset(row.values for row in kept), dry_run=True, raise_errors=False)
         self._base_errors(result, plan)
-        for position, (row, outcome) in enumerate(zip(kept, result.rows, strict=False), start=1):
-            if self._row_errors(row.number, outcome, plan):
+        by_number = {row.number: row for row in kept}
+        for position, outcome in enumerate(result.rows, start=1):
+            if self._row_errors(resource, position, outcome, plan):
                 continue
-            action = self._action(resource, row, outcome)
+            rows_of = [by_number[number] for number in resource.rows_of(position)]
+            action = self._action(resource, position, rows_of, outcome)
             if position in resource.repeats:
-                action.label = f"{action.label} (same as row {kept[resource.repeats[position] - 1].number})"
+                action.label = f"{action.label} (same as row {resource.row_number(resource.repeats[position])})"
             plan.actions.append(action)
         return plan
+
+    def resource_for(self, context: ImportContext, rows: Sequence[ParsedRow]) -> RecordResource:
+        """The resource that imports ``rows`` (the file's rows it is given, in order)."""
+        return self.resource_class(
+            division=context.division, user=context.user, row_numbers=[row.number for row in rows]
+        )
 
     def kept_rows(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[ParsedRow]:
         """The rows the resource imports: those read without errors, of the import's division."""
@@ -74,10 +83,11 @@ class ResourceKind(ImportKind):
 
     def _dataset(self, rows: Iterable[dict[str, Any]]) -> tablib.Dataset:
         """Rows (column key → typed value) as the resource reads them: by column header."""
-        dataset = tablib.Dataset(headers=[column.header for column in self.columns])
-        for values in rows:
-            dataset.append([values.get(column.key) for column in self.columns])
-        return dataset
+        keys = [column.key for column in self.columns]
+        # Given whole to the constructor: ``append`` checks each row's width, which these have by construction.
+        return tablib.Dataset(
+            *([values.get(key) for key in keys] for values in rows), headers=[column.header for column in self.columns]
+        )
 
     @staticmethod
     def _base_errors(result: Any, plan: Plan) -> None:
@@ -85,8 +95,13 @@ class ResourceKind(ImportKind):
         for error in result.base_errors:
             plan.error(None, "", str(error.error))
 
-    def _row_errors(self, number: int, outcome: Any, plan: Plan) -> bool:
-        """A row the resource refused, its reasons on the columns they are about; whether it was refused."""
+    def _row_errors(self, resource: RecordResource, position: int, outcome: Any, plan: Plan) -> bool:
+        """A record the resource refused, its reasons on the rows and columns they are about; whether it was."""
+        if position in resource.problems:
+            for problem in resource.problems[position]:
+                plan.error(problem.row, self.header(problem.column) if problem.column else "", problem.message)
+            return True
+        number = resource.rows_of(position)[0]
         if outcome.import_type == RowResult.IMPORT_TYPE_INVALID:
             headers = {column.key: column.header for column in self.columns}
             model_errors(outcome.validation_error, headers, number, plan)
@@ -97,10 +112,11 @@ class ResourceKind(ImportKind):
             return True
         return False
 
-    def _action(self, resource: RecordResource, row: ParsedRow, outcome: Any) -> Action:
-        """The page's action for a row the resource would create, update or leave as it is."""
+    def _action(self, resource: RecordResource, position: int, rows: list[ParsedRow], outcome: Any) -> Action:
+        """The page's action for a record the resource would create, update or leave as it is."""
         columns = {column.key: column for column in resource.imported_columns()}
-        instance, values = outcome.instance, dict(row.values)
+        row = rows[0]
+        instance, values = outcome.instance, [dict(row.values)]
         if outcome.import_type == RowResult.IMPORT_TYPE_NEW:
             given = {
                 key: getattr(instance, key)
@@ -119,17 +135,45 @@ class ResourceKind(ImportKind):
 
     def apply(self, *, actions: Iterable[Action], context: ImportContext) -> list[RowError]:
         """
-        The rows of the records to create or update, imported for real by the resource (each in a savepoint, or
-        written in bulk by a resource that writes so).
+        The rows of the records to create or update, imported for real by the resource (each record in a
+        savepoint, or written in bulk by a resource that writes so).
         """
         written = [action for action in actions if action.type != "skip"]
         if not written:
             return []
-        dataset = self._dataset(action.payload for action in written)
-        resource = self.resource_class(division=context.division, user=context.user)
-        result = resource.import_data(dataset, raise_errors=False)
+        rows = [
+            ParsedRow(number, values)
+            for action in written
+            for number, values in zip(action.rows, action.payload, strict=True)
+        ]
+        resource = self.resource_for(context, rows)
+        result = resource.import_data(self._dataset(row.values for row in rows), raise_errors=False)
         plan = Plan()
         self._base_errors(result, plan)
-        for action, outcome in zip(written, result.rows, strict=False):
-            self._row_errors(action.rows[0], outcome, plan)
+        for position, outcome in enumerate(result.rows, start=1):
+            self._row_errors(resource, position, outcome, plan)
+        if result.has_errors():
+            # Something the checks did not foresee (not a refused record): the library rolled the whole run back,
+            # the valid rows too, so the import fails whole, its stored files undone.
+            raise ValidationError([error.message for error in plan.errors])
         return plan.errors
+
+
+class GroupedResourceKind(ResourceKind):
+    """
+    A kind whose records take several rows (``apps.core.grouped_importing``): the resource gets every row of the
+    import's division, those with unreadable cells too, and leaves out the records they belong to.
+    """
+
+    resource_class: type[GroupedRecordResource]
+
+    def kept_rows(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[ParsedRow]:
+        return [row for row in rows if self.in_division(row, context, plan)]
+
+    def resource_for(self, context: ImportContext, rows: Sequence[ParsedRow]) -> GroupedRecordResource:
+        return self.resource_class(
+            division=context.division,
+            user=context.user,
+            row_numbers=[row.number for row in rows],
+            unreadable=[row.number for row in rows if row.invalid],
+        )

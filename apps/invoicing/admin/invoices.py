@@ -41,7 +41,7 @@ from apps.invoicing import services
 from apps.invoicing.admin.filters import PaymentStateFilter, TotalChangedFilter
 from apps.invoicing.admin.notices import total_changed_flag, total_changed_notice
 from apps.invoicing.models import STATUS_PARTS_SEPARATOR, Invoice, InvoiceLine, InvoiceStatus, Payment
-from apps.invoicing.resources import InvoiceResource
+from apps.invoicing.resources import HistoricalInvoiceResource, InvoiceResource
 from apps.invoicing.selectors import InvoiceSummary, invoice_summary
 
 __all__ = ["InvoiceAdmin", "format_money", "invoice_status_badge"]
@@ -191,7 +191,7 @@ class PaymentInline(admin.TabularInline):
 class InvoiceAdmin(
     ExportAdminMixin, DivisionLabelsAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
 ):
-    resource_classes = [InvoiceResource]
+    resource_classes = [InvoiceResource, HistoricalInvoiceResource]
     import_kind = "invoices"
     # Named, not found by convention: the export mixin puts its own list template first and extends this one.
     change_list_template = "admin/invoicing/invoice/change_list.html"
