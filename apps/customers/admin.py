@@ -18,7 +18,12 @@ from apps.core.resources import ExportAdminMixin
 from apps.customers.downloads import stored_file_response
 from apps.customers.filetypes import file_type_of
 from apps.customers.models import Contact, Customer, CustomerAttachment, CustomerNote, ServiceLocation
-from apps.customers.resources import CustomerNoteResource, CustomerResource, ServiceLocationResource
+from apps.customers.resources import (
+    CustomerAttachmentResource,
+    CustomerNoteResource,
+    CustomerResource,
+    ServiceLocationResource,
+)
 
 ATTACHMENT_FILE_URL = "admin:customers_customerattachment_file"
 # How much of a note the list of notes shows; its page shows all of it.
@@ -233,10 +238,12 @@ class NoteCustomerFilter(admin.SimpleListFilter):
     title = "customer"
     parameter_name = "customer"
     most_listed = 30
+    # The customer's records the list shows (their related name).
+    records = "notes"
 
     def lookups(self, request, model_admin):
-        with_notes = Customer.objects.filter(notes__isnull=False).distinct().order_by("display_name", "pk")
-        listed = list(with_notes.values_list("pk", "display_name")[: self.most_listed + 1])
+        having = Customer.objects.filter(**{f"{self.records}__isnull": False}).distinct().order_by("display_name", "pk")
+        listed = list(having.values_list("pk", "display_name")[: self.most_listed + 1])
         if len(listed) <= self.most_listed:
             return [(str(pk), name) for pk, name in listed]
         chosen = Customer.objects.filter(pk=self.value()).values_list("pk", "display_name") if self.value() else []
@@ -287,3 +294,48 @@ class CustomerNoteAdmin(ExportAdminMixin, DivisionLabelsAdminMixin, FastChangeLi
     def save_model(self, request, obj, form, change) -> None:
         note_author_set(obj, request)
         super().save_model(request, obj, form, change)
+
+
+class AttachmentCustomerFilter(NoteCustomerFilter):
+    """The customer whose attachments are listed, offered as for notes."""
+
+    records = "attachments"
+
+
+class AttachmentAdminForm(CustomerAttachmentForm):
+    """The customer page's attachment form, with the customer: the file is checked by its content as it is there."""
+
+    class Meta(CustomerAttachmentForm.Meta):
+        fields = ["customer", "title", "file", "attached_on"]
+
+
+@admin.register(CustomerAttachment)
+class CustomerAttachmentAdmin(ExportAdminMixin, DivisionLabelsAdminMixin, FastChangeListMixin, admin.ModelAdmin):
+    """Every customer's attachments in one list: searched, filtered by customer and division, and exported."""
+
+    resource_classes = [CustomerAttachmentResource]
+    import_kind = "customer_attachments"
+    form = AttachmentAdminForm
+    list_display = ["file_name", "title", "customer", "division", "attached_on", "download"]
+    list_filter = [AttachmentCustomerFilter, ("customer__division", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["customer"]
+    search_fields = ["title", "file_name", "customer__display_name", "customer__number"]
+    autocomplete_fields = ["customer"]
+    fields = ["customer", "title", "file", "attached_on", "file_name"]
+
+    def get_queryset(self, request):
+        # Annotated rather than joined, as for notes: the export narrows the query with only().
+        return super().get_queryset(request).annotate(division_name=F("customer__division__name"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # An attachment stays with the customer it was kept for (its file is stored under that customer).
+        return ["customer", "file_name"] if obj is not None else ["file_name"]
+
+    @admin.display(description="division", ordering="division_name")
+    def division(self, attachment: CustomerAttachment) -> str:
+        return attachment.division_name
+
+    @admin.display(description="file")
+    def download(self, attachment: CustomerAttachment) -> str:
+        # The guarded download view, never the stored file's own address.
+        return format_html('<a href="{}">Download</a>', reverse(ATTACHMENT_FILE_URL, args=[attachment.pk]))

@@ -6,22 +6,21 @@ compound file holding an "EncryptedPackage" stream; so is an old .xls workbook. 
 far more than it weighs; a hostile archive names members with ``../`` or absolute paths. Each check fails with an
 ``ImportFileError`` whose message is meant for the person who uploaded the file.
 
-The sizes a zip declares are only claims. zipfile cuts a member at its declared size, but ``read()`` first inflates
-up to 2 GB in one call, and bzip2 or LZMA members inflate whole whatever the caller asks. So only stored and deflate
-members are read, always in small chunks, through ``member_chunks``, which also notices a member that goes on past
-its declared size; a workbook has every member read that way before openpyxl (which reads members whole) opens it.
+The sizes a zip declares are only claims: members are unpacked only through ``apps.core.archives.member_chunks``,
+in small chunks, refused past their declared size; a workbook has every member read that way before openpyxl (which
+reads members whole) opens it.
 """
 
-import copy
 import re
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import IO, Any
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+
+from apps.core.archives import ImportFileError, compression_check, member_chunks
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -39,27 +38,8 @@ MAX_MEMBERS = 10_000
 # workbook whole, pictures aside; those parts are small in any real workbook, and are kept small.
 WHOLE_PART_MAX_BYTES = 32 * 1024 * 1024
 STREAMED_PARTS = re.compile(r"^xl/(worksheets/[^/]+\.xml|sharedStrings\.xml|media/.+)$")
-READ_CHUNK_BYTES = 64 * 1024
-READABLE_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-COMPRESSION_NAMES = {
-    zipfile.ZIP_BZIP2: "bzip2",
-    zipfile.ZIP_LZMA: "LZMA",
-    9: "Deflate64",
-    93: "Zstandard",
-    95: "XZ",
-    98: "PPMd",
-}
 # A drive letter ("C:") or a Windows absolute path in a member's name.
 _DRIVE = re.compile(r"^[A-Za-z]:")
-
-
-class ImportFileError(Exception):
-    """The file cannot be imported at all; the message says why, in the uploader's words, ``errors`` where."""
-
-    def __init__(self, message: str, errors: list | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
 
 
 def upload_size_check(*, size: int, label: str = "The file") -> None:
@@ -80,21 +60,6 @@ def member_name_is_safe(name: str) -> bool:
     return ".." not in PurePosixPath(name).parts
 
 
-def _where(what: str) -> str:
-    """Turn "The workbook" into "the workbook", for the middle of a sentence."""
-    return what[:1].lower() + what[1:]
-
-
-def _compression_check(member: zipfile.ZipInfo, *, what: str) -> None:
-    if member.compress_type not in READABLE_COMPRESSION:
-        method = COMPRESSION_NAMES.get(member.compress_type, f"method {member.compress_type}")
-        raise ImportFileError(
-            f"“{member.filename}” in {_where(what)} is packed with a kind of compression ({method}) that cannot be "
-            "imported. Save or zip it again with the ordinary compression (Excel's “Save”, or your computer's own "
-            "“Compress” command)."
-        )
-
-
 def archive_check(archive: zipfile.ZipFile, *, what: str, max_member_bytes: int | None = None) -> None:
     """Refuse a zip with unsafe names, encrypted members, unusual compression or members that unpack to too much."""
     members = archive.infolist()
@@ -106,7 +71,7 @@ def archive_check(archive: zipfile.ZipFile, *, what: str, max_member_bytes: int 
             raise ImportFileError(f"{what} contains a file with an unsafe name ({member.filename!r}); it was refused.")
         if member.flag_bits & 0x1:
             raise ImportFileError(f"{what} is password-protected. Remove the password and upload it again.")
-        _compression_check(member, what=what)
+        compression_check(member, what=what)
         if max_member_bytes is not None and member.file_size > max_member_bytes:
             # Reported per row by the caller, which knows which row needs the file.
             continue
@@ -119,51 +84,6 @@ def archive_check(archive: zipfile.ZipFile, *, what: str, max_member_bytes: int 
         raise ImportFileError(
             f"{what} unpacks to {filesizeformat(total)}; at most {filesizeformat(limit)} can be imported at once."
         )
-
-
-class DamagedMember(ImportFileError):
-    """A member of a zip that does not unpack as the zip describes it: damaged, or made to harm."""
-
-
-def _damaged(member: zipfile.ZipInfo, what: str) -> str:
-    return f"“{member.filename}” in {_where(what)} is damaged and cannot be read. Make the file again."
-
-
-def member_chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, what: str) -> Iterator[bytes]:
-    """
-    The member's bytes, in chunks of at most 64 KB, checked as they come: ``DamagedMember`` when the member unpacks
-    to more (or less) than its declared size or fails its CRC. Call ``archive_check`` first: it bounds the declared
-    sizes, and so what this reads.
-
-    zipfile stops at the declared size without a word, so the member is opened as one byte larger than declared (and
-    its CRC checked here, at the end): a member that goes on inflating shows as that byte, and is refused before more
-    is read.
-    """
-    _compression_check(member, what=what)
-    probe = copy.copy(member)
-    probe.file_size = member.file_size + 1
-    del probe.CRC  # zipfile would check it against the one byte more; checked below instead
-    read, crc = 0, 0
-    try:
-        with archive.open(probe) as stream:
-            while chunk := stream.read(READ_CHUNK_BYTES):
-                read += len(chunk)
-                if read > member.file_size:
-                    raise DamagedMember(
-                        f"“{member.filename}” in {_where(what)} unpacks to more than the zip says it holds "
-                        "(a “zip bomb”); it was refused."
-                    )
-                crc = zlib.crc32(chunk, crc)
-                yield chunk
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError, NotImplementedError) as error:
-        raise DamagedMember(_damaged(member, what)) from error
-    if read != member.file_size or crc != member.CRC:
-        raise DamagedMember(_damaged(member, what))
-
-
-def member_read(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, what: str) -> bytes:
-    """The whole member, read through ``member_chunks``."""
-    return b"".join(member_chunks(archive, member, what=what))
 
 
 def members_verify(archive: zipfile.ZipFile, *, what: str) -> None:

@@ -1,14 +1,22 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.selectors import division_get_default
-from apps.customers.models import Customer, CustomerNote, ServiceLocation
-from tests.factories import CustomerFactory, CustomerNoteFactory, ServiceLocationFactory, TaxRateFactory
+from apps.customers.models import Customer, CustomerAttachment, CustomerNote, ServiceLocation
+from tests.exports.helpers import export
+from tests.factories import (
+    CustomerAttachmentFactory,
+    CustomerFactory,
+    CustomerNoteFactory,
+    ServiceLocationFactory,
+    TaxRateFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +163,68 @@ def test_a_note_added_from_the_notes_list_is_signed_by_its_writer(admin_client, 
     assert response.status_code == 302, response.context["adminform"].form.errors
     note = CustomerNote.objects.get(customer=bar)
     assert (note.created_by, note.author) == (superuser, str(superuser))
+
+
+ATTACHMENTS = reverse("admin:customers_customerattachment_changelist")
+
+
+def _listed_attachments(response) -> list[str]:
+    assert response.status_code == 200
+    return sorted(attachment.file_name for attachment in response.context["cl"].result_list)
+
+
+def test_attachments_list_searches_and_filters_by_customer(admin_client):
+    bar = CustomerFactory(display_name="Basement Bar", number="C-77")
+    deli = CustomerFactory(display_name="Corner Deli")
+    CustomerFactory(display_name="No Files Inc")
+    CustomerAttachmentFactory(customer=bar, title="Site plan", file__filename="plan.pdf")
+    CustomerAttachmentFactory(customer=bar, title="", file__filename="codes.txt")
+    CustomerAttachmentFactory(customer=deli, title="Lease", file__filename="contract.pdf")
+
+    response = admin_client.get(ATTACHMENTS)
+    assert _listed_attachments(response) == ["codes.txt", "contract.pdf", "plan.pdf"]
+    (customer_filter,) = [spec for spec in response.context["cl"].filter_specs if spec.title == "customer"]
+    assert customer_filter.lookup_choices == [(str(bar.pk), "Basement Bar"), (str(deli.pk), "Corner Deli")]
+    assert _listed_attachments(admin_client.get(ATTACHMENTS, {"q": "C-77"})) == ["codes.txt", "plan.pdf"]
+    assert _listed_attachments(admin_client.get(ATTACHMENTS, {"q": "lease"})) == ["contract.pdf"]
+    assert _listed_attachments(admin_client.get(ATTACHMENTS, {"q": "codes"})) == ["codes.txt"]
+    assert _listed_attachments(admin_client.get(ATTACHMENTS, {"customer": str(deli.pk)})) == ["contract.pdf"]
+    # Each row downloads through the guarded view, never from where the file is stored.
+    page = response.content.decode()
+    attachment = CustomerAttachment.objects.get(file_name="plan.pdf")
+    assert reverse("admin:customers_customerattachment_file", args=[attachment.pk]) in page
+    assert attachment.file.name not in page
+
+
+def test_attachments_list_exports_and_offers_the_import_to_who_may_import(client, office_user, read_only_user):
+    CustomerAttachmentFactory(customer=CustomerFactory(display_name="Basement Bar"), file__filename="plan.pdf")
+    import_link = f"{reverse('admin:imports_excelimport_changelist')}?kind=customer_attachments"
+
+    client.force_login(office_user)
+    assert import_link in client.get(ATTACHMENTS).content.decode()
+    exported = export(client, "customers.customerattachment", "csv")
+    assert exported.headers == ["Customer", "File name", "Title", "Date"]
+    assert exported.rows == [["Basement Bar", "plan.pdf", "Site plan", ""]]
+
+    client.force_login(read_only_user)
+    response = client.get(ATTACHMENTS)
+    assert response.status_code == 200
+    assert "kind=customer_attachments" not in response.content.decode()
+
+
+def test_an_attachment_added_from_the_list_is_checked_by_its_content(admin_client):
+    bar = CustomerFactory(display_name="Basement Bar")
+    add = reverse("admin:customers_customerattachment_add")
+    page = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+
+    refused = admin_client.post(add, {"customer": bar.pk, "file": SimpleUploadedFile("plan.pdf", page)})
+    assert refused.status_code == 200
+    assert "“plan.pdf” is a web page (HTML); it cannot be attached." in refused.content.decode()
+    assert not CustomerAttachment.objects.exists()
+
+    pdf = SimpleUploadedFile("Site plan.pdf", b"%PDF-1.4\n%%EOF")
+    response = admin_client.post(add, {"customer": bar.pk, "title": "Plan", "file": pdf})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    attachment = CustomerAttachment.objects.get()
+    assert (attachment.customer, attachment.title, attachment.file_name) == (bar, "Plan", "Site plan.pdf")
+    assert "Site plan" not in attachment.file.name

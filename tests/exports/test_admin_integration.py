@@ -44,6 +44,7 @@ IMPORTED_FROM_LISTS = {
     "catalog.item": "items",
     "customers.customer": "customers",
     "customers.customernote": "customer_notes",
+    "customers.customerattachment": "customer_attachments",
     "invoicing.invoice": "invoices",
 }
 

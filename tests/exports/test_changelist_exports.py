@@ -1,6 +1,6 @@
 """Every changelist exports, as xlsx and csv, the rows it lists (search, filters, date range) and no others."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from apps.invoicing.models import InvoiceStatus
 from tests.exports.helpers import export
 from tests.factories import (
     AccountFactory,
+    CustomerAttachmentFactory,
     CustomerFactory,
     CustomerNoteFactory,
     DefaultAccountsFactory,
@@ -67,6 +68,7 @@ HEADERS = {
         "Active",
     ],
     "customers.customernote": ["Customer", "Date", "Author", "Text"],
+    "customers.customerattachment": ["Customer", "File name", "Title", "Date"],
     "catalog.item": [
         "Name",
         "Type",
@@ -193,6 +195,27 @@ def test_customer_notes_export_the_searched_and_dated_rows_in_the_imports_column
     noted_on = (today - timedelta(days=10)) if file_format == "xlsx" else (today - timedelta(days=10)).isoformat()
     assert row[0] == "Basement Bar" and row[2:] == ["Jo", "Door code 4411"]
     assert (row[1].date() if hasattr(row[1], "date") else row[1]) == noted_on
+
+
+def test_customer_attachments_export_their_file_names_in_the_imports_columns(admin_client, file_format):
+    bar = CustomerFactory(display_name="Basement Bar")
+    CustomerAttachmentFactory(
+        customer=bar, title="Site plan", attached_on=date(2022, 8, 15), file__filename="site-plan.pdf"
+    )
+    CustomerAttachmentFactory(customer=bar, title="", file__filename="codes.txt")
+    CustomerAttachmentFactory(customer=CustomerFactory(display_name="Corner Deli"), file__filename="contract.pdf")
+
+    exported = export(admin_client, "customers.customerattachment", file_format, {"customer": str(bar.pk)})
+
+    assert exported.headers == HEADERS["customers.customerattachment"]
+    empty = None if file_format == "xlsx" else ""
+    plan, codes = exported.row_by("File name", "site-plan.pdf"), exported.row_by("File name", "codes.txt")
+    # The name the file was attached under, never where it is stored.
+    assert (plan["Customer"], plan["Title"]) == ("Basement Bar", "Site plan")
+    attached_on = date(2022, 8, 15) if file_format == "xlsx" else "2022-08-15"
+    assert (plan["Date"].date() if hasattr(plan["Date"], "date") else plan["Date"]) == attached_on
+    assert (codes["Title"], codes["Date"]) == (empty, empty)
+    assert len(exported.rows) == 2
 
 
 def test_items_export_the_filtered_rows_with_prices_and_accounts(admin_client, file_format):

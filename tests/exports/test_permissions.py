@@ -12,6 +12,7 @@ DOMAIN_LISTS = [
     "customers.customer",
     "customers.servicelocation",
     "customers.customernote",
+    "customers.customerattachment",
     "catalog.item",
     "accounting.account",
     "accounting.defaultaccounts",

@@ -10,6 +10,7 @@ from apps.accounting.models import AccountType, ItemType
 from tests.exports.helpers import post_export
 from tests.factories import (
     AccountFactory,
+    CustomerAttachmentFactory,
     CustomerFactory,
     DefaultAccountsFactory,
     DivisionFactory,
@@ -66,6 +67,7 @@ def _invoices(count: int) -> None:
 MAKERS: dict[str, Callable[[int], object]] = {
     "customers.customer": _customers,
     "customers.servicelocation": lambda count: ServiceLocationFactory.create_batch(count),
+    "customers.customerattachment": lambda count: CustomerAttachmentFactory.create_batch(count),
     "catalog.item": _items,
     "accounting.account": lambda count: AccountFactory.create_batch(count),
     "accounting.defaultaccounts": _default_accounts,
