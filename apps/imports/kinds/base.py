@@ -22,9 +22,8 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.core.columns import DIVISION, EXAMPLE_MARKER, Column, ColumnType
+from apps.core.columns import DIVISION, EXAMPLE_MARKER, Column, ColumnType, norm
 from apps.core.models import Division
-from apps.imports.matching import norm
 
 ActionType = Literal["create", "update", "skip"]
 

@@ -1,7 +1,7 @@
 """
-The invoice list's export (see ``apps.core.resources``), and historical invoices with their lines: the columns of
-the Import from Excel page's template, its reader and the export of invoices with their lines, and the resource that
-imports them (on django-import-export's workflow, one row a line: ``apps.core.grouped_importing``).
+Historical invoices with their lines, one row a line: the columns of the Import from Excel page's template and its
+reader, the export of invoices with their lines, and the resource that imports them (on django-import-export's
+workflow: ``apps.core.grouped_importing``).
 """
 
 import copy
@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from import_export.fields import Field
 
 from apps.accounting.models import TaxRate
 from apps.catalog.models import Item
@@ -20,7 +19,7 @@ from apps.core.columns import Column, ColumnType, exported_fields
 from apps.core.grouped_importing import Group, GroupedRecordResource, Part
 from apps.core.importing import Problem
 from apps.core.lookups import NameLookup, NotFound
-from apps.core.resources import ExportResource, column_field
+from apps.core.resources import column_field
 from apps.customers.lookups import CustomerLookup
 from apps.customers.models import Customer
 from apps.customers.resources import CUSTOMER_HELP, EXAMPLE_CUSTOMER, EXAMPLE_LOCATION, EXAMPLE_NUMBER
@@ -28,52 +27,6 @@ from apps.invoicing import services
 from apps.invoicing.models import Invoice, InvoiceLine, Payment
 from apps.invoicing.services import HistoricalInvoice, HistoricalLine, HistoryTotals
 from apps.invoicing.services.history import PAYMENT_REFERENCE
-
-
-class InvoiceResource(ExportResource):
-    status = Field(column_name="Status")
-    amount_paid = Field(column_name="Paid")
-
-    column_headers = {
-        "invoice_date": "Date",
-        "customer__display_name": "Customer",
-        "service_location__name": "Service location",
-        "payment_term__name": "Payment term",
-        "tax_rate__name": "Tax rate",
-        "division__name": "Division",
-    }
-    export_select_related = ("customer", "service_location", "payment_term", "tax_rate", "division")
-
-    class Meta:
-        model = Invoice
-        name = "Invoices, one row each"
-        fields = (
-            "number",
-            "invoice_date",
-            "due_date",
-            "customer__display_name",
-            "service_location__name",
-            "status",
-            "subtotal",
-            "tax",
-            "total",
-            "amount_paid",
-            "balance",
-            "payment_term__name",
-            "tax_rate__name",
-            "memo",
-            "division__name",
-        )
-
-    def dehydrate_status(self, invoice: Invoice) -> str:
-        # What the list shows: "Overdue" is derived from the due date and the balance, never stored.
-        return invoice.display_status
-
-    def dehydrate_amount_paid(self, invoice: Invoice) -> Decimal:
-        return invoice.amount_paid
-
-
-# Historical invoices, one row a line.
 
 STATUS_CHOICES = (("paid", "Paid"), ("unpaid", "Unpaid"))
 ONE = Decimal("1")
