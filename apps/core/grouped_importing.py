@@ -148,8 +148,9 @@ class GroupedRecordResource(RecordResource):
 
     def _merge(self, group: Group, part: Part) -> None:
         group.unreadable |= part.number in self.unreadable
+        values = part.values
         for key in self.record_keys:
-            value = part[key]
+            value = values.get(key)
             if value is None:
                 continue
             if key not in group.values:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any, ClassVar, NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model, QuerySet
 
 from apps.core.columns import DIVISION, Column, norm
@@ -199,10 +200,13 @@ class RecordResource(ExportResource):
             for column in self.imported_columns()
             if row.get(column.header) is not None or (is_create and column.key in self.defaults)
         }
-        if is_create:
-            saved = type(self).create(division=self.division, **values)
-            instance.pk = saved.pk
-        else:
-            values.pop(self.key, None)
-            type(self).update(**{self.instance_argument: instance}, **values)
+        # A record whose writing fails leaves nothing behind: the library reports the failure as the row's and
+        # carries on, within its own savepoint.
+        with transaction.atomic():
+            if is_create:
+                saved = type(self).create(division=self.division, **values)
+                instance.pk = saved.pk
+            else:
+                values.pop(self.key, None)
+                type(self).update(**{self.instance_argument: instance}, **values)
 

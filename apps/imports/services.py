@@ -192,8 +192,6 @@ def _read(record: ImportRecord, kind: ImportKind, workbook: IO[bytes], *, readin
 def _samples(actions: list[Action], example_rows: list[int]) -> dict[str, list]:
     """
     The first records of each action with their changes field by field, and the first example rows skipped.
-
-    Call it before anything is written: an update's changes read the record's values as they are.
     """
     samples: dict[str, list] = {"create": [], "update": [], "skip": [], "examples": example_rows[:SAMPLES_PER_ACTION]}
     for action in actions:
@@ -208,20 +206,6 @@ def _samples(actions: list[Action], example_rows: list[int]) -> dict[str, list]:
                 }
             )
     return samples
-
-
-def _samples_written(samples: dict[str, list], failed_rows: set[int]) -> dict[str, list]:
-    """The samples taken before writing, less the records whose writing failed (valid rows only)."""
-    if not failed_rows:
-        return samples
-
-    def first_row(sample: dict) -> int:
-        return int(sample["rows"].split("-")[0])
-
-    return {
-        key: items if key == "examples" else [item for item in items if first_row(item) not in failed_rows]
-        for key, items in samples.items()
-    }
 
 
 def _unexpected(record: ImportRecord, step: str) -> ImportRecord:
@@ -357,7 +341,14 @@ class _NothingWritten(Exception):
 def _write(record: ImportRecord, kind: ImportKind, read: SheetRead, context: ImportContext) -> None:
     with transaction.atomic():
         Division.objects.select_for_update().filter(pk=context.division.pk).first()
-        plan = kind.plan(rows=read.rows, context=context)
+        _progress(record, 85, f"Importing {kind.noun_plural}")
+        try:
+            plan = kind.run(rows=read.rows, context=context)
+        except Exception as error:
+            # Anything the checks did not foresee: nothing is kept, and the record says what happened.
+            logger.warning("Import %s failed while writing", record.pk, exc_info=True)
+            message = " ".join(validation_messages(error))
+            raise _NothingWritten(f"Nothing was imported: {message}", read.errors) from error
         errors = read.errors + plan.errors
         if fatal := _file_level(errors):
             raise _NothingWritten(fatal.message, errors)
@@ -368,25 +359,8 @@ def _write(record: ImportRecord, kind: ImportKind, read: SheetRead, context: Imp
                 f"Nothing was imported: {rows}. Fix them and upload the file again, or import the valid rows only.",
                 errors,
             )
-        writes = sum(1 for action in plan.actions if action.type != "skip")
-        # What the import does, described before it writes (an update's old values are still there).
-        samples = _samples(plan.actions, read.example_rows)
-        _progress(record, 90, f"Writing {writes:,} {kind.noun_plural}")
-        try:
-            write_errors = kind.apply(actions=plan.actions, context=context)
-        except Exception as error:
-            # Anything the checks did not foresee: nothing is kept, and the record says what happened.
-            logger.warning("Import %s failed while writing", record.pk, exc_info=True)
-            message = " ".join(validation_messages(error))
-            raise _NothingWritten(f"Nothing was imported: {message}", errors) from error
-        if write_errors and not context.valid_rows_only:
-            raise _NothingWritten("Nothing was imported: some records could not be saved.", errors + write_errors)
-        failed_rows = {error.row for error in write_errors}
-        written = [action for action in plan.actions if action.rows[0] not in failed_rows]
-        record.created = sum(1 for action in written if action.type == "create")
-        record.updated = sum(1 for action in written if action.type == "update")
-        record.skipped = sum(1 for action in written if action.type == "skip")
-        # What was written, from the plan the writer was given: the preview's list, as done.
-        record.samples = _samples_written(samples, failed_rows)
-        _errors_store(record, errors + write_errors)
+        record.created, record.updated, record.skipped = plan.count("create"), plan.count("update"), plan.count("skip")
+        # What was written, described from the values the records had before (the preview's list, as done).
+        record.samples = _samples(plan.actions, read.example_rows)
+        _errors_store(record, errors)
         record.save()

@@ -82,6 +82,8 @@ def test_valid_rows_only_keeps_the_files_before_one_that_cannot_be_stored(bar, m
 
     assert (record.status, record.created) == (ImportStatus.IMPORTED, 1)
     assert errors_of(record) == [(3, "", "The disk is full.")]
+    # What the import did lists the file it kept, not the one it could not store.
+    assert [sample["label"] for sample in record.samples["create"]] == ["Basement Bar · site-plan.pdf"]
     kept = CustomerAttachment.objects.get()
     assert kept.file_name == "site-plan.pdf"
     assert default_storage.listdir(f"customers/{bar.pk}/attachments")[1] == [kept.file.name.rsplit("/", 1)[-1]]

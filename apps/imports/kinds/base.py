@@ -1,18 +1,18 @@
 """
-What every kind of import shares: its columns, the plan it makes from the rows (reads only), and how it writes.
+What every kind of import shares: its columns, and the ``Plan`` it makes of the rows, in the preview (nothing
+written) and in the import (written).
 
-A kind turns parsed rows into a ``Plan``: actions (create, update or leave as it is) on records identified by a
-business key, and row errors. Each action can describe its changes, field by field (old → new for an update, the
-values of a new record): the preview shows them, and they describe exactly what the writer is given. Writing happens
-only once the plan is confirmed, inside one transaction; a kind writes through the domain apps' services, never by
-saving models itself.
+A ``Plan`` holds actions (create, update or leave as it is) on records identified by a business key, and row errors.
+Each action can describe its changes, field by field (old → new for an update, the values of a new record, from the
+values the record had before the import): the preview and the finished import show them. The import runs once it is
+confirmed, inside one transaction; a kind writes through the domain apps' services, never by saving models itself.
 
 Example rows never reach a kind: the reader leaves out rows marked in the templates' Example column and rows equal
 to the kind's example (``ImportKind.is_example``).
 """
 
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,7 +20,6 @@ from functools import cached_property
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from apps.core.columns import DIVISION, EXAMPLE_MARKER, Column, ColumnType, norm
 from apps.core.models import Division
@@ -127,7 +126,6 @@ class Action:
     type: ActionType
     rows: list[int]
     label: str
-    payload: Any = None
     describe: Callable[[], list[Change]] | None = None
 
     def changes(self) -> list[Change]:
@@ -165,7 +163,7 @@ def validation_messages(error: Exception) -> list[str]:
 
 
 class ImportKind:
-    """A kind of import. Subclasses set the class attributes and implement ``plan`` and ``write``."""
+    """A kind of import. Subclasses set the class attributes and implement ``plan`` and ``run``."""
 
     key: str
     label: str
@@ -181,31 +179,15 @@ class ImportKind:
     valid_rows_note: str = ""
 
     def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+        """What importing the rows would do: the actions and the row errors; nothing is written."""
         raise NotImplementedError
 
-    def write(self, *, action: Action, context: ImportContext) -> None:
-        """Create or update the record of one action, through the domain services."""
+    def run(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+        """
+        Import the rows, through the domain services, in the caller's transaction (which the caller rolls back when
+        errors come back and the import is all or nothing): what was written, and the rows refused.
+        """
         raise NotImplementedError
-
-    def apply(self, *, actions: Iterable[Action], context: ImportContext) -> list[RowError]:
-        """
-        Write the actions one by one, each in a savepoint, and return the errors of those that failed.
-
-        Kinds that write in bulk override this. The caller rolls everything back when errors come back and the
-        import is all or nothing.
-        """
-        errors: list[RowError] = []
-        for action in actions:
-            if action.type == "skip":
-                continue
-            try:
-                with transaction.atomic():
-                    self.write(action=action, context=context)
-            except (ValidationError, ValueError) as error:
-                errors += [RowError(action.rows[0], "", message) for message in validation_messages(error)]
-                if not context.valid_rows_only:
-                    break
-        return errors
 
     def in_division(self, row: ParsedRow, context: ImportContext, plan: Plan) -> bool:
         """Whether the row is of the import's division (its Division cell, when it has one, names it)."""

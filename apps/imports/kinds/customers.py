@@ -39,9 +39,8 @@ class CustomerKind(GroupedResourceKind):
             return Action("skip", numbers, label)
         current = resource.original_of(instance)
         changes = resource.customer_changes(position, instance)
-        payload = [row.values for row in rows]
         describe = partial(self._changes, current, changes, locations)
-        return Action("create" if current is None else "update", numbers, label, payload, describe)
+        return Action("create" if current is None else "update", numbers, label, describe)
 
     @cached_property
     def _customer_columns(self) -> dict[str, Column]:

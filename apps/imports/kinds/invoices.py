@@ -69,9 +69,8 @@ class HistoricalInvoiceKind(GroupedResourceKind):
             return Action("skip", numbers, label)
         location = resource.group_of(position).values.get("service_location")
         stored = resource.stored.get(spec.number)
-        payload = [row.values for row in rows]
         describe = partial(self._changes, stored, spec, location)
-        return Action("create" if stored is None else "update", numbers, label, payload, describe)
+        return Action("create" if stored is None else "update", numbers, label, describe)
 
     # What the preview shows.
 

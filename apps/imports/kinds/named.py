@@ -45,6 +45,12 @@ class NamedRecordKind(ResourceKind):
 class KeptElsewhereRefusingKind(NamedRecordKind):
     """Refuses the rows that would write while another system keeps the division's records of this kind."""
 
+    def run(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+        if master_elsewhere(self.model, context.division.pk):
+            # Every row that would write is refused: the preview's plan is what the import does, writing nothing.
+            return self.plan(rows=rows, context=context)
+        return super().run(rows=rows, context=context)
+
     def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
         plan = super().plan(rows=rows, context=context)
         reason = master_elsewhere(self.model, context.division.pk)

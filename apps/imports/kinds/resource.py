@@ -21,7 +21,6 @@ from apps.imports.kinds.base import (
     ImportKind,
     ParsedRow,
     Plan,
-    RowError,
     changed_values,
     new_values,
 )
@@ -51,10 +50,23 @@ class ResourceKind(ImportKind):
         return self.resource_class._meta.model
 
     def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+        """The preview: the library's dry run, which writes nothing."""
+        return self._import(rows, context, dry_run=True)
+
+    def run(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+        """
+        The import: the library's real run, in the caller's transaction. Each record is written as its rows are
+        imported (or in bulk, by a resource that writes so); a refused record is a row error, and nothing of it is
+        written. Anything the checks did not foresee raises: the library rolled the whole run back.
+        """
+        return self._import(rows, context, dry_run=False)
+
+    def _import(self, rows: Sequence[ParsedRow], context: ImportContext, *, dry_run: bool) -> Plan:
         plan = Plan()
         kept = self.kept_rows(rows, context, plan)
         resource = self.resource_for(context, kept)
-        result = resource.import_data(self._dataset(row.values for row in kept), dry_run=True, raise_errors=False)
+        dataset = self._dataset(row.values for row in kept)
+        result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)
         self._base_errors(result, plan)
         by_number = {row.number: row for row in kept}
         for position, outcome in enumerate(result.rows, start=1):
@@ -65,6 +77,9 @@ class ResourceKind(ImportKind):
             if position in resource.repeats:
                 action.label = f"{action.label} (same as row {resource.row_number(resource.repeats[position])})"
             plan.actions.append(action)
+        if not dry_run and result.has_errors():
+            # Not a refused record: the library rolled the whole run back, the valid rows too.
+            raise ValidationError([error.message for error in plan.errors] or "The import could not be written.")
         return plan
 
     def resource_for(self, context: ImportContext, rows: Sequence[ParsedRow]) -> RecordResource:
@@ -116,7 +131,7 @@ class ResourceKind(ImportKind):
         """The page's action for a record the resource would create, update or leave as it is."""
         columns = {column.key: column for column in resource.imported_columns()}
         row = rows[0]
-        instance, values = outcome.instance, [dict(row.values)]
+        instance = outcome.instance
         if outcome.import_type == RowResult.IMPORT_TYPE_NEW:
             given = {
                 key: getattr(instance, key)
@@ -124,39 +139,14 @@ class ResourceKind(ImportKind):
                 if row[key] is not None or key in resource.defaults
             }
             label = self.record_label(resource, instance, None)
-            return Action("create", [row.number], label, values, partial(new_values, given, columns))
+            return Action("create", [row.number], label, partial(new_values, given, columns))
         # The record as it is (the resource's copy from before the row's values were set on it).
         current = resource.original_of(instance) or instance
         label = self.record_label(resource, instance, current)
         if outcome.import_type == RowResult.IMPORT_TYPE_SKIP:
             return Action("skip", [row.number], label)
         changes = resource.changes(current, instance)
-        return Action("update", [row.number], label, values, partial(changed_values, current, changes, columns))
-
-    def apply(self, *, actions: Iterable[Action], context: ImportContext) -> list[RowError]:
-        """
-        The rows of the records to create or update, imported for real by the resource (each record in a
-        savepoint, or written in bulk by a resource that writes so).
-        """
-        written = [action for action in actions if action.type != "skip"]
-        if not written:
-            return []
-        rows = [
-            ParsedRow(number, values)
-            for action in written
-            for number, values in zip(action.rows, action.payload, strict=True)
-        ]
-        resource = self.resource_for(context, rows)
-        result = resource.import_data(self._dataset(row.values for row in rows), raise_errors=False)
-        plan = Plan()
-        self._base_errors(result, plan)
-        for position, outcome in enumerate(result.rows, start=1):
-            self._row_errors(resource, position, outcome, plan)
-        if result.has_errors():
-            # Something the checks did not foresee (not a refused record): the library rolled the whole run back,
-            # the valid rows too, so the import fails whole, its stored files undone.
-            raise ValidationError([error.message for error in plan.errors])
-        return plan.errors
+        return Action("update", [row.number], label, partial(changed_values, current, changes, columns))
 
 
 class GroupedResourceKind(ResourceKind):

@@ -321,12 +321,13 @@ class HistoricalInvoiceResource(GroupedRecordResource):
     def save_instance(self, instance: Invoice, is_create: bool, row: dict[str, Any], **kwargs: Any) -> None:
         if self.checking:
             return
-        spec, _result = self.planned.pop(self.position)
+        spec, _result = self.planned[self.position]
         if is_create:
             # Written in bulk, a batch at a time (``bulk_create``).
             self.create_instances.append(spec)
         else:
-            services.invoice_history_replace(invoice=instance, spec=spec)
+            # On a copy: the stored invoice, as it was, is what the finished import's changes compare with.
+            services.invoice_history_replace(invoice=copy.copy(instance), spec=spec)
 
     def bulk_create(self, using_transactions: bool, dry_run: bool, raise_errors: bool, batch_size=None, result=None):
         if not self.create_instances:
@@ -375,21 +376,22 @@ class HistoricalInvoiceResource(GroupedRecordResource):
         )
 
     def _line(self, part: Part, problems: list[Problem]) -> HistoricalLine | None:
+        values = part.values
         item_id = None
-        if part["item"]:
+        if values["item"]:
             try:
-                item_id = self.items.find(part["item"])
+                item_id = self.items.find(values["item"])
             except NotFound as error:
                 problems.append(Problem(part.number, "item", f"{error} Leave Item empty and give a description."))
                 return None
         item_description, item_taxable = self.item_values.get(item_id, ("", True))
-        description = part["description"] or item_description
+        description = values["description"] or item_description
         if not item_id and not description:
             problems.append(Problem(part.number, "description", "A line needs an item or a description."))
             return None
-        taxable = part["taxable"] if part["taxable"] is not None else item_taxable
-        quantity = part["quantity"] if part["quantity"] is not None else ONE
-        return HistoricalLine(quantity, part["unit_price"], taxable, description, item_id)
+        taxable = values["taxable"] if values["taxable"] is not None else item_taxable
+        quantity = values["quantity"] if values["quantity"] is not None else ONE
+        return HistoricalLine(quantity, values["unit_price"], taxable, description, item_id)
 
     @staticmethod
     def unchanged(stored: StoredInvoice, spec: HistoricalInvoice, result: HistoryTotals) -> bool:
