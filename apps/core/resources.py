@@ -70,9 +70,9 @@ class ChoiceLabelWidget(widgets.Widget):
 
 
 def column_field(columns: Sequence[Column], key: str) -> Field:
-    """The export's field for the column ``key``: the attribute of the same name of what a row is made from."""
+    """The export's field for the column ``key``, reading what the column says (``Column.exported_as``)."""
     column = next(column for column in columns if column.key == key)
-    return Field(attribute=column.key, column_name=column.header)
+    return Field(attribute=column.exported_as, column_name=column.header)
 
 
 class ExportResource(resources.ModelResource):

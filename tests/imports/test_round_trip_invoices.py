@@ -17,7 +17,7 @@ from apps.invoicing.models import Invoice
 from apps.invoicing.resources import HISTORY_COLUMNS, HistoricalInvoiceResource
 from tests.exports.helpers import post_export
 from tests.factories import CustomerFactory
-from tests.imports.helpers import run, start, xlsx_bytes
+from tests.imports.helpers import errors_of, run, start, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,17 @@ def test_imported_history_exports_and_imports_again_with_no_change(admin_client)
 
     assert again.error_count == 0, again.errors
     assert (again.to_create, again.to_update, again.to_skip) == (0, 0, 2), again.samples
+
+
+def test_invoices_of_another_division_in_the_export_are_refused_for_their_division(demo_client):
+    division = division_get_default()
+    others = Invoice.objects.exclude(division=division).filter(lines__isnull=False).distinct()
+    assert others.exists()
+    ours = Invoice.objects.filter(division=division, lines__isnull=False).distinct().count()
+
+    exported = post_export(demo_client, "invoicing.invoice", "xlsx", resource=WITH_LINES)
+    record = start("invoices", exported.content, division=division)
+
+    assert {column for _row, column, _message in errors_of(record)} == {"Division"}
+    assert all("Import it into its own division" in message for _row, _column, message in errors_of(record))
+    assert (record.to_create, record.to_update, record.to_skip) == (0, 0, ours)

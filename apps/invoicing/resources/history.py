@@ -15,7 +15,7 @@ from django.db.models import Prefetch, QuerySet
 
 from apps.accounting.models import TaxRate
 from apps.catalog.models import Item
-from apps.core.columns import Column, ColumnType, exported_fields
+from apps.core.columns import DIVISION, Column, ColumnType, exported_fields
 from apps.core.grouped_importing import Group, GroupedRecordResource, Part
 from apps.core.importing import Problem
 from apps.core.lookups import NameLookup, NotFound
@@ -95,6 +95,7 @@ HISTORY_COLUMNS = (
         example=None,
     ),
     Column("paid_on", "Payment date", ColumnType.DATE, help="Empty: the invoice date.", example=None),
+    DIVISION,
 )
 # The columns that describe the invoice rather than one of its lines.
 HISTORY_INVOICE_KEYS = (
@@ -202,7 +203,7 @@ class HistoricalInvoiceResource(GroupedRecordResource):
     paid_on = column_field(HISTORY_COLUMNS, "paid_on")
 
     def filter_export(self, queryset: QuerySet, **kwargs: Any) -> QuerySet:
-        return queryset.select_related("customer", "service_location", "tax_rate").prefetch_related(
+        return queryset.select_related("customer", "service_location", "tax_rate", "division").prefetch_related(
             Prefetch(
                 "lines",
                 queryset=InvoiceLine.objects.select_related("item").order_by("position", "pk"),
