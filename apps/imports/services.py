@@ -189,6 +189,17 @@ def _read(record: ImportRecord, kind: ImportKind, workbook: IO[bytes], *, readin
     return read
 
 
+def _rows_text(rows: list[int]) -> str:
+    """A record's rows as a person reads them: "4", "6-7", or "2-3, 17" when a row of it is further down."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+
+
 def _samples(actions: list[Action], example_rows: list[int]) -> dict[str, list]:
     """
     The first records of each action with their changes field by field, and the first example rows skipped.
@@ -197,10 +208,9 @@ def _samples(actions: list[Action], example_rows: list[int]) -> dict[str, list]:
     for action in actions:
         bucket = samples[action.type]
         if len(bucket) < SAMPLES_PER_ACTION:
-            first, last = action.rows[0], action.rows[-1]
             bucket.append(
                 {
-                    "rows": str(first) if first == last else f"{first}-{last}",
+                    "rows": _rows_text(action.rows),
                     "label": action.label,
                     "changes": [change.as_dict() for change in action.changes()],
                 }

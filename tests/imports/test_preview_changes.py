@@ -227,3 +227,10 @@ def test_values_are_shown_plainly(value, text):
 )
 def test_money_has_two_decimals_at_least(value, text):
     assert shown(value, money=True) == text
+
+
+@pytest.mark.parametrize(("rows", "text"), [([4], "4"), ([6, 7], "6-7"), ([2, 3, 17], "2-3, 17"), ([9, 5], "5, 9")])
+def test_a_records_rows_are_shown_as_runs(rows, text):
+    from apps.imports.services import _rows_text
+
+    assert _rows_text(rows) == text
