@@ -12,21 +12,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 
 from apps.core.archives import ArchiveIndex, DamagedMember, base_name, member_read
 from apps.core.columns import Column, ColumnType, exported_fields, norm
-from apps.core.importing import RecordResource
 from apps.customers import services
 from apps.customers.filetypes import attachment_file_check
-from apps.customers.lookups import CustomerLookup, NotFound
-from apps.customers.models import Customer, CustomerAttachment
+from apps.customers.models import CustomerAttachment
+from apps.customers.resources.customer_records import CustomerRecordResource
 from apps.customers.resources.notes import NOTE_CUSTOMER
 
 ATTACHMENT_ARCHIVE = "The zip of attachments"
 NO_ATTACHMENT_ARCHIVE = "Upload the zip that holds the files together with the workbook."
-# Existing attachments are read for this many customers a query.
-ATTACHMENTS_READ_PER_QUERY = 500
 
 ATTACHMENT_COLUMNS = (
     # A customer by its display name or number, as for notes.
@@ -76,7 +74,7 @@ def _stored_digest(attachment: CustomerAttachment) -> str:
     return digest.hexdigest()
 
 
-class CustomerAttachmentResource(RecordResource):
+class CustomerAttachmentResource(CustomerRecordResource):
     """
     The attachments' export, and their import (``apps.core.importing``) from a workbook that lists the files and the
     zip that holds them (``archive``).
@@ -91,6 +89,7 @@ class CustomerAttachmentResource(RecordResource):
     """
 
     columns = ATTACHMENT_COLUMNS
+    customer_column = ATTACHMENT_CUSTOMER
     export_select_related = ("customer",)
     # The customer is found, and the file read and checked, before the attachment is checked.
     unchecked = ("customer", "file")
@@ -112,8 +111,6 @@ class CustomerAttachmentResource(RecordResource):
         self.archive = archive
         self.on_rollback = on_rollback if on_rollback is not None else []
         self.files: ArchiveIndex | None = None
-        self.customers: CustomerLookup | None = None
-        self.named: dict[int, Customer] = {}
         # The file of the row being imported.
         self.row_file: RowFile | None = None
 
@@ -121,22 +118,12 @@ class CustomerAttachmentResource(RecordResource):
     def imported_columns(cls) -> tuple[Column, ...]:
         return (*ATTACHMENT_COLUMNS, ATTACHMENT_FILE)
 
+    def customer_records(self, customer_ids: list[int]) -> QuerySet:
+        return CustomerAttachment.objects.filter(customer_id__in=customer_ids)
+
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         self.files = ArchiveIndex(self.archive) if self.archive is not None else None
-        self.customers = CustomerLookup(division_id=self.division.pk)
-        named = dataset[ATTACHMENT_CUSTOMER.header]
-        ids = sorted({customer_id for value in named if (customer_id := self._found(value))})
-        self.existing = {}
-        for start in range(0, len(ids), ATTACHMENTS_READ_PER_QUERY):
-            chunk = ids[start : start + ATTACHMENTS_READ_PER_QUERY]
-            for attachment in CustomerAttachment.objects.filter(customer_id__in=chunk):
-                self.existing.setdefault(self.record_key(attachment), attachment)
-
-    def _found(self, reference: Any) -> int | None:
-        try:
-            return self.customers.find(reference) if reference else None
-        except NotFound:
-            return None
+        super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
         # Read before the row's record is looked up: the file's name is part of what the record is known by.
@@ -145,10 +132,7 @@ class CustomerAttachmentResource(RecordResource):
 
     def row_file_read(self, row: dict[str, Any]) -> RowFile:
         """The customer and the file a row names, the file read and checked; ``ValidationError`` on the column."""
-        try:
-            customer_id = self.customers.find(row.get(ATTACHMENT_CUSTOMER.header))
-        except NotFound as error:
-            raise ValidationError({ATTACHMENT_CUSTOMER.key: str(error)}) from None
+        customer_id = self.customer_id(row.get(ATTACHMENT_CUSTOMER.header))
         member = self._member(row.get(ATTACHMENT_FILE_NAME.header))
         name = base_name(member.filename)
         try:
@@ -194,13 +178,7 @@ class CustomerAttachmentResource(RecordResource):
             return self.row_file.name
         if column.key != ATTACHMENT_CUSTOMER.key:
             return value
-        customer_id = self.row_file.customer_id
-        if customer_id not in self.named:
-            # Its id and name are all an attachment needs of it: one stand-in a customer, not one a row.
-            self.named[customer_id] = Customer(
-                pk=customer_id, display_name=self.customers.names[customer_id], division=self.division
-            )
-        return self.named[customer_id]
+        return self.customer_stand_in(self.row_file.customer_id)
 
     def init_instance(self, row: dict[str, Any] | None = None) -> CustomerAttachment:
         return CustomerAttachment()

@@ -3,23 +3,19 @@
 from collections.abc import Hashable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from apps.core.columns import Column, ColumnType, exported_fields
-from apps.core.importing import RecordResource
 from apps.customers import services
-from apps.customers.lookups import CustomerLookup, NotFound
-from apps.customers.models import Customer, CustomerNote
+from apps.customers.models import CustomerNote
 from apps.customers.resources.common import CUSTOMER_HELP, EXAMPLE_CUSTOMER
+from apps.customers.resources.customer_records import CustomerRecordResource
 
 
 def note_text_key(text: str) -> str:
     """Notes typed in a browser end lines with CR LF, notes read from Excel with LF: the same note either way."""
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
-
-# Existing notes are read for this many customers a query.
-NOTES_READ_PER_QUERY = 500
 
 NOTE_COLUMNS = (
     Column(
@@ -37,7 +33,7 @@ NOTE_COLUMNS = (
 )
 NOTE_CUSTOMER, NOTE_DATE, NOTE_AUTHOR, NOTE_TEXT = NOTE_COLUMNS
 
-class CustomerNoteResource(RecordResource):
+class CustomerNoteResource(CustomerRecordResource):
     """
     The notes' export, and their import (``apps.core.importing``). A note is known by its customer (number or
     display name), date and text, so that a file imported twice adds each note once; a known note takes the file's
@@ -46,6 +42,7 @@ class CustomerNoteResource(RecordResource):
     """
 
     columns = NOTE_COLUMNS
+    customer_column = NOTE_CUSTOMER
     export_select_related = ("customer",)
     # The customer is found before the note is checked, and the writer is the importer.
     unchecked = ("customer", "created_by")
@@ -56,32 +53,9 @@ class CustomerNoteResource(RecordResource):
         use_bulk = True
         batch_size = 1000
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.customers: CustomerLookup | None = None
-        self.named: dict[int, Customer] = {}
-
-    def before_import(self, dataset: Any, **kwargs: Any) -> None:
-        self.customers = CustomerLookup(division_id=self.division.pk)
-        ids = sorted({customer_id for value in dataset[NOTE_CUSTOMER.header] if (customer_id := self._found(value))})
-        self.existing = {}
-        for start in range(0, len(ids), NOTES_READ_PER_QUERY):
-            notes = CustomerNote.objects.filter(customer_id__in=ids[start : start + NOTES_READ_PER_QUERY])
-            for note in notes.only("pk", "customer_id", "noted_on", "text", "author"):
-                self.existing.setdefault(self.record_key(note), note)
-
-    def _found(self, reference: Any) -> int | None:
-        try:
-            return self.customers.find(reference) if reference else None
-        except NotFound:
-            return None
-
-    def customer_id(self, reference: Any) -> int:
-        """The customer a row names; its error on the Customer column when there is none."""
-        try:
-            return self.customers.find(reference)
-        except NotFound as error:
-            raise ValidationError({NOTE_CUSTOMER.key: str(error)}) from None
+    def customer_records(self, customer_ids: list[int]) -> QuerySet:
+        notes = CustomerNote.objects.filter(customer_id__in=customer_ids)
+        return notes.only("pk", "customer_id", "noted_on", "text", "author")
 
     def row_key(self, row: dict[str, Any]) -> Hashable:
         return (
@@ -99,13 +73,7 @@ class CustomerNoteResource(RecordResource):
     def reference(self, column: Column, value: Any) -> Any:
         if column.key != NOTE_CUSTOMER.key:
             return value
-        customer_id = self.customers.find(value)
-        if customer_id not in self.named:
-            # Its id and name are all a note needs of it: one stand-in a customer, not one a row.
-            self.named[customer_id] = Customer(
-                pk=customer_id, display_name=self.customers.names[customer_id], division=self.division
-            )
-        return self.named[customer_id]
+        return self.customer_stand_in(self.customers.find(value))
 
     def init_instance(self, row: dict[str, Any] | None = None) -> CustomerNote:
         return CustomerNote(created_by=self.user)
