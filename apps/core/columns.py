@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
+
+from import_export import widgets
 
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug included); 10,000 to 100,000 is 1927 to 2173.
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -57,9 +60,9 @@ class ColumnType(StrEnum):
     CHOICE = "choice"
 
 
-def norm(text: str | None) -> str:
-    """A name as it is matched: whatever its case and spacing ("  Net  30 " is "net 30")."""
-    return " ".join((text or "").split()).casefold()
+def norm(text: Any) -> str:
+    """A name as it is matched: whatever its case and spacing ("  Net  30 " is "net 30"); a cell's number as text."""
+    return " ".join(str(text if text is not None else "").split()).casefold()
 
 
 def _shown(value: Any) -> str:
@@ -229,12 +232,34 @@ class Column:
             return parse_boolean(value)
         return parse_choice(value, choices=self.choices)
 
+    @cached_property
+    def widget(self) -> "ColumnWidget":
+        """The import's widget for this column's cells (``ColumnWidget``)."""
+        return ColumnWidget(self)
+
     @property
     def note(self) -> str:
         """The text of the template's notes row for this column."""
         if self.once:
             return f"Required on the first row of each record. {self.help}".strip()
         return f"{'Required' if self.required else 'Optional'}. {self.help}".strip()
+
+
+class ColumnWidget(widgets.Widget):
+    """
+    A cell of ``column`` as a resource imports it: typed by the column's parser, which says what is wrong in a
+    ``CellError`` (a ``ValueError``, as the library's widgets raise); an empty cell of a required column is one.
+    """
+
+    def __init__(self, column: Column) -> None:
+        super().__init__()
+        self.column = column
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        parsed = self.column.parse(value)
+        if parsed is None and self.column.required:
+            raise CellError("This cell is empty; it is required.")
+        return parsed
 
 
 # The first column of every template. A row with anything in it but "No" is an example: it is never imported,

@@ -6,16 +6,18 @@ The record's own columns (``record_keys``: an invoice's customer and date, a cus
 given on one of its rows or repeated on each; a repeated value that differs is an error of that row. The other
 columns are the row's own part of the record (a line, a service location). Before the library's import workflow
 runs, ``before_import`` turns the file's rows into one row a record, as django-import-export allows a resource to
-alter its dataset there: the record's values, merged, with its rows' parts (``Part``) under ``PARTS``. Each row of
-the library's result is then a record, and ``rows_of`` gives the file's rows it came from.
+alter its dataset there: the rows' cells typed by their columns' widgets, the record's values merged, with its
+rows' parts (``Part``) under ``PARTS``. Each row of the library's result is then a record, and ``rows_of`` gives the
+file's rows it came from.
 """
 
-from collections.abc import Collection, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 
+from apps.core.columns import CellError
 from apps.core.importing import Problem, RecordResource
 
 # The header under which a record's rows go, in the dataset the library imports.
@@ -42,8 +44,6 @@ class Group:
     values: dict[str, Any] = field(default_factory=dict)
     origin: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # A row whose cells could not be read (reported already): the record is left out.
-    unreadable: bool = False
 
     @property
     def first(self) -> int:
@@ -56,7 +56,7 @@ class Group:
 
     @property
     def refused(self) -> bool:
-        return self.unreadable or bool(self.problems)
+        return bool(self.problems)
 
 
 class GroupedRecordResource(RecordResource):
@@ -70,10 +70,8 @@ class GroupedRecordResource(RecordResource):
     required_record_keys: ClassVar[tuple[str, ...]] = ()
     together: ClassVar[bool] = False
 
-    def __init__(self, *, unreadable: Collection[int] = (), **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        # The file's rows whose cells could not be read (their errors are reported already).
-        self.unreadable = frozenset(unreadable)
         self.groups: list[Group] = []
 
     def group_key(self, values: dict[str, Any]) -> Hashable | None:
@@ -115,20 +113,32 @@ class GroupedRecordResource(RecordResource):
             dataset.append([*(group.values.get(column.key) for column in record_columns), group.parts])
         for position, group in enumerate(self.groups, start=1):
             if group.refused:
-                # Nothing more to say of a record with unreadable cells: the reader reported them.
                 self.problems[position] = group.problems
         super().before_import(dataset, **kwargs)
 
     def grouped(self, dataset: Any) -> list[Group]:
-        """The file's rows as records, in the order of their first rows."""
-        keys_by_header = {column.header: column.key for column in self.columns}
-        keys = [keys_by_header[header] for header in dataset.headers]
+        """
+        The file's rows as records, in the order of their first rows, their cells typed by their columns' widgets.
+        A row with a cell that cannot be read refuses its record (or stands alone, refused, when it names none).
+        """
+        by_header = {column.header: column for column in self.columns}
+        cleaners = [(by_header[header].key, by_header[header].widget.clean) for header in dataset.headers]
         groups: dict[Hashable, Group] = {}
         ordered: list[Group] = []
         for position, row in enumerate(dataset, start=1):
-            part = Part(self.row_number(position), dict(zip(keys, row, strict=True)))
-            key = self.group_key(part.values)
+            number = self.row_number(position)
+            values, problems = {}, []
+            for (key, clean), cell in zip(cleaners, row, strict=True):
+                try:
+                    values[key] = clean(cell)
+                except CellError as error:
+                    values[key] = None
+                    problems.append(Problem(number, key, str(error)))
+            part = Part(number, values)
+            key = self.group_key(values)
             if key is None:
+                if problems:
+                    ordered.append(Group(("row", number), [part], problems=problems))
                 continue
             group = groups.get(key)
             if group is None:
@@ -139,6 +149,7 @@ class GroupedRecordResource(RecordResource):
                 group.parts.append(part)
                 continue
             group.parts.append(part)
+            group.problems += problems
             self._merge(group, part)
         for group in ordered:
             for key in self.required_record_keys:
@@ -147,7 +158,6 @@ class GroupedRecordResource(RecordResource):
         return ordered
 
     def _merge(self, group: Group, part: Part) -> None:
-        group.unreadable |= part.number in self.unreadable
         values = part.values
         for key in self.record_keys:
             value = values.get(key)
@@ -159,6 +169,6 @@ class GroupedRecordResource(RecordResource):
                 group.problems.append(Problem(part.number, key, self.conflict_message(group, key, group.origin[key])))
 
     def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
+        # Its cells were typed as its rows were grouped; its problems are reported on its rows.
         if kwargs["row_number"] in self.problems:
-            # Its problems, or its unreadable cells, are reported on its rows.
             raise ValidationError("The record's rows have errors.")

@@ -3,10 +3,12 @@ A list's resource that imports its own export, on django-import-export's import 
 instance found or made per row, its fields set, compared, validated, saved, a result per row).
 
 What FieldOffice adds to the library's workflow, for the lists whose rows are one record each (tax rates, payment
-terms and items, known by their name; customer notes, by their customer, date and text):
+terms and items, known by their name; customer notes, by their customer, date and text; attachments):
 
-- The rows come typed: the Import from Excel page reads the cells with the resource's ``columns`` (``apps.core.
-  columns``: Yes/No, dates, money, choices by label) and hands each row over as column header → value.
+- The Import from Excel page hands each row over as it is in the workbook (column header → cell). The resource types
+  its cells with its ``columns``' widgets (``apps.core.columns.ColumnWidget``: Yes/No, dates, money, choices by
+  label; an empty required cell) before anything else: a cell that cannot be read is the row's error, on its column,
+  with the value and what was expected.
 - A row's record is the division's record it is known by (``row_key``, ``record_key``: by default its name,
   whatever its case and spacing); an update keeps what the record is known by as stored (``keeps``). An empty cell
   leaves a value as it is; a new record starts from ``defaults``.
@@ -29,8 +31,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 
-from apps.core.columns import DIVISION, Column, norm
+from apps.core.columns import DIVISION, CellError, Column, norm
 from apps.core.resources import ExportResource
+
+
+def typed_in_place(columns: Sequence[Column], row: dict[str, Any]) -> dict[str, str]:
+    """
+    Type a row's cells (column header → cell) with their columns' widgets (``Column.widget``); the reasons of the
+    cells that cannot be read, by column key (their value is then ``None``).
+    """
+    errors: dict[str, str] = {}
+    for column in columns:
+        try:
+            row[column.header] = column.widget.clean(row.get(column.header))
+        except CellError as error:
+            row[column.header] = None
+            errors[column.key] = str(error)
+    return errors
 
 
 class Problem(NamedTuple):
@@ -59,6 +76,8 @@ class RecordResource(ExportResource):
     class Meta:
         report_skipped = True
         store_instance = True
+        # The row as imported, its cells typed (``before_import_row``): the preview says what the row gave.
+        store_row_values = True
         skip_diff = True
         use_transactions = True
 
@@ -140,6 +159,12 @@ class RecordResource(ExportResource):
     def import_row(self, row: dict[str, Any], instance_loader: Any, **kwargs: Any) -> Any:
         self.position = kwargs.get("row_number", 0)
         return super().import_row(row, instance_loader, **kwargs)
+
+    def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
+        """The row's cells typed by their columns' widgets, in place; a cell that cannot be read is the row's error."""
+        errors = typed_in_place(self.columns, row)
+        if errors:
+            raise ValidationError(errors)
 
     def original_of(self, instance: Model) -> Model | None:
         """The record a row updates as it was before (``None`` for a new one)."""

@@ -1,5 +1,6 @@
 """
-Reading a kind's worksheet: the header row mapped to the kind's columns, the notes row skipped, cells parsed.
+Reading a kind's worksheet: the header row mapped to the kind's columns, the notes row skipped, each row's cells
+handed to the kind as they are (its resource types them, with its columns' widgets).
 
 Example rows are set apart before anything else: a row marked in the Example column (whatever its other cells say:
 they are not even parsed), and a row equal to the kind's example values. Neither reaches the kind's plan.
@@ -7,9 +8,9 @@ they are not even parsed), and a row equal to the kind's example values. Neither
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
-from apps.core.columns import EXAMPLE_MARKER, CellError, Column, header_key, is_example_mark
+from apps.core.columns import EXAMPLE_MARKER, Column, header_key, is_example_mark
 from apps.imports.files import ImportFileError, workbook_rows
 from apps.imports.kinds.base import ImportKind, ParsedRow, RowError
 
@@ -68,30 +69,20 @@ def _is_notes_row(mapping: dict[int, Column], values: tuple) -> bool:
     return seen
 
 
-def _row_parse(mapping: dict[int, Column], number: int, values: tuple, errors: list[RowError]) -> ParsedRow:
-    parsed: dict[str, Any] = {}
-    invalid = False
-    for index, column in mapping.items():
-        if column is EXAMPLE_MARKER:
-            continue
-        raw = values[index] if index < len(values) else None
-        try:
-            value = column.parse(raw)
-        except CellError as error:
-            errors.append(RowError(number, column.header, str(error)))
-            invalid, value = True, None
-        else:
-            if value is None and column.required:
-                errors.append(RowError(number, column.header, "This cell is empty; it is required."))
-                invalid = True
-        parsed[column.key] = value
-    return ParsedRow(number=number, values=parsed, invalid=invalid)
+def _row_values(mapping: dict[int, Column], number: int, values: tuple) -> ParsedRow:
+    """A row's cells by column key, as the workbook has them: the kind's resource types them."""
+    cells = {
+        column.key: values[index] if index < len(values) else None
+        for index, column in mapping.items()
+        if column is not EXAMPLE_MARKER
+    }
+    return ParsedRow(number=number, values=cells)
 
 
 def sheet_read(
     *, kind: ImportKind, source: IO[bytes], progress: Callable[[int, int | None], None] | None = None
 ) -> SheetRead:
-    """Every data row of the workbook, parsed; ``ImportFileError`` when the file or its header is unusable."""
+    """Every data row of the workbook; ``ImportFileError`` when the file or its header is unusable."""
     rows = workbook_rows(source, sheet_name=kind.sheet_name, progress=progress)
     first = next(rows, None)
     if first is None:
@@ -106,7 +97,7 @@ def sheet_read(
         if marker is not None and marker < len(values) and is_example_mark(values[marker]):
             result.example_rows.append(number)
             continue
-        row = _row_parse(mapping, number, values, result.errors)
+        row = _row_values(mapping, number, values)
         if kind.is_example(row):
             result.example_rows.append(number)
             continue

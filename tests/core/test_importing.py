@@ -113,3 +113,27 @@ def test_an_items_accounts_are_found_by_name_each_of_its_kind_and_a_new_item_is_
     assert Item.objects.get(name="Filter").income_account == income
     trip = Item.objects.get(name="Trip charge")
     assert (trip.item_type, trip.sales_price) == ("service", Decimal("45.00"))
+
+
+def test_the_resource_types_the_cells_with_its_columns_widgets():
+    division = division_get_default()
+    resource = TaxRateResource(division=division)
+
+    result = resource.import_data(
+        rows(
+            TaxRateResource,
+            {"name": "Minneapolis", "percent": " 7.875 "},
+            {"name": "Typo", "percent": "seven"},
+            {"name": None, "percent": 5},
+        ),
+        dry_run=True,
+    )
+
+    assert outcomes(result) == [
+        RowResult.IMPORT_TYPE_NEW,
+        RowResult.IMPORT_TYPE_INVALID,
+        RowResult.IMPORT_TYPE_INVALID,
+    ]
+    assert result.rows[0].instance.percent == Decimal("7.875")
+    assert result.rows[1].validation_error.message_dict == {"percent": ["“seven” is not a number."]}
+    assert result.rows[2].validation_error.message_dict == {"name": ["This cell is empty; it is required."]}

@@ -126,8 +126,9 @@ class CustomerAttachmentResource(CustomerRecordResource):
         super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
-        # Read before the row's record is looked up: the file's name is part of what the record is known by.
         self.row_file = None
+        super().before_import_row(row, **kwargs)
+        # Read before the row's record is looked up: the file's name is part of what the record is known by.
         self.row_file = self.row_file_read(row)
 
     def row_file_read(self, row: dict[str, Any]) -> RowFile:

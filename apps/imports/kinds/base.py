@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 
-from apps.core.columns import DIVISION, EXAMPLE_MARKER, Column, ColumnType, norm
+from apps.core.columns import DIVISION, EXAMPLE_MARKER, CellError, Column, ColumnType, norm
 from apps.core.models import Division
 
 ActionType = Literal["create", "update", "skip"]
@@ -41,11 +41,10 @@ class RowError:
 
 @dataclass(slots=True)
 class ParsedRow:
-    """A row's typed values by column key; ``invalid`` when a cell could not be read (its value is then None)."""
+    """A row of the worksheet: its number, and its cells by column key, as the workbook has them."""
 
     number: int
     values: dict[str, Any]
-    invalid: bool = False
 
     def __getitem__(self, key: str) -> Any:
         return self.values.get(key)
@@ -221,14 +220,18 @@ class ImportKind:
 
     def is_example(self, row: ParsedRow) -> bool:
         """
-        Whether the row is the template's example: every cell the sheet has equals the example's (text whatever
-        its case and spacing). Such a row is never imported, even when its Example cell was cleared.
+        Whether the row is the template's example: every cell the sheet has equals the example's once read (text
+        whatever its case and spacing). Such a row is never imported, even when its Example cell was cleared. The
+        cells are read one by one until one differs: most rows differ at their first.
         """
-        if row.invalid:
-            return False
         examples = self.example_values
+        columns = {column.key: column for column in self.columns}
         given = False
-        for key, value in row.values.items():
+        for key, cell in row.values.items():
+            try:
+                value = columns[key].parse(cell)
+            except CellError:
+                return False
             example = examples.get(key)
             if (norm(value) if isinstance(value, str) else value) != example:
                 return False

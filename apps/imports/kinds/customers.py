@@ -12,10 +12,10 @@ from apps.core.columns import Column
 from apps.customers.models import Customer
 from apps.customers.resources import CUSTOMER_COLUMNS, CUSTOMER_KEYS, LOCATION_KEYS, CustomerResource, LocationsPlan
 from apps.imports.kinds.base import Action, Change, ParsedRow, changed_values, new_values
-from apps.imports.kinds.resource import GroupedResourceKind
+from apps.imports.kinds.resource import ResourceKind
 
 
-class CustomerKind(GroupedResourceKind):
+class CustomerKind(ResourceKind):
     key = "customers"
     label = "Customers and service locations"
     noun, noun_plural = "customer", "customers"

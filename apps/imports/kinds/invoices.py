@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from apps.imports.kinds.base import EMPTY, Action, Change, ParsedRow, shown
-from apps.imports.kinds.resource import GroupedResourceKind
+from apps.imports.kinds.resource import ResourceKind
 from apps.invoicing import services as invoicing_services
 from apps.invoicing.resources import HISTORY_COLUMNS, HistoricalInvoiceResource, StoredInvoice, line_values
 from apps.invoicing.services import HistoricalInvoice, HistoryTotals
@@ -43,7 +43,7 @@ def _money_described(tax: Decimal, total: Decimal, paid: Decimal, paid_on: date 
     }
 
 
-class HistoricalInvoiceKind(GroupedResourceKind):
+class HistoricalInvoiceKind(ResourceKind):
     key = "invoices"
     label = "Historical invoices"
     noun, noun_plural = "invoice", "invoices"

@@ -13,7 +13,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from import_export.results import RowResult
 
-from apps.core.grouped_importing import GroupedRecordResource
 from apps.core.importing import RecordResource
 from apps.imports.kinds.base import (
     Action,
@@ -89,8 +88,8 @@ class ResourceKind(ImportKind):
         )
 
     def kept_rows(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[ParsedRow]:
-        """The rows the resource imports: those read without errors, of the import's division."""
-        return [row for row in rows if not row.invalid and self.in_division(row, context, plan)]
+        """The rows the resource imports: those of the import's division."""
+        return [row for row in rows if self.in_division(row, context, plan)]
 
     def record_label(self, resource: RecordResource, instance: models.Model, current: models.Model | None) -> str:
         """How the preview names the record of a row (``current``: as it is, for one that exists)."""
@@ -133,10 +132,12 @@ class ResourceKind(ImportKind):
         row = rows[0]
         instance = outcome.instance
         if outcome.import_type == RowResult.IMPORT_TYPE_NEW:
+            # What the row gave, its cells as the resource typed them.
+            typed = outcome.row_values
             given = {
                 key: getattr(instance, key)
-                for key in columns
-                if row[key] is not None or key in resource.defaults
+                for key, column in columns.items()
+                if typed.get(column.header) is not None or key in resource.defaults
             }
             label = self.record_label(resource, instance, None)
             return Action("create", [row.number], label, partial(new_values, given, columns))
@@ -147,23 +148,3 @@ class ResourceKind(ImportKind):
             return Action("skip", [row.number], label)
         changes = resource.changes(current, instance)
         return Action("update", [row.number], label, partial(changed_values, current, changes, columns))
-
-
-class GroupedResourceKind(ResourceKind):
-    """
-    A kind whose records take several rows (``apps.core.grouped_importing``): the resource gets every row of the
-    import's division, those with unreadable cells too, and leaves out the records they belong to.
-    """
-
-    resource_class: type[GroupedRecordResource]
-
-    def kept_rows(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[ParsedRow]:
-        return [row for row in rows if self.in_division(row, context, plan)]
-
-    def resource_for(self, context: ImportContext, rows: Sequence[ParsedRow]) -> GroupedRecordResource:
-        return self.resource_class(
-            division=context.division,
-            user=context.user,
-            row_numbers=[row.number for row in rows],
-            unreadable=[row.number for row in rows if row.invalid],
-        )
