@@ -13,6 +13,7 @@ from tests.factories import (
     CustomerFactory,
     DivisionFactory,
     ItemFactory,
+    PaymentTermFactory,
     ServiceLocationFactory,
     TaxRateFactory,
 )
@@ -239,3 +240,17 @@ def test_customers_created_twice_in_one_file_are_refused():
     )
     record = start("customers", data)
     assert errors_of(record) == [(3, "Display name", "Row 2 adds a customer with this display name already.")]
+
+
+def test_a_new_customer_takes_its_divisions_tax_rate_and_term_in_any_division():
+    west = DivisionFactory(name="West")
+    TaxRateFactory(division=west, name="West tax")
+    PaymentTermFactory(division=west, name="Net 15", due_days=15)
+    row = {"display_name": "Harbor Cafe", "tax_rate": "west tax", "payment_term": "NET 15"}
+
+    record = start("customers", xlsx_bytes(kind_rows("customers", row)), division=west)
+    assert (record.to_create, record.errors) == (1, [])
+    run(record)
+
+    cafe = Customer.objects.get(division=west, display_name="Harbor Cafe")
+    assert (cafe.tax_rate.name, cafe.payment_term.name) == ("West tax", "Net 15")

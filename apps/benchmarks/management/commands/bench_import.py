@@ -1,5 +1,6 @@
 """
-Measure the Excel import on large files: historical invoices (50,000 lines, about 15,000 invoices), notes and items.
+Measure the Excel import on large files: historical invoices (50,000 lines, about 15,000 invoices), notes, items and
+customers with their service locations.
 
 Creates a "Benchmark import" division with customers, their service locations, a tax rate and items, writes the
 workbooks itself (openpyxl's write-only mode), then checks and imports each through the same services as the
@@ -50,6 +51,12 @@ class Command(BaseCommand):
         parser.add_argument("--notes", type=int, default=5_000, help="Rows of the notes workbook.")
         parser.add_argument("--items", type=int, default=5_000, help="New items in the items workbook.")
         parser.add_argument("--customers", type=int, default=1_000, help="Customers of the benchmark division.")
+        parser.add_argument(
+            "--new-customers",
+            type=int,
+            default=2_000,
+            help="New customers in the customers workbook, two service locations (two rows) each.",
+        )
         parser.add_argument("--reimport", action="store_true", help="Also check each file a second time.")
         parser.add_argument("--keep", action="store_true", help="Keep the benchmark division and its rows.")
 
@@ -61,6 +68,7 @@ class Command(BaseCommand):
         notes: int,
         items: int,
         customers: int,
+        new_customers: int,
         reimport: bool,
         keep: bool,
         **opts,
@@ -90,6 +98,9 @@ class Command(BaseCommand):
                 items_path = Path(folder) / "items.xlsx"
                 self._items_workbook(items_path, rows=items)
                 self._measure("items", items_path, division, reimport=reimport)
+                customers_path = Path(folder) / "customers.xlsx"
+                self._customers_workbook(customers_path, rows=new_customers)
+                self._measure("customers", customers_path, division, reimport=reimport)
         finally:
             if not keep:
                 self._remove(division)
@@ -222,6 +233,31 @@ class Command(BaseCommand):
                 "taxable": "Yes",
             }
             sheet.append([values.get(column.key) for column in kind.columns])
+        workbook.save(path)
+
+    @staticmethod
+    def _customers_workbook(path: Path, *, rows: int) -> None:
+        """New customers, each on two rows (one a service location), as the customer list's export writes them."""
+        kind = kind_get("customers")
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(kind.sheet_name)
+        sheet.append([column.header for column in kind.columns])
+        for index in range(rows):
+            for site in ("North", "South"):
+                values = {
+                    "number": f"NEW-{index:06d}",
+                    "display_name": f"New bench customer {index:06d}",
+                    "phone": "612-555-0100",
+                    "email": f"customer{index}@example.com",
+                    "billing_street": f"{index} Main St",
+                    "billing_city": "Minneapolis",
+                    "tax_rate": "Bench tax",
+                    "payment_term": "Bench net 30",
+                    "location_name": f"{site} site",
+                    "location_street": f"{index} {site} Ave",
+                    "location_city": "St Paul",
+                }
+                sheet.append([values.get(column.key) for column in kind.columns])
         workbook.save(path)
 
     def _remove(self, division: Division) -> None:
