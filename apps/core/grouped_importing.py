@@ -7,7 +7,7 @@ given on one of its rows or repeated on each; a repeated value that differs is a
 columns are the row's own part of the record (a line, a service location). Before the library's import workflow
 runs, ``before_import`` turns the file's rows into one row a record, as django-import-export allows a resource to
 alter its dataset there: the rows' cells typed by their columns' widgets, the record's values merged, with its
-rows' parts (``Part``) under ``PARTS``. Each row of the library's result is then a record, and ``rows_of`` gives the
+rows (``SheetRow``) under ``PARTS``. Each row of the library's result is then a record, and ``rows_of`` gives the
 file's rows it came from.
 """
 
@@ -18,21 +18,10 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 
 from apps.core.columns import CellError
-from apps.core.importing import Problem, RecordResource
+from apps.core.importing import Problem, RecordResource, SheetRow
 
 # The header under which a record's rows go, in the dataset the library imports.
 PARTS = "Rows"
-
-
-@dataclass(slots=True)
-class Part:
-    """One row of a record: the file's row number and the row's values by column key."""
-
-    number: int
-    values: dict[str, Any]
-
-    def __getitem__(self, key: str) -> Any:
-        return self.values.get(key)
 
 
 @dataclass(slots=True)
@@ -40,7 +29,7 @@ class Group:
     """A record's rows, the record's values merged from them, and the row each value came from."""
 
     key: Hashable
-    parts: list[Part] = field(default_factory=list)
+    parts: list[SheetRow] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     origin: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -134,7 +123,7 @@ class GroupedRecordResource(RecordResource):
                 except CellError as error:
                     values[key] = None
                     problems.append(Problem(number, key, str(error)))
-            part = Part(number, values)
+            part = SheetRow(number, values)
             key = self.group_key(values)
             if key is None:
                 if problems:
@@ -157,7 +146,7 @@ class GroupedRecordResource(RecordResource):
                     group.problems.append(Problem(group.first, key, self.missing_message(group, key)))
         return ordered
 
-    def _merge(self, group: Group, part: Part) -> None:
+    def _merge(self, group: Group, part: SheetRow) -> None:
         values = part.values
         for key in self.record_keys:
             value = values.get(key)

@@ -25,6 +25,7 @@ terms and items, known by their name; customer notes, by their customer, date an
 
 import copy
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -33,6 +34,17 @@ from django.db.models import Model, QuerySet
 
 from apps.core.columns import DIVISION, CellError, Column, norm
 from apps.core.resources import ExportResource
+
+
+@dataclass(slots=True)
+class SheetRow:
+    """A row of a worksheet: its number, and its cells (or their typed values) by column key."""
+
+    number: int
+    values: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values.get(key)
 
 
 def typed_in_place(columns: Sequence[Column], row: dict[str, Any]) -> dict[str, str]:

@@ -12,12 +12,12 @@ from typing import IO
 
 from apps.core.columns import EXAMPLE_MARKER, Column, header_key, is_example_mark
 from apps.imports.files import ImportFileError, workbook_rows
-from apps.imports.kinds.base import ImportKind, ParsedRow, RowError
+from apps.imports.kinds.base import ImportKind, RowError, SheetRow
 
 
 @dataclass
 class SheetRead:
-    rows: list[ParsedRow] = field(default_factory=list)
+    rows: list[SheetRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     # The worksheet's numbers of the example rows, which are never imported.
     example_rows: list[int] = field(default_factory=list)
@@ -69,14 +69,14 @@ def _is_notes_row(mapping: dict[int, Column], values: tuple) -> bool:
     return seen
 
 
-def _row_values(mapping: dict[int, Column], number: int, values: tuple) -> ParsedRow:
+def _row_values(mapping: dict[int, Column], number: int, values: tuple) -> SheetRow:
     """A row's cells by column key, as the workbook has them: the kind's resource types them."""
     cells = {
         column.key: values[index] if index < len(values) else None
         for index, column in mapping.items()
         if column is not EXAMPLE_MARKER
     }
-    return ParsedRow(number=number, values=cells)
+    return SheetRow(number=number, values=cells)
 
 
 def sheet_read(

@@ -6,7 +6,7 @@ to existing records by its business key, and how it is written through the domai
 """
 
 from apps.imports.kinds.attachments import CustomerAttachmentKind
-from apps.imports.kinds.base import Action, ImportContext, ImportKind, ParsedRow, Plan, RowError
+from apps.imports.kinds.base import Action, ImportContext, ImportKind, Plan, RowError, SheetRow
 from apps.imports.kinds.customers import CustomerKind
 from apps.imports.kinds.invoices import HistoricalInvoiceKind
 from apps.imports.kinds.named import ItemKind, PaymentTermKind, TaxRateKind
@@ -31,4 +31,4 @@ def kind_get(key: str) -> ImportKind:
     return KINDS[key]
 
 
-__all__ = ["KINDS", "Action", "ImportContext", "ImportKind", "ParsedRow", "Plan", "RowError", "kind_get"]
+__all__ = ["KINDS", "Action", "ImportContext", "ImportKind", "Plan", "RowError", "SheetRow", "kind_get"]

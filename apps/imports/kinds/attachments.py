@@ -14,7 +14,7 @@ from django.db import models
 
 from apps.core.importing import RecordResource
 from apps.customers.resources import ATTACHMENT_COLUMNS, NO_ATTACHMENT_ARCHIVE, CustomerAttachmentResource
-from apps.imports.kinds.base import ImportContext, ParsedRow, Plan
+from apps.imports.kinds.base import ImportContext, Plan, SheetRow
 from apps.imports.kinds.resource import ResourceKind
 
 
@@ -32,14 +32,14 @@ class CustomerAttachmentKind(ResourceKind):
     resource_class = CustomerAttachmentResource
     columns = ATTACHMENT_COLUMNS
 
-    def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+    def plan(self, *, rows: Sequence[SheetRow], context: ImportContext) -> Plan:
         if context.archive is None:
             plan = Plan()
             plan.error(None, "", NO_ATTACHMENT_ARCHIVE)
             return plan
         return super().plan(rows=rows, context=context)
 
-    def resource_for(self, context: ImportContext, rows: Sequence[ParsedRow]) -> CustomerAttachmentResource:
+    def resource_for(self, context: ImportContext, rows: Sequence[SheetRow]) -> CustomerAttachmentResource:
         # The files stored are deleted should the import be rolled back (the database forgets them by itself).
         return CustomerAttachmentResource(
             division=context.division,

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 
 from apps.core.columns import DIVISION, EXAMPLE_MARKER, CellError, Column, ColumnType, norm
+from apps.core.importing import SheetRow
 from apps.core.models import Division
 
 ActionType = Literal["create", "update", "skip"]
@@ -37,17 +38,6 @@ class RowError:
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message}
-
-
-@dataclass(slots=True)
-class ParsedRow:
-    """A row of the worksheet: its number, and its cells by column key, as the workbook has them."""
-
-    number: int
-    values: dict[str, Any]
-
-    def __getitem__(self, key: str) -> Any:
-        return self.values.get(key)
 
 
 EMPTY = "(empty)"
@@ -177,18 +167,18 @@ class ImportKind:
     # What "import the valid rows only" leaves out, when a record spans rows.
     valid_rows_note: str = ""
 
-    def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+    def plan(self, *, rows: Sequence[SheetRow], context: ImportContext) -> Plan:
         """What importing the rows would do: the actions and the row errors; nothing is written."""
         raise NotImplementedError
 
-    def run(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+    def run(self, *, rows: Sequence[SheetRow], context: ImportContext) -> Plan:
         """
         Import the rows, through the domain services, in the caller's transaction (which the caller rolls back when
         errors come back and the import is all or nothing): what was written, and the rows refused.
         """
         raise NotImplementedError
 
-    def in_division(self, row: ParsedRow, context: ImportContext, plan: Plan) -> bool:
+    def in_division(self, row: SheetRow, context: ImportContext, plan: Plan) -> bool:
         """Whether the row is of the import's division (its Division cell, when it has one, names it)."""
         named = row["division"]
         if named is None or norm(named) == norm(context.division.name):
@@ -218,7 +208,7 @@ class ImportKind:
         values = {column.key: column.parse(column.example) for column in self.columns}
         return {key: norm(value) if isinstance(value, str) else value for key, value in values.items()}
 
-    def is_example(self, row: ParsedRow) -> bool:
+    def is_example(self, row: SheetRow) -> bool:
         """
         Whether the row is the template's example: every cell the sheet has equals the example's once read (text
         whatever its case and spacing). Such a row is never imported, even when its Example cell was cleared. The

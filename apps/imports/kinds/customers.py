@@ -11,7 +11,7 @@ from typing import Any
 from apps.core.columns import Column
 from apps.customers.models import Customer
 from apps.customers.resources import CUSTOMER_COLUMNS, CUSTOMER_KEYS, LOCATION_KEYS, CustomerResource, LocationsPlan
-from apps.imports.kinds.base import Action, Change, ParsedRow, changed_values, new_values
+from apps.imports.kinds.base import Action, Change, SheetRow, changed_values, new_values
 from apps.imports.kinds.resource import ResourceKind
 
 
@@ -29,7 +29,7 @@ class CustomerKind(ResourceKind):
     resource_class = CustomerResource
     columns = CUSTOMER_COLUMNS
 
-    def _action(self, resource: CustomerResource, position: int, rows: list[ParsedRow], outcome: Any) -> Action:
+    def _action(self, resource: CustomerResource, position: int, rows: list[SheetRow], outcome: Any) -> Action:
         instance = outcome.instance
         locations = resource.locations[position]
         count = len(locations.rows)

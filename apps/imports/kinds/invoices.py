@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from apps.imports.kinds.base import EMPTY, Action, Change, ParsedRow, shown
+from apps.imports.kinds.base import EMPTY, Action, Change, SheetRow, shown
 from apps.imports.kinds.resource import ResourceKind
 from apps.invoicing import services as invoicing_services
 from apps.invoicing.resources import HISTORY_COLUMNS, HistoricalInvoiceResource, StoredInvoice, line_values
@@ -57,7 +57,7 @@ class HistoricalInvoiceKind(ResourceKind):
     resource_class = HistoricalInvoiceResource
     columns = HISTORY_COLUMNS
 
-    def _action(self, resource: Any, position: int, rows: list[ParsedRow], outcome: Any) -> Action:
+    def _action(self, resource: Any, position: int, rows: list[SheetRow], outcome: Any) -> Action:
         spec, result = resource.planned[position]
         numbers = [row.number for row in rows]
         count = len(spec.lines)

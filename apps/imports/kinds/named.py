@@ -19,15 +19,15 @@ from apps.catalog.resources import ITEM_COLUMNS, ItemResource
 from apps.core.columns import norm
 from apps.core.importing import RecordResource
 from apps.core.masters import master_elsewhere
-from apps.imports.kinds.base import ImportContext, ParsedRow, Plan
+from apps.imports.kinds.base import ImportContext, Plan, SheetRow
 from apps.imports.kinds.resource import ResourceKind
 
 
 class NamedRecordKind(ResourceKind):
     """A kind whose records are known by their name: a name the file gives twice is an error on the second row."""
 
-    def kept_rows(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[ParsedRow]:
-        kept: list[ParsedRow] = []
+    def kept_rows(self, rows: Sequence[SheetRow], context: ImportContext, plan: Plan) -> list[SheetRow]:
+        kept: list[SheetRow] = []
         first_seen: dict[str, int] = {}
         for row in super().kept_rows(rows, context, plan):
             key = norm(row["name"])
@@ -45,13 +45,13 @@ class NamedRecordKind(ResourceKind):
 class KeptElsewhereRefusingKind(NamedRecordKind):
     """Refuses the rows that would write while another system keeps the division's records of this kind."""
 
-    def run(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+    def run(self, *, rows: Sequence[SheetRow], context: ImportContext) -> Plan:
         if master_elsewhere(self.model, context.division.pk):
             # Every row that would write is refused: the preview's plan is what the import does, writing nothing.
             return self.plan(rows=rows, context=context)
         return super().run(rows=rows, context=context)
 
-    def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+    def plan(self, *, rows: Sequence[SheetRow], context: ImportContext) -> Plan:
         plan = super().plan(rows=rows, context=context)
         reason = master_elsewhere(self.model, context.division.pk)
         if reason:

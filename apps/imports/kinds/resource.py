@@ -18,8 +18,8 @@ from apps.imports.kinds.base import (
     Action,
     ImportContext,
     ImportKind,
-    ParsedRow,
     Plan,
+    SheetRow,
     changed_values,
     new_values,
 )
@@ -48,11 +48,11 @@ class ResourceKind(ImportKind):
     def model(self) -> type[models.Model]:
         return self.resource_class._meta.model
 
-    def plan(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+    def plan(self, *, rows: Sequence[SheetRow], context: ImportContext) -> Plan:
         """The preview: the library's dry run, which writes nothing."""
         return self._import(rows, context, dry_run=True)
 
-    def run(self, *, rows: Sequence[ParsedRow], context: ImportContext) -> Plan:
+    def run(self, *, rows: Sequence[SheetRow], context: ImportContext) -> Plan:
         """
         The import: the library's real run, in the caller's transaction. Each record is written as its rows are
         imported (or in bulk, by a resource that writes so); a refused record is a row error, and nothing of it is
@@ -60,7 +60,7 @@ class ResourceKind(ImportKind):
         """
         return self._import(rows, context, dry_run=False)
 
-    def _import(self, rows: Sequence[ParsedRow], context: ImportContext, *, dry_run: bool) -> Plan:
+    def _import(self, rows: Sequence[SheetRow], context: ImportContext, *, dry_run: bool) -> Plan:
         plan = Plan()
         kept = self.kept_rows(rows, context, plan)
         resource = self.resource_for(context, kept)
@@ -81,13 +81,13 @@ class ResourceKind(ImportKind):
             raise ValidationError([error.message for error in plan.errors] or "The import could not be written.")
         return plan
 
-    def resource_for(self, context: ImportContext, rows: Sequence[ParsedRow]) -> RecordResource:
+    def resource_for(self, context: ImportContext, rows: Sequence[SheetRow]) -> RecordResource:
         """The resource that imports ``rows`` (the file's rows it is given, in order)."""
         return self.resource_class(
             division=context.division, user=context.user, row_numbers=[row.number for row in rows]
         )
 
-    def kept_rows(self, rows: Sequence[ParsedRow], context: ImportContext, plan: Plan) -> list[ParsedRow]:
+    def kept_rows(self, rows: Sequence[SheetRow], context: ImportContext, plan: Plan) -> list[SheetRow]:
         """The rows the resource imports: those of the import's division."""
         return [row for row in rows if self.in_division(row, context, plan)]
 
@@ -126,7 +126,7 @@ class ResourceKind(ImportKind):
             return True
         return False
 
-    def _action(self, resource: RecordResource, position: int, rows: list[ParsedRow], outcome: Any) -> Action:
+    def _action(self, resource: RecordResource, position: int, rows: list[SheetRow], outcome: Any) -> Action:
         """The page's action for a record the resource would create, update or leave as it is."""
         columns = {column.key: column for column in resource.imported_columns()}
         row = rows[0]

@@ -16,8 +16,8 @@ from django.db.models import Prefetch, QuerySet
 from apps.accounting.models import TaxRate
 from apps.catalog.models import Item
 from apps.core.columns import DIVISION, Column, ColumnType, exported_fields
-from apps.core.grouped_importing import Group, GroupedRecordResource, Part
-from apps.core.importing import Problem
+from apps.core.grouped_importing import Group, GroupedRecordResource
+from apps.core.importing import Problem, SheetRow
 from apps.core.lookups import NameLookup, NotFound
 from apps.core.resources import column_field
 from apps.customers.lookups import CustomerLookup
@@ -376,7 +376,7 @@ class HistoricalInvoiceResource(GroupedRecordResource):
             memo=values.get("memo") or "",
         )
 
-    def _line(self, part: Part, problems: list[Problem]) -> HistoricalLine | None:
+    def _line(self, part: SheetRow, problems: list[Problem]) -> HistoricalLine | None:
         values = part.values
         item_id = None
         if values["item"]:

@@ -12,9 +12,11 @@ import random
 import resource
 import tempfile
 import time
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError
@@ -38,6 +40,17 @@ START = date(2021, 1, 4)
 def _peak_mib() -> float:
     # Linux reports kilobytes.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _workbook_save(path: Path, kind_key: str, rows: Iterable[dict[str, Any]]) -> None:
+    """A workbook of the kind's template's columns, a row each of ``rows`` (column key → value); openpyxl write-only."""
+    kind = kind_get(kind_key)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(kind.sheet_name)
+    sheet.append([column.header for column in kind.columns])
+    for values in rows:
+        sheet.append([values.get(column.key) for column in kind.columns])
+    workbook.save(path)
 
 
 class Command(BaseCommand):
@@ -200,51 +213,48 @@ class Command(BaseCommand):
 
     @staticmethod
     def _notes_workbook(path: Path, division: Division, *, rows: int) -> None:
-        kind = kind_get("customer_notes")
         numbers = list(Customer.objects.filter(division=division).values_list("number", flat=True))
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(kind.sheet_name)
-        sheet.append([column.header for column in kind.columns])
-        for index in range(rows):
-            sheet.append(
-                [
-                    numbers[index % len(numbers)],
-                    START + timedelta(days=index % 700),
-                    "Benchmark",
-                    f"Note {index}: called about the spring maintenance visit; gate code {index % 9000 + 1000}.",
-                ]
-            )
-        workbook.save(path)
+        _workbook_save(
+            path,
+            "customer_notes",
+            (
+                {
+                    "customer": numbers[index % len(numbers)],
+                    "noted_on": START + timedelta(days=index % 700),
+                    "author": "Benchmark",
+                    "text": f"Note {index}: called about the spring visit; gate code {index % 9000 + 1000}.",
+                }
+                for index in range(rows)
+            ),
+        )
 
     @staticmethod
     def _items_workbook(path: Path, *, rows: int) -> None:
         """New services and parts, each with a price and a cost, in the items template's columns."""
-        kind = kind_get("items")
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(kind.sheet_name)
-        sheet.append([column.header for column in kind.columns])
-        for index in range(rows):
-            values = {
-                "name": f"Benchmark item {index}",
-                "item_type": "Service" if index % 2 else "Non-inventory",
-                "sku": f"BENCH-{index}",
-                "sales_price": Decimal(index % 500) + Decimal("0.95"),
-                "cost": Decimal(index % 300),
-                "taxable": "Yes",
-            }
-            sheet.append([values.get(column.key) for column in kind.columns])
-        workbook.save(path)
+        _workbook_save(
+            path,
+            "items",
+            (
+                {
+                    "name": f"Benchmark item {index}",
+                    "item_type": "Service" if index % 2 else "Non-inventory",
+                    "sku": f"BENCH-{index}",
+                    "sales_price": Decimal(index % 500) + Decimal("0.95"),
+                    "cost": Decimal(index % 300),
+                    "taxable": "Yes",
+                }
+                for index in range(rows)
+            ),
+        )
 
     @staticmethod
     def _customers_workbook(path: Path, *, rows: int) -> None:
         """New customers, each on two rows (one a service location), as the customer list's export writes them."""
-        kind = kind_get("customers")
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(kind.sheet_name)
-        sheet.append([column.header for column in kind.columns])
-        for index in range(rows):
-            for site in ("North", "South"):
-                values = {
+        _workbook_save(
+            path,
+            "customers",
+            (
+                {
                     "number": f"NEW-{index:06d}",
                     "display_name": f"New bench customer {index:06d}",
                     "phone": "612-555-0100",
@@ -257,8 +267,10 @@ class Command(BaseCommand):
                     "location_street": f"{index} {site} Ave",
                     "location_city": "St Paul",
                 }
-                sheet.append([values.get(column.key) for column in kind.columns])
-        workbook.save(path)
+                for index in range(rows)
+                for site in ("North", "South")
+            ),
+        )
 
     def _remove(self, division: Division) -> None:
         for record in ImportRecord.objects.filter(division=division):
