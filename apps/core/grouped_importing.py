@@ -81,9 +81,6 @@ class GroupedRecordResource(RecordResource):
     def missing_message(self, group: Group, key: str) -> str:
         return f"“{self.column(key).header}” is empty on every row of this record."
 
-    def column(self, key: str) -> Any:
-        return next(column for column in self.columns if column.key == key)
-
     def rows_of(self, position: int) -> list[int]:
         return [part.number for part in self.groups[position - 1].parts]
 

@@ -130,8 +130,12 @@ class RecordResource(ExportResource):
         return cls._imported_columns
 
     @classmethod
+    def column(cls, key: str) -> Column:
+        return next(column for column in cls.columns if column.key == key)
+
+    @classmethod
     def key_column(cls) -> Column:
-        return next(column for column in cls.columns if column.key == cls.key)
+        return cls.column(cls.key)
 
     def existing_query(self) -> QuerySet:
         """The division's records a row may update."""

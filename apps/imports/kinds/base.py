@@ -191,8 +191,12 @@ class ImportKind:
         )
         return False
 
+    @cached_property
+    def columns_by_key(self) -> dict[str, Column]:
+        return {column.key: column for column in self.columns}
+
     def column(self, key: str) -> Column:
-        return next(column for column in self.columns if column.key == key)
+        return self.columns_by_key[key]
 
     @property
     def sheet_columns(self) -> tuple[Column, ...]:
@@ -214,8 +218,7 @@ class ImportKind:
         whatever its case and spacing). Such a row is never imported, even when its Example cell was cleared. The
         cells are read one by one until one differs: most rows differ at their first.
         """
-        examples = self.example_values
-        columns = {column.key: column for column in self.columns}
+        examples, columns = self.example_values, self.columns_by_key
         given = False
         for key, cell in row.values.items():
             try:

@@ -126,28 +126,37 @@ def line_values(line: HistoricalLine) -> tuple:
     return (line.item_id, line.description, line.quantity, line.unit_price, line.taxable)
 
 
+def exported_invoice_values(invoice: Invoice) -> dict[str, Any]:
+    """
+    What every row of an exported invoice repeats, worked out once an invoice: the names it refers to, and what was
+    paid (for history, the payment its import recorded; for an invoice made here, its payments).
+    """
+    payments = [
+        payment
+        for payment in invoice.export_payments
+        if not invoice.is_history or payment.reference == PAYMENT_REFERENCE
+    ]
+    paid = sum((payment.amount for payment in payments), Decimal("0.00"))
+    return {
+        "customer": invoice.customer.display_name,
+        "service_location": invoice.service_location.name if invoice.service_location_id else None,
+        "tax_rate": invoice.tax_rate.name if invoice.tax_rate_id else None,
+        "amount_paid": paid if paid else None,
+        "paid_on": min(payment.paid_on for payment in payments) if payments else None,
+        "status": "Paid" if paid and paid >= invoice.total else "Unpaid",
+    }
+
+
 class InvoiceLineRow:
     """
-    One row of the export of invoices with their lines: the invoice's values and one of its lines, as the import of
-    historical invoices reads them. Amount paid and status are what was paid: for history, the payment its import
-    recorded; for an invoice made here, its payments.
+    One row of the export of invoices with their lines: the invoice's values (``exported_invoice_values``) and one
+    of its lines, as the import of historical invoices reads them.
     """
 
-    def __init__(self, invoice: Invoice, line: InvoiceLine) -> None:
+    def __init__(self, invoice: Invoice, values: dict[str, Any], line: InvoiceLine) -> None:
         self.invoice, self.line = invoice, line
-        self.customer = invoice.customer.display_name
-        self.service_location = invoice.service_location.name if invoice.service_location_id else None
-        self.tax_rate = invoice.tax_rate.name if invoice.tax_rate_id else None
+        self.__dict__.update(values)
         self.item = line.item.name if line.item_id else None
-        payments = [
-            payment
-            for payment in invoice.export_payments
-            if not invoice.is_history or payment.reference == PAYMENT_REFERENCE
-        ]
-        paid = sum((payment.amount for payment in payments), Decimal("0.00"))
-        self.amount_paid = paid if paid else None
-        self.paid_on = min(payment.paid_on for payment in payments) if payments else None
-        self.status = "Paid" if paid and paid >= invoice.total else "Unpaid"
 
     def __getattr__(self, name: str) -> Any:
         if name in ("description", "quantity", "unit_price", "taxable"):
@@ -214,8 +223,9 @@ class HistoricalInvoiceResource(GroupedRecordResource):
 
     def iter_queryset(self, queryset: QuerySet) -> Iterator[InvoiceLineRow]:
         for invoice in super().iter_queryset(queryset):
+            values = exported_invoice_values(invoice)
             for line in invoice.export_lines:
-                yield InvoiceLineRow(invoice, line)
+                yield InvoiceLineRow(invoice, values, line)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -280,7 +290,7 @@ class HistoricalInvoiceResource(GroupedRecordResource):
         return Invoice.objects.none()
 
     def get_instance(self, instance_loader: Any, row: dict[str, Any]) -> Invoice | None:
-        stored = self.stored.get(row[self.column("number").header])
+        stored = self.stored.get(row[self.key_column().header])
         return stored.invoice if stored is not None else None
 
     def init_instance(self, row: dict[str, Any] | None = None) -> Invoice:
