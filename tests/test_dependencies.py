@@ -162,40 +162,69 @@ def test_app_imports_names_the_file_and_line(tmp_path):
     assert found == [AppImport("imports", "demo", "apps/imports/kinds/notes.py:3")]
 
 
-# The engine's own modules: they drive both backends through ``sync.backend`` and may import neither.
-ENGINE_MODULES = (
-    "engine",
-    "plan",
-    "apply",
-    "reads",
-    "spec",
-    "records",
-    "links",
-    "journal",
-    "context",
-    "backend",
-    "lock",
-)
-BACKEND_MODULES = (
-    "apps.quickbooks.sync.online",
-    "apps.quickbooks.sync.desktop",
-    "apps.quickbooks.client",
-    "apps.quickbooks.services.connection",
-    "apps.quickbooks.desktop",
-    "apps.quickbooks.mapping.desktop",
-)
+# The engine (runs, specs, plan, apply, links, journal: ``sync``) and the mapping between FieldOffice's models and the
+# engine's records (``mapping``) drive both backends through ``sync.backend`` and may import neither; each backend's
+# package (client, OAuth, wire mapping, webhooks; Web Connector, qbXML, wire mapping) knows nothing of the other.
+QUICKBOOKS_DIR = APPS_DIR / "quickbooks"
+BACKENDS = {"online": "apps.quickbooks.online", "desktop": "apps.quickbooks.desktop"}
+# QuickBooks' own field names: only a backend's wire mapping and its client or qbXML layer write them.
+WIRE_NAMES = frozenset({"Id", "SyncToken", "DisplayName", "ParentRef", "ListID", "EditSequence", "TxnID", "FullName"})
 
 
-@pytest.mark.parametrize("name", ENGINE_MODULES)
-def test_the_engine_imports_neither_backend(name):
-    path = APPS_DIR / "quickbooks" / "sync" / f"{name}.py"
-    imported = {
-        module for module, _line in imported_modules(path.read_text(encoding="utf-8"), package="apps.quickbooks.sync")
-    }
-    violations = sorted(
-        module for module in imported if any(module == one or module.startswith(f"{one}.") for one in BACKEND_MODULES)
-    )
-    assert not violations, f"apps/quickbooks/sync/{name}.py imports {violations}"
+def _modules_under(folder: Path) -> list[tuple[Path, str]]:
+    """Every module below ``folder`` with the package it is in."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        parts = path.relative_to(APPS_DIR.parent).with_suffix("").parts
+        package = ".".join(parts if path.name == "__init__.py" else parts[:-1])
+        found.append((path, package.removesuffix(".__init__")))
+    return found
+
+
+def _imports_of(folder: Path, forbidden: tuple[str, ...]) -> list[str]:
+    violations = []
+    for path, package in _modules_under(folder):
+        for module, line in imported_modules(path.read_text(encoding="utf-8"), package=package):
+            if any(module == one or module.startswith(f"{one}.") for one in forbidden):
+                violations.append(f"{path.relative_to(APPS_DIR.parent)}:{line} imports {module}")
+    return violations
+
+
+@pytest.mark.parametrize("folder", ["sync", "mapping"])
+def test_the_engine_imports_neither_backend(folder):
+    violations = _imports_of(QUICKBOOKS_DIR / folder, tuple(BACKENDS.values()))
+    assert not violations, "\n".join(violations)
+
+
+@pytest.mark.parametrize(("backend", "other"), [("online", "desktop"), ("desktop", "online")])
+def test_a_backend_does_not_import_the_other(backend, other):
+    violations = _imports_of(QUICKBOOKS_DIR / backend, (BACKENDS[other],))
+    assert not violations, "\n".join(violations)
+
+
+def _code_strings(source: str) -> Iterator[tuple[str, int]]:
+    """The string literals of ``source`` that are code, not docstrings."""
+    tree = ast.parse(source)
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.value, node.lineno
+
+
+def test_the_engine_names_no_quickbooks_field():
+    """The engine reads its records (``remote_id``, ``version``...), never a field of QuickBooks' wire formats."""
+    found = [
+        f"{path.relative_to(APPS_DIR.parent)}:{line}: {value!r}"
+        for path, _package in _modules_under(QUICKBOOKS_DIR / "sync")
+        for value, line in _code_strings(path.read_text(encoding="utf-8"))
+        if value in WIRE_NAMES
+    ]
+    assert not found, "\n".join(found)
 
 
 def test_the_desktop_emulator_imports_no_domain_app_nor_the_quickbooks_app(imports):

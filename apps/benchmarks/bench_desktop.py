@@ -29,12 +29,12 @@ from apps.benchmarks.server import free_port
 from apps.qbd_sandbox import services as emulator
 from apps.qbd_sandbox.models import Record
 from apps.qbd_sandbox.webconnector import EmulatorCompany, webconnector_run
+from apps.quickbooks.desktop.backend import CURSOR_OVERLAP
 from apps.quickbooks.desktop.identity import guid_braced
+from apps.quickbooks.desktop.mapping.registry import ADAPTERS
 from apps.quickbooks.desktop.selectors import desktop_owner_id
 from apps.quickbooks.desktop.setup import desktop_credentials_set
-from apps.quickbooks.mapping.desktop.registry import ADAPTERS
 from apps.quickbooks.models import SyncRun, SyncSettings
-from apps.quickbooks.sync.desktop import CURSOR_OVERLAP
 
 USERNAME = "benchmark-qbwc"
 PASSWORD = "Benchmark-Web-Connector-1"

@@ -23,7 +23,7 @@ SCHEDULED_TASKS = frozenset(
     {
         # A division's automatic sync (apps.quickbooks.services.schedules).
         "apps.quickbooks.tasks.sync_division",
-        # The debounced run QuickBooks change notices ask for (apps.quickbooks.webhooks.services).
+        # The debounced run QuickBooks change notices ask for (apps.quickbooks.online.webhooks.services).
         "apps.quickbooks.tasks.sync_division_after_notices",
         # The reconciler of sync runs whose worker stopped, every minute (apps.quickbooks.services.runs).
         "apps.quickbooks.tasks.sync_runs_reconcile_task",

@@ -19,10 +19,10 @@ class QuickBooksConfig(AppConfig):
         from apps.quickbooks.desktop import work as desktop_work
         from apps.quickbooks.masters import quickbooks_master_reason
         from apps.quickbooks.notes import quickbooks_note
+        from apps.quickbooks.online.backend import online_backend_open
         from apps.quickbooks.selectors import record_link_labels
         from apps.quickbooks.services.schedules import reconcile_schedule_after_migrate
         from apps.quickbooks.sync.backend import backend_opener_set
-        from apps.quickbooks.sync.online import online_backend_open
 
         integration_label_provider_register(record_link_labels)
         sync_status_provider_register(quickbooks_sync_status)

@@ -19,8 +19,7 @@ from apps.accounting.models import Account, DefaultAccounts, ItemType
 from apps.accounting.services import ACCOUNT_ROLES
 from apps.catalog.models import Item
 from apps.core.models import Division
-from apps.quickbooks.mapping import accounts as account_mapping
-from apps.quickbooks.mapping import items as item_mapping
+from apps.quickbooks.mapping.accounts import compatible_types
 from apps.quickbooks.models import (
     AccountMapping,
     CustomersDirection,
@@ -39,6 +38,7 @@ from apps.quickbooks.models import (
     SyncState,
     SyncTrigger,
 )
+from apps.quickbooks.sync.records import ACCOUNT, ITEM
 
 RECENT_RUNS = 10
 
@@ -150,7 +150,7 @@ def service_item_choices(*, division: Division) -> list[ServiceItemChoice]:
     in the settings (the sync sets the one it finds by name). What Configure Sync offers as the default service item.
     """
     content_type = ContentType.objects.get_for_model(Item)
-    links = RecordLink.objects.filter(division=division, content_type=content_type, entity_type=item_mapping.ENTITY)
+    links = RecordLink.objects.filter(division=division, content_type=content_type, entity_type=ITEM)
     pairs = dict(links.exclude(qbo_id="").values_list("object_id", "qbo_id"))
     services = Item.objects.filter(pk__in=pairs, item_type=ItemType.SERVICE, active=True).order_by("name")
     choices = {pairs[item.pk]: ServiceItemChoice(pairs[item.pk], item.name) for item in services}
@@ -164,7 +164,7 @@ def service_item_choices(*, division: Division) -> list[ServiceItemChoice]:
 def linked_account_ids(*, division: Division) -> dict[int, str]:
     """The division's accounts QuickBooks has: account id → QuickBooks id."""
     content_type = ContentType.objects.get_for_model(Account)
-    links = RecordLink.objects.filter(division=division, content_type=content_type, entity_type=account_mapping.ENTITY)
+    links = RecordLink.objects.filter(division=division, content_type=content_type, entity_type=ACCOUNT)
     return dict(links.exclude(qbo_id="").values_list("object_id", "qbo_id"))
 
 
@@ -220,7 +220,7 @@ def account_map(*, division: Division) -> AccountMap:
             choices=[
                 other
                 for other in in_quickbooks
-                if other.account_type in account_mapping.compatible_types(account.account_type)
+                if other.account_type in compatible_types(account.account_type)
             ],
         )
         for account in missing

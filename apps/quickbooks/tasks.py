@@ -45,7 +45,7 @@ def sync_division(
 
 def sync_division_after_notices(division_id: int) -> int | None:
     """
-    The debounced run QuickBooks change notices asked for (``apps.quickbooks.webhooks.services``).
+    The debounced run QuickBooks change notices asked for (``apps.quickbooks.online.webhooks.services``).
 
     Returns the run's id, or ``None`` when it was skipped (the division is not connected, or already syncing: the run
     under way, or the next scheduled one, reads the change through change data capture).

@@ -6,7 +6,7 @@ the QuickBooks Web Connector polls for QuickBooks Desktop.
 from django.urls import path
 
 from apps.quickbooks.desktop.views import qbwc_endpoint
-from apps.quickbooks.webhooks.views import webhook_receive
+from apps.quickbooks.online.webhooks.views import webhook_receive
 
 app_name = "quickbooks"
 

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from apps.core.selectors import division_get_default
 from apps.demo.services import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, demo_seed
 from apps.invoicing.models import Invoice
-from apps.quickbooks.local_consent import DEFAULT_EMAIL, DEFAULT_PASSWORD
 from apps.quickbooks.models import SyncRun, SyncRunStatus, SyncTrigger
+from apps.quickbooks.online.local_consent import DEFAULT_EMAIL, DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
 

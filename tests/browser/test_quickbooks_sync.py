@@ -19,8 +19,8 @@ from apps.customers.models import Customer
 from apps.qbo_sandbox.companies import company_create
 from apps.qbo_sandbox.entities import entity_create
 from apps.qbo_sandbox.seeding import SeedOptions
-from apps.quickbooks.local_consent import DEFAULT_EMAIL, DEFAULT_PASSWORD
 from apps.quickbooks.models import ConnectionStatus, CustomersDirection, QuickBooksConnection, SyncRun, SyncRunStatus
+from apps.quickbooks.online.local_consent import DEFAULT_EMAIL, DEFAULT_PASSWORD
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser

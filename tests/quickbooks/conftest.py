@@ -12,13 +12,13 @@ from apps.core.selectors import division_get_default
 from apps.qbo_sandbox.companies import company_create
 from apps.qbo_sandbox.models import SandboxCompany
 from apps.qbo_sandbox.seeding import SeedOptions
-from apps.quickbooks.local_consent import consent_give
 from apps.quickbooks.models import QuickBooksConnection
-from apps.quickbooks.services.connection import (
+from apps.quickbooks.online.connection import (
     callback_url,
     connection_authorization_start,
     connection_complete,
 )
+from apps.quickbooks.online.local_consent import consent_give
 from tests.factories import UserFactory
 from tests.quickbooks.previews import previewing_set
 

@@ -12,7 +12,7 @@ from apps.qbo_sandbox.faults.knobs import FaultKnobs
 from apps.qbo_sandbox.faults.plan import FaultPlan, fault_plan_draw
 from apps.qbo_sandbox.models import SandboxCompany, SandboxEntity
 from apps.quickbooks.errors import DuplicateNameError, FaultError, ObjectNotFoundError, UnavailableError
-from apps.quickbooks.services.connection import client_for
+from apps.quickbooks.online.connection import client_for
 
 
 def _outcome(plan: FaultPlan) -> tuple[int, bool]:

@@ -8,9 +8,6 @@ from email.utils import format_datetime
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 
-from apps.quickbooks.client.faults import api_error
-from apps.quickbooks.client.limiter import RealmLimiter
-from apps.quickbooks.client.payloads import json_dumps, json_loads
 from apps.quickbooks.errors import (
     AuthenticationError,
     DuplicateDocumentNumberError,
@@ -19,6 +16,9 @@ from apps.quickbooks.errors import (
     ThrottledError,
     UnavailableError,
 )
+from apps.quickbooks.online.client.faults import api_error
+from apps.quickbooks.online.client.limiter import RealmLimiter
+from apps.quickbooks.online.client.payloads import json_dumps, json_loads
 
 JSON = "application/json;charset=UTF-8"
 XML = "application/xml;charset=UTF-8"
@@ -206,7 +206,7 @@ class _Answer:
 
 
 def test_retry_after_in_seconds_or_as_a_date_and_capped():
-    from apps.quickbooks.client.client import MAX_RETRY_AFTER_SECONDS, _retry_after
+    from apps.quickbooks.online.client.client import MAX_RETRY_AFTER_SECONDS, _retry_after
 
     assert _retry_after(_Answer()) is None
     assert _retry_after(_Answer(**{"Retry-After": "7"})) == 7.0

@@ -52,7 +52,7 @@ def test_qbo_connect_prints_the_address_outside_local_mode(settings, division, m
     settings.QBO_CLIENT_ID, settings.QBO_CLIENT_SECRET = "prod-id", "prod-secret"
     settings.QBO_REDIRECT_URI = "https://office.example.com/admin/quickbooks/integration/callback/"
     monkeypatch.setattr(
-        "apps.quickbooks.services.oauth.authorization_url",
+        "apps.quickbooks.online.oauth.authorization_url",
         lambda *, redirect_uri, state: f"https://appcenter.intuit.com/connect/oauth2?state={state}",
     )
     out = StringIO()

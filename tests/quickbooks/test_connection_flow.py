@@ -13,8 +13,8 @@ from intuitlib.exceptions import AuthClientError
 
 from apps.qbo_sandbox.models import SandboxAuthorizationCode
 from apps.qbo_sandbox.oauth.selectors import token_find
-from apps.quickbooks.local_consent import consent_give
 from apps.quickbooks.models import ConnectionStatus, QuickBooksConnection, RecordLink
+from apps.quickbooks.online.local_consent import consent_give
 from tests.factories import CustomerFactory
 
 CALLBACK = "/admin/quickbooks/integration/callback/"

@@ -20,7 +20,7 @@ from apps.qbo_sandbox.models import SandboxEntity
 from apps.quickbooks.drift import DifferenceKind, drift_check
 from apps.quickbooks.errors import NotConnectedError
 from apps.quickbooks.models import RecordLink
-from apps.quickbooks.sync import online
+from apps.quickbooks.online import backend as online
 from tests.factories import (
     CustomerFactory,
     DivisionFactory,

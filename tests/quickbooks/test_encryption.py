@@ -58,7 +58,7 @@ def test_tokens_sealed_with_a_lost_key_ask_for_a_reconnect(settings):
 
     from apps.core.selectors import division_get_default
     from apps.quickbooks.errors import NeedsReconnectError
-    from apps.quickbooks.services.tokens import access_token_get
+    from apps.quickbooks.online.tokens import access_token_get
 
     connection = QuickBooksConnection(division=division_get_default(), realm_id="1", status="connected")
     connection.access_token, connection.refresh_token = "access", "refresh"

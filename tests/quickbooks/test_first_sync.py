@@ -15,11 +15,11 @@ from apps.demo.services import demo_seed
 from apps.invoicing.models import Invoice, InvoiceStatus
 from apps.qbo_sandbox.companies import company_create
 from apps.qbo_sandbox.models import SandboxCompany, SandboxEntity
-from apps.quickbooks.local_consent import consent_give
-from apps.quickbooks.mapping.accounts import account_record
 from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.models import SyncAction, SyncRunStatus
-from apps.quickbooks.services.connection import callback_url, connection_authorization_start, connection_complete
+from apps.quickbooks.online.connection import callback_url, connection_authorization_start, connection_complete
+from apps.quickbooks.online.local_consent import consent_give
+from apps.quickbooks.online.mapping.accounts import account_record
 from apps.quickbooks.sync.specs.accounts import account_fields
 from tests.quickbooks.previews import preview_then_run
 

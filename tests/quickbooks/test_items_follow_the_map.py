@@ -12,13 +12,13 @@ from django.utils import timezone
 from apps.accounting.models import Account, AccountType, ItemType
 from apps.catalog.models import Item
 from apps.quickbooks.models import RecordLink, SyncRun, SyncSettings, SyncTrigger
+from apps.quickbooks.online.backend import OnlineBackend
 from apps.quickbooks.services.account_mapping import account_mapping_set
 from apps.quickbooks.sync.apply import spec_sync
 from apps.quickbooks.sync.backend import Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import sync_state_get
-from apps.quickbooks.sync.online import OnlineBackend
 from apps.quickbooks.sync.specs import ITEMS
 from tests.factories import AccountFactory, ItemFactory
 

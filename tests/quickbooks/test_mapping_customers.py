@@ -4,6 +4,7 @@ from apps.customers.models import Customer, ServiceLocation
 from apps.quickbooks.mapping import customers as mapping
 from apps.quickbooks.mapping.common import content_hash
 from apps.quickbooks.mapping.refs import CustomerRefs
+from apps.quickbooks.online.mapping import customers as online
 from apps.quickbooks.sync.records import CustomerRecord
 
 EXEMPT_RATE_ID, EXEMPT_CODE = 7, "31"
@@ -33,12 +34,12 @@ def _location_sent(customer: Customer, refs: CustomerRefs | None = None) -> Cust
 
 def _location_payload(customer: Customer, refs: CustomerRefs | None = None) -> dict:
     """The JSON QuickBooks Online is sent for the gym of ``customer``."""
-    return mapping.record_payload(_location_sent(customer, refs))
+    return online.record_payload(_location_sent(customer, refs))
 
 
 def _comparable(obj: dict) -> dict:
     """The comparable form of a sub-customer of Northstar School, sent or held by QuickBooks Online."""
-    return mapping.location_comparable(mapping.customer_record(obj), "Northstar School")
+    return mapping.location_comparable(online.customer_record(obj), "Northstar School")
 
 
 def test_a_location_is_sent_with_its_customers_tax_setting_and_default_tax_code():
@@ -48,7 +49,7 @@ def test_a_location_is_sent_with_its_customers_tax_setting_and_default_tax_code(
     # otherwise take as taxable: a tax-exempt customer's location is exempt too.
     assert payload["Taxable"] is False
     assert payload["DefaultTaxCodeRef"] == {"value": EXEMPT_CODE}
-    customer_payload = mapping.record_payload(mapping.customer_sent(_school(), _refs()))
+    customer_payload = online.record_payload(mapping.customer_sent(_school(), _refs()))
     assert (payload["Taxable"], payload["DefaultTaxCodeRef"]) == (
         customer_payload["Taxable"],
         customer_payload["DefaultTaxCodeRef"],
@@ -57,7 +58,7 @@ def test_a_location_is_sent_with_its_customers_tax_setting_and_default_tax_code(
 
 
 def test_a_location_update_keeps_the_tax_setting():
-    update = mapping.record_payload(mapping.location_update(_location_sent(_school())))
+    update = online.record_payload(mapping.location_update(_location_sent(_school())))
 
     assert update["Taxable"] is False and update["DefaultTaxCodeRef"] == {"value": EXEMPT_CODE}
     assert "ParentRef" not in update
@@ -103,7 +104,7 @@ def test_what_quickbooks_holds_after_a_pull_keeps_its_own_tax_setting():
     exempt_there = {**taxable_there, "Taxable": False}
 
     def held_hash(obj):
-        held = mapping.customer_record(obj)
+        held = online.customer_record(obj)
         return content_hash(mapping.location_comparable_held(_location_sent(_school()), held, "Northstar School"))
 
     sent = content_hash(_comparable(payload))
@@ -120,9 +121,9 @@ def _refs_with(rate_id: int, code: str) -> CustomerRefs:
 def test_a_customer_goes_to_quickbooks_online_and_back_unchanged():
     customer = _school(phone="555-0100", billing_street="1 Main St", billing_city="Duluth")
     sent = mapping.customer_sent(customer, _refs())
-    payload = {**mapping.record_payload(sent), "Id": "58", "SyncToken": "2"}
+    payload = {**online.record_payload(sent), "Id": "58", "SyncToken": "2"}
 
-    read = mapping.customer_record(payload)
+    read = online.customer_record(payload)
 
     assert (read.remote_id, read.version, read.job) == ("58", "2", False)
     assert mapping.customer_comparable(read) == mapping.customer_comparable(sent)
@@ -130,5 +131,5 @@ def test_a_customer_goes_to_quickbooks_online_and_back_unchanged():
 
 
 def test_a_deleted_customer_says_only_that():
-    record = mapping.customer_record({"status": "Deleted", "Id": "58"})
+    record = online.customer_record({"status": "Deleted", "Id": "58"})
     assert (record.remote_id, record.deleted) == ("58", True)

@@ -4,13 +4,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from apps.quickbooks.mapping.invoices import (
-    applied_payments,
-    invoice_comparable,
-    invoice_payload,
-    invoice_record,
-    payment_record,
-)
+from apps.quickbooks.mapping.invoices import applied_payments, invoice_comparable
+from apps.quickbooks.online.mapping.invoices import invoice_payload, invoice_record, payment_record
 from apps.quickbooks.sync.records import InvoiceLine, InvoiceRecord
 
 SENT = InvoiceRecord(

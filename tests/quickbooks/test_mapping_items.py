@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from apps.accounting.models import AccountType, ItemType
 from apps.catalog.models import Item
-from apps.quickbooks.mapping import accounts, items
+from apps.quickbooks.mapping import items
 from apps.quickbooks.mapping.common import content_hash
 from apps.quickbooks.mapping.items import ItemAccounts
+from apps.quickbooks.online.mapping import accounts
+from apps.quickbooks.online.mapping import items as online_items
 from apps.quickbooks.sync.specs.accounts import account_fields
 
 REFS = {"income_account": "11", "expense_account": "12", "asset_account": "13"}
@@ -34,17 +36,17 @@ def _item(**fields) -> Item:
 
 def _payload(item: Item, refs: dict[str, str]) -> dict:
     """What QuickBooks Online is sent for ``item``."""
-    return items.record_payload(items.item_sent(item, refs))
+    return online_items.record_payload(items.item_sent(item, refs))
 
 
 def _comparable(obj: dict) -> dict:
     """The comparable form of an item QuickBooks Online holds or is sent."""
-    return items.record_comparable(items.item_record(obj))
+    return items.record_comparable(online_items.item_record(obj))
 
 
 def _fields(obj: dict, accounts: ItemAccounts, current_type: str | None = None) -> dict:
     """The local fields of an item QuickBooks Online holds."""
-    return items.record_fields(items.item_record(obj), accounts, current_type)
+    return items.record_fields(online_items.item_record(obj), accounts, current_type)
 
 
 def _accounts() -> ItemAccounts:
@@ -244,22 +246,22 @@ def test_missing_and_odd_values_read_safely():
 
 
 def test_categories_and_bundles_are_not_items_to_sell():
-    assert items.item_record({"Type": "Service"}).synced and items.item_record({}).synced
-    category = items.item_record({"Type": "Category"})
+    assert online_items.item_record({"Type": "Service"}).synced and online_items.item_record({}).synced
+    category = online_items.item_record({"Type": "Category"})
     assert not category.synced and (category.item_type, category.kind) == ("", "Category")
-    assert not items.item_record({"Type": "Group"}).synced
-    assert items.item_record({"Name": "Filter", "ParentRef": {"value": "3"}}).sub_item
-    assert not items.item_record({"Name": "F"}).sub_item
+    assert not online_items.item_record({"Type": "Group"}).synced
+    assert online_items.item_record({"Name": "Filter", "ParentRef": {"value": "3"}}).sub_item
+    assert not online_items.item_record({"Name": "F"}).sub_item
 
 
 def test_a_deleted_item_says_only_that():
-    record = items.item_record({"status": "Deleted", "Id": "7"})
+    record = online_items.item_record({"status": "Deleted", "Id": "7"})
     assert (record.remote_id, record.deleted, record.synced) == ("7", True, False)
 
 
 def test_an_item_record_goes_back_as_the_json_it_was_read_from():
     remote = _remote(Id="7", SyncToken="3")
-    payload = items.record_payload(items.item_record(remote))
+    payload = online_items.record_payload(online_items.item_record(remote))
 
     assert (payload["Id"], payload["SyncToken"], payload["Type"]) == ("7", "3", "Inventory")
     assert content_hash(_comparable(payload)) == content_hash(_comparable(remote))

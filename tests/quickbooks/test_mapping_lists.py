@@ -1,8 +1,8 @@
-"""QuickBooks Online's terms and sales tax ↔ the engine's records (``mapping.terms``, ``mapping.tax``)."""
+"""QuickBooks Online's terms and sales tax ↔ the engine's records (``online.mapping.terms``, ``online.mapping.tax``)."""
 
 from decimal import Decimal
 
-from apps.quickbooks.mapping import tax, terms
+from apps.quickbooks.online.mapping import tax, terms
 from apps.quickbooks.sync.records import TaxAgencyRecord, TaxCodeRecord, TaxRateRecord, TermRecord
 
 

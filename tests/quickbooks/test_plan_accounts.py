@@ -6,10 +6,10 @@ run's settings) → decision, and how accounts are paired: pure functions, no da
 import pytest
 
 from apps.accounting.models import Account, AccountType
+from apps.quickbooks.desktop.backend import DesktopBackend
 from apps.quickbooks.models import PrimarySystem
+from apps.quickbooks.online.backend import OnlineBackend
 from apps.quickbooks.sync.backend import Capabilities
-from apps.quickbooks.sync.desktop import DesktopBackend
-from apps.quickbooks.sync.online import OnlineBackend
 from apps.quickbooks.sync.plan import Decision, Kind, PlanSettings, pairs, plan
 from apps.quickbooks.sync.records import AccountRecord
 from apps.quickbooks.sync.specs import ACCOUNTS

@@ -12,7 +12,7 @@ from apps.accounting.models import Account, AccountType, ItemType
 from apps.catalog.models import Item
 from apps.quickbooks.mapping.items import ItemAccounts
 from apps.quickbooks.models import PrimarySystem
-from apps.quickbooks.sync.online import OnlineBackend
+from apps.quickbooks.online.backend import OnlineBackend
 from apps.quickbooks.sync.plan import GONE, Decision, Kind, PlanSettings, pairs, plan
 from apps.quickbooks.sync.records import ItemRecord
 from apps.quickbooks.sync.specs import ITEMS

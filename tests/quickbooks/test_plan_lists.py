@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 
 from apps.accounting.models import PaymentTerm, TaxRate
+from apps.quickbooks.desktop.backend import DesktopBackend
+from apps.quickbooks.desktop.mapping.lists import TERM_UNCHANGEABLE
 from apps.quickbooks.mapping.common import content_hash
-from apps.quickbooks.mapping.desktop.lists import TERM_UNCHANGEABLE
-from apps.quickbooks.mapping.tax import CODE_UNCHANGEABLE
 from apps.quickbooks.models import PrimarySystem, RecordLink
+from apps.quickbooks.online.backend import OnlineBackend
+from apps.quickbooks.online.mapping.tax import CODE_UNCHANGEABLE
 from apps.quickbooks.sync.backend import Capabilities
-from apps.quickbooks.sync.desktop import DesktopBackend
-from apps.quickbooks.sync.online import OnlineBackend
 from apps.quickbooks.sync.plan import GONE, Decision, Kind, PlanSettings, pairs, plan
 from apps.quickbooks.sync.records import TaxCodeRecord, TermRecord
 from apps.quickbooks.sync.specs import PAYMENT_TERMS, TAX_RATES

@@ -4,9 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from apps.quickbooks.mapping.desktop.preferences import preferences_record as desktop_preferences
-from apps.quickbooks.mapping.invoices import invoice_record
-from apps.quickbooks.mapping.preferences import preferences_record
+from apps.quickbooks.desktop.mapping.preferences import preferences_record as desktop_preferences
 from apps.quickbooks.mapping.tax_forecast import (
     CodeChoice,
     CompanyTax,
@@ -14,9 +12,11 @@ from apps.quickbooks.mapping.tax_forecast import (
     QuickBooksTaxCode,
     charged_reason,
     company_tax,
-    tax_codes,
     tax_forecast,
 )
+from apps.quickbooks.online.mapping.invoices import invoice_record
+from apps.quickbooks.online.mapping.preferences import preferences_record
+from apps.quickbooks.online.mapping.tax import tax_codes
 
 CALIFORNIA = QuickBooksTaxCode("1", "California", (D("7.25"),))
 MINNEAPOLIS = QuickBooksTaxCode("2", "Minneapolis", (D("8.025"),))

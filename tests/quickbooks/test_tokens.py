@@ -16,9 +16,9 @@ from apps.qbo_sandbox.oauth.selectors import token_find
 from apps.qbo_sandbox.oauth.services import grant_revoke
 from apps.quickbooks.errors import ConnectionUnavailableError, NeedsReconnectError, NotConnectedError
 from apps.quickbooks.models import ConnectionStatus, QuickBooksConnection
-from apps.quickbooks.services.connection import client_for
+from apps.quickbooks.online.connection import client_for
+from apps.quickbooks.online.tokens import access_token_get
 from apps.quickbooks.services.sync_settings import sync_settings_update
-from apps.quickbooks.services.tokens import access_token_get
 
 
 def _expiring(connection: QuickBooksConnection) -> QuickBooksConnection:
@@ -123,7 +123,7 @@ def test_a_failing_token_service_is_transient_and_keeps_the_connection(connectio
         raise requests.ConnectionError("connection refused")
 
     monkeypatch.setattr(AuthClient, "refresh", unreachable)
-    monkeypatch.setattr("apps.quickbooks.services.oauth.REFRESH_RETRY_SECONDS", 0.01)
+    monkeypatch.setattr("apps.quickbooks.online.oauth.REFRESH_RETRY_SECONDS", 0.01)
 
     with pytest.raises(ConnectionUnavailableError):
         access_token_get(_expiring(connection))

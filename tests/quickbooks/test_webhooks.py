@@ -19,10 +19,10 @@ from apps.qbo_sandbox.models import SandboxApp, SandboxWebhookDelivery, WebhookF
 from apps.qbo_sandbox.oauth.local_app import local_app_ensure
 from apps.qbo_sandbox.webhooks.delivery import webhooks_flush
 from apps.quickbooks.models import ConnectionStatus, QuickBooksConnection, SyncRun, SyncRunStatus, SyncState
+from apps.quickbooks.online.webhooks.payloads import Notice, WebhookPayloadError, notices_parse
+from apps.quickbooks.online.webhooks.services import WEBHOOK_SYNC_TASK, webhook_notices_accept
+from apps.quickbooks.online.webhooks.signature import signature_compute, signature_is_valid
 from apps.quickbooks.tasks import sync_division_after_notices
-from apps.quickbooks.webhooks.payloads import Notice, WebhookPayloadError, notices_parse
-from apps.quickbooks.webhooks.services import WEBHOOK_SYNC_TASK, webhook_notices_accept
-from apps.quickbooks.webhooks.signature import signature_compute, signature_is_valid
 from tests.factories import DivisionFactory
 
 TOKEN = "test-verifier-token"

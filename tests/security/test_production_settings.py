@@ -31,7 +31,7 @@ from django.urls import reverse
 from apps.qbd_sandbox.guard import DISABLED_MESSAGE
 from apps.qbd_sandbox.services import company_file_create
 from apps.quickbooks.conf import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, LOCAL_WEBHOOK_VERIFIER_TOKEN
-from apps.quickbooks.webhooks.signature import signature_compute
+from apps.quickbooks.online.webhooks.signature import signature_compute
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]

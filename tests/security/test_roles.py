@@ -33,9 +33,9 @@ from apps.core.roles import OFFICE, OWNER, READ_ONLY
 from apps.core.selectors import division_get_default
 from apps.core.task_schedules import SCHEDULED_TASKS
 from apps.quickbooks.models import DesktopConnection, QuickBooksConnection, SyncSettings
+from apps.quickbooks.online.webhooks.services import WEBHOOK_SYNC_TASK
 from apps.quickbooks.services.schedules import RECONCILE_SCHEDULE, SYNC_TASK
 from apps.quickbooks.services.sync_settings import sync_settings_update
-from apps.quickbooks.webhooks.services import WEBHOOK_SYNC_TASK
 from apps.users.models import User
 from tests.factories import AccountFactory, DefaultAccountsFactory, DivisionFactory, ItemFactory, UserFactory
 

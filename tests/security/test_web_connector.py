@@ -21,10 +21,10 @@ from apps.accounting.models import PaymentTerm
 from apps.core.selectors import division_get_default
 from apps.qbd_sandbox import services as emulator
 from apps.quickbooks.desktop import service, views
+from apps.quickbooks.desktop.backend import DesktopBackend
 from apps.quickbooks.desktop.qbxml import QbXmlParseError, response_document_parse
 from apps.quickbooks.desktop.setup import desktop_credentials_set
 from apps.quickbooks.models import DesktopSession, SyncRunStatus, SyncSettings, SyncTrigger
-from apps.quickbooks.sync.desktop import DesktopBackend
 from apps.quickbooks.sync.engine import run_division_sync
 from tests.quickbooks.desktop.conftest import (
     COMPANY_PATH,

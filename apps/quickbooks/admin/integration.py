@@ -49,6 +49,13 @@ from apps.quickbooks.models import (
     SyncTrigger,
 )
 from apps.quickbooks.models.runs import scope_label
+from apps.quickbooks.online.connection import (
+    MANAGE_PERMISSION,
+    connection_authorization_pop,
+    connection_authorization_url,
+    connection_complete,
+    connection_disconnect,
+)
 from apps.quickbooks.selectors import (
     connection_for,
     division_run,
@@ -63,13 +70,6 @@ from apps.quickbooks.selectors import (
     sync_settings_for,
     sync_settings_summary,
     sync_status,
-)
-from apps.quickbooks.services.connection import (
-    MANAGE_PERMISSION,
-    connection_authorization_pop,
-    connection_authorization_url,
-    connection_complete,
-    connection_disconnect,
 )
 from apps.quickbooks.services.runs import sync_run_request
 from apps.quickbooks.services.sync_settings import sync_settings_update

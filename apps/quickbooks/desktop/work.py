@@ -36,6 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.quickbooks.desktop import relay
+from apps.quickbooks.desktop.backend import DesktopBackend
 from apps.quickbooks.desktop.service import WorkDriver
 from apps.quickbooks.drift import DriftReport, drift_check
 from apps.quickbooks.errors import QuickBooksError
@@ -51,7 +52,6 @@ from apps.quickbooks.models.sync_settings import CustomersDirection
 from apps.quickbooks.selectors import UNCLAIMED_AFTER
 from apps.quickbooks.services.runs import sync_run_execute, web_connector_run_queue
 from apps.quickbooks.sync.context import LockLostError
-from apps.quickbooks.sync.desktop import DesktopBackend
 from apps.quickbooks.sync.lock import lock_renew
 
 logger = logging.getLogger(__name__)

@@ -1,8 +1,9 @@
 """
-Between FieldOffice's records and QuickBooks Online's objects: the only place, with the client, that knows
-QuickBooks' field names.
+Between FieldOffice's models and the engine's records (``sync.records``), whichever QuickBooks they go to: what is
+sent for a local record, the local fields of a record read, and a *comparable* form of either side (the synced
+fields only, normalised) whose hash tells whether the two sides hold the same thing. The wire formats are the
+backends' own: QuickBooks Online's JSON in ``online.mapping``, Desktop's qbXML in ``desktop.mapping``.
 
-Each module gives, for one kind of record, the payload sent to QuickBooks, the local fields read from a QuickBooks
-object, and a *comparable* form of either side (the synced fields only, normalised) whose hash tells whether the two
-sides hold the same thing.
+The comparable forms of customers and items keep the keys of QuickBooks Online's objects: the hashes links keep were
+taken of them, for records of either backend, and changing them would make every linked record look changed once.
 """

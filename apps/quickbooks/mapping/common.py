@@ -1,14 +1,11 @@
-"""Helpers shared by the mappings: names QuickBooks accepts, references, times and content hashes."""
+"""Helpers every mapping shares: names QuickBooks accepts, names compared, text cut to size and content hashes."""
 
 import hashlib
 import json
 import re
 import unicodedata
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
-
-from django.utils.dateparse import parse_datetime
 
 # QuickBooks uses ":" to join a sub-customer to its parent (FullyQualifiedName) and refuses it in names.
 _FORBIDDEN = re.compile(r"[:\t\r\n]+")
@@ -24,39 +21,6 @@ def name_for_quickbooks(value: str, max_length: int) -> str:
 def name_key(value: str) -> str:
     """How two names are compared when matching records: case, accents' composition and spacing ignored."""
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip().casefold()
-
-
-def ref(entity_id: str | None) -> dict[str, str] | None:
-    return {"value": str(entity_id)} if entity_id else None
-
-
-def ref_id(value: Any) -> str:
-    """The id of a QuickBooks reference (``{"value": "42", "name": ...}``), or ``""``."""
-    return str(value.get("value") or "") if isinstance(value, dict) else ""
-
-
-def remote_id(obj: dict[str, Any]) -> str:
-    return str(obj.get("Id") or "")
-
-
-def remote_sync_token(obj: dict[str, Any]) -> str:
-    return str(obj.get("SyncToken") or "")
-
-
-def remote_updated_at(obj: dict[str, Any]) -> datetime | None:
-    """When the object last changed in QuickBooks (``MetaData.LastUpdatedTime``), timezone-aware."""
-    value = (obj.get("MetaData") or {}).get("LastUpdatedTime")
-    return parse_datetime(value) if isinstance(value, str) else None
-
-
-def remote_created_at(obj: dict[str, Any]) -> datetime | None:
-    value = (obj.get("MetaData") or {}).get("CreateTime")
-    return parse_datetime(value) if isinstance(value, str) else None
-
-
-def is_deleted(obj: dict[str, Any]) -> bool:
-    """Change data capture reports a deleted object as ``{"status": "Deleted", "Id": ...}``."""
-    return obj.get("status") == "Deleted"
 
 
 def text(value: Any, max_length: int | None = None) -> str:

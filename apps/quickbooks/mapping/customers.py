@@ -1,7 +1,7 @@
 """
 Customers ↔ QuickBooks customers, service locations ↔ QuickBooks sub-customers (jobs): the engine's
-``CustomerRecord`` from FieldOffice's customers and locations and back, and QuickBooks Online's JSON ↔
-``CustomerRecord`` (QuickBooks Desktop's qbXML has its own, ``mapping.desktop.customers``).
+``CustomerRecord`` from FieldOffice's customers and locations and back (each backend translates the record to its
+wire format: ``online.mapping.customers``, ``desktop.mapping.customers``).
 
 A service location goes to QuickBooks as a sub-customer of its customer, billed with its parent, its address as the
 shipping address, and taxed as its customer: QuickBooks taxes an invoice by the customer it bills (the sub-customer)
@@ -18,14 +18,7 @@ from typing import Any
 
 from apps.customers.models import Customer, ServiceLocation
 from apps.quickbooks.mapping.common import (
-    is_deleted,
     name_for_quickbooks,
-    ref,
-    ref_id,
-    remote_created_at,
-    remote_id,
-    remote_sync_token,
-    remote_updated_at,
     text,
 )
 from apps.quickbooks.mapping.refs import CustomerRefs
@@ -37,11 +30,9 @@ DISPLAY_NAME_MAX = 500
 LOCATION_NAME_MAX = 100
 ADDRESS_KEYS = ("Line1", "Line2", "City", "CountrySubDivisionCode", "PostalCode", "Country")
 LOCAL_ADDRESS_MAX = (200, 200, 100, 100, 20, 100)
-# What places a job in QuickBooks Online: an update that keeps its place there leaves them out.
-PLACEMENT_KEYS = ("ParentRef", "Job", "BillWithParent")
 
 
-def _address_sent(*parts: str) -> Address:
+def address_sent(*parts: str) -> Address:
     street, street2, city, state, postal_code, country = (text(part) for part in parts)
     return Address(
         street=street, street2=street2, city=city, state=state, postal_code=postal_code, country=country
@@ -77,7 +68,7 @@ def customer_sent(customer: Customer, refs: CustomerRefs) -> CustomerRecord:
         last_name=text(customer.last_name, 100),
         phone=text(customer.phone, 30),
         email=text(customer.email, 100),
-        billing=_address_sent(
+        billing=address_sent(
             customer.billing_street,
             customer.billing_street2,
             customer.billing_city,
@@ -147,7 +138,7 @@ def location_sent(
         name=text(name),
         job=True,
         parent_id=parent_remote_id,
-        shipping=_address_sent(
+        shipping=address_sent(
             location.street,
             location.street2,
             location.city,
@@ -218,86 +209,3 @@ def with_name(record: CustomerRecord, name: str) -> CustomerRecord:
 def location_update(record: CustomerRecord) -> CustomerRecord:
     """A location update: where the job sits in QuickBooks (under a job of a job, say) is QuickBooks' to keep."""
     return replace(record, keep_place=True)
-
-
-# QuickBooks Online's JSON.
-
-
-def _address_read(value: Any) -> Address:
-    value = value if isinstance(value, dict) else {}
-    return _address_sent(*(value.get(key) for key in ADDRESS_KEYS))
-
-
-def _level(obj: dict[str, Any]) -> int:
-    try:
-        return int(obj.get("Level") or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def customer_record(obj: dict[str, Any]) -> CustomerRecord:
-    """A QuickBooks Online customer (or sub-customer) as the engine's record; a deleted one says only that."""
-    if is_deleted(obj):
-        return CustomerRecord(remote_id=remote_id(obj), deleted=True)
-    parent = ref_id(obj.get("ParentRef"))
-    return CustomerRecord(
-        remote_id=remote_id(obj),
-        version=remote_sync_token(obj),
-        name=text(obj.get("DisplayName")),
-        company_name=text(obj.get("CompanyName")),
-        first_name=text(obj.get("GivenName")),
-        last_name=text(obj.get("FamilyName")),
-        phone=text((obj.get("PrimaryPhone") or {}).get("FreeFormNumber")),
-        email=text((obj.get("PrimaryEmailAddr") or {}).get("Address")),
-        billing=_address_read(obj.get("BillAddr")),
-        shipping=_address_read(obj.get("ShipAddr")),
-        active=obj.get("Active", True) is not False,
-        taxable=obj.get("Taxable", True) is not False,
-        tax_code_id=ref_id(obj.get("DefaultTaxCodeRef")),
-        term_id=ref_id(obj.get("SalesTermRef")),
-        job=bool(obj.get("Job")) or bool(parent),
-        parent_id=parent,
-        level=_level(obj),
-        created_at=remote_created_at(obj),
-        updated_at=remote_updated_at(obj),
-    )
-
-
-def _address_payload(address: Address) -> dict[str, str]:
-    return dict(zip(ADDRESS_KEYS, address.parts(), strict=True))
-
-
-def record_payload(record: CustomerRecord) -> dict[str, Any]:
-    """
-    A customer record as QuickBooks Online takes it: a customer with its billing details, or a location's
-    sub-customer billed with its parent (placed under it unless the update keeps its place); ``Id`` and
-    ``SyncToken`` for an update.
-    """
-    if record.job:
-        payload: dict[str, Any] = {
-            "DisplayName": record.name,
-            "Job": True,
-            "ParentRef": ref(record.parent_id),
-            "BillWithParent": True,
-            "ShipAddr": _address_payload(record.shipping),
-        }
-        if record.keep_place:
-            payload = {key: value for key, value in payload.items() if key not in PLACEMENT_KEYS}
-    else:
-        payload = {
-            "DisplayName": record.name,
-            "CompanyName": record.company_name,
-            "GivenName": record.first_name,
-            "FamilyName": record.last_name,
-            "PrimaryPhone": {"FreeFormNumber": record.phone},
-            "PrimaryEmailAddr": {"Address": record.email},
-            "BillAddr": _address_payload(record.billing),
-        }
-    payload.update(Active=record.active, Taxable=record.taxable)
-    if record.tax_code_id:
-        payload["DefaultTaxCodeRef"] = ref(record.tax_code_id)
-    if record.term_id:
-        payload["SalesTermRef"] = ref(record.term_id)
-    if record.remote_id:
-        payload.update(Id=record.remote_id, SyncToken=record.version)
-    return payload

@@ -1,13 +1,10 @@
 """
-Invoices ↔ the engine's invoice records ↔ QuickBooks Online invoices, and QuickBooks payments → payments here.
+Invoices → the engine's invoice records, whichever QuickBooks they go to, and QuickBooks payments → payments here
+(each backend translates the records to its wire format: ``online.mapping.invoices``, ``desktop.mapping.invoices``).
 
 An invoice carries a marker in its private note ("FieldOffice invoice 123"), which QuickBooks keeps and never prints:
 a run interrupted after QuickBooks created an invoice finds it by that marker (the record's ``origin_id``) instead of
-creating it twice. Lines are sales item lines; QuickBooks works out the tax from the tax code and the lines' taxable
-flags.
-
-``invoice_sent`` (what is sent for a local invoice), ``invoice_comparable`` and ``applied_payments`` work on the
-engine's records, whichever QuickBooks they go to; the rest translates Online's JSON.
+creating it twice.
 """
 
 import re
@@ -19,31 +16,15 @@ from typing import Any
 from django.utils import timezone
 
 from apps.invoicing.models import Invoice, InvoiceLine, PaymentMethod
-from apps.quickbooks.mapping.common import (
-    is_deleted,
-    ref,
-    ref_id,
-    remote_created_at,
-    remote_id,
-    remote_sync_token,
-    text,
-)
-from apps.quickbooks.sync.records import INVOICE, ITEM, PAYMENT, InvoiceRecord, PaymentRecord, TaxCharged
+from apps.quickbooks.sync.records import INVOICE, ITEM, PAYMENT, InvoiceRecord, PaymentRecord
 from apps.quickbooks.sync.records import InvoiceLine as LineRecord
 
 ENTITY = INVOICE
 PAYMENT_ENTITY = PAYMENT
 ITEM_ENTITY = ITEM
-TAXABLE, NON_TAXABLE = "TAX", "NON"
 MARKER = "FieldOffice invoice {pk}"
 _MARKER = re.compile(r"FieldOffice invoice (\d+)")
-VOIDED = "Voided"
 ZERO = Decimal("0.00")
-SALES_LINE = "SalesItemLineDetail"
-# Online's limits.
-NUMBER_MAX = 21
-DESCRIPTION_MAX = 4000
-MEMO_MAX = 1000
 
 
 def marker(invoice_id: int) -> str:
@@ -54,9 +35,6 @@ def marked_invoice_id(note: str) -> int | None:
     """The FieldOffice invoice a QuickBooks invoice was created from, read from the note its marker is in."""
     match = _MARKER.search(note or "")
     return int(match.group(1)) if match else None
-
-
-# What is sent for a local invoice, whichever QuickBooks it goes to.
 
 
 @dataclass(frozen=True)
@@ -132,119 +110,6 @@ def invoice_comparable(record: InvoiceRecord) -> dict[str, Any]:
     }
 
 
-# Online's JSON.
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(str(value if value is not None else 0)).quantize(Decimal("0.01"))
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return Decimal(str(value)) if value is not None and value != "" else None
-
-
-def _day(value: Any) -> date | None:
-    """A date QuickBooks gives ("2026-03-02"); ``None`` when it gives none, or something that is not one."""
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
-
-
-def _line_payload(line: LineRecord) -> dict[str, Any]:
-    detail: dict[str, Any] = {"ItemRef": ref(line.item_id)}
-    if line.quantity is not None:
-        detail["Qty"] = line.quantity.normalize()
-    if line.unit_price is not None:
-        detail["UnitPrice"] = line.unit_price.normalize()
-    detail["TaxCodeRef"] = {"value": TAXABLE if line.taxable else NON_TAXABLE}
-    return {
-        "DetailType": SALES_LINE,
-        "Amount": line.amount,
-        "Description": line.description[:DESCRIPTION_MAX],
-        SALES_LINE: detail,
-    }
-
-
-def invoice_payload(record: InvoiceRecord) -> dict[str, Any]:
-    """The Online invoice written for ``record`` (an update of the invoice it names, when it names one)."""
-    payload: dict[str, Any] = {
-        "CustomerRef": ref(record.customer_id),
-        "Line": [_line_payload(line) for line in record.lines],
-    }
-    if record.remote_id:
-        payload.update(Id=record.remote_id, SyncToken=record.version)
-    if record.invoice_date:
-        payload["TxnDate"] = record.invoice_date.isoformat()
-    if record.origin_id is not None:
-        payload["PrivateNote"] = marker(record.origin_id)
-    if record.due_date:
-        payload["DueDate"] = record.due_date.isoformat()
-    if record.number:
-        payload["DocNumber"] = record.number[:NUMBER_MAX]
-    if record.term_id:
-        payload["SalesTermRef"] = ref(record.term_id)
-    if record.tax_code_id:
-        payload["TxnTaxDetail"] = {"TxnTaxCodeRef": ref(record.tax_code_id)}
-    if record.memo:
-        payload["CustomerMemo"] = {"value": record.memo[:MEMO_MAX]}
-    return payload
-
-
-def _line_record(line: dict[str, Any]) -> LineRecord:
-    detail = line.get(SALES_LINE) or {}
-    return LineRecord(
-        item_id=ref_id(detail.get("ItemRef")),
-        description=text(line.get("Description")),
-        quantity=_decimal(detail.get("Qty")),
-        unit_price=_decimal(detail.get("UnitPrice")),
-        amount=_money(line.get("Amount")),
-        taxable=ref_id(detail.get("TaxCodeRef")) == TAXABLE,
-        line_id=text(line.get("Id")),
-    )
-
-
-def _charged(detail: dict[str, Any]) -> tuple[TaxCharged, ...]:
-    charged = []
-    for line in detail.get("TaxLine") or []:
-        rate = line.get("TaxLineDetail") or {}
-        charged.append(
-            TaxCharged(
-                percent=_decimal(rate.get("TaxPercent")) or ZERO, taxable_base=_decimal(rate.get("NetAmountTaxable"))
-            )
-        )
-    return tuple(charged)
-
-
-def invoice_record(obj: dict[str, Any]) -> InvoiceRecord:
-    """A QuickBooks Online invoice as the engine's record; one change data capture reports deleted says only that."""
-    if is_deleted(obj):
-        return InvoiceRecord(remote_id=remote_id(obj), deleted=True)
-    detail = obj.get("TxnTaxDetail") or {}
-    note = text(obj.get("PrivateNote"))
-    total = _money(obj.get("TotalAmt"))
-    return InvoiceRecord(
-        remote_id=remote_id(obj),
-        version=remote_sync_token(obj),
-        number=text(obj.get("DocNumber")),
-        customer_id=ref_id(obj.get("CustomerRef")),
-        invoice_date=_day(obj.get("TxnDate")),
-        due_date=_day(obj.get("DueDate")),
-        term_id=ref_id(obj.get("SalesTermRef")),
-        tax_code_id=ref_id(detail.get("TxnTaxCodeRef")),
-        tax_code_name=text((detail.get("TxnTaxCodeRef") or {}).get("name")),
-        memo=text((obj.get("CustomerMemo") or {}).get("value")),
-        origin_id=marked_invoice_id(note),
-        lines=tuple(_line_record(line) for line in obj.get("Line") or [] if line.get("DetailType") == SALES_LINE),
-        tax=_money(detail.get("TotalTax")),
-        total=total,
-        balance=_money(obj.get("Balance")),
-        charged=_charged(detail),
-        # QuickBooks Online marks a voided invoice so in its note, and totals it nothing.
-        voided=note.startswith(VOIDED) and total == ZERO,
-        created_at=remote_created_at(obj),
-    )
-
 
 # Payments.
 
@@ -299,21 +164,3 @@ def applied_payments(record: PaymentRecord) -> list[AppliedPayment]:
     ]
 
 
-def payment_record(obj: dict[str, Any]) -> PaymentRecord:
-    """A QuickBooks Online payment as the engine's record: each invoice it pays, with the amount applied to it."""
-    if is_deleted(obj):
-        return PaymentRecord(remote_id=remote_id(obj), deleted=True)
-    applied: dict[str, Decimal] = {}
-    for line in obj.get("Line") or []:
-        for linked in line.get("LinkedTxn") or []:
-            if linked.get("TxnType") == INVOICE and linked.get("TxnId"):
-                invoice_id = str(linked["TxnId"])
-                applied[invoice_id] = applied.get(invoice_id, ZERO) + _money(line.get("Amount"))
-    return PaymentRecord(
-        remote_id=remote_id(obj),
-        version=remote_sync_token(obj),
-        paid_on=_day(obj.get("TxnDate")),
-        method=text((obj.get("PaymentMethodRef") or {}).get("name")),
-        reference=text(obj.get("PaymentRefNum"), 100),
-        applied=tuple(applied.items()),
-    )

@@ -1,12 +1,12 @@
 """
-Items ↔ QuickBooks products and services: the engine's ``ItemRecord`` from FieldOffice's items and back, and
-QuickBooks Online's JSON ↔ ``ItemRecord`` (QuickBooks Desktop's qbXML has its own, ``mapping.desktop.items``).
+Items ↔ QuickBooks products and services: the engine's ``ItemRecord`` from FieldOffice's items and back (each backend
+translates the record to its wire format: ``online.mapping.items``, ``desktop.mapping.items``).
 
 QuickBooks knows Inventory, NonInventory and Service items (and Category, which groups items and is never sold, so
 it has no twin here). FieldOffice's equipment is stocked like inventory: it goes to QuickBooks as an Inventory item
 and stays equipment here, because the linked local item's type decides (an Inventory item linked to equipment is
-equipment; one never seen before is inventory). Inventory carries ``TrackQtyOnHand``, the quantity on hand and the
-date it was counted (``InvStartDate``, which QuickBooks requires: an item never counted here sends the day it was
+equipment; one never seen before is inventory). Inventory carries whether it tracks its quantity, the quantity on
+hand and the date it was counted (which QuickBooks requires: an item never counted here sends the day it was
 created here, a date that does not move, so that its content hash does not either) and an asset account.
 """
 
@@ -16,19 +16,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from apps.accounting.models import STOCKED_ITEM_TYPES, ItemType
 from apps.accounting.services import ROLE_TYPES
 from apps.catalog.models import Item
 from apps.quickbooks.mapping.common import (
-    is_deleted,
     name_for_quickbooks,
-    ref,
-    ref_id,
-    remote_created_at,
-    remote_id,
-    remote_sync_token,
     text,
 )
 from apps.quickbooks.mapping.refs import IdMap
@@ -45,12 +38,6 @@ CATEGORY = "Category"
 SELLABLE_TYPES = (INVENTORY, NON_INVENTORY, SERVICE)
 CENT = Decimal("0.01")
 QUANTITY = Decimal("0.0001")
-# Local account fields and the QuickBooks references they become.
-ACCOUNT_REFS = {
-    "income_account": "IncomeAccountRef",
-    "expense_account": "ExpenseAccountRef",
-    "asset_account": "AssetAccountRef",
-}
 # QuickBooks' types of the items sold here, and the local type each arrives as (equipment aside).
 LOCAL_TYPES = {INVENTORY: ItemType.INVENTORY, NON_INVENTORY: ItemType.NON_INVENTORY, SERVICE: ItemType.SERVICE}
 REMOTE_TYPES = {
@@ -78,28 +65,12 @@ class ItemAccounts:
         return local_id if local_id is not None and self.types.get(local_id) in ROLE_TYPES[role] else None
 
 
-def remote_type(obj: dict[str, Any]) -> str:
-    return text(obj.get("Type")) or SERVICE
-
-
-def is_sub_item(obj: dict[str, Any]) -> bool:
-    """An item placed in a category: its name is only unique within it."""
-    return bool(obj.get("SubItem")) or bool(ref_id(obj.get("ParentRef")))
-
-
 def quantized(value: Any, places: Decimal) -> Decimal:
     """``value`` as a Decimal rounded to ``places`` (zero when it is blank or not a number)."""
     try:
         return Decimal(str(value if value not in (None, "") else 0)).quantize(places, rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
         return Decimal(0).quantize(places)
-
-
-def _date(value: Any) -> date | None:
-    try:
-        return parse_date(text(value)) if value else None
-    except ValueError:
-        return None
 
 
 def start_date(item: Item) -> str:
@@ -135,7 +106,7 @@ def item_sent(item: Item, accounts: dict[str, str]) -> ItemRecord:
     )
 
 
-def _described(record: ItemRecord) -> dict[str, Any]:
+def described(record: ItemRecord) -> dict[str, Any]:
     """What an item says of itself, in QuickBooks Online's keys: what it is sent as and compared by alike."""
     return {
         "Name": record.name,
@@ -147,57 +118,6 @@ def _described(record: ItemRecord) -> dict[str, Any]:
     }
 
 
-def record_payload(record: ItemRecord) -> dict[str, Any]:
-    """An item record as QuickBooks Online takes it (with ``Id`` and ``SyncToken`` when it is an update)."""
-    stocked = record.item_type in STOCKED_ITEM_TYPES
-    payload: dict[str, Any] = {
-        **_described(record),
-        "UnitPrice": record.price,
-        "PurchaseCost": record.cost,
-        "TrackQtyOnHand": stocked,
-    }
-    remote_accounts = {
-        "IncomeAccountRef": record.income_account_id,
-        "ExpenseAccountRef": record.expense_account_id,
-        "AssetAccountRef": record.asset_account_id if stocked else "",
-    }
-    payload.update({name: ref(account_id) for name, account_id in remote_accounts.items() if account_id})
-    if stocked:
-        payload["QtyOnHand"] = record.quantity_on_hand
-        payload["InvStartDate"] = record.quantity_as_of.isoformat() if record.quantity_as_of else ""
-    if record.remote_id:
-        payload.update(Id=record.remote_id, SyncToken=record.version)
-    return payload
-
-
-def item_record(obj: dict[str, Any]) -> ItemRecord:
-    """A QuickBooks Online item as the engine's record; one change data capture reports deleted says only that."""
-    if is_deleted(obj):
-        return ItemRecord(remote_id=remote_id(obj), deleted=True)
-    kind = remote_type(obj)
-    return ItemRecord(
-        remote_id=remote_id(obj),
-        version=remote_sync_token(obj),
-        name=text(obj.get("Name")),
-        item_type=LOCAL_TYPES.get(kind, ""),
-        kind=kind,
-        sku=text(obj.get("Sku")),
-        description=text(obj.get("Description")),
-        active=obj.get("Active", True) is not False,
-        taxable=obj.get("Taxable") is True,
-        price=quantized(obj.get("UnitPrice"), CENT),
-        cost=quantized(obj.get("PurchaseCost"), CENT),
-        tracks_quantity=obj.get("TrackQtyOnHand") is True,
-        quantity_on_hand=quantized(obj.get("QtyOnHand"), QUANTITY),
-        quantity_as_of=_date(obj.get("InvStartDate")),
-        income_account_id=ref_id(obj.get("IncomeAccountRef")),
-        expense_account_id=ref_id(obj.get("ExpenseAccountRef")),
-        asset_account_id=ref_id(obj.get("AssetAccountRef")),
-        sub_item=is_sub_item(obj),
-        created_at=remote_created_at(obj),
-    )
-
-
 def record_comparable(record: ItemRecord) -> dict[str, Any]:
     """
     The synced fields of an item record, read or to be sent, normalised so that both compare. The keys are those of
@@ -205,7 +125,7 @@ def record_comparable(record: ItemRecord) -> dict[str, Any]:
     """
     stocked = record.item_type in STOCKED_ITEM_TYPES
     return {
-        **_described(record),
+        **described(record),
         "UnitPrice": quantized(record.price, CENT),
         "PurchaseCost": quantized(record.cost, CENT),
         "IncomeAccountRef": record.income_account_id,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.quickbooks.errors import DuplicateNameError, FaultDetail
-from apps.quickbooks.mapping import customers, items
+from apps.quickbooks.sync.records import CUSTOMER, ITEM
 
 DUPLICATE_NAME = "6240"
 
@@ -26,8 +26,8 @@ class UniqueName:
 
 UNIQUE_NAMES: dict[str, UniqueName] = {
     # Both travel as the engine's records (``CustomerRecord``, ``ItemRecord``).
-    customers.ENTITY: UniqueName(lambda record: record.name),
-    items.ENTITY: UniqueName(lambda record: record.name, lambda record: not record.sub_item),
+    CUSTOMER: UniqueName(lambda record: record.name),
+    ITEM: UniqueName(lambda record: record.name, lambda record: not record.sub_item),
 }
 
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from apps.quickbooks.mapping import tax
 from apps.quickbooks.sync.records import CompanyPreferences, InvoiceRecord, TaxCodeRecord, TaxRateRecord
 
 CENT = Decimal("0.01")
@@ -81,11 +80,6 @@ def tax_codes_charging(codes: Iterable[TaxCodeRecord], rates: Iterable[TaxRateRe
         # TAX and NON mark lines; they charge nothing themselves.
         if code.rate_ids and code.active
     }
-
-
-def tax_codes(codes: list[dict[str, Any]], rates: list[dict[str, Any]]) -> dict[str, QuickBooksTaxCode]:
-    """``tax_codes_charging`` of QuickBooks Online's ``TaxCode`` and ``TaxRate`` objects."""
-    return tax_codes_charging(map(tax.tax_code_record, codes), map(tax.tax_rate_record, rates))
 
 
 class CodeChoice:

@@ -33,7 +33,7 @@ class QuickBooksConnection(models.Model):
     The tokens are stored encrypted (``apps.quickbooks.encryption``) and are read through the ``access_token`` and
     ``refresh_token`` properties; they never appear in ``str``, the admin or the API. A refresh in progress holds a
     claim (``refresh_claim``, until ``refresh_claimed_until``) so that workers never spend the same refresh token
-    twice (``apps.quickbooks.services.tokens``).
+    twice (``apps.quickbooks.online.tokens``).
     """
 
     division = models.OneToOneField(Division, on_delete=models.CASCADE, related_name="quickbooks_connection")

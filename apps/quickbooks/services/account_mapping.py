@@ -12,7 +12,7 @@ from django.db import transaction
 
 from apps.accounting.models import Account, AccountType
 from apps.core.models import Division
-from apps.quickbooks.mapping import accounts as account_mapping
+from apps.quickbooks.mapping.accounts import compatible_types
 from apps.quickbooks.models import AccountMapping
 from apps.quickbooks.selectors import linked_account_ids
 
@@ -27,7 +27,7 @@ def account_mapping_reason(*, account: Account, quickbooks_account: Account, lin
         return f"{quickbooks_account} is not in QuickBooks either: choose one of QuickBooks' accounts."
     if not quickbooks_account.active:
         return f"{quickbooks_account} is inactive in QuickBooks: choose an active account."
-    allowed = account_mapping.compatible_types(account.account_type)
+    allowed = compatible_types(account.account_type)
     if quickbooks_account.account_type not in allowed:
         kinds = " or ".join(sorted(str(AccountType(value).label).lower() for value in allowed))
         other = quickbooks_account.get_account_type_display().lower()

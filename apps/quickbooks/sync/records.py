@@ -2,9 +2,9 @@
 The engine's records: what a QuickBooks record says, in plain Python, whichever QuickBooks it comes from.
 
 Each backend translates its wire format into these once, as it reads (QuickBooks Online's JSON in
-``apps.quickbooks.mapping``, Desktop's qbXML in ``apps.quickbooks.mapping.desktop``), and translates them back when
-it writes. The engine and the entity specs see nothing else: no ``Id``, ``SyncToken``, ListID or EditSequence, only
-``remote_id`` and ``version``.
+``apps.quickbooks.online.mapping``, Desktop's qbXML in ``apps.quickbooks.desktop.mapping``), and translates them
+back when it writes. The engine and the entity specs see nothing else: no ``Id``, ``SyncToken``, ListID or
+EditSequence, only ``remote_id`` and ``version``.
 
 The entity names below are the engine's names for what it links to (``RecordLink.entity_type``) and what it asks a
 backend to read and write.

@@ -19,9 +19,9 @@ from django_q.worker import worker
 from lxml import etree
 
 from apps.qbd_sandbox import services as emulator
+from apps.quickbooks.desktop.backend import DesktopBackend
 from apps.quickbooks.models import SyncTrigger
 from apps.quickbooks.services.sync_settings import sync_settings_update
-from apps.quickbooks.sync.desktop import DesktopBackend
 from apps.quickbooks.sync.engine import run_division_sync
 from tests.quickbooks.previews import preview_then_run, previewing_first
 

@@ -7,7 +7,7 @@ and no change to an account Desktop has. Creating one through a sync is a shared
 import pytest
 
 from apps.accounting.models import AccountType
-from apps.quickbooks.mapping.desktop.accounts import (
+from apps.quickbooks.desktop.mapping.accounts import (
     READ_ONLY,
     TYPES_OUT,
     AccountsAdapter,

@@ -9,8 +9,8 @@ import pytest
 from apps.customers.models import Customer
 from apps.customers.services import customer_update
 from apps.qbd_sandbox import services as emulator
+from apps.quickbooks.desktop import backend as desktop_backend
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunEntry
-from apps.quickbooks.sync import desktop as desktop_backend
 from tests.factories import CustomerFactory
 from tests.quickbooks.desktop_sync.conftest import customer_add, customer_ret
 

@@ -15,10 +15,10 @@ from django.db import connection as db_connection
 from django.urls import reverse
 
 from apps.quickbooks.desktop import work
+from apps.quickbooks.desktop.backend import DesktopBackend
 from apps.quickbooks.desktop.setup import desktop_credentials_set
 from apps.quickbooks.drift import DifferenceKind, DriftReport, drift_check
 from apps.quickbooks.models import DesktopConnection, DesktopSession, SyncRun, SyncRunStatus, SyncSettings
-from apps.quickbooks.sync.desktop import DesktopBackend
 from tests.factories import CustomerFactory, ServiceLocationFactory
 from tests.quickbooks.desktop_sync import test_invoices, test_web_connector
 from tests.quickbooks.desktop_sync.conftest import EmulatorTransport, customer_add

@@ -12,12 +12,12 @@ from apps.customers.models import Customer
 from apps.invoicing.models import InvoiceStatus
 from apps.invoicing.services import invoice_approve, invoice_mark_for_sync
 from apps.invoicing.services.writes import invoice_create
-from apps.quickbooks.mapping.desktop.invoices import InvoicesAdapter, invoice_fields, invoice_record
-from apps.quickbooks.mapping.desktop.payments import PaymentsAdapter, payment_record
+from apps.quickbooks.desktop.backend import DesktopBackend
+from apps.quickbooks.desktop.mapping.invoices import InvoicesAdapter, invoice_fields, invoice_record
+from apps.quickbooks.desktop.mapping.payments import PaymentsAdapter, payment_record
 from apps.quickbooks.mapping.tax_forecast import CodeChoice
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus, SyncSettings
 from apps.quickbooks.sync.backend import CREATE, Write
-from apps.quickbooks.sync.desktop import DesktopBackend
 from apps.quickbooks.sync.records import CompanyPreferences, InvoiceLine, InvoiceRecord, PaymentRecord
 from tests.factories import CustomerFactory, TaxRateFactory
 from tests.quickbooks.desktop_sync.conftest import EmulatorTransport, customer_add, qbxml

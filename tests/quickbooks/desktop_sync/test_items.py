@@ -14,10 +14,10 @@ from apps.accounting.services import default_accounts_set
 from apps.catalog.models import Item
 from apps.catalog.services import item_update
 from apps.qbd_sandbox import services as emulator
-from apps.quickbooks.mapping.desktop.accounts import account_record
-from apps.quickbooks.mapping.desktop.items import item_fields, item_record
+from apps.quickbooks.desktop import backend as desktop_backend
+from apps.quickbooks.desktop.mapping.accounts import account_record
+from apps.quickbooks.desktop.mapping.items import item_fields, item_record
 from apps.quickbooks.models import RecordLink, SyncAction, SyncRunStatus, SyncSettings
-from apps.quickbooks.sync import desktop as desktop_backend
 from apps.quickbooks.sync.specs.accounts import account_fields
 from tests.factories import ItemFactory
 from tests.quickbooks.desktop_sync.conftest import qbxml

@@ -14,7 +14,7 @@ from lxml import etree
 from apps.accounting import services as accounting
 from apps.accounting.models import PaymentTerm, TaxRate
 from apps.customers.models import Customer
-from apps.quickbooks.mapping.desktop.lists import (
+from apps.quickbooks.desktop.mapping.lists import (
     TERM_UNCHANGEABLE,
     TaxAgenciesAdapter,
     TaxCodesAdapter,

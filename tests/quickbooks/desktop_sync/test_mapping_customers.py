@@ -3,8 +3,8 @@
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from apps.quickbooks.mapping.desktop import customers as mapping
-from apps.quickbooks.mapping.desktop.common import desktop_offset, modified_filter_time, status_error
+from apps.quickbooks.desktop.mapping import customers as mapping
+from apps.quickbooks.desktop.mapping.common import desktop_offset, modified_filter_time, status_error
 from apps.quickbooks.models import RecordLink, SyncRunEntry
 from apps.quickbooks.sync.records import Address, CustomerRecord
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 from lxml import etree
 
 from apps.qbd_sandbox.models import Record
+from apps.quickbooks.desktop.backend import DesktopBackend
 from apps.quickbooks.models import SyncRun, SyncSettings, SyncTrigger
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.backend import Capabilities
-from apps.quickbooks.sync.desktop import DesktopBackend
 from tests.quickbooks.desktop_sync.conftest import DesktopSync, EmulatorTransport, customer_add, qbxml
 from tests.quickbooks.scenarios.common import (
     DESKTOP_ACCOUNTS,

@@ -9,13 +9,13 @@ from apps.qbo_sandbox import store
 from apps.qbo_sandbox.entities import entity_delete, entity_void, taxcode_create
 from apps.qbo_sandbox.models import SandboxEntity
 from apps.qbo_sandbox.timefmt import qbo_datetime
-from apps.quickbooks.client import QuickBooksClient
-from apps.quickbooks.mapping.invoices import VOIDED
 from apps.quickbooks.models import SyncRun, SyncTrigger
-from apps.quickbooks.services.connection import client_for
+from apps.quickbooks.online.backend import OnlineBackend
+from apps.quickbooks.online.client import QuickBooksClient
+from apps.quickbooks.online.connection import client_for
+from apps.quickbooks.online.mapping.invoices import VOIDED
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.backend import Capabilities
-from apps.quickbooks.sync.online import OnlineBackend
 from tests.quickbooks.scenarios.common import CENT, ONLINE_ACCOUNTS, ONLINE_CHART, ONLINE_CHART_HERE, WRITTEN_AS
 from tests.quickbooks.sync.conftest import configure, remote_create, remote_update, sync
 

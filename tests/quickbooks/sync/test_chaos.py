@@ -23,12 +23,14 @@ from apps.qbo_sandbox.faults.counters import counters_sum
 from apps.qbo_sandbox.faults.guard import counter_base
 from apps.qbo_sandbox.models import SandboxEntity, SandboxGrant, SandboxToken
 from apps.quickbooks.mapping.common import name_key
-from apps.quickbooks.mapping.customers import customer_record, location_name
+from apps.quickbooks.mapping.customers import location_name
 from apps.quickbooks.models import RecordLink, SyncRun, SyncRunStatus, SyncState, SyncTrigger
-from apps.quickbooks.services.connection import client_for
-from apps.quickbooks.sync import online, run_division_sync
+from apps.quickbooks.online import backend as online
+from apps.quickbooks.online.backend import OnlineBackend
+from apps.quickbooks.online.connection import client_for
+from apps.quickbooks.online.mapping.customers import customer_record
+from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.backend import CREATE
-from apps.quickbooks.sync.online import OnlineBackend
 from tests.factories import CustomerFactory, PaymentTermFactory, ServiceLocationFactory, TaxRateFactory
 from tests.quickbooks.sync.conftest import configure, remote_by_name, remote_create, remote_update
 

@@ -21,10 +21,10 @@ from apps.qbo_sandbox.models import SandboxEntity, SandboxToken
 from apps.quickbooks.errors import UnavailableError
 from apps.quickbooks.mapping.invoices import marked_invoice_id
 from apps.quickbooks.models import RecordLink, SyncRun, SyncRunEntry, SyncRunStatus, SyncTrigger
-from apps.quickbooks.services.connection import client_for
+from apps.quickbooks.online.backend import OnlineBackend
+from apps.quickbooks.online.connection import client_for
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.backend import CREATE, UPDATE, WriteResult
-from apps.quickbooks.sync.online import OnlineBackend
 from apps.quickbooks.sync.records import InvoiceRecord
 from tests.factories import CustomerFactory, ItemFactory, ServiceLocationFactory, TaxRateFactory
 from tests.quickbooks.sync.conftest import configure

@@ -3,9 +3,9 @@
 import pytest
 from django import db
 
-from apps.quickbooks.services.connection import client_for
+from apps.quickbooks.online.backend import OnlineBackend
+from apps.quickbooks.online.connection import client_for
 from apps.quickbooks.sync.backend import CREATE, Write
-from apps.quickbooks.sync.online import OnlineBackend
 from apps.quickbooks.sync.records import CustomerRecord
 from tests.quickbooks.sync.conftest import remote_customers
 from tests.quickbooks.sync.test_invoices import books  # noqa: F401  (a fixture, used by name)

@@ -50,13 +50,13 @@ from apps.qbo_sandbox.seeding.bulk import records_generate
 from apps.qbo_sandbox.seeding.demo import ACCOUNTS as DEMO_CHART
 from apps.qbo_sandbox.seeding.demo import _account as demo_account
 from apps.qbo_sandbox.seeding.refs import customer_data
-from apps.quickbooks.local_consent import consent_give
 from apps.quickbooks.models import SyncRun, SyncRunEntry, SyncTrigger
-from apps.quickbooks.services.connection import callback_url, connection_authorization_start, connection_complete
+from apps.quickbooks.online.backend import CURSOR_OVERLAP
+from apps.quickbooks.online.connection import callback_url, connection_authorization_start, connection_complete
+from apps.quickbooks.online.local_consent import consent_give
 from apps.quickbooks.services.sync_settings import sync_settings_update
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.sync.measure import sql_queries_counted
-from apps.quickbooks.sync.online import CURSOR_OVERLAP
 
 PAGE = 1000
 BATCH = 30
@@ -278,7 +278,7 @@ class Command(BaseCommand):
     @staticmethod
     def _run(division) -> dict[str, Any]:
         throttles = ThrottleCounter()
-        client_logger = logging.getLogger("apps.quickbooks.client.client")
+        client_logger = logging.getLogger("apps.quickbooks.online.client.client")
         client_logger.addHandler(throttles)
         previous_level = client_logger.level
         client_logger.setLevel(logging.INFO)

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from apps.core.models import Division
 from apps.quickbooks.conf import api_config
 from apps.quickbooks.errors import ConnectionUnavailableError, QuickBooksError
-from apps.quickbooks.local_consent import DEFAULT_EMAIL, DEFAULT_PASSWORD, callback_params, consent_give
-from apps.quickbooks.services.connection import callback_url, connection_authorization_start, connection_complete
+from apps.quickbooks.online.connection import callback_url, connection_authorization_start, connection_complete
+from apps.quickbooks.online.local_consent import DEFAULT_EMAIL, DEFAULT_PASSWORD, callback_params, consent_give
 
 
 class Command(BaseCommand):

@@ -16,12 +16,11 @@ from apps.accounting.models import PaymentTerm, TaxRate
 from apps.customers import services as customer_services
 from apps.customers.models import Customer, ServiceLocation
 from apps.quickbooks.mapping import customers as mapping
-from apps.quickbooks.mapping import tax, terms
 from apps.quickbooks.mapping.refs import CustomerRefs
 from apps.quickbooks.models import PrimarySystem
 from apps.quickbooks.sync.context import RunContext, SyncRules
 from apps.quickbooks.sync.plan import BothWays
-from apps.quickbooks.sync.records import CUSTOMER, CustomerRecord
+from apps.quickbooks.sync.records import CUSTOMER, TAX_CODE, TERM, CustomerRecord
 from apps.quickbooks.sync.spec import EntitySpec, Refs
 
 NAME_TAKEN = (
@@ -55,9 +54,9 @@ def customer_refs(ctx: RunContext) -> CustomerRefs:
     refs = CustomerRefs()
     if not ctx.settings.sync_tax_rates_and_terms:
         return refs
-    for object_id, qbo_id in ctx.linked_ids(TaxRate, tax.ENTITY).items():
+    for object_id, qbo_id in ctx.linked_ids(TaxRate, TAX_CODE).items():
         refs.tax_rates.add(object_id, qbo_id)
-    for object_id, qbo_id in ctx.linked_ids(PaymentTerm, terms.ENTITY).items():
+    for object_id, qbo_id in ctx.linked_ids(PaymentTerm, TERM).items():
         refs.terms.add(object_id, qbo_id)
     return refs
 

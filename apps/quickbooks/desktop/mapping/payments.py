@@ -9,10 +9,10 @@ received, so it is not part of the payment here. FieldOffice never writes paymen
 from decimal import Decimal
 from typing import Any
 
+from apps.quickbooks.desktop.mapping.adapter import Outcome, Planned, Seen, TransactionAdapter
+from apps.quickbooks.desktop.mapping.common import desktop_date
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Seen, TransactionAdapter
-from apps.quickbooks.mapping.desktop.common import desktop_date
 from apps.quickbooks.sync.records import INVOICE, PAYMENT, PaymentRecord
 
 ENTITY = PAYMENT

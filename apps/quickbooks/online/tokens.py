@@ -34,7 +34,7 @@ from apps.quickbooks.errors import (
     QuickBooksError,
 )
 from apps.quickbooks.models import ConnectionStatus, QuickBooksConnection
-from apps.quickbooks.services import oauth
+from apps.quickbooks.online import oauth
 from apps.quickbooks.services.schedules import sync_schedule_update
 
 logger = logging.getLogger(__name__)

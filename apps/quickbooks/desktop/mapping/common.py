@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from apps.quickbooks.desktop.mapping.adapter import Outcome, Planned
 from apps.quickbooks.errors import ApiError, FaultDetail
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned
 
 # Desktop's status codes the engine reacts to, translated to the codes it knows from QuickBooks Online, so that one
 # step handles "name taken" and "changed meanwhile" whatever the backend.

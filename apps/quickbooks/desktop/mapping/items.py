@@ -24,10 +24,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from apps.quickbooks.desktop.mapping.adapter import ListAdapter, Outcome, Planned, Seen
+from apps.quickbooks.desktop.mapping.common import desktop_bool, desktop_time, list_ref, response_error, without_blanks
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, text
-from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import desktop_bool, desktop_time, list_ref, response_error, without_blanks
 from apps.quickbooks.mapping.items import (
     CENT,
     INVENTORY,

@@ -20,10 +20,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, text
-from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Query, Seen
-from apps.quickbooks.mapping.desktop.common import (
+from apps.quickbooks.desktop.mapping.adapter import ListAdapter, Outcome, Planned, Query, Seen
+from apps.quickbooks.desktop.mapping.common import (
     NAME_IN_USE,
     desktop_bool,
     desktop_time,
@@ -32,6 +30,8 @@ from apps.quickbooks.mapping.desktop.common import (
     status_error,
     without_blanks,
 )
+from apps.quickbooks.errors import ApiError
+from apps.quickbooks.mapping.common import name_for_quickbooks, name_key, text
 from apps.quickbooks.sync.records import Address, CustomerRecord
 
 ENTITY = "Customer"

@@ -6,8 +6,8 @@ The QuickBooks Online backend: the engine's reads and writes as few Accounting A
   through; a full read then pages by 1,000, the most a query returns.
 - Writes go 30 to a batch, the most Intuit takes; a tax code is created through the tax service, one per call.
 - Every record is handed to the engine as its record (``sync.records``), translated as it is read and written by
-  ``mapping.terms``, ``mapping.tax``, ``mapping.accounts``, ``mapping.items``, ``mapping.customers`` and
-  ``mapping.invoices`` (invoices and payments); the company's preferences by ``mapping.preferences``.
+  this package's ``mapping`` (terms, tax, accounts, items, customers, invoices and payments, the company's
+  preferences).
 """
 
 import uuid
@@ -21,14 +21,14 @@ from django.db import connections
 from django.utils import timezone
 
 from apps.core.models import Division
-from apps.quickbooks.client import QuickBooksClient
-from apps.quickbooks.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
-from apps.quickbooks.client.faults import batch_item_error
 from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping import accounts, customers, drift, invoices, items, tax, terms
-from apps.quickbooks.mapping.preferences import preferences_record
 from apps.quickbooks.models import QuickBooksConnection
-from apps.quickbooks.services.connection import client_for
+from apps.quickbooks.online.client import QuickBooksClient
+from apps.quickbooks.online.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
+from apps.quickbooks.online.client.faults import batch_item_error
+from apps.quickbooks.online.connection import client_for
+from apps.quickbooks.online.mapping import accounts, customers, drift, invoices, items, tax, terms
+from apps.quickbooks.online.mapping.preferences import preferences_record
 from apps.quickbooks.sync.backend import (
     CREATE,
     DRIFT_OPEN_INVOICES,

@@ -6,7 +6,8 @@ invoice date) and date-driven ones (due on ``DayOfMonthDue``), which have no day
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from apps.quickbooks.mapping.common import remote_id, remote_sync_token, text
+from apps.quickbooks.mapping.common import text
+from apps.quickbooks.online.mapping.common import remote_id, remote_sync_token
 from apps.quickbooks.sync.records import TERM, TermRecord
 
 ENTITY = TERM

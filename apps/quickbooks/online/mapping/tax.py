@@ -12,7 +12,9 @@ backend declares so (``CODE_UNCHANGEABLE``), and a local change to a rate sent e
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from apps.quickbooks.mapping.common import name_for_quickbooks, ref_id, remote_id, remote_sync_token, text
+from apps.quickbooks.mapping.common import name_for_quickbooks, text
+from apps.quickbooks.mapping.tax_forecast import QuickBooksTaxCode, tax_codes_charging
+from apps.quickbooks.online.mapping.common import ref_id, remote_id, remote_sync_token
 from apps.quickbooks.sync.records import (
     TAX_AGENCY,
     TAX_CODE,
@@ -107,3 +109,8 @@ def tax_code_created_id(answer: dict[str, Any]) -> str:
 
 def agency_payload(record: TaxAgencyRecord) -> dict[str, Any]:
     return {"DisplayName": name_for_quickbooks(record.name, 100)}
+
+
+def tax_codes(codes: list[dict[str, Any]], rates: list[dict[str, Any]]) -> dict[str, QuickBooksTaxCode]:
+    """``tax_codes_charging`` of QuickBooks Online's ``TaxCode`` and ``TaxRate`` objects."""
+    return tax_codes_charging(map(tax_code_record, codes), map(tax_rate_record, rates))

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from apps.quickbooks.desktop.mapping.adapter import Query, id_chunks
+from apps.quickbooks.desktop.mapping.items import KINDS
 from apps.quickbooks.mapping.common import name_key, text
-from apps.quickbooks.mapping.desktop.adapter import Query, id_chunks
-from apps.quickbooks.mapping.desktop.items import KINDS
 from apps.quickbooks.sync.backend import (
     DRIFT_CUSTOMERS,
     DRIFT_ITEMS,

@@ -20,10 +20,10 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from apps.quickbooks.desktop.mapping.adapter import ListAdapter, Outcome, Planned, Seen
+from apps.quickbooks.desktop.mapping.common import adds_only, desktop_bool, record_answer
 from apps.quickbooks.errors import ApiError
 from apps.quickbooks.mapping.common import name_for_quickbooks, text
-from apps.quickbooks.mapping.desktop.adapter import ListAdapter, Outcome, Planned, Seen
-from apps.quickbooks.mapping.desktop.common import adds_only, desktop_bool, record_answer
 from apps.quickbooks.sync.records import (
     TAX_AGENCY,
     TAX_CODE,

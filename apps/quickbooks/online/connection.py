@@ -22,14 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.models import Division
-from apps.quickbooks.client import QuickBooksClient
 from apps.quickbooks.conf import api_config
 from apps.quickbooks.encryption import DecryptionError
 from apps.quickbooks.errors import AuthorizationFlowError, NotConnectedError, QuickBooksError
 from apps.quickbooks.models import ConnectionStatus, QuickBooksConnection, RecordLink
-from apps.quickbooks.services import oauth
+from apps.quickbooks.online import oauth
+from apps.quickbooks.online.client import QuickBooksClient
+from apps.quickbooks.online.tokens import REFRESH_MARGIN, access_token_get, tokens_store
 from apps.quickbooks.services.schedules import sync_schedule_update
-from apps.quickbooks.services.tokens import REFRESH_MARGIN, access_token_get, tokens_store
 
 logger = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from apps.quickbooks.webhooks.payloads import WebhookPayloadError, notices_parse
-from apps.quickbooks.webhooks.services import webhook_notices_accept
-from apps.quickbooks.webhooks.signature import signature_is_valid
+from apps.quickbooks.online.webhooks.payloads import WebhookPayloadError, notices_parse
+from apps.quickbooks.online.webhooks.services import webhook_notices_accept
+from apps.quickbooks.online.webhooks.signature import signature_is_valid
 
 logger = logging.getLogger(__name__)
 

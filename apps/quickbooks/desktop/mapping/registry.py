@@ -1,7 +1,7 @@
 """The engine entities the Desktop backend carries, each with its adapter."""
 
-from apps.quickbooks.mapping.desktop import accounts, customers, invoices, items, lists
-from apps.quickbooks.mapping.desktop.adapter import Adapter
+from apps.quickbooks.desktop.mapping import accounts, customers, invoices, items, lists
+from apps.quickbooks.desktop.mapping.adapter import Adapter
 
 ADAPTERS: dict[str, Adapter] = {
     adapter.entity: adapter for module in (lists, accounts, items, customers, invoices) for adapter in module.ADAPTERS

@@ -4,7 +4,7 @@ round trips as the work allows.
 
 A ``Transport`` carries one qbXML request document to QuickBooks and brings its response back: through the Web
 Connector in production (``apps.quickbooks.desktop.relay``), straight into a local company file in tests. What is
-QuickBooks-shaped lives in the adapters of ``apps.quickbooks.mapping.desktop`` (one per engine entity), so that the
+QuickBooks-shaped lives in the adapters of ``apps.quickbooks.desktop.mapping`` (one per engine entity), so that the
 engine's steps see the records they see from QuickBooks Online.
 
 - A pull is one document: every entity's query (iterators of ``PAGE_SIZE`` started together) and the deletions
@@ -24,20 +24,20 @@ from typing import Any, Protocol
 
 from django.utils import timezone
 
-from apps.quickbooks.desktop.qbxml import Request, Response, request_document, response_document_parse
-from apps.quickbooks.desktop.qbxml.schema import request_spec
-from apps.quickbooks.errors import ApiError, QuickBooksError
-from apps.quickbooks.mapping.common import name_key
-from apps.quickbooks.mapping.desktop import drift, preferences
-from apps.quickbooks.mapping.desktop.adapter import Adapter, Query
-from apps.quickbooks.mapping.desktop.common import (
+from apps.quickbooks.desktop.mapping import drift, preferences
+from apps.quickbooks.desktop.mapping.adapter import Adapter, Query
+from apps.quickbooks.desktop.mapping.common import (
     desktop_offset,
     desktop_time,
     modified_filter_time,
     status_error,
 )
-from apps.quickbooks.mapping.desktop.lists import TERM_UNCHANGEABLE
-from apps.quickbooks.mapping.desktop.registry import ADAPTERS
+from apps.quickbooks.desktop.mapping.lists import TERM_UNCHANGEABLE
+from apps.quickbooks.desktop.mapping.registry import ADAPTERS
+from apps.quickbooks.desktop.qbxml import Request, Response, request_document, response_document_parse
+from apps.quickbooks.desktop.qbxml.schema import request_spec
+from apps.quickbooks.errors import ApiError, QuickBooksError
+from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.sync.backend import Capabilities, DriftReading, InvoiceFigures, Snapshot, Write, WriteResult
 from apps.quickbooks.sync.records import ACCOUNT, ITEM, TAX_AGENCY, TAX_CODE, TERM, CompanyPreferences, Record
 
@@ -315,7 +315,7 @@ class DesktopBackend:
         ]
 
     def preferences(self) -> CompanyPreferences:
-        """The company's preferences as the engine reads them (see ``mapping.desktop.preferences``), read once a run."""
+        """The company's preferences as the engine reads them (see ``desktop.mapping.preferences``), read once a run."""
         if self._preferences is None:
             query = self._request(preferences.QUERY, {"IncludeRetElement": preferences.RETURNED})
             (response,) = self._exchange([query])

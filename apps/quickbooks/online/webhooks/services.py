@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from apps.quickbooks.models import ConnectionStatus, QuickBooksConnection, SyncState
-from apps.quickbooks.webhooks.payloads import Notice
+from apps.quickbooks.online.webhooks.payloads import Notice
 
 logger = logging.getLogger(__name__)
 

@@ -22,25 +22,25 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from apps.quickbooks.errors import ApiError
-from apps.quickbooks.mapping import invoices as mapping
-from apps.quickbooks.mapping.common import text
-from apps.quickbooks.mapping.desktop.adapter import Outcome, Planned, Query, Seen, TransactionAdapter, id_chunks
-from apps.quickbooks.mapping.desktop.common import (
+from apps.quickbooks.desktop.mapping.adapter import Outcome, Planned, Query, Seen, TransactionAdapter, id_chunks
+from apps.quickbooks.desktop.mapping.common import (
     desktop_date,
     desktop_time,
     record_answer,
     response_error,
     status_error,
 )
-from apps.quickbooks.mapping.desktop.customers import (
+from apps.quickbooks.desktop.mapping.customers import (
     NON_TAXABLE_CODE,
     TAXABLE_CODE,
     is_ship_to_id,
     ship_to_id,
     ship_to_owner,
 )
-from apps.quickbooks.mapping.desktop.payments import PaymentsAdapter
+from apps.quickbooks.desktop.mapping.payments import PaymentsAdapter
+from apps.quickbooks.errors import ApiError
+from apps.quickbooks.mapping import invoices as mapping
+from apps.quickbooks.mapping.common import text
 from apps.quickbooks.sync.backend import VOID
 from apps.quickbooks.sync.records import InvoiceLine, InvoiceRecord
 

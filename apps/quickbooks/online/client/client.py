@@ -26,11 +26,11 @@ from urllib.parse import quote
 
 import requests
 
-from apps.quickbooks.client.faults import INTUIT_TID_HEADER, api_error
-from apps.quickbooks.client.limiter import RealmLimiter
-from apps.quickbooks.client.payloads import json_dumps, json_loads
 from apps.quickbooks.conf import MINOR_VERSION, ApiConfig, api_config
 from apps.quickbooks.errors import ApiError, UnavailableError
+from apps.quickbooks.online.client.faults import INTUIT_TID_HEADER, api_error
+from apps.quickbooks.online.client.limiter import RealmLimiter
+from apps.quickbooks.online.client.payloads import json_dumps, json_loads
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class QuickBooksClient:
         self.realm_id = realm_id
         self.tokens = tokens
         self.session = session or requests.Session()
-        # Writes may go out from several threads (see sync.online): each thread gets its own connection pool.
+        # Writes may go out from several threads (see online.backend): each thread gets its own connection pool.
         self._thread_sessions: dict[int, requests.Session] = {}
         self._lock = threading.Lock()
         self.limiter = limiter or RealmLimiter(
