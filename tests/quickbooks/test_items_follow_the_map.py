@@ -14,11 +14,11 @@ from apps.catalog.models import Item
 from apps.quickbooks.models import RecordLink, SyncRun, SyncSettings, SyncTrigger
 from apps.quickbooks.online.backend import OnlineBackend
 from apps.quickbooks.services.account_mapping import account_mapping_set
-from apps.quickbooks.sync.apply import spec_sync
 from apps.quickbooks.sync.backend import Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.journal import RunJournal
 from apps.quickbooks.sync.lock import sync_state_get
+from apps.quickbooks.sync.one_way import spec_sync
 from apps.quickbooks.sync.specs import ITEMS
 from tests.factories import AccountFactory, ItemFactory
 

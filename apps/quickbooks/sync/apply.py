@@ -1,499 +1,147 @@
 """
-The engine's apply for the specs synced one way: a spec's records read, paired, planned (``sync.plan``) and the
-decisions carried out, the same way for every entity (those planned by the two-way rules: ``sync.both_ways``).
+The engine's apply: carrying out a spec's decisions, the same way for every entity however its records were planned.
 
-- Here: the spec's domain services with ``by_master_system=True``; a record they refuse fails alone, with their
-  reasons. A preview writes nothing here and keeps the links it would write in memory (``RunContext.link_set``).
-- There: the engine's writes (``sync.writes``: rounds, a stale version read again and sent once more) once every
-  record was planned, after the records its creates need (``Prerequisite``: a tax code's agency) were created; each
-  failure is a plain sentence (``sync.messages``). Where QuickBooks keeps the records, only those a spec sends all
-  the same (``SentAnyway``: the accounts an Owner asked for) are created there, and linked at what QuickBooks
-  answered.
-- Links (``LinkSet``, the one answer to "is it linked") keep QuickBooks' version and the hash of the content both
-  sides agreed on; the run's log (``RunJournal``) gets one entry per record that changed, failed or was reported.
-- A long list (``EntitySpec.reads_changes``: items) is read for its changes, and only the local records those may
-  pair with are loaded (``sync.reads``); its records are saved here a round at a time, in bulk through the domain's
-  bulk service when the spec names one (``save_many``: each record checked by the same rules, one refused failing
-  alone), and, when sent, its
-  candidates are the local records its spec picks, its creates are marked pending and those an interrupted run left
-  are recovered (``sync.writes.Recovery``).
+A spec synced one way (``plan``: the short lists, the chart of accounts, items) is carried out by ``sync.one_way``;
+one planned by the two-way rules (``plan_both_ways`` and ``plan_sent``: customers and their service locations), by
+``sync.both_ways``. Both are an ``Apply``, which does for all of them:
+
+- Here: QuickBooks' records saved a round at a time through the spec's domain bulk service (``PullBatch``): each
+  record checked by the same rules as one saved alone, one refused failing alone with its reasons (and, for a spec
+  that ``retries_failed``, read again at the next run); each saved record linked at QuickBooks' version and logged
+  in its place among the others.
+- There: the writes sent by the engine's writer (``sync.writes``: rounds, pending marks and interrupted creates
+  found again, the stale-version retry, records QuickBooks lost made again, the write concurrency under the
+  limiter); each outcome linked at what QuickBooks answered, with the hash of the content both sides then agree on,
+  or failed with a plain sentence (``sync.messages``), a create refused for good released to be made afresh.
+- Names QuickBooks holds already (6240): a create refused so is skipped with why when one-way sync would have to
+  merge (``EntitySpec.name_taken``), or fails saying a record of another kind has the name (``name_in_use``).
+- The run's log (``RunJournal``): one entry per record that changed, failed or was reported.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 
 from apps.core.upserts import Upsert
-from apps.quickbooks.mapping.common import content_hash, name_key
-from apps.quickbooks.models import PrimarySystem, SyncAction
-from apps.quickbooks.sync.backend import CREATE, UPDATE, Capabilities, Write, WriteResult
+from apps.quickbooks.models import SyncAction
+from apps.quickbooks.sync.backend import CREATE, WriteResult
 from apps.quickbooks.sync.bulk import PullBatch, PulledWrite
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
-from apps.quickbooks.sync.plan import Decision, Kind, Pair, PlanSettings, pairs, plan
-from apps.quickbooks.sync.reads import local_read, remote_read, unlisted_note
 from apps.quickbooks.sync.records import Record
-from apps.quickbooks.sync.spec import EntitySpec, Refs
-from apps.quickbooks.sync.writes import (
-    CLOCK_TOLERANCE,
-    DUPLICATE_NAME,
-    Pending,
-    Recovery,
-    Writer,
-    as_new,
-    error_code,
-    link_release,
-)
-
-LOGGED_AS = {
-    Kind.CREATE_HERE: SyncAction.CREATED,
-    Kind.UPDATE_HERE: SyncAction.UPDATED,
-    Kind.DEACTIVATE_HERE: SyncAction.DEACTIVATED,
-    Kind.LINK: SyncAction.LINKED,
-}
+from apps.quickbooks.sync.spec import EntitySpec
+from apps.quickbooks.sync.writes import Writer, link_release
 
 
-def spec_sync(ctx: RunContext, spec: EntitySpec) -> None:
-    """Sync ``spec``'s records in the direction the settings give (nothing when they do not sync them)."""
-    master = spec.master(ctx)
-    if not master:
-        return
-    pulled = master == PrimarySystem.QUICKBOOKS
-    remote, deleted, refs = _remote_side(ctx, spec)
-    complete = spec.entity in ctx.snapshot.complete
-    links = ctx.link_set(spec.model, spec.entity)
-    local = _local_side(ctx, spec, links, remote, deleted, pulled=pulled, complete=complete)
-    if local is None:
-        return  # Nothing to send.
-    # The local records QuickBooks, which keeps them, is sent all the same (the accounts an Owner asked for).
-    anyway = spec.sent_anyway if pulled else None
-    sent = frozenset(anyway.wanted(ctx)) if anyway is not None else frozenset()
-    ctx.journal.stage(spec.stage if pulled else spec.push_stage or spec.stage, total=len(remote if pulled else local))
-    # Only what is sent asks what QuickBooks lets apps do.
-    capabilities = ctx.backend.capabilities if sent or not pulled else Capabilities()
-    lookups = spec.lookups(ctx) if spec.lookups is not None else None
-    settings = PlanSettings(master, capabilities, full=ctx.full, sent=sent, lookups=lookups, resend=ctx.resend)
-    found = pairs(
-        spec, master, remote, local, links.by_local, links.by_remote, complete=complete, sent=sent, deleted=deleted
-    )
-    SpecApply(ctx, spec, links, refs, pulled=pulled).run(found, settings)
-    if anyway is not None and sent and not ctx.preview:
-        anyway.done(ctx, {pk for pk in sent if links.is_linked(pk)})
-
-
-def _remote_side(ctx: RunContext, spec: EntitySpec) -> tuple[list[Any], list[str], Refs]:
+class Apply:
     """
-    The spec's QuickBooks records the run plans with (those it lists, completed from what they refer to), the ids
-    of those QuickBooks reported deleted, and the records their mapping refers to.
+    Carries out one spec's decisions; see the module's docstring. A subclass plans the spec's records its way and
+    says what each write's outcome is (``applied``).
     """
-    read = remote_read(ctx, spec)
-    deleted = [record.remote_id for record in read if spec.deleted(record)]
-    present = [record for record in read if not spec.deleted(record)]
-    others = {entity: ctx.snapshot.of(entity) for entity in spec.reads if entity != spec.entity}
-    refs = Refs(ctx.division.name, {spec.entity: present, **others} if spec.entity in spec.reads else others)
-    unlisted_note(ctx, spec, [record for record in present if not spec.listed(record)])
-    remote = [spec.resolve(record, refs) for record in present if spec.listed(record)]
-    return remote, deleted, refs
 
-
-def _local_side(
-    ctx: RunContext,
-    spec: EntitySpec,
-    links: LinkSet,
-    remote: list[Any],
-    deleted: list[str],
-    *,
-    pulled: bool,
-    complete: bool,
-) -> list[Any] | None:
-    """
-    The local records the run plans with, their links loaded: the spec's candidates when it picks what is sent
-    (``None`` when there are none), every record of a list read in full, else those the records read may pair with.
-    """
-    if not pulled and spec.push_candidates is not None:
-        local = list(spec.push_candidates(ctx, links))
-        if not local:
-            return None
-        if complete or ctx.resend:
-            links.load_all()
-        links.load_local(record.pk for record in local)
-        return local
-    if complete or not spec.reads_changes:
-        links.load_all()
-        return list(spec.model.objects.filter(division=ctx.division))
-    return local_read(ctx, spec, links, remote, deleted)
-
-
-@dataclass
-class _Queued:
-    """A write there, sent with the others at the end."""
-
-    action: str
-    local: Any
-    remote: Record | None
-    # What its log entry says once written (why a record QuickBooks keeps was created there).
-    note: str = ""
-    # Its link (the version an update of a record not read goes with), and the record sent once built.
-    link: Any = None
-    record: Record | None = None
-
-
-class SpecApply:
-    """Carries out one spec's decisions: those here at once, those there queued and sent together (``send``)."""
-
-    def __init__(self, ctx: RunContext, spec: EntitySpec, links: LinkSet, refs: Refs, *, pulled: bool) -> None:
+    def __init__(self, ctx: RunContext, spec: EntitySpec, links: LinkSet, lookups: Any = None) -> None:
         self.ctx = ctx
         self.spec = spec
         self.links = links
-        self.refs = refs
-        # QuickBooks keeps the records: links hold QuickBooks' content, even of a record created there.
-        self.pulled = pulled
-        self.queued: list[_Queued] = []
-        self.lookups: Any = None
-        # QuickBooks' records saved here in bulk, a round at a time, when the spec has a bulk service.
-        self.batch = PullBatch(ctx.journal, preview=False) if pulled and spec.save_many and not ctx.preview else None
+        # What the spec's mapping needs from here, looked up once a run (``EntitySpec.lookups``).
+        self.lookups = lookups
+        self.journal = ctx.journal
+        # QuickBooks' records saved here a round at a time; entries logged in their place among them.
+        self.batch = PullBatch(ctx.journal, preview=ctx.preview)
 
-    def _log(self, *args: Any, **kwargs: Any) -> None:
-        """The run's entry, in its place among those of the records waiting to be saved in bulk."""
-        (self.batch or self.ctx.journal).log(*args, **kwargs)
-
-    def run(self, found: list[Pair], settings: PlanSettings) -> None:
-        """
-        Each pair planned and its decision carried out: those here in one transaction (a long list costs one commit,
-        not one per record), then those there.
-        """
-        self.lookups = settings.lookups
-        size = self.spec.round_size or max(len(found), 1)
-        for start in range(0, len(found), size):
-            rounded = found[start : start + size]
-            with transaction.atomic():
-                for pair in rounded:
-                    if not self.spec.round_size and (pair.remote is not None or not self.pulled):
-                        self.ctx.journal.advance()
-                    self.carry_out(pair, plan(self.spec, pair.remote, pair.local, pair.link, settings))
-                if self.batch is not None:
-                    self.batch.flush()
-            if self.spec.round_size:
-                self.ctx.journal.advance(sum(1 for pair in rounded if pair.remote is not None or not self.pulled))
-                self.ctx.heartbeat()
-        self.send()
-
-    def carry_out(self, pair: Pair, decision: Decision) -> None:
-        kind = decision.kind
-        if kind == Kind.NOTHING:
-            return
-        if kind == Kind.CREATE_THERE:
-            self.queued.append(_Queued(CREATE, pair.local, None, decision.reason, link=pair.link))
-        elif kind == Kind.UPDATE_THERE:
-            self.queued.append(_Queued(UPDATE, pair.local, pair.remote, link=pair.link))
-        elif kind == Kind.RELINK:
-            self._link_remote(pair.local, pair.remote)
-        elif kind == Kind.DEACTIVATE_HERE and pair.remote is None:
-            self._deactivate_gone(pair, decision.reason)
-        elif kind == Kind.KEPT_APART:
-            self._kept_apart(pair, decision)
-        elif kind == Kind.REFUSED:
-            self._refused(pair, decision)
-        elif kind == Kind.SKIP or (kind == Kind.LINK and not self.pulled):
-            self._link_local(pair, decision)
-        else:
-            self._pulled(pair, decision)
+    def log(self, action: str, label: str, **what: Any) -> None:
+        """The run's entry for one of the spec's records, in its place among those waiting to be saved."""
+        self.batch.log(self.spec.label, action, label, **what)
 
     # Here.
 
-    def _pulled(self, pair: Pair, decision: Decision) -> None:
-        """QuickBooks' record written here (created, updated, made inactive, or matched by name), then linked."""
-        remote, local = pair.remote, pair.local
-        if local is None:
-            self._stale_link_forget(remote)
-        fields = self.spec.fields_of(remote, local, self.lookups)
-        label = str(fields.get("name") or remote.remote_id)
-        changed = local is None or any(getattr(local, name) != value for name, value in fields.items())
-        if changed and self.batch is not None:
-            self.batch.add(self._pulled_write(remote, local, fields, label, LOGGED_AS[decision.kind]))
-            return
-        if changed and not self.ctx.preview:
-            try:
-                local = self._write_here(local, fields)
-            except ValidationError as error:
-                self._save_failed(remote, label, error)
-                return
-        if local is not None:  # In a preview, a record created here is not: nothing links to it.
-            self._link_remote(local, remote)
-        object_id = local.pk if local is not None else None
-        self._log(self.spec.label, LOGGED_AS[decision.kind], label, qbo_id=remote.remote_id, object_id=object_id)
-
-    def _pulled_write(self, remote: Record, local: Any, fields: dict[str, Any], label: str, action: str) -> PulledWrite:
-        """QuickBooks' record saved here with the round's others, then linked and logged in its place."""
+    def pulled_write(
+        self,
+        record: Record,
+        local: models.Model | None,
+        fields: dict[str, Any] | None,
+        *,
+        label: str,
+        action: str,
+        content_hash: Callable[[Any], str],
+        saved: Callable[[Any], None] = lambda saved: None,
+        message: str = "",
+        details: dict[str, Any] | None = None,
+        logged: bool = True,
+        keys: Iterable[Hashable] = (),
+    ) -> PulledWrite:
+        """
+        QuickBooks' ``record`` saved here with the round's others: ``local`` changed to ``fields`` (a new record
+        when ``local`` is ``None``; nothing saved when ``fields`` is ``None``), then linked at the hash
+        ``content_hash`` gives of the record saved, and logged as ``action`` when ``logged``.
+        """
         return PulledWrite(
             entity=self.spec.label,
             label=label,
             record=local,
-            fields=fields if local is not None else {"division": self.ctx.division, **fields},
-            save=self._save_many,
+            fields=fields,
+            save=self.save_many,
             links=self.links,
-            remote_id=remote.remote_id,
-            version=remote.version,
-            content_hash=lambda saved: content_hash(self.spec.remote_comparable(remote)),
-            saved=lambda saved: None,
-            failed=partial(self._save_failed, remote, label),
+            remote_id=record.remote_id,
+            version=record.version,
+            content_hash=content_hash,
+            saved=saved,
+            failed=partial(self.save_failed, record.remote_id, label),
             action=action,
+            logged=logged,
+            message=message,
+            details=details or {},
+            keys=tuple(keys),
         )
 
-    def _save_many(self, writes: Sequence[PulledWrite]) -> list[models.Model | ValidationError]:
+    def save_many(self, writes: Sequence[PulledWrite]) -> list[models.Model | ValidationError]:
         return self.spec.save_many([Upsert(record=write.record, fields=write.fields) for write in writes])
 
-    def _save_failed(self, remote: Record, label: str, error: ValidationError) -> None:
+    def save_failed(self, remote_id: str, label: str, error: ValidationError) -> None:
+        """A record FieldOffice refuses fails alone, with the domain's reasons (and is read again, if the spec says)."""
         if self.spec.retries_failed:
-            self.ctx.retry_later(self.spec.entity, remote.remote_id)
+            self.ctx.retry_later(self.spec.entity, remote_id)
         message = f"{label} could not be saved here: {'; '.join(error.messages)}"
-        self._log(self.spec.label, SyncAction.FAILED, label, message=message, qbo_id=remote.remote_id)
-
-    def _stale_link_forget(self, remote: Record) -> None:
-        """A link of ``remote`` to a record deleted here since is forgotten: QuickBooks' record comes back."""
-        stale = self.links.remote(remote.remote_id)
-        if stale is not None and not self.ctx.preview:
-            self.links.forget(stale.object_id)
-
-    def _kept_apart(self, pair: Pair, decision: Decision) -> None:
-        """
-        Namesakes not linked (``EntitySpec.namesake_refused``, ``name_taken``): said why, under the name of the
-        record synced (QuickBooks' when it keeps the records).
-        """
-        if self.pulled:
-            self._stale_link_forget(pair.remote)
-            fields = self.spec.fields_of(pair.remote, None, self.lookups)
-            label = str(fields.get("name") or pair.remote.remote_id)
-        else:
-            label = self.spec.record_label(pair.local)
-        self._log(
-            self.spec.label,
-            SyncAction.SKIPPED,
-            label,
-            qbo_id=pair.remote.remote_id,
-            object_id=pair.local.pk,
-            message=decision.reason,
-        )
-
-    def _refused(self, pair: Pair, decision: Decision) -> None:
-        """A local record that cannot be sent as it is: failed alone, and sent again once it can (hash cleared)."""
-        link = pair.link
-        if link is not None and link.qbo_id:
-            self.links.touch(link, content_hash="")
-        self._log(
-            self.spec.label,
-            SyncAction.FAILED,
-            self.spec.record_label(pair.local),
-            qbo_id=link.qbo_id if link is not None else "",
-            object_id=pair.local.pk,
-            message=decision.reason,
-        )
-
-    def _write_here(self, local: Any, fields: dict[str, Any]) -> Any:
-        if local is None:
-            return self.spec.create(division=self.ctx.division, by_master_system=True, **fields)
-        return self.spec.update(**{self.spec.instance_argument: local}, by_master_system=True, **fields)
-
-    def _deactivate_gone(self, pair: Pair, reason: str) -> None:
-        label = self.spec.record_label(pair.local)
-        if not self.ctx.preview:
-            try:
-                self.spec.deactivate(**{self.spec.instance_argument: pair.local}, by_master_system=True)
-            except ValidationError as error:
-                message = "; ".join(error.messages)
-                self._log(self.spec.label, SyncAction.FAILED, label, message=message, object_id=pair.local.pk)
-                return
-        self._log(
-            self.spec.label,
-            SyncAction.DEACTIVATED,
-            label,
-            qbo_id=pair.link.qbo_id if pair.link else "",
-            object_id=pair.local.pk,
-            message=reason,
-        )
-
-    def _link_remote(self, local: Any, remote: Record) -> None:
-        """Linked at QuickBooks' version and content (QuickBooks keeps the records)."""
-        wanted = content_hash(self.spec.remote_comparable(remote))
-        self.links.set(local.pk, remote.remote_id, remote.version, wanted)
-
-    def _link_local(self, pair: Pair, decision: Decision) -> None:
-        """
-        Linked at the local record's content (FieldOffice keeps the records): matched by name, or a change reported
-        as one that cannot be sent, so that it is reported once per version. A record QuickBooks takes none of has
-        nothing to link to: it is reported at every run.
-        """
-        local, remote = pair.local, pair.remote
-        if remote is not None:
-            wanted = content_hash(self.spec.comparable_here(local, self.lookups))
-            self.links.set(local.pk, remote.remote_id, remote.version, wanted)
-        action = SyncAction.LINKED if decision.kind == Kind.LINK else SyncAction.SKIPPED
-        self._log(
-            self.spec.label,
-            action,
-            self.spec.record_label(local),
-            qbo_id=remote.remote_id if remote is not None else "",
-            object_id=local.pk,
-            message=decision.reason,
-        )
+        self.log(SyncAction.FAILED, label, qbo_id=remote_id, message=message)
 
     # There.
 
-    def send(self) -> None:
-        """The queued writes, after what their creates need; creates an interrupted run left in flight recovered."""
-        if not self.queued:
-            return
-        missing = self._prerequisites_create()
-        writes, in_flight, updates = [], [], []
-        for queued in self.queued:
-            if queued.action == CREATE and self._prerequisite_names(queued.local) & missing:
-                continue  # Its prerequisite could not be created: said so under the prerequisite's name.
-            record = self.spec.record_sent(queued.local, self.refs, queued.action, self.lookups)
-            link = queued.link
-            if queued.remote is not None:
-                record = replace(record, remote_id=queued.remote.remote_id, version=queued.remote.version)
-            elif queued.action == UPDATE and link is not None:
-                record = replace(record, remote_id=link.qbo_id, version=link.sync_token)
-            elif link is not None and link.qbo_id:
-                self.links.forget(queued.local.pk)  # Lost by QuickBooks (a resend): created again.
-                link = None
-            queued.record = record
-            write = Write(self.spec.entity, queued.action, record, key=queued)
-            if queued.action == UPDATE:
-                updates.append(write)
-            elif self.spec.pending_creates and link is not None and link.pending_since:
-                in_flight.append(write)
-            else:
-                writes.append(write)
-        writer = self._writer()
-        if in_flight:
-            writes.extend(writer.recover(in_flight))
-        writer.send(writes + updates)
+    def writer(self, **how: Any) -> Writer:
+        """The engine's writer for the spec's writes, each outcome handed to ``applied``; ``how``: see ``Writer``."""
+        spec = self.spec
+        return Writer(self.ctx, self.links, entity=spec.entity, log_as=spec.label, applied=self.applied, **how)
 
-    def _writer(self) -> Writer:
-        pending = self.spec.pending_creates
-        return Writer(
-            self.ctx,
-            self.links,
-            entity=self.spec.entity,
-            log_as=self.spec.label,
-            label=lambda write: self.spec.record_label(write.key.local),
-            local_id=lambda write: write.key.local.pk,
-            applied=self._written,
-            # Creates marked pending by the name they go with; without marks, a create an interrupted run made is
-            # matched by its name at the next run, and linked (``sync.plan``).
-            sent_name=(lambda write: _name(write.key.record)) if pending else None,
-            recovery=self._recovery() if pending else None,
-            recreate=as_new,
-            # Each record moved the progress on as it was planned.
-            progress=False,
-        )
+    def applied(self, result: WriteResult) -> None:
+        raise NotImplementedError
 
-    def _recovery(self) -> Recovery:
-        def holds(pending: Pending, found: Record) -> str:
-            wanted = content_hash(self.spec.comparable_here(pending.write.key.local, self.lookups))
-            return wanted if content_hash(self.spec.remote_comparable(found)) == wanted else ""
-
-        return Recovery(
-            find=self._in_flight_found,
-            keys=lambda pending: [name_key(pending.link.pending_name), name_key(_name(pending.write.key.record))],
-            created_at=self.spec.created_at,
-            holds=holds,
-        )
-
-    def _in_flight_found(self, pending: list[Pending]) -> dict[str, Record]:
-        """
-        The unlinked records QuickBooks holds, by name: those read (in full), or those changed since the oldest
-        interrupted create was recorded.
-        """
-        entity = self.spec.entity
-        found = self.ctx.snapshot.of(entity)
-        if entity not in self.ctx.snapshot.complete:
-            oldest = min(each.link.pending_since for each in pending)
-            found = self.ctx.backend.pull(changed=[entity], listed=[], since=oldest - CLOCK_TOLERANCE).of(entity)
-        return {
-            name_key(_name(record)): record
-            for record in found
-            if not self.spec.deleted(record) and self.links.remote(record.remote_id) is None
-        }
-
-    def _prerequisite_names(self, local: Any) -> set[tuple[str, str]]:
-        return {
-            (prerequisite.entity, name_key(prerequisite.name(local, self.refs.division_name)))
-            for prerequisite in self.spec.prerequisites
-        }
-
-    def _prerequisites_create(self) -> set[tuple[str, str]]:
-        """
-        Create, in one round, the records the queued creates need that QuickBooks lacks; the (entity, name key) of
-        those it refused.
-        """
-        wanted: dict[tuple[str, str], Write] = {}
-        for queued in self.queued:
-            if queued.action != CREATE:
-                continue
-            for prerequisite in self.spec.prerequisites:
-                name = prerequisite.name(queued.local, self.refs.division_name)
-                key = (prerequisite.entity, name_key(name))
-                if key not in wanted and self.refs.named(prerequisite.entity, name) is None:
-                    wanted[key] = Write(prerequisite.entity, CREATE, prerequisite.record(name), key=name)
-        if not wanted:
-            return set()
-        labels = {prerequisite.entity: prerequisite.label for prerequisite in self.spec.prerequisites}
-        refused: set[tuple[str, str]] = set()
-        for key, result in zip(wanted, self.ctx.backend.write(list(wanted.values())), strict=True):
-            entity, name = result.write.entity, result.write.key
-            if not result.ok:
-                refused.add(key)
-                self._log(labels[entity], SyncAction.FAILED, name, message=plain_reason(result.error, name))
-                continue
-            self.refs.add(entity, result.record, name=name)
-            self._log(labels[entity], SyncAction.CREATED, name, qbo_id=result.record.remote_id)
-        return refused
-
-    def _written(self, result: WriteResult) -> None:
-        queued: _Queued = result.write.key
-        local = queued.local
-        label = self.spec.record_label(local)
-        if not result.ok:
-            self._not_written(result, queued, label)
-            return
+    def written(self, result: WriteResult, local_id: int, content_hash: str, *, label: str, message: str = "") -> None:
+        """A write QuickBooks took: linked at the version it answered with, and logged as created or updated."""
         record = result.record
-        if self.pulled:
-            comparable = self.spec.remote_comparable(record)
-        else:
-            comparable = self.spec.comparable_here(local, self.lookups)
-        self.links.set(local.pk, record.remote_id, record.version, content_hash(comparable))
+        self.links.set(local_id, record.remote_id, record.version, content_hash)
         action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
-        message = result.write.note or queued.note
-        self._log(self.spec.label, action, label, qbo_id=record.remote_id, object_id=local.pk, message=message)
+        self.log(action, label, qbo_id=record.remote_id, object_id=local_id, message=message)
 
-    def _not_written(self, result: WriteResult, queued: _Queued, label: str) -> None:
+    def write_failed(self, result: WriteResult, local_id: int, *, label: str, message: str = "") -> None:
         """
-        A write QuickBooks refused: a create whose name it holds already is skipped (``name_taken``: one-way sync
-        never merges); the others fail, and, for a spec that ``retries_failed``, are sent again at the next run.
+        A write QuickBooks refused, said plainly (or as ``message``); for a spec that ``retries_failed``, a create
+        refused for good is released and a linked record sent again at the next run.
         """
-        local = queued.local
-        name = _name(queued.record)
-        duplicate = error_code(result) == DUPLICATE_NAME
-        if duplicate and result.write.action == CREATE and self.spec.name_taken is not None:
-            self.links.forget(local.pk)
-            message = self.spec.name_taken(name)
-            self._log(self.spec.label, SyncAction.SKIPPED, label, object_id=local.pk, message=message)
-            return
-        link = link_release(self.links, local.pk, result.error) if self.spec.retries_failed else None
-        if duplicate and self.spec.name_in_use is not None:
-            message = self.spec.name_in_use(name)
-        else:
-            message = plain_reason(result.error, label)
-        qbo_id = link.qbo_id if link is not None else ""
-        self._log(self.spec.label, SyncAction.FAILED, label, qbo_id=qbo_id, object_id=local.pk, message=message)
+        link = link_release(self.links, local_id, result.error) if self.spec.retries_failed else None
+        self.log(
+            SyncAction.FAILED,
+            label,
+            qbo_id=link.qbo_id if link is not None else "",
+            object_id=local_id,
+            message=message or plain_reason(result.error, label),
+        )
 
-
-def _name(record: Record | None) -> str:
-    return str(getattr(record, "name", "") or "")
+    def name_taken(self, local_id: int, *, label: str, name: str, remote_id: str = "") -> None:
+        """
+        A record not created there because QuickBooks holds ``name`` (``remote_id``: that record, when it is known):
+        one-way sync never merges, so it is skipped, and said why.
+        """
+        self.log(SyncAction.SKIPPED, label, qbo_id=remote_id, object_id=local_id, message=self.spec.name_taken(name))

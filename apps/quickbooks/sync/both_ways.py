@@ -24,18 +24,15 @@ from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 
-from apps.core.upserts import Upsert
 from apps.quickbooks.mapping.common import content_hash, name_key
 from apps.quickbooks.models import RecordLink, SyncAction
+from apps.quickbooks.sync.apply import Apply
 from apps.quickbooks.sync.backend import CREATE, UPDATE, Write, WriteResult
-from apps.quickbooks.sync.bulk import PullBatch, PulledWrite
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
-from apps.quickbooks.sync.messages import plain_reason
 from apps.quickbooks.sync.plan import Decision, Kind, plan_both_ways, plan_sent, unchanged_there
 from apps.quickbooks.sync.records import Record
 from apps.quickbooks.sync.spec import EntitySpec
@@ -47,7 +44,6 @@ from apps.quickbooks.sync.writes import (
     Recovery,
     Writer,
     as_new,
-    link_release,
     sent_write,
 )
 
@@ -123,19 +119,6 @@ class Pulled:
         if self.action == SyncAction.UPDATED:
             self.action = SyncAction.DEACTIVATED
 
-    def write(self, entity: str, **what: Any) -> PulledWrite:
-        return PulledWrite(
-            entity=entity,
-            label=self.label,
-            remote_id=self.record.remote_id,
-            version=self.record.version,
-            action=self.action,
-            message=self.message,
-            details=self.details,
-            **what,
-        )
-
-
 @dataclass
 class Queue:
     """The writes of a push: creates, updates, and the creates an interrupted run left in flight."""
@@ -145,16 +128,12 @@ class Queue:
     pending: list[Write] = field(default_factory=list)
 
 
-class BothWaysApply:
+class BothWaysApply(Apply):
     """Syncs one spec's records under the two-way rules; see the module's docstring."""
 
     def __init__(self, ctx: RunContext, spec: EntitySpec, links: LinkSet, read: EntityRead, lookups: Any) -> None:
-        self.ctx = ctx
-        self.spec = spec
-        self.links = links
+        super().__init__(ctx, spec, links, lookups)
         self.read = read
-        self.lookups = lookups
-        self.journal = ctx.journal
         self.rules = spec.both_ways(ctx)
         # The local records met, by primary key (in a preview, as the pull would leave them).
         self.local: dict[int, models.Model] = {}
@@ -164,7 +143,6 @@ class BothWaysApply:
         self.pulled: set[int] = set()
         # Preview only: QuickBooks records this sync would create here (their id → name).
         self.would_create: dict[str, str] = {}
-        self.batch = PullBatch(ctx.journal, preview=ctx.preview)
         self.pending: dict[str, RecordLink] = {}
         self.unlinked_by_name: dict[str, models.Model] = {}
         # Records QuickBooks lost (deleted there), created there again by this run's push.
@@ -240,7 +218,7 @@ class BothWaysApply:
         remote_id = record.remote_id
         link = self.links.remote(remote_id)
         if link is None and (elsewhere := self._linked_elsewhere(remote_id)):
-            self.batch.log(self.spec.label, SyncAction.SKIPPED, record.name, qbo_id=remote_id, message=elsewhere)
+            self.log(SyncAction.SKIPPED, record.name, qbo_id=remote_id, message=elsewhere)
             return
         if unchanged_there(link, record, self.rules):
             return
@@ -317,8 +295,7 @@ class BothWaysApply:
             return
         if kind == Kind.KEPT_APART:
             # One-way sync met an unlinked local record of the pulled one's name: skipped (and said so), never merged.
-            self.batch.log(
-                self.spec.label,
+            self.log(
                 SyncAction.SKIPPED,
                 pulled.label,
                 qbo_id=pulled.remote_id,
@@ -367,7 +344,7 @@ class BothWaysApply:
             return fields, changed
         pulled.action = SyncAction.CREATED
         if self.ctx.preview:
-            self.batch.log(self.spec.label, pulled.action, pulled.label, qbo_id=pulled.remote_id)
+            self.log(pulled.action, pulled.label, qbo_id=pulled.remote_id)
             return None
         return {**new, **fields}, True
 
@@ -383,32 +360,19 @@ class BothWaysApply:
     ) -> None:
         """A pulled record saved with the round's others (``fields``: ``None`` when nothing changes), then linked."""
         self.batch.add(
-            pulled.write(
-                self.spec.label,
-                record=local,
-                fields=fields,
-                save=self.save_many,
-                links=self.links,
+            self.pulled_write(
+                pulled.record,
+                local,
+                fields,
+                label=pulled.label,
+                action=pulled.action,
                 content_hash=content_hash,
                 saved=saved,
-                failed=lambda error: self.pull_failed(pulled, error),
+                message=pulled.message,
+                details=pulled.details,
                 logged=fields is not None or pulled.action != SyncAction.UPDATED,
-                keys=tuple(keys),
+                keys=keys,
             )
-        )
-
-    def save_many(self, writes: Sequence[PulledWrite]) -> list[Any]:
-        return self.spec.save_many([Upsert(record=write.record, fields=write.fields) for write in writes])
-
-    def pull_failed(self, pulled: Pulled, error: ValidationError) -> None:
-        self.ctx.retry_later(self.spec.entity, pulled.remote_id)
-        reason = "; ".join(error.messages)
-        self.batch.log(
-            self.spec.label,
-            SyncAction.FAILED,
-            pulled.label,
-            qbo_id=pulled.remote_id,
-            message=f"{pulled.label} could not be saved here: {reason}",
         )
 
     def pending_match(self, record: Record) -> RecordLink | None:
@@ -429,8 +393,7 @@ class BothWaysApply:
         comparable = self.comparable_there(pulled.record)
         self.links.set(local_id, pulled.remote_id, pulled.record.version, content_hash(comparable))
         self.forced.add(local_id)
-        self.batch.log(
-            self.spec.label,
+        self.log(
             SyncAction.LINKED,
             pulled.label,
             qbo_id=pulled.remote_id,
@@ -442,8 +405,7 @@ class BothWaysApply:
         """Both sides changed and FieldOffice's edit is the later: kept and sent, QuickBooks' version logged."""
         self.links.touch(self.links.remote(pulled.remote_id), sync_token=pulled.record.version)
         self.forced.add(local_id)
-        self.batch.log(
-            self.spec.label,
+        self.log(
             SyncAction.SKIPPED,
             pulled.label,
             qbo_id=pulled.remote_id,
@@ -490,7 +452,8 @@ class BothWaysApply:
             refused = self.spec.name_taken(namesake.name) if namesake is not None and self.spec.name_taken else ""
             decision = self.plan_sent(local.pk, wanted, self.spec.remote_comparable, namesake, refused)
             if decision.kind == Kind.KEPT_APART:
-                self.skip_existing(self.spec.record_label(local), local.pk, namesake)
+                label = self.spec.record_label(local)
+                self.name_taken(local.pk, label=label, name=namesake.name, remote_id=namesake.remote_id)
             else:
                 self.queue(queue, local.pk, record, wanted, decision)
         self.send(queue)
@@ -567,27 +530,12 @@ class BothWaysApply:
         queue.creates.extend(writer.recover(queue.pending))
         writer.send(queue.creates + queue.updates)
 
-    def skip_existing(self, label: str, local_id: int, existing: Record) -> None:
-        self.journal.log(
-            self.spec.label,
-            SyncAction.SKIPPED,
-            label,
-            qbo_id=existing.remote_id,
-            object_id=local_id,
-            message=self.spec.name_taken(existing.name),
-        )
-
-    def writer(self) -> Writer:
+    def writer(self, **how: Any) -> Writer:
         """How the records are written: the engine's ``Writer``, with the spec's recovery and names in use."""
-        return Writer(
-            self.ctx,
-            self.links,
-            entity=self.spec.entity,
-            log_as=self.spec.label,
+        return super().writer(
             label=lambda write: self.label_of(write.key[0]),
             local_id=lambda write: write.key[0],
             sent_name=lambda write: write.payload.name,
-            applied=self.applied,
             duplicates=self.resolve_duplicates,
             recreate=self.recreate,
             recovery=Recovery(
@@ -598,6 +546,7 @@ class BothWaysApply:
                 adopt=self.pending_adopt,
             ),
             taken=self.read.taken,
+            **how,
         )
 
     def recreate(self, write: Write) -> Write:
@@ -647,29 +596,11 @@ class BothWaysApply:
             # must not come back here as a new one.
             self.links.leave_behind(replaced)
             message = _left_behind(self.read.records.get(replaced))
-        self.links.set(local_id, result.record.remote_id, result.record.version, wanted)
-        action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
-        self.journal.log(
-            self.spec.label,
-            action,
-            self.label_of(local_id),
-            qbo_id=result.record.remote_id,
-            object_id=local_id,
-            message=message,
-        )
+        self.written(result, local_id, wanted, label=self.label_of(local_id), message=message)
 
     def failed(self, result: WriteResult, *, message: str = "") -> None:
         local_id, _ = result.write.key
-        link = link_release(self.links, local_id, result.error)
-        label = self.label_of(local_id)
-        self.journal.log(
-            self.spec.label,
-            SyncAction.FAILED,
-            label,
-            qbo_id=link.qbo_id if link else "",
-            object_id=local_id,
-            message=message or plain_reason(result.error, label),
-        )
+        self.write_failed(result, local_id, label=self.label_of(local_id), message=message)
 
     def resolve_duplicates(self, duplicates: list[WriteResult]) -> list[Write]:
         """
@@ -696,8 +627,7 @@ class BothWaysApply:
                 self.links.set(local_id, record.remote_id, record.version, "")
                 body = replace(payload, remote_id=record.remote_id, version=record.version)
                 retries.append(Write(self.spec.entity, UPDATE, body, key=result.write.key))
-                self.journal.log(
-                    self.spec.label,
+                self.log(
                     SyncAction.LINKED,
                     self.label_of(local_id),
                     qbo_id=record.remote_id,
@@ -709,7 +639,7 @@ class BothWaysApply:
             if link is not None and not link.qbo_id:
                 self.links.forget(local_id)
             if linkable:
-                self.skip_existing(self.label_of(local_id), local_id, record)
+                self.name_taken(local_id, label=self.label_of(local_id), name=record.name, remote_id=record.remote_id)
             elif record is None and self.spec.name_in_use is not None:
                 # No record of this kind has the name: one of another kind does (one pool of names).
                 self.failed(result, message=self.spec.name_in_use(payload.name))

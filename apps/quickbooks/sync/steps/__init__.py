@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from apps.quickbooks.models.runs import scope_label
-from apps.quickbooks.sync.apply import spec_sync
 from apps.quickbooks.sync.context import RunContext, SyncRules
+from apps.quickbooks.sync.one_way import spec_sync
 from apps.quickbooks.sync.reads import spec_reads
 from apps.quickbooks.sync.spec import EntitySpec
 from apps.quickbooks.sync.specs import ACCOUNTS, ITEMS, PAYMENT_TERMS, TAX_RATES

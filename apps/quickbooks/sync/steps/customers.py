@@ -201,11 +201,10 @@ class LocationsApply(BothWaysApply):
             return customer
         if self.ctx.preview and (owner := self.would_be_owner(record)):
             # Its customer would be created by this sync, and the location with it.
-            self.batch.log(self.spec.label, SyncAction.CREATED, f"{owner}: {label}", qbo_id=remote_id)
+            self.log(SyncAction.CREATED, f"{owner}: {label}", qbo_id=remote_id)
             return None
         self.ctx.retry_later(mapping.ENTITY, remote_id)
-        self.batch.log(
-            self.spec.label,
+        self.log(
             SyncAction.SKIPPED,
             label,
             qbo_id=remote_id,
