@@ -110,20 +110,32 @@ class Apply:
 
     # There.
 
-    def writer(self, **how: Any) -> Writer:
-        """The engine's writer for the spec's writes, each outcome handed to ``applied``; ``how``: see ``Writer``."""
-        spec = self.spec
-        return Writer(self.ctx, self.links, entity=spec.entity, log_as=spec.label, applied=self.applied, **how)
+    def writer(self, *, links: LinkSet | None = None, **how: Any) -> Writer:
+        """
+        The engine's writer for the spec's writes (with ``links``, those of a round read on its own), each outcome
+        handed to ``applied`` unless ``how`` says otherwise; ``how``: see ``Writer``.
+        """
+        how.setdefault("applied", self.applied)
+        return Writer(self.ctx, links or self.links, entity=self.spec.entity, log_as=self.spec.label, **how)
 
     def applied(self, result: WriteResult) -> None:
         raise NotImplementedError
 
-    def written(self, result: WriteResult, local_id: int, content_hash: str, *, label: str, message: str = "") -> None:
+    def written(
+        self,
+        result: WriteResult,
+        local_id: int,
+        content_hash: str,
+        *,
+        label: str,
+        message: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> None:
         """A write QuickBooks took: linked at the version it answered with, and logged as created or updated."""
         record = result.record
         self.links.set(local_id, record.remote_id, record.version, content_hash)
         action = SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
-        self.log(action, label, qbo_id=record.remote_id, object_id=local_id, message=message)
+        self.log(action, label, qbo_id=record.remote_id, object_id=local_id, message=message, details=details)
 
     def write_failed(self, result: WriteResult, local_id: int, *, label: str, message: str = "") -> None:
         """

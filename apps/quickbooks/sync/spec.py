@@ -5,9 +5,10 @@ A spec is an ``EntitySpec`` instance, not a subclass: the local model and the do
 engine record it is synced with (``sync.records``), which system keeps it under the division's settings, what the
 run must read, how records are matched (by link, then by its keys in order: by name unless it says otherwise, the
 chart of accounts by number first), and the mapping functions between the local model and the record, the comparable
-forms included. The engine does the rest, the same way for every spec: ``sync.plan``
-decides what to do with each pair of records, ``sync.apply`` does it (journal, links, writes through the backend);
-a spec planned by the two-way rules (``both_ways``: customers) is carried out by ``sync.both_ways``.
+forms included. The engine does the rest, the same way for every spec: ``sync.plan`` decides what to do with each
+pair of records and an ``Apply`` (``sync.apply``) does it (journal, links, writes through the backend): the one-way
+one (``sync.one_way``), the two-way one for a spec planned by the two-way rules (``both_ways``: customers,
+``sync.both_ways``), or the step of an entity only sent (invoices, ``steps.invoices``).
 
 A spec never sees a backend: a record's remote side is the engine's record, and what QuickBooks lets other apps do
 is asked of the backend's capabilities when the plan is made.
@@ -123,7 +124,7 @@ class PullApplies(StrEnum):
     AT_NEW_VERSION = "at a new version"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EntitySpec:
     """One synced entity. See the module's docstring; each field says what the engine takes from it."""
 
@@ -136,21 +137,23 @@ class EntitySpec:
     entity: str
     record_type: type[Record]
     # The domain services, each called with ``by_master_system=True``: ``create(division=..., **fields)``,
-    # ``update(<instance_argument>=record, **fields)``, ``deactivate(<instance_argument>=record)``.
-    create: Callable[..., models.Model]
-    update: Callable[..., models.Model]
-    deactivate: Callable[..., models.Model]
-    instance_argument: str
+    # ``update(<instance_argument>=record, **fields)``, ``deactivate(<instance_argument>=record)``; none for an
+    # entity QuickBooks never writes here (invoices are only sent).
+    create: Callable[..., models.Model] | None = None
+    update: Callable[..., models.Model] | None = None
+    deactivate: Callable[..., models.Model] | None = None
+    instance_argument: str = ""
     # Who keeps the records under the run's settings: ``PrimarySystem.QUICKBOOKS`` (pulled), ``LOCAL`` (pushed), or
     # "" when they are not synced.
     master: Callable[["RunContext"], str]
-    # Local field values of a QuickBooks record (what a pull writes here).
-    fields: Callable[[Any], Fields]
+    # Local field values of a QuickBooks record (what a pull writes here; none for an entity only sent).
+    fields: Callable[[Any], Fields] | None = None
     # The synced content of either side, in forms compared (and hashed into the link) to tell whether they agree.
     remote_comparable: Callable[[Any], Fields]
-    local_comparable: Callable[[Any], Fields]
-    # The record written to QuickBooks for a local record (``action``: create or update; ``refs`` for references).
-    to_record: Callable[[Any, Refs, str], Record]
+    local_comparable: Callable[[Any], Fields] | None = None
+    # The record written to QuickBooks for a local record (``action``: create or update; ``refs`` for references);
+    # an entity whose records are built by its step from what they refer to (invoices) has none.
+    to_record: Callable[[Any, Refs, str], Record] | None = None
     # The names records are matched by when they are not linked: the local record's as QuickBooks would hold it.
     local_name: Callable[[Any], str]
     # The entities the run reads for this spec, listed in full (its own first).

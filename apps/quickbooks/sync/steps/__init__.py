@@ -18,7 +18,7 @@ from apps.quickbooks.sync.context import RunContext, SyncRules
 from apps.quickbooks.sync.one_way import spec_sync
 from apps.quickbooks.sync.reads import spec_reads
 from apps.quickbooks.sync.spec import EntitySpec
-from apps.quickbooks.sync.specs import ACCOUNTS, ITEMS, PAYMENT_TERMS, TAX_RATES
+from apps.quickbooks.sync.specs import ACCOUNTS, CUSTOMERS, INVOICES, ITEMS, PAYMENT_TERMS, TAX_RATES
 from apps.quickbooks.sync.steps import customers, invoices
 
 
@@ -46,15 +46,22 @@ class Step:
         return scope_label([self.name])
 
 
-def spec_step(spec: EntitySpec, *, brings: Callable[[SyncRules], tuple[str, ...]] = _nothing) -> Step:
+def spec_step(
+    spec: EntitySpec,
+    *,
+    brings: Callable[[SyncRules], tuple[str, ...]] = _nothing,
+    reads: Callable[[RunContext], tuple[list[str], list[str]]] | None = None,
+    run: Callable[[RunContext], None] | None = None,
+) -> Step:
     """
-    The step of an entity synced from its spec (``sync.spec``) by the engine's plan and apply, bringing the steps
-    ``brings`` names along in a scoped run.
+    The step of an entity synced from its spec (``sync.spec``), bringing the steps ``brings`` names along in a
+    scoped run: its reads and run are the engine's one-way ones unless the entity's step gives its own (customers
+    with their locations, invoices with their payments).
     """
     return Step(
         spec.name,
-        partial(spec_reads, spec=spec),
-        partial(spec_sync, spec=spec),
+        reads or partial(spec_reads, spec=spec),
+        run or partial(spec_sync, spec=spec),
         lambda rules: bool(spec.master(rules)),
         depends_on=spec.depends_on,
         brings=brings,
@@ -68,20 +75,12 @@ STEPS: tuple[Step, ...] = (
     spec_step(ACCOUNTS),
     # Items pulled from QuickBooks bring its chart of accounts.
     spec_step(ITEMS, brings=lambda rules: ("accounts",) if rules.inventory_pull else ()),
-    Step(
-        "customers",
-        customers.customers_reads,
-        customers.customers_sync,
-        lambda rules: rules.customers_pull or rules.customers_push,
-        depends_on=("payment terms", "tax rates"),
+    spec_step(
+        CUSTOMERS,
+        reads=customers.customers_reads,
+        run=customers.customers_sync,
         # QuickBooks keeps the lists whenever customers come from it (``SyncRules.lists_master``).
         brings=lambda rules: ("payment terms", "tax rates") if rules.customers_pull else (),
     ),
-    Step(
-        "invoices",
-        invoices.invoices_reads,
-        invoices.invoices_sync,
-        lambda rules: rules.invoices_push,
-        depends_on=("customers", "items", "payment terms", "tax rates"),
-    ),
+    spec_step(INVOICES, reads=invoices.invoices_reads, run=invoices.invoices_sync),
 )

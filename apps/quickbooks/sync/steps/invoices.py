@@ -1,5 +1,6 @@
 """
-Invoices (FieldOffice → QuickBooks only) and what comes back: payments, voids and deletions made in QuickBooks.
+Invoices (FieldOffice → QuickBooks only, spec ``INVOICES``) and what comes back: payments, voids and deletions made
+in QuickBooks. The engine's ``Apply`` writes them; what is an invoice's own is here.
 
 Push: invoices marked Ready for Sync (never historical ones) go to QuickBooks 30 to a batch, billed to the service
 location's sub-customer when they have one. QuickBooks' tax, total, balance (and number, when it numbers invoices)
@@ -15,7 +16,6 @@ from collections import defaultdict
 from dataclasses import replace
 from functools import reduce
 from operator import or_
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -28,14 +28,14 @@ from apps.customers.models import Customer, ServiceLocation
 from apps.invoicing import services as invoicing
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
 from apps.quickbooks.mapping import invoices as mapping
-from apps.quickbooks.mapping.common import content_hash, name_key
+from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.mapping.tax_forecast import TaxForecast
 from apps.quickbooks.models import RecordLink, SyncAction
+from apps.quickbooks.sync.apply import Apply
 from apps.quickbooks.sync.backend import CREATE, VOID, Write, WriteResult
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.messages import plain_reason
-from apps.quickbooks.sync.plan import BothWays, plan_sent
 from apps.quickbooks.sync.records import (
     CUSTOMER,
     TAX_CODE,
@@ -45,6 +45,8 @@ from apps.quickbooks.sync.records import (
     ItemRecord,
     PaymentRecord,
 )
+from apps.quickbooks.sync.specs import INVOICES
+from apps.quickbooks.sync.specs.invoices import invoice_plan
 from apps.quickbooks.sync.steps.invoice_tax import InvoiceTaxWatch, tax_reads
 from apps.quickbooks.sync.writes import (
     CLOCK_TOLERANCE,
@@ -56,14 +58,12 @@ from apps.quickbooks.sync.writes import (
     sent_write,
 )
 
-INVOICE = "invoice"
 PAYMENT = "payment"
 SOURCE = "QuickBooks sync"
 # An invoice's interrupted create is found by the marker in its note: what is logged when it is linked.
 INTERRUPTED_CREATE = "Created in QuickBooks by an earlier sync that was interrupted; linked, not sent twice."
 VOIDED_HASH = "void"
-# Invoices go one way, and have no namesakes there.
-SENT = BothWays()
+RESENT = "Sent again as it is here (Resend All Data)."
 WAITS_FOR_CUSTOMER = "It is sent once the customer is (customer sync from FieldOffice to QuickBooks, or two-way)."
 
 
@@ -88,9 +88,9 @@ def _invoice_links(ctx: RunContext):
 def invoices_sync(ctx: RunContext) -> None:
     if not ctx.invoices_push:
         return
-    step = InvoicesStep(ctx)
-    step.pull()
-    step.push()
+    invoices = InvoicesApply(ctx)
+    invoices.pull()
+    invoices.push()
 
 
 def default_item_missing(name: str, found: ItemRecord | None) -> str:
@@ -104,11 +104,11 @@ def is_service_item(record: ItemRecord) -> bool:
     return record.item_type == ItemType.SERVICE and record.active and not record.deleted
 
 
-class InvoicesStep:
+class InvoicesApply(Apply):
+    """Carries out the invoices' spec: what QuickBooks did to the invoices sent, then the invoices to send."""
+
     def __init__(self, ctx: RunContext) -> None:
-        self.ctx = ctx
-        self.journal = ctx.journal
-        self.links = ctx.link_set(Invoice, mapping.ENTITY)
+        super().__init__(ctx, INVOICES, ctx.link_set(Invoice, INVOICES.entity))
         self.payment_links = ctx.link_set(Payment, mapping.PAYMENT_ENTITY)
 
     # Pull: what QuickBooks did to invoices sent from here.
@@ -118,7 +118,7 @@ class InvoicesStep:
         payments = self.ctx.snapshot.of(mapping.PAYMENT_ENTITY)
         if not invoices and not payments:
             return
-        self.journal.stage("Receiving payments from QuickBooks", total=len(invoices) + len(payments))
+        self.journal.stage(self.spec.stage, total=len(invoices) + len(payments))
         self.links.load_remote(record.remote_id for record in invoices)
         applied = [part for record in payments if not record.deleted for part in mapping.applied_payments(record)]
         self.links.load_remote(part.invoice_id for part in applied)
@@ -160,9 +160,7 @@ class InvoicesStep:
         """What QuickBooks did to ``invoice`` is not copied here: noted on the invoice and in the run's log."""
         if not self.ctx.preview:
             invoicing.invoice_note_add(invoice=invoice, text=message, source=SOURCE)
-        self.journal.log(
-            INVOICE, SyncAction.SKIPPED, invoice.number, qbo_id=record.remote_id, object_id=invoice.pk, message=message
-        )
+        self.log(SyncAction.SKIPPED, invoice.number, qbo_id=record.remote_id, object_id=invoice.pk, message=message)
 
     def _payments_apply(self, payments: list[PaymentRecord], applied: list, local: dict[int, Invoice]) -> None:
         existing = self._payment_links(payments)
@@ -281,7 +279,7 @@ class InvoicesStep:
         voids = self._voids_due()
         if not ready_ids and not voids:
             return
-        self.journal.stage("Sending invoices to QuickBooks", total=len(ready_ids) + len(voids))
+        self.journal.stage(self.spec.push_stage, total=len(ready_ids) + len(voids))
         # As this sync leaves them: a customer it sends before its invoices is in QuickBooks by now (a preview too).
         self.customers = ctx.linked_ids(Customer, CUSTOMER)
         self.locations = ctx.linked_ids(ServiceLocation, CUSTOMER)
@@ -341,11 +339,8 @@ class InvoicesStep:
         How a round of invoices is written: the engine's ``Writer``, with what is theirs (the invoice is the write's
         key); its outcomes are applied with the round's links.
         """
-        return Writer(
-            self.ctx,
-            links,
-            entity=mapping.ENTITY,
-            log_as=INVOICE,
+        return self.writer(
+            links=links,
             label=lambda write: write.key.number,
             local_id=lambda write: write.key.pk,
             sent_name=lambda write: write.key.number,
@@ -455,7 +450,7 @@ class InvoicesStep:
         items = [self._item_ref(line) for line in lines]
         reason = self._wait_reason(invoice, customer_id, lines, items)
         if reason:
-            self.journal.log(INVOICE, SyncAction.SKIPPED, invoice.number, object_id=invoice.pk, message=reason)
+            self.log(SyncAction.SKIPPED, invoice.number, object_id=invoice.pk, message=reason)
             return None
         refs = mapping.InvoiceRefs(
             customer=customer_id,
@@ -530,15 +525,8 @@ class InvoicesStep:
         """
         resend = self.ctx.resend
         held = self.remote_invoices.get(link.qbo_id) if resend and link is not None and link.qbo_id else None
-        decision = plan_sent(
-            # Only a resend compares contents: an invoice marked ready is sent whatever it holds.
-            content_hash(mapping.invoice_comparable(record)) if resend else "",
-            link,
-            SENT,
-            resend=resend,
-            held_hash=content_hash(mapping.invoice_comparable(held)) if held is not None else None,
-            forced=invoice.status == InvoiceStatus.READY_FOR_SYNC,
-        )
+        ready = invoice.status == InvoiceStatus.READY_FOR_SYNC
+        decision = invoice_plan(record, link, ready=ready, resend=resend, held=held)
         return sent_write(
             mapping.ENTITY, decision, record, links=self.links, local_id=invoice.pk, key=invoice, held=held
         )
@@ -568,14 +556,13 @@ class InvoicesStep:
             self._apply_failed(result)
         elif result.write.action == VOID:
             self._apply_voided(result)
+        elif invoice.status != InvoiceStatus.READY_FOR_SYNC:
+            # Resend All Data: QuickBooks gets the invoice back as it is here; nothing changes here.
+            self.written(result, invoice.pk, "", label=invoice.number, message=RESENT)
+        elif self.ctx.preview:
+            self._apply_preview(result)
         else:
-            self.links.set(invoice.pk, result.record.remote_id, result.record.version, "")
-            if invoice.status != InvoiceStatus.READY_FOR_SYNC:
-                self._apply_resent(result)
-            elif self.ctx.preview:
-                self._apply_preview(result)
-            else:
-                self._apply_sent(result, self.send_number)
+            self._apply_sent(result, self.send_number)
 
     def _apply_failed(self, result: WriteResult) -> None:
         """A refusal is logged; a create refused for good is forgotten, so that the next sync creates it afresh."""
@@ -584,23 +571,19 @@ class InvoicesStep:
         if link is not None and not link.qbo_id and result.error is not None and not result.error.transient:
             self.links.forget(invoice.pk)
         reason = plain_reason(result.error, f"Invoice {invoice.number}")
-        self.journal.log(
-            INVOICE,
-            SyncAction.FAILED,
-            invoice.number,
-            object_id=invoice.pk,
-            message=reason,
-            qbo_id=link.qbo_id if link else "",
-        )
+        qbo_id = link.qbo_id if link else ""
+        self.log(SyncAction.FAILED, invoice.number, object_id=invoice.pk, message=reason, qbo_id=qbo_id)
 
     def _apply_voided(self, result: WriteResult) -> None:
         invoice: Invoice = result.write.key
         self.links.touch(self.links.local(invoice.pk), sync_token=result.record.version, content_hash=VOIDED_HASH)
-        self._log_written(result, SyncAction.DEACTIVATED, "Voided here: voided in QuickBooks too.")
-
-    def _apply_resent(self, result: WriteResult) -> None:
-        """Resend All Data: QuickBooks gets the invoice back as it is here; nothing changes here."""
-        self._log_written(result, _sent_as(result), "Sent again as it is here (Resend All Data).")
+        self.log(
+            SyncAction.DEACTIVATED,
+            invoice.number,
+            qbo_id=result.record.remote_id,
+            object_id=invoice.pk,
+            message="Voided here: voided in QuickBooks too.",
+        )
 
     def _apply_preview(self, result: WriteResult) -> None:
         """QuickBooks' figures come with its answer, which a preview does not get: the log forecasts its tax."""
@@ -612,9 +595,7 @@ class InvoicesStep:
         if forecast is not None and forecast.differs:
             message += f" {forecast.sentence}"
             details = {"tax_forecast": _tax_details(forecast)}
-        self.journal.log(
-            INVOICE, SyncAction(verb), invoice.number, object_id=invoice.pk, message=message, details=details
-        )
+        self.written(result, invoice.pk, "", label=invoice.number, message=message, details=details)
 
     def _apply_sent(self, result: WriteResult, send_number: bool) -> None:
         """The invoice takes QuickBooks' tax, total, balance (and number); a tax QuickBooks changed is said."""
@@ -640,27 +621,7 @@ class InvoicesStep:
                 f"{changed.fieldoffice_tax} (total {changed.fieldoffice_total}): {changed.reason}"
             )
         details = {"total_changed_by_quickbooks": _tax_details(changed)} if changed else None
-        self._log_written(result, _sent_as(result), message, invoice=invoice, details=details)
-
-    def _log_written(
-        self,
-        result: WriteResult,
-        action: str,
-        message: str,
-        *,
-        invoice: Invoice | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        """The run's entry for an invoice QuickBooks wrote (``invoice``: as it is now here, if it changed)."""
-        invoice = invoice or result.write.key
-        qbo_id = result.record.remote_id
-        self.journal.log(
-            INVOICE, action, invoice.number, qbo_id=qbo_id, object_id=invoice.pk, message=message, details=details
-        )
-
-
-def _sent_as(result: WriteResult) -> str:
-    return SyncAction.CREATED if result.write.action == CREATE else SyncAction.UPDATED
+        self.written(result, invoice.pk, "", label=invoice.number, message=message, details=details)
 
 
 def _tax_details(forecast: TaxForecast) -> dict[str, str]:
