@@ -34,9 +34,7 @@ LOCAL_ADDRESS_MAX = (200, 200, 100, 100, 20, 100)
 
 def address_sent(*parts: str) -> Address:
     street, street2, city, state, postal_code, country = (text(part) for part in parts)
-    return Address(
-        street=street, street2=street2, city=city, state=state, postal_code=postal_code, country=country
-    )
+    return Address(street=street, street2=street2, city=city, state=state, postal_code=postal_code, country=country)
 
 
 def _address_comparable(address: Address) -> dict[str, str]:

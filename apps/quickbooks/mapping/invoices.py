@@ -110,7 +110,6 @@ def invoice_comparable(record: InvoiceRecord) -> dict[str, Any]:
     }
 
 
-
 # Payments.
 
 _METHODS = {
@@ -162,5 +161,3 @@ def applied_payments(record: PaymentRecord) -> list[AppliedPayment]:
         for invoice_id, amount in record.applied
         if amount > 0
     ]
-
-

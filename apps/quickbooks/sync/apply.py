@@ -3,7 +3,8 @@ The engine's apply: carrying out a spec's decisions, the same way for every enti
 
 A spec synced one way (``plan``: the short lists, the chart of accounts, items) is carried out by ``sync.one_way``;
 one planned by the two-way rules (``plan_both_ways`` and ``plan_sent``: customers and their service locations), by
-``sync.both_ways``. Both are an ``Apply``, which does for all of them:
+``sync.both_ways``; invoices, which are only sent, by their step (``steps.invoices``). Each is an ``Apply``, which
+does for all of them:
 
 - Here: QuickBooks' records saved a round at a time through the spec's domain bulk service (``PullBatch``): each
   record checked by the same rules as one saved alone, one refused failing alone with its reasons (and, for a spec

@@ -119,6 +119,7 @@ class Pulled:
         if self.action == SyncAction.UPDATED:
             self.action = SyncAction.DEACTIVATED
 
+
 @dataclass
 class Queue:
     """The writes of a push: creates, updates, and the creates an interrupted run left in flight."""
@@ -296,11 +297,7 @@ class BothWaysApply(Apply):
         if kind == Kind.KEPT_APART:
             # One-way sync met an unlinked local record of the pulled one's name: skipped (and said so), never merged.
             self.log(
-                SyncAction.SKIPPED,
-                pulled.label,
-                qbo_id=pulled.remote_id,
-                object_id=local.pk,
-                message=decision.reason,
+                SyncAction.SKIPPED, pulled.label, qbo_id=pulled.remote_id, object_id=local.pk, message=decision.reason
             )
             return
         if kind == Kind.LINK_KEEP_HERE:
@@ -393,13 +390,7 @@ class BothWaysApply(Apply):
         comparable = self.comparable_there(pulled.record)
         self.links.set(local_id, pulled.remote_id, pulled.record.version, content_hash(comparable))
         self.forced.add(local_id)
-        self.log(
-            SyncAction.LINKED,
-            pulled.label,
-            qbo_id=pulled.remote_id,
-            object_id=local_id,
-            message=message,
-        )
+        self.log(SyncAction.LINKED, pulled.label, qbo_id=pulled.remote_id, object_id=local_id, message=message)
 
     def keep_here(self, pulled: Pulled, local_id: int, message: str) -> None:
         """Both sides changed and FieldOffice's edit is the later: kept and sent, QuickBooks' version logged."""

@@ -239,11 +239,7 @@ class OneWayApply(Apply):
         else:
             label = self.spec.record_label(pair.local)
         self.log(
-            SyncAction.SKIPPED,
-            label,
-            qbo_id=pair.remote.remote_id,
-            object_id=pair.local.pk,
-            message=decision.reason,
+            SyncAction.SKIPPED, label, qbo_id=pair.remote.remote_id, object_id=pair.local.pk, message=decision.reason
         )
 
     def _refused(self, pair: Pair, decision: Decision) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from apps.accounting.models import AccountType
 from apps.quickbooks.desktop.mapping.adapter import ListAdapter, Outcome, Planned, Seen
 from apps.quickbooks.desktop.mapping.common import adds_only, desktop_bool, list_ref
+from apps.quickbooks.mapping.accounts import QUICKBOOKS_TYPES
 from apps.quickbooks.mapping.common import name_for_quickbooks, text
 from apps.quickbooks.sync.records import ACCOUNT, AccountRecord
 
@@ -24,25 +25,9 @@ ENTITY = ACCOUNT
 QUERY = "AccountQuery"
 INVENTORY_ASSETS = "InventoryAssets"
 NON_POSTING = "NonPosting"
-# Desktop's AccountType values as FieldOffice's types; "OtherAsset" (long-term) has no twin here and reads as fixed
-# asset.
-TYPES = {
-    "Bank": AccountType.BANK,
-    "AccountsReceivable": AccountType.ACCOUNTS_RECEIVABLE,
-    "OtherCurrentAsset": AccountType.OTHER_CURRENT_ASSET,
-    "FixedAsset": AccountType.FIXED_ASSET,
-    "OtherAsset": AccountType.FIXED_ASSET,
-    "AccountsPayable": AccountType.ACCOUNTS_PAYABLE,
-    "CreditCard": AccountType.CREDIT_CARD,
-    "OtherCurrentLiability": AccountType.OTHER_CURRENT_LIABILITY,
-    "LongTermLiability": AccountType.LONG_TERM_LIABILITY,
-    "Equity": AccountType.EQUITY,
-    "Income": AccountType.INCOME,
-    "OtherIncome": AccountType.OTHER_INCOME,
-    "CostOfGoodsSold": AccountType.COST_OF_GOODS_SOLD,
-    "Expense": AccountType.EXPENSE,
-    "OtherExpense": AccountType.OTHER_EXPENSE,
-}
+# Desktop's AccountType values as FieldOffice's types: QuickBooks' names written as one word ("Cost of Goods Sold" is
+# "CostOfGoodsSold").
+TYPES = {"".join(word[:1].upper() + word[1:] for word in name.split()): to for name, to in QUICKBOOKS_TYPES.items()}
 # What an account is created as in Desktop: the type Desktop reads back as each of FieldOffice's (an inventory asset
 # account is an other current asset there; Desktop makes its own "Inventory Asset" account).
 TYPES_OUT = {local: desktop for desktop, local in TYPES.items() if desktop != "OtherAsset"}

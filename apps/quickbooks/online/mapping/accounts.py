@@ -11,32 +11,15 @@ inventory asset accounts; "Other asset" (long-term) has no twin here and reads a
 from typing import Any
 
 from apps.accounting.models import AccountType
+from apps.quickbooks.mapping.accounts import QUICKBOOKS_TYPES as TYPES
 from apps.quickbooks.mapping.common import name_for_quickbooks, text
-from apps.quickbooks.online.mapping.common import ref_id, remote_id, remote_sync_token
+from apps.quickbooks.online.mapping.common import identity, ref_id
 from apps.quickbooks.sync.records import ACCOUNT, AccountRecord
 
 ENTITY = ACCOUNT
 NAME_MAX = 100
 REMOTE_DESCRIPTION_MAX = 100  # QuickBooks' limit for an account's description
 INVENTORY_SUB_TYPE = "Inventory"
-
-TYPES = {
-    "Bank": AccountType.BANK,
-    "Accounts Receivable": AccountType.ACCOUNTS_RECEIVABLE,
-    "Other Current Asset": AccountType.OTHER_CURRENT_ASSET,
-    "Fixed Asset": AccountType.FIXED_ASSET,
-    "Other Asset": AccountType.FIXED_ASSET,
-    "Accounts Payable": AccountType.ACCOUNTS_PAYABLE,
-    "Credit Card": AccountType.CREDIT_CARD,
-    "Other Current Liability": AccountType.OTHER_CURRENT_LIABILITY,
-    "Long Term Liability": AccountType.LONG_TERM_LIABILITY,
-    "Equity": AccountType.EQUITY,
-    "Income": AccountType.INCOME,
-    "Other Income": AccountType.OTHER_INCOME,
-    "Cost of Goods Sold": AccountType.COST_OF_GOODS_SOLD,
-    "Expense": AccountType.EXPENSE,
-    "Other Expense": AccountType.OTHER_EXPENSE,
-}
 
 
 def account_name(obj: dict[str, Any]) -> str:
@@ -56,8 +39,7 @@ def account_type(obj: dict[str, Any]) -> str:
 def account_record(obj: dict[str, Any]) -> AccountRecord:
     """An ``Account`` as the engine's record."""
     return AccountRecord(
-        remote_id=remote_id(obj),
-        version=remote_sync_token(obj),
+        **identity(obj),
         name=account_name(obj),
         number=text(obj.get("AcctNum")),
         account_type=account_type(obj),
@@ -101,5 +83,3 @@ def account_payload(record: AccountRecord) -> dict[str, Any]:
     if record.description:
         payload["Description"] = text(record.description, REMOTE_DESCRIPTION_MAX)
     return payload
-
-

@@ -23,6 +23,11 @@ def remote_sync_token(obj: dict[str, Any]) -> str:
     return str(obj.get("SyncToken") or "")
 
 
+def identity(obj: dict[str, Any]) -> dict[str, str]:
+    """What names an object's version in QuickBooks Online, as the engine's record takes it: its id and SyncToken."""
+    return {"remote_id": remote_id(obj), "version": remote_sync_token(obj)}
+
+
 def remote_updated_at(obj: dict[str, Any]) -> datetime | None:
     """When the object last changed in QuickBooks (``MetaData.LastUpdatedTime``), timezone-aware."""
     value = (obj.get("MetaData") or {}).get("LastUpdatedTime")

@@ -8,12 +8,12 @@ from typing import Any
 from apps.quickbooks.mapping.common import text
 from apps.quickbooks.mapping.customers import address_sent
 from apps.quickbooks.online.mapping.common import (
+    identity,
     is_deleted,
     ref,
     ref_id,
     remote_created_at,
     remote_id,
-    remote_sync_token,
     remote_updated_at,
 )
 from apps.quickbooks.sync.records import Address, CustomerRecord
@@ -42,8 +42,7 @@ def customer_record(obj: dict[str, Any]) -> CustomerRecord:
         return CustomerRecord(remote_id=remote_id(obj), deleted=True)
     parent = ref_id(obj.get("ParentRef"))
     return CustomerRecord(
-        remote_id=remote_id(obj),
-        version=remote_sync_token(obj),
+        **identity(obj),
         name=text(obj.get("DisplayName")),
         company_name=text(obj.get("CompanyName")),
         first_name=text(obj.get("GivenName")),

@@ -13,12 +13,12 @@ from typing import Any
 from apps.quickbooks.mapping.common import text
 from apps.quickbooks.mapping.invoices import ZERO, marked_invoice_id, marker
 from apps.quickbooks.online.mapping.common import (
+    identity,
     is_deleted,
     ref,
     ref_id,
     remote_created_at,
     remote_id,
-    remote_sync_token,
 )
 from apps.quickbooks.sync.records import INVOICE, InvoiceRecord, PaymentRecord, TaxCharged
 from apps.quickbooks.sync.records import InvoiceLine as LineRecord
@@ -134,8 +134,7 @@ def invoice_record(obj: dict[str, Any]) -> InvoiceRecord:
     note = text(obj.get("PrivateNote"))
     total = _money(obj.get("TotalAmt"))
     return InvoiceRecord(
-        remote_id=remote_id(obj),
-        version=remote_sync_token(obj),
+        **identity(obj),
         number=text(obj.get("DocNumber")),
         customer_id=ref_id(obj.get("CustomerRef")),
         invoice_date=_day(obj.get("TxnDate")),
@@ -167,8 +166,7 @@ def payment_record(obj: dict[str, Any]) -> PaymentRecord:
                 invoice_id = str(linked["TxnId"])
                 applied[invoice_id] = applied.get(invoice_id, ZERO) + _money(line.get("Amount"))
     return PaymentRecord(
-        remote_id=remote_id(obj),
-        version=remote_sync_token(obj),
+        **identity(obj),
         paid_on=_day(obj.get("TxnDate")),
         method=text((obj.get("PaymentMethodRef") or {}).get("name")),
         reference=text(obj.get("PaymentRefNum"), 100),

@@ -12,12 +12,12 @@ from apps.accounting.models import STOCKED_ITEM_TYPES
 from apps.quickbooks.mapping.common import text
 from apps.quickbooks.mapping.items import CENT, LOCAL_TYPES, QUANTITY, SERVICE, described, quantized
 from apps.quickbooks.online.mapping.common import (
+    identity,
     is_deleted,
     ref,
     ref_id,
     remote_created_at,
     remote_id,
-    remote_sync_token,
 )
 from apps.quickbooks.sync.records import ItemRecord
 
@@ -69,8 +69,7 @@ def item_record(obj: dict[str, Any]) -> ItemRecord:
         return ItemRecord(remote_id=remote_id(obj), deleted=True)
     kind = remote_type(obj)
     return ItemRecord(
-        remote_id=remote_id(obj),
-        version=remote_sync_token(obj),
+        **identity(obj),
         name=text(obj.get("Name")),
         item_type=LOCAL_TYPES.get(kind, ""),
         kind=kind,

@@ -14,7 +14,7 @@ from typing import Any
 
 from apps.quickbooks.mapping.common import name_for_quickbooks, text
 from apps.quickbooks.mapping.tax_forecast import QuickBooksTaxCode, tax_codes_charging
-from apps.quickbooks.online.mapping.common import ref_id, remote_id, remote_sync_token
+from apps.quickbooks.online.mapping.common import identity, ref_id
 from apps.quickbooks.sync.records import (
     TAX_AGENCY,
     TAX_CODE,
@@ -44,12 +44,7 @@ def _active(obj: dict[str, Any]) -> bool:
 
 def _identity(obj: dict[str, Any], *, name_field: str = "Name") -> dict[str, Any]:
     """What every tax object's record starts with: its id and sync token, its name, and whether it is active."""
-    return {
-        "remote_id": remote_id(obj),
-        "version": remote_sync_token(obj),
-        "name": text(obj.get(name_field)),
-        "active": _active(obj),
-    }
+    return {**identity(obj), "name": text(obj.get(name_field)), "active": _active(obj)}
 
 
 def _sales_rate_ids(code: dict[str, Any]) -> tuple[str, ...]:

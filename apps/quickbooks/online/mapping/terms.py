@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from apps.quickbooks.mapping.common import text
-from apps.quickbooks.online.mapping.common import remote_id, remote_sync_token
+from apps.quickbooks.online.mapping.common import identity
 from apps.quickbooks.sync.records import TERM, TermRecord
 
 ENTITY = TERM
@@ -31,8 +31,7 @@ def _decimal(value: Any) -> Decimal:
 def term_record(obj: dict[str, Any]) -> TermRecord:
     """A ``Term`` as the engine's record; one without a day count (``DueDays``) is date-driven."""
     return TermRecord(
-        remote_id=remote_id(obj),
-        version=remote_sync_token(obj),
+        **identity(obj),
         name=text(obj.get("Name")),
         active=obj.get("Active", True) is not False,
         due_days=_int(obj.get("DueDays")),
