@@ -24,7 +24,6 @@ from apps.quickbooks.mapping.common import (
 from apps.quickbooks.mapping.refs import CustomerRefs
 from apps.quickbooks.sync.records import Address, CustomerRecord
 
-ENTITY = "Customer"
 DISPLAY_NAME_MAX = 500
 # A sub-customer's name can be long; a location's name here holds 100 characters.
 LOCATION_NAME_MAX = 100

@@ -27,7 +27,6 @@ from apps.quickbooks.mapping.common import (
 from apps.quickbooks.mapping.refs import IdMap
 from apps.quickbooks.sync.records import ItemRecord
 
-ENTITY = "Item"
 NAME_MAX = 100
 SKU_MAX = 100
 DESCRIPTION_MAX = 4000

@@ -14,9 +14,8 @@ from apps.accounting.models import AccountType
 from apps.quickbooks.mapping.accounts import QUICKBOOKS_TYPES as TYPES
 from apps.quickbooks.mapping.common import name_for_quickbooks, text
 from apps.quickbooks.online.mapping.common import identity, ref_id
-from apps.quickbooks.sync.records import ACCOUNT, AccountRecord
+from apps.quickbooks.sync.records import AccountRecord
 
-ENTITY = ACCOUNT
 NAME_MAX = 100
 REMOTE_DESCRIPTION_MAX = 100  # QuickBooks' limit for an account's description
 INVENTORY_SUB_TYPE = "Inventory"

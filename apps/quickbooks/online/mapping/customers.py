@@ -18,7 +18,6 @@ from apps.quickbooks.online.mapping.common import (
 )
 from apps.quickbooks.sync.records import Address, CustomerRecord
 
-ENTITY = "Customer"
 ADDRESS_KEYS = ("Line1", "Line2", "City", "CountrySubDivisionCode", "PostalCode", "Country")
 # What places a job in QuickBooks Online: an update that keeps its place there leaves them out.
 PLACEMENT_KEYS = ("ParentRef", "Job", "BillWithParent")

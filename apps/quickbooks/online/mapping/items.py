@@ -21,8 +21,6 @@ from apps.quickbooks.online.mapping.common import (
 )
 from apps.quickbooks.sync.records import ItemRecord
 
-ENTITY = "Item"
-
 
 def remote_type(obj: dict[str, Any]) -> str:
     return text(obj.get("Type")) or SERVICE

@@ -16,17 +16,11 @@ from apps.quickbooks.mapping.common import name_for_quickbooks, text
 from apps.quickbooks.mapping.tax_forecast import QuickBooksTaxCode, tax_codes_charging
 from apps.quickbooks.online.mapping.common import identity, ref_id
 from apps.quickbooks.sync.records import (
-    TAX_AGENCY,
-    TAX_CODE,
-    TAX_RATE,
     TaxAgencyRecord,
     TaxCodeRecord,
     TaxRateRecord,
 )
 
-ENTITY = TAX_CODE
-RATE_ENTITY = TAX_RATE
-AGENCY_ENTITY = TAX_AGENCY
 NAME_MAX = 100
 CODE_UNCHANGEABLE = (
     "{name} changed here, but QuickBooks does not let other apps change a tax rate: make the same change in QuickBooks."

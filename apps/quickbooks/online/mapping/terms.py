@@ -8,9 +8,8 @@ from typing import Any
 
 from apps.quickbooks.mapping.common import text
 from apps.quickbooks.online.mapping.common import identity
-from apps.quickbooks.sync.records import TERM, TermRecord
+from apps.quickbooks.sync.records import TermRecord
 
-ENTITY = TERM
 NAME_MAX = 31
 
 

@@ -24,7 +24,7 @@ from apps.quickbooks.sync.both_ways import BothWaysApply, EntityRead, Pulled, Qu
 from apps.quickbooks.sync.context import RunContext
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.plan import unchanged_there
-from apps.quickbooks.sync.records import CustomerRecord
+from apps.quickbooks.sync.records import CUSTOMER, CustomerRecord
 from apps.quickbooks.sync.specs import CUSTOMERS, LOCATIONS
 from apps.quickbooks.sync.writes import INTERRUPTED_CREATE, Pending
 
@@ -35,16 +35,16 @@ def customers_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
     """Pulling needs QuickBooks' changes; pushing alone needs its customers only on a full run (names, resend)."""
     full = ctx.full or ctx.state.remote_cursor is None
     if ctx.customers_pull or (ctx.customers_push and full):
-        return [mapping.ENTITY], []
+        return [CUSTOMER], []
     return [], []
 
 
 def customers_sync(ctx: RunContext) -> None:
     if not CUSTOMERS.master(ctx):
         return
-    customer_links = ctx.link_set(Customer, mapping.ENTITY)
-    location_links = ctx.link_set(ServiceLocation, mapping.ENTITY)
-    read = EntityRead(ctx, mapping.ENTITY, [customer_links, location_links])
+    customer_links = ctx.link_set(Customer, CUSTOMER)
+    location_links = ctx.link_set(ServiceLocation, CUSTOMER)
+    read = EntityRead(ctx, CUSTOMER, [customer_links, location_links])
     refs = CUSTOMERS.lookups(ctx)
     customers = BothWaysApply(ctx, CUSTOMERS, customer_links, read, refs)
     locations = LocationsApply(ctx, location_links, read, refs, customers=customers)
@@ -203,7 +203,7 @@ class LocationsApply(BothWaysApply):
             # Its customer would be created by this sync, and the location with it.
             self.log(SyncAction.CREATED, f"{owner}: {label}", qbo_id=remote_id)
             return None
-        self.ctx.retry_later(mapping.ENTITY, remote_id)
+        self.ctx.retry_later(CUSTOMER, remote_id)
         self.log(
             SyncAction.SKIPPED,
             label,
@@ -344,4 +344,4 @@ class LocationsApply(BothWaysApply):
         name = mapping.location_display_name(location, customer.display_name, qualified=True)
         if name_key(name) == name_key(payload.name):
             return None
-        return Write(mapping.ENTITY, result.write.action, mapping.with_name(payload, name), key=result.write.key)
+        return Write(CUSTOMER, result.write.action, mapping.with_name(payload, name), key=result.write.key)
