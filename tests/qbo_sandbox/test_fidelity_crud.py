@@ -22,6 +22,8 @@ from quickbooks.objects.customer import Customer
 from quickbooks.objects.detailline import (
     AccountBasedExpenseLine,
     AccountBasedExpenseLineDetail,
+    ItemBasedExpenseLine,
+    ItemBasedExpenseLineDetail,
     SalesItemLine,
     SalesItemLineDetail,
 )
@@ -46,6 +48,8 @@ from apps.qbo_sandbox.entities.schema import clean
 from apps.qbo_sandbox.models import SandboxCompany
 from apps.qbo_sandbox.oauth.services import ACCOUNTING_SCOPE, app_create, grant_create
 from apps.qbo_sandbox.seeding import SeedOptions
+from apps.qbo_sandbox.timefmt import local_today
+from tests.qbo_sandbox.qb_inventory import InventoryAdjustment, adjustment
 
 REDIRECT_URI = "http://localhost/callback"
 
@@ -340,6 +344,337 @@ def test_lists_and_purchasing_objects(connected):
     order.delete(qb=qb)
 
 
+# Vendors, purchase orders, estimates and inventory adjustments, as the product is about to sync them.
+
+
+def _vendor(name: str, **fields) -> Vendor:
+    vendor = Vendor()
+    vendor.DisplayName = name
+    for key, value in fields.items():
+        setattr(vendor, key, value)
+    return vendor
+
+
+def _address(*lines: str, city: str, state: str, postal_code: str, country: str) -> Address:
+    address = Address()
+    for number, line in enumerate(lines, start=1):
+        setattr(address, f"Line{number}", line)
+    address.City, address.CountrySubDivisionCode, address.PostalCode, address.Country = (
+        city,
+        state,
+        postal_code,
+        country,
+    )
+    return address
+
+
+def _sparse(qb: QuickBooks, entity_type: str, entity_id: str, sync_token: str, **changes) -> dict:
+    """A sparse update carrying only ``changes``, as a client sending just what it changed does."""
+    body = {"Id": entity_id, "SyncToken": sync_token, "sparse": True, **changes}
+    return qb.update_object(entity_type, json.dumps(body))[entity_type]
+
+
+def test_a_vendor_round_trips_its_contact_fields_and_a_sparse_update_keeps_the_rest(connected):
+    qb = connected.qb
+    vendor = _vendor("Valley Supply", CompanyName="Valley Supply Co", GivenName="Ana", FamilyName="Ortiz")
+    vendor.PrimaryEmailAddr = EmailAddress()
+    vendor.PrimaryEmailAddr.Address = "orders@valley.example"
+    vendor.PrimaryPhone = PhoneNumber()
+    vendor.PrimaryPhone.FreeFormNumber = "(559) 555-0142"
+    lines = ("Valley Supply Co", "Attn: Receiving", "Dock 4", "1200 Industrial Way", "Building B")
+    vendor.BillAddr = _address(*lines, city="Fresno", state="CA", postal_code="93706", country="USA")
+
+    created = vendor.save(qb=qb)
+    read = Vendor.get(created.Id, qb=qb)
+
+    assert (read.SyncToken, read.Active, read.PrintOnCheckName) == ("0", True, "Valley Supply Co")
+    assert (read.DisplayName, read.CompanyName, read.GivenName, read.FamilyName) == (
+        "Valley Supply",
+        "Valley Supply Co",
+        "Ana",
+        "Ortiz",
+    )
+    assert (read.PrimaryEmailAddr.Address, read.PrimaryPhone.FreeFormNumber) == (
+        "orders@valley.example",
+        "(559) 555-0142",
+    )
+    address = read.BillAddr
+    assert [address.Line1, address.Line2, address.Line3, address.Line4, address.Line5] == list(lines)
+    assert (address.City, address.CountrySubDivisionCode, address.PostalCode, address.Country) == (
+        "Fresno",
+        "CA",
+        "93706",
+        "USA",
+    )
+    assert address.Id
+
+    sparse = _sparse(qb, "Vendor", read.Id, "0", AcctNum="V-1042", PrimaryPhone={"FreeFormNumber": "(559) 555-0199"})
+
+    assert (sparse["SyncToken"], sparse["AcctNum"], sparse["PrimaryPhone"]) == (
+        "1",
+        "V-1042",
+        {"FreeFormNumber": "(559) 555-0199"},
+    )
+    assert (sparse["CompanyName"], sparse["GivenName"], sparse["FamilyName"]) == ("Valley Supply Co", "Ana", "Ortiz")
+    assert sparse["PrimaryEmailAddr"]["Address"] == "orders@valley.example"
+    assert (sparse["BillAddr"]["Id"], sparse["BillAddr"]["Line5"], sparse["BillAddr"]["PostalCode"]) == (
+        address.Id,
+        "Building B",
+        "93706",
+    )
+
+
+def test_a_vendor_name_is_unique_among_customers_vendors_and_employees_inactive_ones_too(connected):
+    qb = connected.qb
+    employee = Employee()
+    employee.GivenName, employee.FamilyName = "Rosa", "Diaz"
+    employee.save(qb=qb)
+    retired = _vendor("Hicks Hardware").save(qb=qb)
+    _sparse(qb, "Vendor", retired.Id, "0", Active=False)
+    other = _vendor("Bay Plumbing Supply").save(qb=qb)
+
+    refused = []
+    for taken in ("amy's bird sanctuary", "ROSA DIAZ", "Hicks Hardware"):
+        with pytest.raises(QuickbooksException) as duplicate:
+            _vendor(taken).save(qb=qb)
+        refused.append(duplicate.value)
+    with pytest.raises(QuickbooksException) as customer:
+        _customer("hicks hardware").save(qb=qb)
+    with pytest.raises(QuickbooksException) as rename:
+        _sparse(qb, "Vendor", other.Id, "0", DisplayName="Rosa Diaz")
+
+    for fault in (*refused, customer.value, rename.value):
+        assert (fault.error_code, fault.message) == (6240, "Duplicate Name Exists Error")
+    assert "customer, vendor or employee" in refused[0].detail
+    assert Vendor.get(other.Id, qb=qb).DisplayName == "Bay Plumbing Supply"
+
+
+def test_an_inactive_vendor_is_left_out_of_default_queries(connected):
+    qb = connected.qb
+    _vendor("Bay Plumbing Supply").save(qb=qb)
+    retired = _vendor("Old Mill Lumber").save(qb=qb)
+
+    inactive = _sparse(qb, "Vendor", retired.Id, "0", Active=False)
+
+    assert (inactive["Active"], inactive["DisplayName"]) == (False, "Old Mill Lumber")
+    assert [vendor.DisplayName for vendor in Vendor.all(qb=qb)] == ["Bay Plumbing Supply"]
+    assert [vendor.DisplayName for vendor in Vendor.where("Active = false", qb=qb)] == ["Old Mill Lumber"]
+    assert (Vendor.count(qb=qb), Vendor.count("Active IN (true, false)", qb=qb)) == (1, 2)
+    assert Vendor.get(retired.Id, qb=qb).Active is False
+
+
+def _item_line(item: Ref, qty: str, unit_price: str, amount: str | None) -> ItemBasedExpenseLine:
+    line = ItemBasedExpenseLine()
+    # None leaves Amount out of the request (python-quickbooks drops None values).
+    line.Amount = None if amount is None else Decimal(amount)
+    line.ItemBasedExpenseLineDetail = ItemBasedExpenseLineDetail()
+    detail = line.ItemBasedExpenseLineDetail
+    detail.ItemRef, detail.Qty, detail.UnitPrice = item, Decimal(qty), Decimal(unit_price)
+    return line
+
+
+def _purchase_order(connected: Connected, vendor: Vendor, *lines: ItemBasedExpenseLine) -> PurchaseOrder:
+    order = PurchaseOrder()
+    order.VendorRef = vendor.to_ref()
+    order.APAccountRef = connected.ref("Account", "Accounts Payable (A/P)")
+    order.Line = list(lines)
+    return order
+
+
+def _stock(connected: Connected, name: str) -> tuple[Decimal, str]:
+    item = Item.get(connected.by_name("Item", name), qb=connected.qb)
+    return item.QtyOnHand, item.SyncToken
+
+
+def test_a_purchase_order_computes_its_amounts_and_is_closed_by_a_sparse_update(connected):
+    qb = connected.qb
+    vendor = _vendor("Hicks Hardware").save(qb=qb)
+    filters, fittings = connected.ref("Item", "Air Filter 16x25"), connected.ref("Item", "Copper Fittings")
+    order = _purchase_order(
+        connected, vendor, _item_line(filters, "12", "9.50", "114.00"), _item_line(fittings, "8", "6.125", None)
+    )
+    order.DocNumber, order.TxnDate, order.DueDate = "PO-2041", "2026-03-02", "2026-03-16"
+    order.Memo = "Leave at the side gate"
+
+    order = order.save(qb=qb)
+
+    assert (order.DocNumber, order.TxnDate, order.DueDate, order.Memo) == (
+        "PO-2041",
+        "2026-03-02",
+        "2026-03-16",
+        "Leave at the side gate",
+    )
+    assert (order.POStatus, order.SyncToken, order.VendorRef.name) == ("Open", "0", "Hicks Hardware")
+    # The amount left out is Qty x UnitPrice; the total is the lines' sum.
+    assert [line.Amount for line in order.Line] == [Decimal("114"), Decimal("49")]
+    assert order.TotalAmt == Decimal("163")
+    detail = order.Line[1].ItemBasedExpenseLineDetail
+    assert (detail.ItemRef.name, detail.Qty, detail.UnitPrice) == ("Copper Fittings", 8, Decimal("6.125"))
+    # Ordering is not receiving: the item's stock and version stay as they were.
+    assert _stock(connected, "Air Filter 16x25") == (40, "0")
+
+    closed = _sparse(qb, "PurchaseOrder", order.Id, "0", POStatus="Closed")
+    assert (closed["POStatus"], closed["SyncToken"], closed["TotalAmt"], closed["DocNumber"]) == (
+        "Closed",
+        "1",
+        163,
+        "PO-2041",
+    )
+    assert [line["Amount"] for line in closed["Line"]] == [114, 49] and closed["DueDate"] == "2026-03-16"
+    with pytest.raises(QuickbooksException) as stale:
+        _sparse(qb, "PurchaseOrder", order.Id, "0", Memo="Too late")
+    assert (stale.value.error_code, stale.value.message) == (5010, "Stale Object Error")
+
+    # A full update of the order as python-quickbooks read it keeps what QuickBooks assigned.
+    reopened = PurchaseOrder.get(order.Id, qb=qb)
+    reopened.POStatus = "Open"
+    reopened = reopened.save(qb=qb)
+    assert (reopened.POStatus, reopened.SyncToken, reopened.DocNumber, reopened.TotalAmt) == (
+        "Open",
+        "2",
+        "PO-2041",
+        163,
+    )
+
+    answer = reopened.delete(qb=qb)
+    assert answer["PurchaseOrder"] == {"status": "Deleted", "domain": "QBO", "Id": order.Id}
+    with pytest.raises(ObjectNotFoundException):
+        PurchaseOrder.get(order.Id, qb=qb)
+    assert _stock(connected, "Air Filter 16x25") == (40, "0")
+
+
+def test_a_purchase_order_needs_a_vendor_and_amounts_that_match(connected):
+    qb = connected.qb
+    vendor = _vendor("Hicks Hardware").save(qb=qb)
+    filters = connected.ref("Item", "Air Filter 16x25")
+    no_vendor = _purchase_order(connected, vendor, _item_line(filters, "2", "9.50", "19"))
+    no_vendor.VendorRef = None
+    mismatch = _purchase_order(connected, vendor, _item_line(filters, "2", "9.50", "20"))
+
+    with pytest.raises(ValidationException) as missing:
+        no_vendor.save(qb=qb)
+    with pytest.raises(QuickbooksException) as wrong:
+        mismatch.save(qb=qb)
+
+    assert (missing.value.error_code, missing.value.detail) == (
+        2020,
+        "Required parameter VendorRef is missing in the request",
+    )
+    assert (wrong.value.error_code, wrong.value.detail) == (
+        6070,
+        "Amount is not equal to UnitPrice * Qty. Supplied value:20",
+    )
+    assert PurchaseOrder.count(qb=qb) == 0
+
+
+def test_an_estimate_for_a_job_moves_through_its_statuses_without_touching_stock(connected):
+    qb = connected.qb
+    non_taxable = Ref()
+    non_taxable.value = "NON"
+    filters = _sales_line(connected.ref("Item", "Air Filter 16x25"), "72", "3", "24")
+    filters.SalesItemLineDetail.TaxCodeRef = non_taxable
+    estimate = Estimate()
+    estimate.CustomerRef = connected.ref("Customer", "Showroom HVAC")
+    estimate.Line = [_sales_line(connected.ref("Item", "Labor"), "190", "2", "95"), filters]
+    estimate.DocNumber, estimate.TxnDate, estimate.ExpirationDate = "E-3001", "2026-03-02", "2026-04-01"
+
+    estimate = estimate.save(qb=qb)
+
+    assert estimate.CustomerRef.name == "Cool Cars:Showroom HVAC"
+    assert (estimate.DocNumber, estimate.TxnDate, estimate.TxnStatus, estimate.TotalAmt) == (
+        "E-3001",
+        "2026-03-02",
+        "Pending",
+        262,
+    )
+    assert [line.DetailType for line in estimate.Line] == ["SalesItemLineDetail"] * 2 + ["SubTotalLineDetail"]
+    assert _stock(connected, "Air Filter 16x25") == (40, "0")
+
+    accepted = _sparse(
+        qb, "Estimate", estimate.Id, "0", TxnStatus="Accepted", AcceptedBy="Grace Pariente", AcceptedDate="2026-03-05"
+    )
+    assert (accepted["TxnStatus"], accepted["AcceptedBy"], accepted["SyncToken"], accepted["TotalAmt"]) == (
+        "Accepted",
+        "Grace Pariente",
+        "1",
+        262,
+    )
+    statuses = [
+        _sparse(qb, "Estimate", estimate.Id, token, TxnStatus=status)
+        for token, status in (("1", "Rejected"), ("2", "Closed"))
+    ]
+    assert [(answer["TxnStatus"], answer["SyncToken"]) for answer in statuses] == [("Rejected", "2"), ("Closed", "3")]
+    with pytest.raises(QuickbooksException) as stale:
+        _sparse(qb, "Estimate", estimate.Id, "2", TxnStatus="Pending")
+    assert stale.value.error_code == 5010
+
+    answer = Estimate.get(estimate.Id, qb=qb).delete(qb=qb)
+    assert answer["Estimate"]["status"] == "Deleted"
+    with pytest.raises(ObjectNotFoundException):
+        Estimate.get(estimate.Id, qb=qb)
+    assert _stock(connected, "Air Filter 16x25") == (40, "0")
+    missing = Estimate()
+    missing.Line = [_sales_line(connected.ref("Item", "Labor"), "95")]
+    with pytest.raises(ValidationException) as no_customer:
+        missing.save(qb=qb)
+    assert no_customer.value.detail == "Required parameter CustomerRef is missing in the request"
+
+
+def test_inventory_adjustments_move_stock_and_refuse_items_without_stock(connected):
+    qb = connected.qb
+    filters = Item.get(connected.by_name("Item", "Air Filter 16x25"), qb=qb)
+    account = connected.ref("Account", "Cost of Goods Sold")
+    assert (filters.Type, filters.TrackQtyOnHand, filters.QtyOnHand, filters.InvStartDate) == (
+        "Inventory",
+        True,
+        40,
+        local_today(connected.company.time_zone).isoformat(),
+    )
+
+    shrinkage = adjustment(account, (filters.to_ref(), Decimal("-3"))).save(qb=qb)
+    after_shrinkage = _stock(connected, "Air Filter 16x25")
+    # QuickBooks lets an adjustment take stock below zero.
+    oversold = adjustment(account, (filters.to_ref(), Decimal("-50"))).save(qb=qb)
+    after_oversold = _stock(connected, "Air Filter 16x25")
+
+    assert after_shrinkage == (37, "1") and after_oversold == (-13, "2")
+    line = shrinkage.Line[0]
+    assert (line.DetailType, line.ItemAdjustmentLineDetail.ItemRef.name, line.ItemAdjustmentLineDetail.QtyDiff) == (
+        "ItemAdjustmentLineDetail",
+        "Air Filter 16x25",
+        -3,
+    )
+    assert (shrinkage.AdjustAccountRef.name, shrinkage.SyncToken) == ("Cost of Goods Sold", "0") and shrinkage.TxnDate
+    assert InventoryAdjustment.get(shrinkage.Id, qb=qb).Line[0].ItemAdjustmentLineDetail.QtyDiff == -3
+
+    refused = {}
+    for name in ("Copper Fittings", "Labor"):
+        with pytest.raises(QuickbooksException) as fault:
+            adjustment(account, (filters.to_ref(), 1), (connected.ref("Item", name), 1)).save(qb=qb)
+        refused[name] = fault.value
+    with pytest.raises(ValidationException) as no_account:
+        adjustment(None, (filters.to_ref(), 1)).save(qb=qb)
+
+    for name, fault in refused.items():
+        assert fault.error_code == 6000 and f'"{name}"' in fault.detail, fault.detail
+    assert no_account.value.detail == "Required parameter AdjustAccountRef is missing in the request"
+
+    # Intuit: an adjustment's TxnDate cannot be edited; its other fields can.
+    noted = _sparse(qb, "InventoryAdjustment", shrinkage.Id, "0", PrivateNote="Water damage")
+    with pytest.raises(QuickbooksException) as redated:
+        _sparse(qb, "InventoryAdjustment", shrinkage.Id, "1", TxnDate="2000-01-03")
+    assert (noted["SyncToken"], noted["PrivateNote"], redated.value.error_code) == ("1", "Water damage", 6000)
+    # Neither a refused adjustment (not even its valid lines) nor an edit of another field moves stock.
+    assert _stock(connected, "Air Filter 16x25") == (-13, "2")
+
+    oversold.delete(qb=qb)
+    answer = InventoryAdjustment.get(shrinkage.Id, qb=qb).delete(qb=qb)
+    assert answer["InventoryAdjustment"] == {"status": "Deleted", "domain": "QBO", "Id": shrinkage.Id}
+    assert _stock(connected, "Air Filter 16x25") == (40, "4")
+    with pytest.raises(ObjectNotFoundException):
+        InventoryAdjustment.get(shrinkage.Id, qb=qb)
+
+
 @pytest.mark.parametrize(
     ("entity_type", "factory"),
     [
@@ -354,6 +689,7 @@ def test_lists_and_purchasing_objects(connected):
         ("Estimate", Estimate),
         ("Payment", Payment),
         ("PurchaseOrder", PurchaseOrder),
+        ("InventoryAdjustment", lambda: adjustment(Ref(), (Ref(), 1))),
     ],
 )
 def test_every_property_python_quickbooks_sends_is_known(entity_type, factory):
@@ -361,6 +697,9 @@ def test_every_property_python_quickbooks_sends_is_known(entity_type, factory):
     obj = factory()
     if entity_type in ("Invoice", "Estimate"):
         obj.Line = [_sales_line(Ref(), "1", "1", "1")]
+        obj.LinkedTxn = [LinkedTxn()]
+    if entity_type == "PurchaseOrder":
+        obj.Line = [_item_line(Ref(), "1", "1", "1")]
         obj.LinkedTxn = [LinkedTxn()]
     payload = json.loads(obj.to_json())
 

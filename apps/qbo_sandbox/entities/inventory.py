@@ -1,9 +1,14 @@
 """
 Stock: an item's ``QtyOnHand`` moves with the invoices that sell it and with inventory adjustments.
 
-Each change gives the item a new version, as an edit of the item would. ``InventoryAdjustment`` (Intuit's entity
-since September 2024) needs an ``AdjustAccountRef`` and lines of ``ItemAdjustmentLineDetail`` with an inventory
-item and a ``QtyDiff``; deleting it takes the quantities back.
+Each change gives the item a new version, as an edit of the item would, so change data capture and webhooks report
+the item. ``InventoryAdjustment`` (Intuit's entity since September 2024) needs an ``AdjustAccountRef`` and lines of
+``ItemAdjustmentLineDetail`` with an inventory item and a ``QtyDiff``; deleting it takes the quantities back.
+Stock may go below zero, as QuickBooks allows.
+
+As Intuit documents, only inventory items can be adjusted and an adjustment's ``TxnDate`` cannot be edited; both
+are refused with 6000, in the sandbox's wording (Intuit's is not published). A refused line refuses the whole
+adjustment: nothing moves.
 """
 
 from decimal import Decimal
@@ -49,6 +54,16 @@ def adjusted_quantities(lines: list[Data] | None) -> Quantities:
     return quantities
 
 
+def not_inventory(item: SandboxEntity) -> faults.QboFault:
+    """6000 naming the item, so that a client can tell which line of a long adjustment was refused."""
+    name = item.data.get("FullyQualifiedName") or item.data.get("Name") or item.entity_id
+    return faults.business_validation(
+        f'Item "{name}" (Id {item.entity_id}) is not an inventory item. Only inventory items that track quantity '
+        "on hand can be adjusted.",
+        element="ItemRef",
+    )
+
+
 class InventoryAdjustmentRules(EntityRules):
     entity_type = "InventoryAdjustment"
     sticky: ClassVar[tuple[str, ...]] = ("TxnDate",)
@@ -89,7 +104,7 @@ class InventoryAdjustmentRules(EntityRules):
                 raise faults.required_missing("QtyDiff")
             item = refs.resolve(ctx.company, "Item", detail["ItemRef"])
             if item.data.get("Type") != "Inventory" or not item.data.get("TrackQtyOnHand"):
-                raise faults.business_validation("Only inventory items that track quantity can be adjusted.")
+                raise not_inventory(item)
             detail["ItemRef"] = refs.ref_to(item)
             line: Data = {"Id": str(number), "LineNum": number, "DetailType": "ItemAdjustmentLineDetail"}
             if raw.get("Description"):
@@ -97,6 +112,10 @@ class InventoryAdjustmentRules(EntityRules):
             line["ItemAdjustmentLineDetail"] = detail
             lines.append(line)
         data["Line"] = lines
+        if existing is not None and data.get("TxnDate") not in (None, existing.data.get("TxnDate")):
+            raise faults.business_validation(
+                "The transaction date of an inventory adjustment can't be changed.", element="TxnDate"
+            )
         data.setdefault("TxnDate", ctx.today.isoformat())
         return data
 

@@ -1,10 +1,12 @@
 """
 Purchase orders: non-posting orders to a vendor (``VendorRef`` and ``APAccountRef`` required).
 
-Item lines follow the sales rule for ``Amount = Qty * UnitPrice`` (6070); account lines need an ``AccountRef``.
-``TotalAmt`` is the sum of the lines; ``POStatus`` starts ``Open``; ``DocNumber`` is assigned when not sent.
+Item lines follow the sales rule for ``Amount = Qty * UnitPrice`` (6070), the amount being computed when left out;
+account lines need an ``AccountRef``. ``TotalAmt`` is the sum of the lines; ``POStatus`` starts ``Open`` and a client
+may close it; ``DocNumber`` is assigned when not sent. Ordering is not receiving: no item's stock moves.
 """
 
+from decimal import Decimal
 from typing import ClassVar
 
 from apps.qbo_sandbox.entities import faults, refs
@@ -95,7 +97,7 @@ class PurchaseOrderRules(EntityRules):
             data.pop("GlobalTaxCalculation", None)
         return data
 
-    def _lines(self, ctx: WriteContext, raw_lines: list[Data]) -> tuple[list[Data], object]:
+    def _lines(self, ctx: WriteContext, raw_lines: list[Data]) -> tuple[list[Data], Decimal]:
         if not raw_lines:
             raise faults.required_missing("Line")
         lines, total = [], ZERO

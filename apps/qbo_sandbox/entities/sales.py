@@ -184,6 +184,8 @@ ESTIMATE_FIELDS: Schema = {
 
 
 class EstimateRules(SalesFormRules):
+    """A proposal: non-posting, so it has no balance and moves no stock; ``TxnStatus`` is the client's to set."""
+
     entity_type = "Estimate"
     schema = entity_schema(ESTIMATE_FIELDS)
 

@@ -16,8 +16,8 @@ from apps.qbo_sandbox.models import SandboxCompany, SandboxEntity, SandboxWebhoo
 from apps.qbo_sandbox.webhooks.dispatcher import flush_schedule
 from apps.qbo_sandbox.webhooks.listeners import company_has_listeners
 
-# The entities Intuit's webhooks cover (developer docs, "supported API entities"); CompanyInfo, TaxCode, TaxRate
-# and Attachable changes are not reported.
+# The entities Intuit's webhooks cover (developer docs, "supported API entities"); CompanyInfo, TaxCode, TaxRate,
+# Attachable and InventoryAdjustment changes are not reported (an adjustment reaches apps as its items' updates).
 WEBHOOK_ENTITIES = frozenset(
     {
         "Account",
