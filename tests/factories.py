@@ -13,6 +13,7 @@ from apps.core.models import Division
 from apps.core.selectors import division_get_default
 from apps.customers.models import Contact, Customer, CustomerAttachment, CustomerNote, ServiceLocation
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
+from apps.purchasing.models import Vendor
 from apps.users.models import User
 
 
@@ -200,3 +201,13 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     paid_on = factory.LazyFunction(lambda: days_from_today(-1))
     amount = Decimal("50.00")
     method = "check"
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vendor
+
+    division = DefaultDivision()
+    display_name = factory.Sequence(lambda n: f"Vendor {n}")
+    company_name = factory.LazyAttribute(lambda vendor: vendor.display_name)
+    email = factory.Sequence(lambda n: f"orders{n}@vendor.example.com")

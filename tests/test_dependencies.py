@@ -16,7 +16,7 @@ import pytest
 APPS_DIR = Path(__file__).resolve().parent.parent / "apps"
 
 # The apps that hold the business: every other app is built on them, and they know nothing of what sits above.
-DOMAIN_APPS = frozenset({"accounting", "catalog", "customers", "invoicing", "users"})
+DOMAIN_APPS = frozenset({"accounting", "catalog", "customers", "invoicing", "purchasing", "inventory", "users"})
 # Stand-ins for Intuit, reached over HTTP or SOAP as the real services are; only the benchmarks drive them directly.
 SANDBOXES = frozenset({"qbo_sandbox", "qbd_sandbox"})
 

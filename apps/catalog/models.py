@@ -100,3 +100,43 @@ class Item(DivisionOwnedModel):
             account = getattr(self, field)
             if account is not None and self.division_id and account.division_id != self.division_id:
                 raise ValidationError({field: "The account belongs to another division."})
+
+
+class StockMovementKind(models.TextChoices):
+    OPENING = "opening", "Opening quantity"
+    COUNT = "count", "Count"
+    QUICKBOOKS_COUNT = "quickbooks_count", "QuickBooks count"
+    RECEIPT = "receipt", "Receipt"
+    PICK = "pick", "Pick"
+    ADJUSTMENT = "adjustment", "Adjustment"
+
+
+class StockMovement(models.Model):
+    """
+    One change of an item's quantity on hand, and why. An item's ``quantity_on_hand`` is the sum of its movements:
+    every write of it goes through ``apps.catalog.stock``, which adds the movement in the same transaction.
+    """
+
+    Kind = StockMovementKind
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="stock_movements")
+    kind = models.CharField(max_length=20, choices=StockMovementKind.choices)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4, help_text="Added (positive) or taken (negative).")
+    balance = models.DecimalField(
+        "on hand after", max_digits=14, decimal_places=4, help_text="The item's quantity on hand after this movement."
+    )
+    occurred_at = models.DateTimeField("when", db_index=True)
+    document = models.CharField(
+        max_length=120, blank=True, help_text="What moved the stock, e.g. “Receiving order 1001”."
+    )
+    # The record behind ``document`` ("purchasing.receivingorder", 12): the item page links to it.
+    document_model = models.CharField(max_length=60, blank=True, editable=False)
+    document_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["item", "-occurred_at", "-id"], name="stock_movement_item_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.quantity:+} of {self.item_id}"

@@ -17,7 +17,9 @@ READ_ONLY = "Read-only"
 ROLES = (OWNER, OFFICE, READ_ONLY)
 
 # The apps whose records the roles work on; an app added later joins by adding its label here.
-DOMAIN_APP_LABELS = ("core", "accounting", "customers", "catalog", "invoicing", "imports")
+DOMAIN_APP_LABELS = (
+    "core", "accounting", "customers", "catalog", "invoicing", "purchasing", "inventory", "imports",
+)
 # Office may not restructure the company or its books, nor destroy invoices (they are voided instead): it reads the
 # chart of accounts and the default accounts, which an Owner keeps.
 OFFICE_EXCLUDED_CODENAMES = (

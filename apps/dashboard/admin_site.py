@@ -1,11 +1,11 @@
 """
 FieldOffice's admin site: a dashboard as its home, and the navigation grouped as an office thinks.
 
-The groups are Customers, Invoicing, Catalog, Accounting, QuickBooks and Administration; the machinery (API tokens,
-background tasks, MFA records, sign-in email addresses, the local sandboxes) is under System (the sandboxes in two
-groups of their own), shown to superusers only. A model nobody placed here lands in the group of its app, or under
-System: every model stays reachable by whoever may see it (a non-superuser's System models, such as an Owner's API
-tokens, join Administration).
+The groups are Customers, Invoicing, Catalog, Purchasing, Inventory, Accounting, QuickBooks and Administration; the
+machinery (API tokens, background tasks, MFA records, sign-in email addresses, the local sandboxes) is under System
+(the sandboxes in two groups of their own), shown to superusers only. A model nobody placed here lands in the group
+of its app, or under System: every model stays reachable by whoever may see it (a non-superuser's System models, such
+as an Owner's API tokens, join Administration).
 
 Installed as the default site by ``FieldOfficeAdminConfig`` (``INSTALLED_APPS``), so that ``admin.site`` and every
 ``@admin.register`` use it.
@@ -20,6 +20,8 @@ from django.http import HttpRequest
 CUSTOMERS = "customers"
 INVOICING = "invoicing"
 CATALOG = "catalog"
+PURCHASING = "purchasing"
+INVENTORY = "inventory"
 ACCOUNTING = "accounting"
 QUICKBOOKS = "quickbooks"
 ADMINISTRATION = "administration"
@@ -34,6 +36,8 @@ NAV_GROUPS: list[tuple[str, str, list[str]]] = [
     (CUSTOMERS, "Customers", ["customers.customer", "customers.servicelocation"]),
     (INVOICING, "Invoicing", ["invoicing.invoice"]),
     (CATALOG, "Catalog", ["catalog.item"]),
+    (PURCHASING, "Purchasing", ["purchasing.vendor", "purchasing.receivingorder"]),
+    (INVENTORY, "Inventory", ["inventory.pickingorder", "inventory.inventoryadjustment", "catalog.stockmovement"]),
     (
         ACCOUNTING,
         "Accounting",
@@ -54,6 +58,8 @@ APP_GROUPS = {
     "customers": CUSTOMERS,
     "invoicing": INVOICING,
     "catalog": CATALOG,
+    "purchasing": PURCHASING,
+    "inventory": INVENTORY,
     "accounting": ACCOUNTING,
     "quickbooks": QUICKBOOKS,
     "imports": ADMINISTRATION,

@@ -19,11 +19,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from apps.accounting.models import Account, AccountType, DefaultAccounts, ItemType, PaymentTerm, TaxRate
-from apps.catalog.models import Item
+from apps.catalog.models import Item, StockMovementKind
+from apps.catalog.stock import Document, stock_count
 from apps.core.models import Division
 from apps.core.roles import OFFICE, OWNER, READ_ONLY, roles_sync
 from apps.core.selectors import division_get_default
 from apps.customers.models import Contact, Customer, CustomerNote, ServiceLocation
+from apps.demo.stock import demo_stock_seed
 from apps.invoicing.models import Invoice, InvoiceLine, InvoiceStatus, PaymentMethod
 from apps.invoicing.services import (
     invoice_approve,
@@ -468,6 +470,7 @@ def demo_seed(*, admin_email: str = DEMO_ADMIN_EMAIL, admin_password: str = DEMO
         invoices=MAIN_INVOICES,
         user=admin,
     )
+    demo_stock_seed(division=division_get_default(), today=seeder.today, created=summary.created)
     seeder.division(
         division=seeder.snow_division(),
         accounts=SNOW_ACCOUNTS,
@@ -597,7 +600,7 @@ class _Seeder:
         else:
             income, expense, asset = defaults[item_type]
         stocked = quantity is not None
-        return self._ensure(
+        item = self._ensure(
             Item,
             "items",
             {"division": division, "name": name},
@@ -613,6 +616,15 @@ class _Seeder:
             expense_account=expense,
             asset_account=asset,
         )
+        if item.quantity_on_hand and not item.stock_movements.exists():
+            stock_count(
+                item=item,
+                counted=item.quantity_on_hand,
+                previous=Decimal("0"),
+                kind=StockMovementKind.OPENING,
+                document=Document("Demo data"),
+            )
+        return item
 
     def _customer(self, division: Division, display_name: str, spec: dict, *, rates, terms) -> Customer:
         fields = dict(spec["fields"])

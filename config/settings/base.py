@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "apps.customers",
     "apps.catalog",
     "apps.invoicing",
+    "apps.purchasing",
+    "apps.inventory",
     "apps.demo",
     "apps.qbo_sandbox",
     "apps.qbd_sandbox",

@@ -20,7 +20,9 @@ from tests.factories import DivisionFactory, InvoiceFactory, UserFactory, days_f
 pytestmark = pytest.mark.django_db
 
 INDEX = reverse("admin:index")
-OFFICE_GROUPS = ["Customers", "Invoicing", "Catalog", "Accounting", "QuickBooks", "Administration"]
+OFFICE_GROUPS = [
+    "Customers", "Invoicing", "Catalog", "Purchasing", "Inventory", "Accounting", "QuickBooks", "Administration",
+]
 SYSTEM_GROUPS = ["System", "System: QuickBooks Online sandbox", "System: QuickBooks Desktop sandbox"]
 
 

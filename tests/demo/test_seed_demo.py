@@ -4,16 +4,19 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.utils import timezone
 
 from apps.accounting.models import STOCKED_ITEM_TYPES, DefaultAccounts, ItemType
-from apps.catalog.models import Item
+from apps.catalog.models import Item, StockMovement
 from apps.core.roles import OFFICE, OWNER, READ_ONLY
 from apps.core.selectors import division_get_default
 from apps.customers.models import Customer
 from apps.demo.services import DEMO_PASSWORD, demo_seed
+from apps.inventory.models import AdjustmentStatus, InventoryAdjustment, PickingOrder
 from apps.invoicing.calculations import LineAmount, invoice_balance, invoice_totals, line_amount
 from apps.invoicing.models import Invoice, InvoiceStatus
+from apps.purchasing.models import ReceivingOrder, Vendor
 from apps.users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +205,17 @@ def test_command_refuses_without_debug_unless_forced(settings):
     out = StringIO()
     call_command("seed_demo", "--force", stdout=out)
     assert "admin@example.com / fieldoffice-demo" in out.getvalue()
+
+
+def test_seed_creates_vendors_and_stock_documents_whose_ledger_explains_every_quantity(seeded):
+    assert Vendor.objects.count() == 3
+    assert sorted(ReceivingOrder.objects.values_list("status", flat=True)) == ["open", "partly_received"]
+    assert sorted(PickingOrder.objects.values_list("status", flat=True)) == ["open", "picked"]
+    assert sorted(InventoryAdjustment.objects.values_list("status", flat=True)) == [
+        AdjustmentStatus.DRAFT, AdjustmentStatus.READY,
+    ]
+    for item in Item.objects.all():
+        moved = StockMovement.objects.filter(item=item).aggregate(total=Sum("quantity"))["total"] or 0
+        assert moved == item.quantity_on_hand, item
+    filters = Item.objects.get(name="Furnace filter 16x25x1", division=division_get_default())
+    assert filters.quantity_on_hand == 48 + 24 - 6

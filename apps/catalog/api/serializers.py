@@ -1,4 +1,6 @@
-from apps.catalog.models import Item
+from rest_framework import serializers
+
+from apps.catalog.models import Item, StockMovement
 from apps.core.api.serializers import DivisionOwnedModelSerializer
 
 TIMESTAMPS = ["created_at", "updated_at"]
@@ -13,3 +15,12 @@ class ItemSerializer(DivisionOwnedModelSerializer):
         ]
         read_only_fields = TIMESTAMPS
         validators = []
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="item.name", read_only=True)
+
+    class Meta:
+        model = StockMovement
+        fields = ["id", "item", "item_name", "kind", "quantity", "balance", "occurred_at", "document", "note"]
+        read_only_fields = fields

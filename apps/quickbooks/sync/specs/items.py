@@ -33,7 +33,8 @@ from django.db.models import Q, QuerySet
 from apps.accounting.models import STOCKED_ITEM_TYPES, Account, DefaultAccounts
 from apps.accounting.services import ACCOUNT_ROLES, ROLE_LABELS, account_roles_for, account_unfit_reason
 from apps.catalog import services as catalog
-from apps.catalog.models import Item
+from apps.catalog.models import Item, StockMovementKind
+from apps.catalog.stock import Document
 from apps.core.models import Division
 from apps.quickbooks.mapping import items as mapping
 from apps.quickbooks.mapping.common import name_for_quickbooks, name_key
@@ -43,6 +44,10 @@ from apps.quickbooks.sync.context import RunContext, SyncRules
 from apps.quickbooks.sync.links import LinkSet
 from apps.quickbooks.sync.records import ACCOUNT, ITEM, ItemRecord
 from apps.quickbooks.sync.spec import EntitySpec, MatchKey, PullApplies, Refs
+
+# A quantity QuickBooks' item brings is its count: recorded in the item's stock ledger as such.
+FROM_QUICKBOOKS = Document("QuickBooks item sync")
+QUICKBOOKS_COUNT = StockMovementKind.QUICKBOOKS_COUNT
 
 # Records applied in one transaction, between two renewals of the run's lease (and progress updates).
 ROUND = 300
@@ -196,11 +201,11 @@ def namesake_refused(item: Item) -> str:
 
 
 def _item_create(*, division: Any, by_master_system: bool, **fields: Any) -> Item:
-    return catalog.item_create(division=division, **fields)
+    return catalog.item_create(division=division, stock_source=FROM_QUICKBOOKS, **fields)
 
 
 def _item_update(*, item: Item, by_master_system: bool, **fields: Any) -> Item:
-    return catalog.item_update(item=item, **fields)
+    return catalog.item_update(item=item, stock_source=FROM_QUICKBOOKS, stock_kind=QUICKBOOKS_COUNT, **fields)
 
 
 def _item_deactivate(*, item: Item, by_master_system: bool) -> Item:
@@ -250,7 +255,9 @@ ITEMS = EntitySpec(
     pull_applies=PullApplies.AT_NEW_VERSION,
     retries_failed=True,
     round_size=ROUND,
-    save_many=lambda rows: catalog.items_bulk_upsert(rows=rows),
+    save_many=lambda rows: catalog.items_bulk_upsert(
+        rows=rows, stock_source=FROM_QUICKBOOKS, stock_kind=QUICKBOOKS_COUNT
+    ),
     lookups=item_lookups,
     local_fields=item_fields,
     push_candidates=items_to_send,
