@@ -72,3 +72,62 @@ def add_customer(one) -> Callable[..., etree._Element]:
         return response.find("CustomerRet")
 
     return add
+
+
+@pytest.fixture
+def stock(one, add_customer) -> None:
+    """
+    A vendor with an address and terms; an inventory item (10 on hand at 6.25), a non-inventory item bought and sold,
+    and a service; a taxable customer with a job.
+    """
+    response = one(
+        E.VendorAddRq(
+            E.VendorAdd(
+                E.Name("Ferguson"),
+                E.CompanyName("Ferguson Enterprises"),
+                E.VendorAddress(E.Addr1("12 Dock St"), E.City("Boston"), E.State("MA"), E.PostalCode("02110")),
+                E.TermsRef(E.FullName("Net 30")),
+            )
+        )
+    )
+    assert status(response) == (0, "Info"), response.get("statusMessage")
+    items = [
+        E.ItemInventoryAddRq(
+            E.ItemInventoryAdd(
+                E.Name("Furnace Filter"),
+                E.ManufacturerPartNumber("FF-1625"),
+                E.SalesTaxCodeRef(E.FullName("TAX")),
+                E.SalesDesc("16x25 furnace filter"),
+                E.SalesPrice("24"),
+                E.IncomeAccountRef(E.FullName("Materials Income")),
+                E.PurchaseDesc("Filter 16x25, case"),
+                E.PurchaseCost("6.25"),
+                E.COGSAccountRef(E.FullName("Cost of Goods Sold")),
+                E.AssetAccountRef(E.FullName("Inventory Asset")),
+                E.QuantityOnHand("10"),
+                E.InventoryDate("2015-01-01"),
+            )
+        ),
+        E.ItemNonInventoryAddRq(
+            E.ItemNonInventoryAdd(
+                E.Name("Copper Pipe"),
+                E.SalesTaxCodeRef(E.FullName("TAX")),
+                E.SalesAndPurchase(
+                    E.SalesDesc("1/2in copper pipe"),
+                    E.SalesPrice("12.5"),
+                    E.IncomeAccountRef(E.FullName("Materials Income")),
+                    E.PurchaseDesc("Copper, 10ft"),
+                    E.PurchaseCost("4.10"),
+                    E.ExpenseAccountRef(E.FullName("Job Materials")),
+                ),
+            )
+        ),
+        E.ItemServiceAddRq(
+            E.ItemServiceAdd(E.Name("Labor"), E.SalesTaxCodeRef(E.FullName("NON")), E.SalesOrPurchase(E.Price("85")))
+        ),
+    ]
+    for request in items:
+        response = one(request)
+        assert status(response) == (0, "Info"), response.get("statusMessage")
+    add_customer("Carefree", E.TermsRef(E.FullName("Net 15")), E.SalesTaxCodeRef(E.FullName("TAX")))
+    add_customer("Roof", E.SalesTaxCodeRef(E.FullName("TAX")), parent="Carefree")

@@ -16,6 +16,7 @@ from django.db.models import Sum
 from apps.qbd_sandbox.engine.context import Ctx
 from apps.qbd_sandbox.engine.locks import check_writable, invalid_id
 from apps.qbd_sandbox.engine.refs import decimal, jsonable, referenced_ids, resolve_refs
+from apps.qbd_sandbox.engine.txns import lines_modified
 from apps.qbd_sandbox.errors import StatusError
 from apps.qbd_sandbox.models import Record, TxnLink
 from apps.qbd_sandbox.qbxml.fields import CENT
@@ -57,19 +58,39 @@ def item_sales_defaults(item: Record) -> tuple[str, Decimal | None]:
     return sales.get("SalesDesc", data.get("ItemDesc", "")), decimal(price) if price not in (None, "") else None
 
 
-def _line(ctx: Ctx, given: dict[str, Any], base: dict[str, Any] | None = None) -> dict[str, Any]:
+def item_purchase_defaults(item: Record) -> tuple[str, Decimal | None]:
+    """The description and cost an item puts on a purchase line (an item bought and sold alike: its one price)."""
+    data = item.data
+    if "SalesOrPurchase" in data:
+        one = data["SalesOrPurchase"]
+        return one.get("Desc", ""), decimal(one["Price"]) if one.get("Price") else None
+    purchase = data.get("SalesAndPurchase", data)
+    cost = purchase.get("PurchaseCost")
+    return purchase.get("PurchaseDesc", ""), decimal(cost) if cost not in (None, "") else None
+
+
+def line_priced(
+    ctx: Ctx, given: dict[str, Any], base: dict[str, Any] | None = None, *, purchase: bool = False
+) -> dict[str, Any]:
+    """
+    A line as QuickBooks completes it: what its item gives (the sales side, or for ``purchase`` lines the purchase
+    side and part number) where the request left it out, and Amount from Rate x Quantity unless Amount was given.
+    """
     line = dict(base or {})
     line.update({key: value for key, value in jsonable(given).items() if value not in (None, "")})
     item = ctx.record(line["ItemRef"]["ListID"]) if line.get("ItemRef") else None
     if item is not None and "ItemRef" in given:
-        description, price = item_sales_defaults(item)
+        description, price = item_purchase_defaults(item) if purchase else item_sales_defaults(item)
         if "Desc" not in given and description:
             line["Desc"] = description
         if "Rate" not in given and "RatePercent" not in given and "Amount" not in given and price is not None:
             line["Rate"] = format(price, "f")
-        if "SalesTaxCodeRef" not in given and item.data.get("SalesTaxCodeRef"):
+        if purchase:
+            if "ManufacturerPartNumber" not in given and item.data.get("ManufacturerPartNumber"):
+                line["ManufacturerPartNumber"] = item.data["ManufacturerPartNumber"]
+        elif "SalesTaxCodeRef" not in given and item.data.get("SalesTaxCodeRef"):
             line["SalesTaxCodeRef"] = item.data["SalesTaxCodeRef"]
-    if not ctx.company.sales_tax_enabled:
+    if not purchase and not ctx.company.sales_tax_enabled:
         line.pop("SalesTaxCodeRef", None)
     quantity = decimal(line["Quantity"]) if line.get("Quantity") else None
     if given.get("Amount") is not None:
@@ -92,8 +113,9 @@ def _sales_tax_rate(ctx: Ctx, tax_item: Record) -> Decimal:
     return sum((decimal(member.data.get("TaxRate")) for member in members if member is not None), Decimal(0))
 
 
-def _totals(ctx: Ctx, data: dict[str, Any]) -> None:
-    lines = data.get("InvoiceLineRet", [])
+def sales_totals(ctx: Ctx, data: dict[str, Any], lines_key: str) -> None:
+    """Subtotal, SalesTaxPercentage and SalesTaxTotal of a sales form whose lines are ``data[lines_key]``."""
+    lines = data.get(lines_key, [])
     subtotal = sum((decimal(line.get("Amount")) for line in lines), Decimal(0))
     tax_item = ctx.record(data["ItemSalesTaxRef"]["ListID"]) if data.get("ItemSalesTaxRef") else None
     rate = _sales_tax_rate(ctx, tax_item) if tax_item else Decimal(0)
@@ -133,7 +155,8 @@ def invoice_refresh(ctx: Ctx, invoice: Record, *, touch: bool) -> None:
     invoice.save()
 
 
-def _apply_customer_defaults(ctx: Ctx, data: dict[str, Any], customer: Record, *, only_missing: bool) -> None:
+def customer_defaults_apply(ctx: Ctx, data: dict[str, Any], customer: Record, *, only_missing: bool) -> None:
+    """What a sales form takes from its customer (terms, tax, addresses) and the company's most common tax item."""
     for field, source in CUSTOMER_DEFAULTS.items():
         if (field not in data or not only_missing) and customer.data.get(source):
             data.setdefault(field, customer.data[source])
@@ -161,7 +184,7 @@ def _ref_number(ctx: Ctx, given: str | None) -> str:
 
 def invoice_store(ctx: Ctx, invoice: Record, data: dict[str, Any]) -> Record:
     """Save ``data`` as the invoice's: totals, tax and balance worked out again."""
-    _totals(ctx, data)
+    sales_totals(ctx, data, "InvoiceLineRet")
     stored = jsonable(data)
     invoice.data = stored
     invoice.txn_date = date.fromisoformat(stored["TxnDate"])
@@ -182,7 +205,7 @@ def _ar_account(ctx: Ctx) -> dict[str, str] | None:
 def invoice_add(ctx: Ctx, data: dict[str, Any]) -> Record:
     resolve_refs(ctx, INVOICE_ADD, data, owner="Invoice")
     customer = ctx.record(data["CustomerRef"]["ListID"])
-    _apply_customer_defaults(ctx, data, customer, only_missing=True)
+    customer_defaults_apply(ctx, data, customer, only_missing=True)
     data.setdefault("TxnDate", ctx.today())
     data["RefNumber"] = _ref_number(ctx, data.get("RefNumber"))
     if "DueDate" not in data:
@@ -196,7 +219,7 @@ def invoice_add(ctx: Ctx, data: dict[str, Any]) -> Record:
     data.setdefault("IsToBeEmailed", False)
     lines = []
     for given in data.pop("InvoiceLineAdd", []):
-        line = {"TxnLineID": ctx.new_txn_id(), **_line(ctx, given)}
+        line = {"TxnLineID": ctx.new_txn_id(), **line_priced(ctx, given)}
         lines.append(line)
     data["InvoiceLineRet"] = lines
     invoice = Record(
@@ -241,25 +264,10 @@ def invoice_mod(ctx: Ctx, data: dict[str, Any]) -> Record:
     if data.get("RefNumber"):
         _ref_number(ctx, data["RefNumber"])
     if line_mods is not None:
-        stored["InvoiceLineRet"] = _modified_lines(ctx, stored.get("InvoiceLineRet", []), line_mods)
+        stored["InvoiceLineRet"] = lines_modified(ctx, stored.get("InvoiceLineRet", []), line_mods, line_priced)
     invoice.edit_sequence = ctx.edit_sequence(invoice.edit_sequence)
     invoice.time_modified = ctx.moment
     return invoice_store(ctx, invoice, stored)
-
-
-def _modified_lines(ctx: Ctx, current: list[dict[str, Any]], mods: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Lines named by TxnLineID are kept (and changed), "-1" adds one, lines not named are deleted."""
-    by_id = {line["TxnLineID"]: line for line in current}
-    lines = []
-    for given in mods:
-        line_id = given.pop("TxnLineID")
-        if line_id == "-1":
-            lines.append({"TxnLineID": ctx.new_txn_id(), **_line(ctx, given)})
-        elif line_id in by_id:
-            lines.append(_line(ctx, given, by_id.pop(line_id)))
-        else:
-            raise StatusError(3000, f'The given object ID "{line_id}" in the field "TxnLineID" is invalid.')
-    return lines
 
 
 def invoice_view(ctx: Ctx, invoice: Record, *, lines: bool, linked: bool) -> dict[str, Any]:

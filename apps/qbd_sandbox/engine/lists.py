@@ -22,6 +22,9 @@ from apps.qbd_sandbox.qbxml.lists import ITEM_SPECS, NAME_SPECS, SETUP_SPECS
 # A hook sees the request's data (refs resolved) and the record before it is saved; it may change both.
 Hook = Callable[[Ctx, Record, dict[str, Any], bool], None]
 ADD_NAMES = {mod: add for add, mod in MOD_RENAMES.items()}
+# What QuickBooks shows on every record of a kind though nothing set it: a vendor's balance (nothing is billed here),
+# an inventory item's quantity on hand.
+RET_DEFAULTS: dict[str, dict[str, Any]] = {"Vendor": {"Balance": "0.00"}, "ItemInventory": {"QuantityOnHand": "0"}}
 EXCLUSIVE = {"SalesOrPurchase": "SalesAndPurchase", "SalesAndPurchase": "SalesOrPurchase"}
 
 
@@ -170,7 +173,7 @@ def list_mod(ctx: Ctx, kind: str, data: dict[str, Any]) -> Record:
 
 def list_view(ctx: Ctx, record: Record) -> dict[str, Any]:
     """A list record as its Ret shows it (before kind-specific computed fields)."""
-    view = dict(record.data)
+    view = {**RET_DEFAULTS.get(record.kind, {}), **record.data}
     view.update(
         ListID=record.object_id,
         TimeCreated=ctx.local(record.time_created),

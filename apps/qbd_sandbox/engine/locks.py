@@ -4,7 +4,7 @@ from apps.qbd_sandbox.errors import StatusError
 from apps.qbd_sandbox.models import Record
 
 LOCK_CODES = (3170, 3175, 3176, 3180)
-TXN_KINDS = ("Invoice", "ReceivePayment")
+TXN_KINDS = ("Invoice", "ReceivePayment", "PurchaseOrder", "Estimate", "InventoryAdjustment")
 
 
 def lock_error(record: Record) -> StatusError:

@@ -14,17 +14,22 @@ from django.db import transaction
 from lxml import etree
 
 from apps.qbd_sandbox.engine import names  # noqa: F401 - registers the customer and employee hooks
+from apps.qbd_sandbox.engine.adjustments import adjustment_add, adjustment_choices
 from apps.qbd_sandbox.engine.context import Ctx
 from apps.qbd_sandbox.engine.deletes import list_del, txn_del, txn_void
+from apps.qbd_sandbox.engine.estimates import estimate_add, estimate_mod
 from apps.qbd_sandbox.engine.host import company_ret, host_ret, preferences_ret
 from apps.qbd_sandbox.engine.invoices import invoice_add, invoice_mod
 from apps.qbd_sandbox.engine.lists import LIST_KINDS, list_add, list_mod
 from apps.qbd_sandbox.engine.payments import payment_add, payment_mod
+from apps.qbd_sandbox.engine.purchase_orders import purchase_order_add, purchase_order_mod
 from apps.qbd_sandbox.engine.queries import QUERY_SPECS, check_choices, run_query
 from apps.qbd_sandbox.engine.results import Result, no_match, records_rendered, simple
 from apps.qbd_sandbox.errors import StatusError, parse_error
 from apps.qbd_sandbox.models import Record, Tombstone
 from apps.qbd_sandbox.qbxml.fields import F, S, agg, parse_fields
+from apps.qbd_sandbox.qbxml.inventory import INVENTORY_ADJUSTMENT_ADD
+from apps.qbd_sandbox.qbxml.orders import ESTIMATE_ADD, ESTIMATE_MOD, PURCHASE_ORDER_ADD, PURCHASE_ORDER_MOD
 from apps.qbd_sandbox.qbxml.queries import LIST_DEL, LIST_DELETED_QUERY, TXN_DEL, TXN_DELETED_QUERY, TXN_VOID
 from apps.qbd_sandbox.qbxml.txns import INVOICE_ADD, INVOICE_MOD, RECEIVE_PAYMENT_ADD, RECEIVE_PAYMENT_MOD
 from apps.qbd_sandbox.timefmt import local_bound
@@ -40,7 +45,8 @@ class Handler:
     spec: tuple[F, ...]
     run: Callable[[Ctx, "Prepared"], Result]
     attributes: frozenset[str] = frozenset({"requestID"})
-    query: bool = False
+    # The schema's choices the spec cannot express; raises the parse error like a misplaced element.
+    check: Callable[[dict[str, Any]], None] | None = None
 
 
 @dataclass
@@ -164,10 +170,16 @@ def _handlers() -> dict[str, Handler]:
         ("InvoiceMod", INVOICE_MOD, invoice_mod),
         ("ReceivePaymentAdd", RECEIVE_PAYMENT_ADD, payment_add),
         ("ReceivePaymentMod", RECEIVE_PAYMENT_MOD, payment_mod),
+        ("PurchaseOrderAdd", PURCHASE_ORDER_ADD, purchase_order_add),
+        ("PurchaseOrderMod", PURCHASE_ORDER_MOD, purchase_order_mod),
+        ("EstimateAdd", ESTIMATE_ADD, estimate_add),
+        ("EstimateMod", ESTIMATE_MOD, estimate_mod),
+        ("InventoryAdjustmentAdd", INVENTORY_ADJUSTMENT_ADD, adjustment_add),
     ):
         handlers[f"{name}Rq"] = Handler((agg(name, *spec, required=True), INCLUDE), _write(action, name))
+    handlers["InventoryAdjustmentAddRq"].check = lambda payload: adjustment_choices(payload["InventoryAdjustmentAdd"])
     for name, query in QUERY_SPECS.items():
-        handlers[name] = Handler(query.fields, _query, frozenset(QUERY_ATTRIBUTES), query=True)
+        handlers[name] = Handler(query.fields, _query, frozenset(QUERY_ATTRIBUTES), check=check_choices)
     handlers["ListDelRq"] = Handler(LIST_DEL, _list_del)
     handlers["TxnDelRq"] = Handler(TXN_DEL, _txn_del)
     handlers["TxnVoidRq"] = Handler(TXN_VOID, _txn_void)
@@ -200,8 +212,8 @@ def prepare(element: etree._Element) -> Prepared:
         raise parse_error()
     issues: list[StatusError] = []
     payload = parse_fields(element, handler.spec, issues)
-    if handler.query:
-        check_choices(payload)
+    if handler.check:
+        handler.check(payload)
     return Prepared(element.tag, handler, attributes, payload, issues)
 
 

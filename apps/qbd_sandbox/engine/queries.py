@@ -52,6 +52,11 @@ QUERY_SPECS = {
     ),
     "InvoiceQueryRq": QuerySpec(("Invoice",), txn_query(paid_status=True, linked_txns=True), txn=True),
     "ReceivePaymentQueryRq": QuerySpec(("ReceivePayment",), txn_query(paid_status=False, linked_txns=False), txn=True),
+    "PurchaseOrderQueryRq": QuerySpec(("PurchaseOrder",), txn_query(paid_status=False, linked_txns=True), txn=True),
+    "EstimateQueryRq": QuerySpec(("Estimate",), txn_query(paid_status=False, linked_txns=True), txn=True),
+    "InventoryAdjustmentQueryRq": QuerySpec(
+        ("InventoryAdjustment",), txn_query(paid_status=False, linked_txns=False, item_filter=True), txn=True
+    ),
 }
 
 
@@ -67,7 +72,7 @@ def check_choices(payload: dict[str, Any]) -> None:
     dates = payload.get("TxnDateRangeFilter", {})
     if "DateMacro" in dates and ({"FromTxnDate", "ToTxnDate"} & dates.keys()):
         raise parse_error()
-    if len(payload.get("EntityFilter", {})) > 1:
+    if len(payload.get("EntityFilter", {})) > 1 or len(payload.get("ItemFilter", {})) > 1:
         raise parse_error()
 
 
@@ -133,20 +138,29 @@ def _list_filters(ctx: Ctx, queryset: QuerySet, payload: dict[str, Any]) -> Quer
     return queryset.order_by("name_key", "pk")
 
 
-def _entity_filter(ctx: Ctx, queryset: QuerySet, entity: dict[str, Any]) -> QuerySet:
-    customers = Record.objects.filter(company=ctx.company, kind__in=ENTITY_KINDS)
-    if "ListID" in entity:
-        return queryset.filter(entity__in=customers.filter(object_id__in=entity["ListID"]))
-    if "FullName" in entity:
-        return queryset.filter(entity__in=customers.filter(name_key__in=[name.lower() for name in entity["FullName"]]))
-    if "ListIDWithChildren" in entity:
-        parent = customers.filter(object_id=entity["ListIDWithChildren"]).first()
+def _named(ctx: Ctx, kinds: tuple[str, ...], names: dict[str, Any]) -> QuerySet:
+    """The list records an EntityFilter or ItemFilter names: by ids, full names, or one with its descendants."""
+    records = Record.objects.filter(company=ctx.company, kind__in=kinds)
+    if "ListID" in names:
+        return records.filter(object_id__in=names["ListID"])
+    if "FullName" in names:
+        return records.filter(name_key__in=[name.lower() for name in names["FullName"]])
+    if "ListIDWithChildren" in names:
+        parent = records.filter(object_id=names["ListIDWithChildren"]).first()
         key = parent.name_key if parent else None
     else:
-        key = entity["FullNameWithChildren"].lower()
+        key = names["FullNameWithChildren"].lower()
     if key is None:
-        return queryset.none()
-    return queryset.filter(Q(entity__name_key=key) | Q(entity__name_key__startswith=key + ":"))
+        return records.none()
+    return records.filter(Q(name_key=key) | Q(name_key__startswith=key + ":"))
+
+
+def _item_filter(ctx: Ctx, queryset: QuerySet, items: dict[str, Any]) -> QuerySet:
+    """Transactions with a line of one of the items (their references are in ``ref_ids``)."""
+    matches = Q()
+    for list_id in _named(ctx, ITEM_KINDS, items).values_list("object_id", flat=True):
+        matches |= Q(ref_ids__contains=list_id)
+    return queryset.filter(matches) if matches else queryset.none()
 
 
 def _ref_range(queryset: QuerySet, bounds: dict[str, str]) -> QuerySet:
@@ -179,7 +193,9 @@ def _txn_filters(ctx: Ctx, queryset: QuerySet, payload: dict[str, Any]) -> Query
     if high:
         queryset = queryset.filter(txn_date__lte=high)
     if "EntityFilter" in payload:
-        queryset = _entity_filter(ctx, queryset, payload["EntityFilter"])
+        queryset = queryset.filter(entity__in=_named(ctx, ENTITY_KINDS, payload["EntityFilter"]))
+    if "ItemFilter" in payload:
+        queryset = _item_filter(ctx, queryset, payload["ItemFilter"])
     if "RefNumberFilter" in payload:
         ref_filter = payload["RefNumberFilter"]
         queryset = queryset.filter(_match("ref_number", ref_filter["MatchCriterion"], ref_filter["RefNumber"]))

@@ -4,17 +4,28 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from apps.qbd_sandbox.engine.adjustments import adjustment_view
 from apps.qbd_sandbox.engine.context import Ctx
+from apps.qbd_sandbox.engine.estimates import estimate_view
 from apps.qbd_sandbox.engine.invoices import invoice_view
 from apps.qbd_sandbox.engine.lists import LIST_KINDS, list_view
 from apps.qbd_sandbox.engine.names import customer_balances
 from apps.qbd_sandbox.engine.payments import payment_view
+from apps.qbd_sandbox.engine.purchase_orders import purchase_order_view
 from apps.qbd_sandbox.models import Record
 from apps.qbd_sandbox.qbxml.document import format_value, render
+from apps.qbd_sandbox.qbxml.inventory import INVENTORY_ADJUSTMENT_RET
+from apps.qbd_sandbox.qbxml.orders import ESTIMATE_RET, PURCHASE_ORDER_RET
 from apps.qbd_sandbox.qbxml.txns import INVOICE_RET, RECEIVE_PAYMENT_RET
 
 STATUS_OK = "Status OK"
 NO_MATCH = "A query request did not find a matching object in QuickBooks"
+# Transactions with nothing applied to them: how each is viewed, and its Ret.
+TXN_RETS = {
+    "PurchaseOrder": (purchase_order_view, PURCHASE_ORDER_RET),
+    "Estimate": (estimate_view, ESTIMATE_RET),
+    "InventoryAdjustment": (adjustment_view, INVENTORY_ADJUSTMENT_RET),
+}
 
 
 @dataclass
@@ -53,6 +64,9 @@ def records_rendered(
             view, spec = invoice_view(ctx, record, lines=lines, linked=linked), INVOICE_RET
         elif record.kind == "ReceivePayment":
             view, spec = payment_view(ctx, record, lines=lines), RECEIVE_PAYMENT_RET
+        elif record.kind in TXN_RETS:
+            viewer, spec = TXN_RETS[record.kind]
+            view = viewer(ctx, record, lines=lines)
         else:
             view, spec = list_view(ctx, record), LIST_KINDS[record.kind].ret
             if record.pk in balances:

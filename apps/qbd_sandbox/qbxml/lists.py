@@ -179,7 +179,10 @@ VENDOR_ADD = (
     ref("PrefillAccountRef", repeat=True),
     ref("CurrencyRef"),
 )
-VENDOR_RET = (*list_header(full_name=False), *ret_fields(VENDOR_ADD, skip={"Name", "IsActive"}))
+VENDOR_RET = (
+    *list_header(full_name=False),
+    *insert_after(ret_fields(VENDOR_ADD, skip={"Name", "IsActive"}), "IsVendorEligibleFor1099", F("Balance", "amt")),
+)
 
 EMPLOYEE_ADD = (
     F("IsActive", "bool"),

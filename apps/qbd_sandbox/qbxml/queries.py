@@ -47,7 +47,7 @@ LIST_DEL_TYPES = (
     "StandardTerms",
     "Vendor",
 )
-TXN_DEL_TYPES = ("Invoice", "ReceivePayment")
+TXN_DEL_TYPES = ("Estimate", "Invoice", "PurchaseOrder", "ReceivePayment")
 # Of the transactions QuickBooks voids, the ones this company file keeps.
 TXN_VOID_TYPES = ("Invoice",)
 NAME_FILTER = agg(
@@ -74,7 +74,17 @@ def list_query(*, owner: bool = True, extra: tuple[F, ...] = ()) -> tuple[F, ...
     )
 
 
-def txn_query(*, paid_status: bool, linked_txns: bool) -> tuple[F, ...]:
+def _ref_filter(name: str) -> F:
+    return agg(
+        name,
+        F("ListID", "id", repeat=True),
+        S("FullName", repeat=True),
+        F("ListIDWithChildren", "id"),
+        S("FullNameWithChildren"),
+    )
+
+
+def txn_query(*, paid_status: bool, linked_txns: bool, item_filter: bool = False) -> tuple[F, ...]:
     """A transaction query: TxnID* | RefNumber* | filters; then what to include."""
     return (
         F("TxnID", "id", repeat=True),
@@ -88,13 +98,8 @@ def txn_query(*, paid_status: bool, linked_txns: bool) -> tuple[F, ...]:
             F("ToTxnDate", "date"),
             F("DateMacro", "enum", choices=DATE_MACROS),
         ),
-        agg(
-            "EntityFilter",
-            F("ListID", "id", repeat=True),
-            S("FullName", repeat=True),
-            F("ListIDWithChildren", "id"),
-            S("FullNameWithChildren"),
-        ),
+        _ref_filter("EntityFilter"),
+        *((_ref_filter("ItemFilter"),) if item_filter else ()),
         agg(
             "RefNumberFilter",
             F("MatchCriterion", "enum", choices=MATCH_CRITERION, required=True),
