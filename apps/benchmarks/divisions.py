@@ -4,7 +4,9 @@ from apps.accounting.models import Account, DefaultAccounts, PaymentTerm, TaxRat
 from apps.catalog.models import Item
 from apps.core.models import Division
 from apps.customers.models import Customer, CustomerNote, ServiceLocation
+from apps.inventory.models import InventoryAdjustment, PickingOrder
 from apps.invoicing.models import Invoice, InvoiceLine, Payment
+from apps.purchasing.models import ReceivingOrder, Vendor
 
 BENCHMARK_SLUG = "benchmark"
 
@@ -15,6 +17,9 @@ def benchmark_division_remove(division: Division) -> None:
 
     Only for the divisions benchmarks create: nothing here asks whether the records are wanted.
     """
+    # Stock documents first: their lines hold on to items, customers and vendors.
+    for model in (InventoryAdjustment, PickingOrder, ReceivingOrder, Vendor):
+        model.objects.filter(division=division).delete()
     invoices = Invoice.objects.filter(division=division)
     Payment.objects.filter(invoice__in=invoices).delete()
     InvoiceLine.objects.filter(invoice__in=invoices).delete()

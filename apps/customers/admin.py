@@ -12,7 +12,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.core.admin_filters import DateRangeFilter, DivisionLabelledRelatedFilter
-from apps.core.admin_utils import DivisionLabelsAdminMixin, FastChangeListMixin, IntegrationsAdminMixin
+from apps.core.admin_utils import (
+    DivisionLabelsAdminMixin,
+    FastChangeListMixin,
+    IntegrationNotesAdminMixin,
+    IntegrationsAdminMixin,
+)
 from apps.core.display import format_percent
 from apps.core.resources import ExportAdminMixin
 from apps.customers.downloads import stored_file_response
@@ -103,7 +108,12 @@ def note_author_set(note: CustomerNote, request: HttpRequest) -> None:
 
 @admin.register(Customer)
 class CustomerAdmin(
-    ExportAdminMixin, DivisionLabelsAdminMixin, IntegrationsAdminMixin, FastChangeListMixin, admin.ModelAdmin
+    ExportAdminMixin,
+    IntegrationNotesAdminMixin,
+    DivisionLabelsAdminMixin,
+    IntegrationsAdminMixin,
+    FastChangeListMixin,
+    admin.ModelAdmin,
 ):
     resource_classes = [CustomerResource]
     import_kind = "customers"

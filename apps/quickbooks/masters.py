@@ -50,7 +50,7 @@ def quickbooks_master_reason(model: type[models.Model], division_id: int) -> str
     """The reason QuickBooks keeps the model's records of the division, or ``None``; one query."""
     if model not in MASTERED_MODELS:
         return None
-    row = _division_sync_row(division_id)
+    row = division_sync_row(division_id)
     if row is None:
         return None
     if model is Account:
@@ -58,7 +58,7 @@ def quickbooks_master_reason(model: type[models.Model], division_id: int) -> str
     return _lists_reason(model, row)
 
 
-def _division_sync_row(division_id: int) -> dict | None:
+def division_sync_row(division_id: int) -> dict | None:
     """The division's name and sync settings, when it is linked to a QuickBooks company; one query."""
     online = (
         QuickBooksConnection.objects.filter(division=OuterRef("pk"))
@@ -78,6 +78,7 @@ def _division_sync_row(division_id: int) -> dict | None:
             f"{SETTINGS}customers_direction",
             f"{SETTINGS}inventory_direction",
             f"{SETTINGS}invoices_direction",
+            f"{SETTINGS}vendors_direction",
         )
         .first()
     )

@@ -37,6 +37,7 @@ from apps.quickbooks.models import (
     SyncSettings,
     SyncState,
     SyncTrigger,
+    VendorsDirection,
 )
 from apps.quickbooks.sync.records import ACCOUNT, ITEM
 
@@ -109,6 +110,7 @@ def sync_settings_summary(*, division: Division) -> list[SummaryRow]:
     customers_way, customers_direction = _way(sync_settings.customers_direction, CustomersDirection)
     inventory_way, inventory_direction = _way(sync_settings.inventory_direction, InventoryDirection)
     invoices_way, invoices_direction = _way(sync_settings.invoices_direction, InvoicesDirection)
+    vendors_way, vendors_direction = _way(sync_settings.vendors_direction, VendorsDirection)
     automatic = sync_settings.frequency != SyncFrequency.MANUAL
     service_item = sync_settings.default_service_item_name or sync_settings.default_service_item_qbo_id
     return [
@@ -125,6 +127,16 @@ def sync_settings_summary(*, division: Division) -> list[SummaryRow]:
         SummaryRow("Inventory Sync", ""),
         SummaryRow("Sync Way", inventory_way, indent=True),
         SummaryRow("Sync Direction", inventory_direction or "—", indent=True),
+        SummaryRow("Import Inventory", "Yes" if sync_settings.import_inventory else "No"),
+        SummaryRow("Export Inventory Adjustments", "Yes" if sync_settings.export_inventory_adjustments else "No"),
+        SummaryRow(
+            "Inventory Adjustment Account",
+            str(sync_settings.inventory_adjustment_account or "Inventory Shrinkage"),
+            indent=True,
+        ),
+        SummaryRow("Vendors Sync", ""),
+        SummaryRow("Sync Way", vendors_way, indent=True),
+        SummaryRow("Sync Direction", vendors_direction or "—", indent=True),
         SummaryRow("Invoices Sync", ""),
         SummaryRow("Sync Way", invoices_way, indent=True),
         SummaryRow("Sync Direction", invoices_direction or "—", indent=True),

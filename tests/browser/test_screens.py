@@ -161,7 +161,7 @@ def test_the_home_is_a_dashboard_for_each_role(demo, laptop):
     expect(office.locator("#dashboard-actions")).to_contain_text("Add invoice")
     expect(office.locator("#dashboard-syncs tbody tr")).to_have_count(Division.objects.count())
     expect(office.locator("#dashboard-nav caption")).to_have_text(
-        ["Customers", "Invoicing", "Catalog", "Accounting", "QuickBooks", "Administration"]
+        ["Customers", "Invoicing", "Catalog", "Purchasing", "Inventory", "Accounting", "QuickBooks", "Administration"]
     )
     expect(office.locator("#user-tools")).not_to_contain_text("View site")
     assert office.locator('link[rel="icon"]').count() == 1

@@ -85,6 +85,7 @@ def test_configure_sync_saves_the_settings(owner_client, division, stored_connec
         "customers_primary": "",
         "inventory_direction": "to_local",
         "invoices_direction": "to_quickbooks",
+        "vendors_direction": "off",
         "default_service_item": "",
     }
     refused = owner_client.post(url, data)

@@ -199,8 +199,9 @@ def _linked(division, *, inventory_direction: str, status: str = ConnectionStatu
 
 
 NOTE = (
-    "Items of Main come from QuickBooks: changes made here are not sent to QuickBooks, and the taxable box here does "
-    "not change QuickBooks' tax setting."
+    "Items of Main come from QuickBooks: edit them in QuickBooks. Changes made here are not sent to QuickBooks, and "
+    "QuickBooks' next change of the record replaces them; the taxable box here does not change QuickBooks' tax "
+    "setting."
 )
 
 

@@ -23,6 +23,7 @@ SETTINGS = {
     "customers_primary": "",
     "inventory_direction": "off",
     "invoices_direction": "to_quickbooks",
+    "vendors_direction": "off",
     "sync_tax_rates_and_terms": "on",
 }
 

@@ -52,9 +52,9 @@ def test_only_with_preview_in_plain_text(division, connection, sandbox_company, 
     ("arguments", "message"),
     [
         (
-            ["--only", "customers,vendors"],
-            "There is no list named 'vendors' to synchronize. The lists are: Payment terms, Tax rates, Accounts, "
-            "Items, Customers, Invoices.",
+            ["--only", "customers,timesheets"],
+            "There is no list named 'timesheets' to synchronize. The lists are: Payment terms, Tax rates, Accounts, "
+            "Items, Inventory, Inventory adjustments, Customers, Vendors, Invoices.",
         ),
         (["--only", " , "], "--only names no list. The lists are: Payment terms, Tax rates, Accounts, Items,"),
         (["--drift", "--only", "customers"], "--drift runs no sync: leave out --only, --full, --preview and"),

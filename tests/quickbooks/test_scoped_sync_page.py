@@ -123,15 +123,15 @@ def test_office_synchronizes_one_list_and_the_run_is_named_after_it(
 def test_a_list_that_does_not_exist_is_refused_with_the_lists_there_are(
     office_client, division, stored_connection, queued_tasks
 ):
-    response = office_client.post(_url("sync", division), {"only": "vendors"})
+    response = office_client.post(_url("sync", division), {"only": "timesheets"})
 
     assert _messages(response) == [
-        "There is no list named 'vendors' to synchronize. The lists are: Payment terms, Tax rates, Accounts, Items, "
-        "Customers, Invoices."
+        "There is no list named 'timesheets' to synchronize. The lists are: Payment terms, Tax rates, Accounts, Items, "
+        "Inventory, Inventory adjustments, Customers, Vendors, Invoices."
     ]
     assert not SyncRun.objects.exists()
     with pytest.raises(ScopeError):
-        sync_run_request(division=division, scope=["vendors"])
+        sync_run_request(division=division, scope=["timesheets"])
 
 
 @pytest.mark.django_db

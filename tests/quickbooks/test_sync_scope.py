@@ -107,11 +107,11 @@ def test_lists_are_named_as_the_page_shows_them_in_any_case(given, steps):
 
 def test_an_unknown_list_is_refused_with_the_names_of_those_there_are():
     with pytest.raises(ScopeError) as error:
-        scope_parse("customers,vendors")
+        scope_parse("customers,timesheets")
 
     assert str(error.value) == (
-        "There is no list named 'vendors' to synchronize. The lists are: Payment terms, Tax rates, Accounts, Items, "
-        "Customers, Invoices."
+        "There is no list named 'timesheets' to synchronize. The lists are: Payment terms, Tax rates, Accounts, Items, "
+        "Inventory, Inventory adjustments, Customers, Vendors, Invoices."
     )
 
 
@@ -302,13 +302,13 @@ def test_a_scoped_run_of_a_list_the_settings_do_not_exchange_does_nothing_and_sa
 @pytest.mark.django_db
 def test_a_queued_run_naming_a_list_that_no_longer_exists_does_nothing(division):
     _settings(division)
-    run = SyncRun.objects.create(division=division, trigger=SyncTrigger.MANUAL, scope=["vendors"])
+    run = SyncRun.objects.create(division=division, trigger=SyncTrigger.MANUAL, scope=["timesheets"])
     backend = RecordingBackend()
 
     run = run_division_sync(division.pk, SyncTrigger.MANUAL, run_id=run.pk, backend=backend)
 
     assert run.status == SyncRunStatus.FAILED
-    assert run.error_summary.startswith("There is no list named 'vendors' to synchronize.")
+    assert run.error_summary.startswith("There is no list named 'timesheets' to synchronize.")
     assert run.error_summary.endswith("Nothing was synchronized.")
     assert backend.pulls == []
 

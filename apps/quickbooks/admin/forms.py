@@ -1,11 +1,13 @@
 from django import forms
 
+from apps.accounting.models import EXPENSE_ACCOUNT_TYPES, Account
 from apps.quickbooks.models import SyncSettings
 from apps.quickbooks.selectors import service_item_choices
 from apps.quickbooks.services.sync_settings import EDITABLE_FIELDS
 
 SERVICE_ITEM_FIELDS = ("default_service_item_qbo_id", "default_service_item_name")
 LOOK_UP_BY_NAME = "Look for a QuickBooks service item named Services"
+ADJUSTMENT_ACCOUNT_TYPES = EXPENSE_ACCOUNT_TYPES
 
 
 class SyncSettingsForm(forms.ModelForm):
@@ -46,6 +48,13 @@ class SyncSettingsForm(forms.ModelForm):
         ]
         field.initial = self.instance.default_service_item_qbo_id
         field.widget.attrs["data-service-item-picker"] = ""
+        # The division's own accounts, active, among those QuickBooks books adjustments to (cost of goods sold and
+        # expenses, Inventory Shrinkage among them).
+        accounts = self.fields["inventory_adjustment_account"]
+        accounts.queryset = Account.objects.filter(
+            division=self.instance.division, active=True, account_type__in=ADJUSTMENT_ACCOUNT_TYPES
+        ).order_by("name")
+        accounts.empty_label = "Inventory Shrinkage (found by name)"
 
     def clean(self) -> dict:
         """The chosen item as the two settings it is stored in (its QuickBooks id and name)."""

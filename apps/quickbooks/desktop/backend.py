@@ -39,7 +39,16 @@ from apps.quickbooks.desktop.qbxml.schema import request_spec
 from apps.quickbooks.errors import ApiError, QuickBooksError
 from apps.quickbooks.mapping.common import name_key
 from apps.quickbooks.sync.backend import Capabilities, DriftReading, InvoiceFigures, Snapshot, Write, WriteResult
-from apps.quickbooks.sync.records import ACCOUNT, ITEM, TAX_AGENCY, TAX_CODE, TERM, CompanyPreferences, Record
+from apps.quickbooks.sync.records import (
+    ACCOUNT,
+    INVENTORY_ADJUSTMENT,
+    ITEM,
+    TAX_AGENCY,
+    TAX_CODE,
+    TERM,
+    CompanyPreferences,
+    Record,
+)
 
 PAGE_SIZE = 500
 REQUESTS_PER_EXCHANGE = 250
@@ -50,11 +59,11 @@ FOUND_NOTHING = 1
 SOME_NOT_FOUND = 500
 # Deletions of lists and of transactions: the query and the field naming the kinds asked for.
 DELETED_QUERIES = {False: ("ListDeletedQuery", "ListDelType"), True: ("TxnDeletedQuery", "TxnDelType")}
-# Desktop lets apps add terms (qbXML has no Mod for them), add and change sales tax items and items, and add vendors
-# and accounts (FieldOffice adds only the accounts an Owner asked for on the account mapping page, and never changes
-# one).
+# Desktop lets apps add terms (qbXML has no Mod for them), add and change sales tax items and items, and add vendors,
+# accounts and inventory adjustments (FieldOffice adds only the accounts an Owner asked for on the account mapping
+# page, and never changes one).
 CAPABILITIES = Capabilities(
-    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY, ACCOUNT, ITEM}),
+    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY, ACCOUNT, ITEM, INVENTORY_ADJUSTMENT}),
     updates=frozenset({TAX_CODE, ITEM}),
     refusals={TERM: TERM_UNCHANGEABLE},
 )
@@ -286,7 +295,16 @@ class DesktopBackend:
     @staticmethod
     def _deleted_entity(adapters: dict[str, Adapter], ret: dict[str, Any]) -> str:
         deleted_type = ret.get("ListDelType") or ret.get("TxnDelType") or ""
-        return next((entity for entity, adapter in adapters.items() if deleted_type in adapter.deleted_types), "")
+        # Only an entity read for its changes says what became of a deleted record (tax agencies and vendors are
+        # both Desktop vendors; only vendors have a deleted record).
+        return next(
+            (
+                entity
+                for entity, adapter in adapters.items()
+                if deleted_type in adapter.deleted_types and hasattr(adapter, "deleted_record")
+            ),
+            "",
+        )
 
     def find_by_names(self, entity: str, names: list[str], *, within: Sequence[str] = ()) -> list[Record]:
         adapter = self._adapter(entity)

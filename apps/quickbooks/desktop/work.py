@@ -121,8 +121,12 @@ def work_pending(*, connection: DesktopConnection) -> bool:
     settings = SyncSettings.objects.filter(division=connection.division).first()
     if settings is None:
         return False
-    directions = (settings.customers_direction, settings.inventory_direction, settings.invoices_direction)
+    directions = (
+        settings.customers_direction, settings.inventory_direction, settings.vendors_direction,
+        settings.invoices_direction,
+    )
     synced = settings.sync_tax_rates_and_terms or any(direction != CustomersDirection.OFF for direction in directions)
+    synced = synced or settings.import_inventory or settings.export_inventory_adjustments
     # A drift check asked for is work too: otherwise an update with nothing to sync would never open QuickBooks.
     asked = DesktopConnection.objects.filter(pk=connection.pk, drift_next=True).exists()
     return synced or asked or _drift_unfinished(connection.pk).exists()

@@ -19,6 +19,7 @@ from apps.quickbooks.models.sync_settings import (
     PrimarySystem,
     SyncFrequency,
     SyncSettings,
+    VendorsDirection,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "SyncSettings",
     "SyncState",
     "SyncTrigger",
+    "VendorsDirection",
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from apps.accounting.models import Account
 from apps.core.models import Division
 
 
@@ -33,6 +34,11 @@ class InventoryDirection(models.TextChoices):
     OFF = "off", "Off"
     TO_LOCAL = "to_local", "QuickBooks to FieldOffice"
     TO_QUICKBOOKS = "to_quickbooks", "FieldOffice to QuickBooks"
+
+
+class VendorsDirection(models.TextChoices):
+    OFF = "off", "Off"
+    TO_LOCAL = "to_local", "QuickBooks to FieldOffice"
 
 
 class InvoicesDirection(models.TextChoices):
@@ -69,6 +75,33 @@ class SyncSettings(models.Model):
         choices=InventoryDirection.choices,
         default=InventoryDirection.OFF,
         help_text="Two-way sync is not available for inventory.",
+    )
+    vendors_direction = models.CharField(
+        "vendors",
+        max_length=20,
+        choices=VendorsDirection.choices,
+        default=VendorsDirection.OFF,
+        help_text="Active vendors come from QuickBooks; edit them there (changes made here are not sent).",
+    )
+    import_inventory = models.BooleanField(
+        "import inventory",
+        default=False,
+        help_text="QuickBooks' quantities on hand replace those here, for items linked to QuickBooks whose quantity "
+        "there is more than zero; items are never created by it.",
+    )
+    export_inventory_adjustments = models.BooleanField(
+        "export inventory adjustments",
+        default=False,
+        help_text="Adjustments marked ready here are sent to QuickBooks once, and change its quantities on hand.",
+    )
+    inventory_adjustment_account = models.ForeignKey(
+        Account,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="inventory adjustment account",
+        help_text="The account QuickBooks books adjustments to. Empty: the account named Inventory Shrinkage.",
     )
     invoices_direction = models.CharField(
         "invoices",
@@ -117,6 +150,11 @@ class SyncSettings(models.Model):
                 condition=models.Q(inventory_direction__in=InventoryDirection.values),
                 name="quickbooks_sync_settings_inventory_valid",
                 violation_error_message="Two-way sync is not available for inventory.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(vendors_direction__in=VendorsDirection.values),
+                name="quickbooks_sync_settings_vendors_valid",
+                violation_error_message="Vendors come from QuickBooks to FieldOffice only.",
             ),
             models.CheckConstraint(
                 condition=models.Q(invoices_direction__in=InvoicesDirection.values),

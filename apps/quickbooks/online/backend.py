@@ -27,7 +27,7 @@ from apps.quickbooks.online.client import QuickBooksClient
 from apps.quickbooks.online.client.client import MAX_BATCH_ITEMS, MAX_QUERY_RESULTS
 from apps.quickbooks.online.client.faults import batch_item_error
 from apps.quickbooks.online.connection import client_for
-from apps.quickbooks.online.mapping import accounts, customers, drift, invoices, items, tax, terms
+from apps.quickbooks.online.mapping import accounts, adjustments, customers, drift, invoices, items, tax, terms, vendors
 from apps.quickbooks.online.mapping.preferences import preferences_record
 from apps.quickbooks.sync.backend import (
     CREATE,
@@ -44,6 +44,7 @@ from apps.quickbooks.sync.backend import (
 from apps.quickbooks.sync.records import (
     ACCOUNT,
     CUSTOMER,
+    INVENTORY_ADJUSTMENT,
     INVOICE,
     ITEM,
     PAYMENT,
@@ -51,6 +52,7 @@ from apps.quickbooks.sync.records import (
     TAX_CODE,
     TAX_RATE,
     TERM,
+    VENDOR,
     CompanyPreferences,
     Record,
 )
@@ -68,7 +70,9 @@ NAMES_PER_QUERY = 50
 ALL_ACTIVITY = "Active IN (true, false)"
 # Lists that have no Active field to filter on.
 # Transactions have no Active field either (they are voided or deleted instead).
-WITHOUT_ACTIVE = frozenset({TAX_AGENCY, INVOICE, PAYMENT, "Estimate", "CreditMemo", "SalesReceipt"})
+WITHOUT_ACTIVE = frozenset(
+    {TAX_AGENCY, INVOICE, PAYMENT, INVENTORY_ADJUSTMENT, "Estimate", "CreditMemo", "SalesReceipt", "PurchaseOrder"}
+)
 # The field each entity is named by where it is not ``Name``: those whose names QuickBooks keeps unique across
 # customers, vendors and employees.
 NAME_FIELDS = {CUSTOMER: "DisplayName", "Vendor": "DisplayName", "Employee": "DisplayName"}
@@ -83,6 +87,8 @@ RECORD_READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     CUSTOMER: customers.customer_record,
     INVOICE: invoices.invoice_record,
     PAYMENT: invoices.payment_record,
+    VENDOR: vendors.vendor_record,
+    INVENTORY_ADJUSTMENT: adjustments.adjustment_record,
 }
 RECORD_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
     TERM: terms.term_payload,
@@ -91,11 +97,12 @@ RECORD_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
     ITEM: items.record_payload,
     CUSTOMER: customers.record_payload,
     INVOICE: invoices.invoice_payload,
+    INVENTORY_ADJUSTMENT: adjustments.adjustment_payload,
 }
-# Intuit lets apps create terms, tax codes (through its tax service), agencies, accounts and items, and change terms
-# and items, not tax codes.
+# Intuit lets apps create terms, tax codes (through its tax service), agencies, accounts, items and inventory
+# adjustments, and change terms and items, not tax codes.
 CAPABILITIES = Capabilities(
-    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY, ACCOUNT, ITEM}),
+    creates=frozenset({TERM, TAX_CODE, TAX_AGENCY, ACCOUNT, ITEM, INVENTORY_ADJUSTMENT}),
     updates=frozenset({TERM, ITEM}),
     refusals={TAX_CODE: tax.CODE_UNCHANGEABLE},
 )

@@ -17,6 +17,7 @@ from apps.quickbooks.models import (
     SyncRun,
     SyncSettings,
     SyncState,
+    VendorsDirection,
 )
 from apps.quickbooks.models.runs import scope_label
 from apps.quickbooks.sync.backend import Backend, Snapshot
@@ -69,13 +70,26 @@ class SyncRules:
         return self.settings.inventory_direction == InventoryDirection.TO_QUICKBOOKS
 
     @property
+    def vendors_pull(self) -> bool:
+        return self.settings.vendors_direction == VendorsDirection.TO_LOCAL
+
+    @property
+    def inventory_import(self) -> bool:
+        return self.settings.import_inventory
+
+    @property
+    def adjustments_export(self) -> bool:
+        return self.settings.export_inventory_adjustments
+
+    @property
     def invoices_push(self) -> bool:
         return self.settings.invoices_direction == InvoicesDirection.TO_QUICKBOOKS
 
     @property
     def anything_synced(self) -> bool:
         directions = (self.customers_pull, self.customers_push, self.inventory_pull, self.inventory_push)
-        return any(directions) or self.invoices_push or bool(self.lists_master)
+        exchanged = (self.invoices_push, self.vendors_pull, self.inventory_import, self.adjustments_export)
+        return any(directions) or any(exchanged) or bool(self.lists_master)
 
     @property
     def lists_master(self) -> str:

@@ -56,6 +56,10 @@ class RunJournal:
         if len(self._pending) >= FLUSH_EVERY:
             self.flush()
 
+    def count(self, entity: str, action: str, number: int) -> None:
+        """Records counted without an entry each (skipped for a reason the run's summary says once)."""
+        self.counts[entity][action] += number
+
     def flush(self) -> None:
         if self._pending:
             SyncRunEntry.objects.bulk_create(self._pending, batch_size=FLUSH_EVERY)

@@ -261,6 +261,8 @@ def _plan_pull(
     if remote is None:
         return _plan_missing(spec, local, link, settings)
     if local is None:
+        if not spec.pulls_inactive and getattr(remote, "active", True) is False:
+            return NOTHING  # Only active records are brought in.
         return Decision(Kind.CREATE_HERE)
     if link is None or link.qbo_id != remote.remote_id:
         if spec.namesake_refused is not None:

@@ -23,6 +23,8 @@ ITEM = "Item"
 CUSTOMER = "Customer"
 INVOICE = "Invoice"
 PAYMENT = "Payment"
+VENDOR = "Vendor"
+INVENTORY_ADJUSTMENT = "InventoryAdjustment"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,6 +207,49 @@ class CustomerRecord(Record):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     deleted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class VendorRecord(Record):
+    """
+    A QuickBooks vendor: the name QuickBooks shows (unique across its customers, vendors and employees), the company,
+    a contact, the billing address. ``deleted``: QuickBooks reported the record deleted, and says nothing else of it.
+    """
+
+    name: str = ""
+    company_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    email: str = ""
+    billing: Address = Address()
+    active: bool = True
+    deleted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdjustmentLine:
+    """A line of an inventory adjustment: QuickBooks' item id and the change of its quantity on hand."""
+
+    item_id: str
+    quantity_change: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class InventoryAdjustmentRecord(Record):
+    """
+    An inventory adjustment: its date, number and memo, the account the value goes to (``account_id``) and its lines.
+    ``origin_id``: the FieldOffice adjustment it was created from, read from the marker in its note (an interrupted
+    create is found by it).
+    """
+
+    txn_date: date | None = None
+    number: str = ""
+    memo: str = ""
+    account_id: str = ""
+    lines: tuple[AdjustmentLine, ...] = ()
+    origin_id: int | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

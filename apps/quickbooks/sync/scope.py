@@ -96,4 +96,5 @@ def pull_plan(ctx: RunContext) -> tuple[list[str], list[str]]:
         step_changed, step_listed = step.reads(ctx)
         changed.extend(entity for entity in step_changed if entity not in changed)
         listed.extend(entity for entity in step_listed if entity not in listed)
-    return changed, listed
+    # A list read in full brings its changes too (Import Inventory lists the items another step reads the changes of).
+    return [entity for entity in changed if entity not in listed], listed

@@ -177,6 +177,9 @@ class EntitySpec:
     pull_applies: PullApplies = PullApplies.WHEN_DIFFERENT
     # Why a linked record QuickBooks no longer lists was made inactive here.
     gone: str = GONE
+    # When QuickBooks keeps the records: whether one inactive there and never linked is created here too (False:
+    # only active ones are brought in, as seed 003 brings vendors).
+    pulls_inactive: bool = True
     # When QuickBooks keeps the records: the local ones created there all the same, if any.
     sent_anyway: SentAnyway | None = None
     # Read for what changed since the run's cursor rather than listed in full (a long list: items). A pull lists

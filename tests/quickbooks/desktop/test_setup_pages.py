@@ -83,6 +83,7 @@ def test_desktop_can_be_chosen_in_configure_sync(owner_client, division):
         "customers_primary": "",
         "inventory_direction": "off",
         "invoices_direction": "off",
+        "vendors_direction": "off",
     }
     assert owner_client.post(_url("configure", division), data).status_code == 302
     assert SyncSettings.objects.get(division=division).integration_type == "desktop"

@@ -45,6 +45,8 @@ class DesktopSide:
     # What every new company file holds.
     terms_there_first = TERMS_DESKTOP_HAS
     rates_there_first = {"State Tax"}
+    # A Desktop company's sales tax agency is a vendor of its vendor list.
+    vendors_there_first = {"State Board of Equalization"}
 
     def __init__(self, division, company) -> None:
         self.division = division
@@ -63,6 +65,10 @@ class DesktopSide:
         invoices: str = "off",
         numbers: bool = False,
         primary: str = "quickbooks",
+        vendors: str = "off",
+        import_inventory: bool = False,
+        export_adjustments: bool = False,
+        adjustment_account=None,
     ) -> None:
         """``numbers``: QuickBooks numbers the invoices; ``primary``: the system that wins a two-way first sync."""
         # Written directly: the settings service does not offer tax rates, terms, items and invoices with Desktop yet.
@@ -76,6 +82,10 @@ class DesktopSide:
                 "invoices_direction": invoices,
                 "sync_tax_rates_and_terms": lists,
                 "quickbooks_controls_invoice_numbers": numbers,
+                "vendors_direction": vendors,
+                "import_inventory": import_inventory,
+                "export_inventory_adjustments": export_adjustments,
+                "inventory_adjustment_account": adjustment_account,
                 "default_service_item_qbo_id": self.services_item,
             },
         )
@@ -283,8 +293,18 @@ class DesktopSide:
         found = self._ret("CustomerQuery", FullName=name)
         return {address.findtext("Name"): address.findtext("Addr1") or "" for address in found.findall("ShipToAddress")}
 
-    def vendor_add(self, name: str) -> None:
-        self.agency_add(name)
+    def vendor_add(self, name: str, *, active: bool = True, **details: str) -> None:
+        """A vendor as QuickBooks' vendor screen adds it; ``details`` as on Online's side."""
+        self._add("Vendor", f"<Name>{name}</Name><IsActive>{str(active).lower()}</IsActive>{_vendor_body(details)}")
+
+    def vendor_change(self, name: str, *, active: bool | None = None, **details: str) -> None:
+        vendor = self._ret("VendorQuery", FullName=name)
+        fields = f"<IsActive>{str(active).lower()}</IsActive>" if active is not None else ""
+        body = (
+            f"<ListID>{vendor.findtext('ListID')}</ListID><EditSequence>{vendor.findtext('EditSequence')}"
+            f"</EditSequence>{fields}{_vendor_body(details)}"
+        )
+        qbxml(self.company, f"<VendorModRq><VendorMod>{body}</VendorMod></VendorModRq>")
 
     # Items and the chart of accounts.
 
@@ -349,6 +369,25 @@ class DesktopSide:
         )
         self._add("ItemService", f"<Name>Labor</Name>{service}")
         self._add("ItemService", f"<Name>Old Visit</Name><IsActive>false</IsActive>{service}")
+
+    def inventory_item_add(self, name: str, quantity: int) -> None:
+        """An inventory part QuickBooks tracks ``quantity`` of."""
+        account = {role: f"<FullName>{name}</FullName>" for role, name in self.accounts.items()}
+        self._add(
+            "ItemInventory",
+            f"<Name>{name}</Name><IncomeAccountRef>{account['income']}</IncomeAccountRef>"
+            f"<COGSAccountRef>{account['cogs']}</COGSAccountRef><AssetAccountRef>{account['asset']}</AssetAccountRef>"
+            f"<QuantityOnHand>{quantity}</QuantityOnHand><InventoryDate>2015-03-01</InventoryDate>",
+        )
+
+    def adjustments_there(self) -> int:
+        try:
+            root = qbxml(self.company, "<InventoryAdjustmentQueryRq></InventoryAdjustmentQueryRq>")
+        except AssertionError as none:
+            if "did not find" in str(none):
+                return 0
+            raise
+        return len(root.findall(".//InventoryAdjustmentRet"))
 
     def _item(self, name: str):
         root = qbxml(self.company, f"<ItemQueryRq><FullName>{name}</FullName></ItemQueryRq>")
@@ -557,3 +596,21 @@ class DesktopSide:
     def reads_changes_only(self, run: SyncRun) -> bool:
         """Whether the last sync asked QuickBooks only for what changed since the one before: a modified-since query."""
         return "<FromModifiedDate>" in self.desktop_sync.transport.documents[0]
+
+
+def _vendor_body(details: dict[str, str]) -> str:
+    """Vendor details in qbXML's elements, in their order."""
+    body = "".join(
+        f"<{element}>{details[key]}</{element}>"
+        for key, element in (("company", "CompanyName"), ("first", "FirstName"), ("last", "LastName"))
+        if key in details
+    )
+    address = "".join(
+        f"<{element}>{details[key]}</{element}>"
+        for key, element in (("street", "Addr1"), ("city", "City"), ("state", "State"), ("postal_code", "PostalCode"))
+        if key in details
+    )
+    body += f"<VendorAddress>{address}</VendorAddress>" if address else ""
+    contact = (("phone", "Phone"), ("email", "Email"))
+    body += "".join(f"<{element}>{details[key]}</{element}>" for key, element in contact if key in details)
+    return body

@@ -38,6 +38,7 @@ class OnlineSide:
     not_for_sale: set[str] = set()
     terms_there_first: dict[str, int] = {}
     rates_there_first: set[str] = set()
+    vendors_there_first: set[str] = set()
 
     def __init__(self, division, company, connection=None) -> None:
         self.division = division
@@ -58,6 +59,10 @@ class OnlineSide:
         invoices: str = "off",
         numbers: bool = False,
         primary: str = "local",
+        vendors: str = "off",
+        import_inventory: bool = False,
+        export_adjustments: bool = False,
+        adjustment_account=None,
     ) -> None:
         """``numbers``: QuickBooks numbers the invoices; ``primary``: the system that wins a two-way first sync."""
         primary = primary if direction == "two_way" else ""
@@ -69,6 +74,10 @@ class OnlineSide:
             inventory_direction=inventory,
             invoices_direction=invoices,
             quickbooks_controls_invoice_numbers=numbers,
+            vendors_direction=vendors,
+            import_inventory=import_inventory,
+            export_inventory_adjustments=export_adjustments,
+            inventory_adjustment_account=adjustment_account,
         )
 
     def calls(self, run: SyncRun) -> int:
@@ -287,8 +296,17 @@ class OnlineSide:
             if row.data.get("ParentRef", {}).get("value") == parent
         }
 
-    def vendor_add(self, name: str) -> None:
-        remote_create(self.company, "Vendor", {"DisplayName": name})
+    def vendor_add(self, name: str, *, active: bool = True, **details: str) -> None:
+        """A vendor as QuickBooks' vendor screen adds it; ``details``: company, first, last, phone, email, street,
+        city, state, postal_code."""
+        remote_create(self.company, "Vendor", {"DisplayName": name, "Active": active, **_vendor_details(details)})
+
+    def vendor_change(self, name: str, *, active: bool | None = None, **details: str) -> None:
+        changes = _vendor_details(details)
+        if active is not None:
+            changes["Active"] = active
+        vendor = SandboxEntity.objects.get(company=self.company, entity_type="Vendor", data__DisplayName=name)
+        remote_update(self.company, "Vendor", vendor, changes)
 
     # Items and the chart of accounts.
 
@@ -379,6 +397,19 @@ class OnlineSide:
             self.company, "Item", {"Name": "Labor", "Description": "Hourly labor", "UnitPrice": 95, **service}
         )
         remote_create(self.company, "Item", {"Name": "Old Visit", "Active": False, **service})
+
+    def inventory_item_add(self, name: str, quantity: int) -> None:
+        """An inventory part QuickBooks tracks ``quantity`` of."""
+        account = {
+            role: {"value": self._entity("Account", data__Name=self.accounts[role]).entity_id}
+            for role in ("income", "cogs", "asset")
+        }
+        fields = {"Name": name, "Type": "Inventory", "TrackQtyOnHand": True, "QtyOnHand": quantity}
+        fields.update(InvStartDate="2015-03-01", IncomeAccountRef=account["income"], AssetAccountRef=account["asset"])
+        remote_create(self.company, "Item", {**fields, "ExpenseAccountRef": account["cogs"]})
+
+    def adjustments_there(self) -> int:
+        return SandboxEntity.objects.filter(company=self.company, entity_type="InventoryAdjustment").count()
 
     def _item(self, name: str) -> SandboxEntity:
         return self._entity("Item", data__Name=name)
@@ -537,3 +568,18 @@ class OnlineSide:
         """Whether the last sync asked QuickBooks only for what changed since the one before: change data capture."""
         reads = [path for method, path, _ in self.asked if method == "GET" and path != "preferences"]
         return bool(reads) and all(path == "cdc" for path in reads)
+
+
+def _vendor_details(details: dict[str, str]) -> dict:
+    """Vendor details in QuickBooks Online's keys."""
+    data: dict = {}
+    plain = {"company": "CompanyName", "first": "GivenName", "last": "FamilyName"}
+    data.update({plain[key]: value for key, value in details.items() if key in plain})
+    if "phone" in details:
+        data["PrimaryPhone"] = {"FreeFormNumber": details["phone"]}
+    if "email" in details:
+        data["PrimaryEmailAddr"] = {"Address": details["email"]}
+    address = {"street": "Line1", "city": "City", "state": "CountrySubDivisionCode", "postal_code": "PostalCode"}
+    if billing := {address[key]: value for key, value in details.items() if key in address}:
+        data["BillAddr"] = billing
+    return data

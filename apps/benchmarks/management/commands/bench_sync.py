@@ -11,6 +11,10 @@ Scenarios (``--scenario``, default all):
 - ``items``: a QuickBooks company with its chart of accounts and ``--items`` items, pulled into an empty division
   (inventory QuickBooks → FieldOffice). Bound: API calls ≤ 1.1 times the number of 1,000-record query pages of the
   items and the chart (the chart rides in the first batch of queries, so the run needs no call of its own for it).
+- ``inventory`` (``apps.benchmarks.bench_inventory``): ``--stock-items`` inventory items and 200 vendors brought
+  here, then ``--adjustments`` (3,000) inventory adjustments marked ready exported (Export Inventory Adjustments,
+  a scoped run). Bound: API calls ≤ 1.05 * ceil(n / 30) and no answer 429 (with ``--limits``); then an idle run with
+  items, Import Inventory, Export Inventory Adjustments and vendors on: ≤ 2 API calls.
 - ``desktop``: a first sync with QuickBooks Desktop through the simulated Web Connector
   (``apps.benchmarks.bench_desktop``): ``--customers`` (default 5,000) customers, one in five with a job and ship-to
   addresses, and ``--items`` (2,000) items pulled, then ``--invoices`` (10,000) invoices pushed, then an idle update
@@ -38,6 +42,7 @@ from django.test import override_settings
 
 from apps.accounting.models import Account
 from apps.benchmarks.bench_desktop import desktop_scenario
+from apps.benchmarks.bench_inventory import inventory_scenario
 from apps.benchmarks.bench_invoices import invoices_scenario
 from apps.benchmarks.divisions import benchmark_division_prepare, benchmark_division_remove
 from apps.benchmarks.server import free_port, project_server_start, project_server_stop, wait_until_up
@@ -125,11 +130,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--scenario",
-            choices=["all", "pull", "push", "items", "invoices", "desktop"],
+            choices=["all", "pull", "push", "items", "invoices", "inventory", "desktop"],
             default="all",
             help="all = pull and push of customers, and pull of --items items; invoices = push of --invoices invoices "
-            "with Intuit's limits on; desktop = a first sync with QuickBooks Desktop through the Web Connector (it "
-            "starts its own web server and background worker, which runs the sync).",
+            "with Intuit's limits on; inventory = export of --adjustments inventory adjustments; desktop = a first "
+            "sync with QuickBooks Desktop through the Web Connector (it starts its own web server and background "
+            "worker, which runs the sync).",
         )
         parser.add_argument("--invoices", type=int, help="Invoices: how many to push (20,000; desktop 10,000).")
         parser.add_argument("--latency-ms", type=int, default=150, help="Invoices: the sandbox's latency per call.")
@@ -137,6 +143,8 @@ class Command(BaseCommand):
         parser.add_argument("--with-jobs", type=int, default=2_000, help="Pull: customers that have sub-customers.")
         parser.add_argument("--jobs-per-customer", type=int, default=2)
         parser.add_argument("--items", type=int, help="Items: QuickBooks items pulled (5,000; desktop 2,000).")
+        parser.add_argument("--adjustments", type=int, default=3_000, help="Inventory: adjustments exported.")
+        parser.add_argument("--stock-items", type=int, default=500, help="Inventory: QuickBooks inventory items.")
         parser.add_argument("--limits", action="store_true", help="Intuit's rate limits on in the sandbox.")
         parser.add_argument("--time-scale", type=float, default=10.0, help="With --limits: 10 makes a minute 6 s.")
         parser.add_argument("--server-processes", type=int, default=2)
@@ -173,6 +181,8 @@ class Command(BaseCommand):
                     results["push"] = self._scenario(options, push=True)
                 if options["scenario"] in ("all", "items"):
                     results["items"] = self._items_scenario(options)
+                if options["scenario"] == "inventory":
+                    results["inventory"] = inventory_scenario(options, connect=self._connect, run=self._run)
                 if options["scenario"] == "invoices":
                     results["invoices"] = invoices_scenario(self, options, self._connect, base_url)
         finally:
@@ -276,7 +286,7 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def _run(division) -> dict[str, Any]:
+    def _run(division, scope: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
         throttles = ThrottleCounter()
         client_logger = logging.getLogger("apps.quickbooks.online.client.client")
         client_logger.addHandler(throttles)
@@ -285,7 +295,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             with sql_queries_counted() as queries:
-                run = run_division_sync(division.pk, SyncTrigger.MANUAL)
+                run = run_division_sync(division.pk, SyncTrigger.MANUAL, scope=scope)
         finally:
             client_logger.removeHandler(throttles)
             client_logger.setLevel(previous_level)
@@ -302,6 +312,22 @@ class Command(BaseCommand):
             "throttled_answers": throttles.count,
             "peak_memory_mb": _peak_memory_mb(),
         }
+
+    def _report_inventory(self, result: dict[str, Any]) -> None:
+        export, idle = result["export"], result["idle"]
+        self.stdout.write(
+            f"  inventory adjustments exported: {export['adjustments']} ({export['exported']} marked exported, "
+            f"{export['quickbooks_adjustments']} in QuickBooks), {export['status']}, {export['api_calls']} API calls "
+            f"(bound {export['api_calls_bound']} = 1.05 * {export['batches']} batches; "
+            f"{'ok' if export['within_bound'] else 'OVER'}), {export['throttled_answers']} 429 answers, "
+            f"{export['sql_queries']} SQL queries, {export['seconds']} s, "
+            f"{export['records_per_second']} adjustments/s, peak memory {export['peak_memory_mb']} MB"
+        )
+        self.stdout.write(
+            f"  idle with items, Import Inventory, Export Inventory Adjustments and vendors on ({result['items']} "
+            f"items): {idle['api_calls']} API calls, {idle['sql_queries']} SQL queries, {idle['seconds']} s "
+            f"({'ok' if idle['within_bound'] else 'OVER'}: ≤ 2 calls)"
+        )
 
     def _report_desktop(self, result: dict[str, Any]) -> None:
         company = result["company"]
@@ -361,6 +387,9 @@ class Command(BaseCommand):
                 continue
             if name == "desktop":
                 self._report_desktop(result)
+                continue
+            if name == "inventory":
+                self._report_inventory(result)
                 continue
             first, idle = result["first"], result["idle"]
             self.stdout.write(

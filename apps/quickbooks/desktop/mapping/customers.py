@@ -65,7 +65,7 @@ _ADDRESS = (
 )
 
 
-def _address_in(value: Any) -> Address:
+def address_in(value: Any) -> Address:
     value = value if isinstance(value, dict) else {}
     return Address(**{ours: text(value.get(theirs)) for ours, theirs, _ in _ADDRESS})
 
@@ -115,7 +115,7 @@ def customer_record(ret: dict[str, Any]) -> CustomerRecord:
         last_name=text(ret.get("LastName")),
         phone=text(ret.get("Phone")),
         email=text(ret.get("Email")),
-        billing=_address_in(ret.get("BillAddress")),
+        billing=address_in(ret.get("BillAddress")),
         active=desktop_bool(ret.get("IsActive")),
         term_id=text((ret.get("TermsRef") or {}).get("ListID")),
         own_name=name if sublevel else "",
@@ -141,7 +141,7 @@ def ship_to_records(ret: dict[str, Any]) -> list[CustomerRecord]:
                 name=name,
                 job=True,
                 parent_id=customer_id,
-                shipping=_address_in(address),
+                shipping=address_in(address),
                 # A ship-to has no inactive flag of its own: it is in use while its customer is.
                 active=desktop_bool(ret.get("IsActive")),
                 **_tax_setting(ret),

@@ -30,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--customers", choices=["off", "to-local", "to-quickbooks", "two-way"])
         parser.add_argument("--primary", choices=["quickbooks", "local"], help="Two-way only: whose change wins.")
         parser.add_argument("--inventory", choices=["off", "to-local", "to-quickbooks"])
+        parser.add_argument("--vendors", choices=["off", "to-local"])
+        parser.add_argument("--import-inventory", choices=list(ON_OFF), help="Import QuickBooks' quantities on hand.")
+        parser.add_argument(
+            "--export-adjustments", choices=list(ON_OFF), help="Export inventory adjustments to QuickBooks."
+        )
         parser.add_argument("--invoices", choices=["off", "to-quickbooks"])
         parser.add_argument("--frequency", choices=SyncFrequency.values)
         parser.add_argument("--quickbooks-numbers", choices=list(ON_OFF), help="QuickBooks numbers invoices.")
@@ -49,6 +54,12 @@ class Command(BaseCommand):
             changes["customers_primary"] = options["primary"]
         if options["inventory"]:
             changes["inventory_direction"] = _choice(options["inventory"])
+        if options["import_inventory"]:
+            changes["import_inventory"] = ON_OFF[options["import_inventory"]]
+        if options["export_adjustments"]:
+            changes["export_inventory_adjustments"] = ON_OFF[options["export_adjustments"]]
+        if options["vendors"]:
+            changes["vendors_direction"] = _choice(options["vendors"])
         if options["invoices"]:
             changes["invoices_direction"] = _choice(options["invoices"])
         if options["frequency"]:

@@ -23,7 +23,7 @@ ADDRESS_KEYS = ("Line1", "Line2", "City", "CountrySubDivisionCode", "PostalCode"
 PLACEMENT_KEYS = ("ParentRef", "Job", "BillWithParent")
 
 
-def _address_read(value: Any) -> Address:
+def address_read(value: Any) -> Address:
     value = value if isinstance(value, dict) else {}
     return address_sent(*(value.get(key) for key in ADDRESS_KEYS))
 
@@ -48,8 +48,8 @@ def customer_record(obj: dict[str, Any]) -> CustomerRecord:
         last_name=text(obj.get("FamilyName")),
         phone=text((obj.get("PrimaryPhone") or {}).get("FreeFormNumber")),
         email=text((obj.get("PrimaryEmailAddr") or {}).get("Address")),
-        billing=_address_read(obj.get("BillAddr")),
-        shipping=_address_read(obj.get("ShipAddr")),
+        billing=address_read(obj.get("BillAddr")),
+        shipping=address_read(obj.get("ShipAddr")),
         active=obj.get("Active", True) is not False,
         taxable=obj.get("Taxable", True) is not False,
         tax_code_id=ref_id(obj.get("DefaultTaxCodeRef")),

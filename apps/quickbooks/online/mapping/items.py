@@ -53,7 +53,9 @@ def record_payload(record: ItemRecord) -> dict[str, Any]:
         "AssetAccountRef": record.asset_account_id if stocked else "",
     }
     payload.update({name: ref(account_id) for name, account_id in remote_accounts.items() if account_id})
-    if stocked:
+    if stocked and not record.remote_id:
+        # The opening quantity, on creation only: afterwards quantities go by inventory adjustments alone, as on
+        # Desktop (docs/ARCHITECTURE.md, "Stock").
         payload["QtyOnHand"] = record.quantity_on_hand
         payload["InvStartDate"] = record.quantity_as_of.isoformat() if record.quantity_as_of else ""
     if record.remote_id:

@@ -185,8 +185,16 @@ def name_in_use(name: str) -> str:
 
 
 def item_fields(record: ItemRecord, item: Item | None, lookups: ItemLookups) -> dict[str, Any]:
-    """The local fields of a QuickBooks item; an Inventory item linked to equipment stays equipment."""
-    return mapping.record_fields(record, lookups.linked, item.item_type if item is not None else None)
+    """
+    The local fields of a QuickBooks item; an Inventory item linked to equipment stays equipment. Its quantity comes
+    with it only when the item is created here (its opening quantity): afterwards quantities cross only by Import
+    Inventory and the adjustments exported (docs/ARCHITECTURE.md, "Stock"), so that no change is counted twice.
+    """
+    fields = mapping.record_fields(record, lookups.linked, item.item_type if item is not None else None)
+    if item is not None:
+        fields.pop("quantity_on_hand", None)
+        fields.pop("quantity_as_of", None)
+    return fields
 
 
 def not_sold_note(record: ItemRecord) -> str:

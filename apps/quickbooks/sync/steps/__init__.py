@@ -18,8 +18,9 @@ from apps.quickbooks.sync.context import RunContext, SyncRules
 from apps.quickbooks.sync.one_way import spec_sync
 from apps.quickbooks.sync.reads import spec_reads
 from apps.quickbooks.sync.spec import EntitySpec
-from apps.quickbooks.sync.specs import ACCOUNTS, CUSTOMERS, INVOICES, ITEMS, PAYMENT_TERMS, TAX_RATES
-from apps.quickbooks.sync.steps import customers, invoices
+from apps.quickbooks.sync.specs import ACCOUNTS, CUSTOMERS, INVOICES, ITEMS, PAYMENT_TERMS, TAX_RATES, VENDORS
+from apps.quickbooks.sync.specs.adjustments import INVENTORY_ADJUSTMENTS
+from apps.quickbooks.sync.steps import adjustments, customers, inventory, invoices
 
 
 def _always(rules: SyncRules) -> bool:
@@ -39,11 +40,17 @@ class Step:
     depends_on: tuple[str, ...] = ()
     # Under these settings, the steps a scoped run of this one runs too (see the module's docstring).
     brings: Callable[[SyncRules], tuple[str, ...]] = _nothing
+    # What its button on the page says, when not "Synchronize <label>" (seed 003's "Import Inventory").
+    action: str = ""
 
     @property
     def label(self) -> str:
         """The step as the page names it: "Customers" (Synchronize Customers)."""
         return scope_label([self.name])
+
+    @property
+    def button(self) -> str:
+        return self.action or f"Synchronize {self.label}"
 
 
 def spec_step(
@@ -52,6 +59,7 @@ def spec_step(
     brings: Callable[[SyncRules], tuple[str, ...]] = _nothing,
     reads: Callable[[RunContext], tuple[list[str], list[str]]] | None = None,
     run: Callable[[RunContext], None] | None = None,
+    action: str = "",
 ) -> Step:
     """
     The step of an entity synced from its spec (``sync.spec``), bringing the steps ``brings`` names along in a
@@ -65,6 +73,7 @@ def spec_step(
         lambda rules: bool(spec.master(rules)),
         depends_on=spec.depends_on,
         brings=brings,
+        action=action,
     )
 
 
@@ -75,6 +84,20 @@ STEPS: tuple[Step, ...] = (
     spec_step(ACCOUNTS),
     # Items pulled from QuickBooks bring its chart of accounts.
     spec_step(ITEMS, brings=lambda rules: ("accounts",) if rules.inventory_pull else ()),
+    # Quantities are imported before adjustments go: the pull's count of an item does not include the adjustments
+    # this run sends, and the import skips the items they adjust (``steps.inventory``).
+    spec_step(
+        inventory.INVENTORY,
+        reads=inventory.inventory_reads,
+        run=inventory.inventory_import,
+        action="Import Inventory",
+    ),
+    spec_step(
+        INVENTORY_ADJUSTMENTS,
+        reads=adjustments.adjustments_reads,
+        run=adjustments.adjustments_export,
+        action="Export Inventory Adjustments",
+    ),
     spec_step(
         CUSTOMERS,
         reads=customers.customers_reads,
@@ -82,5 +105,6 @@ STEPS: tuple[Step, ...] = (
         # QuickBooks keeps the lists whenever customers come from it (``SyncRules.lists_master``).
         brings=lambda rules: ("payment terms", "tax rates") if rules.customers_pull else (),
     ),
+    spec_step(VENDORS),
     spec_step(INVOICES, reads=invoices.invoices_reads, run=invoices.invoices_sync),
 )

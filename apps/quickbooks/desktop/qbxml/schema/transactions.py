@@ -1,4 +1,4 @@
-"""Transactions: invoices and received payments, and voiding them."""
+"""Transactions: invoices, received payments and inventory adjustments, and voiding them."""
 
 from apps.quickbooks.desktop.qbxml.schema.base import (
     ADDRESS,
@@ -219,6 +219,38 @@ RECEIVE_PAYMENT_QUERY = node(
 # Voids a transaction: its amounts become zero and "VOID:" goes before its memo; it is not deleted.
 TXN_VOID = node(TxnVoidType=VALUE, TxnID=VALUE)
 
+# A line adjusts its item one way (a schema choice); FieldOffice sends quantity differences only.
+INVENTORY_ADJUSTMENT_ADD = node(
+    AccountRef=REF,
+    TxnDate=VALUE,
+    RefNumber=VALUE,
+    InventorySiteRef=REF,
+    CustomerRef=REF,
+    ClassRef=REF,
+    Memo=VALUE,
+    ExternalGUID=VALUE,
+    InventoryAdjustmentLineAdd=many(
+        node(
+            ItemRef=REF,
+            QuantityAdjustment=node(
+                NewQuantity=VALUE,
+                QuantityDifference=VALUE,
+                SerialNumber=VALUE,
+                LotNumber=VALUE,
+                InventorySiteLocationRef=REF,
+            ),
+        )
+    ),
+)
+
+INVENTORY_ADJUSTMENT_QUERY = node(
+    **TXN_QUERY_HEAD,
+    ItemFilter=node(ListID=many(VALUE), FullName=many(VALUE)),
+    IncludeLineItems=VALUE,
+    IncludeRetElement=INCLUDE_RET_ELEMENT,
+    OwnerID=OWNER_ID,
+)
+
 REQUESTS = (
     wrapped_request("InvoiceAdd", INVOICE_ADD),
     wrapped_request("InvoiceMod", INVOICE_MOD),
@@ -227,4 +259,6 @@ REQUESTS = (
     wrapped_request("ReceivePaymentMod", RECEIVE_PAYMENT_MOD),
     plain_request("ReceivePaymentQuery", RECEIVE_PAYMENT_QUERY, iterator=True),
     plain_request("TxnVoid", TXN_VOID),
+    wrapped_request("InventoryAdjustmentAdd", INVENTORY_ADJUSTMENT_ADD),
+    plain_request("InventoryAdjustmentQuery", INVENTORY_ADJUSTMENT_QUERY, iterator=False),
 )
