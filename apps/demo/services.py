@@ -89,6 +89,7 @@ MAIN_ACCOUNTS = [
     ("4900", "Finance Charges", AccountType.OTHER_INCOME, ""),
     ("5000", "Cost of Parts Sold", AccountType.COST_OF_GOODS_SOLD, ""),
     ("5100", "Cost of Equipment Sold", AccountType.COST_OF_GOODS_SOLD, ""),
+    ("5150", "Inventory Shrinkage", AccountType.COST_OF_GOODS_SOLD, ""),
     ("5200", "Subcontracted Labor", AccountType.COST_OF_GOODS_SOLD, ""),
     ("6000", "Job Materials and Supplies", AccountType.EXPENSE, ""),
     ("6100", "Vehicle Fuel", AccountType.EXPENSE, ""),

@@ -51,6 +51,8 @@ ACCOUNTS = [
     ("Finance Charges", "Other Income", "OtherMiscellaneousIncome", "Revenue", ""),
     ("Cost of Parts Sold", "Cost of Goods Sold", "SuppliesMaterialsCogs", "Expense", ""),
     ("Cost of Equipment Sold", "Cost of Goods Sold", "SuppliesMaterialsCogs", "Expense", ""),
+    # QuickBooks Online makes it in every company that tracks inventory: inventory adjustments go to it by default.
+    ("Inventory Shrinkage", "Cost of Goods Sold", "SuppliesMaterialsCogs", "Expense", ""),
     ("Subcontracted Labor", "Cost of Goods Sold", "CostOfLaborCos", "Expense", ""),
     ("Job Materials and Supplies", "Expense", "SuppliesMaterials", "Expense", ""),
     ("Vehicle Fuel", "Expense", "Auto", "Expense", ""),
