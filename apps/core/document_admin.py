@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib import messages
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -20,7 +21,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from apps.core.display import format_quantity
+from apps.core.admin_utils import DecimalInput
+from apps.core.display import format_money, format_quantity
+from apps.core.lines import DocumentLines
 
 # What a "quantities" action shows of a line: (label, value) pairs, and the quantity offered by default.
 LineColumns = Callable[[models.Model], list[tuple[str, str]]]
@@ -171,3 +174,44 @@ def _quantities_read(
             continue
         quantities[line.pk] = value.quantize(Decimal("0.0001"))
     return quantities, entered, errors
+
+
+class DocumentLinesFormSet(forms.BaseInlineFormSet):
+    """An order's lines on its page: a line with goods received or picked on it cannot be removed (``lines``)."""
+
+    lines: DocumentLines
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and (refusal := self.lines.removal_refusal(form.instance)):
+                raise ValidationError(refusal)
+
+
+class DocumentLineInline(admin.TabularInline):
+    """
+    The lines of an order (``lines``): the item found by typing, numbers without trailing zeros, the quantity done
+    and the amount read-only (the services write them).
+    """
+
+    lines: DocumentLines
+    autocomplete_fields = ["item"]
+    extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["formset"] = type("LinesFormSet", (DocumentLinesFormSet,), {"lines": self.lines})
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in (self.lines.quantity, self.lines.price):
+            kwargs["widget"] = DecimalInput()
+        if db_field.name == "description":
+            kwargs["widget"] = forms.TextInput(attrs={"size": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="amount")
+    def line_amount(self, line: models.Model) -> str:
+        return format_money(line.amount) if line.pk else ""
+
+    def done_shown(self, line: models.Model) -> str:
+        return format_quantity(getattr(line, self.lines.done)) if line.pk else ""

@@ -4,10 +4,14 @@ an ``id`` change that line, rows without one are added, lines left out are delet
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from apps.core.display import format_quantity
+from apps.core.documents import line_amount
 
 Rows = Sequence[Mapping[str, Any]]
 LineT = TypeVar("LineT", bound=models.Model)
@@ -66,3 +70,52 @@ def lines_replace(
 def shown_order(lines: Iterable[LineT]) -> list[LineT]:
     """Lines as a page shows them: numbered ones in their order, then those just added (not numbered yet)."""
     return sorted(lines, key=lambda line: (line.position == 0, line.position, line.pk))
+
+
+@dataclass(frozen=True)
+class DocumentLines:
+    """
+    How the lines of an order are written (receiving orders, picking orders): their model and the field naming their
+    order, the fields whose product is a line's amount, what a new line takes from its item, and the quantity done on
+    a line (received, picked) that keeps it from being removed.
+    """
+
+    model: type[models.Model]
+    owner_field: str
+    quantity: str
+    price: str
+    done: str
+    done_verb: str
+    item_defaults: Mapping[str, str] = field(default_factory=dict)
+
+    def write(self, owner: models.Model, rows: Rows) -> None:
+        """The order's lines made exactly ``rows`` (items of the order's division), numbered, with their amounts."""
+        for position, row in enumerate(rows, start=1):
+            item = row.get("item")
+            if item is not None and item.division_id != owner.division_id:
+                raise ValidationError({"lines": [f"Line {position}: “{item}” belongs to another division."]})
+        lines = lines_replace(
+            owner=owner,
+            model=self.model,
+            owner_field=self.owner_field,
+            rows=rows,
+            item_defaults=self.item_defaults,
+            removal_refusal=self.removal_refusal,
+        )
+        self.refresh(lines)
+
+    def refresh(self, lines: Sequence[models.Model]) -> None:
+        """Number ``lines`` in their order and store their amounts (after the admin's inline wrote them)."""
+        changed = []
+        for position, line in enumerate(lines, start=1):
+            amount = line_amount(getattr(line, self.quantity), getattr(line, self.price))
+            if (line.amount, line.position) != (amount, position):
+                line.amount, line.position = amount, position
+                changed.append(line)
+        self.model._default_manager.bulk_update(changed, ["amount", "position"])
+
+    def removal_refusal(self, line: models.Model) -> str | None:
+        done = getattr(line, self.done)
+        if done <= 0:
+            return None
+        return f"Line {line.position} (“{line}”) has {format_quantity(done)} {self.done_verb} and cannot be removed."

@@ -3,7 +3,6 @@ Picking orders (Pick, Create invoice, Cancel) and inventory adjustments (Mark re
 which move the stock and refuse in plain words (more picked than on hand, stock going below zero).
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +18,7 @@ from apps.core.admin_utils import (
     IntegrationsAdminMixin,
 )
 from apps.core.display import format_money, format_quantity
-from apps.core.document_admin import DocumentActionsAdminMixin, ObjectAction
+from apps.core.document_admin import DocumentActionsAdminMixin, DocumentLineInline, ObjectAction
 from apps.core.documents import next_number
 from apps.inventory import services
 from apps.inventory.models import (
@@ -30,41 +29,18 @@ from apps.inventory.models import (
     PickingOrderLine,
     PickingOrderStatus,
 )
+from apps.inventory.services import picking
 
 
-class PickedLinesFormSet(forms.BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        for form in self.deleted_forms:
-            line = form.instance
-            if line.pk and line.quantity_picked > 0:
-                raise ValidationError(
-                    f"“{line}” has {format_quantity(line.quantity_picked)} picked and cannot be removed."
-                )
-
-
-class PickingOrderLineInline(admin.TabularInline):
+class PickingOrderLineInline(DocumentLineInline):
     model = PickingOrderLine
-    formset = PickedLinesFormSet
+    lines = picking.LINES
     fields = ["item", "description", "quantity", "unit_price", "picked", "line_amount"]
     readonly_fields = ["picked", "line_amount"]
-    autocomplete_fields = ["item"]
-    extra = 1
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in ("quantity", "unit_price"):
-            kwargs["widget"] = DecimalInput()
-        if db_field.name == "description":
-            kwargs["widget"] = forms.TextInput(attrs={"size": 40})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="picked")
     def picked(self, line: PickingOrderLine) -> str:
-        return format_quantity(line.quantity_picked) if line.pk else ""
-
-    @admin.display(description="amount")
-    def line_amount(self, line: PickingOrderLine) -> str:
-        return format_money(line.amount) if line.pk else ""
+        return self.done_shown(line)
 
 
 def _pick_refusal(order: PickingOrder) -> str | None:

@@ -3,20 +3,17 @@ Vendors and receiving orders. A receiving order's lines are written on its page;
 button (a quantity per line, partial receipts allowed), which adds receipt movements to the items' stock.
 """
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.core.admin_utils import (
-    DecimalInput,
     DivisionLabelsAdminMixin,
     FastChangeListMixin,
     IntegrationNotesAdminMixin,
     IntegrationsAdminMixin,
 )
 from apps.core.display import format_money, format_price, format_quantity
-from apps.core.document_admin import DocumentActionsAdminMixin, ObjectAction
+from apps.core.document_admin import DocumentActionsAdminMixin, DocumentLineInline, ObjectAction
 from apps.core.documents import next_number
 from apps.purchasing import services
 from apps.purchasing.models import ReceivingOrder, ReceivingOrderLine, ReceivingOrderStatus, Vendor
@@ -54,39 +51,15 @@ class VendorAdmin(
         super().save_model(request, obj, form, change)
 
 
-class ReceivingLineFormSet(forms.BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        for form in self.deleted_forms:
-            line = form.instance
-            if line.pk and line.quantity_received > 0:
-                raise ValidationError(
-                    f"“{line}” has {format_quantity(line.quantity_received)} received and cannot be removed."
-                )
-
-
-class ReceivingOrderLineInline(admin.TabularInline):
+class ReceivingOrderLineInline(DocumentLineInline):
     model = ReceivingOrderLine
-    formset = ReceivingLineFormSet
+    lines = services.LINES
     fields = ["item", "description", "quantity_ordered", "unit_cost", "received", "line_amount"]
     readonly_fields = ["received", "line_amount"]
-    autocomplete_fields = ["item"]
-    extra = 1
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in ("quantity_ordered", "unit_cost"):
-            kwargs["widget"] = DecimalInput()
-        if db_field.name == "description":
-            kwargs["widget"] = forms.TextInput(attrs={"size": 40})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="received")
     def received(self, line: ReceivingOrderLine) -> str:
-        return format_quantity(line.quantity_received) if line.pk else ""
-
-    @admin.display(description="amount")
-    def line_amount(self, line: ReceivingOrderLine) -> str:
-        return format_money(line.amount) if line.pk else ""
+        return self.done_shown(line)
 
 
 def _receive(request, order: ReceivingOrder, quantities) -> str:

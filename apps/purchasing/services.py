@@ -17,15 +17,23 @@ from django.db.models import Sum
 from apps.catalog.models import StockMovementKind
 from apps.catalog.stock import Document, StockChange, stock_move
 from apps.core.display import format_quantity
-from apps.core.documents import line_amount, next_number
-from apps.core.lines import Rows, lines_replace, shown_order
+from apps.core.documents import next_number
+from apps.core.lines import DocumentLines, Rows, shown_order
 from apps.core.rules import record_validate
 from apps.purchasing.models import ReceivingOrder, ReceivingOrderLine, ReceivingOrderStatus, Vendor
 
 S = ReceivingOrderStatus
 ZERO = Decimal("0")
-# Line fields a new line takes from its item when they are not given.
-ITEM_DEFAULTS = {"description": "description", "unit_cost": "cost"}
+LINES = DocumentLines(
+    model=ReceivingOrderLine,
+    owner_field="order",
+    quantity="quantity_ordered",
+    price="unit_cost",
+    done="quantity_received",
+    done_verb="received",
+    # What a new line takes from its item when it is not given.
+    item_defaults={"description": "description", "unit_cost": "cost"},
+)
 
 
 class ReceivingOrderStatusError(Exception):
@@ -58,7 +66,7 @@ def receiving_order_create(*, lines: Rows = (), **fields: Any) -> ReceivingOrder
         order.number = next_number(model=ReceivingOrder, division_id=order.division_id)
     order.full_clean()
     order.save()
-    _lines_replace(order, lines)
+    LINES.write(order, lines)
     return receiving_order_recalculate(order=order)
 
 
@@ -74,7 +82,7 @@ def receiving_order_update(*, order: ReceivingOrder, lines: Rows | None = None, 
     order.full_clean()
     order.save()
     if lines is not None:
-        _lines_replace(order, lines)
+        LINES.write(order, lines)
     return receiving_order_recalculate(order=order)
 
 
@@ -156,7 +164,7 @@ def receiving_order_reopen(*, order: ReceivingOrder) -> ReceivingOrder:
 
 def receiving_order_lines_refresh(*, order: ReceivingOrder) -> ReceivingOrder:
     """After lines were written on the order's page: lines numbered as shown, their amounts, the total, the status."""
-    _lines_refresh(shown_order(order.lines.all()))
+    LINES.refresh(shown_order(order.lines.all()))
     return receiving_order_recalculate(order=order)
 
 
@@ -183,38 +191,3 @@ def _status_of(lines: list[ReceivingOrderLine]) -> str:
     if any(line.quantity_received > 0 for line in lines):
         return S.PARTLY_RECEIVED
     return S.OPEN
-
-
-def _lines_replace(order: ReceivingOrder, rows: Rows) -> None:
-    for position, row in enumerate(rows, start=1):
-        item = row.get("item")
-        if item is not None and item.division_id != order.division_id:
-            raise ValidationError({"lines": [f"Line {position}: “{item}” belongs to another division."]})
-    lines = lines_replace(
-        owner=order,
-        model=ReceivingOrderLine,
-        owner_field="order",
-        rows=rows,
-        item_defaults=ITEM_DEFAULTS,
-        removal_refusal=_removal_refusal,
-    )
-    _lines_refresh(lines)
-
-
-def _lines_refresh(lines: list[ReceivingOrderLine]) -> None:
-    changed = []
-    for position, line in enumerate(lines, start=1):
-        amount = line_amount(line.quantity_ordered, line.unit_cost)
-        if (line.amount, line.position) != (amount, position):
-            line.amount, line.position = amount, position
-            changed.append(line)
-    ReceivingOrderLine.objects.bulk_update(changed, ["amount", "position"])
-
-
-def _removal_refusal(line: ReceivingOrderLine) -> str | None:
-    if line.quantity_received > 0:
-        return (
-            f"Line {line.position} (“{line}”) has {format_quantity(line.quantity_received)} received and cannot be "
-            "removed."
-        )
-    return None

@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
 ]
 # Long enough for a slow CI machine, short enough that a missing element fails the test quickly.
 TIMEOUT_MS = 10_000
+# The screen the office works on: a 1366 x 768 laptop.
+WIDTH, HEIGHT = 1366, 768
 
 
 @pytest.fixture(scope="session")
@@ -51,4 +53,13 @@ def page(browser, live_server) -> Iterator:
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
+    context.close()
+
+
+@pytest.fixture
+def laptop_page(browser, live_server) -> Iterator:
+    """A page in a 1366 x 768 window: what is on it must fit without scrolling sideways."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": HEIGHT})
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
     context.close()

@@ -5,7 +5,6 @@ old → new, open on the page, and the import writes exactly that.
 """
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from openpyxl import load_workbook
@@ -13,22 +12,13 @@ from playwright.sync_api import expect
 
 from apps.customers.models import Customer
 from apps.imports.kinds import kind_get
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import WIDTH
 from tests.factories import CustomerFactory, ServiceLocationFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "office@example.com"
 PASSWORD = "correct-horse-battery"
-WIDTH, HEIGHT = 1366, 768
-
-
-@pytest.fixture
-def laptop_page(browser, live_server) -> Iterator:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": HEIGHT})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
 
 
 def _fits_the_window(page) -> None:

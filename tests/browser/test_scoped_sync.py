@@ -5,7 +5,6 @@ worker: the button only queues the run, then the test runs its task.
 """
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -18,25 +17,16 @@ from apps.qbo_sandbox.seeding import SeedOptions
 from apps.quickbooks.models import SyncRun, SyncRunStatus
 from apps.quickbooks.services.sync_settings import sync_settings_update
 from apps.quickbooks.tasks import sync_division
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import WIDTH
 from tests.factories import UserFactory
 from tests.quickbooks.conftest import connect
 
 pytestmark = pytest.mark.browser
 
-WIDTH, HEIGHT = 1366, 768
 EMAIL = "office@example.com"
 PASSWORD = "correct-horse-battery"
 # The page asks every 2 seconds while a run is under way, and at first every 5 seconds otherwise.
 POLL_TIMEOUT_MS = 12_000
-
-
-@pytest.fixture
-def laptop_page(browser, live_server) -> Iterator:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": HEIGHT})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
 
 
 def test_synchronize_customers_runs_customers_only_and_the_page_follows_it(

@@ -5,7 +5,6 @@ QuickBooks' quantity move by it. The test plays the worker: a button only queues
 """
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -23,24 +22,15 @@ from apps.quickbooks.models import SyncRun, SyncRunStatus
 from apps.quickbooks.services.sync_settings import sync_settings_update
 from apps.quickbooks.sync import run_division_sync
 from apps.quickbooks.tasks import sync_division
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import WIDTH
 from tests.factories import UserFactory
 from tests.quickbooks.conftest import connect
 
 pytestmark = pytest.mark.browser
 
-WIDTH, HEIGHT = 1366, 768
 EMAIL = "owner@example.com"
 PASSWORD = "correct-horse-battery"
 POLL_TIMEOUT_MS = 12_000
-
-
-@pytest.fixture
-def laptop_page(browser, live_server) -> Iterator:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": HEIGHT})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
 
 
 def quantity_there(company, name: str) -> Decimal:

@@ -5,7 +5,6 @@ the chart change in place, without a reload; a run whose worker stopped shows as
 """
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -20,25 +19,16 @@ from apps.quickbooks.models import SyncRun, SyncRunStatus
 from apps.quickbooks.services.runs import sync_runs_reconcile
 from apps.quickbooks.services.sync_settings import sync_settings_update
 from apps.quickbooks.tasks import sync_division
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import WIDTH
 from tests.factories import UserFactory
 from tests.quickbooks.conftest import connect
 
 pytestmark = pytest.mark.browser
 
-WIDTH, HEIGHT = 1366, 768
 EMAIL = "owner@example.com"
 PASSWORD = "correct-horse-battery"
 # The page asks every 2 seconds while a run is under way, and at first every 5 seconds otherwise.
 POLL_TIMEOUT_MS = 12_000
-
-
-@pytest.fixture
-def laptop_page(browser, live_server) -> Iterator:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": HEIGHT})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
 
 
 def test_the_page_follows_a_run_to_its_end_and_shows_a_lost_one_without_reloading(

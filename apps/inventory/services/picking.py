@@ -14,15 +14,23 @@ from django.db import transaction
 from apps.catalog.models import StockMovementKind
 from apps.catalog.stock import Document, StockChange, stock_move
 from apps.core.display import format_quantity
-from apps.core.documents import line_amount, next_number
-from apps.core.lines import Rows, lines_replace, shown_order
+from apps.core.documents import next_number
+from apps.core.lines import DocumentLines, Rows, shown_order
 from apps.inventory.models import PickingOrder, PickingOrderLine, PickingOrderStatus
 from apps.invoicing.models import Invoice
 from apps.invoicing.services import invoice_create
 
 S = PickingOrderStatus
 FINISHED = (S.CLOSED, S.CANCELLED)
-ITEM_DEFAULTS = {"description": "description", "unit_price": "sales_price"}
+LINES = DocumentLines(
+    model=PickingOrderLine,
+    owner_field="order",
+    quantity="quantity",
+    price="unit_price",
+    done="quantity_picked",
+    done_verb="picked",
+    item_defaults={"description": "description", "unit_price": "sales_price"},
+)
 
 
 class PickingOrderStatusError(Exception):
@@ -38,7 +46,7 @@ def picking_order_create(*, lines: Rows = (), **fields: Any) -> PickingOrder:
         order.number = next_number(model=PickingOrder, division_id=order.division_id)
     order.full_clean()
     order.save()
-    _lines_replace(order, lines)
+    LINES.write(order, lines)
     return picking_order_recalculate(order=order)
 
 
@@ -54,7 +62,7 @@ def picking_order_update(*, order: PickingOrder, lines: Rows | None = None, **fi
     order.full_clean()
     order.save()
     if lines is not None:
-        _lines_replace(order, lines)
+        LINES.write(order, lines)
     return picking_order_recalculate(order=order)
 
 
@@ -180,7 +188,7 @@ def picking_order_status_set(*, order: PickingOrder, status: str) -> PickingOrde
 
 def picking_order_lines_refresh(*, order: PickingOrder) -> PickingOrder:
     """After lines were written on the order's page: lines numbered as shown, their amounts, the total, the status."""
-    _lines_refresh(shown_order(order.lines.all()))
+    LINES.refresh(shown_order(order.lines.all()))
     return picking_order_recalculate(order=order)
 
 
@@ -193,36 +201,3 @@ def picking_order_recalculate(*, order: PickingOrder) -> PickingOrder:
         order.status = S.PICKED if fully_picked else S.OPEN
     order.save(update_fields=["total", "status", "updated_at"])
     return order
-
-
-def _lines_replace(order: PickingOrder, rows: Rows) -> None:
-    for position, row in enumerate(rows, start=1):
-        item = row.get("item")
-        if item is not None and item.division_id != order.division_id:
-            raise ValidationError({"lines": [f"Line {position}: “{item}” belongs to another division."]})
-    lines = lines_replace(
-        owner=order,
-        model=PickingOrderLine,
-        owner_field="order",
-        rows=rows,
-        item_defaults=ITEM_DEFAULTS,
-        removal_refusal=_removal_refusal,
-    )
-    _lines_refresh(lines)
-
-
-def _lines_refresh(lines: list[PickingOrderLine]) -> None:
-    changed = []
-    for position, line in enumerate(lines, start=1):
-        amount = line_amount(line.quantity, line.unit_price)
-        if (line.amount, line.position) != (amount, position):
-            line.amount, line.position = amount, position
-            changed.append(line)
-    PickingOrderLine.objects.bulk_update(changed, ["amount", "position"])
-
-
-def _removal_refusal(line: PickingOrderLine) -> str | None:
-    if line.quantity_picked > 0:
-        picked = format_quantity(line.quantity_picked)
-        return f"Line {line.position} (“{line}”) has {picked} picked and cannot be removed."
-    return None
