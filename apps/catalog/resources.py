@@ -1,5 +1,6 @@
 """The item export's columns, and the item import by the same resource (``apps.core.importing``)."""
 
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from apps.accounting.models import (
 )
 from apps.catalog import services
 from apps.catalog.models import Item
+from apps.catalog.stock import Document
 from apps.core.columns import ACTIVE, DIVISION, Column, ColumnType, exported_fields, name_column, norm
 from apps.core.importing import RecordResource
 
@@ -27,6 +29,8 @@ ACCOUNT_TYPES = {
     "expense_account": EXPENSE_ACCOUNT_TYPES,
     "asset_account": ASSET_ACCOUNT_TYPES,
 }
+
+EXCEL_IMPORT = Document("Excel import")
 
 ITEM_COLUMNS = (
     name_column(example="Example item (delete me)"),
@@ -70,8 +74,9 @@ ITEM_COLUMNS = (
 class ItemResource(RecordResource):
     columns = ITEM_COLUMNS
     export_select_related = ("income_account", "expense_account", "asset_account", "division")
-    create = staticmethod(services.item_create)
-    update = staticmethod(services.item_update)
+    # A quantity on hand in the file is a count: the item's stock ledger says it came from an Excel import.
+    create = staticmethod(partial(services.item_create, stock_source=EXCEL_IMPORT))
+    update = staticmethod(partial(services.item_update, stock_source=EXCEL_IMPORT))
     instance_argument = "item"
     defaults = {"item_type": ItemType.SERVICE}
 

@@ -80,7 +80,11 @@ def test_items_with_types_prices_and_stock():
     ]
     assert (record.to_create, record.to_update) == (2, 1)
     run(record, valid_rows_only=True)
-    assert Item.objects.get(name="Boiler").quantity_on_hand == Decimal("3")
+    boiler = Item.objects.get(name="Boiler")
+    assert boiler.quantity_on_hand == Decimal("3")
+    # The stock ledger says where the quantity came from.
+    (opening,) = boiler.stock_movements.all()
+    assert (opening.kind, opening.quantity, opening.document) == ("opening", Decimal("3"), "Excel import")
     assert Item.objects.get(name="Filter").sales_price == Decimal("12.00")
     assert not Item.objects.filter(name__in=["Labor", "Pipe"]).exists()
 
