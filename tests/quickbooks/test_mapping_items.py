@@ -259,12 +259,24 @@ def test_a_deleted_item_says_only_that():
     assert (record.remote_id, record.deleted, record.synced) == ("7", True, False)
 
 
-def test_an_item_record_goes_back_as_the_json_it_was_read_from():
+def test_an_item_record_goes_back_as_the_json_it_was_read_from_but_its_quantity():
     remote = _remote(Id="7", SyncToken="3")
     payload = online_items.record_payload(online_items.item_record(remote))
 
     assert (payload["Id"], payload["SyncToken"], payload["Type"]) == ("7", "3", "Inventory")
-    assert content_hash(_comparable(payload)) == content_hash(_comparable(remote))
+    # Quantities change in QuickBooks by inventory adjustments only, never by an item's update.
+    assert "QtyOnHand" not in payload and "InvStartDate" not in payload
+    assert content_hash(_comparable({**payload, "QtyOnHand": 40, "InvStartDate": "2024-03-01"})) == content_hash(
+        _comparable(remote)
+    )
+
+
+def test_a_new_inventory_item_is_sent_with_its_opening_quantity():
+    remote = _remote()
+    del remote["Id"]
+    payload = online_items.record_payload(online_items.item_record(remote))
+
+    assert (payload["QtyOnHand"], payload["InvStartDate"]) == (Decimal("40.0000"), "2024-03-01")
 
 
 # Accounts.
