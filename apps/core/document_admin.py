@@ -102,7 +102,8 @@ class DocumentActionsAdminMixin:
                 except action.refusal_errors as error:
                     errors = [str(error)]
                 else:
-                    self.log_change(request, obj, [{"changed": {"name": action.label, "object": str(obj)}}])
+                    # The history says what was done, in the words the page said it.
+                    self.log_change(request, obj, message)
                     self.message_user(request, message, messages.SUCCESS)
                     # The service saved its own copy: what the next page needs (the new invoice) is read again.
                     obj.refresh_from_db()

@@ -55,6 +55,9 @@ def test_the_receive_page_offers_what_is_expected_and_receives_it(office_client,
     assert done.redirect_chain[-1][0] == change
     assert "it is now partly received" in done.content.decode()
     assert on_hand(pipe) == Decimal("8")
+    history = office_client.get(reverse("admin:purchasing_receivingorder_history", args=[receiving.pk]))
+    assert history.status_code == 200
+    assert "Goods received on Receiving order 1001; it is now partly received." in history.content.decode()
 
 
 def test_read_only_sees_no_button_and_cannot_post(client, read_only_user, receiving, pipe):
