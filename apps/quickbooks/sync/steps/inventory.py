@@ -17,37 +17,17 @@ from apps.catalog.models import Item, StockMovementKind
 from apps.catalog.stock import Document, stock_set
 from apps.core.display import format_quantity
 from apps.inventory.models import AdjustmentStatus, InventoryAdjustmentLine
-from apps.quickbooks.models import PrimarySystem, SyncAction
+from apps.quickbooks.models import SyncAction
 from apps.quickbooks.sync.apply import Apply
 from apps.quickbooks.sync.context import RunContext
-from apps.quickbooks.sync.records import ITEM, ItemRecord
-from apps.quickbooks.sync.spec import EntitySpec
+from apps.quickbooks.sync.records import ITEM
+from apps.quickbooks.sync.specs.inventory import INVENTORY
 
 IMPORTED = Document("QuickBooks inventory import")
 NOT_HERE = "not in FieldOffice (Import Inventory never creates items)"
 NOTHING_ON_HAND = "with nothing on hand in QuickBooks"
 NOT_STOCKED_HERE = "not inventory or equipment here"
 ADJUSTMENT_WAITING = "with an inventory adjustment waiting to be exported"
-
-
-def _not_saved(*args, **kwargs):
-    raise NotImplementedError("Import Inventory writes quantities through the stock ledger, not items.")
-
-
-INVENTORY = EntitySpec(
-    name="inventory",
-    label="item quantity",
-    stage="Importing quantities on hand from QuickBooks",
-    model=Item,
-    entity=ITEM,
-    record_type=ItemRecord,
-    master=lambda ctx: PrimarySystem.QUICKBOOKS if ctx.inventory_import else "",
-    remote_comparable=lambda record: {"QtyOnHand": str(record.quantity_on_hand)},
-    local_name=lambda item: item.name,
-    reads=(ITEM,),
-    # Quantities land on items linked by the items' step.
-    depends_on=("items",),
-)
 
 
 def inventory_reads(ctx: RunContext) -> tuple[list[str], list[str]]:
